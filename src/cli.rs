@@ -1,0 +1,86 @@
+//! The command line: parsed with clap into typed options, then dispatched.
+//!
+//! Nothing here knows how a site is built; it turns arguments into the
+//! library's option structs and prints the one-line result.
+
+use std::path::PathBuf;
+
+use chrono::Local;
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{build, BuildOptions};
+use crate::error::Result;
+use crate::scaffold;
+
+/// A static site generator for authentic blogs: fast, accessible, and
+/// provably free of tracking.
+#[derive(Debug, Parser)]
+#[command(name = "echt", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output).
+    Build(BuildArgs),
+    /// Create a new site in DIR, with a first post and the default theme.
+    New {
+        /// Folder to create (must be empty or not exist yet).
+        dir: PathBuf,
+    },
+    /// Create content/posts/<slug>.md for a new post, dated today.
+    Post {
+        /// The post's title; the file name is derived from it.
+        title: String,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder (where echt.yaml is).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site [default: <root>/public].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include posts dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Publish under this address instead of base_url from echt.yaml.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// Runs one command; the caller prints the error and sets the exit code.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => {
+            let report = build(&BuildOptions {
+                root: args.root,
+                output: args.output,
+                drafts: args.drafts,
+                future: args.future,
+                base_url: args.base_url,
+            })?;
+            println!("{report}");
+        }
+        Command::New { dir } => {
+            scaffold::new_site(&dir, Local::now().date_naive())?;
+            println!("echt: created a new site in {}", dir.display());
+            println!("      build it with: echt build --root {}", dir.display());
+        }
+        Command::Post { title, root } => {
+            let path = scaffold::new_post(&root, &title, Local::now().date_naive())?;
+            println!("echt: created {}", root.join(path).display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! The site's settings, read from `echt.yaml` and checked once.
+//!
+//! Reading happens in two stages: [`RawConfig`] mirrors the file (unknown
+//! keys are an error that lists the valid ones), and [`Config`] is the
+//! resolved form the rest of the code trusts: defaults filled in, the base
+//! URL normalised, the language known.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "echt.yaml";
+
+/// The languages echt speaks: UI strings, dates, quotes, archive URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "de" | "de-de" | "de-at" | "de-ch" => Some(Language::De),
+            "en" | "en-us" | "en-gb" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    language: Option<Language>,
+    author: Option<RawAuthor>,
+    theme: Option<String>,
+    posts_per_page: Option<usize>,
+    feed: Option<RawFeed>,
+    #[serde(default)]
+    extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: String,
+    email: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    limit: Option<usize>,
+    full_content: Option<bool>,
+    tags: Option<bool>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Author {
+    pub name: String,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+/// What goes into the Atom and RSS feeds.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    /// How many of the newest posts a feed carries; 0 means all.
+    pub limit: usize,
+    /// Full post text (the default) rather than only the summary.
+    pub full_content: bool,
+    /// One Atom and one RSS feed per tag.
+    pub tags: bool,
+}
+
+/// The checked settings of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root directory (where echt.yaml lives).
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute, ends with `/`: `https://example.org/blog/`.
+    pub base_url: String,
+    pub language: Language,
+    pub author: Author,
+    pub theme: String,
+    pub posts_per_page: usize,
+    pub feed: FeedConfig,
+    /// Free-form values for templates.
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Reads and checks `echt.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let d = Diagnostic::file(CONFIG_FILE, crate::error::io_message(&e));
+            Error::from(if e.kind() == std::io::ErrorKind::NotFound {
+                d.hint(format!(
+                    "{} is not an echt site; create one with `echt new DIR` or pass --root",
+                    root.display()
+                ))
+            } else {
+                d
+            })
+        })?;
+        let source = crate::content::decode_utf8(Path::new(CONFIG_FILE), &bytes)?;
+        Config::parse(root, &source)
+    }
+
+    /// Checks the text of a config file; `root` is where the site lives.
+    pub fn parse(root: &Path, source: &str) -> Result<Config> {
+        let file = Path::new(CONFIG_FILE);
+        let raw: RawConfig =
+            serde_yaml::from_str(source).map_err(|e| yaml::diagnostic(file, source, &e, 0))?;
+        let mut errors = Vec::new();
+        let at_key = |key: &str, message: String| {
+            yaml::key_diagnostic(file, source, key, 0, message)
+        };
+
+        let base_url = match normalize_base_url(&raw.base_url) {
+            Ok(url) => url,
+            Err(why) => {
+                errors.push(at_key("base_url", why).hint(
+                    "write the address the site will be published at, e.g. https://example.org/",
+                ));
+                String::new()
+            }
+        };
+        if raw.title.trim().is_empty() {
+            errors.push(at_key("title", "the site title is empty".into()));
+        }
+        let posts_per_page = raw.posts_per_page.unwrap_or(10);
+        if posts_per_page == 0 {
+            errors.push(
+                at_key("posts_per_page", "posts_per_page must be at least 1".into())
+                    .hint("use 10 for ten posts per list page"),
+            );
+        }
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            errors.push(at_key(
+                "theme",
+                format!("`{theme}` is not a theme name"),
+            ));
+        }
+        let author = match raw.author {
+            Some(a) => Author { name: a.name, email: a.email, url: a.url },
+            None => Author { name: raw.title.clone(), email: None, url: None },
+        };
+        let extra = yaml::to_json(&serde_yaml::Value::Mapping(raw.extra));
+        let feed = raw.feed.unwrap_or(RawFeed { limit: None, full_content: None, tags: None });
+
+        if !errors.is_empty() {
+            return Err(Error::new(errors));
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language: raw.language.unwrap_or(Language::De),
+            author,
+            theme,
+            posts_per_page,
+            feed: FeedConfig {
+                limit: feed.limit.unwrap_or(20),
+                full_content: feed.full_content.unwrap_or(true),
+                tags: feed.tags.unwrap_or(true),
+            },
+            extra,
+        })
+    }
+
+    /// Replaces the base URL (the `--base-url` option).
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        self.base_url = normalize_base_url(url).map_err(|why| {
+            Diagnostic::file("--base-url", why).hint("e.g. --base-url https://example.org/")
+        })?;
+        Ok(())
+    }
+
+    /// The path part of the base URL: `/` or `/blog/`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        self.base_url[after_scheme..]
+            .find('/')
+            .map_or("/", |i| &self.base_url[after_scheme + i..])
+    }
+}
+
+/// Checks that a base URL is absolute http(s) and makes it end with `/`.
+fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err(format!("base_url `{url}` is not a valid site address"));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Config> {
+        Config::parse(Path::new("/site"), src)
+    }
+
+    #[test]
+    fn defaults_fill_in() -> Result<()> {
+        let c = parse("title: Blog\nbase_url: https://example.org/blog\n")?;
+        assert_eq!(c.base_url, "https://example.org/blog/");
+        assert_eq!(c.base_path(), "/blog/");
+        assert_eq!(c.language, Language::De);
+        assert_eq!(c.posts_per_page, 10);
+        assert_eq!(c.feed.limit, 20);
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_key_names_valid_keys() {
+        let err = parse("title: Blog\nbase_url: https://e.org\ntitel: x\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown field `titel`"), "{err}");
+        assert!(err.contains("expected one of `title`"), "{err}");
+        assert!(err.contains("echt.yaml:3:1"), "{err}");
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let err = parse("title: Blog\nbase_url: /blog/\n").err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("echt.yaml:2:11"));
+    }
+}

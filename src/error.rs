@@ -1,0 +1,225 @@
+//! Errors people can act on.
+//!
+//! Every problem with a user's site becomes a [`Diagnostic`]: the file, the
+//! line and column, the offending source line with a caret under it, and a
+//! hint. A build collects all of them before it gives up, so ten broken posts
+//! take one run to find, not ten. [`Error`] is that collection.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem, located as precisely as we know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    /// 1-based line and column (in characters); 0 when unknown.
+    pub line: usize,
+    pub column: usize,
+    /// The text of the offending line, without its line break.
+    pub source_line: Option<String>,
+    /// How many characters the caret underlines (at least one).
+    pub width: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (no position inside it).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            width: 1,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem at a 1-based line and column of `source`.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        source: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let source_line = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Diagnostic {
+            line,
+            column: column.max(1),
+            source_line,
+            ..Diagnostic::file(path, message)
+        }
+    }
+
+    /// A problem at a byte offset of `source`, underlining `len` bytes.
+    pub fn at_offset(
+        path: impl Into<PathBuf>,
+        source: &str,
+        offset: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = line_column(source, offset);
+        let end = floor_char_boundary(source, (offset + len).min(source.len()));
+        let start = floor_char_boundary(source, offset.min(source.len()));
+        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let width = source[start..end.min(line_end)].chars().count();
+        Diagnostic::at(path, source, line, column, message).width(width)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width.max(1);
+        self
+    }
+
+    /// Moves the position down by `lines`: for text that was cut out of a
+    /// larger file (front matter, a Markdown body).
+    pub fn shifted(mut self, lines: usize) -> Self {
+        if self.line > 0 {
+            self.line += lines;
+        }
+        self
+    }
+
+    /// Replaces the path, e.g. to make an absolute path relative to the site.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = path.into();
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let path = self.path.display();
+        if self.line == 0 {
+            writeln!(f, "  --> {path}")?;
+        } else {
+            writeln!(f, "  --> {path}:{}:{}", self.line, self.column)?;
+        }
+        if let Some(text) = &self.source_line {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            let text = text.replace('\t', " ");
+            let indent = " ".repeat(self.column.saturating_sub(1));
+            writeln!(f, " {pad} |")?;
+            writeln!(f, " {number} | {text}")?;
+            writeln!(f, " {pad} | {indent}{}", "^".repeat(self.width))?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that went wrong in one command, in the order it was found.
+#[derive(Debug, thiserror::Error)]
+pub struct Error {
+    pub diagnostics: Vec<Diagnostic>,
+    /// A closing line, e.g. that the previous output was kept.
+    pub footer: Option<String>,
+}
+
+impl Error {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
+        Error { diagnostics, footer: None }
+    }
+
+    pub fn with_footer(mut self, footer: impl Into<String>) -> Self {
+        self.footer = Some(footer.into());
+        self
+    }
+
+    /// An input/output failure on `path`.
+    pub fn io(path: &Path, err: &std::io::Error) -> Self {
+        Diagnostic::file(path, io_message(err)).into()
+    }
+}
+
+/// Describes an I/O error without the "(os error 2)" noise.
+pub fn io_message(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => "no such file or directory".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::new(vec![d])
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        if let Some(footer) = &self.footer {
+            writeln!(f, "\n{footer}")?;
+        }
+        Ok(())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_points_at_the_column() {
+        let src = "---\ntitle: Hallo\ndate: 2024-13-45\n---\n";
+        let d = Diagnostic::at("content/posts/a.md", src, 3, 7, "invalid date `2024-13-45`")
+            .width(10)
+            .hint("write dates as YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "error: invalid date `2024-13-45`\n  --> content/posts/a.md:3:7\n   |\n 3 | date: 2024-13-45\n   |       ^^^^^^^^^^\n  = hint: write dates as YYYY-MM-DD\n"
+        );
+    }
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let src = "Über\nÄrger und mehr";
+        assert_eq!(line_column(src, src.find("und").unwrap_or(0)), (2, 7));
+        let d = Diagnostic::at_offset("x.md", src, src.find("und").unwrap_or(0), 3, "m");
+        assert_eq!((d.line, d.column, d.width), (2, 7, 3));
+    }
+}

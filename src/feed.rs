@@ -1,0 +1,216 @@
+//! Feeds and machine-readable files: Atom 1.0, RSS 2.0, sitemap, robots.txt.
+//!
+//! Written directly rather than through templates: their formats are fixed,
+//! and getting escaping and dates right once here beats every theme getting
+//! them right. Feeds carry the full text (readers deserve it) with absolute
+//! URLs, for the whole site and for every tag.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::Config;
+use crate::site::{Document, Site};
+use crate::url;
+
+/// `atom.xml`, `rss.xml` and, if enabled, the same for each tag.
+pub fn site_feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let all: Vec<usize> = (0..site.posts.len()).collect();
+    let mut feeds = vec![
+        ("atom.xml".to_string(), atom(site, &all, "", &site.config.title).into_bytes()),
+        ("rss.xml".to_string(), rss(site, &all, "", &site.config.title).into_bytes()),
+    ];
+    if site.config.feed.tags {
+        for tag in &site.tags {
+            let title = format!("{} – {}", site.config.title, tag.name);
+            let base = tag.path();
+            feeds.push((format!("{base}atom.xml"), atom(site, &tag.posts, &base, &title).into_bytes()));
+            feeds.push((format!("{base}rss.xml"), rss(site, &tag.posts, &base, &title).into_bytes()));
+        }
+    }
+    feeds
+}
+
+fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a Document> {
+    let limit = match site.config.feed.limit {
+        0 => usize::MAX,
+        n => n,
+    };
+    posts.iter().take(limit).map(|&i| &site.posts[i])
+}
+
+fn absolute(config: &Config, html: &str) -> String {
+    url::finish(html, &config.base_url)
+}
+
+fn body(site: &Site, post: &Document) -> String {
+    let html = if site.config.feed.full_content { &post.rendered.html } else { &post.rendered.summary };
+    absolute(&site.config, html)
+}
+
+/// An Atom 1.0 feed of `posts` (indices, newest first); `base` is the path
+/// of the page the feed belongs to.
+pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
+    let config = &site.config;
+    let site_url = format!("{}{base}", config.base_url);
+    let updated = posts
+        .iter()
+        .filter_map(|&i| site.posts[i].last_modified())
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
+    let mut x = String::with_capacity(4096);
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n",
+        lang = config.language.code(),
+        title = xml(title),
+    );
+    if !config.description.is_empty() {
+        let _ = writeln!(x, "<subtitle>{}</subtitle>", xml(&config.description));
+    }
+    let _ = write!(
+        x,
+        "<link href=\"{self_url}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{site_url}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{site_url}</id>\n<updated>{updated}</updated>\n<author>\n<name>{name}</name>\n",
+        self_url = xml(&site_url),
+        site_url = xml(&site_url),
+        name = xml(&config.author.name),
+    );
+    if let Some(email) = &config.author.email {
+        let _ = writeln!(x, "<email>{}</email>", xml(email));
+    }
+    if let Some(uri) = &config.author.url {
+        let _ = writeln!(x, "<uri>{}</uri>", xml(uri));
+    }
+    x.push_str("</author>\n<generator>echt</generator>\n");
+    for post in limited(site, posts) {
+        let link = format!("{}{}", config.base_url, post.path);
+        let published = rfc3339(post.date);
+        let _ = write!(
+            x,
+            "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
+            title = xml(&post.front.title),
+            link = xml(&link),
+            updated = rfc3339(post.last_modified()),
+        );
+        if let Some(author) = &post.front.author {
+            let _ = writeln!(x, "<author><name>{}</name></author>", xml(&author.name));
+        }
+        for &t in &post.tags {
+            let _ = writeln!(x, "<category term=\"{}\"/>", xml(&site.tags[t].name));
+        }
+        let _ = write!(
+            x,
+            "<summary type=\"html\">{summary}</summary>\n<content type=\"html\">{content}</content>\n</entry>\n",
+            summary = xml(&absolute(config, &post.rendered.summary)),
+            content = xml(&body(site, post)),
+        );
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// An RSS 2.0 feed of `posts`, with the full text in `description`.
+pub fn rss(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
+    let config = &site.config;
+    let site_url = format!("{}{base}", config.base_url);
+    let last = posts.iter().filter_map(|&i| site.posts[i].last_modified()).max();
+    let mut x = String::with_capacity(4096);
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{title}</title>\n<link>{link}</link>\n<description>{description}</description>\n<language>{lang}</language>\n<generator>echt</generator>\n<atom:link href=\"{link}rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        title = xml(title),
+        link = xml(&site_url),
+        description = xml(if config.description.is_empty() { &config.title } else { &config.description }),
+        lang = config.language.code(),
+    );
+    if let Some(last) = last {
+        let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.to_rfc2822());
+    }
+    for post in limited(site, posts) {
+        let link = format!("{}{}", config.base_url, post.path);
+        let _ = write!(
+            x,
+            "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n",
+            title = xml(&post.front.title),
+            link = xml(&link),
+        );
+        if let Some(date) = post.date {
+            let _ = writeln!(x, "<pubDate>{}</pubDate>", date.to_rfc2822());
+        }
+        if let Some(email) = &config.author.email {
+            let name = post.front.author.as_ref().map_or(&config.author.name, |a| &a.name);
+            let _ = writeln!(x, "<author>{} ({})</author>", xml(email), xml(name));
+        }
+        for &t in &post.tags {
+            let _ = writeln!(x, "<category>{}</category>", xml(&site.tags[t].name));
+        }
+        let _ = write!(x, "<description>{}</description>\n</item>\n", xml(&body(site, post)));
+    }
+    x.push_str("</channel>\n</rss>\n");
+    x
+}
+
+fn rfc3339(date: Option<DateTime<FixedOffset>>) -> String {
+    date.map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339())
+}
+
+/// Every HTML page of the site, for search engines.
+pub fn sitemap(site: &Site) -> String {
+    let base = &site.config.base_url;
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entry = |path: &str, lastmod: Option<DateTime<FixedOffset>>| {
+        let _ = write!(x, "<url><loc>{}</loc>", xml(&format!("{base}{path}")));
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{}</lastmod>", d.to_rfc3339());
+        }
+        x.push_str("</url>\n");
+    };
+    entry("", site.posts.first().and_then(Document::last_modified));
+    for post in &site.posts {
+        entry(&post.path, post.last_modified());
+    }
+    for page in &site.pages {
+        entry(&page.path, page.last_modified());
+    }
+    entry("tags/", None);
+    for tag in &site.tags {
+        entry(&tag.path(), None);
+    }
+    entry(crate::i18n::archive_path(site.config.language), None);
+    x.push_str("</urlset>\n");
+    x
+}
+
+pub fn robots(config: &Config) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url)
+}
+
+/// Escapes text for XML and drops characters XML 1.0 forbids.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn xml_escaping_drops_forbidden_characters() {
+        assert_eq!(xml("a < b & \"c\" \u{8}"), "a &lt; b &amp; &quot;c&quot; ");
+    }
+}

@@ -1,0 +1,356 @@
+//! Front matter: the YAML block between `---` lines at the top of a post.
+//!
+//! Parsing is lenient where authors are (Jekyll dates without a colon in the
+//! offset, tags as a list or a comma-separated string, scalars for strings)
+//! and strict where mistakes would be silent (an empty title, a date that is
+//! not a date, a wrongly typed field). Every problem is reported at the line
+//! of its key, all of them at once. Unknown keys reach templates as `extra`.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use serde_yaml::Value;
+
+use crate::config::Language;
+use crate::error::Diagnostic;
+use crate::yaml;
+
+/// A Markdown file cut into its front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Lines before the YAML text (the opening `---`).
+    pub yaml_shift: usize,
+    pub body: &'a str,
+    /// Byte offset and line count of the body within the file.
+    pub body_offset: usize,
+    pub body_shift: usize,
+}
+
+/// Cuts `source` at its `---` fences.
+pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let first_line_end = source.find('\n').unwrap_or(source.len());
+    if source[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::at(path, source, 1, 1, "the file does not start with front matter")
+            .hint("begin the file with a line `---`, then `title: ...` and `date: ...`, then `---`"));
+    }
+    let yaml_start = (first_line_end + 1).min(source.len());
+    let mut offset = yaml_start;
+    let mut line = 1;
+    for l in source[yaml_start..].split_inclusive('\n') {
+        line += 1;
+        let fence = l.trim_end();
+        if fence == "---" || fence == "..." {
+            let body_offset = offset + l.len();
+            return Ok(Split {
+                yaml: &source[yaml_start..offset],
+                yaml_shift: 1,
+                body: &source[body_offset..],
+                body_offset,
+                body_shift: line,
+            });
+        }
+        offset += l.len();
+    }
+    Err(Diagnostic::at(path, source, 1, 1, "the front matter is never closed").width(3).hint(
+        "add a line `---` after the last front matter line; did you forget the closing `---`?",
+    ))
+}
+
+/// Who wrote a post, when it is not the site's author.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Author {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// The checked front matter of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    pub draft: bool,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub author: Option<Author>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_credit: Option<String>,
+    pub lang: Option<Language>,
+    /// For pages: `main` (header navigation) or `footer`.
+    pub menu: Option<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The hint shown for every date problem.
+pub const DATE_HINT: &str = "write dates as 2024-03-11, 2024-03-11T09:30:00+01:00 or \"2024-03-11 09:30:00 +0100\"";
+
+/// Parses the YAML of `split`, reporting every problem.
+pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let shift = split.yaml_shift;
+    let value: Value = match serde_yaml::from_str(split.yaml) {
+        Ok(v) => v,
+        Err(e) => return Err(vec![yaml::diagnostic(path, split.yaml, &e, shift)]),
+    };
+    let map = match value {
+        Value::Mapping(map) => map,
+        Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            return Err(vec![Diagnostic::at(path, split.yaml, 1, 1, "front matter must be a list of `key: value` lines")
+                .shifted(shift)
+                .hint("write e.g. `title: Mein Beitrag` on its own line")])
+        }
+    };
+
+    let mut fm = FrontMatter::default();
+    let mut errors = Vec::new();
+    let mut title = None;
+    for (key, value) in &map {
+        let Some(key) = yaml::scalar_string(key) else { continue };
+        let at = |message: String| yaml::key_diagnostic(path, split.yaml, &key, shift, message);
+        let text = |errors: &mut Vec<Diagnostic>| -> Option<String> {
+            match value {
+                Value::Null => None,
+                v => match yaml::scalar_string(v) {
+                    Some(s) => Some(s),
+                    None => {
+                        errors.push(at(format!("`{key}` must be text, not a list or map")));
+                        None
+                    }
+                },
+            }
+        };
+        match key.as_str() {
+            "title" => title = Some(text(&mut errors).unwrap_or_default()),
+            "date" | "updated" => {
+                let parsed = match value {
+                    Value::Null => None,
+                    v => match yaml::scalar_string(v).as_deref().and_then(parse_date) {
+                        Some(d) => Some(d),
+                        None => {
+                            let shown = yaml::scalar_string(v).unwrap_or_else(|| "…".into());
+                            errors.push(at(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT));
+                            None
+                        }
+                    },
+                };
+                if key == "date" { fm.date = parsed } else { fm.updated = parsed }
+            }
+            "tags" | "categories" => match string_list(value) {
+                Some(list) => {
+                    if key == "tags" { fm.tags = list } else { fm.categories = list }
+                }
+                None => errors.push(
+                    at(format!("`{key}` must be a list of words"))
+                        .hint(format!("write `{key}: [Vertrauen, Arbeit]`")),
+                ),
+            },
+            "aliases" => match string_list(value) {
+                Some(list) => fm.aliases = list,
+                None => errors.push(at("`aliases` must be a list of old URLs".into())
+                    .hint("write `aliases: [\"/2019/03/alter-name/\"]`")),
+            },
+            "draft" => match value {
+                Value::Bool(b) => fm.draft = *b,
+                Value::Null => {}
+                _ => errors.push(at("`draft` must be true or false".into())),
+            },
+            "summary" => fm.summary = text(&mut errors),
+            "description" => fm.description = text(&mut errors),
+            "slug" => fm.slug = text(&mut errors),
+            "image" => fm.image = text(&mut errors),
+            "image_alt" => fm.image_alt = text(&mut errors),
+            "image_credit" => fm.image_credit = text(&mut errors),
+            "menu" => fm.menu = text(&mut errors),
+            "lang" => {
+                if let Some(code) = text(&mut errors) {
+                    match Language::from_code(&code) {
+                        Some(l) => fm.lang = Some(l),
+                        None => errors.push(at(format!("unsupported language `{code}`")).hint("use `de` or `en`")),
+                    }
+                }
+            }
+            "author" => match value {
+                Value::Mapping(m) => {
+                    let get = |k: &str| m.get(k).and_then(yaml::scalar_string);
+                    match get("name") {
+                        Some(name) => fm.author = Some(Author { name, url: get("url") }),
+                        None => errors.push(at("`author` needs a `name`".into())),
+                    }
+                }
+                Value::Null => {}
+                v => match yaml::scalar_string(v) {
+                    Some(name) => fm.author = Some(Author { name, url: None }),
+                    None => errors.push(at("`author` must be a name".into())),
+                },
+            },
+            _ => {
+                fm.extra.insert(key.clone(), yaml::to_json(value));
+            }
+        }
+    }
+
+    match title {
+        Some(t) if !t.trim().is_empty() => fm.title = t.trim().to_string(),
+        Some(_) => errors.push(
+            yaml::key_diagnostic(path, split.yaml, "title", shift, "the title is empty")
+                .hint("write the post's title after `title:`"),
+        ),
+        None => errors.push(
+            Diagnostic::at(path, split.yaml, 1, 1, "the front matter has no `title`")
+                .shifted(shift)
+                .hint("add a line like `title: Mein Beitrag` between the `---` lines"),
+        ),
+    }
+    if errors.is_empty() {
+        Ok(fm)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A list of strings, from a YAML list or a comma-separated string.
+fn string_list(value: &Value) -> Option<Vec<String>> {
+    let items: Vec<String> = match value {
+        Value::Null => Vec::new(),
+        Value::Sequence(items) => items.iter().map(yaml::scalar_string).collect::<Option<_>>()?,
+        v => yaml::scalar_string(v)?.split(',').map(str::to_string).collect(),
+    };
+    Some(items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+}
+
+/// Parses the date spellings authors use: `2024-03-11`, RFC 3339, and the
+/// Jekyll form `2024-03-11 09:30[:00] [+0100]`. Dates without an offset are
+/// taken as UTC.
+pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
+        return Some(d);
+    }
+    let date = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    let rest = text[10..].trim_start_matches(['T', ' ', 't']);
+    if rest.is_empty() {
+        return utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single();
+    }
+    // Split the time from an optional offset (`Z`, `UTC`, `+0100`, `+01:00`, `+01`).
+    let time_end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(rest.len());
+    let (time_text, offset_text) = rest.split_at(time_end);
+    let time = ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(time_text, f).ok())?;
+    let offset = parse_offset(offset_text.trim())?;
+    offset.from_local_datetime(&NaiveDateTime::new(date, time)).single()
+}
+
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("0 is a valid offset"))
+}
+
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    if text.is_empty() || text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
+        return Some(utc());
+    }
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (hours, minutes) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+/// The date and the rest of a Jekyll file name: `2024-03-11-titel` →
+/// (2024-03-11, `titel`).
+pub fn date_from_file_name(stem: &str) -> Option<(DateTime<FixedOffset>, &str)> {
+    let date = stem.get(..10)?;
+    let rest = stem.get(10..)?.strip_prefix('-')?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let date = utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single()?;
+    Some((date, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(src: &str) -> Result<FrontMatter, String> {
+        let path = Path::new("content/posts/a.md");
+        let s = split(path, src).map_err(|d| d.to_string())?;
+        parse(path, &s).map_err(|ds| ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    }
+
+    #[test]
+    fn date_spellings() {
+        let cases = [
+            ("2024-03-11", "2024-03-11T00:00:00+00:00"),
+            ("2024-03-11T09:30:00+01:00", "2024-03-11T09:30:00+01:00"),
+            ("2024-03-11T09:30:00Z", "2024-03-11T09:30:00+00:00"),
+            ("2016-10-06 11:10:38 -0700", "2016-10-06T11:10:38-07:00"),
+            ("2016-10-06 11:10 +02:00", "2016-10-06T11:10:00+02:00"),
+            ("2016-10-06 11:10:38", "2016-10-06T11:10:38+00:00"),
+            ("2016-10-06T11:10:38.250+0100", "2016-10-06T11:10:38.250+01:00"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_date(input).map(|d| d.to_rfc3339()).as_deref(), Some(want), "{input}");
+        }
+        for bad in ["2024-13-01", "11.03.2024", "2024-02-30", "2024-03-11 25:00", "2024-03-11 10:00 +2500", "heute"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn jekyll_file_names() {
+        let (d, rest) = date_from_file_name("2014-03-11-hans-und-peter").unwrap();
+        assert_eq!((d.to_rfc3339().as_str(), rest), ("2014-03-11T00:00:00+00:00", "hans-und-peter"));
+        assert!(date_from_file_name("hans-und-peter").is_none());
+    }
+
+    #[test]
+    fn fields_are_read() {
+        let f = fm("---\ntitle: Hallo\ndate: '2024-03-11'\ntags: Vertrauen, Arbeit\ndraft: true\nlayout: post\n---\nText\n").unwrap();
+        assert_eq!(f.title, "Hallo");
+        assert_eq!(f.tags, ["Vertrauen", "Arbeit"]);
+        assert!(f.draft);
+        assert_eq!(f.extra.get("layout"), Some(&serde_json::json!("post")));
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_their_lines() {
+        let err = fm("---\ntitle: \"\"\ndate: 2024-13-45\ndraft: vielleicht\n---\n").unwrap_err();
+        assert!(err.contains("content/posts/a.md:2:8"), "{err}");
+        assert!(err.contains("invalid date `2024-13-45` in `date`"), "{err}");
+        assert!(err.contains("content/posts/a.md:3:7"), "{err}");
+        assert!(err.contains("content/posts/a.md:4:8"), "{err}");
+    }
+
+    #[test]
+    fn malformed_yaml_is_located() {
+        let err = fm("---\ntitle: Hallo\ntags: [a, b\n---\n").unwrap_err();
+        assert!(err.contains("content/posts/a.md:"), "{err}");
+        let err = fm("---\ntitle: Frage: warum?\n---\n").unwrap_err();
+        assert!(err.contains("content/posts/a.md:2:"), "{err}");
+        assert!(err.contains("hint:"), "{err}");
+    }
+
+    #[test]
+    fn missing_fences() {
+        assert!(fm("title: x\n").unwrap_err().contains("does not start with front matter"));
+        assert!(fm("---\ntitle: x\n").unwrap_err().contains("never closed"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Words and dates in the site's language.
+//!
+//! All text the default theme shows comes from here, so a German blog reads
+//! German throughout ("11. März 2015", "Weiterlesen") and an English one
+//! English. Templates see the strings as `t`.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+use serde::Serialize;
+
+use crate::config::Language;
+
+/// The UI strings of one language (see themes/default/README.md).
+#[derive(Debug, Serialize)]
+pub struct Strings {
+    pub home: &'static str,
+    pub archive: &'static str,
+    pub tags: &'static str,
+    pub read_more: &'static str,
+    pub min_read: &'static str,
+    pub published: &'static str,
+    pub updated: &'static str,
+    pub by: &'static str,
+    pub image_credit: &'static str,
+    pub toc: &'static str,
+    pub previous_post: &'static str,
+    pub next_post: &'static str,
+    pub newer_posts: &'static str,
+    pub older_posts: &'static str,
+    pub page_of: &'static str,
+    pub of: &'static str,
+    pub skip_to_content: &'static str,
+    pub main_navigation: &'static str,
+    pub footer_navigation: &'static str,
+    pub pagination: &'static str,
+    pub posts_tagged: &'static str,
+    pub all_tags: &'static str,
+    pub tag_list_label: &'static str,
+    pub posts_count_one: &'static str,
+    pub posts_count_many: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_home: &'static str,
+    pub footnotes: &'static str,
+    pub back_to_text: &'static str,
+    pub feed_atom: &'static str,
+    pub feed_rss: &'static str,
+    pub subscribe: &'static str,
+    pub draft: &'static str,
+    pub privacy_promise: &'static str,
+    pub anchor_label: &'static str,
+    pub redirect_text: &'static str,
+}
+
+const DE: Strings = Strings {
+    home: "Start",
+    archive: "Archiv",
+    tags: "Schlagworte",
+    read_more: "Weiterlesen",
+    min_read: "Min. Lesezeit",
+    published: "Veröffentlicht am",
+    updated: "Aktualisiert am",
+    by: "von",
+    image_credit: "Bild:",
+    toc: "Inhalt",
+    previous_post: "Vorheriger Beitrag",
+    next_post: "Nächster Beitrag",
+    newer_posts: "Neuere Beiträge",
+    older_posts: "Ältere Beiträge",
+    page_of: "Seite",
+    of: "von",
+    skip_to_content: "Zum Inhalt springen",
+    main_navigation: "Hauptnavigation",
+    footer_navigation: "Rechtliches",
+    pagination: "Seitennavigation",
+    posts_tagged: "Beiträge zum Schlagwort",
+    all_tags: "Alle Schlagworte",
+    tag_list_label: "Schlagworte dieses Beitrags",
+    posts_count_one: "Beitrag",
+    posts_count_many: "Beiträge",
+    not_found_title: "Seite nicht gefunden",
+    not_found_text: "Diese Seite gibt es hier nicht (mehr). Vielleicht hilft das Archiv weiter.",
+    back_home: "Zur Startseite",
+    footnotes: "Fußnoten",
+    back_to_text: "Zurück zum Text",
+    feed_atom: "Atom-Feed",
+    feed_rss: "RSS-Feed",
+    subscribe: "Abonnieren",
+    draft: "Entwurf",
+    privacy_promise: "Keine Werbung, keine Cookies, kein Tracking.",
+    anchor_label: "Link zu diesem Abschnitt",
+    redirect_text: "Diese Seite ist umgezogen:",
+};
+
+const EN: Strings = Strings {
+    home: "Home",
+    archive: "Archive",
+    tags: "Tags",
+    read_more: "Read more",
+    min_read: "min read",
+    published: "Published on",
+    updated: "Updated on",
+    by: "by",
+    image_credit: "Image:",
+    toc: "Contents",
+    previous_post: "Previous post",
+    next_post: "Next post",
+    newer_posts: "Newer posts",
+    older_posts: "Older posts",
+    page_of: "Page",
+    of: "of",
+    skip_to_content: "Skip to content",
+    main_navigation: "Main navigation",
+    footer_navigation: "Legal",
+    pagination: "Pagination",
+    posts_tagged: "Posts tagged",
+    all_tags: "All tags",
+    tag_list_label: "Tags of this post",
+    posts_count_one: "post",
+    posts_count_many: "posts",
+    not_found_title: "Page not found",
+    not_found_text: "This page does not exist (any more). The archive may help.",
+    back_home: "Back to the home page",
+    footnotes: "Footnotes",
+    back_to_text: "Back to the text",
+    feed_atom: "Atom feed",
+    feed_rss: "RSS feed",
+    subscribe: "Subscribe",
+    draft: "Draft",
+    privacy_promise: "No ads, no cookies, no tracking.",
+    anchor_label: "Link to this section",
+    redirect_text: "This page has moved:",
+};
+
+pub fn strings(language: Language) -> &'static Strings {
+    match language {
+        Language::De => &DE,
+        Language::En => &EN,
+    }
+}
+
+const MONTHS_DE: [&str; 12] = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+/// A date as readers of `language` write it: "11. März 2015", "March 11, 2015".
+pub fn format_date(date: &DateTime<FixedOffset>, language: Language) -> String {
+    let month = date.month0() as usize;
+    match language {
+        Language::De => format!("{}. {} {}", date.day(), MONTHS_DE[month], date.year()),
+        Language::En => format!("{} {}, {}", MONTHS_EN[month], date.day(), date.year()),
+    }
+}
+
+/// The path segment of the year archive.
+pub fn archive_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "archiv/",
+        Language::En => "archive/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_are_localized() {
+        let d = FixedOffset::east_opt(3600)
+            .and_then(|tz| tz.with_ymd_and_hms(2015, 3, 11, 9, 0, 0).single());
+        let Some(d) = d else { panic!("valid date") };
+        assert_eq!(format_date(&d, Language::De), "11. März 2015");
+        assert_eq!(format_date(&d, Language::En), "March 11, 2015");
+    }
+}

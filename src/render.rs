@@ -1,0 +1,422 @@
+//! Rendering: every page of the site through its template, in parallel.
+//!
+//! Templates get small contexts: a post page sees its post and two
+//! neighbours, a list page the ten cards it shows. Cards are serialised once
+//! per build and shared by every list they appear in, so 10,000 posts do not
+//! mean 10,000 copies of the whole site in template contexts. Each finished
+//! page is written at once and dropped, which keeps memory flat.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tera::Context;
+
+use crate::config::Language;
+use crate::error::Diagnostic;
+use crate::feed;
+use crate::i18n::{self, format_date};
+use crate::markdown::{escape, TocEntry};
+use crate::output::Staging;
+use crate::site::{Document, Site};
+use crate::theme::{StaticFile, Theme};
+use crate::url;
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub pages: usize,
+    pub posts: usize,
+    pub tags: usize,
+    pub files: usize,
+}
+
+/// Posts long enough to deserve a table of contents.
+const TOC_MIN_WORDS: usize = 600;
+const TOC_MIN_HEADINGS: usize = 3;
+
+/// One output file to produce from a template.
+#[derive(Debug)]
+enum Job {
+    Home { page: usize },
+    Post(usize),
+    Page(usize),
+    Tags,
+    Tag { tag: usize, page: usize },
+    Archive,
+    NotFound,
+}
+
+/// Renders and writes the whole site into `out`; returns all errors.
+pub fn render_site(site: &Site, theme: &Theme, out: &Staging, year: i32) -> Result<Stats, Vec<Diagnostic>> {
+    let shared = Shared::new(site, year);
+    let per_page = site.config.posts_per_page;
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.extend((0..page_count(site.posts.len(), per_page)).map(|page| Job::Home { page }));
+    jobs.extend((0..site.posts.len()).map(Job::Post));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.push(Job::Tags);
+    for (t, tag) in site.tags.iter().enumerate() {
+        jobs.extend((0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }));
+    }
+    jobs.push(Job::Archive);
+    jobs.push(Job::NotFound);
+
+    let results: Vec<Result<(), Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(site, theme, &shared, out, job)).collect();
+    let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    // One broken template fails every page that uses it: say it once.
+    errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
+
+    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
+    extra.extend(feed::site_feeds(site));
+    extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
+    extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
+    for alias in &site.aliases {
+        extra.push((alias.file.clone(), redirect_page(site, &alias.file, &alias.target).into_bytes()));
+    }
+    let extra_errors: Vec<Diagnostic> = extra
+        .par_iter()
+        .filter_map(|(path, bytes)| out.write(path, bytes).err())
+        .collect();
+    errors.extend(extra_errors);
+
+    let copies: Vec<Diagnostic> = theme
+        .static_files
+        .par_iter()
+        .filter_map(|(to, from)| match from {
+            StaticFile::OnDisk(path) => out.copy(path, to).err(),
+            StaticFile::Embedded(bytes) => out.write(to, bytes).err(),
+        })
+        .collect();
+    errors.extend(copies);
+    // The site's static/ and content files come after the theme's and win.
+    let static_dir = site.config.root.join("static");
+    let site_static = crate::theme::list_files(&static_dir);
+    errors.extend(site_static.par_iter().filter_map(|(rel, path)| out.copy(path, rel).err()).collect::<Vec<_>>());
+    errors.extend(site.files.par_iter().filter_map(|f| out.copy(&f.from, &f.to).err()).collect::<Vec<_>>());
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Stats {
+        pages: jobs.len() + site.aliases.len(),
+        posts: site.posts.len(),
+        tags: site.tags.len(),
+        files: theme.static_files.len() + site_static.len() + site.files.len(),
+    })
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+/// Data every page shares, serialised once.
+struct Shared {
+    base: Context,
+    /// One card per post, in site order.
+    cards: Vec<Value>,
+}
+
+impl Shared {
+    fn new(site: &Site, year: i32) -> Self {
+        let config = &site.config;
+        let menu = |which: &str| -> Vec<Value> {
+            site.pages
+                .iter()
+                .filter(|p| p.front.menu.as_deref() == Some(which))
+                .map(|p| json!({ "title": p.front.title, "url": url::internal(&p.path) }))
+                .collect()
+        };
+        let site_value = json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language.code(),
+            "base_url": config.base_url,
+            "author": config.author,
+            "extra": config.extra,
+            "menu": menu("main"),
+            "footer_menu": menu("footer"),
+            "home_url": url::internal(""),
+            "archive_url": url::internal(i18n::archive_path(config.language)),
+            "tags_url": url::internal("tags/"),
+            "atom_url": url::internal("atom.xml"),
+            "rss_url": url::internal("rss.xml"),
+        });
+        let mut base = Context::new();
+        base.insert("site", &site_value);
+        base.insert("t", i18n::strings(config.language));
+        base.insert("year", &year);
+        let cards = site.posts.iter().map(|p| card(site, p)).collect();
+        Shared { base, cards }
+    }
+}
+
+#[derive(Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+fn tag_links<'a>(site: &'a Site, doc: &Document) -> Vec<TagLink<'a>> {
+    doc.tags
+        .iter()
+        .map(|&t| TagLink { name: &site.tags[t].name, url: url::internal(&site.tags[t].path()) })
+        .collect()
+}
+
+fn iso(date: Option<DateTime<FixedOffset>>) -> Option<String> {
+    date.map(|d| d.to_rfc3339())
+}
+
+fn display(date: Option<DateTime<FixedOffset>>, language: Language) -> Option<String> {
+    date.map(|d| format_date(&d, language))
+}
+
+/// The fields a post has in every list.
+fn card(site: &Site, post: &Document) -> Value {
+    json!({
+        "title": post.front.title,
+        "url": url::internal(&post.path),
+        "date": iso(post.date),
+        "date_display": display(post.date, post.language),
+        "updated": iso(post.front.updated),
+        "updated_display": display(post.front.updated, post.language),
+        "reading_time": post.reading_time(),
+        "tags": tag_links(site, post),
+        "summary": post.rendered.summary,
+        "has_more": post.rendered.has_more,
+        "draft": post.front.draft,
+        "lang": post.language.code(),
+    })
+}
+
+/// Everything a post or page template knows about its document.
+fn page_value(site: &Site, doc: &Document) -> Value {
+    let mut value = card(site, doc);
+    let description = doc
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| truncate_words(&doc.rendered.summary_text, 160));
+    let author = doc.front.author.as_ref().map_or_else(
+        || json!({ "name": site.config.author.name, "url": site.config.author.url }),
+        |a| json!({ "name": a.name, "url": a.url }),
+    );
+    let image = doc.front.image.as_ref().map(|src| {
+        let src_url = if url::has_scheme(src) || src.starts_with("//") {
+            src.clone()
+        } else if let Some(site_path) = src.strip_prefix('/') {
+            url::internal(site_path)
+        } else {
+            url::internal(&url::join(&doc.path, src).unwrap_or_default())
+        };
+        json!({ "url": src_url, "alt": doc.front.image_alt.clone().unwrap_or_default(), "credit": doc.front.image_credit })
+    });
+    let toc_size = count_toc(&doc.rendered.toc);
+    let extra = json!({
+        "content": doc.rendered.html,
+        "permalink": format!("{}{}", site.config.base_url, doc.path),
+        "description": description,
+        "toc": doc.rendered.toc,
+        "show_toc": toc_size >= TOC_MIN_HEADINGS && doc.rendered.words >= TOC_MIN_WORDS,
+        "words": doc.rendered.words,
+        "categories": doc.front.categories,
+        "author": author,
+        "image": image,
+        "extra": doc.front.extra,
+    });
+    if let (Value::Object(map), Value::Object(more)) = (&mut value, extra) {
+        map.extend(more);
+    }
+    value
+}
+
+fn count_toc(toc: &[TocEntry]) -> usize {
+    toc.iter().map(|e| 1 + count_toc(&e.children)).sum()
+}
+
+/// Cuts plain text at a word boundary near `max` characters.
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    previous_url: Option<String>,
+    next_url: Option<String>,
+    first_url: String,
+    last_url: String,
+}
+
+/// Path of page `n` (0-based) of a list whose first page is at `base`.
+fn list_path(base: &str, n: usize) -> String {
+    if n == 0 {
+        base.to_string()
+    } else {
+        format!("{base}page/{}/", n + 1)
+    }
+}
+
+fn paginator(base: &str, page: usize, total: usize) -> Paginator {
+    Paginator {
+        current: page + 1,
+        total,
+        previous_url: (page > 0).then(|| url::internal(&list_path(base, page - 1))),
+        next_url: (page + 1 < total).then(|| url::internal(&list_path(base, page + 1))),
+        first_url: url::internal(base),
+        last_url: url::internal(&list_path(base, total - 1)),
+    }
+}
+
+fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &Job) -> Result<(), Diagnostic> {
+    let per_page = site.config.posts_per_page;
+    let mut ctx = shared.base.clone();
+    let (template, path, language) = match job {
+        Job::Home { page } => {
+            let start = page * per_page;
+            let end = (start + per_page).min(shared.cards.len());
+            ctx.insert("posts", &shared.cards[start..end]);
+            ctx.insert("paginator", &paginator("", *page, page_count(site.posts.len(), per_page)));
+            ("index.html", list_path("", *page), site.config.language)
+        }
+        Job::Post(i) => {
+            let post = &site.posts[*i];
+            let neighbour = |j: usize| {
+                let p = &site.posts[j];
+                json!({ "title": p.front.title, "url": url::internal(&p.path) })
+            };
+            ctx.insert("page", &page_value(site, post));
+            // Posts are newest first: the previous (older) post comes after.
+            ctx.insert("previous", &(i + 1 < site.posts.len()).then(|| neighbour(i + 1)));
+            ctx.insert("next", &(*i > 0).then(|| neighbour(i - 1)));
+            ("post.html", post.path.clone(), post.language)
+        }
+        Job::Page(i) => {
+            let page = &site.pages[*i];
+            ctx.insert("page", &page_value(site, page));
+            ("page.html", page.path.clone(), page.language)
+        }
+        Job::Tags => {
+            let tags: Vec<Value> = site
+                .tags
+                .iter()
+                .map(|t| json!({ "name": t.name, "slug": t.slug, "url": url::internal(&t.path()), "count": t.posts.len() }))
+                .collect();
+            ctx.insert("tags", &tags);
+            ("tags.html", "tags/".to_string(), site.config.language)
+        }
+        Job::Tag { tag, page } => {
+            let t = &site.tags[*tag];
+            let base = t.path();
+            let start = page * per_page;
+            let end = (start + per_page).min(t.posts.len());
+            let cards: Vec<&Value> = t.posts[start..end].iter().map(|&p| &shared.cards[p]).collect();
+            ctx.insert("posts", &cards);
+            ctx.insert(
+                "tag",
+                &json!({
+                    "name": t.name, "slug": t.slug, "url": url::internal(&base), "count": t.posts.len(),
+                    "atom_url": url::internal(&format!("{base}atom.xml")),
+                    "rss_url": url::internal(&format!("{base}rss.xml")),
+                }),
+            );
+            ctx.insert("paginator", &paginator(&base, *page, page_count(t.posts.len(), per_page)));
+            ("tag.html", list_path(&base, *page), site.config.language)
+        }
+        Job::Archive => {
+            let mut years: Vec<Value> = Vec::new();
+            let mut current: Option<(i32, Vec<Value>)> = None;
+            for (p, card) in site.posts.iter().zip(&shared.cards) {
+                let year = p.date.map_or(0, |d| d.year());
+                let entry = json!({ "title": card["title"], "url": card["url"], "date": card["date"], "date_display": card["date_display"] });
+                match &mut current {
+                    Some((y, posts)) if *y == year => posts.push(entry),
+                    _ => {
+                        if let Some((y, posts)) = current.take() {
+                            years.push(json!({ "year": y, "posts": posts }));
+                        }
+                        current = Some((year, vec![entry]));
+                    }
+                }
+            }
+            if let Some((y, posts)) = current {
+                years.push(json!({ "year": y, "posts": posts }));
+            }
+            ctx.insert("years", &years);
+            ("archive.html", i18n::archive_path(site.config.language).to_string(), site.config.language)
+        }
+        Job::NotFound => ("404.html", String::new(), site.config.language),
+    };
+
+    let file = if matches!(job, Job::NotFound) { "404.html".to_string() } else { format!("{path}index.html") };
+    // The 404 page is served at any depth, so its links start at the site root.
+    let root = if matches!(job, Job::NotFound) {
+        site.config.base_path().to_string()
+    } else {
+        url::relative_root(&file).into_owned()
+    };
+    ctx.insert("root", &root);
+    ctx.insert("lang", language.code());
+    ctx.insert("current_url", &url::internal(&path));
+    ctx.insert("canonical", &format!("{}{}", site.config.base_url, path));
+
+    let html = theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| theme.render_error(template, &e, &format!("/{path}")))?;
+    out.write(&file, url::finish(&html, &root).as_bytes())
+}
+
+/// A small page that sends readers of an old URL to the new one.
+fn redirect_page(site: &Site, file: &str, target: &str) -> String {
+    let root = url::relative_root(file);
+    let href = escape(&format!("{root}{target}"));
+    let canonical = escape(&format!("{}{target}", site.config.base_url));
+    let lang = site.config.language;
+    let text = i18n::strings(lang).redirect_text;
+    format!(
+        "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>{text} <a href=\"{href}\">{canonical}</a></p>\n</body>\n</html>\n",
+        code = lang.code(),
+        title = escape(&site.config.title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::ROOT;
+
+    #[test]
+    fn pagination_paths() {
+        assert_eq!(list_path("", 0), "");
+        assert_eq!(list_path("", 1), "page/2/");
+        assert_eq!(list_path("tags/x/", 2), "tags/x/page/3/");
+        let p = paginator("", 0, 3);
+        assert_eq!(p.previous_url, None);
+        assert_eq!(p.next_url.as_deref(), Some(format!("{ROOT}page/2/").as_str()));
+        assert_eq!(p.last_url, format!("{ROOT}page/3/"));
+    }
+
+    #[test]
+    fn truncation_keeps_words_whole() {
+        assert_eq!(truncate_words("eins zwei drei", 9), "eins zwei…");
+        assert_eq!(truncate_words("kurz", 9), "kurz");
+    }
+}

@@ -1,0 +1,431 @@
+//! The site model: every post and page with its URL, in order, with tags.
+//!
+//! Loading reads and parses all sources in parallel, decides each URL from
+//! the file name (so a title edit never breaks a link), leaves out drafts
+//! and future posts unless asked, refuses two sources on one URL, and only
+//! then renders Markdown, because links between posts need every URL first.
+//! All problems of all files are collected before anything is rendered.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::config::{Config, Language};
+use crate::content::{self, Inventory, Kind, Source, CONTENT_DIR};
+use crate::error::{Diagnostic, Result};
+use crate::frontmatter::{self, FrontMatter};
+use crate::i18n;
+use crate::markdown::{self, Rendered};
+use crate::slug::slugify;
+
+/// What to include in a build.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub drafts: bool,
+    pub future: bool,
+    /// Posts dated after this are "future".
+    pub now: DateTime<FixedOffset>,
+}
+
+/// A post or a standalone page, parsed and rendered.
+#[derive(Debug)]
+pub struct Document {
+    pub source: Source,
+    pub front: FrontMatter,
+    /// Path below the site root: `posts/hallo/`.
+    pub path: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub language: Language,
+    pub rendered: Rendered,
+    /// Indices into [`Site::tags`].
+    pub tags: Vec<usize>,
+}
+
+impl Document {
+    pub fn reading_time(&self) -> usize {
+        self.rendered.words.div_ceil(200).max(1)
+    }
+
+    /// The later of `updated` and `date`.
+    pub fn last_modified(&self) -> Option<DateTime<FixedOffset>> {
+        self.front.updated.max(self.date)
+    }
+}
+
+#[derive(Debug)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Indices into [`Site::posts`], newest first.
+    pub posts: Vec<usize>,
+}
+
+impl Tag {
+    pub fn path(&self) -> String {
+        format!("tags/{}/", self.slug)
+    }
+}
+
+/// A file copied into the output unchanged.
+#[derive(Debug)]
+pub struct CopiedFile {
+    pub from: PathBuf,
+    /// Path below the site root.
+    pub to: String,
+}
+
+/// An old URL that redirects to a post.
+#[derive(Debug)]
+pub struct Alias {
+    /// Output file below the site root: `2019/03/alt/index.html`.
+    pub file: String,
+    /// Path of the post it points to.
+    pub target: String,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first.
+    pub posts: Vec<Document>,
+    pub pages: Vec<Document>,
+    /// Sorted by name.
+    pub tags: Vec<Tag>,
+    pub files: Vec<CopiedFile>,
+    pub aliases: Vec<Alias>,
+}
+
+/// A source read and its front matter checked.
+struct Parsed {
+    source: Source,
+    text: String,
+    front: FrontMatter,
+    body_offset: usize,
+    date: Option<DateTime<FixedOffset>>,
+    slug_stem: String,
+}
+
+impl Site {
+    /// Reads, checks and renders everything under `content/`. Returns the
+    /// site built from every source that is fine, and the problems of the
+    /// others; only an unreadable `content/` folder is an error outright.
+    pub fn load(config: Config, selection: &Selection) -> Result<(Site, Vec<Diagnostic>)> {
+        let inventory = content::discover(&config.root)?;
+        let mut errors = Vec::new();
+
+        let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> =
+            inventory.sources.par_iter().map(|s| parse(&config, s)).collect();
+        let mut documents = Vec::new();
+        // Files that failed to parse still exist: links to them are not
+        // reported a second time as broken.
+        let mut broken_sources = Vec::new();
+        for result in parsed.into_iter().zip(&inventory.sources) {
+            match result {
+                (Ok(p), _) => documents.push(p),
+                (Err(mut e), source) => {
+                    errors.append(&mut e);
+                    broken_sources.push(source.rel.clone());
+                }
+            }
+        }
+
+        documents.retain(|d| is_published(d, selection));
+
+        let mut urls = UrlRegistry::new(&config);
+        let mut placed = Vec::new();
+        for doc in documents {
+            let path = document_path(&doc);
+            match urls.claim(&path, &doc.source.display_path()) {
+                Ok(()) => placed.push((doc, path)),
+                Err(e) => errors.push(e),
+            }
+        }
+
+        let links = link_map(&inventory, &placed, &broken_sources);
+        let rendered: Vec<_> = placed
+            .par_iter()
+            .map(|(doc, path)| render_document(&config, doc, path, &links))
+            .collect();
+
+        let mut posts = Vec::new();
+        let mut pages = Vec::new();
+        for ((doc, path), rendered) in placed.into_iter().zip(rendered) {
+            let rendered = match rendered {
+                Ok(r) => r,
+                Err(mut e) => {
+                    errors.append(&mut e);
+                    continue;
+                }
+            };
+            let language = doc.front.lang.unwrap_or(config.language);
+            let document = Document {
+                source: doc.source,
+                front: doc.front,
+                path,
+                date: doc.date,
+                language,
+                rendered,
+                tags: Vec::new(),
+            };
+            match document.source.kind {
+                Kind::Post => posts.push(document),
+                Kind::Page => pages.push(document),
+            }
+        }
+
+        posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let tags = collect_tags(&mut posts);
+        let aliases = collect_aliases(&posts, &pages, &mut urls, &mut errors);
+        let files = copied_files(&config, &inventory, &posts);
+
+        Ok((Site { config, posts, pages, tags, files, aliases }, errors))
+    }
+}
+
+fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+    let display = source.display_path();
+    let file = config.root.join(CONTENT_DIR).join(&source.rel);
+    let bytes = std::fs::read(&file)
+        .map_err(|e| vec![Diagnostic::file(&display, crate::error::io_message(&e))])?;
+    let mut text = content::decode_utf8(&display, &bytes).map_err(|e| e.diagnostics)?;
+    if text.contains(crate::url::ROOT) {
+        text = text.replace(crate::url::ROOT, "");
+    }
+    let split = frontmatter::split(&display, &text).map_err(|d| vec![d])?;
+    let front = frontmatter::parse(&display, &split)?;
+    let body_offset = split.body_offset;
+
+    let (file_date, stem) = match frontmatter::date_from_file_name(source.stem()) {
+        Some((date, rest)) => (Some(date), rest.to_string()),
+        None => (None, source.stem().to_string()),
+    };
+    let date = front.date.or(file_date);
+    if source.kind == Kind::Post && date.is_none() {
+        return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
+            .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
+    }
+    Ok(Parsed { source: source.clone(), text, front, body_offset, date, slug_stem: stem })
+}
+
+fn is_published(doc: &Parsed, selection: &Selection) -> bool {
+    let draft_ok = !doc.front.draft || selection.drafts;
+    let date_ok = selection.future
+        || doc.source.kind == Kind::Page
+        || doc.date.is_none_or(|d| d <= selection.now);
+    draft_ok && date_ok
+}
+
+/// The URL path of a document, from its file name (or `slug:`).
+fn document_path(doc: &Parsed) -> String {
+    let chosen = doc.front.slug.as_deref().map(slugify).filter(|s| !s.is_empty());
+    match doc.source.kind {
+        Kind::Post => {
+            let slug = chosen.unwrap_or_else(|| slugify(&doc.slug_stem));
+            format!("posts/{slug}/")
+        }
+        Kind::Page => {
+            let rel = doc.source.rel.rsplit_once('.').map_or(doc.source.rel.as_str(), |(s, _)| s);
+            let mut segments: Vec<String> = rel.split('/').map(slugify).collect();
+            if segments.last().is_some_and(|s| s == "index") {
+                segments.pop();
+            }
+            if let Some(slug) = chosen {
+                match segments.last_mut() {
+                    Some(last) => *last = slug,
+                    None => segments.push(slug),
+                }
+            }
+            let mut path = segments.join("/");
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path
+        }
+    }
+}
+
+/// Which file claimed which output path; generated pages are reserved.
+struct UrlRegistry {
+    claimed: HashMap<String, PathBuf>,
+}
+
+impl UrlRegistry {
+    fn new(config: &Config) -> Self {
+        let mut claimed = HashMap::new();
+        let generated = PathBuf::from("(generated by echt)");
+        for path in ["", "tags/", "page/", i18n::archive_path(config.language)] {
+            claimed.insert(path.to_string(), generated.clone());
+        }
+        UrlRegistry { claimed }
+    }
+
+    fn claim(&mut self, path: &str, by: &std::path::Path) -> std::result::Result<(), Diagnostic> {
+        let reserved = path.starts_with("tags/") || path.starts_with("page/");
+        if let Some(owner) = self.claimed.get(path).cloned().or_else(|| {
+            reserved.then(|| PathBuf::from("(generated by echt)"))
+        }) {
+            let shown = format!("/{path}");
+            let hint = if owner.starts_with("(") {
+                "this URL belongs to a page echt generates; rename the file or set `slug:`".to_string()
+            } else {
+                format!(
+                    "{} and {} would both be written to {shown}; rename one of them or give it a `slug:` in its front matter",
+                    owner.display(),
+                    by.display()
+                )
+            };
+            return Err(Diagnostic::file(by, format!("the URL {shown} is already taken by {}", owner.display()))
+                .hint(hint));
+        }
+        self.claimed.insert(path.to_string(), by.to_path_buf());
+        Ok(())
+    }
+}
+
+/// Where each content file ends up, by its path below `content/`.
+fn link_map(
+    inventory: &Inventory,
+    placed: &[(Parsed, String)],
+    broken: &[String],
+) -> HashMap<String, String> {
+    let mut links = HashMap::new();
+    let mut bundle_paths: HashMap<&str, &str> = HashMap::new();
+    for (doc, path) in placed {
+        links.insert(doc.source.rel.clone(), path.clone());
+        if doc.source.bundle.is_some() {
+            bundle_paths.insert(doc.source.rel.as_str(), path.as_str());
+        }
+    }
+    // A source that failed to parse keeps a placeholder URL so that links to
+    // it are not reported again. Drafts and future posts get none: a link to
+    // them from a published post would be broken on the site.
+    for rel in broken {
+        links.entry(rel.clone()).or_insert_with(String::new);
+    }
+    for asset in &inventory.assets {
+        let to = match asset.bundle {
+            Some(i) => match bundle_paths.get(inventory.sources[i].rel.as_str()) {
+                Some(post_path) => format!("{post_path}{}", asset.rel_in_bundle),
+                None => continue,
+            },
+            None => asset.rel.clone(),
+        };
+        links.insert(asset.rel.clone(), to);
+    }
+    links
+}
+
+fn render_document(
+    config: &Config,
+    doc: &Parsed,
+    path: &str,
+    links: &HashMap<String, String>,
+) -> std::result::Result<Rendered, Vec<Diagnostic>> {
+    let display = doc.source.display_path();
+    let source_dir = doc.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let input = markdown::Input {
+        path: &display,
+        source: &doc.text,
+        body_offset: doc.body_offset,
+        page_path: path,
+        source_dir,
+        links,
+        language: doc.front.lang.unwrap_or(config.language),
+    };
+    let mut rendered = markdown::render(&input)?;
+    if let Some(summary) = &doc.front.summary {
+        rendered.summary = markdown::render_fragment(summary);
+        rendered.summary_text = summary.clone();
+        rendered.has_more = true;
+    }
+    Ok(rendered)
+}
+
+/// Groups posts by tag; tags that slugify alike are one tag.
+fn collect_tags(posts: &mut [Document]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        for name in &post.front.tags {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                slug,
+                posts: Vec::new(),
+            });
+            if tag.posts.last() != Some(&i) {
+                tag.posts.push(i);
+            }
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for (t, tag) in tags.iter().enumerate() {
+        for &p in &tag.posts {
+            posts[p].tags.push(t);
+        }
+    }
+    tags
+}
+
+fn collect_aliases(
+    posts: &[Document],
+    pages: &[Document],
+    urls: &mut UrlRegistry,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Alias> {
+    let mut aliases = Vec::new();
+    for doc in posts.iter().chain(pages) {
+        for alias in &doc.front.aliases {
+            let trimmed = alias.trim().trim_start_matches('/');
+            let bad = trimmed.split('/').any(|s| s == ".." || s == ".") || crate::url::has_scheme(trimmed);
+            if bad {
+                errors.push(
+                    Diagnostic::file(doc.source.display_path(), format!("the alias `{alias}` is not a path on this site"))
+                        .hint("write old URLs as paths, e.g. `/2019/03/alter-name/`"),
+                );
+                continue;
+            }
+            let (path, file) = if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+                (trimmed.to_string(), trimmed.to_string())
+            } else {
+                let dir = if trimmed.is_empty() || trimmed.ends_with('/') {
+                    trimmed.to_string()
+                } else {
+                    format!("{trimmed}/")
+                };
+                (dir.clone(), format!("{dir}index.html"))
+            };
+            match urls.claim(&path, &doc.source.display_path()) {
+                Ok(()) => aliases.push(Alias { file, target: doc.path.clone() }),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    aliases
+}
+
+fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> Vec<CopiedFile> {
+    let bundle_paths: HashMap<&str, &str> = posts
+        .iter()
+        .filter(|p| p.source.bundle.is_some())
+        .map(|p| (p.source.rel.as_str(), p.path.as_str()))
+        .collect();
+    let content = config.root.join(CONTENT_DIR);
+    inventory
+        .assets
+        .iter()
+        .filter_map(|asset| {
+            let to = match asset.bundle {
+                Some(i) => format!("{}{}", bundle_paths.get(inventory.sources[i].rel.as_str())?, asset.rel_in_bundle),
+                None => asset.rel.clone(),
+            };
+            Some(CopiedFile { from: content.join(&asset.rel), to })
+        })
+        .collect()
+}
