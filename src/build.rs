@@ -53,7 +53,10 @@ impl std::fmt::Display for Report {
 
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
-    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
     let kept = || format!("the build failed; {} was left unchanged", output.display());
     let run = || -> Result<Stats> {
         let mut config = Config::load(&options.root)?;
@@ -66,7 +69,10 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             future: options.future,
             now: Utc::now().fixed_offset(),
         };
-        let (theme, loaded) = rayon::join(|| Theme::load(&config), || Site::load(config.clone(), &selection));
+        let (theme, loaded) = rayon::join(
+            || Theme::load(&config),
+            || Site::load(config.clone(), &selection),
+        );
         let (site, mut errors) = loaded?;
         let theme = match theme {
             Ok(theme) => theme,
@@ -92,8 +98,16 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     };
     let stats = run().map_err(|e| {
         let n = e.diagnostics.len();
-        let found = if n == 1 { "1 error".to_string() } else { format!("{n} errors") };
+        let found = if n == 1 {
+            "1 error".to_string()
+        } else {
+            format!("{n} errors")
+        };
         e.with_footer(format!("error: {found}; {}", kept()))
     })?;
-    Ok(Report { stats, elapsed: start.elapsed(), output })
+    Ok(Report {
+        stats,
+        elapsed: start.elapsed(),
+        output,
+    })
 }

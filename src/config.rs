@@ -132,9 +132,8 @@ impl Config {
         let raw: RawConfig =
             serde_yaml::from_str(source).map_err(|e| yaml::diagnostic(file, source, &e, 0))?;
         let mut errors = Vec::new();
-        let at_key = |key: &str, message: String| {
-            yaml::key_diagnostic(file, source, key, 0, message)
-        };
+        let at_key =
+            |key: &str, message: String| yaml::key_diagnostic(file, source, key, 0, message);
 
         let base_url = match normalize_base_url(&raw.base_url) {
             Ok(url) => url,
@@ -157,17 +156,26 @@ impl Config {
         }
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            errors.push(at_key(
-                "theme",
-                format!("`{theme}` is not a theme name"),
-            ));
+            errors.push(at_key("theme", format!("`{theme}` is not a theme name")));
         }
         let author = match raw.author {
-            Some(a) => Author { name: a.name, email: a.email, url: a.url },
-            None => Author { name: raw.title.clone(), email: None, url: None },
+            Some(a) => Author {
+                name: a.name,
+                email: a.email,
+                url: a.url,
+            },
+            None => Author {
+                name: raw.title.clone(),
+                email: None,
+                url: None,
+            },
         };
         let extra = yaml::to_json(&serde_yaml::Value::Mapping(raw.extra));
-        let feed = raw.feed.unwrap_or(RawFeed { limit: None, full_content: None, tags: None });
+        let feed = raw.feed.unwrap_or(RawFeed {
+            limit: None,
+            full_content: None,
+            tags: None,
+        });
 
         if !errors.is_empty() {
             return Err(Error::new(errors));
@@ -218,7 +226,11 @@ fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
     if host.is_empty() || rest.contains(['?', '#', ' ']) {
         return Err(format!("base_url `{url}` is not a valid site address"));
     }
-    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 #[cfg(test)]
@@ -253,7 +265,9 @@ mod tests {
 
     #[test]
     fn relative_base_url_is_refused() {
-        let err = parse("title: Blog\nbase_url: /blog/\n").err().map(|e| e.to_string());
+        let err = parse("title: Blog\nbase_url: /blog/\n")
+            .err()
+            .map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("echt.yaml:2:11"));
     }
 }

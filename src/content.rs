@@ -105,7 +105,10 @@ pub fn discover(root: &Path) -> Result<Inventory> {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
-                let path = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or(path);
+                let path = path
+                    .strip_prefix(root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(path);
                 errors.push(Diagnostic::file(path, format!("cannot read: {e}")));
             }
         }
@@ -130,12 +133,20 @@ pub fn classify(files: Vec<String>) -> Inventory {
         if !is_markdown(f) {
             continue;
         }
-        let kind = if f.starts_with(&posts_prefix) { Kind::Post } else { Kind::Page };
+        let kind = if f.starts_with(&posts_prefix) {
+            Kind::Post
+        } else {
+            Kind::Page
+        };
         let bundle = is_bundle_index(f).then(|| parent(f).to_string());
         if let Some(dir) = &bundle {
             bundles.push((format!("{dir}/"), inv.sources.len()));
         }
-        inv.sources.push(Source { rel: f.clone(), kind, bundle });
+        inv.sources.push(Source {
+            rel: f.clone(),
+            kind,
+            bundle,
+        });
     }
     bundles.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.len()));
     for f in files {
@@ -147,7 +158,11 @@ pub fn classify(files: Vec<String>) -> Inventory {
             Some((dir, index)) => (Some(*index), f[dir.len()..].to_string()),
             None => (None, f.clone()),
         };
-        inv.assets.push(Asset { rel: f, bundle, rel_in_bundle });
+        inv.assets.push(Asset {
+            rel: f,
+            bundle,
+            rel_in_bundle,
+        });
     }
     inv
 }
@@ -202,16 +217,34 @@ mod tests {
             "posts/b/bild.jpg".into(),
             "posts/b/extra/skizze.png".into(),
         ]);
-        let kinds: Vec<_> = inv.sources.iter().map(|s| (s.rel.as_str(), s.kind)).collect();
+        let kinds: Vec<_> = inv
+            .sources
+            .iter()
+            .map(|s| (s.rel.as_str(), s.kind))
+            .collect();
         assert_eq!(
             kinds,
-            [("impressum.md", Kind::Page), ("posts/2024/a.md", Kind::Post), ("posts/b/index.md", Kind::Post)]
+            [
+                ("impressum.md", Kind::Page),
+                ("posts/2024/a.md", Kind::Post),
+                ("posts/b/index.md", Kind::Post)
+            ]
         );
         assert_eq!(inv.sources[2].stem(), "b");
         assert_eq!(inv.sources[1].stem(), "a");
-        let assets: Vec<_> =
-            inv.assets.iter().map(|a| (a.rel_in_bundle.as_str(), a.bundle)).collect();
-        assert_eq!(assets, [("images/logo.png", None), ("bild.jpg", Some(2)), ("extra/skizze.png", Some(2))]);
+        let assets: Vec<_> = inv
+            .assets
+            .iter()
+            .map(|a| (a.rel_in_bundle.as_str(), a.bundle))
+            .collect();
+        assert_eq!(
+            assets,
+            [
+                ("images/logo.png", None),
+                ("bild.jpg", Some(2)),
+                ("extra/skizze.png", Some(2))
+            ]
+        );
     }
 
     #[test]

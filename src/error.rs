@@ -69,7 +69,9 @@ impl Diagnostic {
         let (line, column) = line_column(source, offset);
         let end = floor_char_boundary(source, (offset + len).min(source.len()));
         let start = floor_char_boundary(source, offset.min(source.len()));
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let width = source[start..end.min(line_end)].chars().count();
         Diagnostic::at(path, source, line, column, message).width(width)
     }
@@ -135,7 +137,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
-        Error { diagnostics, footer: None }
+        Error {
+            diagnostics,
+            footer: None,
+        }
     }
 
     pub fn with_footer(mut self, footer: impl Into<String>) -> Self {

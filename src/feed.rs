@@ -17,15 +17,27 @@ use crate::url;
 pub fn site_feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
     let all: Vec<usize> = (0..site.posts.len()).collect();
     let mut feeds = vec![
-        ("atom.xml".to_string(), atom(site, &all, "", &site.config.title).into_bytes()),
-        ("rss.xml".to_string(), rss(site, &all, "", &site.config.title).into_bytes()),
+        (
+            "atom.xml".to_string(),
+            atom(site, &all, "", &site.config.title).into_bytes(),
+        ),
+        (
+            "rss.xml".to_string(),
+            rss(site, &all, "", &site.config.title).into_bytes(),
+        ),
     ];
     if site.config.feed.tags {
         for tag in &site.tags {
             let title = format!("{} – {}", site.config.title, tag.name);
             let base = tag.path();
-            feeds.push((format!("{base}atom.xml"), atom(site, &tag.posts, &base, &title).into_bytes()));
-            feeds.push((format!("{base}rss.xml"), rss(site, &tag.posts, &base, &title).into_bytes()));
+            feeds.push((
+                format!("{base}atom.xml"),
+                atom(site, &tag.posts, &base, &title).into_bytes(),
+            ));
+            feeds.push((
+                format!("{base}rss.xml"),
+                rss(site, &tag.posts, &base, &title).into_bytes(),
+            ));
         }
     }
     feeds
@@ -44,7 +56,11 @@ fn absolute(config: &Config, html: &str) -> String {
 }
 
 fn body(site: &Site, post: &Document) -> String {
-    let html = if site.config.feed.full_content { &post.rendered.html } else { &post.rendered.summary };
+    let html = if site.config.feed.full_content {
+        &post.rendered.html
+    } else {
+        &post.rendered.summary
+    };
     absolute(&site.config, html)
 }
 
@@ -57,7 +73,10 @@ pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
         .iter()
         .filter_map(|&i| site.posts[i].last_modified())
         .max()
-        .map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339());
+        .map_or_else(
+            || "1970-01-01T00:00:00+00:00".to_string(),
+            |d| d.to_rfc3339(),
+        );
     let mut x = String::with_capacity(4096);
     let _ = write!(
         x,
@@ -113,7 +132,10 @@ pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
 pub fn rss(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
     let config = &site.config;
     let site_url = format!("{}{base}", config.base_url);
-    let last = posts.iter().filter_map(|&i| site.posts[i].last_modified()).max();
+    let last = posts
+        .iter()
+        .filter_map(|&i| site.posts[i].last_modified())
+        .max();
     let mut x = String::with_capacity(4096);
     let _ = write!(
         x,
@@ -138,20 +160,31 @@ pub fn rss(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
             let _ = writeln!(x, "<pubDate>{}</pubDate>", date.to_rfc2822());
         }
         if let Some(email) = &config.author.email {
-            let name = post.front.author.as_ref().map_or(&config.author.name, |a| &a.name);
+            let name = post
+                .front
+                .author
+                .as_ref()
+                .map_or(&config.author.name, |a| &a.name);
             let _ = writeln!(x, "<author>{} ({})</author>", xml(email), xml(name));
         }
         for &t in &post.tags {
             let _ = writeln!(x, "<category>{}</category>", xml(&site.tags[t].name));
         }
-        let _ = write!(x, "<description>{}</description>\n</item>\n", xml(&body(site, post)));
+        let _ = write!(
+            x,
+            "<description>{}</description>\n</item>\n",
+            xml(&body(site, post))
+        );
     }
     x.push_str("</channel>\n</rss>\n");
     x
 }
 
 fn rfc3339(date: Option<DateTime<FixedOffset>>) -> String {
-    date.map_or_else(|| "1970-01-01T00:00:00+00:00".to_string(), |d| d.to_rfc3339())
+    date.map_or_else(
+        || "1970-01-01T00:00:00+00:00".to_string(),
+        |d| d.to_rfc3339(),
+    )
 }
 
 /// Every HTML page of the site, for search engines.
@@ -184,7 +217,10 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 pub fn robots(config: &Config) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url)
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        config.base_url
+    )
 }
 
 /// Escapes text for XML and drops characters XML 1.0 forbids.

@@ -31,8 +31,14 @@ pub struct Split<'a> {
 pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let first_line_end = source.find('\n').unwrap_or(source.len());
     if source[..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::at(path, source, 1, 1, "the file does not start with front matter")
-            .hint("begin the file with a line `---`, then `title: ...` and `date: ...`, then `---`"));
+        return Err(Diagnostic::at(
+            path,
+            source,
+            1,
+            1,
+            "the file does not start with front matter",
+        )
+        .hint("begin the file with a line `---`, then `title: ...` and `date: ...`, then `---`"));
     }
     let yaml_start = (first_line_end + 1).min(source.len());
     let mut offset = yaml_start;
@@ -88,7 +94,8 @@ pub struct FrontMatter {
 }
 
 /// The hint shown for every date problem.
-pub const DATE_HINT: &str = "write dates as 2024-03-11, 2024-03-11T09:30:00+01:00 or \"2024-03-11 09:30:00 +0100\"";
+pub const DATE_HINT: &str =
+    "write dates as 2024-03-11, 2024-03-11T09:30:00+01:00 or \"2024-03-11 09:30:00 +0100\"";
 
 /// Parses the YAML of `split`, reporting every problem.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
@@ -101,9 +108,15 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
         Value::Mapping(map) => map,
         Value::Null => serde_yaml::Mapping::new(),
         _ => {
-            return Err(vec![Diagnostic::at(path, split.yaml, 1, 1, "front matter must be a list of `key: value` lines")
-                .shifted(shift)
-                .hint("write e.g. `title: Mein Beitrag` on its own line")])
+            return Err(vec![Diagnostic::at(
+                path,
+                split.yaml,
+                1,
+                1,
+                "front matter must be a list of `key: value` lines",
+            )
+            .shifted(shift)
+            .hint("write e.g. `title: Mein Beitrag` on its own line")])
         }
     };
 
@@ -111,7 +124,9 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
     let mut errors = Vec::new();
     let mut title = None;
     for (key, value) in &map {
-        let Some(key) = yaml::scalar_string(key) else { continue };
+        let Some(key) = yaml::scalar_string(key) else {
+            continue;
+        };
         let at = |message: String| yaml::key_diagnostic(path, split.yaml, &key, shift, message);
         let text = |errors: &mut Vec<Diagnostic>| -> Option<String> {
             match value {
@@ -134,16 +149,26 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
                         Some(d) => Some(d),
                         None => {
                             let shown = yaml::scalar_string(v).unwrap_or_else(|| "…".into());
-                            errors.push(at(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT));
+                            errors.push(
+                                at(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT),
+                            );
                             None
                         }
                     },
                 };
-                if key == "date" { fm.date = parsed } else { fm.updated = parsed }
+                if key == "date" {
+                    fm.date = parsed
+                } else {
+                    fm.updated = parsed
+                }
             }
             "tags" | "categories" => match string_list(value) {
                 Some(list) => {
-                    if key == "tags" { fm.tags = list } else { fm.categories = list }
+                    if key == "tags" {
+                        fm.tags = list
+                    } else {
+                        fm.categories = list
+                    }
                 }
                 None => errors.push(
                     at(format!("`{key}` must be a list of words"))
@@ -152,8 +177,10 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
             },
             "aliases" => match string_list(value) {
                 Some(list) => fm.aliases = list,
-                None => errors.push(at("`aliases` must be a list of old URLs".into())
-                    .hint("write `aliases: [\"/2019/03/alter-name/\"]`")),
+                None => errors.push(
+                    at("`aliases` must be a list of old URLs".into())
+                        .hint("write `aliases: [\"/2019/03/alter-name/\"]`"),
+                ),
             },
             "draft" => match value {
                 Value::Bool(b) => fm.draft = *b,
@@ -171,7 +198,9 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
                 if let Some(code) = text(&mut errors) {
                     match Language::from_code(&code) {
                         Some(l) => fm.lang = Some(l),
-                        None => errors.push(at(format!("unsupported language `{code}`")).hint("use `de` or `en`")),
+                        None => errors.push(
+                            at(format!("unsupported language `{code}`")).hint("use `de` or `en`"),
+                        ),
                     }
                 }
             }
@@ -179,7 +208,12 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
                 Value::Mapping(m) => {
                     let get = |k: &str| m.get(k).and_then(yaml::scalar_string);
                     match get("name") {
-                        Some(name) => fm.author = Some(Author { name, url: get("url") }),
+                        Some(name) => {
+                            fm.author = Some(Author {
+                                name,
+                                url: get("url"),
+                            })
+                        }
                         None => errors.push(at("`author` needs a `name`".into())),
                     }
                 }
@@ -218,10 +252,22 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
 fn string_list(value: &Value) -> Option<Vec<String>> {
     let items: Vec<String> = match value {
         Value::Null => Vec::new(),
-        Value::Sequence(items) => items.iter().map(yaml::scalar_string).collect::<Option<_>>()?,
-        v => yaml::scalar_string(v)?.split(',').map(str::to_string).collect(),
+        Value::Sequence(items) => items
+            .iter()
+            .map(yaml::scalar_string)
+            .collect::<Option<_>>()?,
+        v => yaml::scalar_string(v)?
+            .split(',')
+            .map(str::to_string)
+            .collect(),
     };
-    Some(items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    Some(
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    )
 }
 
 /// Parses the date spellings authors use: `2024-03-11`, RFC 3339, and the
@@ -235,16 +281,22 @@ pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let date = NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
     let rest = text[10..].trim_start_matches(['T', ' ', 't']);
     if rest.is_empty() {
-        return utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single();
+        return utc()
+            .from_local_datetime(&date.and_time(NaiveTime::MIN))
+            .single();
     }
     // Split the time from an optional offset (`Z`, `UTC`, `+0100`, `+01:00`, `+01`).
-    let time_end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(rest.len());
+    let time_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
+        .unwrap_or(rest.len());
     let (time_text, offset_text) = rest.split_at(time_end);
     let time = ["%H:%M:%S%.f", "%H:%M"]
         .iter()
         .find_map(|f| NaiveTime::parse_from_str(time_text, f).ok())?;
     let offset = parse_offset(offset_text.trim())?;
-    offset.from_local_datetime(&NaiveDateTime::new(date, time)).single()
+    offset
+        .from_local_datetime(&NaiveDateTime::new(date, time))
+        .single()
 }
 
 fn utc() -> FixedOffset {
@@ -266,7 +318,10 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     }
     let (hours, minutes) = match digits.len() {
         2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     if hours > 23 || minutes > 59 {
@@ -281,7 +336,9 @@ pub fn date_from_file_name(stem: &str) -> Option<(DateTime<FixedOffset>, &str)> 
     let date = stem.get(..10)?;
     let rest = stem.get(10..)?.strip_prefix('-')?;
     let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    let date = utc().from_local_datetime(&date.and_time(NaiveTime::MIN)).single()?;
+    let date = utc()
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()?;
     Some((date, rest))
 }
 
@@ -292,7 +349,12 @@ mod tests {
     fn fm(src: &str) -> Result<FrontMatter, String> {
         let path = Path::new("content/posts/a.md");
         let s = split(path, src).map_err(|d| d.to_string())?;
-        parse(path, &s).map_err(|ds| ds.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        parse(path, &s).map_err(|ds| {
+            ds.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
     }
 
     #[test]
@@ -304,12 +366,26 @@ mod tests {
             ("2016-10-06 11:10:38 -0700", "2016-10-06T11:10:38-07:00"),
             ("2016-10-06 11:10 +02:00", "2016-10-06T11:10:00+02:00"),
             ("2016-10-06 11:10:38", "2016-10-06T11:10:38+00:00"),
-            ("2016-10-06T11:10:38.250+0100", "2016-10-06T11:10:38.250+01:00"),
+            (
+                "2016-10-06T11:10:38.250+0100",
+                "2016-10-06T11:10:38.250+01:00",
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_date(input).map(|d| d.to_rfc3339()).as_deref(), Some(want), "{input}");
+            assert_eq!(
+                parse_date(input).map(|d| d.to_rfc3339()).as_deref(),
+                Some(want),
+                "{input}"
+            );
         }
-        for bad in ["2024-13-01", "11.03.2024", "2024-02-30", "2024-03-11 25:00", "2024-03-11 10:00 +2500", "heute"] {
+        for bad in [
+            "2024-13-01",
+            "11.03.2024",
+            "2024-02-30",
+            "2024-03-11 25:00",
+            "2024-03-11 10:00 +2500",
+            "heute",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
@@ -317,7 +393,10 @@ mod tests {
     #[test]
     fn jekyll_file_names() {
         let (d, rest) = date_from_file_name("2014-03-11-hans-und-peter").unwrap();
-        assert_eq!((d.to_rfc3339().as_str(), rest), ("2014-03-11T00:00:00+00:00", "hans-und-peter"));
+        assert_eq!(
+            (d.to_rfc3339().as_str(), rest),
+            ("2014-03-11T00:00:00+00:00", "hans-und-peter")
+        );
         assert!(date_from_file_name("hans-und-peter").is_none());
     }
 
@@ -350,7 +429,9 @@ mod tests {
 
     #[test]
     fn missing_fences() {
-        assert!(fm("title: x\n").unwrap_err().contains("does not start with front matter"));
+        assert!(fm("title: x\n")
+            .unwrap_err()
+            .contains("does not start with front matter"));
         assert!(fm("---\ntitle: x\n").unwrap_err().contains("never closed"));
     }
 }

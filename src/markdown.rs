@@ -11,9 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use pulldown_cmark::{
-    html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::config::Language;
@@ -78,8 +76,9 @@ fn options() -> Options {
 /// Renders the body of `input`; link errors are returned all together.
 pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     let body = &input.source[input.body_offset..];
-    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
-        Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
 
     let mut errors = Vec::new();
     let mut words = 0;
@@ -102,8 +101,14 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
                     Err((message, hint)) => {
                         let offset = input.body_offset + range.start;
                         errors.push(
-                            Diagnostic::at_offset(input.path, input.source, offset, range.len(), message)
-                                .hint(hint),
+                            Diagnostic::at_offset(
+                                input.path,
+                                input.source,
+                                offset,
+                                range.len(),
+                                message,
+                            )
+                            .hint(hint),
                         );
                     }
                 }
@@ -148,7 +153,9 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     if let Some(site_path) = dest.strip_prefix('/') {
         return Ok(Some(url::internal(site_path)));
     }
-    let (path, suffix) = dest.find(['#', '?']).map_or((dest, ""), |i| dest.split_at(i));
+    let (path, suffix) = dest
+        .find(['#', '?'])
+        .map_or((dest, ""), |i| dest.split_at(i));
     let target = url::join(input.source_dir, path);
     if crate::content::is_markdown(path) {
         return match target.as_ref().and_then(|t| input.links.get(t)) {
@@ -202,7 +209,9 @@ impl QuoteState {
 }
 
 fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 /// Where the summary ends (an event index) and whether more follows.
@@ -231,7 +240,11 @@ fn summary_end(events: &[(Event<'_>, std::ops::Range<usize>)]) -> (usize, bool) 
             }
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) => {
                 // A marker on its own line is a block of its own.
-                let start = if matches!(event, Event::Html(_)) && depth == 1 { i - 1 } else { i };
+                let start = if matches!(event, Event::Html(_)) && depth == 1 {
+                    i - 1
+                } else {
+                    i
+                };
                 if depth <= 1 && matches!(event, Event::Html(_)) {
                     return (start, has_content_after(events, i + 1));
                 }
@@ -253,13 +266,15 @@ fn is_more_marker(html: &str) -> bool {
 }
 
 fn has_content_after(events: &[(Event<'_>, std::ops::Range<usize>)], from: usize) -> bool {
-    events[from.min(events.len())..].iter().any(|(e, _)| match e {
-        Event::Html(h) | Event::InlineHtml(h) => !is_more_marker(h) && !h.trim().is_empty(),
-        Event::End(_) | Event::SoftBreak | Event::HardBreak => false,
-        Event::Start(Tag::FootnoteDefinition(_) | Tag::HtmlBlock) => false,
-        Event::Text(t) => !t.trim().is_empty(),
-        _ => true,
-    })
+    events[from.min(events.len())..]
+        .iter()
+        .any(|(e, _)| match e {
+            Event::Html(h) | Event::InlineHtml(h) => !is_more_marker(h) && !h.trim().is_empty(),
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => false,
+            Event::Start(Tag::FootnoteDefinition(_) | Tag::HtmlBlock) => false,
+            Event::Text(t) => !t.trim().is_empty(),
+            _ => true,
+        })
 }
 
 fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
@@ -270,7 +285,13 @@ fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
             Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
             Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
             Event::Text(t) | Event::Code(t) if in_footnote == 0 => text.push_str(t),
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image) => {}
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
             _ => {}
         }
@@ -306,7 +327,11 @@ impl<'i> Plan<'i> {
                         Some(id) => id.to_string(),
                         None => {
                             let s = slugify(&title);
-                            if s.is_empty() { fallback.to_string() } else { s }
+                            if s.is_empty() {
+                                fallback.to_string()
+                            } else {
+                                s
+                            }
                         }
                     };
                     let n = used.entry(base.clone()).or_insert(0);
@@ -321,7 +346,12 @@ impl<'i> Plan<'i> {
                 _ => {}
             }
         }
-        Plan { page_path: input.page_path, language: input.language, headings, footnotes }
+        Plan {
+            page_path: input.page_path,
+            language: input.language,
+            headings,
+            footnotes,
+        }
     }
 
     fn toc(&self) -> Vec<TocEntry> {
@@ -340,7 +370,12 @@ impl<'i> Plan<'i> {
 
     /// Writes events `[0, end)` as HTML; `full` adds ids, anchors and the
     /// footnote list.
-    fn write(&self, events: &[(Event<'_>, std::ops::Range<usize>)], end: usize, full: bool) -> String {
+    fn write(
+        &self,
+        events: &[(Event<'_>, std::ops::Range<usize>)],
+        end: usize,
+        full: bool,
+    ) -> String {
         let strings = i18n::strings(self.language);
         let mut out: Vec<Event<'_>> = Vec::with_capacity(end);
         let mut definitions: Vec<(usize, String)> = Vec::new();
@@ -379,7 +414,9 @@ impl<'i> Plan<'i> {
                     i = close + 1;
                     continue;
                 }
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => {
                     let close = matching_end(events, i);
                     let alt = plain_text(&events[i + 1..close]);
                     let title = if title.is_empty() {
@@ -403,7 +440,11 @@ impl<'i> Plan<'i> {
                     let seen = references_seen.entry(n).or_insert(0);
                     *seen += 1;
                     let html = if full {
-                        let id = if *seen == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{seen}") };
+                        let id = if *seen == 1 {
+                            format!("fnref-{n}")
+                        } else {
+                            format!("fnref-{n}-{seen}")
+                        };
                         format!("<sup class=\"footnote-ref\"><a href=\"{ROOT}{page}#fn-{n}\" id=\"{id}\">{n}</a></sup>", page = self.page_path)
                     } else {
                         format!("<sup class=\"footnote-ref\"><a href=\"{ROOT}{page}#fn-{n}\">{n}</a></sup>", page = self.page_path)
@@ -425,7 +466,9 @@ impl<'i> Plan<'i> {
                     alignments = aligns.clone();
                     out.push(Event::Html("<div class=\"table-wrap\">\n<table>\n".into()));
                 }
-                Event::End(TagEnd::Table) => out.push(Event::Html("</tbody>\n</table>\n</div>\n".into())),
+                Event::End(TagEnd::Table) => {
+                    out.push(Event::Html("</tbody>\n</table>\n</div>\n".into()))
+                }
                 Event::Start(Tag::TableHead) => {
                     in_head = true;
                     cell = 0;
@@ -462,12 +505,16 @@ impl<'i> Plan<'i> {
                     };
                     out.push(Event::Html(html.into()));
                 }
-                Event::Start(Tag::Item) if matches!(events.get(i + 1), Some((Event::TaskListMarker(_), _))) => {
+                Event::Start(Tag::Item)
+                    if matches!(events.get(i + 1), Some((Event::TaskListMarker(_), _))) =>
+                {
                     out.push(Event::Html("<li class=\"task\">".into()));
                 }
                 Event::TaskListMarker(done) => {
                     let checked = if *done { " checked" } else { "" };
-                    out.push(Event::InlineHtml(format!("<input type=\"checkbox\" disabled{checked}> ").into()));
+                    out.push(Event::InlineHtml(
+                        format!("<input type=\"checkbox\" disabled{checked}> ").into(),
+                    ));
                 }
                 other => out.push(other.clone()),
             }
@@ -587,7 +634,11 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn render_with(body: &str, language: Language, links: &HashMap<String, String>) -> Result<Rendered, Vec<Diagnostic>> {
+    fn render_with(
+        body: &str,
+        language: Language,
+        links: &HashMap<String, String>,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
         let source = format!("---\ntitle: t\n---\n{body}");
         let input = Input {
             path: Path::new("content/posts/a.md"),
@@ -621,7 +672,11 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"ueber-uns\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"ueber-uns-2\">"), "{}", r.html);
         assert!(r.html.contains("<h3 id=\"eigene-id\">"), "{}", r.html);
-        assert!(r.html.contains("href=\"\u{E000}posts/a/#ueber-uns\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"\u{E000}posts/a/#ueber-uns\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].id, "eigene-id");
     }
@@ -649,7 +704,12 @@ mod tests {
     #[test]
     fn footnotes_are_collected_at_the_end() {
         let r = de("Text[^a] und mehr[^b].\n\n[^b]: Zweite.\n[^a]: Erste.\n\nSchluss.\n");
-        assert!(r.html.contains("<a href=\"\u{E000}posts/a/#fn-1\" id=\"fnref-1\">1</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"\u{E000}posts/a/#fn-1\" id=\"fnref-1\">1</a>"),
+            "{}",
+            r.html
+        );
         let list = &r.html[r.html.find("<section class=\"footnotes\"").unwrap()..];
         assert!(list.find("fn-1").unwrap() < list.find("fn-2").unwrap());
         assert!(list.contains("Erste."), "{list}");
@@ -663,11 +723,29 @@ mod tests {
             ("posts/b.md".to_string(), "posts/b/".to_string()),
             ("ueber-mich.md".to_string(), "ueber-mich/".to_string()),
         ]);
-        let r = render_with("[B](b.md#teil) [Ich](../ueber-mich.md) [x](https://example.org/a.md)\n", Language::De, &links).unwrap();
-        assert!(r.html.contains("href=\"\u{E000}posts/b/#teil\""), "{}", r.html);
-        assert!(r.html.contains("href=\"\u{E000}ueber-mich/\""), "{}", r.html);
-        assert!(r.html.contains("href=\"https://example.org/a.md\""), "{}", r.html);
-        let errors = render_with("Text\n\nSiehe [dort](fehlt.md).\n", Language::De, &links).unwrap_err();
+        let r = render_with(
+            "[B](b.md#teil) [Ich](../ueber-mich.md) [x](https://example.org/a.md)\n",
+            Language::De,
+            &links,
+        )
+        .unwrap();
+        assert!(
+            r.html.contains("href=\"\u{E000}posts/b/#teil\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"\u{E000}ueber-mich/\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"https://example.org/a.md\""),
+            "{}",
+            r.html
+        );
+        let errors =
+            render_with("Text\n\nSiehe [dort](fehlt.md).\n", Language::De, &links).unwrap_err();
         let msg = errors[0].to_string();
         assert!(msg.contains("content/posts/a.md:6:7"), "{msg}");
         assert!(msg.contains("link to `fehlt.md`"), "{msg}");
@@ -676,8 +754,16 @@ mod tests {
     #[test]
     fn tables_use_classes_not_styles() {
         let r = de("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
-        assert!(r.html.contains("<th class=\"align-left\">a</th>"), "{}", r.html);
-        assert!(r.html.contains("<td class=\"align-right\">2</td>"), "{}", r.html);
+        assert!(
+            r.html.contains("<th class=\"align-left\">a</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td class=\"align-right\">2</td>"),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("style="), "{}", r.html);
     }
 
@@ -691,7 +777,12 @@ mod tests {
     fn task_lists() {
         let r = de("- [x] erledigt\n- [ ] offen\n");
         assert!(r.html.contains("<ul class=\"task-list\">"), "{}", r.html);
-        assert!(r.html.contains("<li class=\"task\"><input type=\"checkbox\" disabled checked> erledigt"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<li class=\"task\"><input type=\"checkbox\" disabled checked> erledigt"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

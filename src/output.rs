@@ -20,15 +20,24 @@ pub struct Staging {
 impl Staging {
     /// Creates an empty staging folder next to `target`.
     pub fn new(target: &Path) -> Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let dir = parent.join(format!(".{name}.echt-staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
         std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
-        Ok(Staging { dir, target: target.to_path_buf(), committed: false })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -37,13 +46,19 @@ impl Staging {
 
     fn file(&self, rel: &str) -> std::result::Result<PathBuf, Diagnostic> {
         let rel_path = Path::new(rel);
-        let safe = rel_path.components().all(|c| matches!(c, Component::Normal(_)));
+        let safe = rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
         if !safe || rel.is_empty() {
-            return Err(Diagnostic::file(rel, "refusing to write outside the output folder"));
+            return Err(Diagnostic::file(
+                rel,
+                "refusing to write outside the output folder",
+            ));
         }
         let path = self.dir.join(rel_path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Diagnostic::file(parent, io_message(&e)))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::file(parent, io_message(&e)))?;
         }
         Ok(path)
     }
@@ -51,22 +66,25 @@ impl Staging {
     /// Writes `bytes` to `rel` (a `/`-separated path below the output root).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         let path = self.file(rel)?;
-        std::fs::write(&path, bytes).map_err(|e| Diagnostic::file(rel, format!("cannot write: {}", io_message(&e))))
+        std::fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot write: {}", io_message(&e))))
     }
 
     /// Copies the file `from` to `rel`.
     pub fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
         let path = self.file(rel)?;
-        std::fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::file(from, format!("cannot copy to {rel}: {}", io_message(&e))))
+        std::fs::copy(from, &path).map(|_| ()).map_err(|e| {
+            Diagnostic::file(from, format!("cannot copy to {rel}: {}", io_message(&e)))
+        })
     }
 
     /// Replaces the target folder with the finished build.
     pub fn commit(mut self) -> Result<()> {
         let old = self.dir.with_file_name(format!(
             ".{}.echt-old-{}",
-            self.target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
+            self.target
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         let had_old = self.target.exists();
@@ -157,7 +175,9 @@ fn absolute(path: &Path) -> PathBuf {
     let mut existing = lexical.clone();
     let mut missing = Vec::new();
     while !existing.exists() {
-        let Some(name) = existing.file_name().map(ToOwned::to_owned) else { break };
+        let Some(name) = existing.file_name().map(ToOwned::to_owned) else {
+            break;
+        };
         missing.push(name);
         existing.pop();
     }
@@ -202,7 +222,14 @@ mod tests {
         staging.write("a/index.html", b"neu").unwrap();
         staging.commit().unwrap();
         assert!(!target.join("old.html").exists());
-        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "neu");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no leftovers beside the output");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "neu"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no leftovers beside the output"
+        );
     }
 }

@@ -48,7 +48,12 @@ enum Job {
 }
 
 /// Renders and writes the whole site into `out`; returns all errors.
-pub fn render_site(site: &Site, theme: &Theme, out: &Staging, year: i32) -> Result<Stats, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    out: &Staging,
+    year: i32,
+) -> Result<Stats, Vec<Diagnostic>> {
     let shared = Shared::new(site, year);
     let per_page = site.config.posts_per_page;
     let mut jobs: Vec<Job> = Vec::new();
@@ -57,13 +62,17 @@ pub fn render_site(site: &Site, theme: &Theme, out: &Staging, year: i32) -> Resu
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::Tags);
     for (t, tag) in site.tags.iter().enumerate() {
-        jobs.extend((0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }));
+        jobs.extend(
+            (0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }),
+        );
     }
     jobs.push(Job::Archive);
     jobs.push(Job::NotFound);
 
-    let results: Vec<Result<(), Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(site, theme, &shared, out, job)).collect();
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, theme, &shared, out, job))
+        .collect();
     let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
     // One broken template fails every page that uses it: say it once.
     errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
@@ -73,7 +82,10 @@ pub fn render_site(site: &Site, theme: &Theme, out: &Staging, year: i32) -> Resu
     extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
     extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
     for alias in &site.aliases {
-        extra.push((alias.file.clone(), redirect_page(site, &alias.file, &alias.target).into_bytes()));
+        extra.push((
+            alias.file.clone(),
+            redirect_page(site, &alias.file, &alias.target).into_bytes(),
+        ));
     }
     let extra_errors: Vec<Diagnostic> = extra
         .par_iter()
@@ -93,8 +105,18 @@ pub fn render_site(site: &Site, theme: &Theme, out: &Staging, year: i32) -> Resu
     // The site's static/ and content files come after the theme's and win.
     let static_dir = site.config.root.join("static");
     let site_static = crate::theme::list_files(&static_dir);
-    errors.extend(site_static.par_iter().filter_map(|(rel, path)| out.copy(path, rel).err()).collect::<Vec<_>>());
-    errors.extend(site.files.par_iter().filter_map(|f| out.copy(&f.from, &f.to).err()).collect::<Vec<_>>());
+    errors.extend(
+        site_static
+            .par_iter()
+            .filter_map(|(rel, path)| out.copy(path, rel).err())
+            .collect::<Vec<_>>(),
+    );
+    errors.extend(
+        site.files
+            .par_iter()
+            .filter_map(|f| out.copy(&f.from, &f.to).err())
+            .collect::<Vec<_>>(),
+    );
 
     if !errors.is_empty() {
         return Err(errors);
@@ -161,7 +183,10 @@ struct TagLink<'a> {
 fn tag_links<'a>(site: &'a Site, doc: &Document) -> Vec<TagLink<'a>> {
     doc.tags
         .iter()
-        .map(|&t| TagLink { name: &site.tags[t].name, url: url::internal(&site.tags[t].path()) })
+        .map(|&t| TagLink {
+            name: &site.tags[t].name,
+            url: url::internal(&site.tags[t].path()),
+        })
         .collect()
 }
 
@@ -285,7 +310,13 @@ fn paginator(base: &str, page: usize, total: usize) -> Paginator {
     }
 }
 
-fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &Job) -> Result<(), Diagnostic> {
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    shared: &Shared,
+    out: &Staging,
+    job: &Job,
+) -> Result<(), Diagnostic> {
     let per_page = site.config.posts_per_page;
     let mut ctx = shared.base.clone();
     let (template, path, language) = match job {
@@ -293,7 +324,10 @@ fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &
             let start = page * per_page;
             let end = (start + per_page).min(shared.cards.len());
             ctx.insert("posts", &shared.cards[start..end]);
-            ctx.insert("paginator", &paginator("", *page, page_count(site.posts.len(), per_page)));
+            ctx.insert(
+                "paginator",
+                &paginator("", *page, page_count(site.posts.len(), per_page)),
+            );
             ("index.html", list_path("", *page), site.config.language)
         }
         Job::Post(i) => {
@@ -304,7 +338,10 @@ fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &
             };
             ctx.insert("page", &page_value(site, post));
             // Posts are newest first: the previous (older) post comes after.
-            ctx.insert("previous", &(i + 1 < site.posts.len()).then(|| neighbour(i + 1)));
+            ctx.insert(
+                "previous",
+                &(i + 1 < site.posts.len()).then(|| neighbour(i + 1)),
+            );
             ctx.insert("next", &(*i > 0).then(|| neighbour(i - 1)));
             ("post.html", post.path.clone(), post.language)
         }
@@ -327,7 +364,10 @@ fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &
             let base = t.path();
             let start = page * per_page;
             let end = (start + per_page).min(t.posts.len());
-            let cards: Vec<&Value> = t.posts[start..end].iter().map(|&p| &shared.cards[p]).collect();
+            let cards: Vec<&Value> = t.posts[start..end]
+                .iter()
+                .map(|&p| &shared.cards[p])
+                .collect();
             ctx.insert("posts", &cards);
             ctx.insert(
                 "tag",
@@ -337,7 +377,10 @@ fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &
                     "rss_url": url::internal(&format!("{base}rss.xml")),
                 }),
             );
-            ctx.insert("paginator", &paginator(&base, *page, page_count(t.posts.len(), per_page)));
+            ctx.insert(
+                "paginator",
+                &paginator(&base, *page, page_count(t.posts.len(), per_page)),
+            );
             ("tag.html", list_path(&base, *page), site.config.language)
         }
         Job::Archive => {
@@ -360,12 +403,20 @@ fn render_job(site: &Site, theme: &Theme, shared: &Shared, out: &Staging, job: &
                 years.push(json!({ "year": y, "posts": posts }));
             }
             ctx.insert("years", &years);
-            ("archive.html", i18n::archive_path(site.config.language).to_string(), site.config.language)
+            (
+                "archive.html",
+                i18n::archive_path(site.config.language).to_string(),
+                site.config.language,
+            )
         }
         Job::NotFound => ("404.html", String::new(), site.config.language),
     };
 
-    let file = if matches!(job, Job::NotFound) { "404.html".to_string() } else { format!("{path}index.html") };
+    let file = if matches!(job, Job::NotFound) {
+        "404.html".to_string()
+    } else {
+        format!("{path}index.html")
+    };
     // The 404 page is served at any depth, so its links start at the site root.
     let root = if matches!(job, Job::NotFound) {
         site.config.base_path().to_string()
@@ -410,7 +461,10 @@ mod tests {
         assert_eq!(list_path("tags/x/", 2), "tags/x/page/3/");
         let p = paginator("", 0, 3);
         assert_eq!(p.previous_url, None);
-        assert_eq!(p.next_url.as_deref(), Some(format!("{ROOT}page/2/").as_str()));
+        assert_eq!(
+            p.next_url.as_deref(),
+            Some(format!("{ROOT}page/2/").as_str())
+        );
         assert_eq!(p.last_url, format!("{ROOT}page/3/"));
     }
 

@@ -18,14 +18,19 @@ use crate::theme::DEFAULT_THEME;
 /// Creates a working site in `dir` (which must be empty or missing).
 pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| Error::io(dir, &e))?.next().is_none();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, &e))?
+            .next()
+            .is_none();
         if !empty {
             return Err(Diagnostic::file(dir, "the folder is not empty")
                 .hint("choose a new folder name, e.g. `echt new mein-blog`")
                 .into());
         }
     }
-    let name = dir.file_name().map_or_else(|| "Mein Blog".into(), |n| n.to_string_lossy().into_owned());
+    let name = dir
+        .file_name()
+        .map_or_else(|| "Mein Blog".into(), |n| n.to_string_lossy().into_owned());
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from(CONFIG_FILE), config_text(&name).into_bytes()),
         (PathBuf::from(".gitignore"), b"/public\n".to_vec()),
@@ -33,7 +38,10 @@ pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
             Path::new(CONTENT_DIR).join(POSTS_DIR).join("hallo-welt.md"),
             first_post(today).into_bytes(),
         ),
-        (Path::new(CONTENT_DIR).join("ueber-mich.md"), ABOUT.as_bytes().to_vec()),
+        (
+            Path::new(CONTENT_DIR).join("ueber-mich.md"),
+            ABOUT.as_bytes().to_vec(),
+        ),
         (PathBuf::from("static/.gitkeep"), Vec::new()),
     ];
     for (path, bytes) in DEFAULT_THEME {
@@ -57,27 +65,42 @@ pub fn new_post(root: &Path, title: &str, today: NaiveDate) -> Result<PathBuf> {
     Config::load(root)?;
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Diagnostic::file(CONTENT_DIR, format!("the title `{title}` has no letters or digits for a file name"))
-            .hint("use a title with words, e.g. echt post \"Warum ich schreibe\"")
-            .into());
+        return Err(Diagnostic::file(
+            CONTENT_DIR,
+            format!("the title `{title}` has no letters or digits for a file name"),
+        )
+        .hint("use a title with words, e.g. echt post \"Warum ich schreibe\"")
+        .into());
     }
-    let rel = Path::new(CONTENT_DIR).join(POSTS_DIR).join(format!("{slug}.md"));
+    let rel = Path::new(CONTENT_DIR)
+        .join(POSTS_DIR)
+        .join(format!("{slug}.md"));
     let path = root.join(&rel);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
     }
-    let text = format!("---\ntitle: {}\ndate: {today}\ntags: []\n# draft: true\n---\n\n", yaml_string(title));
+    let text = format!(
+        "---\ntitle: {}\ndate: {today}\ntags: []\n# draft: true\n---\n\n",
+        yaml_string(title)
+    );
     // create_new: never overwrite, even if the file appears meanwhile.
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
     match file {
         Ok(mut f) => {
             use std::io::Write;
-            f.write_all(text.as_bytes()).map_err(|e| Error::io(&rel, &e))?;
+            f.write_all(text.as_bytes())
+                .map_err(|e| Error::io(&rel, &e))?;
             Ok(rel)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Diagnostic::file(&rel, "the post already exists")
-            .hint("echt post never overwrites a file; choose another title or edit the existing post")
-            .into()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Diagnostic::file(
+            &rel,
+            "the post already exists",
+        )
+        .hint("echt post never overwrites a file; choose another title or edit the existing post")
+        .into()),
         Err(e) => Err(Error::io(&rel, &e)),
     }
 }

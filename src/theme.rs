@@ -18,17 +18,50 @@ use crate::error::{Diagnostic, Error, Result};
 
 /// The default theme, compiled in (paths below `themes/default/`).
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
-    ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
-    ("templates/archive.html", include_bytes!("../themes/default/templates/archive.html")),
-    ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
-    ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
-    ("templates/macros.html", include_bytes!("../themes/default/templates/macros.html")),
-    ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
-    ("templates/post.html", include_bytes!("../themes/default/templates/post.html")),
-    ("templates/tag.html", include_bytes!("../themes/default/templates/tag.html")),
-    ("templates/tags.html", include_bytes!("../themes/default/templates/tags.html")),
-    ("static/favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
-    ("static/style.css", include_bytes!("../themes/default/static/style.css")),
+    (
+        "templates/404.html",
+        include_bytes!("../themes/default/templates/404.html"),
+    ),
+    (
+        "templates/archive.html",
+        include_bytes!("../themes/default/templates/archive.html"),
+    ),
+    (
+        "templates/base.html",
+        include_bytes!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_bytes!("../themes/default/templates/index.html"),
+    ),
+    (
+        "templates/macros.html",
+        include_bytes!("../themes/default/templates/macros.html"),
+    ),
+    (
+        "templates/page.html",
+        include_bytes!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/post.html",
+        include_bytes!("../themes/default/templates/post.html"),
+    ),
+    (
+        "templates/tag.html",
+        include_bytes!("../themes/default/templates/tag.html"),
+    ),
+    (
+        "templates/tags.html",
+        include_bytes!("../themes/default/templates/tags.html"),
+    ),
+    (
+        "static/favicon.svg",
+        include_bytes!("../themes/default/static/favicon.svg"),
+    ),
+    (
+        "static/style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
 ];
 
 /// Where a static file of the theme comes from.
@@ -57,11 +90,16 @@ impl Theme {
         let mut errors = Vec::new();
 
         if theme_dir.is_dir() {
-            read_dir_files(root, &theme_dir.join("templates"), &mut errors, |name, shown, text| {
-                if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
-                    sources.insert(name, (shown, text));
-                }
-            });
+            read_dir_files(
+                root,
+                &theme_dir.join("templates"),
+                &mut errors,
+                |name, shown, text| {
+                    if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt") {
+                        sources.insert(name, (shown, text));
+                    }
+                },
+            );
             for (rel, path) in list_files(&theme_dir.join("static")) {
                 static_files.push((rel, StaticFile::OnDisk(path)));
             }
@@ -83,15 +121,23 @@ impl Theme {
                 &source,
                 "theme",
                 0,
-                format!("the theme `{}` does not exist: there is no folder themes/{}/", config.theme, config.theme),
+                format!(
+                    "the theme `{}` does not exist: there is no folder themes/{}/",
+                    config.theme, config.theme
+                ),
             )
             .hint(format!("available themes: {}", available.join(", ")))
             .into());
         }
         // The site's own templates win over the theme's.
-        read_dir_files(root, &root.join("templates"), &mut errors, |name, shown, text| {
-            sources.insert(name, (shown, text));
-        });
+        read_dir_files(
+            root,
+            &root.join("templates"),
+            &mut errors,
+            |name, shown, text| {
+                sources.insert(name, (shown, text));
+            },
+        );
         if !errors.is_empty() {
             return Err(Error::new(errors));
         }
@@ -99,11 +145,17 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
-        let all = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+        let all = sources
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str()));
         if let Err(e) = tera.add_raw_templates(all) {
             return Err(Error::new(syntax_errors(&sources, &e)));
         }
-        Ok(Theme { tera, sources, static_files })
+        Ok(Theme {
+            tera,
+            sources,
+            static_files,
+        })
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -117,17 +169,33 @@ impl Theme {
         let message = chain.last().cloned().unwrap_or_default();
         let needle = message.split('`').nth(1).map(str::to_string);
         let mut candidates: Vec<&str> = vec![template];
-        candidates.extend(self.sources.keys().map(String::as_str).filter(|n| *n != template));
+        candidates.extend(
+            self.sources
+                .keys()
+                .map(String::as_str)
+                .filter(|n| *n != template),
+        );
         if let Some(needle) = needle.filter(|n| !n.is_empty()) {
             for name in candidates {
-                let Some((shown, text)) = self.sources.get(name) else { continue };
+                let Some((shown, text)) = self.sources.get(name) else {
+                    continue;
+                };
                 if let Some(offset) = find_in_tags(text, &needle) {
-                    return Diagnostic::at_offset(shown, text, offset, needle.len(), clean(&message))
-                        .hint(format!("while rendering {page} with template {template}"));
+                    return Diagnostic::at_offset(
+                        shown,
+                        text,
+                        offset,
+                        needle.len(),
+                        clean(&message),
+                    )
+                    .hint(format!("while rendering {page} with template {template}"));
                 }
             }
         }
-        let shown = self.sources.get(template).map_or_else(|| PathBuf::from(template), |(p, _)| p.clone());
+        let shown = self
+            .sources
+            .get(template)
+            .map_or_else(|| PathBuf::from(template), |(p, _)| p.clone());
         Diagnostic::file(shown, clean(&message)).hint(format!("while rendering {page}"))
     }
 }
@@ -149,7 +217,10 @@ fn find_in_tags(text: &str, needle: &str) -> Option<usize> {
         let close = before.rfind("}}").max(before.rfind("%}"));
         open > close
     };
-    text.match_indices(needle).map(|(i, _)| i).find(|&at| inside_tag(at)).or_else(|| text.find(needle))
+    text.match_indices(needle)
+        .map(|(i, _)| i)
+        .find(|&at| inside_tag(at))
+        .or_else(|| text.find(needle))
 }
 
 fn error_chain(err: &tera::Error) -> Vec<String> {
@@ -163,20 +234,28 @@ fn error_chain(err: &tera::Error) -> Vec<String> {
 }
 
 /// Finds which templates fail to parse, each with its line and column.
-fn syntax_errors(sources: &BTreeMap<String, (PathBuf, String)>, combined: &tera::Error) -> Vec<Diagnostic> {
+fn syntax_errors(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    combined: &tera::Error,
+) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (name, (shown, text)) in sources {
         let mut single = Tera::default();
-        let Err(e) = single.add_raw_template(name, text) else { continue };
+        let Err(e) = single.add_raw_template(name, text) else {
+            continue;
+        };
         let chain = error_chain(&e);
         if !chain[0].starts_with("Failed to parse") {
             continue; // e.g. a missing parent: only meaningful with all templates
         }
         let detail = chain.get(1).cloned().unwrap_or_default();
-        let position = detail.lines().find_map(|l| l.trim().strip_prefix("--> ")).and_then(|p| {
-            let (line, column) = p.split_once(':')?;
-            Some((line.trim().parse().ok()?, column.trim().parse().ok()?))
-        });
+        let position = detail
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("--> "))
+            .and_then(|p| {
+                let (line, column) = p.split_once(':')?;
+                Some((line.trim().parse().ok()?, column.trim().parse().ok()?))
+            });
         let expected = detail
             .lines()
             .find_map(|l| l.trim().strip_prefix("= "))
@@ -204,7 +283,9 @@ fn read_dir_files(
     mut found: impl FnMut(String, PathBuf, String),
 ) {
     for (name, path) in list_files(dir) {
-        let shown = path.strip_prefix(root).map_or_else(|_| path.clone(), Path::to_path_buf);
+        let shown = path
+            .strip_prefix(root)
+            .map_or_else(|_| path.clone(), Path::to_path_buf);
         match std::fs::read(&path) {
             Ok(bytes) => match decode_utf8(&shown, &bytes) {
                 Ok(text) => found(name, shown, text),
@@ -257,13 +338,23 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
         let on_disk: Vec<String> = ["templates", "static"]
             .iter()
-            .flat_map(|sub| list_files(&dir.join(sub)).into_iter().map(move |(rel, _)| format!("{sub}/{rel}")))
+            .flat_map(|sub| {
+                list_files(&dir.join(sub))
+                    .into_iter()
+                    .map(move |(rel, _)| format!("{sub}/{rel}"))
+            })
             .collect();
-        let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| (*p).to_string()).collect();
+        let mut embedded: Vec<String> = DEFAULT_THEME
+            .iter()
+            .map(|(p, _)| (*p).to_string())
+            .collect();
         let mut on_disk_sorted = on_disk.clone();
         on_disk_sorted.sort();
         embedded.sort();
-        assert_eq!(embedded, on_disk_sorted, "update DEFAULT_THEME in src/theme.rs");
+        assert_eq!(
+            embedded, on_disk_sorted,
+            "update DEFAULT_THEME in src/theme.rs"
+        );
     }
 
     #[test]

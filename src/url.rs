@@ -44,11 +44,15 @@ pub fn finish(text: &str, root: &str) -> String {
 
 /// True for `https:`, `mailto:` and other URLs with a scheme.
 pub fn has_scheme(url: &str) -> bool {
-    let Some(colon) = url.find(':') else { return false };
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
     let scheme = &url[..colon];
     !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Joins a relative path onto a directory (both below the site or content
@@ -85,8 +89,14 @@ mod tests {
 
     #[test]
     fn joining() {
-        assert_eq!(join("posts", "../ueber-mich.md").as_deref(), Some("ueber-mich.md"));
-        assert_eq!(join("posts/b", "./bild.png").as_deref(), Some("posts/b/bild.png"));
+        assert_eq!(
+            join("posts", "../ueber-mich.md").as_deref(),
+            Some("ueber-mich.md")
+        );
+        assert_eq!(
+            join("posts/b", "./bild.png").as_deref(),
+            Some("posts/b/bild.png")
+        );
         assert_eq!(join("posts/a/", "../b/").as_deref(), Some("posts/b/"));
         assert_eq!(join("", "../x.md"), None);
     }

@@ -9,12 +9,7 @@ use crate::error::Diagnostic;
 /// A diagnostic for a serde_yaml error in `source`, which starts `shift`
 /// lines into the file.
 pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usize) -> Diagnostic {
-    let text = err.to_string();
-    // serde_yaml appends " at line L column C"; we show the position ourselves.
-    let message = match text.find(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
+    let message = without_positions(&err.to_string(), shift);
     let d = match err.location() {
         Some(loc) => Diagnostic::at(path, source, loc.line(), loc.column(), message),
         None => Diagnostic::file(path, message),
@@ -23,12 +18,54 @@ pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usi
         d.hint("check the spelling of the key; the valid keys are listed above")
     } else if d.message.contains("mapping values are not allowed") {
         d.hint("put values that contain `: ` in quotes, e.g. title: \"Frage: Warum?\"")
-    } else if d.message.contains("found character that cannot start any token") {
+    } else if d.message.contains("flow sequence") {
+        d.hint("a list in brackets needs its closing `]`, e.g. tags: [Vertrauen, Arbeit]")
+    } else if d
+        .message
+        .contains("found character that cannot start any token")
+    {
         d.hint("values starting with `@`, `` ` `` or `%` must be quoted")
     } else {
         d
     };
     d.shifted(shift)
+}
+
+/// serde_yaml says "… at line 4 column 1, while parsing … at line 3 column
+/// 7". The first position is shown in the frame; later ones stay in the
+/// text, counted in lines of the whole file.
+fn without_positions(text: &str, shift: usize) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut first = true;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let line_digits = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let line: usize = after[..line_digits].parse().unwrap_or(0);
+        let after_line = &after[line_digits..];
+        let Some(col_part) = after_line.strip_prefix(" column ") else {
+            out.push_str(" at line ");
+            rest = after;
+            continue;
+        };
+        let col_digits = col_part
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(col_part.len());
+        if !first {
+            out.push_str(&format!(
+                " that starts at line {}, column {}",
+                line + shift,
+                &col_part[..col_digits]
+            ));
+        }
+        first = false;
+        rest = col_part[col_digits..].trim_start_matches(',');
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A diagnostic pointing at the value of top-level `key` in `source` (or at
@@ -41,9 +78,9 @@ pub fn key_diagnostic(
     message: impl Into<String>,
 ) -> Diagnostic {
     match find_key(source, key) {
-        Some((line, column, width)) => {
-            Diagnostic::at(path, source, line, column, message).width(width).shifted(shift)
-        }
+        Some((line, column, width)) => Diagnostic::at(path, source, line, column, message)
+            .width(width)
+            .shifted(shift),
         None => Diagnostic::at(path, source, 1, 1, message).shifted(shift),
     }
 }
@@ -51,9 +88,13 @@ pub fn key_diagnostic(
 /// Line, column and width of the value of a top-level `key:` line.
 fn find_key(source: &str, key: &str) -> Option<(usize, usize, usize)> {
     for (i, line) in source.lines().enumerate() {
-        let Some(rest) = line.strip_prefix(key) else { continue };
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
         let rest_trimmed = rest.trim_start();
-        let Some(value) = rest_trimmed.strip_prefix(':') else { continue };
+        let Some(value) = rest_trimmed.strip_prefix(':') else {
+            continue;
+        };
         let key_and_colon = line.len() - value.len();
         let value_start = key_and_colon + (value.len() - value.trim_start().len());
         let value_text = line[value_start..].trim_end();
@@ -107,6 +148,18 @@ pub fn scalar_string(value: &serde_yaml::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_leave_the_message() {
+        assert_eq!(
+            without_positions("did not find expected ',' or ']' at line 4 column 1, while parsing a flow sequence at line 3 column 7", 1),
+            "did not find expected ',' or ']' while parsing a flow sequence that starts at line 4, column 7"
+        );
+        assert_eq!(
+            without_positions("unknown field `x` at line 2 column 3", 0),
+            "unknown field `x`"
+        );
+    }
 
     #[test]
     fn finds_the_value_of_a_key() {

@@ -1,0 +1,14 @@
+//! Integration tests: the real `echt` binary on fixture sites.
+//!
+//! Each module covers one feature; `support` has the site builder. Tests
+//! that need tools beyond Rust are `#[ignore = "needs …"]` and run in CI
+//! with `cargo test -- --include-ignored`.
+
+mod support;
+
+mod build;
+mod cli;
+mod errors;
+mod feeds;
+mod sample;
+mod validate;

@@ -1,0 +1,179 @@
+//! A chained builder for test sites and helpers to look at what was built.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub const CONFIG: &str =
+    "title: Testblog\nbase_url: https://example.org/\nlanguage: de\nauthor:\n  name: Erika\n";
+
+/// A site in a temporary folder.
+pub struct TestSite {
+    dir: TempDir,
+}
+
+impl TestSite {
+    /// An empty site with a minimal echt.yaml.
+    pub fn new() -> Self {
+        TestSite::empty().file("echt.yaml", CONFIG)
+    }
+
+    /// A folder with nothing in it.
+    pub fn empty() -> Self {
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A copy of the fixture site `tests/sites/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let site = TestSite::empty();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/sites")
+            .join(name);
+        copy_tree(&from, site.root());
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(self, rel: &str, text: &str) -> Self {
+        self.bytes(rel, text.as_bytes())
+    }
+
+    pub fn bytes(self, rel: &str, bytes: &[u8]) -> Self {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+        self
+    }
+
+    /// A post in content/posts/.
+    pub fn post(self, name: &str, text: &str) -> Self {
+        self.file(&format!("content/posts/{name}"), text)
+    }
+
+    /// Runs `echt build` with extra arguments.
+    pub fn build_with(&self, args: &[&str]) -> Built {
+        let mut all = vec!["build", "--root"];
+        let root = self.root().to_string_lossy().into_owned();
+        all.push(&root);
+        all.extend_from_slice(args);
+        Built {
+            out: echt(&all, self.root()),
+            public: self.root().join("public"),
+        }
+    }
+
+    pub fn build(&self) -> Built {
+        self.build_with(&[])
+    }
+}
+
+/// Runs the echt binary in `cwd`.
+pub fn echt(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_echt"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run echt")
+}
+
+/// The result of a build.
+pub struct Built {
+    pub out: Output,
+    pub public: PathBuf,
+}
+
+impl Built {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+
+    /// Asserts success and returns self.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert!(
+            self.out.status.success(),
+            "build failed:\n{}",
+            self.stderr()
+        );
+        self
+    }
+
+    /// Asserts failure and returns the error output.
+    #[track_caller]
+    pub fn fails(self) -> String {
+        assert!(
+            !self.out.status.success(),
+            "build should fail:\n{}",
+            self.stdout()
+        );
+        assert!(
+            self.stdout().is_empty(),
+            "no success line on failure: {}",
+            self.stdout()
+        );
+        self.stderr()
+    }
+
+    /// The text of an output file (`posts/a/` means `posts/a/index.html`).
+    #[track_caller]
+    pub fn page(&self, path: &str) -> String {
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        std::fs::read_to_string(self.public.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.public.join(path).exists()
+    }
+
+    /// All files below public/, as sorted `/`-separated paths.
+    pub fn files(&self) -> Vec<String> {
+        let mut files: Vec<String> = walkdir::WalkDir::new(&self.public)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&self.public)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A minimal post.
+pub fn post(title: &str, date: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndate: {date}\n---\n{body}\n")
+}
