@@ -95,10 +95,6 @@ THOUGHTS = [
     "fällt mir das immer wieder auf", "merke ich den Unterschied sofort",
     "bleibt vieles ungesagt", "gehört das einfach dazu",
 ]
-EMPHASIS_WORDS = [
-    "wirklich", "immer", "nie", "genau", "selten", "zuerst", "gemeinsam",
-    "ehrlich", "langsam", "gründlich", "heute", "wichtig",
-]
 STRONG_PHRASES = [
     "Vertrauen braucht Zeit", "Weniger ist mehr", "Zuhören zuerst",
     "Keine Werbung", "Fehler sind erlaubt", "Qualität setzt sich durch",

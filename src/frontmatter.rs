@@ -42,9 +42,7 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
     }
     let yaml_start = (first_line_end + 1).min(source.len());
     let mut offset = yaml_start;
-    let mut line = 1;
-    for l in source[yaml_start..].split_inclusive('\n') {
-        line += 1;
+    for (line, l) in (2..).zip(source[yaml_start..].split_inclusive('\n')) {
         let fence = l.trim_end();
         if fence == "---" || fence == "..." {
             let body_offset = offset + l.len();

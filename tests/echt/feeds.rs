@@ -6,16 +6,19 @@ use quick_xml::Reader;
 
 use crate::support::TestSite;
 
-/// A tiny DOM: (element path, text) pairs in document order, plus attributes.
+/// One element: its path from the root (`feed/entry/title`), attributes, text.
+type Element = (String, Vec<(String, String)>, String);
+
+/// A tiny DOM: every element in document order.
 struct Doc {
-    elements: Vec<(String, Vec<(String, String)>, String)>,
+    elements: Vec<Element>,
 }
 
 impl Doc {
     fn parse(xml: &str) -> Doc {
         let mut reader = Reader::from_str(xml);
         let mut stack: Vec<String> = Vec::new();
-        let mut elements: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+        let mut elements: Vec<Element> = Vec::new();
         let mut open: Vec<usize> = Vec::new();
         loop {
             match reader.read_event().expect("well-formed XML") {

@@ -4,6 +4,9 @@
 //! that need tools beyond Rust are `#[ignore = "needs …"]` and run in CI
 //! with `cargo test -- --include-ignored`.
 
+// Tests may panic on anything unexpected.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod build;
