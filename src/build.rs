@@ -1,8 +1,10 @@
 //! `echt build`: the pipeline from sources to a finished site, end to end.
 //!
-//! config → content and site model → theme → render and write into a
-//! staging folder → swap into place. Problems from every stage are gathered
-//! so one run shows them all; the previous output survives any failure.
+//! config → content and site model → theme → render → output. A first
+//! build writes into a staging folder and swaps it into place; a rebuild
+//! compares with the previous output and rewrites only what changed (see
+//! `output`). Problems from every stage are gathered so one run shows them
+//! all; the previous output survives any of them.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -10,8 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, Utc};
 
 use crate::config::Config;
-use crate::error::{Error, Result};
-use crate::output::{check_output_dir, Staging};
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::{check_output_dir, Staging, Update};
 use crate::render::{render_site, Stats};
 use crate::site::{Selection, Site};
 use crate::theme::Theme;
@@ -31,6 +33,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct Report {
     pub stats: Stats,
+    /// Files written or removed; None when the output folder was new.
+    pub changed: Option<usize>,
     pub elapsed: Duration,
     pub output: PathBuf,
 }
@@ -47,7 +51,12 @@ impl std::fmt::Display for Report {
             s.files,
             self.elapsed.as_millis(),
             self.output.display()
-        )
+        )?;
+        match self.changed {
+            Some(0) => write!(f, " (unchanged)"),
+            Some(n) => write!(f, " ({n} changed)"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -58,7 +67,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     let kept = || format!("the build failed; {} was left unchanged", output.display());
-    let run = || -> Result<Stats> {
+    let run = || -> Result<(Stats, Option<usize>)> {
         let mut config = Config::load(&options.root)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url)?;
@@ -82,21 +91,48 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             }
         };
         // Render even when sources had errors: template errors are found in
-        // the same run. The staging folder is thrown away unless all is well.
-        let staging = Staging::new(&output)?;
-        let rendered = render_site(&site, &theme, &staging, Utc::now().year());
-        let stats = match rendered {
-            Ok(stats) if errors.is_empty() => stats,
-            Ok(_) => return Err(Error::new(errors)),
-            Err(mut render_errors) => {
-                errors.append(&mut render_errors);
-                return Err(Error::new(errors));
+        // the same run. Nothing reaches the output folder unless all is well.
+        let year = Utc::now().year();
+        let finish = |rendered: std::result::Result<Stats, Vec<Diagnostic>>,
+                      mut errors: Vec<Diagnostic>| {
+            match rendered {
+                Ok(stats) if errors.is_empty() => Ok(stats),
+                Ok(_) => Err(Error::new(errors)),
+                Err(mut render_errors) => {
+                    errors.append(&mut render_errors);
+                    Err(Error::new(errors))
+                }
             }
         };
-        staging.commit()?;
-        Ok(stats)
+        if Update::applies_to(&output) {
+            let compare = Update::compare(&output);
+            let stats = finish(render_site(&site, &theme, &compare, year), errors)?;
+            let changes = compare.changes();
+            let apply = Update::apply(&output, &changes);
+            let written = if changes.changed() > 0 {
+                render_site(&site, &theme, &apply, year).map_err(|e| {
+                    Error::new(e).with_footer(format!(
+                        "error: writing {} failed part way; fix the problem and build again",
+                        output.display()
+                    ))
+                })?;
+                changes.changed()
+            } else {
+                0
+            };
+            let removed = Update::remove_stale(&output, &changes)?;
+            Ok((stats, Some(written + removed)))
+        } else {
+            let staging = Staging::new(&output)?;
+            let stats = finish(render_site(&site, &theme, &staging, year), errors)?;
+            staging.commit()?;
+            Ok((stats, None))
+        }
     };
-    let stats = run().map_err(|e| {
+    let (stats, changed) = run().map_err(|e| {
+        if e.footer.is_some() {
+            return e;
+        }
         let n = e.diagnostics.len();
         let found = if n == 1 {
             "1 error".to_string()
@@ -107,6 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     })?;
     Ok(Report {
         stats,
+        changed,
         elapsed: start.elapsed(),
         output,
     })

@@ -8,39 +8,46 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::output::Sink;
 use crate::site::{Document, Site};
 use crate::url;
 
-/// `atom.xml`, `rss.xml` and, if enabled, the same for each tag.
-pub fn site_feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// Writes `atom.xml`, `rss.xml` and, if enabled, the same for each tag,
+/// each as soon as it is made; returns the errors.
+pub fn write_feeds(site: &Site, out: &dyn Sink) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..site.posts.len()).collect();
-    let mut feeds = vec![
-        (
-            "atom.xml".to_string(),
-            atom(site, &all, "", &site.config.title).into_bytes(),
-        ),
-        (
-            "rss.xml".to_string(),
-            rss(site, &all, "", &site.config.title).into_bytes(),
-        ),
-    ];
+    let mut feeds: Vec<(String, &[usize], String)> =
+        vec![(String::new(), &all, site.config.title.clone())];
     if site.config.feed.tags {
         for tag in &site.tags {
-            let title = format!("{} – {}", site.config.title, tag.name);
-            let base = tag.path();
             feeds.push((
-                format!("{base}atom.xml"),
-                atom(site, &tag.posts, &base, &title).into_bytes(),
-            ));
-            feeds.push((
-                format!("{base}rss.xml"),
-                rss(site, &tag.posts, &base, &title).into_bytes(),
+                tag.path(),
+                &tag.posts,
+                format!("{} – {}", site.config.title, tag.name),
             ));
         }
     }
     feeds
+        .par_iter()
+        .flat_map_iter(|(base, posts, title)| {
+            let atom_file = format!("{base}atom.xml");
+            let rss_file = format!("{base}rss.xml");
+            let atom_result = out
+                .wants(&atom_file)
+                .then(|| out.write(&atom_file, atom(site, posts, base, title).as_bytes()));
+            let rss_result = out
+                .wants(&rss_file)
+                .then(|| out.write(&rss_file, rss(site, posts, base, title).as_bytes()));
+            [atom_result, rss_result]
+                .into_iter()
+                .flatten()
+                .filter_map(Result::err)
+        })
+        .collect()
 }
 
 fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a Document> {

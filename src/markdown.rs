@@ -44,7 +44,8 @@ pub struct Rendered {
     /// The summary as HTML without ids: the text before `<!-- more -->`, or
     /// the first paragraph.
     pub summary: String,
-    /// The summary as plain text, for meta descriptions.
+    /// The summary as plain text of at most about 160 characters, for meta
+    /// descriptions.
     pub summary_text: String,
     /// Whether the document goes on after its summary.
     pub has_more: bool,
@@ -121,10 +122,14 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     }
 
     let plan = Plan::new(&events, input);
-    let html = plan.write(&events, events.len(), true);
+    // Rendered documents live until the build ends: give back the slack
+    // that growing the strings left (it doubled peak memory).
+    let mut html = plan.write(&events, events.len(), true);
+    html.shrink_to_fit();
     let (summary_end, has_more) = summary_end(&events);
-    let summary = plan.write(&events, summary_end, false);
-    let summary_text = plain_text(&events[..summary_end]);
+    let mut summary = plan.write(&events, summary_end, false);
+    summary.shrink_to_fit();
+    let summary_text = truncate_words(&plain_text(&events[..summary_end]), DESCRIPTION_LENGTH);
     Ok(Rendered {
         html,
         summary,
@@ -207,6 +212,28 @@ impl QuoteState {
         }
     }
 }
+
+/// Cuts plain text at a word boundary near `max` characters.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+/// How long a description made from the summary may be, in characters.
+const DESCRIPTION_LENGTH: usize = 160;
 
 fn count_words(text: &str) -> usize {
     text.split_whitespace()
@@ -783,6 +810,12 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn truncation_keeps_words_whole() {
+        assert_eq!(truncate_words("eins zwei drei", 9), "eins zwei…");
+        assert_eq!(truncate_words("kurz", 9), "kurz");
     }
 
     #[test]

@@ -1,13 +1,73 @@
 //! Writing the site without ever losing the last good one.
 //!
-//! A build writes into a staging folder beside the output folder and swaps
-//! it in only when everything succeeded; on any error the staging folder is
-//! removed and `public/` stays exactly as it was. The output folder is also
-//! checked so that a build can never overwrite the site's own sources.
+//! Renderers hand every file to a [`Sink`]. There are two:
+//!
+//! - [`Staging`], for a first build: everything is written into a staging
+//!   folder beside the output folder, which is swapped in only when the whole
+//!   build succeeded; on any error it is removed.
+//! - [`Update`], for a rebuild over an existing output folder. Creating
+//!   files and folders is the slowest thing a build does (on a typical disk
+//!   far slower than rendering), while most files of a rebuild are unchanged.
+//!   So a first pass renders everything and only *compares* with what is on
+//!   disk, writing nothing; if the build has any error, the output is
+//!   untouched. Otherwise a second pass renders just the changed files and
+//!   overwrites them in place, and files the site no longer has are removed.
+//!
+//! The output folder is also checked so that a build can never overwrite the
+//! site's own sources.
 
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::error::{io_message, Diagnostic, Error, Result};
+
+/// Where rendered files go. Paths are `/`-separated, below the output root.
+pub trait Sink: Sync {
+    /// Whether the file at `rel` needs to be produced at all; renderers skip
+    /// the work when it does not.
+    fn wants(&self, _rel: &str) -> bool {
+        true
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic>;
+    /// Copies the file `from` to `rel`.
+    fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic>;
+}
+
+/// Rejects paths that would leave the output folder.
+fn checked(rel: &str) -> std::result::Result<&Path, Diagnostic> {
+    let rel_path = Path::new(rel);
+    let safe = rel_path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    if !safe || rel.is_empty() {
+        return Err(Diagnostic::file(
+            rel,
+            "refusing to write outside the output folder",
+        ));
+    }
+    Ok(rel_path)
+}
+
+fn write_file(path: &Path, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Diagnostic::file(parent, io_message(&e)))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| Diagnostic::file(rel, format!("cannot write: {}", io_message(&e))))
+}
+
+fn copy_file(from: &Path, path: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Diagnostic::file(parent, io_message(&e)))?;
+    }
+    std::fs::copy(from, path)
+        .map(|_| ())
+        .map_err(|e| Diagnostic::file(from, format!("cannot copy to {rel}: {}", io_message(&e))))
+}
 
 /// A folder being filled with a new build.
 #[derive(Debug)]
@@ -109,6 +169,16 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        write_file(&self.dir.join(checked(rel)?), rel, bytes)
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+        copy_file(from, &self.dir.join(checked(rel)?), rel)
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -117,9 +187,165 @@ impl Drop for Staging {
     }
 }
 
+/// A rebuild over an existing output folder, in two passes (see the module
+/// documentation): [`Update::compare`] then [`Update::apply`].
+#[derive(Debug)]
+pub struct Update {
+    target: PathBuf,
+    /// In the second pass: the files to write. None in the first pass.
+    changed: Option<HashSet<String>>,
+    /// First pass: every file the build produces, and those that differ.
+    produced: Mutex<Vec<String>>,
+    differs: Mutex<Vec<String>>,
+}
+
+/// What the comparing pass found.
+#[derive(Debug)]
+pub struct Changes {
+    produced: Vec<String>,
+    differs: HashSet<String>,
+}
+
+impl Changes {
+    pub fn changed(&self) -> usize {
+        self.differs.len()
+    }
+}
+
+impl Update {
+    /// Whether `target` holds a previous build to update.
+    pub fn applies_to(target: &Path) -> bool {
+        std::fs::read_dir(target).is_ok_and(|mut entries| entries.next().is_some())
+    }
+
+    /// The first pass: compares, writes nothing.
+    pub fn compare(target: &Path) -> Update {
+        Update {
+            target: target.to_path_buf(),
+            changed: None,
+            produced: Mutex::new(Vec::new()),
+            differs: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn changes(self) -> Changes {
+        let produced = self
+            .produced
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let differs = self
+            .differs
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Changes {
+            produced,
+            differs: differs.into_iter().collect(),
+        }
+    }
+
+    /// The second pass: writes the changed files.
+    pub fn apply(target: &Path, changes: &Changes) -> Update {
+        Update {
+            target: target.to_path_buf(),
+            changed: Some(changes.differs.clone()),
+            produced: Mutex::new(Vec::new()),
+            differs: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Removes files the site no longer produces, and emptied folders.
+    pub fn remove_stale(target: &Path, changes: &Changes) -> Result<usize> {
+        let produced: HashSet<&str> = changes.produced.iter().map(String::as_str).collect();
+        let mut stale = Vec::new();
+        for entry in walkdir::WalkDir::new(target)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(std::result::Result::ok)
+        {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(target)
+                .map(crate::content::slash_path)
+                .unwrap_or_default();
+            if !produced.contains(rel.as_str()) {
+                stale.push(entry.path().to_path_buf());
+            }
+        }
+        for path in &stale {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, &e))?;
+            // Remove folders left empty, up to the output root.
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != target) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(stale.len())
+    }
+
+    fn record(&self, rel: &str, same: bool) {
+        if let Ok(mut produced) = self.produced.lock() {
+            produced.push(rel.to_string());
+        }
+        if !same {
+            if let Ok(mut differs) = self.differs.lock() {
+                differs.push(rel.to_string());
+            }
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut existing = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut existing).is_ok() && existing == bytes
+}
+
+impl Sink for Update {
+    fn wants(&self, rel: &str) -> bool {
+        self.changed
+            .as_ref()
+            .is_none_or(|changed| changed.contains(rel))
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+        let path = self.target.join(checked(rel)?);
+        match &self.changed {
+            None => self.record(rel, same_content(&path, bytes)),
+            Some(changed) if changed.contains(rel) => write_file(&path, rel, bytes)?,
+            Some(_) => {}
+        }
+        Ok(())
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
+        let path = self.target.join(checked(rel)?);
+        match &self.changed {
+            None => {
+                let bytes =
+                    std::fs::read(from).map_err(|e| Diagnostic::file(from, io_message(&e)))?;
+                self.record(rel, same_content(&path, &bytes));
+            }
+            Some(changed) if changed.contains(rel) => copy_file(from, &path, rel)?,
+            Some(_) => {}
+        }
+        Ok(())
+    }
+}
+
 /// Removes a folder tree, its subfolders in parallel.
 fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
     if let Ok(entries) = std::fs::read_dir(dir) {
         let entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         entries.par_iter().for_each(|p| {
@@ -221,6 +447,7 @@ mod tests {
         let staging = Staging::new(&target).unwrap();
         staging.write("a/index.html", b"neu").unwrap();
         staging.commit().unwrap();
+        assert!(Update::applies_to(&target));
         assert!(!target.join("old.html").exists());
         assert_eq!(
             std::fs::read_to_string(target.join("a/index.html")).unwrap(),
@@ -231,5 +458,52 @@ mod tests {
             1,
             "no leftovers beside the output"
         );
+    }
+
+    #[test]
+    fn updates_write_only_what_changed_and_remove_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        for (rel, text) in [
+            ("same.html", "gleich"),
+            ("changed.html", "alt"),
+            ("gone/index.html", "weg"),
+        ] {
+            write_file(&target.join(rel), rel, text.as_bytes()).unwrap();
+        }
+        let produce = |sink: &dyn Sink| {
+            for (rel, text) in [
+                ("same.html", "gleich"),
+                ("changed.html", "neu"),
+                ("new/index.html", "frisch"),
+            ] {
+                if sink.wants(rel) {
+                    sink.write(rel, text.as_bytes()).unwrap();
+                }
+            }
+        };
+        let compare = Update::compare(&target);
+        produce(&compare);
+        let changes = compare.changes();
+        assert_eq!(changes.changed(), 2);
+        assert_eq!(
+            std::fs::read_to_string(target.join("changed.html")).unwrap(),
+            "alt",
+            "first pass writes nothing"
+        );
+
+        let apply = Update::apply(&target, &changes);
+        assert!(!apply.wants("same.html"));
+        produce(&apply);
+        assert_eq!(Update::remove_stale(&target, &changes).unwrap(), 1);
+        assert_eq!(
+            std::fs::read_to_string(target.join("changed.html")).unwrap(),
+            "neu"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("new/index.html")).unwrap(),
+            "frisch"
+        );
+        assert!(!target.join("gone").exists(), "emptied folder removed");
     }
 }

@@ -17,7 +17,7 @@ use crate::error::Diagnostic;
 use crate::feed;
 use crate::i18n::{self, format_date};
 use crate::markdown::{escape, TocEntry};
-use crate::output::Staging;
+use crate::output::Sink;
 use crate::site::{Document, Site};
 use crate::theme::{StaticFile, Theme};
 use crate::url;
@@ -51,7 +51,7 @@ enum Job {
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    out: &Staging,
+    out: &dyn Sink,
     year: i32,
 ) -> Result<Stats, Vec<Diagnostic>> {
     let shared = Shared::new(site, year);
@@ -77,8 +77,8 @@ pub fn render_site(
     // One broken template fails every page that uses it: say it once.
     errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
 
+    errors.extend(feed::write_feeds(site, out));
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
-    extra.extend(feed::site_feeds(site));
     extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
     extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
     for alias in &site.aliases {
@@ -223,7 +223,7 @@ fn page_value(site: &Site, doc: &Document) -> Value {
         .front
         .description
         .clone()
-        .unwrap_or_else(|| truncate_words(&doc.rendered.summary_text, 160));
+        .unwrap_or_else(|| doc.rendered.summary_text.clone());
     let author = doc.front.author.as_ref().map_or_else(
         || json!({ "name": site.config.author.name, "url": site.config.author.url }),
         |a| json!({ "name": a.name, "url": a.url }),
@@ -261,25 +261,6 @@ fn count_toc(toc: &[TocEntry]) -> usize {
     toc.iter().map(|e| 1 + count_toc(&e.children)).sum()
 }
 
-/// Cuts plain text at a word boundary near `max` characters.
-fn truncate_words(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out.push('…');
-    out
-}
-
 #[derive(Serialize)]
 struct Paginator {
     current: usize,
@@ -310,119 +291,149 @@ fn paginator(base: &str, page: usize, total: usize) -> Paginator {
     }
 }
 
+impl Job {
+    /// The template and the page's path below the site root.
+    fn target(&self, site: &Site) -> (&'static str, String, Language) {
+        let language = site.config.language;
+        match self {
+            Job::Home { page } => ("index.html", list_path("", *page), language),
+            Job::Post(i) => (
+                "post.html",
+                site.posts[*i].path.clone(),
+                site.posts[*i].language,
+            ),
+            Job::Page(i) => (
+                "page.html",
+                site.pages[*i].path.clone(),
+                site.pages[*i].language,
+            ),
+            Job::Tags => ("tags.html", "tags/".to_string(), language),
+            Job::Tag { tag, page } => (
+                "tag.html",
+                list_path(&site.tags[*tag].path(), *page),
+                language,
+            ),
+            Job::Archive => (
+                "archive.html",
+                i18n::archive_path(language).to_string(),
+                language,
+            ),
+            Job::NotFound => ("404.html", String::new(), language),
+        }
+    }
+
+    /// Adds what this page's template shows to `ctx`.
+    fn fill(&self, ctx: &mut Context, site: &Site, shared: &Shared) {
+        let per_page = site.config.posts_per_page;
+        match self {
+            Job::Home { page } => {
+                let start = page * per_page;
+                let end = (start + per_page).min(shared.cards.len());
+                ctx.insert("posts", &shared.cards[start..end]);
+                ctx.insert(
+                    "paginator",
+                    &paginator("", *page, page_count(site.posts.len(), per_page)),
+                );
+            }
+            Job::Post(i) => {
+                let neighbour = |j: usize| {
+                    let p = &site.posts[j];
+                    json!({ "title": p.front.title, "url": url::internal(&p.path) })
+                };
+                ctx.insert("page", &page_value(site, &site.posts[*i]));
+                // Posts are newest first: the previous (older) post comes after.
+                ctx.insert(
+                    "previous",
+                    &(i + 1 < site.posts.len()).then(|| neighbour(i + 1)),
+                );
+                ctx.insert("next", &(*i > 0).then(|| neighbour(i - 1)));
+            }
+            Job::Page(i) => ctx.insert("page", &page_value(site, &site.pages[*i])),
+            Job::Tags => {
+                let tags: Vec<Value> = site
+                    .tags
+                    .iter()
+                    .map(|t| json!({ "name": t.name, "slug": t.slug, "url": url::internal(&t.path()), "count": t.posts.len() }))
+                    .collect();
+                ctx.insert("tags", &tags);
+            }
+            Job::Tag { tag, page } => {
+                let t = &site.tags[*tag];
+                let base = t.path();
+                let start = page * per_page;
+                let end = (start + per_page).min(t.posts.len());
+                let cards: Vec<&Value> = t.posts[start..end]
+                    .iter()
+                    .map(|&p| &shared.cards[p])
+                    .collect();
+                ctx.insert("posts", &cards);
+                ctx.insert(
+                    "tag",
+                    &json!({
+                        "name": t.name, "slug": t.slug, "url": url::internal(&base), "count": t.posts.len(),
+                        "atom_url": url::internal(&format!("{base}atom.xml")),
+                        "rss_url": url::internal(&format!("{base}rss.xml")),
+                    }),
+                );
+                ctx.insert(
+                    "paginator",
+                    &paginator(&base, *page, page_count(t.posts.len(), per_page)),
+                );
+            }
+            Job::Archive => ctx.insert("years", &archive_years(site, shared)),
+            Job::NotFound => {}
+        }
+    }
+}
+
+/// Posts grouped by year, newest first, for the archive.
+fn archive_years(site: &Site, shared: &Shared) -> Vec<Value> {
+    let mut years: Vec<Value> = Vec::new();
+    let mut current: Option<(i32, Vec<Value>)> = None;
+    for (p, card) in site.posts.iter().zip(&shared.cards) {
+        let year = p.date.map_or(0, |d| d.year());
+        let entry = json!({ "title": card["title"], "url": card["url"], "date": card["date"], "date_display": card["date_display"] });
+        match &mut current {
+            Some((y, posts)) if *y == year => posts.push(entry),
+            _ => {
+                if let Some((y, posts)) = current.take() {
+                    years.push(json!({ "year": y, "posts": posts }));
+                }
+                current = Some((year, vec![entry]));
+            }
+        }
+    }
+    if let Some((y, posts)) = current {
+        years.push(json!({ "year": y, "posts": posts }));
+    }
+    years
+}
+
 fn render_job(
     site: &Site,
     theme: &Theme,
     shared: &Shared,
-    out: &Staging,
+    out: &dyn Sink,
     job: &Job,
 ) -> Result<(), Diagnostic> {
-    let per_page = site.config.posts_per_page;
-    let mut ctx = shared.base.clone();
-    let (template, path, language) = match job {
-        Job::Home { page } => {
-            let start = page * per_page;
-            let end = (start + per_page).min(shared.cards.len());
-            ctx.insert("posts", &shared.cards[start..end]);
-            ctx.insert(
-                "paginator",
-                &paginator("", *page, page_count(site.posts.len(), per_page)),
-            );
-            ("index.html", list_path("", *page), site.config.language)
-        }
-        Job::Post(i) => {
-            let post = &site.posts[*i];
-            let neighbour = |j: usize| {
-                let p = &site.posts[j];
-                json!({ "title": p.front.title, "url": url::internal(&p.path) })
-            };
-            ctx.insert("page", &page_value(site, post));
-            // Posts are newest first: the previous (older) post comes after.
-            ctx.insert(
-                "previous",
-                &(i + 1 < site.posts.len()).then(|| neighbour(i + 1)),
-            );
-            ctx.insert("next", &(*i > 0).then(|| neighbour(i - 1)));
-            ("post.html", post.path.clone(), post.language)
-        }
-        Job::Page(i) => {
-            let page = &site.pages[*i];
-            ctx.insert("page", &page_value(site, page));
-            ("page.html", page.path.clone(), page.language)
-        }
-        Job::Tags => {
-            let tags: Vec<Value> = site
-                .tags
-                .iter()
-                .map(|t| json!({ "name": t.name, "slug": t.slug, "url": url::internal(&t.path()), "count": t.posts.len() }))
-                .collect();
-            ctx.insert("tags", &tags);
-            ("tags.html", "tags/".to_string(), site.config.language)
-        }
-        Job::Tag { tag, page } => {
-            let t = &site.tags[*tag];
-            let base = t.path();
-            let start = page * per_page;
-            let end = (start + per_page).min(t.posts.len());
-            let cards: Vec<&Value> = t.posts[start..end]
-                .iter()
-                .map(|&p| &shared.cards[p])
-                .collect();
-            ctx.insert("posts", &cards);
-            ctx.insert(
-                "tag",
-                &json!({
-                    "name": t.name, "slug": t.slug, "url": url::internal(&base), "count": t.posts.len(),
-                    "atom_url": url::internal(&format!("{base}atom.xml")),
-                    "rss_url": url::internal(&format!("{base}rss.xml")),
-                }),
-            );
-            ctx.insert(
-                "paginator",
-                &paginator(&base, *page, page_count(t.posts.len(), per_page)),
-            );
-            ("tag.html", list_path(&base, *page), site.config.language)
-        }
-        Job::Archive => {
-            let mut years: Vec<Value> = Vec::new();
-            let mut current: Option<(i32, Vec<Value>)> = None;
-            for (p, card) in site.posts.iter().zip(&shared.cards) {
-                let year = p.date.map_or(0, |d| d.year());
-                let entry = json!({ "title": card["title"], "url": card["url"], "date": card["date"], "date_display": card["date_display"] });
-                match &mut current {
-                    Some((y, posts)) if *y == year => posts.push(entry),
-                    _ => {
-                        if let Some((y, posts)) = current.take() {
-                            years.push(json!({ "year": y, "posts": posts }));
-                        }
-                        current = Some((year, vec![entry]));
-                    }
-                }
-            }
-            if let Some((y, posts)) = current {
-                years.push(json!({ "year": y, "posts": posts }));
-            }
-            ctx.insert("years", &years);
-            (
-                "archive.html",
-                i18n::archive_path(site.config.language).to_string(),
-                site.config.language,
-            )
-        }
-        Job::NotFound => ("404.html", String::new(), site.config.language),
-    };
-
-    let file = if matches!(job, Job::NotFound) {
+    let (template, path, language) = job.target(site);
+    let not_found = matches!(job, Job::NotFound);
+    let file = if not_found {
         "404.html".to_string()
     } else {
         format!("{path}index.html")
     };
+    if !out.wants(&file) {
+        return Ok(());
+    }
     // The 404 page is served at any depth, so its links start at the site root.
-    let root = if matches!(job, Job::NotFound) {
+    let root = if not_found {
         site.config.base_path().to_string()
     } else {
         url::relative_root(&file).into_owned()
     };
+    let mut ctx = shared.base.clone();
+    job.fill(&mut ctx, site, shared);
     ctx.insert("root", &root);
     ctx.insert("lang", language.code());
     ctx.insert("current_url", &url::internal(&path));
@@ -466,11 +477,5 @@ mod tests {
             Some(format!("{ROOT}page/2/").as_str())
         );
         assert_eq!(p.last_url, format!("{ROOT}page/3/"));
-    }
-
-    #[test]
-    fn truncation_keeps_words_whole() {
-        assert_eq!(truncate_words("eins zwei drei", 9), "eins zwei…");
-        assert_eq!(truncate_words("kurz", 9), "kurz");
     }
 }

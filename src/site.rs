@@ -374,7 +374,7 @@ fn render_document(
     let mut rendered = markdown::render(&input)?;
     if let Some(summary) = &doc.front.summary {
         rendered.summary = markdown::render_fragment(summary);
-        rendered.summary_text = summary.clone();
+        rendered.summary_text = markdown::truncate_words(summary, 160);
         rendered.has_more = true;
     }
     Ok(rendered)

@@ -294,3 +294,57 @@ fn a_new_build_replaces_the_old_output_completely() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn rebuilds_write_only_what_changed_and_equal_a_fresh_build() {
+    let site = TestSite::fixture("blog");
+    site.build().ok();
+    let again = site.build().ok();
+    assert!(
+        again.stdout().trim_end().ends_with("(unchanged)"),
+        "{}",
+        again.stdout()
+    );
+
+    // Edit one post, delete another, add a third.
+    let groesse = site.root().join("content/posts/2023/groesse-zeigen.md");
+    let text = std::fs::read_to_string(&groesse)
+        .unwrap()
+        .replace("schafft Vertrauen", "schafft echtes Vertrauen");
+    std::fs::write(&groesse, text).unwrap();
+    std::fs::remove_file(
+        site.root()
+            .join("content/posts/2014-03-11-hans-und-peter.md"),
+    )
+    .unwrap();
+    let site = site
+        .post("neu.md", &post("Neu", "2024-03-01", "Frisch."))
+        .file(
+            "content/posts/2023/groesse-zeigen.md",
+            &std::fs::read_to_string(&groesse).unwrap().replace(
+                "[Hans und Peter](../2014-03-11-hans-und-peter.md)",
+                "Hans und Peter",
+            ),
+        );
+    let updated = site.build().ok();
+    assert!(
+        updated.stdout().contains(" changed)"),
+        "{}",
+        updated.stdout()
+    );
+    assert!(!updated.exists("posts/hans-und-peter/index.html"));
+
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = site
+        .build_with(&["--output", &fresh_dir.path().join("out").to_string_lossy()])
+        .ok();
+    let (a, b) = (updated.files(), fresh.files());
+    assert_eq!(a, b, "same files");
+    for file in a {
+        assert_eq!(
+            std::fs::read(updated.public.join(&file)).unwrap(),
+            std::fs::read(fresh.public.join(&file)).unwrap(),
+            "{file} differs from a fresh build"
+        );
+    }
+}

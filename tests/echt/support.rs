@@ -58,13 +58,16 @@ impl TestSite {
 
     /// Runs `echt build` with extra arguments.
     pub fn build_with(&self, args: &[&str]) -> Built {
-        let mut all = vec!["build", "--root"];
         let root = self.root().to_string_lossy().into_owned();
-        all.push(&root);
+        let mut all = vec!["build", "--root", root.as_str()];
         all.extend_from_slice(args);
+        let public = match args.iter().position(|a| *a == "--output") {
+            Some(i) => PathBuf::from(args[i + 1]),
+            None => self.root().join("public"),
+        };
         Built {
             out: echt(&all, self.root()),
-            public: self.root().join("public"),
+            public,
         }
     }
 

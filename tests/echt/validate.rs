@@ -9,15 +9,27 @@ use crate::sample::build_sample;
 
 /// Runs vnu over `target` and returns its error messages as "file: message".
 fn vnu_errors(target: &Path) -> Vec<String> {
-    let jar = std::env::var("VNU_JAR").expect("VNU_JAR must point to vnu.jar (npm install vnu-jar)");
+    let jar =
+        std::env::var("VNU_JAR").expect("VNU_JAR must point to vnu.jar (npm install vnu-jar)");
     assert!(Path::new(&jar).exists(), "VNU_JAR={jar} does not exist");
     let result = std::process::Command::new("java")
-        .args(["-jar", &jar, "--errors-only", "--skip-non-html", "--format", "json"])
+        .args([
+            "-jar",
+            &jar,
+            "--errors-only",
+            "--skip-non-html",
+            "--format",
+            "json",
+        ])
         .arg(target)
         .output()
         .expect("run java");
-    let report: serde_json::Value = serde_json::from_slice(&result.stderr)
-        .unwrap_or_else(|e| panic!("vnu output is not JSON ({e}): {}", String::from_utf8_lossy(&result.stderr)));
+    let report: serde_json::Value = serde_json::from_slice(&result.stderr).unwrap_or_else(|e| {
+        panic!(
+            "vnu output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&result.stderr)
+        )
+    });
     report["messages"]
         .as_array()
         .expect("messages")
@@ -32,7 +44,11 @@ fn vnu_errors(target: &Path) -> Vec<String> {
 fn sample_site_has_zero_html_errors() {
     let out = build_sample();
     let errors = vnu_errors(&out.path().join("public"));
-    assert!(errors.is_empty(), "vnu reported errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "vnu reported errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -40,6 +56,10 @@ fn sample_site_has_zero_html_errors() {
 fn the_checker_does_find_errors() {
     // A control: the check above must be able to fail.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.html"), "<!doctype html><html><head></head><body><p><div></p></body></html>").unwrap();
+    std::fs::write(
+        dir.path().join("bad.html"),
+        "<!doctype html><html><head></head><body><p><div></p></body></html>",
+    )
+    .unwrap();
     assert!(!vnu_errors(dir.path()).is_empty());
 }
