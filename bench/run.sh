@@ -5,8 +5,10 @@
 # posts (bench/corpus.py: ~4 KB German Markdown per post, 45 tags with a
 # Zipf-like spread, posts_per_page 10, feed limit 20, built-in default theme),
 # i.e. parsing, Markdown rendering, templates, tag pages with pagination,
-# Atom/RSS feeds and writing the output. Every timed build replaces the output
-# of the previous one, as a normal rebuild of public/ does.
+# Atom/RSS feeds and writing the output. By default every timed build goes
+# into the output of the previous one, as a normal rebuild of public/ does
+# (echt may then skip unchanged files); FRESH=1 deletes the output folder
+# before each timed build (not timed) to measure full builds from scratch.
 #
 # Per N it reports: median, min and max wall time over RUNS builds (after one
 # untimed warm-up build), the peak resident memory (max RSS) of the warm-up
@@ -15,6 +17,7 @@
 #
 # Usage:   bench/run.sh [N...]          (default: 1000 10000)
 #          RUNS=10 bench/run.sh 10000   (RUNS defaults to 5)
+#          FRESH=1 bench/run.sh         (full builds into an empty output folder)
 #          KEEP=1 bench/run.sh          (keep the generated sites and outputs)
 # Needs:   cargo, python3; optional: hyperfine (used for timing if present,
 #          its JSON goes to the work folder), /usr/bin/time (apt-get install time).
@@ -24,6 +27,7 @@ set -euo pipefail
 
 RUNS="${RUNS:-5}"
 KEEP="${KEEP:-0}"
+FRESH="${FRESH:-0}"
 if [[ $# -eq 0 ]]; then
     set -- 1000 10000
 fi
@@ -125,7 +129,11 @@ for n in "$@"; do
     log "== N=$n: $RUNS timed builds"
     if [[ $HAVE_HYPERFINE == 1 ]]; then
         json="$WORK/hyperfine-$n.json"
-        hyperfine --runs "$RUNS" --warmup 0 --export-json "$json" \
+        prepare=()
+        if [[ "$FRESH" == 1 ]]; then
+            prepare=(--prepare "rm -rf $(printf '%q' "$out")")
+        fi
+        hyperfine --runs "$RUNS" --warmup 0 --export-json "$json" "${prepare[@]}" \
             --command-name "echt build ($n posts)" \
             "$(printf '%q ' "$BIN" "${warm[@]}")" >&2
         read -r med min max < <(python3 -c '
@@ -136,6 +144,7 @@ for t in json.load(open(sys.argv[1]))["results"][0]["times"]:
         times="$WORK/times-$n.txt"
         : >"$times"
         for ((i = 1; i <= RUNS; i++)); do
+            if [[ "$FRESH" == 1 ]]; then rm -rf "$out"; fi
             t0="$(now_ns)"
             "$BIN" "${warm[@]}" >/dev/null
             t1="$(now_ns)"
@@ -148,7 +157,7 @@ for t in json.load(open(sys.argv[1]))["results"][0]["times"]:
 done
 
 echo
-echo "echt build, RUNS=$RUNS, $(nproc 2>/dev/null || echo '?') CPUs, $(date -u +%Y-%m-%d)"
+echo "echt build, RUNS=$RUNS, $([[ $FRESH == 1 ]] && echo 'fresh output' || echo 'rebuild into previous output'), $(nproc 2>/dev/null || echo '?') CPUs, $(date -u +%Y-%m-%d)"
 echo
 echo "| posts | pages | median | min | max | peak RSS | corpus generation |"
 echo "|------:|------:|-------:|----:|----:|---------:|------------------:|"

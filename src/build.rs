@@ -108,20 +108,19 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             let compare = Update::compare(&output);
             let stats = finish(render_site(&site, &theme, &compare, year), errors)?;
             let changes = compare.changes();
-            let apply = Update::apply(&output, &changes);
-            let written = if changes.changed() > 0 {
-                render_site(&site, &theme, &apply, year).map_err(|e| {
-                    Error::new(e).with_footer(format!(
-                        "error: writing {} failed part way; fix the problem and build again",
-                        output.display()
-                    ))
-                })?;
-                changes.changed()
-            } else {
-                0
+            let part_way = |e: Vec<Diagnostic>| {
+                Error::new(e).with_footer(format!(
+                    "error: writing {} failed part way; fix the problem and build again",
+                    output.display()
+                ))
             };
-            let removed = Update::remove_stale(&output, &changes)?;
-            Ok((stats, Some(written + removed)))
+            changes.write_kept(&output).map_err(part_way)?;
+            if changes.needs_second_pass() {
+                render_site(&site, &theme, &Update::redo(&output, &changes), year)
+                    .map_err(part_way)?;
+            }
+            let removed = changes.remove_stale(&output)?;
+            Ok((stats, Some(changes.changed() + removed)))
         } else {
             let staging = Staging::new(&output)?;
             let stats = finish(render_site(&site, &theme, &staging, year), errors)?;

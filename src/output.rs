@@ -8,10 +8,12 @@
 //! - [`Update`], for a rebuild over an existing output folder. Creating
 //!   files and folders is the slowest thing a build does (on a typical disk
 //!   far slower than rendering), while most files of a rebuild are unchanged.
-//!   So a first pass renders everything and only *compares* with what is on
-//!   disk, writing nothing; if the build has any error, the output is
-//!   untouched. Otherwise a second pass renders just the changed files and
-//!   overwrites them in place, and files the site no longer has are removed.
+//!   So the build renders everything and only *compares* with what is on
+//!   disk, keeping changed files in memory (up to a limit) and writing
+//!   nothing; if the build has any error, the output is untouched. Otherwise
+//!   the changed files overwrite the old ones in place (a second rendering
+//!   pass produces those that did not fit in memory), and files the site no
+//!   longer has are removed.
 //!
 //! The output folder is also checked so that a build can never overwrite the
 //! site's own sources.
@@ -187,93 +189,76 @@ impl Drop for Staging {
     }
 }
 
-/// A rebuild over an existing output folder, in two passes (see the module
-/// documentation): [`Update::compare`] then [`Update::apply`].
+/// Changed files kept in memory by the comparing pass, at most this many
+/// bytes; the rest are rendered a second time instead of held.
+const KEEP_LIMIT: usize = 32 << 20;
+
+/// A rebuild over an existing output folder (see the module documentation):
+/// [`Update::compare`], then [`Changes::write_kept`], then, only if the
+/// changes were too large to keep, [`Update::redo`] as a second pass.
 #[derive(Debug)]
 pub struct Update {
     target: PathBuf,
-    /// In the second pass: the files to write. None in the first pass.
-    changed: Option<HashSet<String>>,
-    /// First pass: every file the build produces, and those that differ.
-    produced: Mutex<Vec<String>>,
-    differs: Mutex<Vec<String>>,
+    /// In the second pass: the files still to write. None when comparing.
+    redo: Option<HashSet<String>>,
+    /// How many bytes of changed files the comparing pass keeps.
+    keep_limit: usize,
+    found: Mutex<Changes>,
 }
 
 /// What the comparing pass found.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Changes {
+    /// Every file the build produces.
     produced: Vec<String>,
-    differs: HashSet<String>,
+    changed: usize,
+    /// Changed files with their new content.
+    kept: Vec<(String, Vec<u8>)>,
+    kept_bytes: usize,
+    /// Changed files to produce again in a second pass.
+    redo: HashSet<String>,
 }
 
 impl Changes {
     pub fn changed(&self) -> usize {
-        self.differs.len()
-    }
-}
-
-impl Update {
-    /// Whether `target` holds a previous build to update.
-    pub fn applies_to(target: &Path) -> bool {
-        std::fs::read_dir(target).is_ok_and(|mut entries| entries.next().is_some())
+        self.changed
     }
 
-    /// The first pass: compares, writes nothing.
-    pub fn compare(target: &Path) -> Update {
-        Update {
-            target: target.to_path_buf(),
-            changed: None,
-            produced: Mutex::new(Vec::new()),
-            differs: Mutex::new(Vec::new()),
-        }
+    pub fn needs_second_pass(&self) -> bool {
+        !self.redo.is_empty()
     }
 
-    pub fn changes(self) -> Changes {
-        let produced = self
-            .produced
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let differs = self
-            .differs
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Changes {
-            produced,
-            differs: differs.into_iter().collect(),
-        }
-    }
-
-    /// The second pass: writes the changed files.
-    pub fn apply(target: &Path, changes: &Changes) -> Update {
-        Update {
-            target: target.to_path_buf(),
-            changed: Some(changes.differs.clone()),
-            produced: Mutex::new(Vec::new()),
-            differs: Mutex::new(Vec::new()),
+    /// Writes the changed files that were kept in memory.
+    pub fn write_kept(&self, target: &Path) -> std::result::Result<(), Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = self
+            .kept
+            .par_iter()
+            .filter_map(|(rel, bytes)| write_file(&target.join(rel), rel, bytes).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
         }
     }
 
     /// Removes files the site no longer produces, and emptied folders.
-    pub fn remove_stale(target: &Path, changes: &Changes) -> Result<usize> {
-        let produced: HashSet<&str> = changes.produced.iter().map(String::as_str).collect();
-        let mut stale = Vec::new();
-        for entry in walkdir::WalkDir::new(target)
+    pub fn remove_stale(&self, target: &Path) -> Result<usize> {
+        let produced: HashSet<&str> = self.produced.iter().map(String::as_str).collect();
+        let stale: Vec<PathBuf> = walkdir::WalkDir::new(target)
             .min_depth(1)
             .into_iter()
             .filter_map(std::result::Result::ok)
-        {
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(target)
-                .map(crate::content::slash_path)
-                .unwrap_or_default();
-            if !produced.contains(rel.as_str()) {
-                stale.push(entry.path().to_path_buf());
-            }
-        }
+            .filter(|entry| !entry.file_type().is_dir())
+            .filter(|entry| {
+                let rel = entry
+                    .path()
+                    .strip_prefix(target)
+                    .map(crate::content::slash_path);
+                !rel.is_ok_and(|rel| produced.contains(rel.as_str()))
+            })
+            .map(|entry| entry.path().to_path_buf())
+            .collect();
         for path in &stale {
             std::fs::remove_file(path).map_err(|e| Error::io(path, &e))?;
             // Remove folders left empty, up to the output root.
@@ -287,14 +272,63 @@ impl Update {
         }
         Ok(stale.len())
     }
+}
 
-    fn record(&self, rel: &str, same: bool) {
-        if let Ok(mut produced) = self.produced.lock() {
-            produced.push(rel.to_string());
+impl Update {
+    /// Whether `target` holds a previous build to update.
+    pub fn applies_to(target: &Path) -> bool {
+        std::fs::read_dir(target).is_ok_and(|mut entries| entries.next().is_some())
+    }
+
+    /// The first pass: compares, writes nothing.
+    pub fn compare(target: &Path) -> Update {
+        Update::compare_keeping(target, KEEP_LIMIT)
+    }
+
+    fn compare_keeping(target: &Path, keep_limit: usize) -> Update {
+        Update {
+            target: target.to_path_buf(),
+            redo: None,
+            keep_limit,
+            found: Mutex::new(Changes::default()),
         }
-        if !same {
-            if let Ok(mut differs) = self.differs.lock() {
-                differs.push(rel.to_string());
+    }
+
+    /// The second pass: writes the changed files that were not kept.
+    pub fn redo(target: &Path, changes: &Changes) -> Update {
+        Update {
+            target: target.to_path_buf(),
+            redo: Some(changes.redo.clone()),
+            keep_limit: 0,
+            found: Mutex::new(Changes::default()),
+        }
+    }
+
+    pub fn changes(self) -> Changes {
+        self.found
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Notes a file of the comparing pass; `new` is its content if it differs
+    /// and may be kept, None if it must be produced again.
+    fn record(&self, rel: &str, same: bool, new: Option<&[u8]>) {
+        let mut found = self
+            .found
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        found.produced.push(rel.to_string());
+        if same {
+            return;
+        }
+        found.changed += 1;
+        match new {
+            Some(bytes) if found.kept_bytes + bytes.len() <= self.keep_limit => {
+                found.kept_bytes += bytes.len();
+                found.kept.push((rel.to_string(), bytes.to_vec()));
+            }
+            _ => {
+                found.redo.insert(rel.to_string());
             }
         }
     }
@@ -314,16 +348,14 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 
 impl Sink for Update {
     fn wants(&self, rel: &str) -> bool {
-        self.changed
-            .as_ref()
-            .is_none_or(|changed| changed.contains(rel))
+        self.redo.as_ref().is_none_or(|redo| redo.contains(rel))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
         let path = self.target.join(checked(rel)?);
-        match &self.changed {
-            None => self.record(rel, same_content(&path, bytes)),
-            Some(changed) if changed.contains(rel) => write_file(&path, rel, bytes)?,
+        match &self.redo {
+            None => self.record(rel, same_content(&path, bytes), Some(bytes)),
+            Some(redo) if redo.contains(rel) => write_file(&path, rel, bytes)?,
             Some(_) => {}
         }
         Ok(())
@@ -331,13 +363,14 @@ impl Sink for Update {
 
     fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
         let path = self.target.join(checked(rel)?);
-        match &self.changed {
+        match &self.redo {
             None => {
                 let bytes =
                     std::fs::read(from).map_err(|e| Diagnostic::file(from, io_message(&e)))?;
-                self.record(rel, same_content(&path, &bytes));
+                // Copying again is cheap: never keep copied files in memory.
+                self.record(rel, same_content(&path, &bytes), None);
             }
-            Some(changed) if changed.contains(rel) => copy_file(from, &path, rel)?,
+            Some(redo) if redo.contains(rel) => copy_file(from, &path, rel)?,
             Some(_) => {}
         }
         Ok(())
@@ -491,11 +524,12 @@ mod tests {
             "alt",
             "first pass writes nothing"
         );
-
-        let apply = Update::apply(&target, &changes);
-        assert!(!apply.wants("same.html"));
-        produce(&apply);
-        assert_eq!(Update::remove_stale(&target, &changes).unwrap(), 1);
+        assert!(
+            !changes.needs_second_pass(),
+            "small changes are kept in memory"
+        );
+        changes.write_kept(&target).unwrap();
+        assert_eq!(changes.remove_stale(&target).unwrap(), 1);
         assert_eq!(
             std::fs::read_to_string(target.join("changed.html")).unwrap(),
             "neu"
@@ -505,5 +539,34 @@ mod tests {
             "frisch"
         );
         assert!(!target.join("gone").exists(), "emptied folder removed");
+    }
+
+    #[test]
+    fn large_changes_are_rendered_again_instead_of_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        write_file(&target.join("a.html"), "a.html", b"alt").unwrap();
+        let compare = Update::compare_keeping(&target, 0);
+        compare.write("a.html", b"neu").unwrap();
+        compare.write("b/index.html", b"frisch").unwrap();
+        let changes = compare.changes();
+        assert!(changes.needs_second_pass());
+        changes.write_kept(&target).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("a.html")).unwrap(),
+            "alt"
+        );
+        let redo = Update::redo(&target, &changes);
+        assert!(redo.wants("a.html") && redo.wants("b/index.html"));
+        redo.write("a.html", b"neu").unwrap();
+        redo.write("b/index.html", b"frisch").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("a.html")).unwrap(),
+            "neu"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("b/index.html")).unwrap(),
+            "frisch"
+        );
     }
 }
