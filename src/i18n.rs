@@ -49,6 +49,8 @@ pub struct Strings {
     pub privacy_promise: &'static str,
     pub anchor_label: &'static str,
     pub redirect_text: &'static str,
+    pub post_navigation: &'static str,
+    pub no_posts: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -89,6 +91,8 @@ const DE: Strings = Strings {
     privacy_promise: "Keine Werbung, keine Cookies, kein Tracking.",
     anchor_label: "Link zu diesem Abschnitt",
     redirect_text: "Diese Seite ist umgezogen:",
+    post_navigation: "Weitere Beiträge",
+    no_posts: "Hier gibt es noch keine Beiträge.",
 };
 
 const EN: Strings = Strings {
@@ -129,6 +133,8 @@ const EN: Strings = Strings {
     privacy_promise: "No ads, no cookies, no tracking.",
     anchor_label: "Link to this section",
     redirect_text: "This page has moved:",
+    post_navigation: "More posts",
+    no_posts: "No posts yet.",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
