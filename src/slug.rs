@@ -11,6 +11,14 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_hyphen = false;
     for c in text.chars() {
+        // Decomposed umlauts (macOS file names): "u" + U+0308 is "ue".
+        if c == '\u{308}' && slug.ends_with(['a', 'o', 'u']) && !pending_hyphen {
+            slug.push('e');
+            continue;
+        }
+        if ('\u{300}'..='\u{36F}').contains(&c) {
+            continue; // other combining accents are dropped
+        }
         let mapped = transliterate(c);
         let piece: &str = match &mapped {
             Some(s) => s,
@@ -86,6 +94,9 @@ mod tests {
         assert_eq!(slugify("Über Größe und Mut"), "ueber-groesse-und-mut");
         assert_eq!(slugify("Straße ÄÖÜ"), "strasse-aeoeue");
         assert_eq!(slugify("Was willst du wirklich?"), "was-willst-du-wirklich");
+        // The same words as macOS writes them in file names (decomposed).
+        assert_eq!(slugify("U\u{308}ber Gro\u{308}ße"), "ueber-groesse");
+        assert_eq!(slugify("Cafe\u{301}"), "cafe");
     }
 
     #[test]
