@@ -114,7 +114,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                     output.display()
                 ))
             };
-            changes.write_kept(&output).map_err(part_way)?;
+            changes
+                .write_kept(&output)
+                .map_err(|e| part_way(e.diagnostics))?;
             if changes.needs_second_pass() {
                 render_site(&site, &theme, &Update::redo(&output, &changes), year)
                     .map_err(part_way)?;

@@ -127,6 +127,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// Everything that went wrong in one command, in the order it was found.
 #[derive(Debug, thiserror::Error)]
 pub struct Error {

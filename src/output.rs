@@ -106,40 +106,6 @@ impl Staging {
         &self.dir
     }
 
-    fn file(&self, rel: &str) -> std::result::Result<PathBuf, Diagnostic> {
-        let rel_path = Path::new(rel);
-        let safe = rel_path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-        if !safe || rel.is_empty() {
-            return Err(Diagnostic::file(
-                rel,
-                "refusing to write outside the output folder",
-            ));
-        }
-        let path = self.dir.join(rel_path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::file(parent, io_message(&e)))?;
-        }
-        Ok(path)
-    }
-
-    /// Writes `bytes` to `rel` (a `/`-separated path below the output root).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
-        let path = self.file(rel)?;
-        std::fs::write(&path, bytes)
-            .map_err(|e| Diagnostic::file(rel, format!("cannot write: {}", io_message(&e))))
-    }
-
-    /// Copies the file `from` to `rel`.
-    pub fn copy(&self, from: &Path, rel: &str) -> std::result::Result<(), Diagnostic> {
-        let path = self.file(rel)?;
-        std::fs::copy(from, &path).map(|_| ()).map_err(|e| {
-            Diagnostic::file(from, format!("cannot copy to {rel}: {}", io_message(&e)))
-        })
-    }
-
     /// Replaces the target folder with the finished build.
     pub fn commit(mut self) -> Result<()> {
         let old = self.dir.with_file_name(format!(
@@ -229,7 +195,7 @@ impl Changes {
     }
 
     /// Writes the changed files that were kept in memory.
-    pub fn write_kept(&self, target: &Path) -> std::result::Result<(), Vec<Diagnostic>> {
+    pub fn write_kept(&self, target: &Path) -> Result<()> {
         let errors: Vec<Diagnostic> = self
             .kept
             .par_iter()
@@ -238,7 +204,7 @@ impl Changes {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(errors)
+            Err(Error::new(errors))
         }
     }
 
@@ -449,11 +415,13 @@ fn absolute(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn output_may_not_overwrite_sources() {
-        let dir = tempfile::tempdir().unwrap();
+    fn output_may_not_overwrite_sources() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let root = dir.path().join("site");
-        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("content"))?;
         assert!(check_output_dir(&root, &root.join("public")).is_ok());
         assert!(check_output_dir(&root, &root).is_err());
         assert!(check_output_dir(&root, dir.path()).is_err());
@@ -461,66 +429,66 @@ mod tests {
         assert!(check_output_dir(&root, &root.join("content/x")).is_err());
         assert!(check_output_dir(&root, &root.join("public/../content")).is_err());
         assert!(check_output_dir(&root, &dir.path().join("elsewhere")).is_ok());
+        Ok(())
     }
 
     #[test]
-    fn staging_is_removed_unless_committed() {
-        let dir = tempfile::tempdir().unwrap();
+    fn staging_is_removed_unless_committed() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let target = dir.path().join("public");
-        std::fs::create_dir(&target).unwrap();
-        std::fs::write(target.join("old.html"), "alt").unwrap();
-        let staging = Staging::new(&target).unwrap();
-        staging.write("a/index.html", b"neu").unwrap();
+        std::fs::create_dir(&target)?;
+        std::fs::write(target.join("old.html"), "alt")?;
+        let staging = Staging::new(&target)?;
+        staging.write("a/index.html", b"neu")?;
         assert!(staging.write("../escape.html", b"x").is_err());
         let staged = staging.path().to_path_buf();
         drop(staging);
         assert!(!staged.exists());
         assert!(target.join("old.html").exists());
 
-        let staging = Staging::new(&target).unwrap();
-        staging.write("a/index.html", b"neu").unwrap();
-        staging.commit().unwrap();
+        let staging = Staging::new(&target)?;
+        staging.write("a/index.html", b"neu")?;
+        staging.commit()?;
         assert!(Update::applies_to(&target));
         assert!(!target.join("old.html").exists());
+        assert_eq!(std::fs::read_to_string(target.join("a/index.html"))?, "neu");
         assert_eq!(
-            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
-            "neu"
-        );
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
+            std::fs::read_dir(dir.path())?.count(),
             1,
             "no leftovers beside the output"
         );
+        Ok(())
     }
 
     #[test]
-    fn updates_write_only_what_changed_and_remove_what_is_gone() {
-        let dir = tempfile::tempdir().unwrap();
+    fn updates_write_only_what_changed_and_remove_what_is_gone() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let target = dir.path().join("public");
         for (rel, text) in [
             ("same.html", "gleich"),
             ("changed.html", "alt"),
             ("gone/index.html", "weg"),
         ] {
-            write_file(&target.join(rel), rel, text.as_bytes()).unwrap();
+            write_file(&target.join(rel), rel, text.as_bytes())?;
         }
-        let produce = |sink: &dyn Sink| {
+        let produce = |sink: &dyn Sink| -> std::result::Result<(), Diagnostic> {
             for (rel, text) in [
                 ("same.html", "gleich"),
                 ("changed.html", "neu"),
                 ("new/index.html", "frisch"),
             ] {
                 if sink.wants(rel) {
-                    sink.write(rel, text.as_bytes()).unwrap();
+                    sink.write(rel, text.as_bytes())?;
                 }
             }
+            Ok(())
         };
         let compare = Update::compare(&target);
-        produce(&compare);
+        produce(&compare)?;
         let changes = compare.changes();
         assert_eq!(changes.changed(), 2);
         assert_eq!(
-            std::fs::read_to_string(target.join("changed.html")).unwrap(),
+            std::fs::read_to_string(target.join("changed.html"))?,
             "alt",
             "first pass writes nothing"
         );
@@ -528,45 +496,38 @@ mod tests {
             !changes.needs_second_pass(),
             "small changes are kept in memory"
         );
-        changes.write_kept(&target).unwrap();
-        assert_eq!(changes.remove_stale(&target).unwrap(), 1);
+        changes.write_kept(&target)?;
+        assert_eq!(changes.remove_stale(&target)?, 1);
+        assert_eq!(std::fs::read_to_string(target.join("changed.html"))?, "neu");
         assert_eq!(
-            std::fs::read_to_string(target.join("changed.html")).unwrap(),
-            "neu"
-        );
-        assert_eq!(
-            std::fs::read_to_string(target.join("new/index.html")).unwrap(),
+            std::fs::read_to_string(target.join("new/index.html"))?,
             "frisch"
         );
         assert!(!target.join("gone").exists(), "emptied folder removed");
+        Ok(())
     }
 
     #[test]
-    fn large_changes_are_rendered_again_instead_of_kept() {
-        let dir = tempfile::tempdir().unwrap();
+    fn large_changes_are_rendered_again_instead_of_kept() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let target = dir.path().join("public");
-        write_file(&target.join("a.html"), "a.html", b"alt").unwrap();
+        write_file(&target.join("a.html"), "a.html", b"alt")?;
         let compare = Update::compare_keeping(&target, 0);
-        compare.write("a.html", b"neu").unwrap();
-        compare.write("b/index.html", b"frisch").unwrap();
+        compare.write("a.html", b"neu")?;
+        compare.write("b/index.html", b"frisch")?;
         let changes = compare.changes();
         assert!(changes.needs_second_pass());
-        changes.write_kept(&target).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(target.join("a.html")).unwrap(),
-            "alt"
-        );
+        changes.write_kept(&target)?;
+        assert_eq!(std::fs::read_to_string(target.join("a.html"))?, "alt");
         let redo = Update::redo(&target, &changes);
         assert!(redo.wants("a.html") && redo.wants("b/index.html"));
-        redo.write("a.html", b"neu").unwrap();
-        redo.write("b/index.html", b"frisch").unwrap();
+        redo.write("a.html", b"neu")?;
+        redo.write("b/index.html", b"frisch")?;
+        assert_eq!(std::fs::read_to_string(target.join("a.html"))?, "neu");
         assert_eq!(
-            std::fs::read_to_string(target.join("a.html")).unwrap(),
-            "neu"
-        );
-        assert_eq!(
-            std::fs::read_to_string(target.join("b/index.html")).unwrap(),
+            std::fs::read_to_string(target.join("b/index.html"))?,
             "frisch"
         );
+        Ok(())
     }
 }

@@ -286,13 +286,7 @@ fn a_new_build_replaces_the_old_output_completely() {
     let built = site.build().ok();
     assert!(!built.exists("posts/alt/index.html"), "stale page removed");
     assert!(built.exists("posts/neu/index.html"));
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("echt-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    site.assert_no_leftovers();
 }
 
 #[test]

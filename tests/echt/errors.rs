@@ -15,16 +15,7 @@ fn assert_public_untouched(site: &TestSite) {
     let page = std::fs::read_to_string(site.root().join("public/posts/gut/index.html"))
         .expect("old page kept");
     assert!(page.contains("Alles gut."));
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("echt-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folder removed: {leftovers:?}"
-    );
+    site.assert_no_leftovers();
 }
 
 const KEPT: &str = "; the build failed; ";

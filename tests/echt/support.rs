@@ -71,6 +71,18 @@ impl TestSite {
         }
     }
 
+    /// No staging or old output folders are left beside the output.
+    #[track_caller]
+    pub fn assert_no_leftovers(&self) {
+        let leftovers: Vec<_> = std::fs::read_dir(self.root())
+            .expect("site folder")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("echt-"))
+            .collect();
+        assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+    }
+
     pub fn build(&self) -> Built {
         self.build_with(&[])
     }
