@@ -6,6 +6,9 @@
 //! mean 10,000 copies of the whole site in template contexts. Each finished
 //! page is written at once and dropped, which keeps memory flat.
 
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
 use chrono::{DateTime, Datelike, FixedOffset};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,43 +81,52 @@ pub fn render_site(
     errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
 
     errors.extend(feed::write_feeds(site, out));
+    let copies = files_to_copy(site, theme);
     let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
     extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
-    extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
+    // A site may bring its own robots.txt.
+    if !copies.contains_key("robots.txt") {
+        extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
+    }
     for alias in &site.aliases {
         extra.push((
             alias.file.clone(),
             redirect_page(site, &alias.file, &alias.target).into_bytes(),
         ));
     }
-    let extra_errors: Vec<Diagnostic> = extra
-        .par_iter()
-        .filter_map(|(path, bytes)| out.write(path, bytes).err())
-        .collect();
-    errors.extend(extra_errors);
-
-    let copies: Vec<Diagnostic> = theme
-        .static_files
-        .par_iter()
-        .filter_map(|(to, from)| match from {
-            StaticFile::OnDisk(path) => out.copy(path, to).err(),
-            StaticFile::Embedded(bytes) => out.write(to, bytes).err(),
-        })
-        .collect();
-    errors.extend(copies);
-    // The site's static/ and content files come after the theme's and win.
-    let static_dir = site.config.root.join("static");
-    let site_static = crate::theme::list_files(&static_dir);
     errors.extend(
-        site_static
+        extra
             .par_iter()
-            .filter_map(|(rel, path)| out.copy(path, rel).err())
+            .filter_map(|(path, bytes)| out.write(path, bytes).err())
             .collect::<Vec<_>>(),
     );
+
+    let generated = generated_files(site, &jobs, &extra);
     errors.extend(
-        site.files
+        copies
             .par_iter()
-            .filter_map(|f| out.copy(&f.from, &f.to).err())
+            .filter_map(|(to, from)| {
+                if generated.contains(to.as_str()) {
+                    let shown = match from {
+                        Copied::File(path) => path
+                            .strip_prefix(&site.config.root)
+                            .unwrap_or(path)
+                            .to_path_buf(),
+                        Copied::Embedded(_) => PathBuf::from(to),
+                    };
+                    return Some(
+                        Diagnostic::file(
+                            shown,
+                            format!("this file would replace the page echt generates at /{to}"),
+                        )
+                        .hint("rename or move the file; pages come from content/"),
+                    );
+                }
+                match from {
+                    Copied::File(path) => out.copy(path, to).err(),
+                    Copied::Embedded(bytes) => out.write(to, bytes).err(),
+                }
+            })
             .collect::<Vec<_>>(),
     );
 
@@ -125,8 +137,53 @@ pub fn render_site(
         pages: jobs.len() + site.aliases.len(),
         posts: site.posts.len(),
         tags: site.tags.len(),
-        files: theme.static_files.len() + site_static.len() + site.files.len(),
+        files: copies.len(),
     })
+}
+
+/// Where a copied file comes from.
+#[derive(Debug)]
+enum Copied<'a> {
+    File(&'a Path),
+    Embedded(&'static [u8]),
+}
+
+/// Every file copied as is, by destination: the theme's static files, then
+/// the site's `static/`, then files from `content/`, each winning over the
+/// one before.
+fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copied<'a>> {
+    let mut copies = BTreeMap::new();
+    for (to, from) in &theme.static_files {
+        let from = match from {
+            StaticFile::OnDisk(path) => Copied::File(path),
+            StaticFile::Embedded(bytes) => Copied::Embedded(bytes),
+        };
+        copies.insert(to.clone(), from);
+    }
+    for (to, from) in &site.static_files {
+        copies.insert(to.clone(), Copied::File(from));
+    }
+    for file in &site.files {
+        copies.insert(file.to.clone(), Copied::File(&file.from));
+    }
+    copies
+}
+
+/// Every file the renderers write, so copied files cannot replace them.
+fn generated_files<'a>(
+    site: &'a Site,
+    jobs: &[Job],
+    extra: &'a [(String, Vec<u8>)],
+) -> HashSet<String> {
+    let mut files: HashSet<String> = jobs.iter().map(|job| job.file(site)).collect();
+    files.extend(extra.iter().map(|(path, _)| path.clone()));
+    files.insert("atom.xml".into());
+    files.insert("rss.xml".into());
+    for tag in &site.tags {
+        files.insert(format!("{}atom.xml", tag.path()));
+        files.insert(format!("{}rss.xml", tag.path()));
+    }
+    files
 }
 
 fn page_count(items: usize, per_page: usize) -> usize {
@@ -322,6 +379,14 @@ impl Job {
         }
     }
 
+    /// The output file, below the site root.
+    fn file(&self, site: &Site) -> String {
+        match self {
+            Job::NotFound => "404.html".to_string(),
+            job => format!("{}index.html", job.target(site).1),
+        }
+    }
+
     /// Adds what this page's template shows to `ctx`.
     fn fill(&self, ctx: &mut Context, site: &Site, shared: &Shared) {
         let per_page = site.config.posts_per_page;
@@ -418,11 +483,7 @@ fn render_job(
 ) -> Result<(), Diagnostic> {
     let (template, path, language) = job.target(site);
     let not_found = matches!(job, Job::NotFound);
-    let file = if not_found {
-        "404.html".to_string()
-    } else {
-        format!("{path}index.html")
-    };
+    let file = job.file(site);
     if !out.wants(&file) {
         return Ok(());
     }

@@ -93,7 +93,10 @@ pub struct Site {
     pub pages: Vec<Document>,
     /// Sorted by name.
     pub tags: Vec<Tag>,
+    /// Files from `content/` that are copied (bundle images and others).
     pub files: Vec<CopiedFile>,
+    /// The site's `static/` folder: (path below the site root, file).
+    pub static_files: Vec<(String, PathBuf)>,
     pub aliases: Vec<Alias>,
 }
 
@@ -183,6 +186,7 @@ impl Site {
         let tags = collect_tags(&mut posts);
         let aliases = collect_aliases(&posts, &pages, &mut urls, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
+        let static_files = crate::theme::list_files(&config.root.join("static"));
 
         Ok((
             Site {
@@ -191,6 +195,7 @@ impl Site {
                 pages,
                 tags,
                 files,
+                static_files,
                 aliases,
             },
             errors,

@@ -342,3 +342,31 @@ fn rebuilds_write_only_what_changed_and_equal_a_fresh_build() {
         );
     }
 }
+
+#[test]
+fn static_files_may_not_replace_generated_pages_but_robots_txt_may() {
+    let site = TestSite::new()
+        .post("a.md", &post("A", "2024-01-01", "Text"))
+        .file("static/robots.txt", "User-agent: *\nDisallow: /privat/\n")
+        .file("static/posts/a/index.html", "<p>überschrieben</p>");
+    let err = site.build().fails();
+    assert!(
+        err.starts_with("error: this file would replace the page echt generates at /posts/a/index.html\n  --> static/posts/a/index.html\n"),
+        "{err}"
+    );
+    std::fs::remove_file(site.root().join("static/posts/a/index.html")).unwrap();
+    let built = site.build().ok();
+    assert_eq!(
+        built.page("robots.txt"),
+        "User-agent: *\nDisallow: /privat/\n"
+    );
+    // An overridden theme file is written once, not rewritten on every build.
+    let site = site.file("static/style.css", "body { color: black }");
+    site.build().ok();
+    assert!(site
+        .build()
+        .ok()
+        .stdout()
+        .trim_end()
+        .ends_with("(unchanged)"));
+}
