@@ -104,7 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 }
             }
         };
-        if Update::applies_to(&output) {
+        if Update::previous_build(&output)? {
             let compare = Update::compare(&output);
             let stats = finish(render_site(&site, &theme, &compare, year), errors)?;
             let changes = compare.changes();
@@ -114,6 +114,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                     output.display()
                 ))
             };
+            // Stale files go first: a path may turn from a file into a folder.
+            let removed = changes.remove_stale(&output)?;
             changes
                 .write_kept(&output)
                 .map_err(|e| part_way(e.diagnostics))?;
@@ -121,7 +123,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 render_site(&site, &theme, &Update::redo(&output, &changes), year)
                     .map_err(part_way)?;
             }
-            let removed = changes.remove_stale(&output)?;
             Ok((stats, Some(changes.changed() + removed)))
         } else {
             let staging = Staging::new(&output)?;

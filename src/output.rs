@@ -27,6 +27,9 @@ use rayon::prelude::*;
 
 use crate::error::{io_message, Diagnostic, Error, Result};
 
+/// The file that marks a folder as echt's output, safe to update.
+pub const MARKER: &str = ".echt-output";
+
 /// Where rendered files go. Paths are `/`-separated, below the output root.
 pub trait Sink: Sync {
     /// Whether the file at `rel` needs to be produced at all; renderers skip
@@ -95,6 +98,8 @@ impl Staging {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
         std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
+        let marker = "Written by echt: files here are replaced on every build.\n";
+        std::fs::write(dir.join(MARKER), marker).map_err(|e| Error::io(&dir, &e))?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -211,9 +216,12 @@ impl Changes {
     /// Removes files the site no longer produces, and emptied folders.
     pub fn remove_stale(&self, target: &Path) -> Result<usize> {
         let produced: HashSet<&str> = self.produced.iter().map(String::as_str).collect();
+        // Hidden entries (the marker, a .git folder for deployment) are
+        // never published by echt and never removed.
         let stale: Vec<PathBuf> = walkdir::WalkDir::new(target)
             .min_depth(1)
             .into_iter()
+            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(std::result::Result::ok)
             .filter(|entry| !entry.file_type().is_dir())
             .filter(|entry| {
@@ -242,8 +250,24 @@ impl Changes {
 
 impl Update {
     /// Whether `target` holds a previous build to update.
-    pub fn applies_to(target: &Path) -> bool {
-        std::fs::read_dir(target).is_ok_and(|mut entries| entries.next().is_some())
+    /// Whether `target` holds a previous build to update (false when it is
+    /// missing or empty). A folder with other files is refused: a rebuild
+    /// removes what the site no longer has, which must never hit files that
+    /// echt did not write.
+    pub fn previous_build(target: &Path) -> Result<bool> {
+        if target.join(MARKER).is_file() {
+            return Ok(true);
+        }
+        let empty = std::fs::read_dir(target).map(|mut entries| entries.next().is_none());
+        match empty {
+            Err(_) | Ok(true) => Ok(false),
+            Ok(false) => Err(Diagnostic::file(
+                target,
+                "the output folder is not empty and was not written by echt",
+            )
+            .hint("choose an empty or new folder with --output, or empty this one first")
+            .into()),
+        }
     }
 
     /// The first pass: compares, writes nothing.
@@ -449,7 +473,7 @@ mod tests {
         let staging = Staging::new(&target)?;
         staging.write("a/index.html", b"neu")?;
         staging.commit()?;
-        assert!(Update::applies_to(&target));
+        assert!(Update::previous_build(&target)?);
         assert!(!target.join("old.html").exists());
         assert_eq!(std::fs::read_to_string(target.join("a/index.html"))?, "neu");
         assert_eq!(

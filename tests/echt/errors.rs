@@ -258,3 +258,31 @@ fn not_a_site() {
         "{err}"
     );
 }
+
+#[test]
+fn a_folder_echt_did_not_write_is_never_cleared() {
+    let site = site_with_good_build();
+    let mine = site.root().join("meine-dateien");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("steuer.pdf"), "wichtig").unwrap();
+    let err = site
+        .build_with(&["--output", &mine.to_string_lossy()])
+        .fails();
+    assert!(
+        err.starts_with("error: the output folder is not empty and was not written by echt\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.join("steuer.pdf")).unwrap(),
+        "wichtig"
+    );
+}
+
+#[test]
+fn hidden_files_in_the_output_survive_rebuilds() {
+    let site = site_with_good_build();
+    std::fs::create_dir(site.root().join("public/.git")).unwrap();
+    std::fs::write(site.root().join("public/.git/HEAD"), "ref: refs/heads/main").unwrap();
+    site.build().ok();
+    assert!(site.root().join("public/.git/HEAD").exists());
+}
