@@ -8,7 +8,7 @@
 //! and find the summary. The summary is written a second time without ids, so
 //! many summaries can share a list page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -266,14 +266,18 @@ fn summary_end(events: &[(Event<'_>, std::ops::Range<usize>)]) -> (usize, bool) 
                 }
             }
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) => {
-                // A marker on its own line is a block of its own.
-                let start = if matches!(event, Event::Html(_)) && depth == 1 {
-                    i - 1
-                } else {
-                    i
-                };
-                if depth <= 1 && matches!(event, Event::Html(_)) {
-                    return (start, has_content_after(events, i + 1));
+                // A marker that is a top-level HTML block of its own ends the
+                // summary before it; anywhere else (inside a paragraph, a
+                // list, after other raw HTML) the summary ends after the
+                // enclosing top-level block, so no tag is left open.
+                let alone = depth == 1
+                    && matches!(
+                        events.get(i.wrapping_sub(1)),
+                        Some((Event::Start(Tag::HtmlBlock), _))
+                    )
+                    && matches!(events.get(i + 1), Some((Event::End(TagEnd::HtmlBlock), _)));
+                if alone {
+                    return (i - 1, has_content_after(events, i + 1));
                 }
                 more_at = Some(i);
             }
@@ -339,36 +343,59 @@ struct Plan<'i> {
 
 impl<'i> Plan<'i> {
     fn new(events: &[(Event<'_>, std::ops::Range<usize>)], input: &Input<'i>) -> Self {
-        let mut used: HashMap<String, usize> = HashMap::new();
-        let mut headings = Vec::new();
-        let mut footnotes = HashMap::new();
         let fallback = match input.language {
             Language::De => "abschnitt",
             Language::En => "section",
         };
+        // Footnotes are numbered by first reference; labels match without
+        // regard to case, as in pulldown-cmark.
+        let mut footnotes = HashMap::new();
+        for (event, _) in events {
+            if let Event::FootnoteReference(label) = event {
+                let next = footnotes.len() + 1;
+                footnotes.entry(label.to_lowercase()).or_insert(next);
+            }
+        }
+        // Ids written by the author are kept as they are; generated ones
+        // avoid them and the footnote ids.
+        let mut used: HashSet<String> = HashSet::new();
+        for (event, _) in events {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                used.insert(id.to_string());
+            }
+        }
+        for n in 1..=footnotes.len() {
+            used.insert(format!("fn-{n}"));
+            used.insert(format!("fnref-{n}"));
+        }
+        let mut headings = Vec::new();
+        let mut in_footnote = 0;
         for (i, (event, _)) in events.iter().enumerate() {
             match event {
-                Event::Start(Tag::Heading { level, id, .. }) => {
+                Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
+                Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
+                Event::Start(Tag::Heading { level, id, .. }) if in_footnote == 0 => {
                     let title = plain_text(&events[i + 1..heading_end(events, i)]);
-                    let base = match id {
+                    let id = match id {
                         Some(id) => id.to_string(),
                         None => {
-                            let s = slugify(&title);
-                            if s.is_empty() {
+                            let slug = slugify(&title);
+                            let base = if slug.is_empty() {
                                 fallback.to_string()
                             } else {
-                                s
+                                slug
+                            };
+                            let mut id = base.clone();
+                            let mut n = 1;
+                            while used.contains(&id) {
+                                n += 1;
+                                id = format!("{base}-{n}");
                             }
+                            used.insert(id.clone());
+                            id
                         }
                     };
-                    let n = used.entry(base.clone()).or_insert(0);
-                    *n += 1;
-                    let id = if *n == 1 { base } else { format!("{base}-{n}") };
                     headings.push((i, id, title, heading_number(*level)));
-                }
-                Event::FootnoteReference(label) => {
-                    let next = footnotes.len() + 1;
-                    footnotes.entry(label.to_string()).or_insert(next);
                 }
                 _ => {}
             }
@@ -379,6 +406,14 @@ impl<'i> Plan<'i> {
             headings,
             footnotes,
         }
+    }
+
+    /// The id and title of the heading that starts at event `i`.
+    fn heading(&self, i: usize) -> Option<&(usize, String, String, u8)> {
+        self.headings
+            .binary_search_by_key(&i, |h| h.0)
+            .ok()
+            .map(|k| &self.headings[k])
     }
 
     fn toc(&self) -> Vec<TocEntry> {
@@ -410,7 +445,6 @@ impl<'i> Plan<'i> {
         let mut alignments: Vec<Alignment> = Vec::new();
         let mut cell = 0;
         let mut in_head = false;
-        let mut heading_index = 0;
         let mut i = 0;
         while i < end {
             let (event, _) = &events[i];
@@ -418,8 +452,12 @@ impl<'i> Plan<'i> {
                 Event::Start(Tag::Heading { level, classes, .. }) => {
                     let close = heading_end(events, i);
                     let inner = push(&events[i + 1..close]);
-                    let (_, id, title, _) = &self.headings[heading_index];
-                    heading_index += 1;
+                    let Some((_, id, title, _)) = self.heading(i) else {
+                        // Not planned (cannot happen outside footnotes): plain.
+                        out.push(Event::Html(format!("<{level}>{inner}</{level}>\n").into()));
+                        i = close + 1;
+                        continue;
+                    };
                     let class = if classes.is_empty() {
                         String::new()
                     } else {
@@ -463,7 +501,11 @@ impl<'i> Plan<'i> {
                     continue;
                 }
                 Event::FootnoteReference(label) => {
-                    let n = self.footnotes.get(label.as_ref()).copied().unwrap_or(0);
+                    let n = self
+                        .footnotes
+                        .get(&label.to_lowercase())
+                        .copied()
+                        .unwrap_or(0);
                     let seen = references_seen.entry(n).or_insert(0);
                     *seen += 1;
                     let html = if full {
@@ -480,9 +522,12 @@ impl<'i> Plan<'i> {
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let close = matching_end(events, i);
-                    if full {
-                        let next = self.footnotes.len() + definitions.len() + 1;
-                        let n = self.footnotes.get(label.as_ref()).copied().unwrap_or(next);
+                    // Definitions nobody refers to are left out, and so are
+                    // repeated ones: each number is listed once.
+                    let number = self.footnotes.get(&label.to_lowercase()).copied();
+                    if let Some(n) =
+                        number.filter(|n| full && !definitions.iter().any(|(d, _)| d == n))
+                    {
                         definitions.push((n, push(&events[i + 1..close])));
                     }
                     i = close + 1;
@@ -720,12 +765,55 @@ mod tests {
     }
 
     #[test]
+    fn more_marker_inside_raw_html_keeps_tags_balanced() {
+        let r = de(
+            "Intro.\n\n<figure>\n<img src=\"x.jpg\" alt=\"\">\n</figure>\n<!-- more -->\n\nRest.\n",
+        );
+        assert!(r.summary.contains("</figure>"), "{}", r.summary);
+        assert!(!r.summary.contains("Rest"), "{}", r.summary);
+        assert!(r.has_more);
+    }
+
+    #[test]
     fn summary_defaults_to_first_paragraph() {
         let r = de("## Titel\n\nErster Absatz.\n\nZweiter.\n");
         assert_eq!(r.summary, "<h2>Titel</h2>\n<p>Erster Absatz.</p>\n");
         assert_eq!(r.summary_text, "Titel Erster Absatz.");
         let short = de("Nur ein Absatz.\n");
         assert!(!short.has_more);
+    }
+
+    #[test]
+    fn heading_ids_never_repeat_and_explicit_ids_stay() {
+        let r = de("## Dup\n\n## Dup\n\n## Dup-2\n\n## Eigen {#dup}\n\n## Fn 1\n\nText[^a].\n\n[^a]: Note.\n");
+        let ids: Vec<&str> = r
+            .html
+            .match_indices(" id=\"")
+            .map(|(i, _)| {
+                let rest = &r.html[i + 5..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            ["dup-2", "dup-3", "dup-2-2", "dup", "fn-1-2", "fnref-1", "fn-1"]
+        );
+    }
+
+    #[test]
+    fn footnote_labels_ignore_case_and_unused_or_repeated_definitions_are_dropped() {
+        let r = de("Text[^A].\n\n[^a]: Erste.\n[^a]: Doppelt.\n[^b]: Unbenutzt.\n");
+        assert!(
+            r.html.contains("href=\"\u{E000}posts/a/#fn-1\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<li id=").count(), 1, "{}", r.html);
+        assert!(
+            !r.html.contains("Unbenutzt") && !r.html.contains("Doppelt"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
