@@ -286,3 +286,23 @@ fn hidden_files_in_the_output_survive_rebuilds() {
     site.build().ok();
     assert!(site.root().join("public/.git/HEAD").exists());
 }
+
+#[test]
+fn aliases_and_pages_may_not_replace_generated_pages() {
+    let site = site_with_good_build()
+        .post("a.md", "---\ntitle: A\ndate: 2024-01-01\naliases: [\"index.html\", \"/404.html\", \"/posts/gut/\", \"/alt?id=3\"]\n---\n")
+        .file("content/tags.md", "---\ntitle: Tags\n---\n")
+        .post("🎉.md", "---\ntitle: Party\ndate: 2024-01-01\n---\n");
+    let err = site.build().fails();
+    for needle in [
+        "error: the URL / belongs to a page echt generates\n  --> content/posts/a.md\n",
+        "error: the URL /404.html belongs to a page echt generates\n",
+        "error: the URL /posts/gut/ is already taken by content/posts/gut.md\n",
+        "error: the alias `/alt?id=3` is not a path on this site\n",
+        "error: the URL /tags/ belongs to a page echt generates\n  --> content/tags.md\n",
+        "error: the file name has no letters or digits for a URL\n  --> content/posts/🎉.md\n",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert_public_untouched(&site);
+}
