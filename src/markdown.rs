@@ -74,8 +74,12 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders the body of `input`; link errors are returned all together.
-pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
+/// An event with its byte range in the body.
+type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
+
+/// Parses the body of `input` and settles quotes and URLs; link errors are
+/// returned all together. Also counts the words.
+fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagnostic>> {
     let body = &input.source[input.body_offset..];
     let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
@@ -120,7 +124,12 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    Ok((events, words))
+}
 
+/// Renders the body of `input`; link errors are returned all together.
+pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
+    let (events, words) = events(input)?;
     let plan = Plan::new(&events, input);
     // Rendered documents live until the build ends: give back the slack
     // that growing the strings left (it doubled peak memory).
@@ -140,11 +149,21 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     })
 }
 
-/// Renders a short Markdown text (a front matter summary) without ids.
-pub fn render_fragment(text: &str) -> String {
-    let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(text, options()));
-    out
+/// Renders a whole text as a summary (a front matter `summary`): HTML
+/// without ids, and its plain text for descriptions.
+pub fn render_summary(input: &Input<'_>) -> Result<(String, String), Vec<Diagnostic>> {
+    let (events, _) = events(input)?;
+    let html = Plan::new(&events, input).write(&events, events.len(), false);
+    Ok((
+        html,
+        truncate_words(&plain_text(&events), DESCRIPTION_LENGTH),
+    ))
+}
+
+/// Resolves a URL the way a link in `input` would be (for front matter
+/// `image`): `Ok(None)` keeps it as it is.
+pub fn resolve_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String, String)> {
+    rewrite_url(input, dest)
 }
 
 /// Decides what a link or image URL becomes; Err for a broken `.md` link.

@@ -285,15 +285,8 @@ fn page_value(site: &Site, doc: &Document) -> Value {
         || json!({ "name": site.config.author.name, "url": site.config.author.url }),
         |a| json!({ "name": a.name, "url": a.url }),
     );
-    let image = doc.front.image.as_ref().map(|src| {
-        let src_url = if url::has_scheme(src) || src.starts_with("//") {
-            src.clone()
-        } else if let Some(site_path) = src.strip_prefix('/') {
-            url::internal(site_path)
-        } else {
-            url::internal(&url::join(&doc.path, src).unwrap_or_default())
-        };
-        json!({ "url": src_url, "alt": doc.front.image_alt.clone().unwrap_or_default(), "credit": doc.front.image_credit })
+    let image = doc.image.as_ref().map(|src| {
+        json!({ "url": src, "alt": doc.front.image_alt.clone().unwrap_or_default(), "credit": doc.front.image_credit })
     });
     let toc_size = count_toc(&doc.rendered.toc);
     let extra = json!({

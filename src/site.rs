@@ -19,6 +19,7 @@ use crate::frontmatter::{self, FrontMatter};
 use crate::i18n;
 use crate::markdown::{self, Rendered};
 use crate::slug::slugify;
+use crate::yaml;
 
 /// What to include in a build.
 #[derive(Debug, Clone)]
@@ -39,6 +40,8 @@ pub struct Document {
     pub date: Option<DateTime<FixedOffset>>,
     pub language: Language,
     pub rendered: Rendered,
+    /// The front matter `image`, resolved like an image in the text.
+    pub image: Option<String>,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
 }
@@ -170,7 +173,7 @@ impl Site {
         let mut posts = Vec::new();
         let mut pages = Vec::new();
         for ((doc, path), rendered) in placed.into_iter().zip(rendered) {
-            let rendered = match rendered {
+            let (rendered, image) = match rendered {
                 Ok(r) => r,
                 Err(mut e) => {
                     errors.append(&mut e);
@@ -185,6 +188,7 @@ impl Site {
                 date: doc.date,
                 language,
                 rendered,
+                image,
                 tags: Vec::new(),
             };
             match document.source.kind {
@@ -381,12 +385,14 @@ fn link_map(
     links
 }
 
+/// Renders the body, and the front matter fields that hold Markdown or
+/// URLs (`summary`, `image`) the same way, so links in them work too.
 fn render_document(
     config: &Config,
     doc: &Parsed,
     path: &str,
     links: &HashMap<String, String>,
-) -> std::result::Result<Rendered, Vec<Diagnostic>> {
+) -> std::result::Result<(Rendered, Option<String>), Vec<Diagnostic>> {
     let display = doc.source.display_path();
     let source_dir = doc.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     let input = markdown::Input {
@@ -398,13 +404,54 @@ fn render_document(
         links,
         language: doc.front.lang.unwrap_or(config.language),
     };
-    let mut rendered = markdown::render(&input)?;
+    let front_matter = &doc.text[..doc.body_offset];
+    // Problems in a front matter field are shown at that field's line.
+    let at_key = |key: &str, d: &Diagnostic| {
+        let located = yaml::key_diagnostic(&display, front_matter, key, 0, d.message.clone());
+        match &d.hint {
+            Some(hint) => located.hint(hint.clone()),
+            None => located,
+        }
+    };
+    let mut errors = Vec::new();
+    let mut rendered = markdown::render(&input).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        Rendered::default()
+    });
     if let Some(summary) = &doc.front.summary {
-        rendered.summary = markdown::render_fragment(summary);
-        rendered.summary_text = markdown::truncate_words(summary, 160);
-        rendered.has_more = true;
+        let summary_input = markdown::Input {
+            source: summary,
+            body_offset: 0,
+            ..input
+        };
+        match markdown::render_summary(&summary_input) {
+            Ok((html, text)) => {
+                rendered.summary = html;
+                rendered.summary_text = text;
+                rendered.has_more = true;
+            }
+            Err(e) => errors.extend(e.iter().map(|d| at_key("summary", d))),
+        }
     }
-    Ok(rendered)
+    let image = doc
+        .front
+        .image
+        .as_ref()
+        .and_then(|src| match markdown::resolve_url(&input, src) {
+            Ok(resolved) => Some(resolved.unwrap_or_else(|| src.clone())),
+            Err((message, hint)) => {
+                errors.push(at_key(
+                    "image",
+                    &Diagnostic::file(&display, message).hint(hint),
+                ));
+                None
+            }
+        });
+    if errors.is_empty() {
+        Ok((rendered, image))
+    } else {
+        Err(errors)
+    }
 }
 
 /// Groups posts by tag; tags that slugify alike are one tag.

@@ -370,3 +370,36 @@ fn static_files_may_not_replace_generated_pages_but_robots_txt_may() {
         .trim_end()
         .ends_with("(unchanged)"));
 }
+
+#[test]
+fn front_matter_summary_and_image_resolve_like_the_text() {
+    let site = TestSite::new()
+        .post("b.md", &post("B", "2024-01-01", "Text"))
+        .file("content/posts/bild.png", "png")
+        .post(
+            "a.md",
+            "---\ntitle: A\ndate: 2024-01-02\nimage: bild.png\nimage_alt: Ein Bild\nsummary: 'Siehe [B](b.md) und \"das\"'\n---\n![x](bild.png)\n",
+        );
+    let built = site.build().ok();
+    let page = built.page("posts/a/");
+    assert!(
+        page.contains("<img src=\"../../posts/bild.png\" alt=\"Ein Bild\""),
+        "{page}"
+    );
+    let home = built.page("");
+    assert!(
+        home.contains("<a href=\"./posts/b/\">B</a> und „das“"),
+        "{home}"
+    );
+    assert!(
+        page.contains("content=\"Siehe B und „das“\""),
+        "plain text description: {page}"
+    );
+
+    let broken = TestSite::new().post(
+        "a.md",
+        "---\ntitle: A\ndate: 2024-01-02\nsummary: 'Siehe [X](fehlt.md)'\n---\nText\n",
+    );
+    let err = broken.build().fails();
+    assert!(err.starts_with("error: link to `fehlt.md`, which is not a post or page of this site\n  --> content/posts/a.md:4:10\n"), "{err}");
+}
