@@ -46,7 +46,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     base_url: String,
-    language: Option<Language>,
+    language: Option<String>,
     author: Option<RawAuthor>,
     theme: Option<String>,
     posts_per_page: Option<usize>,
@@ -56,7 +56,7 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a map with name, email and url")]
 struct RawAuthor {
     name: String,
     email: Option<String>,
@@ -64,7 +64,10 @@ struct RawAuthor {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a map with limit, full_content and tags"
+)]
 struct RawFeed {
     limit: Option<usize>,
     full_content: Option<bool>,
@@ -154,6 +157,18 @@ impl Config {
                     .hint("use 10 for ten posts per list page"),
             );
         }
+        let language = match raw.language.as_deref().map(Language::from_code) {
+            None => Language::De,
+            Some(Some(language)) => language,
+            Some(None) => {
+                let shown = raw.language.as_deref().unwrap_or_default();
+                errors.push(
+                    at_key("language", format!("unsupported language `{shown}`"))
+                        .hint("use `de` or `en`"),
+                );
+                Language::De
+            }
+        };
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
             errors.push(at_key("theme", format!("`{theme}` is not a theme name")));
@@ -185,7 +200,7 @@ impl Config {
             title: raw.title,
             description: raw.description,
             base_url,
-            language: raw.language.unwrap_or(Language::De),
+            language,
             author,
             theme,
             posts_per_page,

@@ -126,7 +126,8 @@ pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
         }
         let _ = write!(
             x,
-            "<summary type=\"html\">{summary}</summary>\n<content type=\"html\">{content}</content>\n</entry>\n",
+            "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
+            link = xml(&link),
             summary = xml(&absolute(config, &post.rendered.summary)),
             content = xml(&body(site, post)),
         );

@@ -451,26 +451,28 @@ impl<'i> Plan<'i> {
 
     /// Writes events `[0, end)` as HTML; `full` adds ids, anchors and the
     /// footnote list.
-    fn write(
-        &self,
-        events: &[(Event<'_>, std::ops::Range<usize>)],
-        end: usize,
-        full: bool,
-    ) -> String {
+    fn write(&self, events: &[Spanned<'_>], end: usize, full: bool) -> String {
+        self.write_range(events, 0, end, full)
+    }
+
+    /// Writes events `[start, end)`; parts inside headings and footnotes
+    /// come through here too, so footnote references in them are numbered
+    /// and linked like all others.
+    fn write_range(&self, events: &[Spanned<'_>], start: usize, end: usize, full: bool) -> String {
         let strings = i18n::strings(self.language);
-        let mut out: Vec<Event<'_>> = Vec::with_capacity(end);
+        let mut out: Vec<Event<'_>> = Vec::with_capacity(end - start);
         let mut definitions: Vec<(usize, String)> = Vec::new();
         let mut references_seen: HashMap<usize, usize> = HashMap::new();
         let mut alignments: Vec<Alignment> = Vec::new();
         let mut cell = 0;
         let mut in_head = false;
-        let mut i = 0;
+        let mut i = start;
         while i < end {
             let (event, _) = &events[i];
             match event {
                 Event::Start(Tag::Heading { level, classes, .. }) => {
                     let close = heading_end(events, i);
-                    let inner = push(&events[i + 1..close]);
+                    let inner = self.write_range(events, i + 1, close, false);
                     let Some((_, id, title, _)) = self.heading(i) else {
                         // Not planned (cannot happen outside footnotes): plain.
                         out.push(Event::Html(format!("<{level}>{inner}</{level}>\n").into()));
@@ -547,7 +549,7 @@ impl<'i> Plan<'i> {
                     if let Some(n) =
                         number.filter(|n| full && !definitions.iter().any(|(d, _)| d == n))
                     {
-                        definitions.push((n, push(&events[i + 1..close])));
+                        definitions.push((n, self.write_range(events, i + 1, close, false)));
                     }
                     i = close + 1;
                     continue;
@@ -645,15 +647,6 @@ impl<'i> Plan<'i> {
 /// Whether the list starting at `i` has a task marker in its first item.
 fn starts_task_list(events: &[(Event<'_>, std::ops::Range<usize>)], i: usize) -> bool {
     matches!(events.get(i + 2), Some((Event::TaskListMarker(_), _)))
-}
-
-fn push(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
-    let mut s = String::new();
-    html::push_html(&mut s, events.iter().map(|(e, _)| e.clone()));
-    if s.contains(ENCODED_ROOT) {
-        s = s.replace(ENCODED_ROOT, ROOT);
-    }
-    s
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -833,6 +826,19 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn footnotes_in_headings_and_footnotes_are_linked() {
+        let r = de("## Titel[^x]\n\nText[^y].\n\n[^x]: Eins.\n[^y]: Zwei, siehe[^x].\n");
+        assert!(
+            r.html.contains(
+                "Titel<sup class=\"footnote-ref\"><a href=\"\u{E000}posts/a/#fn-1\">1</a></sup>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("Zwei, siehe<sup class=\"footnote-ref\"><a href=\"\u{E000}posts/a/#fn-1\">1</a></sup>"), "{}", r.html);
     }
 
     #[test]

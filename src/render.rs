@@ -490,8 +490,12 @@ fn render_job(
     job.fill(&mut ctx, site, shared);
     ctx.insert("root", &root);
     ctx.insert("lang", language.code());
-    ctx.insert("current_url", &url::internal(&path));
-    ctx.insert("canonical", &format!("{}{}", site.config.base_url, path));
+    // The 404 page stands in for pages that do not exist: it has no URL of
+    // its own to be canonical or current.
+    let own_url = (!not_found).then(|| url::internal(&path));
+    let canonical = (!not_found).then(|| format!("{}{}", site.config.base_url, path));
+    ctx.insert("current_url", &own_url);
+    ctx.insert("canonical", &canonical);
 
     let html = theme
         .tera

@@ -21,6 +21,12 @@ pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usi
     } else if d.message.contains("flow sequence") {
         d.hint("a list in brackets needs its closing `]`, e.g. tags: [Vertrauen, Arbeit]")
     } else if d
+        .source_line
+        .as_deref()
+        .is_some_and(|l| l.starts_with('\t') || l.contains(":\t"))
+    {
+        d.hint("YAML does not allow tabs for indentation; indent with spaces")
+    } else if d
         .message
         .contains("found character that cannot start any token")
     {

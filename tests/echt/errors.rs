@@ -130,7 +130,7 @@ fn unsupported_language() {
     let err = site.build().fails();
     assert!(
         err.starts_with(
-            "error: language: unknown variant `fr`, expected `de` or `en`\n  --> echt.yaml:3:11\n"
+            "error: unsupported language `fr`\n  --> echt.yaml:3:11\n   |\n 3 | language: fr\n   |           ^^\n  = hint: use `de` or `en`\n"
         ),
         "{err}"
     );
@@ -305,4 +305,18 @@ fn aliases_and_pages_may_not_replace_generated_pages() {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
     assert_public_untouched(&site);
+}
+
+#[test]
+fn tabs_in_front_matter_get_their_own_hint() {
+    let site = site_with_good_build().post(
+        "tab.md",
+        "---\ntitle: Tab\ndate: 2024-01-01\ntags:\n\t- a\n---\n",
+    );
+    let err = site.build().fails();
+    assert!(err.contains("content/posts/tab.md:5:"), "{err}");
+    assert!(
+        err.contains("= hint: YAML does not allow tabs for indentation; indent with spaces"),
+        "{err}"
+    );
 }
