@@ -13,8 +13,8 @@ use chrono::{Datelike, Utc};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{check_output_dir, Staging, Update};
-use crate::render::{render_site, Stats};
+use crate::output::{check_output_dir, Sink, Staging, Update};
+use crate::render::{render_site, RenderOptions, Stats};
 use crate::site::{Selection, Site};
 use crate::theme::Theme;
 
@@ -60,6 +60,61 @@ impl std::fmt::Display for Report {
     }
 }
 
+/// A site loaded and checked, with its theme, ready to render; `errors`
+/// are the problems of sources that could not be used.
+#[derive(Debug)]
+pub struct Loaded {
+    pub site: Site,
+    pub theme: Theme,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Reads config, theme and content for `options`, gathering every problem.
+pub fn load(options: &BuildOptions) -> Result<Loaded> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url)?;
+    }
+    let selection = Selection {
+        drafts: options.drafts,
+        future: options.future,
+        now: Utc::now().fixed_offset(),
+    };
+    let (theme, loaded) = rayon::join(
+        || Theme::load(&config),
+        || Site::load(config.clone(), &selection),
+    );
+    let (site, mut errors) = loaded?;
+    match theme {
+        Ok(theme) => Ok(Loaded {
+            site,
+            theme,
+            errors,
+        }),
+        Err(mut e) => {
+            errors.append(&mut e.diagnostics);
+            Err(Error::new(errors))
+        }
+    }
+}
+
+impl Loaded {
+    /// Renders every page into `out`. Renders even when sources had errors,
+    /// so template errors are found in the same run; fails with all of them.
+    pub fn render(&self, out: &dyn Sink, options: &RenderOptions) -> Result<Stats> {
+        let rendered = render_site(&self.site, &self.theme, out, options);
+        let mut errors = self.errors.clone();
+        match rendered {
+            Ok(stats) if errors.is_empty() => Ok(stats),
+            Ok(_) => Err(Error::new(errors)),
+            Err(mut render_errors) => {
+                errors.append(&mut render_errors);
+                Err(Error::new(errors))
+            }
+        }
+    }
+}
+
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
     let output = options
@@ -68,45 +123,16 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         .unwrap_or_else(|| options.root.join("public"));
     let kept = || format!("the build failed; {} was left unchanged", output.display());
     let run = || -> Result<(Stats, Option<usize>)> {
-        let mut config = Config::load(&options.root)?;
-        if let Some(url) = &options.base_url {
-            config.set_base_url(url)?;
-        }
         check_output_dir(&options.root, &output)?;
-        let selection = Selection {
-            drafts: options.drafts,
-            future: options.future,
-            now: Utc::now().fixed_offset(),
+        let loaded = load(options)?;
+        let render = RenderOptions {
+            year: Utc::now().year(),
+            preview: false,
         };
-        let (theme, loaded) = rayon::join(
-            || Theme::load(&config),
-            || Site::load(config.clone(), &selection),
-        );
-        let (site, mut errors) = loaded?;
-        let theme = match theme {
-            Ok(theme) => theme,
-            Err(mut e) => {
-                errors.append(&mut e.diagnostics);
-                return Err(Error::new(errors));
-            }
-        };
-        // Render even when sources had errors: template errors are found in
-        // the same run. Nothing reaches the output folder unless all is well.
-        let year = Utc::now().year();
-        let finish = |rendered: std::result::Result<Stats, Vec<Diagnostic>>,
-                      mut errors: Vec<Diagnostic>| {
-            match rendered {
-                Ok(stats) if errors.is_empty() => Ok(stats),
-                Ok(_) => Err(Error::new(errors)),
-                Err(mut render_errors) => {
-                    errors.append(&mut render_errors);
-                    Err(Error::new(errors))
-                }
-            }
-        };
+        // Nothing reaches the output folder unless the whole build is fine.
         if Update::previous_build(&output)? {
             let compare = Update::compare(&output);
-            let stats = finish(render_site(&site, &theme, &compare, year), errors)?;
+            let stats = loaded.render(&compare, &render)?;
             let changes = compare.changes();
             let part_way = |e: Vec<Diagnostic>| {
                 Error::new(e).with_footer(format!(
@@ -120,13 +146,18 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 .write_kept(&output)
                 .map_err(|e| part_way(e.diagnostics))?;
             if changes.needs_second_pass() {
-                render_site(&site, &theme, &Update::redo(&output, &changes), year)
-                    .map_err(part_way)?;
+                render_site(
+                    &loaded.site,
+                    &loaded.theme,
+                    &Update::redo(&output, &changes),
+                    &render,
+                )
+                .map_err(part_way)?;
             }
             Ok((stats, Some(changes.changed() + removed)))
         } else {
             let staging = Staging::new(&output)?;
-            let stats = finish(render_site(&site, &theme, &staging, year), errors)?;
+            let stats = loaded.render(&staging, &render)?;
             staging.commit()?;
             Ok((stats, None))
         }

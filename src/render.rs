@@ -50,14 +50,24 @@ enum Job {
     NotFound,
 }
 
+/// How pages are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// The year of the build, for copyright lines.
+    pub year: i32,
+    /// For `echt serve`: templates see `preview` and mark drafts and
+    /// future posts; never set for `echt build`.
+    pub preview: bool,
+}
+
 /// Renders and writes the whole site into `out`; returns all errors.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     out: &dyn Sink,
-    year: i32,
+    options: &RenderOptions,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let shared = Shared::new(site, year);
+    let shared = Shared::new(site, options);
     let per_page = site.config.posts_per_page;
     let mut jobs: Vec<Job> = Vec::new();
     jobs.extend((0..page_count(site.posts.len(), per_page)).map(|page| Job::Home { page }));
@@ -198,7 +208,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(site: &Site, year: i32) -> Self {
+    fn new(site: &Site, options: &RenderOptions) -> Self {
         let config = &site.config;
         let menu = |which: &str| -> Vec<Value> {
             site.pages
@@ -225,7 +235,8 @@ impl Shared {
         let mut base = Context::new();
         base.insert("site", &site_value);
         base.insert("t", i18n::strings(config.language));
-        base.insert("year", &year);
+        base.insert("year", &options.year);
+        base.insert("preview", &options.preview);
         let cards = site.posts.iter().map(|p| card(site, p)).collect();
         Shared { base, cards }
     }
