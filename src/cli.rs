@@ -25,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --output).
     Build(BuildArgs),
+    /// Preview the site locally, rebuilding and reloading on every save.
+    Serve(ServeArgs),
     /// Create a new site in DIR, with a first post and the default theme.
     New {
         /// Folder to create (must be empty or not exist yet).
@@ -59,6 +61,22 @@ pub struct BuildArgs {
     pub base_url: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder (where echt.yaml is).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; anything but loopback shares your drafts.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Leave out drafts and future posts, as `echt build` does.
+    #[arg(long)]
+    pub no_drafts: bool,
+}
+
 /// Runs one command; the caller prints the error and sets the exit code.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -71,6 +89,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 base_url: args.base_url,
             })?;
             println!("{report}");
+        }
+        Command::Serve(args) => {
+            crate::serve::serve(&crate::serve::ServeOptions {
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                drafts: !args.no_drafts,
+            })?;
         }
         Command::New { dir } => {
             scaffold::new_site(&dir, Local::now().date_naive())?;

@@ -1,9 +1,218 @@
-//! `echt serve`: the local preview (issue 3, in progress).
+//! `echt serve`: the local preview while the author writes.
 //!
-//! So far: [`http`], the pure rules for which file a request may see, and
-//! [`store`], the in-memory copy of the site it is served from. Still to
-//! come: the server loop, watching with notify, the incremental rebuild
-//! planner and live reload over Server-Sent Events.
+//! Builds the site into memory (never into `public/`), serves it on
+//! loopback, watches the sources and rebuilds after every save, then tells
+//! open pages over Server-Sent Events to reload. Drafts and future posts
+//! are shown by default, marked as such. The pieces: [`http`] (which file a
+//! request may see), [`store`] (the in-memory site), [`server`] (sockets and
+//! the event stream) and [`watch`] (file events to batches).
+//!
+//! Still to come (issue 3): rebuilding only what a change touches; for now
+//! each save rebuilds the whole site in memory, which is always correct.
 
 pub mod http;
+pub mod server;
 pub mod store;
+pub mod watch;
+
+use std::net::{IpAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{Datelike, Utc};
+use notify::Watcher;
+
+use crate::build::{self, BuildOptions};
+use crate::error::{Diagnostic, Error, Result};
+use crate::render::RenderOptions;
+use server::{Change, State};
+use store::{MemorySink, Snapshot};
+
+/// The `echt serve` options.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    /// Show drafts and future posts (the default).
+    pub drafts: bool,
+}
+
+/// Builds the whole site into memory for the preview.
+pub fn build_snapshot(options: &BuildOptions) -> Result<Snapshot> {
+    let loaded = build::load(options)?;
+    let sink = MemorySink::default();
+    loaded.render(
+        &sink,
+        &RenderOptions {
+            year: Utc::now().year(),
+            preview: true,
+        },
+    )?;
+    Ok(sink.into_snapshot())
+}
+
+/// A running preview: its address and its state.
+#[derive(Debug)]
+pub struct Preview {
+    pub url: String,
+    pub state: Arc<State>,
+    build: BuildOptions,
+}
+
+impl Preview {
+    /// Binds the port and makes the first build (errors are shown in pages).
+    pub fn start(options: &ServeOptions) -> Result<(Preview, TcpListener)> {
+        let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
+            Error::from(
+                Diagnostic::file(
+                    format!("{}:{}", options.bind, options.port),
+                    format!("cannot listen: {e}"),
+                )
+                .hint("is another preview running? choose another port with --port"),
+            )
+        })?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| Error::from(Diagnostic::file("socket", e.to_string())))?;
+        let url = match address.ip() {
+            IpAddr::V6(ip) => format!("http://[{ip}]:{}/", address.port()),
+            IpAddr::V4(ip) => format!("http://{ip}:{}/", address.port()),
+        };
+        let build = BuildOptions {
+            root: options.root.clone(),
+            output: None,
+            drafts: options.drafts,
+            future: options.drafts,
+            base_url: Some(url.clone()),
+        };
+        let preview = Preview {
+            url,
+            state: Arc::new(State::default()),
+            build,
+        };
+        preview.rebuild(Change::Page);
+        Ok((preview, listener))
+    }
+
+    /// Rebuilds and publishes; on failure keeps the last good site and
+    /// shows the errors. Returns how long it took.
+    pub fn rebuild(&self, change: Change) -> std::time::Duration {
+        let start = Instant::now();
+        match build_snapshot(&self.build) {
+            Ok(snapshot) => self.state.publish(snapshot, change),
+            Err(e) => {
+                eprint!("{e}");
+                self.state.fail(e.to_string());
+            }
+        }
+        start.elapsed()
+    }
+
+    /// Starts watching the sources; [`Watching::run`] then rebuilds after
+    /// every burst of changes. Watching starts before the preview is
+    /// announced, so no save after the announcement is missed.
+    pub fn watch(&self) -> Result<Watching<'_>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).map_err(|e| {
+            Error::from(Diagnostic::file(
+                &self.build.root,
+                format!("cannot watch: {e}"),
+            ))
+        })?;
+        let mut watching = std::collections::HashSet::new();
+        for (path, recursive) in watch::watched_paths(&self.build.root) {
+            let mode = if recursive {
+                notify::RecursiveMode::Recursive
+            } else {
+                notify::RecursiveMode::NonRecursive
+            };
+            watcher
+                .watch(&path, mode)
+                .map_err(|e| Error::from(Diagnostic::file(&path, format!("cannot watch: {e}"))))?;
+            watching.insert(path);
+        }
+        Ok(Watching {
+            preview: self,
+            watcher,
+            events: rx,
+            watching,
+        })
+    }
+}
+
+/// A preview whose sources are being watched.
+pub struct Watching<'p> {
+    preview: &'p Preview,
+    watcher: notify::RecommendedWatcher,
+    events: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    watching: std::collections::HashSet<PathBuf>,
+}
+
+impl std::fmt::Debug for Watching<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watching")
+            .field("watching", &self.watching)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Watching<'_> {
+    /// Rebuilds after every burst of changes, until the watcher stops.
+    pub fn run(mut self) {
+        let root = self.preview.build.root.clone();
+        while let Some(batch) = watch::next_batch(&self.events) {
+            if !batch.matters(&root) {
+                continue;
+            }
+            // A folder created after start (static/, templates/) is watched
+            // too; watching a folder again would drop events meanwhile.
+            for (path, recursive) in watch::watched_paths(&root) {
+                if recursive
+                    && !self.watching.contains(&path)
+                    && self
+                        .watcher
+                        .watch(&path, notify::RecursiveMode::Recursive)
+                        .is_ok()
+                {
+                    self.watching.insert(path);
+                }
+            }
+            let took = self.preview.rebuild(batch.change(&root));
+            say(&format!("echt: rebuilt in {} ms", took.as_millis()));
+        }
+    }
+}
+
+/// `echt serve`: start, serve, watch.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: other machines on the network can read your drafts",
+            options.bind
+        );
+    }
+    let (preview, listener) = Preview::start(options)?;
+    let state = preview.state.clone();
+    std::thread::Builder::new()
+        .name("echt-server".into())
+        .spawn(move || server::run(listener, state))
+        .map_err(|e| Error::from(Diagnostic::file("thread", e.to_string())))?;
+    let watching = preview.watch()?;
+    say(&format!(
+        "echt: previewing {} at {}",
+        options.root.display(),
+        preview.url
+    ));
+    watching.run();
+    Ok(())
+}
+
+/// Prints a status line; a closed terminal must not stop the server.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}

@@ -14,4 +14,5 @@ mod cli;
 mod errors;
 mod feeds;
 mod sample;
+mod serve;
 mod validate;

@@ -1,0 +1,358 @@
+//! The preview's HTTP server: std sockets, one thread per connection.
+//!
+//! Serves the current [`Snapshot`] (swapped whole after each good build),
+//! injects the live-reload script into HTML responses only, and keeps
+//! Server-Sent Event streams open to announce rebuilds. A broken build does
+//! not stop it: the last good site is served with the error shown on top.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use crate::markdown::escape;
+use crate::serve::http::{content_type, resolve, Target};
+use crate::serve::store::{Lookup, Snapshot};
+
+/// Paths the preview itself answers, never part of a site.
+const EVENTS: &str = "/__echt/events";
+const SCRIPT: &str = "/__echt/reload.js";
+
+/// The live-reload client: reloads after a rebuild (keeping the scroll
+/// position), swaps stylesheets when only CSS changed, and reloads once a
+/// restarted server reports a different build.
+const RELOAD_JS: &str = r#"(() => {
+  const key = "echt-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    addEventListener("load", () => scrollTo(0, Number(saved)));
+  }
+  let build = null;
+  const source = new EventSource("/__echt/events");
+  const reload = () => { sessionStorage.setItem(key, String(scrollY)); location.reload(); };
+  source.addEventListener("build", (e) => {
+    if (build !== null && build !== e.data) reload();
+    build = e.data;
+  });
+  source.addEventListener("reload", reload);
+  source.addEventListener("css", () => {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("echt-reload", String(Date.now()));
+      link.href = url.href;
+    }
+  });
+})();
+"#;
+
+/// What the server shows: the last good build and the current error.
+#[derive(Debug, Default)]
+pub struct State {
+    snapshot: RwLock<Arc<Snapshot>>,
+    error: RwLock<Option<String>>,
+    build: RwLock<u64>,
+    listeners: Mutex<Vec<Sender<String>>>,
+}
+
+/// What changed in a rebuild, for the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Only stylesheets: swap them without a reload.
+    Css,
+    Page,
+}
+
+impl State {
+    /// Publishes a good build and tells every open page.
+    pub fn publish(&self, snapshot: Snapshot, change: Change) {
+        *self
+            .snapshot
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+        *self
+            .error
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        let build = {
+            let mut build = self
+                .build
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *build += 1;
+            *build
+        };
+        let event = match change {
+            Change::Css => "css",
+            Change::Page => "reload",
+        };
+        self.broadcast(&format!("event: {event}\ndata: {build}\n\n"));
+    }
+
+    /// Shows a failed build's errors on every page until the next good one.
+    pub fn fail(&self, report: String) {
+        *self
+            .error
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report);
+        self.broadcast("event: reload\ndata: error\n\n");
+    }
+
+    fn broadcast(&self, message: &str) {
+        let mut listeners = self
+            .listeners
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        listeners.retain(|l| l.send(message.to_string()).is_ok());
+    }
+
+    fn listen(&self) -> (Receiver<String>, u64) {
+        let (tx, rx) = mpsc::channel();
+        self.listeners
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(tx);
+        (
+            rx,
+            *self
+                .build
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Accepts connections until the listener fails; each gets a thread.
+pub fn run(listener: TcpListener, state: Arc<State>) {
+    for stream in listener.incoming().flatten() {
+        let state = state.clone();
+        let spawned = std::thread::Builder::new()
+            .name("echt-http".into())
+            .spawn(move || {
+                // A client that goes away mid-response only ends its own thread.
+                let _ = handle(stream, &state);
+            });
+        if spawned.is_err() {
+            // Out of threads: drop this connection, keep serving the others.
+            continue;
+        }
+    }
+}
+
+/// A parsed request line.
+struct Request {
+    method: String,
+    target: String,
+}
+
+fn read_request(stream: &TcpStream) -> std::io::Result<Option<Request>> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let request = Request {
+        method: method.to_string(),
+        target: target.to_string(),
+    };
+    // Skip the headers; the preview needs none of them.
+    let mut header = String::new();
+    let mut total = line.len();
+    loop {
+        header.clear();
+        let n = reader.read_line(&mut header)?;
+        total += n;
+        if n == 0 || header == "\r\n" || header == "\n" || total > 64 * 1024 {
+            break;
+        }
+    }
+    Ok(Some(request))
+}
+
+fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
+    let Some(request) = read_request(&stream)? else {
+        return respond(
+            &mut stream,
+            400,
+            "text/plain; charset=utf-8",
+            b"bad request\n",
+            false,
+            &[],
+        );
+    };
+    let head = request.method == "HEAD";
+    if request.method != "GET" && !head {
+        return respond(
+            &mut stream,
+            405,
+            "text/plain; charset=utf-8",
+            b"method not allowed\n",
+            head,
+            &[("Allow", "GET, HEAD")],
+        );
+    }
+    let path = request.target.split(['?', '#']).next().unwrap_or_default();
+    if path == EVENTS {
+        return events(stream, state);
+    }
+    if path == SCRIPT {
+        return respond(
+            &mut stream,
+            200,
+            "text/javascript; charset=utf-8",
+            RELOAD_JS.as_bytes(),
+            head,
+            &[],
+        );
+    }
+    let target = resolve(&request.target);
+    if target == Target::Forbidden {
+        return respond(
+            &mut stream,
+            403,
+            "text/plain; charset=utf-8",
+            b"forbidden\n",
+            head,
+            &[],
+        );
+    }
+    let snapshot = state.snapshot();
+    let error = state
+        .error
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    match snapshot.lookup(&target) {
+        Lookup::File { rel, body } => {
+            let kind = content_type(&rel);
+            if kind.starts_with("text/html") {
+                let page = inject(&body, error.as_deref());
+                respond(&mut stream, 200, kind, &page, head, &[])
+            } else {
+                respond(&mut stream, 200, kind, &body, head, &[])
+            }
+        }
+        Lookup::Redirect(location) => {
+            let query = request
+                .target
+                .find('?')
+                .map_or("", |i| &request.target[i..]);
+            let location = format!("{location}{query}");
+            respond(
+                &mut stream,
+                301,
+                "text/plain; charset=utf-8",
+                b"moved\n",
+                head,
+                &[("Location", &location)],
+            )
+        }
+        Lookup::NotFound(page) => {
+            let body =
+                page.map_or_else(|| b"not found\n".to_vec(), |p| inject(&p, error.as_deref()));
+            let kind = if body.starts_with(b"not found") {
+                "text/plain; charset=utf-8"
+            } else {
+                "text/html; charset=utf-8"
+            };
+            respond(&mut stream, 404, kind, &body, head, &[])
+        }
+    }
+}
+
+/// Adds the reload script (and a build error, if any) to an HTML page.
+fn inject(body: &[u8], error: Option<&str>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(body);
+    let mut extra = format!("<script src=\"{SCRIPT}\" defer></script>\n");
+    if let Some(report) = error {
+        extra.push_str(&format!(
+            "<div role=\"alert\" class=\"echt-error\"><p><strong>echt: the last change broke the build; this is the last good version.</strong></p><pre>{}</pre></div>\n",
+            escape(report)
+        ));
+    }
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]).into_bytes(),
+        None => format!("{html}{extra}").into_bytes(),
+    }
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    kind: &str,
+    body: &[u8],
+    head: bool,
+    headers: &[(&str, &str)],
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "OK",
+    };
+    let mut response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    response.push_str("\r\n");
+    stream.write_all(response.as_bytes())?;
+    if !head {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// A Server-Sent Events stream: the current build number first, then one
+/// event per rebuild, and a comment every 15 s to notice closed tabs.
+fn events(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
+    let (rx, build) = state.listen();
+    stream.write_all(
+        format!("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\nevent: build\ndata: {build}\n\n").as_bytes(),
+    )?;
+    stream.flush()?;
+    loop {
+        match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => stream.write_all(message.as_bytes())?,
+            Err(RecvTimeoutError::Timeout) => stream.write_all(b": keep-alive\n\n")?,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_end_of_body() {
+        let page = inject(b"<html><body><p>x</p></body></html>", None);
+        assert_eq!(
+            String::from_utf8_lossy(&page),
+            "<html><body><p>x</p><script src=\"/__echt/reload.js\" defer></script>\n</body></html>"
+        );
+        let broken = inject(b"<p>x</p>", Some("error: <kaputt>"));
+        let text = String::from_utf8_lossy(&broken);
+        assert!(
+            text.contains("role=\"alert\"") && text.contains("error: &lt;kaputt&gt;"),
+            "{text}"
+        );
+    }
+}

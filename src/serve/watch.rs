@@ -1,0 +1,151 @@
+//! Watching the site's sources with notify, and deciding what a burst of
+//! file events means.
+//!
+//! Editors save in odd ways (write in place, write a temp file and rename
+//! it, delete and create, swap files like `.swp`, `~`, `4913`); all events
+//! that arrive close together become one [`Batch`], and files that are
+//! never published do not count.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use crate::content::is_ignored;
+use crate::serve::server::Change;
+
+/// Events closer together than this belong to one save.
+const QUIET: Duration = Duration::from_millis(40);
+
+/// The folders and files of a site that a rebuild depends on.
+pub fn watched_paths(root: &Path) -> Vec<(PathBuf, bool)> {
+    let mut paths: Vec<(PathBuf, bool)> = ["content", "static", "templates", "themes"]
+        .iter()
+        .map(|dir| (root.join(dir), true))
+        .filter(|(p, _)| p.is_dir())
+        .collect();
+    // The root itself, not recursively: for echt.yaml (and folders created later).
+    paths.push((root.to_path_buf(), false));
+    paths
+}
+
+/// One burst of changes.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+}
+
+impl Batch {
+    /// Whether anything in the batch can change the site.
+    pub fn matters(&self, root: &Path) -> bool {
+        self.paths.iter().any(|p| relevant(root, p))
+    }
+
+    /// How the browser should take it: a stylesheet alone is swapped.
+    pub fn change(&self, root: &Path) -> Change {
+        let relevant: Vec<&PathBuf> = self.paths.iter().filter(|p| relevant(root, p)).collect();
+        if !relevant.is_empty()
+            && relevant
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"))
+        {
+            Change::Css
+        } else {
+            Change::Page
+        }
+    }
+}
+
+/// A path whose change can alter the built site.
+pub fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut components = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = components.next() else {
+        return false;
+    };
+    if first == crate::config::CONFIG_FILE && rel.components().count() == 1 {
+        return true;
+    }
+    if !["content", "static", "templates", "themes"].contains(&first.as_ref()) {
+        return false;
+    }
+    // Editor leftovers anywhere on the way are never published.
+    rel.components()
+        .all(|c| !is_ignored(&c.as_os_str().to_string_lossy()))
+}
+
+/// Waits for the next burst of events and collects it; None when the
+/// watcher is gone.
+pub fn next_batch(events: &Receiver<notify::Result<notify::Event>>) -> Option<Batch> {
+    let mut batch = Batch::default();
+    let first = events.recv().ok()?;
+    add(&mut batch, first);
+    loop {
+        match events.recv_timeout(QUIET) {
+            Ok(event) => add(&mut batch, event),
+            Err(RecvTimeoutError::Timeout) => return Some(batch),
+            Err(RecvTimeoutError::Disconnected) => return Some(batch),
+        }
+    }
+}
+
+fn add(batch: &mut Batch, event: notify::Result<notify::Event>) {
+    if let Ok(event) = event {
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for path in event.paths {
+            if !batch.paths.contains(&path) {
+                batch.paths.push(path);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_and_output_do_not_count() {
+        let root = Path::new("/site");
+        assert!(relevant(root, Path::new("/site/content/posts/a.md")));
+        assert!(relevant(root, Path::new("/site/echt.yaml")));
+        assert!(relevant(
+            root,
+            Path::new("/site/themes/default/static/style.css")
+        ));
+        for ignored in [
+            "/site/content/posts/.a.md.swp",
+            "/site/content/posts/a.md~",
+            "/site/content/posts/4913",
+            "/site/content/posts/#a.md#",
+            "/site/public/index.html",
+            "/site/target/x",
+            "/site/notizen.txt",
+            "/elsewhere/content/a.md",
+        ] {
+            assert!(!relevant(root, Path::new(ignored)), "{ignored}");
+        }
+    }
+
+    #[test]
+    fn only_stylesheets_swap_without_reload() {
+        let root = Path::new("/site");
+        let css = Batch {
+            paths: vec![
+                PathBuf::from("/site/static/style.css"),
+                PathBuf::from("/site/static/.style.css.swp"),
+            ],
+        };
+        assert_eq!(css.change(root), Change::Css);
+        let both = Batch {
+            paths: vec![
+                PathBuf::from("/site/static/style.css"),
+                PathBuf::from("/site/content/a.md"),
+            ],
+        };
+        assert_eq!(both.change(root), Change::Page);
+    }
+}
