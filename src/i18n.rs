@@ -51,6 +51,7 @@ pub struct Strings {
     pub redirect_text: &'static str,
     pub post_navigation: &'static str,
     pub no_posts: &'static str,
+    pub scheduled: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -93,6 +94,7 @@ const DE: Strings = Strings {
     redirect_text: "Diese Seite ist umgezogen:",
     post_navigation: "Weitere Beiträge",
     no_posts: "Hier gibt es noch keine Beiträge.",
+    scheduled: "Geplant – noch nicht veröffentlicht",
 };
 
 const EN: Strings = Strings {
@@ -135,6 +137,7 @@ const EN: Strings = Strings {
     redirect_text: "This page has moved:",
     post_navigation: "More posts",
     no_posts: "No posts yet.",
+    scheduled: "Scheduled – not yet published",
 };
 
 pub fn strings(language: Language) -> &'static Strings {

@@ -280,6 +280,7 @@ fn card(site: &Site, post: &Document) -> Value {
         "summary": post.rendered.summary,
         "has_more": post.rendered.has_more,
         "draft": post.front.draft,
+        "future": post.future,
         "lang": post.language.code(),
     })
 }

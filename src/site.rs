@@ -42,6 +42,8 @@ pub struct Document {
     pub rendered: Rendered,
     /// The front matter `image`, resolved like an image in the text.
     pub image: Option<String>,
+    /// Dated after the build started (shown only with `--future`).
+    pub future: bool,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
 }
@@ -189,6 +191,7 @@ impl Site {
                 language,
                 rendered,
                 image,
+                future: doc.date.is_some_and(|d| d > selection.now),
                 tags: Vec::new(),
             };
             match document.source.kind {

@@ -56,6 +56,9 @@ fn drafts_and_future_posts_only_on_request() {
     let built = site.build_with(&["--drafts", "--future"]).ok();
     assert!(built.page("posts/entwurf/").contains("Noch nicht fertig"));
     assert!(built.page("posts/zukunft/").contains("Aus der Zukunft"));
+    // The preview's draft banner never reaches a build.
+    assert!(!built.page("posts/entwurf/").contains("draft-badge"));
+    assert!(!built.page("posts/zukunft/").contains("draft-badge"));
 }
 
 #[test]

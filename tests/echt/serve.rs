@@ -170,8 +170,18 @@ fn pages_types_redirects_and_not_found() {
         head.contains("Content-Length: ") && body.is_empty(),
         "{head}"
     );
-    // Drafts are shown in the preview.
-    assert_eq!(served.get("/posts/entwurf/").0, 200);
+    // Drafts and future posts are shown in the preview, marked.
+    let (status, _, draft) = served.get("/posts/entwurf/");
+    assert_eq!(status, 200);
+    assert!(
+        draft.contains("<p class=\"draft-badge\">Entwurf</p>"),
+        "{draft}"
+    );
+    let future = served.get("/posts/zukunft/").2;
+    assert!(
+        future.contains("<p class=\"draft-badge\">Geplant"),
+        "{future}"
+    );
 }
 
 #[test]
