@@ -75,6 +75,9 @@ pub struct ServeArgs {
     /// Leave out drafts and future posts, as `echt build` does.
     #[arg(long)]
     pub no_drafts: bool,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Runs one command; the caller prints the error and sets the exit code.
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 bind: args.bind,
                 port: args.port,
                 drafts: !args.no_drafts,
+                open: args.open,
             })?;
         }
         Command::New { dir } => {

@@ -37,6 +37,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Show drafts and future posts (the default).
     pub drafts: bool,
+    /// Open the preview in the default browser once it is ready.
+    pub open: bool,
 }
 
 /// Builds the whole site into memory for the preview.
@@ -205,8 +207,30 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         options.root.display(),
         preview.url
     ));
+    if options.open {
+        open_browser(&preview.url);
+    }
     watching.run();
     Ok(())
+}
+
+/// Asks the desktop to open `url`; a machine without one just says so.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if started.is_err() {
+        eprintln!("echt: could not start {opener}; open {url} yourself");
+    }
 }
 
 /// Prints a status line; a closed terminal must not stop the server.
