@@ -258,16 +258,22 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
                 &[("Location", &location)],
             )
         }
-        Lookup::NotFound(page) => {
-            let body =
-                page.map_or_else(|| b"not found\n".to_vec(), |p| inject(&p, error.as_deref()));
-            let kind = if body.starts_with(b"not found") {
-                "text/plain; charset=utf-8"
-            } else {
-                "text/html; charset=utf-8"
-            };
-            respond(&mut stream, 404, kind, &body, head, &[])
-        }
+        Lookup::NotFound(Some(page)) => respond(
+            &mut stream,
+            404,
+            "text/html; charset=utf-8",
+            &inject(&page, error.as_deref()),
+            head,
+            &[],
+        ),
+        Lookup::NotFound(None) => respond(
+            &mut stream,
+            404,
+            "text/plain; charset=utf-8",
+            b"not found\n",
+            head,
+            &[],
+        ),
     }
 }
 
