@@ -158,10 +158,6 @@ impl Theme {
         })
     }
 
-    pub fn has_template(&self, name: &str) -> bool {
-        self.sources.contains_key(name)
-    }
-
     /// Turns a tera render error into a diagnostic at the failing line.
     pub fn render_error(&self, template: &str, err: &tera::Error, page: &str) -> Diagnostic {
         let chain = error_chain(err);

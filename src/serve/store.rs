@@ -32,23 +32,6 @@ pub enum Lookup {
 }
 
 impl Snapshot {
-    pub fn get(&self, rel: &str) -> Option<&Arc<[u8]>> {
-        self.files.get(rel)
-    }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// All files, for comparing with a build on disk.
-    pub fn files(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
-        self.files.iter()
-    }
-
     pub fn lookup(&self, target: &Target) -> Lookup {
         let Target::Path { rel, dir } = target else {
             return self.not_found();
