@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{check_output_dir, Sink, Staging, Update};
 use crate::render::{render_site, RenderOptions, Stats};
-use crate::site::{Selection, Site};
+use crate::site::{Cache, Selection, Site};
 use crate::theme::Theme;
 
 /// What to build, and how (the `echt build` options).
@@ -71,6 +71,11 @@ pub struct Loaded {
 
 /// Reads config, theme and content for `options`, gathering every problem.
 pub fn load(options: &BuildOptions) -> Result<Loaded> {
+    load_cached(options, &mut Cache::default())
+}
+
+/// [`load`], reusing what `cache` holds from an earlier load (the preview).
+pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;
@@ -82,7 +87,7 @@ pub fn load(options: &BuildOptions) -> Result<Loaded> {
     };
     let (theme, loaded) = rayon::join(
         || Theme::load(&config),
-        || Site::load(config.clone(), &selection),
+        || Site::load(config.clone(), &selection, cache),
     );
     let (site, mut errors) = loaded?;
     match theme {

@@ -15,7 +15,7 @@ use crate::yaml;
 pub const CONFIG_FILE: &str = "echt.yaml";
 
 /// The languages echt speaks: UI strings, dates, quotes, archive URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     De,

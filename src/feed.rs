@@ -13,41 +13,96 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::Sink;
+use crate::plan::{fingerprint, Fingerprints};
 use crate::site::{Document, Site};
 use crate::url;
 
-/// Writes `atom.xml`, `rss.xml` and, if enabled, the same for each tag,
-/// each as soon as it is made; returns the errors.
-pub fn write_feeds(site: &Site, out: &dyn Sink) -> Vec<Diagnostic> {
-    let all: Vec<usize> = (0..site.posts.len()).collect();
-    let mut feeds: Vec<(String, &[usize], String)> =
-        vec![(String::new(), &all, site.config.title.clone())];
+/// One feed of the site: all posts, or one tag's.
+#[derive(Debug)]
+pub struct Feed<'a> {
+    /// The path of the page the feed belongs to: `` or `tags/x/`.
+    base: String,
+    /// Indices into the site's posts, newest first.
+    posts: &'a [usize],
+    title: String,
+}
+
+impl Feed<'_> {
+    /// The files it is written to.
+    pub fn files(&self) -> [String; 2] {
+        [
+            format!("{}atom.xml", self.base),
+            format!("{}rss.xml", self.base),
+        ]
+    }
+}
+
+/// The site's feed and, if enabled, one per tag.
+pub fn feeds<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Feed<'a>> {
+    let mut feeds = vec![Feed {
+        base: String::new(),
+        posts: all,
+        title: site.config.title.clone(),
+    }];
     if site.config.feed.tags {
         for tag in &site.tags {
-            feeds.push((
-                tag.path(),
-                &tag.posts,
-                format!("{} – {}", site.config.title, tag.name),
-            ));
+            feeds.push(Feed {
+                base: tag.path(),
+                posts: &tag.posts,
+                title: format!("{} – {}", site.config.title, tag.name),
+            });
         }
     }
     feeds
+}
+
+/// Writes every feed `out` wants, each as soon as it is made; returns the
+/// errors.
+pub fn write_feeds(site: &Site, out: &dyn Sink) -> Vec<Diagnostic> {
+    let all = all_posts(site);
+    feeds(site, &all)
         .par_iter()
-        .flat_map_iter(|(base, posts, title)| {
-            let atom_file = format!("{base}atom.xml");
-            let rss_file = format!("{base}rss.xml");
-            let atom_result = out
-                .wants(&atom_file)
-                .then(|| out.write(&atom_file, atom(site, posts, base, title).as_bytes()));
-            let rss_result = out
-                .wants(&rss_file)
-                .then(|| out.write(&rss_file, rss(site, posts, base, title).as_bytes()));
+        .flat_map_iter(|feed| {
+            let [atom_file, rss_file] = feed.files();
+            let atom_result = out.wants(&atom_file).then(|| {
+                out.write(&atom_file, atom(site, feed.posts, &feed.base, &feed.title).as_bytes())
+            });
+            let rss_result = out.wants(&rss_file).then(|| {
+                out.write(&rss_file, rss(site, feed.posts, &feed.base, &feed.title).as_bytes())
+            });
             [atom_result, rss_result]
                 .into_iter()
                 .flatten()
                 .filter_map(Result::err)
         })
         .collect()
+}
+
+/// Adds the fingerprint of every feed file to `prints` (see `plan`): the
+/// newest date of all its posts, and the posts it lists in full.
+pub fn fingerprints(site: &Site, common: u64, prints: &mut Fingerprints) {
+    let all = all_posts(site);
+    for feed in feeds(site, &all) {
+        let newest = feed
+            .posts
+            .iter()
+            .filter_map(|&i| site.posts[i].last_modified())
+            .max();
+        let entries: Vec<(u64, Vec<&str>)> = limited(site, feed.posts)
+            .map(|p| {
+                let tags = p.tags.iter().map(|&t| site.tags[t].name.as_str()).collect();
+                (p.fingerprint, tags)
+            })
+            .collect();
+        let print = fingerprint((common, &feed.title, newest, entries));
+        for (kind, file) in ["atom", "rss"].into_iter().zip(feed.files()) {
+            prints.insert(file, fingerprint((kind, print)));
+        }
+    }
+}
+
+fn all_posts(site: &Site) -> Vec<usize> {
+    (0..site.posts.len()).collect()
 }
 
 fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a Document> {

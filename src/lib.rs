@@ -16,6 +16,7 @@ pub mod frontmatter;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -8,6 +8,7 @@
 //! and find the summary. The summary is written a second time without ids, so
 //! many summaries can share a list page.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -32,9 +33,39 @@ pub struct Input<'a> {
     pub page_path: &'a str,
     /// The source file's folder below `content/`: `posts`.
     pub source_dir: &'a str,
-    /// Content files (by path below `content/`) to their site paths.
-    pub links: &'a HashMap<String, String>,
+    pub links: &'a Links<'a>,
     pub language: Language,
+}
+
+/// Content files (by path below `content/`) to their site paths. Every
+/// lookup is recorded, hit or miss: a rendering depends on exactly the
+/// entries it looked up, so a cached one stays good while they are unchanged.
+#[derive(Debug)]
+pub struct Links<'a> {
+    map: &'a HashMap<String, String>,
+    looked_up: RefCell<Vec<(String, Option<String>)>>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(map: &'a HashMap<String, String>) -> Self {
+        Links {
+            map,
+            looked_up: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn get(&self, rel: &str) -> Option<String> {
+        let found = self.map.get(rel).cloned();
+        self.looked_up
+            .borrow_mut()
+            .push((rel.to_string(), found.clone()));
+        found
+    }
+
+    /// Every lookup made, with what it found.
+    pub fn into_looked_up(self) -> Vec<(String, Option<String>)> {
+        self.looked_up.into_inner()
+    }
 }
 
 /// A rendered document.
@@ -182,7 +213,7 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
         .map_or((dest, ""), |i| dest.split_at(i));
     let target = url::join(input.source_dir, path);
     if crate::content::is_markdown(path) {
-        return match target.as_ref().and_then(|t| input.links.get(t)) {
+        return match target.and_then(|t| input.links.get(&t)) {
             Some(site_path) => Ok(Some(format!("{ROOT}{site_path}{suffix}"))),
             None => Err((
                 format!("link to `{path}`, which is not a post or page of this site"),
@@ -192,8 +223,8 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     }
     // A file beside the source (a bundle's image) goes where that file goes;
     // anything else is relative to the page, as a browser would read it.
-    let resolved = match target.as_ref().and_then(|t| input.links.get(t)) {
-        Some(site_path) => site_path.clone(),
+    let resolved = match target.and_then(|t| input.links.get(&t)) {
+        Some(site_path) => site_path,
         None => match url::join(input.page_path, path) {
             Some(p) => p,
             None => return Ok(None),
@@ -723,6 +754,7 @@ mod tests {
         language: Language,
         links: &HashMap<String, String>,
     ) -> Result<Rendered, Vec<Diagnostic>> {
+        let links = Links::new(links);
         let source = format!("---\ntitle: t\n---\n{body}");
         let input = Input {
             path: Path::new("content/posts/a.md"),
@@ -730,7 +762,7 @@ mod tests {
             body_offset: 16,
             page_path: "posts/a/",
             source_dir: "posts",
-            links,
+            links: &links,
             language,
         };
         render(&input)

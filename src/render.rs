@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, FixedOffset};
 use rayon::prelude::*;
@@ -21,6 +22,7 @@ use crate::feed;
 use crate::i18n::{self, format_date};
 use crate::markdown::{escape, TocEntry};
 use crate::output::Sink;
+use crate::plan::{fingerprint, Fingerprints};
 use crate::site::{Document, Site};
 use crate::theme::{StaticFile, Theme};
 use crate::url;
@@ -60,7 +62,62 @@ pub struct RenderOptions {
     pub preview: bool,
 }
 
-/// Renders and writes the whole site into `out`; returns all errors.
+/// Everything a site's output consists of, decided before any rendering.
+struct Outputs<'a> {
+    /// Pages rendered through templates.
+    jobs: Vec<Job>,
+    /// Small generated files: sitemap, robots.txt, redirect pages.
+    extra: Vec<(String, Vec<u8>)>,
+    /// Files copied as they are, by destination.
+    copies: BTreeMap<String, Copied<'a>>,
+    /// Every file a renderer writes, so copies cannot replace them.
+    generated: HashSet<String>,
+}
+
+impl<'a> Outputs<'a> {
+    fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let per_page = site.config.posts_per_page;
+        let mut jobs: Vec<Job> = Vec::new();
+        jobs.extend((0..page_count(site.posts.len(), per_page)).map(|page| Job::Home { page }));
+        jobs.extend((0..site.posts.len()).map(Job::Post));
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.push(Job::Tags);
+        for (t, tag) in site.tags.iter().enumerate() {
+            jobs.extend(
+                (0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }),
+            );
+        }
+        jobs.push(Job::Archive);
+        jobs.push(Job::NotFound);
+
+        let copies = files_to_copy(site, theme);
+        let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
+        extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
+        // A site may bring its own robots.txt.
+        if !copies.contains_key("robots.txt") {
+            extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
+        }
+        for alias in &site.aliases {
+            extra.push((
+                alias.file.clone(),
+                redirect_page(site, &alias.file, &alias.target).into_bytes(),
+            ));
+        }
+        let mut generated: HashSet<String> = jobs.iter().map(|job| job.file(site)).collect();
+        generated.extend(extra.iter().map(|(path, _)| path.clone()));
+        let all: Vec<usize> = (0..site.posts.len()).collect();
+        generated.extend(feed::feeds(site, &all).iter().flat_map(feed::Feed::files));
+        Outputs {
+            jobs,
+            extra,
+            copies,
+            generated,
+        }
+    }
+}
+
+/// Renders and writes the site into `out` (every file `out` wants);
+/// returns all errors.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
@@ -68,21 +125,10 @@ pub fn render_site(
     options: &RenderOptions,
 ) -> Result<Stats, Vec<Diagnostic>> {
     let shared = Shared::new(site, options);
-    let per_page = site.config.posts_per_page;
-    let mut jobs: Vec<Job> = Vec::new();
-    jobs.extend((0..page_count(site.posts.len(), per_page)).map(|page| Job::Home { page }));
-    jobs.extend((0..site.posts.len()).map(Job::Post));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.push(Job::Tags);
-    for (t, tag) in site.tags.iter().enumerate() {
-        jobs.extend(
-            (0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }),
-        );
-    }
-    jobs.push(Job::Archive);
-    jobs.push(Job::NotFound);
+    let outputs = Outputs::new(site, theme);
 
-    let results: Vec<Result<(), Diagnostic>> = jobs
+    let results: Vec<Result<(), Diagnostic>> = outputs
+        .jobs
         .par_iter()
         .map(|job| render_job(site, theme, &shared, out, job))
         .collect();
@@ -91,32 +137,20 @@ pub fn render_site(
     errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
 
     errors.extend(feed::write_feeds(site, out));
-    let copies = files_to_copy(site, theme);
-    let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
-    extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
-    // A site may bring its own robots.txt.
-    if !copies.contains_key("robots.txt") {
-        extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
-    }
-    for alias in &site.aliases {
-        extra.push((
-            alias.file.clone(),
-            redirect_page(site, &alias.file, &alias.target).into_bytes(),
-        ));
-    }
     errors.extend(
-        extra
+        outputs
+            .extra
             .par_iter()
+            .filter(|(path, _)| out.wants(path))
             .filter_map(|(path, bytes)| out.write(path, bytes).err())
             .collect::<Vec<_>>(),
     );
-
-    let generated = generated_files(site, &jobs, &extra);
     errors.extend(
-        copies
+        outputs
+            .copies
             .par_iter()
             .filter_map(|(to, from)| {
-                if generated.contains(to.as_str()) {
+                if outputs.generated.contains(to.as_str()) {
                     let shown = match from {
                         Copied::File(path) => path
                             .strip_prefix(&site.config.root)
@@ -132,6 +166,9 @@ pub fn render_site(
                         .hint("rename or move the file; pages come from content/"),
                     );
                 }
+                if !out.wants(to) {
+                    return None;
+                }
                 match from {
                     Copied::File(path) => out.copy(path, to).err(),
                     Copied::Embedded(bytes) => out.write(to, bytes).err(),
@@ -144,11 +181,64 @@ pub fn render_site(
         return Err(errors);
     }
     Ok(Stats {
-        pages: jobs.len() + site.aliases.len(),
+        pages: outputs.jobs.len() + site.aliases.len(),
         posts: site.posts.len(),
         tags: site.tags.len(),
-        files: copies.len(),
+        files: outputs.copies.len(),
     })
+}
+
+/// The fingerprint of every output file (see `plan`). `stamp` tells when a
+/// copied file's source changed.
+pub fn fingerprints(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    stamp: &(dyn Fn(&Path) -> u64 + Sync),
+) -> Fingerprints {
+    let shared = Shared::new(site, options);
+    let outputs = Outputs::new(site, theme);
+    let common = fingerprint((
+        serde_json::to_string(&shared.base.clone().into_json()).unwrap_or_default(),
+        format!("{:?}", site.config),
+    ));
+    let templates = theme.fingerprints();
+    let cards: Vec<u64> = site.posts.par_iter().map(|p| card_fingerprint(site, p)).collect();
+    let mut prints = Fingerprints::default();
+    let jobs: Vec<(String, u64)> = outputs
+        .jobs
+        .par_iter()
+        .map(|job| {
+            let template = templates.get(job.target(site).0);
+            (
+                job.file(site),
+                fingerprint((common, template, job.fingerprint(site, &cards))),
+            )
+        })
+        .collect();
+    for (file, print) in jobs {
+        prints.insert(file, print);
+    }
+    feed::fingerprints(site, common, &mut prints);
+    for (file, bytes) in &outputs.extra {
+        prints.insert(file.clone(), fingerprint(bytes));
+    }
+    let copies: Vec<(String, u64)> = outputs
+        .copies
+        .par_iter()
+        .filter(|(to, _)| !outputs.generated.contains(to.as_str()))
+        .map(|(to, from)| {
+            let print = match from {
+                Copied::File(path) => fingerprint((path, stamp(path))),
+                Copied::Embedded(bytes) => fingerprint(bytes),
+            };
+            (to.clone(), print)
+        })
+        .collect();
+    for (file, print) in copies {
+        prints.insert(file, print);
+    }
+    prints
 }
 
 /// Where a copied file comes from.
@@ -179,23 +269,6 @@ fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copie
     copies
 }
 
-/// Every file the renderers write, so copied files cannot replace them.
-fn generated_files<'a>(
-    site: &'a Site,
-    jobs: &[Job],
-    extra: &'a [(String, Vec<u8>)],
-) -> HashSet<String> {
-    let mut files: HashSet<String> = jobs.iter().map(|job| job.file(site)).collect();
-    files.extend(extra.iter().map(|(path, _)| path.clone()));
-    files.insert("atom.xml".into());
-    files.insert("rss.xml".into());
-    for tag in &site.tags {
-        files.insert(format!("{}atom.xml", tag.path()));
-        files.insert(format!("{}rss.xml", tag.path()));
-    }
-    files
-}
-
 fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
@@ -203,8 +276,9 @@ fn page_count(items: usize, per_page: usize) -> usize {
 /// Data every page shares, serialised once.
 struct Shared {
     base: Context,
-    /// One card per post, in site order.
-    cards: Vec<Value>,
+    /// One card per post, in site order, made when first needed: a
+    /// rebuild of a few pages needs only a few.
+    cards: Vec<OnceLock<Value>>,
 }
 
 impl Shared {
@@ -237,8 +311,16 @@ impl Shared {
         base.insert("t", i18n::strings(config.language));
         base.insert("year", &options.year);
         base.insert("preview", &options.preview);
-        let cards = site.posts.iter().map(|p| card(site, p)).collect();
+        let cards = site.posts.iter().map(|_| OnceLock::new()).collect();
         Shared { base, cards }
+    }
+
+    fn card(&self, site: &Site, post: usize) -> &Value {
+        self.cards[post].get_or_init(|| card(site, &site.posts[post]))
+    }
+
+    fn cards(&self, site: &Site, posts: impl Iterator<Item = usize>) -> Vec<&Value> {
+        posts.map(|p| self.card(site, p)).collect()
     }
 }
 
@@ -398,8 +480,8 @@ impl Job {
         match self {
             Job::Home { page } => {
                 let start = page * per_page;
-                let end = (start + per_page).min(shared.cards.len());
-                ctx.insert("posts", &shared.cards[start..end]);
+                let end = (start + per_page).min(site.posts.len());
+                ctx.insert("posts", &shared.cards(site, start..end));
                 ctx.insert(
                     "paginator",
                     &paginator("", *page, page_count(site.posts.len(), per_page)),
@@ -432,11 +514,10 @@ impl Job {
                 let base = t.path();
                 let start = page * per_page;
                 let end = (start + per_page).min(t.posts.len());
-                let cards: Vec<&Value> = t.posts[start..end]
-                    .iter()
-                    .map(|&p| &shared.cards[p])
-                    .collect();
-                ctx.insert("posts", &cards);
+                ctx.insert(
+                    "posts",
+                    &shared.cards(site, t.posts[start..end].iter().copied()),
+                );
                 ctx.insert(
                     "tag",
                     &json!({
@@ -450,19 +531,90 @@ impl Job {
                     &paginator(&base, *page, page_count(t.posts.len(), per_page)),
                 );
             }
-            Job::Archive => ctx.insert("years", &archive_years(site, shared)),
+            Job::Archive => ctx.insert("years", &archive_years(site)),
             Job::NotFound => {}
+        }
+    }
+
+    /// A hash of what [`Job::fill`] puts in the context, beyond the data
+    /// every page shares; `cards` are [`card_fingerprint`]s by post.
+    fn fingerprint(&self, site: &Site, cards: &[u64]) -> u64 {
+        let per_page = site.config.posts_per_page;
+        let page_of = |posts: &[usize], page: usize| -> Vec<u64> {
+            let start = page * per_page;
+            let end = (start + per_page).min(posts.len());
+            posts[start..end].iter().map(|&p| cards[p]).collect()
+        };
+        match self {
+            Job::Home { page } => {
+                let all: Vec<usize> = (0..site.posts.len()).collect();
+                let total = page_count(all.len(), per_page);
+                fingerprint(("home", page, total, page_of(&all, *page)))
+            }
+            Job::Post(i) => {
+                let neighbour = |j: usize| {
+                    let p = &site.posts[j];
+                    (&p.front.title, &p.path)
+                };
+                let previous = (i + 1 < site.posts.len()).then(|| neighbour(i + 1));
+                let next = (*i > 0).then(|| neighbour(i - 1));
+                let post = &site.posts[*i];
+                fingerprint(("post", post.fingerprint, tag_names(site, post), previous, next))
+            }
+            Job::Page(i) => {
+                let page = &site.pages[*i];
+                fingerprint(("page", page.fingerprint, tag_names(site, page)))
+            }
+            Job::Tags => {
+                let tags: Vec<_> = site.tags.iter().map(|t| (&t.name, &t.slug, t.posts.len())).collect();
+                fingerprint(("tags", tags))
+            }
+            Job::Tag { tag, page } => {
+                let t = &site.tags[*tag];
+                let total = page_count(t.posts.len(), per_page);
+                fingerprint(("tag", &t.name, &t.slug, t.posts.len(), page, total, page_of(&t.posts, *page)))
+            }
+            Job::Archive => {
+                let posts: Vec<_> = site
+                    .posts
+                    .iter()
+                    .map(|p| (&p.front.title, &p.path, p.date, p.language))
+                    .collect();
+                fingerprint(("archive", posts))
+            }
+            Job::NotFound => fingerprint("404"),
         }
     }
 }
 
+fn tag_names<'a>(site: &'a Site, doc: &Document) -> Vec<&'a str> {
+    doc.tags.iter().map(|&t| site.tags[t].name.as_str()).collect()
+}
+
+/// A hash of the fields of [`card`]: what lists show of a post.
+fn card_fingerprint(site: &Site, post: &Document) -> u64 {
+    let r = &post.rendered;
+    fingerprint((
+        (&post.front.title, &post.path, post.date, post.front.updated),
+        post.reading_time(),
+        tag_names(site, post),
+        (&r.summary, r.has_more),
+        (post.front.draft, post.future, post.language),
+    ))
+}
+
 /// Posts grouped by year, newest first, for the archive.
-fn archive_years(site: &Site, shared: &Shared) -> Vec<Value> {
+fn archive_years(site: &Site) -> Vec<Value> {
     let mut years: Vec<Value> = Vec::new();
     let mut current: Option<(i32, Vec<Value>)> = None;
-    for (p, card) in site.posts.iter().zip(&shared.cards) {
+    for p in &site.posts {
         let year = p.date.map_or(0, |d| d.year());
-        let entry = json!({ "title": card["title"], "url": card["url"], "date": card["date"], "date_display": card["date_display"] });
+        let entry = json!({
+            "title": p.front.title,
+            "url": url::internal(&p.path),
+            "date": iso(p.date),
+            "date_display": display(p.date, p.language),
+        });
         match &mut current {
             Some((y, posts)) if *y == year => posts.push(entry),
             _ => {

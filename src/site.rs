@@ -7,7 +7,8 @@
 //! All problems of all files are collected before anything is rendered.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -18,6 +19,7 @@ use crate::error::{Diagnostic, Result};
 use crate::frontmatter::{self, FrontMatter};
 use crate::i18n;
 use crate::markdown::{self, Rendered};
+use crate::plan::fingerprint;
 use crate::slug::slugify;
 use crate::yaml;
 
@@ -39,13 +41,16 @@ pub struct Document {
     pub path: String,
     pub date: Option<DateTime<FixedOffset>>,
     pub language: Language,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     /// The front matter `image`, resolved like an image in the text.
     pub image: Option<String>,
     /// Dated after the build started (shown only with `--future`).
     pub future: bool,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
+    /// Changes whenever anything the document is made of changes: its
+    /// source file, URL, language, or what its links point to.
+    pub fingerprint: u64,
 }
 
 impl Document {
@@ -106,6 +111,7 @@ pub struct Site {
 }
 
 /// A source read and its front matter checked.
+#[derive(Debug)]
 struct Parsed {
     source: Source,
     text: String,
@@ -115,39 +121,121 @@ struct Parsed {
     slug_stem: String,
 }
 
+/// What the preview keeps from one load to the next, so that a save re-reads,
+/// re-parses and re-renders only the sources it touched. `echt build`
+/// starts with an empty one.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// How often the watcher reported each file: a rewrite within the file
+    /// system's timestamp granularity still gives the file a new stamp.
+    seen: HashMap<PathBuf, u64>,
+    /// By path below `content/`.
+    sources: HashMap<String, CachedSource>,
+}
+
+#[derive(Debug)]
+struct CachedSource {
+    stamp: u64,
+    parsed: Arc<std::result::Result<Parsed, Vec<Diagnostic>>>,
+    rendering: Option<Arc<Rendering>>,
+}
+
+/// A document's rendered Markdown and what it was made from besides the
+/// source text.
+#[derive(Debug)]
+struct Rendering {
+    path: String,
+    language: Language,
+    /// Every link-map lookup, with what it found.
+    looked_up: Vec<(String, Option<String>)>,
+    result: std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>>,
+}
+
+impl Rendering {
+    fn still_good(&self, path: &str, language: Language, links: &HashMap<String, String>) -> bool {
+        self.path == path
+            && self.language == language
+            && self
+                .looked_up
+                .iter()
+                .all(|(rel, found)| links.get(rel) == found.as_ref())
+    }
+}
+
+impl Cache {
+    /// Notes the files the watcher reported as changed.
+    pub fn touch(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            *self.seen.entry(path.clone()).or_default() += 1;
+        }
+    }
+
+    /// A number that changes whenever the file at `path` may have changed:
+    /// its size, modification time and how often the watcher reported it.
+    pub fn stamp(&self, path: &Path) -> u64 {
+        let meta = std::fs::metadata(path).ok();
+        fingerprint((
+            meta.map(|m| (m.len(), m.modified().ok())),
+            self.seen.get(path),
+        ))
+    }
+}
+
 impl Site {
-    /// Reads, checks and renders everything under `content/`. Returns the
-    /// site built from every source that is fine, and the problems of the
-    /// others; only an unreadable `content/` folder is an error outright.
-    pub fn load(config: Config, selection: &Selection) -> Result<(Site, Vec<Diagnostic>)> {
+    /// Reads, checks and renders everything under `content/`, reusing from
+    /// `cache` what has not changed since the last load. Returns the site
+    /// built from every source that is fine, and the problems of the others;
+    /// only an unreadable `content/` folder is an error outright.
+    pub fn load(
+        config: Config,
+        selection: &Selection,
+        cache: &mut Cache,
+    ) -> Result<(Site, Vec<Diagnostic>)> {
         let inventory = content::discover(&config.root)?;
+        let content_dir = config.root.join(CONTENT_DIR);
         let mut errors = Vec::new();
 
-        let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> = inventory
+        // The stamp is taken before the file is read: a write in between
+        // makes the next load read it again.
+        let sources: Vec<CachedSource> = inventory
             .sources
             .par_iter()
-            .map(|s| parse(&config, s))
+            .map(|s| {
+                let stamp = cache.stamp(&content_dir.join(&s.rel));
+                match cache.sources.get(&s.rel) {
+                    Some(c) if c.stamp == stamp => CachedSource {
+                        stamp,
+                        parsed: c.parsed.clone(),
+                        rendering: c.rendering.clone(),
+                    },
+                    _ => CachedSource {
+                        stamp,
+                        parsed: Arc::new(parse(&config, s)),
+                        rendering: None,
+                    },
+                }
+            })
             .collect();
         let mut documents = Vec::new();
         // Files that failed to parse still exist: links to them are not
         // reported a second time as broken.
         let mut broken_sources = Vec::new();
-        for result in parsed.into_iter().zip(&inventory.sources) {
-            match result {
-                (Ok(p), _) => documents.push(p),
-                (Err(mut e), source) => {
-                    errors.append(&mut e);
+        for (cached, source) in sources.iter().zip(&inventory.sources) {
+            match cached.parsed.as_ref() {
+                Ok(p) => documents.push((p, cached)),
+                Err(e) => {
+                    errors.extend(e.iter().cloned());
                     broken_sources.push(source.rel.clone());
                 }
             }
         }
 
-        documents.retain(|d| is_published(d, selection));
+        documents.retain(|(d, _)| is_published(d, selection));
 
         let mut urls = UrlRegistry::new(&config);
         let mut placed = Vec::new();
-        for doc in documents {
-            let path = document_path(&doc);
+        for (doc, cached) in documents {
+            let path = document_path(doc);
             // `posts/a/` has one empty segment, after its last slash; a
             // file name without letters gives `posts//`.
             if path.split('/').filter(|segment| segment.is_empty()).count() > 1 {
@@ -161,37 +249,53 @@ impl Site {
                 continue;
             }
             match urls.claim(&path, &doc.source.display_path()) {
-                Ok(()) => placed.push((doc, path)),
+                Ok(()) => placed.push((doc, cached, path)),
                 Err(e) => errors.push(e),
             }
         }
 
         let links = link_map(&inventory, &placed, &broken_sources);
-        let rendered: Vec<_> = placed
+        let renderings: Vec<Arc<Rendering>> = placed
             .par_iter()
-            .map(|(doc, path)| render_document(&config, doc, path, &links))
+            .map(|(doc, cached, path)| {
+                let language = doc.front.lang.unwrap_or(config.language);
+                match &cached.rendering {
+                    Some(r) if r.still_good(path, language, &links) => r.clone(),
+                    _ => Arc::new(render_document(doc, path, language, &links)),
+                }
+            })
             .collect();
 
         let mut posts = Vec::new();
         let mut pages = Vec::new();
-        for ((doc, path), rendered) in placed.into_iter().zip(rendered) {
-            let (rendered, image) = match rendered {
-                Ok(r) => r,
-                Err(mut e) => {
-                    errors.append(&mut e);
+        let mut rendered_now = HashMap::new();
+        for ((doc, cached, path), rendering) in placed.into_iter().zip(renderings) {
+            rendered_now.insert(doc.source.rel.clone(), rendering.clone());
+            let (rendered, image) = match &rendering.result {
+                Ok(r) => r.clone(),
+                Err(e) => {
+                    errors.extend(e.iter().cloned());
                     continue;
                 }
             };
-            let language = doc.front.lang.unwrap_or(config.language);
+            let future = doc.date.is_some_and(|d| d > selection.now);
             let document = Document {
-                source: doc.source,
-                front: doc.front,
+                fingerprint: fingerprint((
+                    &doc.source.rel,
+                    cached.stamp,
+                    &path,
+                    rendering.language,
+                    future,
+                    &rendering.looked_up,
+                )),
+                source: doc.source.clone(),
+                front: doc.front.clone(),
                 path,
                 date: doc.date,
-                language,
+                language: rendering.language,
                 rendered,
                 image,
-                future: doc.date.is_some_and(|d| d > selection.now),
+                future,
                 tags: Vec::new(),
             };
             match document.source.kind {
@@ -199,6 +303,19 @@ impl Site {
                 Kind::Page => pages.push(document),
             }
         }
+        // Keep what this load read and rendered, for the next one; files
+        // that are gone are forgotten.
+        cache.sources = inventory
+            .sources
+            .iter()
+            .zip(sources)
+            .map(|(source, mut cached)| {
+                if let Some(rendering) = rendered_now.remove(&source.rel) {
+                    cached.rendering = Some(rendering);
+                }
+                (source.rel.clone(), cached)
+            })
+            .collect();
 
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         pages.sort_by(|a, b| a.path.cmp(&b.path));
@@ -358,12 +475,12 @@ impl UrlRegistry {
 /// Where each content file ends up, by its path below `content/`.
 fn link_map(
     inventory: &Inventory,
-    placed: &[(Parsed, String)],
+    placed: &[(&Parsed, &CachedSource, String)],
     broken: &[String],
 ) -> HashMap<String, String> {
     let mut links = HashMap::new();
     let mut bundle_paths: HashMap<&str, &str> = HashMap::new();
-    for (doc, path) in placed {
+    for (doc, _, path) in placed {
         links.insert(doc.source.rel.clone(), path.clone());
         if doc.source.bundle.is_some() {
             bundle_paths.insert(doc.source.rel.as_str(), path.as_str());
@@ -391,11 +508,27 @@ fn link_map(
 /// Renders the body, and the front matter fields that hold Markdown or
 /// URLs (`summary`, `image`) the same way, so links in them work too.
 fn render_document(
-    config: &Config,
     doc: &Parsed,
     path: &str,
+    language: Language,
     links: &HashMap<String, String>,
-) -> std::result::Result<(Rendered, Option<String>), Vec<Diagnostic>> {
+) -> Rendering {
+    let links = markdown::Links::new(links);
+    let result = render_with_links(doc, path, language, &links);
+    Rendering {
+        path: path.to_string(),
+        language,
+        looked_up: links.into_looked_up(),
+        result,
+    }
+}
+
+fn render_with_links(
+    doc: &Parsed,
+    path: &str,
+    language: Language,
+    links: &markdown::Links<'_>,
+) -> std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>> {
     let display = doc.source.display_path();
     let source_dir = doc.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     let input = markdown::Input {
@@ -405,7 +538,7 @@ fn render_document(
         page_path: path,
         source_dir,
         links,
-        language: doc.front.lang.unwrap_or(config.language),
+        language,
     };
     let front_matter = &doc.text[..doc.body_offset];
     // Problems in a front matter field are shown at that field's line.
@@ -451,7 +584,7 @@ fn render_document(
             }
         });
     if errors.is_empty() {
-        Ok((rendered, image))
+        Ok((Arc::new(rendered), image))
     } else {
         Err(errors)
     }

@@ -6,7 +6,7 @@
 //! Tera reports syntax errors with a position but render errors without
 //! one; [`Theme::render_error`] finds the line of the failing expression.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::content::{decode_utf8, is_ignored, slash_path};
 use crate::error::{Diagnostic, Error, Result};
+use crate::plan::fingerprint;
 
 /// The default theme, compiled in (paths below `themes/default/`).
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
@@ -156,6 +157,38 @@ impl Theme {
             sources,
             static_files,
         })
+    }
+
+    /// For each template, a fingerprint of its text and of every template
+    /// it uses. A template counts as used when its name appears quoted in
+    /// the text (`{% extends "base.html" %}`, `{% import "macros.html" as
+    /// m %}`, `{% include "x.html" %}`), followed through those in turn: a
+    /// name mentioned elsewhere only makes the fingerprint change more
+    /// often, never less.
+    pub fn fingerprints(&self) -> HashMap<&str, u64> {
+        let uses = |text: &str, name: &str| {
+            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+        };
+        self.sources
+            .keys()
+            .map(|name| {
+                let mut used = BTreeSet::from([name.as_str()]);
+                let mut todo = vec![name.as_str()];
+                while let Some(current) = todo.pop() {
+                    let text = &self.sources[current].1;
+                    for other in self.sources.keys() {
+                        if uses(text, other) && used.insert(other.as_str()) {
+                            todo.push(other.as_str());
+                        }
+                    }
+                }
+                let texts: Vec<(&str, &str)> = used
+                    .into_iter()
+                    .map(|n| (n, self.sources[n].1.as_str()))
+                    .collect();
+                (name.as_str(), fingerprint(texts))
+            })
+            .collect()
     }
 
     /// Turns a tera render error into a diagnostic at the failing line.

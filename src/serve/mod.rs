@@ -7,8 +7,9 @@
 //! request may see), [`store`] (the in-memory site), [`server`] (sockets and
 //! the event stream) and [`watch`] (file events to batches).
 //!
-//! Still to come (issue 3): rebuilding only what a change touches; for now
-//! each save rebuilds the whole site in memory, which is always correct.
+//! A rebuild reads, parses and renders only the sources a save touched
+//! (`site::Cache`) and renders only the output files whose fingerprints
+//! changed (`plan`); the rest of the last good snapshot is carried over.
 
 pub mod http;
 pub mod server;
@@ -17,7 +18,7 @@ pub mod watch;
 
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::{Datelike, Utc};
@@ -25,7 +26,9 @@ use notify::Watcher;
 
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Result};
-use crate::render::RenderOptions;
+use crate::plan::{Fingerprints, Plan, Planned};
+use crate::render::{self, RenderOptions};
+use crate::site::Cache;
 use server::{Change, State};
 use store::{MemorySink, Snapshot};
 
@@ -41,18 +44,59 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// Builds the whole site into memory for the preview.
-pub fn build_snapshot(options: &BuildOptions) -> Result<Snapshot> {
-    let loaded = build::load(options)?;
-    let sink = MemorySink::default();
+/// What the preview keeps between rebuilds.
+#[derive(Debug, Default)]
+struct Memory {
+    /// Parsed and rendered sources.
+    cache: Cache,
+    /// The last good build: its files and their fingerprints.
+    last: Option<(Arc<Snapshot>, Fingerprints)>,
+}
+
+/// The outcome of a good rebuild.
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub snapshot: Arc<Snapshot>,
+    pub plan: Plan,
+    /// Files the site has in all.
+    pub files: usize,
+}
+
+/// Builds the site into memory, rendering only the files whose
+/// fingerprints changed since the last good build in `memory` (see
+/// `plan`); everything else is carried over from that build.
+fn build_snapshot(options: &BuildOptions, memory: &mut Memory) -> Result<Rebuilt> {
+    let loaded = build::load_cached(options, &mut memory.cache)?;
+    let render = RenderOptions {
+        year: Utc::now().year(),
+        preview: true,
+    };
+    let cache = &memory.cache;
+    let prints = render::fingerprints(&loaded.site, &loaded.theme, &render, &|path| {
+        cache.stamp(path)
+    });
+    let plan = prints.plan(memory.last.as_ref().map(|(_, p)| p));
+    let sink = match &memory.last {
+        Some((snapshot, _)) => MemorySink::from(snapshot.as_ref()),
+        None => MemorySink::default(),
+    };
     loaded.render(
-        &sink,
-        &RenderOptions {
-            year: Utc::now().year(),
-            preview: true,
+        &Planned {
+            out: &sink,
+            plan: &plan,
         },
+        &render,
     )?;
-    Ok(sink.into_snapshot())
+    let mut snapshot = sink.into_snapshot();
+    snapshot.remove(&plan.remove);
+    let snapshot = Arc::new(snapshot);
+    let files = prints.len();
+    memory.last = Some((snapshot.clone(), prints));
+    Ok(Rebuilt {
+        snapshot,
+        plan,
+        files,
+    })
 }
 
 /// A running preview: its address and its state.
@@ -61,6 +105,7 @@ pub struct Preview {
     pub url: String,
     pub state: Arc<State>,
     build: BuildOptions,
+    memory: Mutex<Memory>,
 }
 
 impl Preview {
@@ -82,8 +127,15 @@ impl Preview {
             IpAddr::V6(ip) => format!("http://[{ip}]:{}/", address.port()),
             IpAddr::V4(ip) => format!("http://{ip}:{}/", address.port()),
         };
+        // The watcher reports absolute paths; so must the sources' paths be.
+        let root = std::fs::canonicalize(&options.root).map_err(|e| {
+            Error::from(Diagnostic::file(
+                &options.root,
+                crate::error::io_message(&e),
+            ))
+        })?;
         let build = BuildOptions {
-            root: options.root.clone(),
+            root,
             output: None,
             drafts: options.drafts,
             future: options.drafts,
@@ -93,23 +145,43 @@ impl Preview {
             url,
             state: Arc::new(State::default()),
             build,
+            memory: Mutex::new(Memory::default()),
         };
-        preview.rebuild(Change::Page);
+        preview.rebuild(&[]);
         Ok((preview, listener))
     }
 
-    /// Rebuilds and publishes; on failure keeps the last good site and
-    /// shows the errors. Returns how long it took.
-    pub fn rebuild(&self, change: Change) -> std::time::Duration {
+    /// Rebuilds after the files at `touched` changed, and publishes; on
+    /// failure keeps the last good site and shows the errors. Returns a
+    /// line for the terminal.
+    pub fn rebuild(&self, touched: &[PathBuf]) -> String {
         let start = Instant::now();
-        match build_snapshot(&self.build) {
-            Ok(snapshot) => self.state.publish(snapshot, change),
+        let mut memory = self
+            .memory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memory.cache.touch(touched);
+        match build_snapshot(&self.build, &mut memory) {
+            Ok(rebuilt) => {
+                let change = if rebuilt.plan.only_stylesheets() {
+                    Change::Css
+                } else {
+                    Change::Page
+                };
+                let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
+                self.state.publish(rebuilt.snapshot, change, !rebuilt.plan.is_empty());
+                format!(
+                    "echt: rebuilt in {} ms ({written} of {} files changed)",
+                    start.elapsed().as_millis(),
+                    rebuilt.files
+                )
+            }
             Err(e) => {
                 eprint!("{e}");
                 self.state.fail(e.to_string());
+                format!("echt: the build failed after {} ms", start.elapsed().as_millis())
             }
         }
-        start.elapsed()
     }
 
     /// Starts watching the sources; [`Watching::run`] then rebuilds after
@@ -181,8 +253,7 @@ impl Watching<'_> {
                     self.watching.insert(path);
                 }
             }
-            let took = self.preview.rebuild(batch.change(&root));
-            say(&format!("echt: rebuilt in {} ms", took.as_millis()));
+            say(&self.preview.rebuild(&batch.paths));
         }
     }
 }

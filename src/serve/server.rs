@@ -65,16 +65,22 @@ pub enum Change {
 }
 
 impl State {
-    /// Publishes a good build and tells every open page.
-    pub fn publish(&self, snapshot: Snapshot, change: Change) {
+    /// Publishes a good build and tells every open page, unless nothing
+    /// changed and no error was being shown.
+    pub fn publish(&self, snapshot: Arc<Snapshot>, change: Change, changed: bool) {
         *self
             .snapshot
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
-        *self
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot;
+        let had_error = self
             .error
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .is_some();
+        if !changed && !had_error {
+            return;
+        }
         let build = {
             let mut build = self
                 .build
@@ -83,9 +89,10 @@ impl State {
             *build += 1;
             *build
         };
+        // A page showing an error needs a reload, even for a stylesheet.
         let event = match change {
-            Change::Css => "css",
-            Change::Page => "reload",
+            Change::Css if !had_error => "css",
+            _ => "reload",
         };
         self.broadcast(&format!("event: {event}\ndata: {build}\n\n"));
     }

@@ -65,12 +65,28 @@ impl Snapshot {
     fn not_found(&self) -> Lookup {
         Lookup::NotFound(self.files.get("404.html").cloned())
     }
+
+    /// Drops files the site no longer has.
+    pub fn remove<'a>(&mut self, files: impl IntoIterator<Item = &'a String>) {
+        for file in files {
+            self.files.remove(file);
+        }
+    }
 }
 
 /// Collects a build in memory.
 #[derive(Debug, Default)]
 pub struct MemorySink {
     files: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+/// Starts from an earlier build: files not written again are kept as they are.
+impl From<&Snapshot> for MemorySink {
+    fn from(snapshot: &Snapshot) -> Self {
+        MemorySink {
+            files: Mutex::new(snapshot.files.clone()),
+        }
+    }
 }
 
 impl MemorySink {

@@ -11,7 +11,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use crate::content::is_ignored;
-use crate::serve::server::Change;
 
 /// Events closer together than this belong to one save.
 const QUIET: Duration = Duration::from_millis(40);
@@ -38,20 +37,6 @@ impl Batch {
     /// Whether anything in the batch can change the site.
     pub fn matters(&self, root: &Path) -> bool {
         self.paths.iter().any(|p| relevant(root, p))
-    }
-
-    /// How the browser should take it: a stylesheet alone is swapped.
-    pub fn change(&self, root: &Path) -> Change {
-        let relevant: Vec<&PathBuf> = self.paths.iter().filter(|p| relevant(root, p)).collect();
-        if !relevant.is_empty()
-            && relevant
-                .iter()
-                .all(|p| p.extension().is_some_and(|e| e == "css"))
-        {
-            Change::Css
-        } else {
-            Change::Page
-        }
     }
 }
 
@@ -128,24 +113,5 @@ mod tests {
         ] {
             assert!(!relevant(root, Path::new(ignored)), "{ignored}");
         }
-    }
-
-    #[test]
-    fn only_stylesheets_swap_without_reload() {
-        let root = Path::new("/site");
-        let css = Batch {
-            paths: vec![
-                PathBuf::from("/site/static/style.css"),
-                PathBuf::from("/site/static/.style.css.swp"),
-            ],
-        };
-        assert_eq!(css.change(root), Change::Css);
-        let both = Batch {
-            paths: vec![
-                PathBuf::from("/site/static/style.css"),
-                PathBuf::from("/site/content/a.md"),
-            ],
-        };
-        assert_eq!(both.change(root), Change::Page);
     }
 }
