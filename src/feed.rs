@@ -65,10 +65,16 @@ pub fn write_feeds(site: &Site, out: &dyn Sink) -> Vec<Diagnostic> {
         .flat_map_iter(|feed| {
             let [atom_file, rss_file] = feed.files();
             let atom_result = out.wants(&atom_file).then(|| {
-                out.write(&atom_file, atom(site, feed.posts, &feed.base, &feed.title).as_bytes())
+                out.write(
+                    &atom_file,
+                    atom(site, feed.posts, &feed.base, &feed.title).as_bytes(),
+                )
             });
             let rss_result = out.wants(&rss_file).then(|| {
-                out.write(&rss_file, rss(site, feed.posts, &feed.base, &feed.title).as_bytes())
+                out.write(
+                    &rss_file,
+                    rss(site, feed.posts, &feed.base, &feed.title).as_bytes(),
+                )
             });
             [atom_result, rss_result]
                 .into_iter()

@@ -203,7 +203,11 @@ pub fn fingerprints(
         format!("{:?}", site.config),
     ));
     let templates = theme.fingerprints();
-    let cards: Vec<u64> = site.posts.par_iter().map(|p| card_fingerprint(site, p)).collect();
+    let cards: Vec<u64> = site
+        .posts
+        .par_iter()
+        .map(|p| card_fingerprint(site, p))
+        .collect();
     let mut prints = Fingerprints::default();
     let jobs: Vec<(String, u64)> = outputs
         .jobs
@@ -559,20 +563,38 @@ impl Job {
                 let previous = (i + 1 < site.posts.len()).then(|| neighbour(i + 1));
                 let next = (*i > 0).then(|| neighbour(i - 1));
                 let post = &site.posts[*i];
-                fingerprint(("post", post.fingerprint, tag_names(site, post), previous, next))
+                fingerprint((
+                    "post",
+                    post.fingerprint,
+                    tag_names(site, post),
+                    previous,
+                    next,
+                ))
             }
             Job::Page(i) => {
                 let page = &site.pages[*i];
                 fingerprint(("page", page.fingerprint, tag_names(site, page)))
             }
             Job::Tags => {
-                let tags: Vec<_> = site.tags.iter().map(|t| (&t.name, &t.slug, t.posts.len())).collect();
+                let tags: Vec<_> = site
+                    .tags
+                    .iter()
+                    .map(|t| (&t.name, &t.slug, t.posts.len()))
+                    .collect();
                 fingerprint(("tags", tags))
             }
             Job::Tag { tag, page } => {
                 let t = &site.tags[*tag];
                 let total = page_count(t.posts.len(), per_page);
-                fingerprint(("tag", &t.name, &t.slug, t.posts.len(), page, total, page_of(&t.posts, *page)))
+                fingerprint((
+                    "tag",
+                    &t.name,
+                    &t.slug,
+                    t.posts.len(),
+                    page,
+                    total,
+                    page_of(&t.posts, *page),
+                ))
             }
             Job::Archive => {
                 let posts: Vec<_> = site
@@ -588,7 +610,10 @@ impl Job {
 }
 
 fn tag_names<'a>(site: &'a Site, doc: &Document) -> Vec<&'a str> {
-    doc.tags.iter().map(|&t| site.tags[t].name.as_str()).collect()
+    doc.tags
+        .iter()
+        .map(|&t| site.tags[t].name.as_str())
+        .collect()
 }
 
 /// A hash of the fields of [`card`]: what lists show of a post.

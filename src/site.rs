@@ -36,7 +36,7 @@ pub struct Selection {
 #[derive(Debug)]
 pub struct Document {
     pub source: Source,
-    pub front: FrontMatter,
+    pub front: Arc<FrontMatter>,
     /// Path below the site root: `posts/hallo/`.
     pub path: String,
     pub date: Option<DateTime<FixedOffset>>,
@@ -115,7 +115,7 @@ pub struct Site {
 struct Parsed {
     source: Source,
     text: String,
-    front: FrontMatter,
+    front: Arc<FrontMatter>,
     body_offset: usize,
     date: Option<DateTime<FixedOffset>>,
     slug_stem: String,
@@ -364,7 +364,7 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     Ok(Parsed {
         source: source.clone(),
         text,
-        front,
+        front: Arc::new(front),
         body_offset,
         date,
         slug_stem: stem,

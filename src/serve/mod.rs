@@ -44,9 +44,11 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// What the preview keeps between rebuilds.
+/// Builds the site into memory again and again, each time rendering only
+/// the files whose fingerprints changed since the last good build (see
+/// `plan`) and carrying the rest over from that build.
 #[derive(Debug, Default)]
-struct Memory {
+pub struct Rebuilder {
     /// Parsed and rendered sources.
     cache: Cache,
     /// The last good build: its files and their fingerprints.
@@ -57,46 +59,50 @@ struct Memory {
 #[derive(Debug)]
 pub struct Rebuilt {
     pub snapshot: Arc<Snapshot>,
+    /// What changed since the last good build.
     pub plan: Plan,
     /// Files the site has in all.
     pub files: usize,
 }
 
-/// Builds the site into memory, rendering only the files whose
-/// fingerprints changed since the last good build in `memory` (see
-/// `plan`); everything else is carried over from that build.
-fn build_snapshot(options: &BuildOptions, memory: &mut Memory) -> Result<Rebuilt> {
-    let loaded = build::load_cached(options, &mut memory.cache)?;
-    let render = RenderOptions {
-        year: Utc::now().year(),
-        preview: true,
-    };
-    let cache = &memory.cache;
-    let prints = render::fingerprints(&loaded.site, &loaded.theme, &render, &|path| {
-        cache.stamp(path)
-    });
-    let plan = prints.plan(memory.last.as_ref().map(|(_, p)| p));
-    let sink = match &memory.last {
-        Some((snapshot, _)) => MemorySink::from(snapshot.as_ref()),
-        None => MemorySink::default(),
-    };
-    loaded.render(
-        &Planned {
-            out: &sink,
-            plan: &plan,
-        },
-        &render,
-    )?;
-    let mut snapshot = sink.into_snapshot();
-    snapshot.remove(&plan.remove);
-    let snapshot = Arc::new(snapshot);
-    let files = prints.len();
-    memory.last = Some((snapshot.clone(), prints));
-    Ok(Rebuilt {
-        snapshot,
-        plan,
-        files,
-    })
+impl Rebuilder {
+    /// Rebuilds after the files at `touched` changed (as the watcher
+    /// reported them). On failure the last good build stays the base for
+    /// the next attempt.
+    pub fn rebuild(&mut self, options: &BuildOptions, touched: &[PathBuf]) -> Result<Rebuilt> {
+        self.cache.touch(touched);
+        let loaded = build::load_cached(options, &mut self.cache)?;
+        let render = RenderOptions {
+            year: Utc::now().year(),
+            preview: true,
+        };
+        let cache = &self.cache;
+        let prints = render::fingerprints(&loaded.site, &loaded.theme, &render, &|path| {
+            cache.stamp(path)
+        });
+        let plan = prints.plan(self.last.as_ref().map(|(_, p)| p));
+        let sink = match &self.last {
+            Some((snapshot, _)) => MemorySink::from(snapshot.as_ref()),
+            None => MemorySink::default(),
+        };
+        loaded.render(
+            &Planned {
+                out: &sink,
+                plan: &plan,
+            },
+            &render,
+        )?;
+        let mut snapshot = sink.into_snapshot();
+        snapshot.remove(&plan.remove);
+        let snapshot = Arc::new(snapshot);
+        let files = prints.len();
+        self.last = Some((snapshot.clone(), prints));
+        Ok(Rebuilt {
+            snapshot,
+            plan,
+            files,
+        })
+    }
 }
 
 /// A running preview: its address and its state.
@@ -105,7 +111,7 @@ pub struct Preview {
     pub url: String,
     pub state: Arc<State>,
     build: BuildOptions,
-    memory: Mutex<Memory>,
+    rebuilder: Mutex<Rebuilder>,
 }
 
 impl Preview {
@@ -145,7 +151,7 @@ impl Preview {
             url,
             state: Arc::new(State::default()),
             build,
-            memory: Mutex::new(Memory::default()),
+            rebuilder: Mutex::new(Rebuilder::default()),
         };
         preview.rebuild(&[]);
         Ok((preview, listener))
@@ -156,12 +162,11 @@ impl Preview {
     /// line for the terminal.
     pub fn rebuild(&self, touched: &[PathBuf]) -> String {
         let start = Instant::now();
-        let mut memory = self
-            .memory
+        let mut rebuilder = self
+            .rebuilder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        memory.cache.touch(touched);
-        match build_snapshot(&self.build, &mut memory) {
+        match rebuilder.rebuild(&self.build, touched) {
             Ok(rebuilt) => {
                 let change = if rebuilt.plan.only_stylesheets() {
                     Change::Css
@@ -169,7 +174,8 @@ impl Preview {
                     Change::Page
                 };
                 let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
-                self.state.publish(rebuilt.snapshot, change, !rebuilt.plan.is_empty());
+                self.state
+                    .publish(rebuilt.snapshot, change, !rebuilt.plan.is_empty());
                 format!(
                     "echt: rebuilt in {} ms ({written} of {} files changed)",
                     start.elapsed().as_millis(),
@@ -179,7 +185,10 @@ impl Preview {
             Err(e) => {
                 eprint!("{e}");
                 self.state.fail(e.to_string());
-                format!("echt: the build failed after {} ms", start.elapsed().as_millis())
+                format!(
+                    "echt: the build failed after {} ms",
+                    start.elapsed().as_millis()
+                )
             }
         }
     }

@@ -13,7 +13,7 @@ use crate::output::Sink;
 use crate::serve::http::Target;
 
 /// One complete build: output path → content.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     files: HashMap<String, Arc<[u8]>>,
 }
@@ -64,6 +64,21 @@ impl Snapshot {
 
     fn not_found(&self) -> Lookup {
         Lookup::NotFound(self.files.get("404.html").cloned())
+    }
+
+    /// The files that differ between two snapshots, for tests.
+    #[cfg(test)]
+    pub fn differences(&self, other: &Snapshot) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .files
+            .keys()
+            .chain(other.files.keys())
+            .filter(|f| self.files.get(*f) != other.files.get(*f))
+            .cloned()
+            .collect();
+        files.sort();
+        files.dedup();
+        files
     }
 
     /// Drops files the site no longer has.
