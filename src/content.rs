@@ -85,38 +85,62 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Walks `content/` below `root`.
 pub fn discover(root: &Path) -> Result<Inventory> {
-    let content = root.join(CONTENT_DIR);
-    if !content.is_dir() {
-        return Ok(Inventory::default());
+    let (files, errors) = walk_files(root, &root.join(CONTENT_DIR));
+    if !errors.is_empty() {
+        return Err(Error::new(errors));
     }
+    Ok(classify(files.into_iter().map(|(rel, _)| rel).collect()))
+}
+
+/// The files below `dir` as (path below `dir` with `/`, full path), sorted,
+/// without hidden files and editor leftovers. Symbolic links are followed
+/// within the site only: one that leads outside `root` is an error, so that
+/// neither a build nor the preview can publish a file from elsewhere on
+/// the machine.
+pub fn walk_files(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let walker = WalkDir::new(&content)
+    let mut errors = Vec::new();
+    if !dir.is_dir() {
+        return (files, errors);
+    }
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    let mut errors = Vec::new();
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
+            Ok(e)
+                if e.path_is_symlink()
+                    && !e
+                        .path()
+                        .canonicalize()
+                        .is_ok_and(|to| to.starts_with(&site)) =>
+            {
+                errors.push(
+                    Diagnostic::file(shown(e.path()), "a symbolic link to outside the site folder")
+                        .hint("echt publishes only files inside the site folder; copy the file here instead of linking to it"),
+                );
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
             Ok(e) if e.file_type().is_file() => {
-                let rel = e.path().strip_prefix(&content).unwrap_or(e.path());
-                files.push(slash_path(rel));
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                files.push((slash_path(rel), e.path().to_path_buf()));
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
-                let path = path
-                    .strip_prefix(root)
-                    .map(Path::to_path_buf)
-                    .unwrap_or(path);
-                errors.push(Diagnostic::file(path, format!("cannot read: {e}")));
+                let path = e
+                    .path()
+                    .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+                errors.push(Diagnostic::file(shown(&path), format!("cannot read: {e}")));
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::new(errors));
-    }
-    Ok(classify(files))
+    (files, errors)
 }
 
 /// Sorts relative paths into posts, pages, bundles and assets.
@@ -206,6 +230,33 @@ pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_outside_the_site_are_errors_and_never_listed() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().expect("temp dir");
+        std::fs::write(outside.path().join("passwd"), "geheim").expect("write");
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        let static_dir = root.join("static");
+        std::fs::create_dir_all(static_dir.join("bilder")).expect("mkdir");
+        std::fs::write(static_dir.join("bilder/a.png"), "png").expect("write");
+        symlink(outside.path().join("passwd"), static_dir.join("passwd")).expect("link");
+        symlink(outside.path(), static_dir.join("draussen")).expect("link");
+        // A link within the site is fine.
+        symlink(static_dir.join("bilder/a.png"), static_dir.join("b.png")).expect("link");
+
+        let (files, errors) = walk_files(root, &static_dir);
+        let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+        assert_eq!(names, ["b.png", "bilder/a.png"]);
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|e| e.path.display().to_string())
+            .collect();
+        assert_eq!(shown, ["static/draussen", "static/passwd"]);
+        assert!(errors[0].message.contains("outside the site folder"));
+    }
 
     #[test]
     fn bundles_own_their_files() {

@@ -322,7 +322,9 @@ impl Site {
         let tags = collect_tags(&mut posts);
         let aliases = collect_aliases(&posts, &pages, &mut urls, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
-        let static_files = crate::theme::list_files(&config.root.join("static"));
+        let (static_files, mut problems) =
+            content::walk_files(&config.root, &config.root.join("static"));
+        errors.append(&mut problems);
 
         Ok((
             Site {

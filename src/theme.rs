@@ -10,10 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::{decode_utf8, is_ignored, slash_path};
+use crate::content::{decode_utf8, walk_files};
 use crate::error::{Diagnostic, Error, Result};
 use crate::plan::fingerprint;
 
@@ -101,7 +100,9 @@ impl Theme {
                     }
                 },
             );
-            for (rel, path) in list_files(&theme_dir.join("static")) {
+            let (files, mut problems) = walk_files(root, &theme_dir.join("static"));
+            errors.append(&mut problems);
+            for (rel, path) in files {
                 static_files.push((rel, StaticFile::OnDisk(path)));
             }
         } else if config.theme == "default" {
@@ -311,7 +312,9 @@ fn read_dir_files(
     errors: &mut Vec<Diagnostic>,
     mut found: impl FnMut(String, PathBuf, String),
 ) {
-    for (name, path) in list_files(dir) {
+    let (files, mut problems) = walk_files(root, dir);
+    errors.append(&mut problems);
+    for (name, path) in files {
         let shown = path
             .strip_prefix(root)
             .map_or_else(|_| path.clone(), Path::to_path_buf);
@@ -323,25 +326,6 @@ fn read_dir_files(
             Err(e) => errors.push(Diagnostic::file(shown, crate::error::io_message(&e))),
         }
     }
-}
-
-/// Files below `dir` as (path below dir with `/`, full path), sorted.
-pub fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-        .filter_map(std::result::Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            (slash_path(rel), e.path().to_path_buf())
-        })
-        .collect()
 }
 
 fn available_themes(root: &Path) -> Vec<String> {
@@ -368,7 +352,8 @@ mod tests {
         let on_disk: Vec<String> = ["templates", "static"]
             .iter()
             .flat_map(|sub| {
-                list_files(&dir.join(sub))
+                walk_files(&dir, &dir.join(sub))
+                    .0
                     .into_iter()
                     .map(move |(rel, _)| format!("{sub}/{rel}"))
             })

@@ -16,6 +16,7 @@ pub mod server;
 pub mod store;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -29,7 +30,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::plan::{Fingerprints, Plan, Planned};
 use crate::render::{self, RenderOptions};
 use crate::site::Cache;
-use server::{Change, State};
+use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
 
 /// The `echt serve` options.
@@ -51,8 +52,16 @@ pub struct ServeOptions {
 pub struct Rebuilder {
     /// Parsed and rendered sources.
     cache: Cache,
-    /// The last good build: its files and their fingerprints.
-    last: Option<(Arc<Snapshot>, Fingerprints)>,
+    last: Option<LastGood>,
+}
+
+/// The last good build.
+#[derive(Debug)]
+struct LastGood {
+    snapshot: Arc<Snapshot>,
+    prints: Fingerprints,
+    /// Source file (as messages show it) → its page.
+    pages: HashMap<PathBuf, String>,
 }
 
 /// The outcome of a good rebuild.
@@ -80,9 +89,9 @@ impl Rebuilder {
         let prints = render::fingerprints(&loaded.site, &loaded.theme, &render, &|path| {
             cache.stamp(path)
         });
-        let plan = prints.plan(self.last.as_ref().map(|(_, p)| p));
+        let plan = prints.plan(self.last.as_ref().map(|last| &last.prints));
         let sink = match &self.last {
-            Some((snapshot, _)) => MemorySink::from(snapshot.as_ref()),
+            Some(last) => MemorySink::from(last.snapshot.as_ref()),
             None => MemorySink::default(),
         };
         loaded.render(
@@ -96,12 +105,43 @@ impl Rebuilder {
         snapshot.remove(&plan.remove);
         let snapshot = Arc::new(snapshot);
         let files = prints.len();
-        self.last = Some((snapshot.clone(), prints));
+        let site = &loaded.site;
+        let pages = site
+            .posts
+            .iter()
+            .chain(&site.pages)
+            .map(|doc| (doc.source.display_path(), format!("{}index.html", doc.path)))
+            .collect();
+        self.last = Some(LastGood {
+            snapshot: snapshot.clone(),
+            prints,
+            pages,
+        });
         Ok(Rebuilt {
             snapshot,
             plan,
             files,
         })
+    }
+
+    /// How the preview shows a failed build: in place of the pages of the
+    /// broken sources, or of every page when a problem is not in content/.
+    pub fn failure(&self, error: &Error) -> Failure {
+        let in_content = error
+            .diagnostics
+            .iter()
+            .all(|d| d.path.starts_with(crate::content::CONTENT_DIR));
+        let pages = in_content.then(|| {
+            error
+                .diagnostics
+                .iter()
+                .filter_map(|d| self.last.as_ref()?.pages.get(&d.path).cloned())
+                .collect()
+        });
+        Failure {
+            report: error.to_string(),
+            pages,
+        }
     }
 }
 
@@ -184,7 +224,7 @@ impl Preview {
             }
             Err(e) => {
                 eprint!("{e}");
-                self.state.fail(e.to_string());
+                self.state.fail(rebuilder.failure(&e));
                 format!(
                     "echt: the build failed after {} ms",
                     start.elapsed().as_millis()

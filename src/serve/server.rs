@@ -3,8 +3,10 @@
 //! Serves the current [`Snapshot`] (swapped whole after each good build),
 //! injects the live-reload script into HTML responses only, and keeps
 //! Server-Sent Event streams open to announce rebuilds. A broken build does
-//! not stop it: the last good site is served with the error shown on top.
+//! not stop it: the pages of the broken files show the error instead, and
+//! the rest of the last good site is served with a notice.
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -51,9 +53,26 @@ const RELOAD_JS: &str = r#"(() => {
 #[derive(Debug, Default)]
 pub struct State {
     snapshot: RwLock<Arc<Snapshot>>,
-    error: RwLock<Option<String>>,
+    error: RwLock<Option<Failure>>,
     build: RwLock<u64>,
     listeners: Mutex<Vec<Sender<String>>>,
+}
+
+/// A failed build, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The errors, as the terminal shows them.
+    pub report: String,
+    /// The pages (output files) of the broken sources, which show the
+    /// errors in their place; None when the errors concern the whole site
+    /// (a template, echt.yaml), so that every page shows them.
+    pub pages: Option<HashSet<String>>,
+}
+
+impl Failure {
+    fn breaks(&self, page: &str) -> bool {
+        self.pages.as_ref().is_none_or(|pages| pages.contains(page))
+    }
 }
 
 /// What changed in a rebuild, for the browser.
@@ -97,12 +116,12 @@ impl State {
         self.broadcast(&format!("event: {event}\ndata: {build}\n\n"));
     }
 
-    /// Shows a failed build's errors on every page until the next good one.
-    pub fn fail(&self, report: String) {
+    /// Shows a failed build's errors until the next good one.
+    pub fn fail(&self, failure: Failure) {
         *self
             .error
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(report);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(failure);
         self.broadcast("event: reload\ndata: error\n\n");
     }
 
@@ -243,11 +262,20 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     match snapshot.lookup(&target) {
         Lookup::File { rel, body } => {
             let kind = content_type(&rel);
-            if kind.starts_with("text/html") {
-                let page = inject(&body, error.as_deref());
-                respond(&mut stream, 200, kind, &page, head, &[])
-            } else {
-                respond(&mut stream, 200, kind, &body, head, &[])
+            match &error {
+                Some(failure) if kind.starts_with("text/html") && failure.breaks(&rel) => respond(
+                    &mut stream,
+                    500,
+                    kind,
+                    error_page(&failure.report).as_bytes(),
+                    head,
+                    &[],
+                ),
+                _ if kind.starts_with("text/html") => {
+                    let page = inject(&body, error.as_ref());
+                    respond(&mut stream, 200, kind, &page, head, &[])
+                }
+                _ => respond(&mut stream, 200, kind, &body, head, &[]),
             }
         }
         Lookup::Redirect(location) => {
@@ -269,7 +297,7 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
             &mut stream,
             404,
             "text/html; charset=utf-8",
-            &inject(&page, error.as_deref()),
+            &inject(&page, error.as_ref()),
             head,
             &[],
         ),
@@ -284,20 +312,32 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     }
 }
 
-/// Adds the reload script (and a build error, if any) to an HTML page.
-fn inject(body: &[u8], error: Option<&str>) -> Vec<u8> {
+/// Adds the reload script (and a notice of a failed build, if any) to an
+/// HTML page.
+fn inject(body: &[u8], error: Option<&Failure>) -> Vec<u8> {
     let html = String::from_utf8_lossy(body);
     let mut extra = format!("<script src=\"{SCRIPT}\" defer></script>\n");
-    if let Some(report) = error {
+    if let Some(failure) = error {
         extra.push_str(&format!(
-            "<div role=\"alert\" class=\"echt-error\"><p><strong>echt: the last change broke the build; this is the last good version.</strong></p><pre>{}</pre></div>\n",
-            escape(report)
+            "<div role=\"alert\" class=\"echt-error\" style=\"{NOTICE_STYLE}\"><p><strong>echt: the last save broke the build.</strong> This page is the last good version.</p><details><summary>Errors</summary><pre style=\"white-space: pre-wrap\">{}</pre></details></div>\n",
+            escape(&failure.report)
         ));
     }
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]).into_bytes(),
         None => format!("{html}{extra}").into_bytes(),
     }
+}
+
+const NOTICE_STYLE: &str = "position: fixed; inset: auto 1rem 1rem 1rem; max-height: 50vh; overflow: auto; padding: 0 1rem; background: #fff; color: #111; border: 3px solid #b00020; font: 16px/1.4 system-ui, sans-serif; z-index: 2147483647";
+
+/// What a page whose source is broken shows instead: the errors, until a
+/// save fixes them and the page reloads by itself.
+fn error_page(report: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>echt: build error</title>\n</head>\n<body style=\"margin: 2rem; font: 16px/1.5 system-ui, sans-serif; color: #111; background: #fff\">\n<main>\n<h1>echt: this page could not be built</h1>\n<p>Fix the file and save it; this page comes back by itself.</p>\n<pre role=\"alert\" style=\"white-space: pre-wrap; padding: 1rem; border: 3px solid #b00020\">{}</pre>\n</main>\n<script src=\"{SCRIPT}\" defer></script>\n</body>\n</html>\n",
+        escape(report)
+    )
 }
 
 fn respond(
@@ -315,6 +355,7 @@ fn respond(
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        500 => "Internal Server Error",
         _ => "OK",
     };
     let mut response = format!(
@@ -361,7 +402,11 @@ mod tests {
             String::from_utf8_lossy(&page),
             "<html><body><p>x</p><script src=\"/__echt/reload.js\" defer></script>\n</body></html>"
         );
-        let broken = inject(b"<p>x</p>", Some("error: <kaputt>"));
+        let failure = Failure {
+            report: "error: <kaputt>".into(),
+            pages: None,
+        };
+        let broken = inject(b"<p>x</p>", Some(&failure));
         let text = String::from_utf8_lossy(&broken);
         assert!(
             text.contains("role=\"alert\"") && text.contains("error: &lt;kaputt&gt;"),
