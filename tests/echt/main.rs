@@ -1,18 +1,22 @@
 //! Integration tests: the real `echt` binary on fixture sites.
 //!
-//! Each module covers one feature; `support` has the site builder. Tests
-//! that need tools beyond Rust are `#[ignore = "needs …"]` and run in CI
-//! with `cargo test -- --include-ignored`.
+//! Each module covers one feature; `support` has the site builder and
+//! `served` a running `echt serve`. Tests that need tools beyond Rust are
+//! `#[ignore = "needs …"]` and run in CI with
+//! `cargo test -- --include-ignored`.
 
 // Tests may panic on anything unexpected.
 #![allow(clippy::unwrap_used)]
 
+mod served;
 mod support;
 
+mod browser;
 mod build;
 mod cli;
 mod errors;
 mod feeds;
+mod load;
 mod sample;
 mod serve;
 mod validate;

@@ -1,127 +1,10 @@
 //! The preview server over real HTTP on loopback: pages, errors, safety,
 //! and live reload after edits on disk.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
+use crate::served::{eventually, wait_for_event, Served};
 use crate::support::{post, TestSite};
-
-/// A running `echt serve` on a free port, stopped when dropped.
-struct Served {
-    child: Child,
-    address: String,
-    /// Status lines after the first; kept open so the server can print.
-    _stdout: BufReader<std::process::ChildStdout>,
-}
-
-impl Served {
-    fn start(site: &TestSite) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_echt"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(site.root())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start echt serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("first line");
-        let url = line.trim().rsplit(" at ").next().expect("url").to_string();
-        let address = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_string();
-        Served {
-            child,
-            address,
-            _stdout: stdout,
-        }
-    }
-
-    /// Sends a raw request and returns (status, head, body).
-    fn request(&self, method: &str, target: &str) -> (u16, String, Vec<u8>) {
-        let mut stream = TcpStream::connect(&self.address).expect("connect");
-        write!(
-            stream,
-            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.address
-        )
-        .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let split = response
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("head");
-        let head = String::from_utf8_lossy(&response[..split]).into_owned();
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("status");
-        (status, head, response[split + 4..].to_vec())
-    }
-
-    fn get(&self, target: &str) -> (u16, String, String) {
-        let (status, head, body) = self.request("GET", target);
-        (status, head, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    /// Opens the event stream and returns a reader positioned after the
-    /// first (build) event.
-    fn events(&self) -> BufReader<TcpStream> {
-        let mut stream = TcpStream::connect(&self.address).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(stream, "GET /__echt/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        while !line.starts_with("data:") {
-            line.clear();
-            let n = reader.read_line(&mut line).expect("event stream");
-            assert!(n > 0, "the event stream closed");
-        }
-        reader
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads events until one named `name` arrives.
-fn wait_for_event(reader: &mut BufReader<TcpStream>, name: &str) {
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader
-            .read_line(&mut line)
-            .expect("an event before the timeout");
-        assert!(n > 0, "the event stream closed");
-        if line.trim() == format!("event: {name}") {
-            return;
-        }
-    }
-}
-
-/// Polls until `check` holds (the server answers from another process).
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn pages_types_redirects_and_not_found() {
@@ -317,14 +200,195 @@ fn after_edits_the_preview_equals_a_clean_build() {
     .unwrap();
     wait_for_event(&mut events, "reload");
 
+    assert_same_as_clean_build(&site, &served);
+    assert_eq!(served.get("/tags/mut/").0, 200);
+    // Removed posts and emptied tags are gone, not stale.
+    assert_eq!(served.get("/tags/vertrauen/").0, 404);
+    assert_eq!(served.get("/posts/hans-und-peter/").0, 404);
+}
+
+#[test]
+fn after_every_kind_of_edit_the_preview_equals_a_clean_build() {
+    let site = TestSite::fixture("blog");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let mut step = |what: &str, event: &str, check: &dyn Fn() -> bool| {
+        wait_for_event(&mut events, event);
+        // An extra event of an earlier step cannot stand in for this one.
+        eventually(what, check);
+    };
+    let page = |path: &str| served.get(path).2;
+    let status = |path: &str| served.get(path).0;
+    let groesse = "content/posts/2023/groesse-zeigen.md";
+    let hans = "content/posts/2014-03-11-hans-und-peter.md";
+
+    edit(
+        &site,
+        groesse,
+        "## Warum das wirkt",
+        "## Warum das so gut wirkt",
+    );
+    step("an edit below the summary", "reload", &|| {
+        page("/posts/groesse-zeigen/").contains("Warum das so gut wirkt")
+    });
+
+    edit(
+        &site,
+        hans,
+        "title: \"Hans und Peter\"",
+        "title: \"Hans, Peter und Paul\"",
+    );
+    step("a new title in the lists", "reload", &|| {
+        page("/archiv/").contains("Hans, Peter und Paul")
+    });
+
+    edit(
+        &site,
+        groesse,
+        "date: 2023-06-01 08:30:00 +0200",
+        "date: 2024-12-24 08:30:00 +0100",
+    );
+    step("a new date that changes the order", "reload", &|| {
+        let archive = page("/archiv/");
+        match (archive.find("Größe zeigen"), archive.find("Eine Reise")) {
+            (Some(groesse), Some(reise)) => groesse < reise,
+            _ => false,
+        }
+    });
+
+    write(
+        &site,
+        "content/posts/mut.md",
+        "---\ntitle: \"Mut\"\ndate: 2024-05-01\ntags: [Mut]\n---\nMut tut gut.\n",
+    );
+    step("a post with a new tag", "reload", &|| {
+        status("/tags/mut/") == 200
+    });
+
+    edit(&site, hans, "tags: [Vertrauen]\n", "");
+    step("a tag removed from one post", "reload", &|| {
+        !page("/tags/vertrauen/").contains("Hans, Peter und Paul")
+    });
+    edit(
+        &site,
+        groesse,
+        "tags: [Vertrauen, Öffentlichkeit]",
+        "tags: [Öffentlichkeit]",
+    );
+    step("a tag removed from its last post", "reload", &|| {
+        status("/tags/vertrauen/") == 404
+    });
+
+    // Renaming a post breaks the link to it from another post, until that
+    // post is fixed too.
+    let renamed = "content/posts/2014-03-11-hans-peter-und-paul.md";
+    std::fs::rename(site.root().join(hans), site.root().join(renamed)).unwrap();
+    step("the broken link reported", "reload", &|| {
+        page("/").contains("link to `../2014-03-11-hans-und-peter.md`")
+    });
+    edit(
+        &site,
+        groesse,
+        "(../2014-03-11-hans-und-peter.md)",
+        "(../2014-03-11-hans-peter-und-paul.md)",
+    );
+    step("the renamed post at its new URL", "reload", &|| {
+        status("/posts/hans-peter-und-paul/") == 200 && !page("/").contains("role=\"alert\"")
+    });
+
+    std::fs::remove_file(site.root().join("content/posts/entwurf.md")).unwrap();
+    step("a deleted post", "reload", &|| {
+        status("/posts/entwurf/") == 404
+    });
+
+    write(&site, "static/extra/notiz.txt", "Notiz\n");
+    step("a new static file", "reload", &|| {
+        page("/extra/notiz.txt") == "Notiz\n"
+    });
+    write(&site, "static/druck.css", "body { color: black; }\n");
+    step("a new stylesheet, swapped without a reload", "css", &|| {
+        status("/druck.css") == 200
+    });
+    std::fs::remove_file(site.root().join("static/extra/notiz.txt")).unwrap();
+    step("a deleted static file", "reload", &|| {
+        status("/extra/notiz.txt") == 404
+    });
+
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/post.html");
+    let template = std::fs::read_to_string(theme).unwrap().replace(
+        "<article class=\"post\">",
+        "<article class=\"post\"><p>Eigene Vorlage</p>",
+    );
+    assert!(template.contains("Eigene Vorlage"), "the theme changed");
+    write(&site, "templates/post.html", &template);
+    step("a template override", "reload", &|| {
+        page("/posts/die-reise/").contains("Eigene Vorlage")
+    });
+
+    edit(
+        &site,
+        "echt.yaml",
+        "title: \"Testblog\"",
+        "title: \"Mein Testblog\"",
+    );
+    step("a new site title", "reload", &|| {
+        page("/").contains("Mein Testblog")
+    });
+
+    write(
+        &site,
+        "content/kontakt.md",
+        "---\ntitle: \"Kontakt\"\nmenu: main\n---\nSchreib mir.\n",
+    );
+    step("a new page in the menu", "reload", &|| {
+        page("/posts/die-reise/").contains("Kontakt")
+    });
+
+    std::fs::remove_file(site.root().join("templates/post.html")).unwrap();
+    step("the template override removed", "reload", &|| {
+        !page("/posts/die-reise/").contains("Eigene Vorlage")
+    });
+
+    assert_same_as_clean_build(&site, &served);
+    // What is gone is gone, not stale.
+    for stale in [
+        "/posts/hans-und-peter/",
+        "/posts/entwurf/",
+        "/tags/vertrauen/",
+        "/tags/vertrauen/atom.xml",
+        "/extra/notiz.txt",
+    ] {
+        assert_eq!(status(stale), 404, "{stale}");
+    }
+}
+
+/// Replaces `from` (which must be there) with `to` in a file of the site.
+#[track_caller]
+fn edit(site: &TestSite, rel: &str, from: &str, to: &str) {
+    let path = site.root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+/// Writes a file of the site, making its folder if needed.
+fn write(site: &TestSite, rel: &str, text: &str) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Every file of a clean build of the same sources (with drafts and future
+/// posts, like the preview) is served, and served the same.
+#[track_caller]
+fn assert_same_as_clean_build(site: &TestSite, served: &Served) {
     let out = tempfile::tempdir().unwrap();
-    let url = format!("http://{}/", served.address);
     let built = site
         .build_with(&[
             "--drafts",
             "--future",
             "--base-url",
-            &url,
+            &served.url(),
             "--output",
             &out.path().join("p").to_string_lossy(),
         ])
@@ -343,8 +407,4 @@ fn after_edits_the_preview_equals_a_clean_build() {
             String::from_utf8_lossy(&std::fs::read(built.public.join(file)).unwrap()).into_owned();
         assert_eq!(served_body, built_body, "{file} differs from a clean build");
     }
-    assert_eq!(served.get("/tags/mut/").0, 200);
-    // Removed posts and emptied tags are gone, not stale.
-    assert_eq!(served.get("/tags/vertrauen/").0, 404);
-    assert_eq!(served.get("/posts/hans-und-peter/").0, 404);
 }

@@ -1,0 +1,136 @@
+//! A running `echt serve` for tests, and helpers to wait for what it does.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::TestSite;
+
+/// A running `echt serve` on a free port, stopped when dropped.
+pub struct Served {
+    child: Child,
+    /// `127.0.0.1:<port>`.
+    pub address: String,
+    /// Status lines after the first; kept open so the server can print.
+    _stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Served {
+    pub fn start(site: &TestSite) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_echt"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start echt serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut stdout = BufReader::new(stdout);
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("first line");
+        let url = line.trim().rsplit(" at ").next().expect("url").to_string();
+        let address = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        Served {
+            child,
+            address,
+            _stdout: stdout,
+        }
+    }
+
+    /// The preview's root URL, `http://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.address)
+    }
+
+    /// Sends a raw request and returns (status, head, body).
+    pub fn request(&self, method: &str, target: &str) -> (u16, String, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let (status, head, body) = split_response(&response);
+        (status, head, body.to_vec())
+    }
+
+    pub fn get(&self, target: &str) -> (u16, String, String) {
+        let (status, head, body) = self.request("GET", target);
+        (status, head, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Opens the event stream and returns a reader positioned after the
+    /// first (build) event.
+    pub fn events(&self) -> BufReader<TcpStream> {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(stream, "GET /__echt/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut line = String::new();
+        while !line.starts_with("data:") {
+            line.clear();
+            let n = reader.read_line(&mut line).expect("event stream");
+            assert!(n > 0, "the event stream closed");
+        }
+        reader
+    }
+}
+
+/// The status, head and body of a whole HTTP response.
+pub fn split_response(response: &[u8]) -> (u16, String, &[u8]) {
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("head");
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (status, head, &response[split + 4..])
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads events until one named `name` arrives.
+pub fn wait_for_event(reader: &mut BufReader<TcpStream>, name: &str) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .expect("an event before the timeout");
+        assert!(n > 0, "the event stream closed");
+        if line.trim() == format!("event: {name}") {
+            return;
+        }
+    }
+}
+
+/// Polls until `check` holds (the server answers from another process).
+#[track_caller]
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
