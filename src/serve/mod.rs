@@ -290,7 +290,10 @@ impl Watching<'_> {
                 continue;
             }
             // A folder created after start (static/, templates/) is watched
-            // too; watching a folder again would drop events meanwhile.
+            // too; watching a folder again would drop events meanwhile. A
+            // deleted folder lost its watch; once created again, it gets a
+            // new one (and this rebuild reads what is already in it).
+            self.watching.retain(|path| path.exists());
             for (path, recursive) in watch::watched_paths(&root) {
                 if recursive
                     && !self.watching.contains(&path)

@@ -29,7 +29,7 @@ const RELOAD_JS: &str = r#"(() => {
   const saved = sessionStorage.getItem(key);
   if (saved !== null) {
     sessionStorage.removeItem(key);
-    addEventListener("load", () => scrollTo(0, Number(saved)));
+    addEventListener("load", () => scrollTo({ top: Number(saved), behavior: "instant" }));
   }
   let build = null;
   const source = new EventSource("/__echt/events");
@@ -50,12 +50,30 @@ const RELOAD_JS: &str = r#"(() => {
 "#;
 
 /// What the server shows: the last good build and the current error.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct State {
     snapshot: RwLock<Arc<Snapshot>>,
     error: RwLock<Option<Failure>>,
+    /// Builds so far.
     build: RwLock<u64>,
+    /// Tells this run of the server from earlier ones: a page that stayed
+    /// open across a restart sees a new build id and reloads.
+    run: u128,
     listeners: Mutex<Vec<Sender<String>>>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            snapshot: RwLock::default(),
+            error: RwLock::default(),
+            build: RwLock::default(),
+            run: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+            listeners: Mutex::default(),
+        }
+    }
 }
 
 /// A failed build, as the preview shows it.
@@ -113,7 +131,10 @@ impl State {
             Change::Css if !had_error => "css",
             _ => "reload",
         };
-        self.broadcast(&format!("event: {event}\ndata: {build}\n\n"));
+        self.broadcast(&format!(
+            "event: {event}\ndata: {}\n\n",
+            self.build_id(build)
+        ));
     }
 
     /// Shows a failed build's errors until the next good one.
@@ -133,19 +154,22 @@ impl State {
         listeners.retain(|l| l.send(message.to_string()).is_ok());
     }
 
-    fn listen(&self) -> (Receiver<String>, u64) {
+    fn build_id(&self, build: u64) -> String {
+        format!("{:x}-{build}", self.run)
+    }
+
+    /// A new event stream, and the id of the build being served.
+    fn listen(&self) -> (Receiver<String>, String) {
         let (tx, rx) = mpsc::channel();
         self.listeners
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(tx);
-        (
-            rx,
-            *self
-                .build
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
+        let build = *self
+            .build
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (rx, self.build_id(build))
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -158,7 +182,13 @@ impl State {
 
 /// Accepts connections until the listener fails; each gets a thread.
 pub fn run(listener: TcpListener, state: Arc<State>) {
-    for stream in listener.incoming().flatten() {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            // Out of file descriptors, most likely: wait for some to close
+            // instead of spinning.
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
         let state = state.clone();
         let spawned = std::thread::Builder::new()
             .name("echt-http".into())

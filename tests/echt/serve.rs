@@ -122,18 +122,55 @@ fn a_broken_save_shows_the_error_and_the_fix_brings_the_page_back() {
     )
     .unwrap();
     wait_for_event(&mut events, "reload");
+    // The broken post's page shows the error in its place...
     let (status, _, body) = served.get("/posts/die-reise/");
-    assert_eq!(status, 200, "the last good page is still served");
+    assert_eq!(status, 500, "{body}");
     assert!(body.contains("role=\"alert\""), "{body}");
     assert!(body.contains("content/posts/reise/index.md:3:7"), "{body}");
     assert!(body.contains("date: 2024-02-30"), "the source line: {body}");
+    assert!(!body.contains("Angekommen."), "not the page: {body}");
+    assert!(
+        body.contains("/__echt/reload.js"),
+        "it comes back by itself"
+    );
+    // ...the other pages are the last good ones, with a notice.
+    let (status, _, home) = served.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("Eine Reise") && home.contains("class=\"echt-error\""),
+        "{home}"
+    );
     std::fs::write(&path, good.replace("Angekommen.", "Wieder da.")).unwrap();
     wait_for_event(&mut events, "reload");
-    let body = served.get("/posts/die-reise/").2;
+    let (status, _, body) = served.get("/posts/die-reise/");
+    assert_eq!(status, 200);
     assert!(
         !body.contains("role=\"alert\"") && body.contains("Wieder da."),
         "{body}"
     );
+    assert!(!served.get("/").2.contains("echt-error"));
+}
+
+#[test]
+fn a_broken_template_shows_the_error_on_every_page() {
+    let site = TestSite::fixture("blog");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/404.html"),
+        "{% extends \"base.html\" %}\n{% block main %}{{ kaputt( }}{% endblock main %}\n",
+    )
+    .unwrap();
+    wait_for_event(&mut events, "reload");
+    for page in ["/", "/posts/die-reise/", "/gibt-es-nicht/"] {
+        let (status, _, body) = served.get(page);
+        assert!(status == 500 || status == 404, "{page}: {status}");
+        assert!(body.contains("templates/404.html:2:"), "{page}: {body}");
+    }
+    std::fs::remove_file(site.root().join("templates/404.html")).unwrap();
+    wait_for_event(&mut events, "reload");
+    assert_eq!(served.get("/").0, 200);
 }
 
 #[test]
@@ -407,4 +444,45 @@ fn assert_same_as_clean_build(site: &TestSite, served: &Served) {
             String::from_utf8_lossy(&std::fs::read(built.public.join(file)).unwrap()).into_owned();
         assert_eq!(served_body, built_body, "{file} differs from a clean build");
     }
+}
+
+#[test]
+fn a_folder_deleted_and_created_again_is_still_watched() {
+    let site = TestSite::fixture("blog");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let templates = site.root().join("templates");
+    let (_, theme_post) = echt::theme::DEFAULT_THEME
+        .iter()
+        .find(|(p, _)| *p == "templates/post.html")
+        .unwrap();
+    let theme_post = String::from_utf8_lossy(theme_post);
+    let override_with = |marker: &str| {
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("post.html"),
+            theme_post.replace("</article>", &format!("<p>{marker}</p></article>")),
+        )
+        .unwrap();
+    };
+    override_with("Vorlage eins");
+    wait_for_event(&mut events, "reload");
+    std::fs::remove_dir_all(&templates).unwrap();
+    wait_for_event(&mut events, "reload");
+    override_with("Vorlage zwei");
+    eventually("the folder created again", || {
+        served.get("/posts/die-reise/").2.contains("Vorlage zwei")
+    });
+    override_with("Vorlage drei");
+    eventually("an edit in the folder created again", || {
+        served.get("/posts/die-reise/").2.contains("Vorlage drei")
+    });
+}
+
+#[test]
+fn a_restarted_server_has_a_new_build_id() {
+    let site = TestSite::fixture("blog");
+    let first = Served::start(&site).events_from_build().1;
+    let second = Served::start(&site).events_from_build().1;
+    assert_ne!(first, second, "an open page would not notice the restart");
 }

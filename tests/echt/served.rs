@@ -69,6 +69,11 @@ impl Served {
     /// Opens the event stream and returns a reader positioned after the
     /// first (build) event.
     pub fn events(&self) -> BufReader<TcpStream> {
+        self.events_from_build().0
+    }
+
+    /// [`Served::events`], and the id of the build being served.
+    pub fn events_from_build(&self) -> (BufReader<TcpStream>, String) {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -81,7 +86,8 @@ impl Served {
             let n = reader.read_line(&mut line).expect("event stream");
             assert!(n > 0, "the event stream closed");
         }
-        reader
+        let build = line.trim_start_matches("data:").trim().to_string();
+        (reader, build)
     }
 }
 
