@@ -79,7 +79,7 @@ THEME_POST = os.path.join(REPO, "themes", "default", "templates", "post.html")
 TARGETS_MS = {1000: 100, 10000: 300}
 
 READY_RE = re.compile(r"^echt: previewing .* at (http://\S+?)/?\s*$")
-REBUILT_RE = re.compile(r"^echt: rebuilt in (\d+) ms\s*$")
+REBUILT_RE = re.compile(r"^echt: rebuilt in (\d+) ms\b")
 DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
 
 now = time.perf_counter
