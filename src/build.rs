@@ -14,7 +14,7 @@ use chrono::{Datelike, Utc};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{check_output_dir, Sink, Staging, Update};
-use crate::render::{render_site, RenderOptions, Stats};
+use crate::render::{render_site, Prepared, RenderOptions, Stats};
 use crate::site::{Cache, Selection, Site};
 use crate::theme::Theme;
 
@@ -107,7 +107,12 @@ impl Loaded {
     /// Renders every page into `out`. Renders even when sources had errors,
     /// so template errors are found in the same run; fails with all of them.
     pub fn render(&self, out: &dyn Sink, options: &RenderOptions) -> Result<Stats> {
-        let rendered = render_site(&self.site, &self.theme, out, options);
+        self.render_prepared(&Prepared::new(&self.site, &self.theme, options), out)
+    }
+
+    /// [`Loaded::render`] with a site already prepared from this one.
+    pub fn render_prepared(&self, prepared: &Prepared<'_>, out: &dyn Sink) -> Result<Stats> {
+        let rendered = prepared.render(out);
         let mut errors = self.errors.clone();
         match rendered {
             Ok(stats) if errors.is_empty() => Ok(stats),

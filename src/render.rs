@@ -124,125 +124,161 @@ pub fn render_site(
     out: &dyn Sink,
     options: &RenderOptions,
 ) -> Result<Stats, Vec<Diagnostic>> {
-    let shared = Shared::new(site, options);
-    let outputs = Outputs::new(site, theme);
-
-    let results: Vec<Result<(), Diagnostic>> = outputs
-        .jobs
-        .par_iter()
-        .map(|job| render_job(site, theme, &shared, out, job))
-        .collect();
-    let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-    // One broken template fails every page that uses it: say it once.
-    errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
-
-    errors.extend(feed::write_feeds(site, out));
-    errors.extend(
-        outputs
-            .extra
-            .par_iter()
-            .filter(|(path, _)| out.wants(path))
-            .filter_map(|(path, bytes)| out.write(path, bytes).err())
-            .collect::<Vec<_>>(),
-    );
-    errors.extend(
-        outputs
-            .copies
-            .par_iter()
-            .filter_map(|(to, from)| {
-                if outputs.generated.contains(to.as_str()) {
-                    let shown = match from {
-                        Copied::File(path) => path
-                            .strip_prefix(&site.config.root)
-                            .unwrap_or(path)
-                            .to_path_buf(),
-                        Copied::Embedded(_) => PathBuf::from(to),
-                    };
-                    return Some(
-                        Diagnostic::file(
-                            shown,
-                            format!("this file would replace the page echt generates at /{to}"),
-                        )
-                        .hint("rename or move the file; pages come from content/"),
-                    );
-                }
-                if !out.wants(to) {
-                    return None;
-                }
-                match from {
-                    Copied::File(path) => out.copy(path, to).err(),
-                    Copied::Embedded(bytes) => out.write(to, bytes).err(),
-                }
-            })
-            .collect::<Vec<_>>(),
-    );
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Stats {
-        pages: outputs.jobs.len() + site.aliases.len(),
-        posts: site.posts.len(),
-        tags: site.tags.len(),
-        files: outputs.copies.len(),
-    })
+    Prepared::new(site, theme, options).render(out)
 }
 
-/// The fingerprint of every output file (see `plan`). `stamp` tells when a
-/// copied file's source changed.
-pub fn fingerprints(
-    site: &Site,
-    theme: &Theme,
-    options: &RenderOptions,
-    stamp: &(dyn Fn(&Path) -> u64 + Sync),
-) -> Fingerprints {
-    let shared = Shared::new(site, options);
-    let outputs = Outputs::new(site, theme);
-    let common = fingerprint((
-        serde_json::to_string(&shared.base.clone().into_json()).unwrap_or_default(),
-        format!("{:?}", site.config),
-    ));
-    let templates = theme.fingerprints();
-    let cards: Vec<u64> = site
-        .posts
-        .par_iter()
-        .map(|p| card_fingerprint(site, p))
-        .collect();
-    let mut prints = Fingerprints::default();
-    let jobs: Vec<(String, u64)> = outputs
-        .jobs
-        .par_iter()
-        .map(|job| {
-            let template = templates.get(job.target(site).0);
-            (
-                job.file(site),
-                fingerprint((common, template, job.fingerprint(site, &cards))),
-            )
+/// A site ready to render: what every page shares and the list of output
+/// files, made once for both the fingerprints and the rendering.
+pub struct Prepared<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    shared: Shared,
+    outputs: Outputs<'a>,
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("jobs", &self.outputs.jobs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, options: &RenderOptions) -> Self {
+        Prepared {
+            site,
+            theme,
+            shared: Shared::new(site, options),
+            outputs: Outputs::new(site, theme),
+        }
+    }
+
+    /// Renders and writes every file `out` wants; returns all errors.
+    pub fn render(&self, out: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+        let Prepared {
+            site,
+            theme,
+            shared,
+            outputs,
+        } = self;
+
+        let results: Vec<Result<(), Diagnostic>> = outputs
+            .jobs
+            .par_iter()
+            .map(|job| render_job(site, theme, shared, out, job))
+            .collect();
+        let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+        // One broken template fails every page that uses it: say it once.
+        errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
+
+        errors.extend(feed::write_feeds(site, out));
+        errors.extend(
+            outputs
+                .extra
+                .par_iter()
+                .filter(|(path, _)| out.wants(path))
+                .filter_map(|(path, bytes)| out.write(path, bytes).err())
+                .collect::<Vec<_>>(),
+        );
+        errors.extend(
+            outputs
+                .copies
+                .par_iter()
+                .filter_map(|(to, from)| {
+                    if outputs.generated.contains(to.as_str()) {
+                        let shown = match from {
+                            Copied::File(path) => path
+                                .strip_prefix(&site.config.root)
+                                .unwrap_or(path)
+                                .to_path_buf(),
+                            Copied::Embedded(_) => PathBuf::from(to),
+                        };
+                        return Some(
+                            Diagnostic::file(
+                                shown,
+                                format!("this file would replace the page echt generates at /{to}"),
+                            )
+                            .hint("rename or move the file; pages come from content/"),
+                        );
+                    }
+                    if !out.wants(to) {
+                        return None;
+                    }
+                    match from {
+                        Copied::File(path) => out.copy(path, to).err(),
+                        Copied::Embedded(bytes) => out.write(to, bytes).err(),
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Stats {
+            pages: outputs.jobs.len() + site.aliases.len(),
+            posts: site.posts.len(),
+            tags: site.tags.len(),
+            files: outputs.copies.len(),
         })
-        .collect();
-    for (file, print) in jobs {
-        prints.insert(file, print);
     }
-    feed::fingerprints(site, common, &mut prints);
-    for (file, bytes) in &outputs.extra {
-        prints.insert(file.clone(), fingerprint(bytes));
+
+    /// The fingerprint of every output file (see `plan`). `stamp` tells
+    /// when a copied file's source changed.
+    pub fn fingerprints(&self, stamp: &(dyn Fn(&Path) -> u64 + Sync)) -> Fingerprints {
+        let Prepared {
+            site,
+            theme,
+            shared,
+            outputs,
+        } = self;
+        let common = fingerprint((
+            serde_json::to_string(&shared.base.clone().into_json()).unwrap_or_default(),
+            format!("{:?}", site.config),
+        ));
+        let templates = theme.fingerprints();
+        let cards: Vec<u64> = site
+            .posts
+            .par_iter()
+            .map(|p| card_fingerprint(site, p))
+            .collect();
+        let mut prints = Fingerprints::default();
+        let jobs: Vec<(String, u64)> = outputs
+            .jobs
+            .par_iter()
+            .map(|job| {
+                let template = templates.get(job.template());
+                (
+                    job.file(site),
+                    fingerprint((common, template, job.fingerprint(site, &cards))),
+                )
+            })
+            .collect();
+        for (file, print) in jobs {
+            prints.insert(file, print);
+        }
+        feed::fingerprints(site, common, &mut prints);
+        for (file, bytes) in &outputs.extra {
+            prints.insert(file.clone(), fingerprint(bytes));
+        }
+        let copies: Vec<(String, u64)> = outputs
+            .copies
+            .par_iter()
+            .filter(|(to, _)| !outputs.generated.contains(to.as_str()))
+            .map(|(to, from)| {
+                let print = match from {
+                    Copied::File(path) => fingerprint((path, stamp(path))),
+                    Copied::Embedded(bytes) => fingerprint(bytes),
+                };
+                (to.clone(), print)
+            })
+            .collect();
+        for (file, print) in copies {
+            prints.insert(file, print);
+        }
+        prints
     }
-    let copies: Vec<(String, u64)> = outputs
-        .copies
-        .par_iter()
-        .filter(|(to, _)| !outputs.generated.contains(to.as_str()))
-        .map(|(to, from)| {
-            let print = match from {
-                Copied::File(path) => fingerprint((path, stamp(path))),
-                Copied::Embedded(bytes) => fingerprint(bytes),
-            };
-            (to.clone(), print)
-        })
-        .collect();
-    for (file, print) in copies {
-        prints.insert(file, print);
-    }
-    prints
 }
 
 /// Where a copied file comes from.
@@ -440,34 +476,31 @@ fn paginator(base: &str, page: usize, total: usize) -> Paginator {
 }
 
 impl Job {
-    /// The template and the page's path below the site root.
+    fn template(&self) -> &'static str {
+        match self {
+            Job::Home { .. } => "index.html",
+            Job::Post(_) => "post.html",
+            Job::Page(_) => "page.html",
+            Job::Tags => "tags.html",
+            Job::Tag { .. } => "tag.html",
+            Job::Archive => "archive.html",
+            Job::NotFound => "404.html",
+        }
+    }
+
+    /// The template, the page's path below the site root and its language.
     fn target(&self, site: &Site) -> (&'static str, String, Language) {
         let language = site.config.language;
-        match self {
-            Job::Home { page } => ("index.html", list_path("", *page), language),
-            Job::Post(i) => (
-                "post.html",
-                site.posts[*i].path.clone(),
-                site.posts[*i].language,
-            ),
-            Job::Page(i) => (
-                "page.html",
-                site.pages[*i].path.clone(),
-                site.pages[*i].language,
-            ),
-            Job::Tags => ("tags.html", "tags/".to_string(), language),
-            Job::Tag { tag, page } => (
-                "tag.html",
-                list_path(&site.tags[*tag].path(), *page),
-                language,
-            ),
-            Job::Archive => (
-                "archive.html",
-                i18n::archive_path(language).to_string(),
-                language,
-            ),
-            Job::NotFound => ("404.html", String::new(), language),
-        }
+        let (path, language) = match self {
+            Job::Home { page } => (list_path("", *page), language),
+            Job::Post(i) => (site.posts[*i].path.clone(), site.posts[*i].language),
+            Job::Page(i) => (site.pages[*i].path.clone(), site.pages[*i].language),
+            Job::Tags => ("tags/".to_string(), language),
+            Job::Tag { tag, page } => (list_path(&site.tags[*tag].path(), *page), language),
+            Job::Archive => (i18n::archive_path(language).to_string(), language),
+            Job::NotFound => (String::new(), language),
+        };
+        (self.template(), path, language)
     }
 
     /// The output file, below the site root.
@@ -663,12 +696,12 @@ fn render_job(
     out: &dyn Sink,
     job: &Job,
 ) -> Result<(), Diagnostic> {
-    let (template, path, language) = job.target(site);
-    let not_found = matches!(job, Job::NotFound);
     let file = job.file(site);
     if !out.wants(&file) {
         return Ok(());
     }
+    let (template, path, language) = job.target(site);
+    let not_found = matches!(job, Job::NotFound);
     // The 404 page is served at any depth, so its links start at the site root.
     let root = if not_found {
         site.config.base_path().to_string()

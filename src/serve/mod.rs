@@ -28,7 +28,7 @@ use notify::Watcher;
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Result};
 use crate::plan::{Fingerprints, Plan, Planned};
-use crate::render::{self, RenderOptions};
+use crate::render::{Prepared, RenderOptions};
 use crate::site::Cache;
 use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
@@ -85,21 +85,20 @@ impl Rebuilder {
             year: Utc::now().year(),
             preview: true,
         };
+        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
         let cache = &self.cache;
-        let prints = render::fingerprints(&loaded.site, &loaded.theme, &render, &|path| {
-            cache.stamp(path)
-        });
+        let prints = prepared.fingerprints(&|path| cache.stamp(path));
         let plan = prints.plan(self.last.as_ref().map(|last| &last.prints));
         let sink = match &self.last {
             Some(last) => MemorySink::from(last.snapshot.as_ref()),
             None => MemorySink::default(),
         };
-        loaded.render(
+        loaded.render_prepared(
+            &prepared,
             &Planned {
                 out: &sink,
                 plan: &plan,
             },
-            &render,
         )?;
         let mut snapshot = sink.into_snapshot();
         snapshot.remove(&plan.remove);
