@@ -12,7 +12,7 @@
 //! series of edits equals a clean build of the same sources.
 //!
 //! The fingerprints themselves are computed next to the code that renders
-//! each file (`render::fingerprints`, `feed::fingerprints`), so that what a
+//! each file (`render::Prepared::fingerprints`, `feed::fingerprints`), so that what a
 //! page shows and what its fingerprint covers are read together.
 
 use std::collections::{BTreeSet, HashMap};
