@@ -16,7 +16,7 @@ pub mod server;
 pub mod store;
 pub mod watch;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -29,7 +29,7 @@ use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Result};
 use crate::plan::{Fingerprints, Plan, Planned};
 use crate::render::{Prepared, RenderOptions};
-use crate::site::Cache;
+use crate::site::{Cache, Site};
 use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
 
@@ -60,8 +60,8 @@ pub struct Rebuilder {
 struct LastGood {
     snapshot: Arc<Snapshot>,
     prints: Fingerprints,
-    /// Source file (as messages show it) → its page.
-    pages: HashMap<PathBuf, String>,
+    /// Its model, to find the pages of files that break later.
+    site: Site,
 }
 
 /// The outcome of a good rebuild.
@@ -104,17 +104,11 @@ impl Rebuilder {
         snapshot.remove(&plan.remove);
         let snapshot = Arc::new(snapshot);
         let files = prints.len();
-        let site = &loaded.site;
-        let pages = site
-            .posts
-            .iter()
-            .chain(&site.pages)
-            .map(|doc| (doc.source.display_path(), format!("{}index.html", doc.path)))
-            .collect();
+        drop(prepared);
         self.last = Some(LastGood {
             snapshot: snapshot.clone(),
             prints,
-            pages,
+            site: loaded.site,
         });
         Ok(Rebuilt {
             snapshot,
@@ -131,10 +125,18 @@ impl Rebuilder {
             .iter()
             .all(|d| d.path.starts_with(crate::content::CONTENT_DIR));
         let pages = in_content.then(|| {
-            error
-                .diagnostics
+            let Some(last) = &self.last else {
+                return HashSet::new();
+            };
+            last.site
+                .posts
                 .iter()
-                .filter_map(|d| self.last.as_ref()?.pages.get(&d.path).cloned())
+                .chain(&last.site.pages)
+                .filter(|doc| {
+                    let path = doc.source.display_path();
+                    error.diagnostics.iter().any(|d| d.path == path)
+                })
+                .map(|doc| format!("{}index.html", doc.path))
                 .collect()
         });
         Failure {
