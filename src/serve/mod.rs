@@ -209,14 +209,15 @@ impl Preview {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match rebuilder.rebuild(&self.build, touched) {
             Ok(rebuilt) => {
-                let change = if rebuilt.plan.only_stylesheets() {
+                let change = if rebuilt.plan.is_empty() {
+                    Change::Nothing
+                } else if rebuilt.plan.only_stylesheets() {
                     Change::Css
                 } else {
                     Change::Page
                 };
                 let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
-                self.state
-                    .publish(rebuilt.snapshot, change, !rebuilt.plan.is_empty());
+                self.state.publish(rebuilt.snapshot, change);
                 format!(
                     "echt: rebuilt in {} ms ({written} of {} files changed)",
                     start.elapsed().as_millis(),

@@ -96,6 +96,8 @@ impl Failure {
 /// What changed in a rebuild, for the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
+    /// No file differs from the last build.
+    Nothing,
     /// Only stylesheets: swap them without a reload.
     Css,
     Page,
@@ -104,7 +106,7 @@ pub enum Change {
 impl State {
     /// Publishes a good build and tells every open page, unless nothing
     /// changed and no error was being shown.
-    pub fn publish(&self, snapshot: Arc<Snapshot>, change: Change, changed: bool) {
+    pub fn publish(&self, snapshot: Arc<Snapshot>, change: Change) {
         *self
             .snapshot
             .write()
@@ -115,7 +117,7 @@ impl State {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
             .is_some();
-        if !changed && !had_error {
+        if change == Change::Nothing && !had_error {
             return;
         }
         let build = {
