@@ -6,11 +6,13 @@
 //! [`theme`] + [`render`] + [`feed`] → [`output`]; [`build`] runs it end to
 //! end and [`cli`] is the command line.
 
+pub mod audit;
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod external;
 pub mod feed;
 pub mod frontmatter;
 pub mod i18n;

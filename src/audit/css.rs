@@ -1,0 +1,1 @@
+//! URLs that CSS makes the browser load.

@@ -1,0 +1,3 @@
+//! The privacy audit (in progress).
+
+pub mod css;

@@ -1,0 +1,1 @@
+//! Checking outbound links over the network (`echt check --external`).
