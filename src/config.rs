@@ -51,8 +51,22 @@ struct RawConfig {
     theme: Option<String>,
     posts_per_page: Option<usize>,
     feed: Option<RawFeed>,
+    privacy: Option<RawPrivacy>,
+    page_budget: Option<serde_yaml::Value>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a map with allow_hosts, allow_scripts and page"
+)]
+struct RawPrivacy {
+    #[serde(default)]
+    allow_hosts: Vec<String>,
+    allow_scripts: Option<String>,
+    page: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +106,21 @@ pub struct FeedConfig {
     pub tags: bool,
 }
 
+/// What the privacy audit lets through (`privacy` in echt.yaml). Every
+/// allowance is listed on the privacy page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PrivacyConfig {
+    /// Hosts pages may load from besides the site's own, lower case.
+    pub allow_hosts: Vec<String>,
+    /// `allow_scripts: self`: `<script src>` files from the site itself.
+    pub own_scripts: bool,
+    /// Whether echt writes the privacy page (Datenschutz / Privacy).
+    pub page: bool,
+}
+
+/// The page weight that draws a warning: 512 KB unless `page_budget` says.
+pub const DEFAULT_PAGE_BUDGET: u64 = 512 * 1024;
+
 /// The checked settings of one site.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -106,6 +135,9 @@ pub struct Config {
     pub theme: String,
     pub posts_per_page: usize,
     pub feed: FeedConfig,
+    pub privacy: PrivacyConfig,
+    /// Bytes a page may weigh with its stylesheets and images.
+    pub page_budget: u64,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
 }
@@ -185,6 +217,53 @@ impl Config {
                 url: None,
             },
         };
+        let privacy = match raw.privacy {
+            None => PrivacyConfig {
+                page: true,
+                ..PrivacyConfig::default()
+            },
+            Some(p) => {
+                let mut hosts = Vec::new();
+                for host in &p.allow_hosts {
+                    match allowed_host(host) {
+                        Ok(h) => hosts.push(h),
+                        Err(why) => errors.push(
+                            yaml::key_diagnostic(file, source, "allow_hosts", 0, why)
+                                .hint("write host names only, e.g. `media.example.net` or `*.example.net`"),
+                        ),
+                    }
+                }
+                let own_scripts = match p.allow_scripts.as_deref().map(str::trim) {
+                    None | Some("none") => false,
+                    Some("self") => true,
+                    Some(other) => {
+                        errors.push(
+                            at_key(
+                                "allow_scripts",
+                                format!("allow_scripts `{other}` is not `self` or `none`"),
+                            )
+                            .hint("echt never allows scripts from other hosts; `self` allows the site's own script files"),
+                        );
+                        false
+                    }
+                };
+                PrivacyConfig {
+                    allow_hosts: hosts,
+                    own_scripts,
+                    page: p.page.unwrap_or(true),
+                }
+            }
+        };
+        let page_budget = match &raw.page_budget {
+            None => DEFAULT_PAGE_BUDGET,
+            Some(value) => parse_size(value).unwrap_or_else(|| {
+                errors.push(
+                    at_key("page_budget", "page_budget is not a size".into())
+                        .hint("write e.g. `512 KB` or `1 MB`"),
+                );
+                DEFAULT_PAGE_BUDGET
+            }),
+        };
         let extra = yaml::to_json(&serde_yaml::Value::Mapping(raw.extra));
         let feed = raw.feed.unwrap_or(RawFeed {
             limit: None,
@@ -209,6 +288,8 @@ impl Config {
                 full_content: feed.full_content.unwrap_or(true),
                 tags: feed.tags.unwrap_or(true),
             },
+            privacy,
+            page_budget,
             extra,
         })
     }
@@ -228,6 +309,46 @@ impl Config {
             .find('/')
             .map_or("/", |i| &self.base_url[after_scheme + i..])
     }
+}
+
+/// Checks an `allow_hosts` entry: a host name, or `*.` and a domain.
+fn allowed_host(entry: &str) -> std::result::Result<String, String> {
+    let host = entry.trim().to_ascii_lowercase();
+    let name = host.strip_prefix("*.").unwrap_or(&host);
+    let valid = !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if valid {
+        Ok(host)
+    } else {
+        Err(format!("`{entry}` is not a host name"))
+    }
+}
+
+/// `512 KB`, `1.5 MB`, `800kb` or a plain number of kilobytes, in bytes.
+fn parse_size(value: &serde_yaml::Value) -> Option<u64> {
+    if let Some(kb) = value.as_u64() {
+        return kb.checked_mul(1024).filter(|&b| b > 0);
+    }
+    let text = value.as_str()?.trim().to_ascii_lowercase();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let number: f64 = text[..split].parse().ok()?;
+    let factor = match text[split..].trim() {
+        "" | "kb" | "k" | "kib" => 1024.0,
+        "mb" | "m" | "mib" => 1024.0 * 1024.0,
+        "b" => 1.0,
+        _ => return None,
+    };
+    let bytes = number * factor;
+    // Sizes are small, positive and whole once multiplied out.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (bytes >= 1.0 && bytes < 1e15).then_some(bytes as u64)
 }
 
 /// Checks that a base URL is absolute http(s) and makes it end with `/`.
@@ -276,6 +397,28 @@ mod tests {
         assert!(err.contains("unknown field `titel`"), "{err}");
         assert!(err.contains("expected one of `title`"), "{err}");
         assert!(err.contains("echt.yaml:3:1"), "{err}");
+    }
+
+    #[test]
+    fn privacy_allowances_and_budget() -> Result<()> {
+        let c = parse("title: B\nbase_url: https://e.org\n")?;
+        assert!(c.privacy.page && !c.privacy.own_scripts && c.privacy.allow_hosts.is_empty());
+        assert_eq!(c.page_budget, 512 * 1024);
+        let c = parse(
+            "title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: [Media.Example.net, '*.cdn.example']\n  allow_scripts: self\npage_budget: 1.5 MB\n",
+        )?;
+        assert_eq!(c.privacy.allow_hosts, ["media.example.net", "*.cdn.example"]);
+        assert!(c.privacy.own_scripts);
+        assert_eq!(c.page_budget, 1536 * 1024);
+        assert_eq!(parse("title: B\nbase_url: https://e.org\npage_budget: 100\n")?.page_budget, 102_400);
+        let err = parse("title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: ['https://x.org/']\n  allow_scripts: all\npage_budget: viel\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("`https://x.org/` is not a host name"), "{err}");
+        assert!(err.contains("allow_scripts `all`"), "{err}");
+        assert!(err.contains("echt.yaml:7:14"), "{err}");
+        Ok(())
     }
 
     #[test]

@@ -8,9 +8,33 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is. Only errors fail a build; warnings and notes are
+/// printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// Something echt did on the author's behalf (a tracking parameter
+    /// removed from a link).
+    Note,
+    /// Worth a look, not wrong (an affiliate link, a heavy page).
+    Warning,
+    #[default]
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// One problem, located as precisely as we know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// The file, relative to the site root where possible.
     pub path: PathBuf,
     /// 1-based line and column (in characters); 0 when unknown.
@@ -22,12 +46,15 @@ pub struct Diagnostic {
     pub width: usize,
     pub message: String,
     pub hint: Option<String>,
+    /// Where else it matters, e.g. the page a template problem showed on.
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
     /// A problem with a whole file (no position inside it).
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             line: 0,
             column: 0,
@@ -35,6 +62,7 @@ impl Diagnostic {
             width: 1,
             message: message.into(),
             hint: None,
+            note: None,
         }
     }
 
@@ -76,8 +104,22 @@ impl Diagnostic {
         Diagnostic::at(path, source, line, column, message).width(width)
     }
 
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
@@ -104,7 +146,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "{}: {}", self.severity.label(), self.message)?;
         let path = self.path.display();
         if self.line == 0 {
             writeln!(f, "  --> {path}")?;
@@ -122,6 +164,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
+        }
+        if let Some(note) = &self.note {
+            writeln!(f, "  = note: {note}")?;
         }
         Ok(())
     }

@@ -1,3 +1,574 @@
-//! The privacy audit (in progress).
+//! The privacy audit: proof, on every build, that the site keeps echt's
+//! promise.
+//!
+//! Every emitted HTML page goes through a real HTML tokenizer (lol_html) on
+//! its way to the output, every stylesheet and `<style>` through a real CSS
+//! tokenizer (cssparser), every SVG and feed through an XML parser
+//! (quick-xml). Anything that would make a reader's browser run code or
+//! contact another host is an error: scripts, event handlers, `javascript:`
+//! URLs, and resources (images, frames, fonts, stylesheets, forms, …) from
+//! hosts the site has not allowed in `privacy.allow_hosts`. The same pass
+//! rewrites what it can fix on its own: tracking parameters leave outbound
+//! links (a note), external links get `rel="noopener noreferrer"`, and every
+//! page gets a strict Content-Security-Policy and `no-referrer`.
+//!
+//! Each page's findings are located in the file they came from (a post, a
+//! template) by looking for the offending text there, since the output is
+//! made of those sources; what cannot be found is shown in the output file.
+//! Per-file [`FileFacts`] (size, ids, links, resources) are then
+//! [`conclude`]d for the whole site: links to anchors on other pages, and
+//! page weights against the budget.
 
 pub mod css;
+pub mod headers;
+mod html;
+mod rules;
+mod xml;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Severity};
+
+pub use html::clean_fragment;
+
+/// What a site allows, decided once from its config.
+#[derive(Debug)]
+pub struct Policy {
+    site: url::Url,
+    /// The base URL's path: `/` or `/blog/`.
+    base_path: String,
+    allow_hosts: Vec<String>,
+    own_scripts: bool,
+    /// The `<meta>` elements every page starts its `<head>` with.
+    head: String,
+}
+
+/// Where a URL leads, as far as privacy is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A file of this site (`posts/a/index.html`), and the fragment.
+    Site {
+        file: String,
+        fragment: Option<String>,
+    },
+    /// The site's own host, outside the site's folder.
+    OwnHost,
+    /// A host in `privacy.allow_hosts`.
+    Allowed(String),
+    /// Another host.
+    Foreign(String),
+    /// `data:`, which loads nothing.
+    Data,
+    /// `javascript:` or `vbscript:`.
+    Script,
+    /// `mailto:`, `tel:` and other schemes; or not a URL at all.
+    Other(String),
+}
+
+impl Policy {
+    pub fn new(config: &Config) -> Policy {
+        // The config checked that base_url is an absolute http(s) URL.
+        let site = url::Url::parse(&config.base_url)
+            .or_else(|_| url::Url::parse("http://localhost/"))
+            .unwrap_or_else(|_| unreachable_url());
+        let scripts = config.privacy.own_scripts;
+        let hosts = &config.privacy.allow_hosts;
+        let head = format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n",
+            headers::content_security_policy(hosts, scripts, false)
+        );
+        Policy {
+            base_path: config.base_path().to_string(),
+            site,
+            allow_hosts: hosts.clone(),
+            own_scripts: scripts,
+            head,
+        }
+    }
+
+    /// The `<meta>` elements echt puts at the start of every `<head>`.
+    pub fn head(&self) -> &str {
+        &self.head
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        self.allow_hosts.iter().any(|allowed| {
+            allowed.strip_prefix("*.").map_or(host == allowed, |domain| {
+                host.strip_suffix(domain)
+                    .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1)
+            })
+        })
+    }
+
+    /// Where `raw` (an attribute value with entities decoded) leads from
+    /// `page`, read the way a browser reads it: surrounding spaces and
+    /// control characters dropped, tabs and line breaks inside removed,
+    /// backslashes as slashes, schemes in any case.
+    pub(crate) fn judge(&self, page: &Page, raw: &str) -> Target {
+        if let Some(target) = self.judge_plain(page, raw) {
+            return target;
+        }
+        let Ok(url) = page.url.join(raw) else {
+            return Target::Other("not a valid URL".into());
+        };
+        match url.scheme() {
+            "javascript" | "vbscript" => Target::Script,
+            "data" => Target::Data,
+            "http" | "https" => {
+                let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+                let own = self.site.host_str().is_some_and(|h| h.eq_ignore_ascii_case(&host))
+                    && url.port_or_known_default() == self.site.port_or_known_default();
+                if own {
+                    match url.path().strip_prefix(&self.base_path) {
+                        Some(rest) => Target::Site {
+                            file: file_of(&percent_decode(rest)),
+                            fragment: url.fragment().map(percent_decode),
+                        },
+                        None if url.path() == self.base_path.trim_end_matches('/') => {
+                            Target::Site {
+                                file: "index.html".into(),
+                                fragment: url.fragment().map(percent_decode),
+                            }
+                        }
+                        None => Target::OwnHost,
+                    }
+                } else if self.allows(&host) {
+                    Target::Allowed(host)
+                } else {
+                    Target::Foreign(host)
+                }
+            }
+            scheme @ ("mailto" | "tel" | "sms" | "about" | "geo" | "xmpp" | "matrix") => {
+                Target::Other(scheme.into())
+            }
+            _ => match url.host_str() {
+                Some(host) if !host.is_empty() => Target::Foreign(host.to_ascii_lowercase()),
+                _ => Target::Other(url.scheme().into()),
+            },
+        }
+    }
+
+    /// The common case without a URL parser: a plain relative or
+    /// root-relative path. None for anything a browser could read
+    /// differently.
+    fn judge_plain(&self, page: &Page, raw: &str) -> Option<Target> {
+        let plain = !raw.is_empty()
+            && !raw.starts_with("//")
+            && !raw
+                .bytes()
+                .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f));
+        if !plain {
+            return None;
+        }
+        let (before_fragment, fragment) = match raw.split_once('#') {
+            Some((path, fragment)) => (path, Some(percent_decode(fragment))),
+            None => (raw, None),
+        };
+        let path = before_fragment
+            .split_once('?')
+            .map_or(before_fragment, |(p, _)| p);
+        let below_root = if let Some(absolute) = path.strip_prefix('/') {
+            match format!("/{absolute}").strip_prefix(&self.base_path) {
+                Some(rest) => rest.to_string(),
+                None if format!("/{absolute}/") == self.base_path => String::new(),
+                None => return Some(Target::OwnHost),
+            }
+        } else if path.is_empty() {
+            return Some(Target::Site {
+                file: page.file.clone(),
+                fragment,
+            });
+        } else {
+            match crate::url::join(&page.dir, path) {
+                Some(joined) => {
+                    // `join` drops a trailing slash and `.`/`..` keep a folder.
+                    let folder = path.ends_with('/')
+                        || path.ends_with("/.")
+                        || path.ends_with("/..")
+                        || path == "."
+                        || path == "..";
+                    if folder && !joined.is_empty() && !joined.ends_with('/') {
+                        format!("{joined}/")
+                    } else {
+                        joined
+                    }
+                }
+                // Climbing above the root: a browser stays at the root.
+                None => String::new(),
+            }
+        };
+        Some(Target::Site {
+            file: file_of(&percent_decode(&below_root)),
+            fragment,
+        })
+    }
+}
+
+fn unreachable_url() -> url::Url {
+    // Both fallbacks above are valid URLs; this only satisfies the types.
+    url::Url::parse("data:,").unwrap_or_else(|_| std::process::abort())
+}
+
+/// The output file a path below the site root is served from.
+fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// `%C3%A4` → `ä`; invalid sequences stay as they are.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An output file being examined: where it is, to resolve its URLs.
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// Below the output folder: `posts/a/index.html`.
+    pub file: String,
+    /// Its folder below the site root: `posts/a/`.
+    dir: String,
+    url: url::Url,
+}
+
+impl Page {
+    pub(crate) fn new(policy: &Policy, file: &str) -> Page {
+        let dir = file.rfind('/').map_or("", |i| &file[..=i]).to_string();
+        let url = policy.site.join(&dir).unwrap_or_else(|_| policy.site.clone());
+        Page {
+            file: file.to_string(),
+            dir,
+            url,
+        }
+    }
+}
+
+/// One problem found in an output file, before it is located in a source.
+#[derive(Debug, Clone)]
+pub(crate) struct Finding {
+    pub severity: Severity,
+    pub message: String,
+    pub hint: &'static str,
+    /// Bytes of the examined text.
+    pub span: Range<usize>,
+    /// What to look for in the sources, best first: the text as written
+    /// in the output, then the decoded value.
+    pub needles: Vec<String>,
+}
+
+/// A source an output file is made of, to locate findings in.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The path shown in messages: `content/posts/a.md`.
+    pub shown: PathBuf,
+    pub text: String,
+}
+
+/// What the audit learned about one output file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    pub size: u64,
+    /// Errors, warnings and notes, located.
+    pub problems: Vec<Diagnostic>,
+    /// The ids a link's `#fragment` can point to (HTML only).
+    pub ids: HashSet<String>,
+    /// Links to an anchor on another page, checked once every page is
+    /// known; with the diagnostic to give if the anchor is missing.
+    pub anchors: Vec<(String, String, Diagnostic)>,
+    /// Files of the site this one loads (stylesheets, images, fonts).
+    pub resources: Vec<String>,
+    /// Outbound `http(s)` links, for `echt check --external`, with where
+    /// they were found.
+    pub outbound: Vec<(String, Diagnostic)>,
+}
+
+/// Everything an output file needs besides its text to be audited.
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    /// Every file the site emits, for broken-link checks.
+    pub files: &'a HashSet<String>,
+    /// How output files are shown in messages: `public`.
+    pub output: &'a Path,
+}
+
+impl Context<'_> {
+    fn shown(&self, file: &str) -> PathBuf {
+        self.output.join(file)
+    }
+}
+
+/// Audits and rewrites one HTML page; `origins` are the sources it is made
+/// of (its templates, the posts it shows), read only if something is wrong.
+pub fn page(
+    cx: &Context<'_>,
+    file: &str,
+    html: &str,
+    origins: &dyn Fn() -> Vec<Origin>,
+) -> (String, FileFacts) {
+    let page = Page::new(cx.policy, file);
+    let checked = html::audit(cx.policy, &page, html, true);
+    let mut facts = FileFacts {
+        size: checked.html.len() as u64,
+        ids: checked.checker.ids.iter().cloned().collect(),
+        resources: checked.checker.resources.clone(),
+        ..FileFacts::default()
+    };
+    let mut findings = checked.checker.findings;
+    let mut anchors = Vec::new();
+    for link in &checked.checker.links {
+        let exists =
+            cx.files.contains(&link.file) || cx.files.contains(&format!("{}/index.html", link.file));
+        match &link.fragment {
+            _ if !exists => findings.push(rules::broken_link(link)),
+            Some(fragment) if is_top(fragment) => {}
+            Some(fragment) if link.file == file => {
+                if !facts.ids.contains(fragment) {
+                    findings.push(rules::missing_anchor(link, None));
+                }
+            }
+            Some(fragment) if link.file.ends_with(".html") => anchors.push((
+                link.file.clone(),
+                fragment.clone(),
+                rules::missing_anchor(link, Some(&link.file)),
+            )),
+            _ => {}
+        }
+    }
+    if !findings.is_empty() || !anchors.is_empty() {
+        let sources = origins();
+        facts.problems = findings
+            .iter()
+            .map(|f| locate(cx, file, html, f, &sources))
+            .collect();
+        facts.anchors = anchors
+            .into_iter()
+            .map(|(target, fragment, f)| (target, fragment, locate(cx, file, html, &f, &sources)))
+            .collect();
+    }
+    facts.outbound = checked
+        .checker
+        .outbound
+        .iter()
+        .map(|(url, span)| {
+            let at = Diagnostic::at_offset(cx.shown(file), html, span.start, span.len(), url.clone());
+            (url.clone(), at)
+        })
+        .collect();
+    (checked.html, facts)
+}
+
+/// `#top` and an empty fragment scroll to the top without an element.
+fn is_top(fragment: &str) -> bool {
+    fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
+/// Audits a stylesheet copied into the site from `source`.
+pub fn stylesheet(cx: &Context<'_>, file: &str, css_text: &str, source: &Path) -> FileFacts {
+    let page = Page::new(cx.policy, file);
+    let mut checker = rules::Checker::new(cx.policy, &page);
+    checker.stylesheet(css_text, 0, css::Kind::Stylesheet, "");
+    in_source(cx, file, css_text, source, checker)
+}
+
+/// Audits an SVG image copied into the site from `source`.
+pub fn svg(cx: &Context<'_>, file: &str, text: &str, source: &Path) -> FileFacts {
+    let page = Page::new(cx.policy, file);
+    let checker = xml::audit(cx.policy, &page, text, xml::Kind::Svg);
+    in_source(cx, file, text, source, checker)
+}
+
+/// Findings of a copied file are located in the file itself.
+fn in_source(
+    cx: &Context<'_>,
+    file: &str,
+    text: &str,
+    source: &Path,
+    checker: rules::Checker<'_>,
+) -> FileFacts {
+    let mut findings = checker.findings;
+    for link in &checker.links {
+        if !cx.files.contains(&link.file) {
+            findings.push(rules::broken_link(link));
+        }
+    }
+    FileFacts {
+        size: text.len() as u64,
+        problems: findings
+            .iter()
+            .map(|f| finding_at(source, text, f))
+            .collect(),
+        resources: checker.resources,
+        ..FileFacts::default()
+    }
+}
+
+/// Audits a feed: its XML, and the HTML of every entry as a fragment.
+pub fn feed(cx: &Context<'_>, file: &str, text: &str) -> FileFacts {
+    let page = Page::new(cx.policy, file);
+    let checker = xml::audit(cx.policy, &page, text, xml::Kind::Feed);
+    let shown = cx.shown(file);
+    FileFacts {
+        size: text.len() as u64,
+        problems: checker
+            .findings
+            .iter()
+            .map(|f| finding_at(&shown, text, f))
+            .collect(),
+        ..FileFacts::default()
+    }
+}
+
+fn finding_at(path: &Path, text: &str, f: &Finding) -> Diagnostic {
+    let mut d = Diagnostic::at_offset(path, text, f.span.start, f.span.len(), &f.message)
+        .severity(f.severity);
+    if !f.hint.is_empty() {
+        d = d.hint(f.hint);
+    }
+    d
+}
+
+/// Finds where a finding came from: the first source that contains one
+/// of its needles, else the output file itself.
+fn locate(cx: &Context<'_>, file: &str, html: &str, f: &Finding, sources: &[Origin]) -> Diagnostic {
+    let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
+    for needle in f.needles.iter().filter(|n| n.len() >= 2) {
+        for origin in sources {
+            if let Some(offset) = find(&origin.text, needle) {
+                let mut d = Diagnostic::at_offset(
+                    &origin.shown,
+                    &origin.text,
+                    offset,
+                    needle.len(),
+                    &f.message,
+                )
+                .severity(f.severity)
+                .note(format!("on {page_url}"));
+                if !f.hint.is_empty() {
+                    d = d.hint(f.hint);
+                }
+                return d;
+            }
+        }
+    }
+    finding_at(&cx.shown(file), html, f)
+}
+
+/// The byte offset of `needle` in `text`: as written, else ignoring case.
+fn find(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).or_else(|| {
+        let lower_needle = needle.to_ascii_lowercase();
+        text.to_ascii_lowercase().find(&lower_needle)
+    })
+}
+
+/// The whole site's verdict from every file's facts: every problem once
+/// (with how many pages showed it), anchors on other pages, page weights.
+pub fn conclude(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(Severity, PathBuf, usize, usize, String), usize> = HashMap::new();
+    let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut add = |d: &Diagnostic| {
+        let key = (d.severity, d.path.clone(), d.line, d.column, d.message.clone());
+        match seen.get(&key) {
+            Some(&i) => problems[i].1 += 1,
+            None => {
+                seen.insert(key, problems.len());
+                problems.push((d.clone(), 1));
+            }
+        }
+    };
+    for file in facts.values() {
+        file.problems.iter().for_each(&mut add);
+        for (target, fragment, missing) in &file.anchors {
+            if facts.get(target).is_some_and(|t| !t.ids.contains(fragment)) {
+                add(missing);
+            }
+        }
+    }
+    for (file, weight) in weights(facts) {
+        if weight > budget {
+            add(&Diagnostic::file(
+                format!("/{}", file.strip_suffix("index.html").unwrap_or(&file)),
+                format!(
+                    "this page weighs {} with its stylesheets and images, more than the budget of {}",
+                    kilobytes(weight),
+                    kilobytes(budget)
+                ),
+            )
+            .severity(Severity::Warning)
+            .hint("make images smaller, or raise `page_budget` in echt.yaml"));
+        }
+    }
+    let mut out: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|(mut d, pages)| {
+            if pages > 1 {
+                if let Some(note) = &d.note {
+                    d.note = Some(format!("{note} and {} other pages", pages - 1));
+                }
+            }
+            d
+        })
+        .collect();
+    // Errors last, right above the summary line.
+    out.sort_by_key(|d| d.severity);
+    out
+}
+
+/// Bytes each HTML page costs a reader: the page, and every file of the
+/// site it loads (stylesheets, images, icons, and what stylesheets load),
+/// each counted once.
+pub fn weights(facts: &BTreeMap<String, FileFacts>) -> Vec<(String, u64)> {
+    facts
+        .iter()
+        .filter(|(file, _)| file.ends_with(".html"))
+        .map(|(file, page)| {
+            let mut loaded: HashSet<&str> = HashSet::new();
+            let mut todo: Vec<&str> = page.resources.iter().map(String::as_str).collect();
+            while let Some(next) = todo.pop() {
+                if loaded.insert(next) {
+                    if let Some(f) = facts.get(next) {
+                        todo.extend(f.resources.iter().map(String::as_str));
+                    }
+                }
+            }
+            let weight = page.size
+                + loaded
+                    .iter()
+                    .filter_map(|f| facts.get(*f))
+                    .map(|f| f.size)
+                    .sum::<u64>();
+            (file.clone(), weight)
+        })
+        .collect()
+}
+
+pub fn kilobytes(bytes: u64) -> String {
+    format!("{} KB", bytes.div_ceil(1024))
+}
+
+#[cfg(test)]
+mod tests;

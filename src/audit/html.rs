@@ -1,0 +1,117 @@
+//! Reading and rewriting HTML with lol_html, a streaming HTML tokenizer
+//! that follows the browsers' parsing rules (raw text in `<style>` and
+//! `<script>`, SVG inside HTML, attributes in any case and quoting).
+
+use std::cell::RefCell;
+
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{element, text, HtmlRewriter, Settings};
+
+use super::rules::{Attr, Changes, Checker};
+use super::{css, Page, Policy};
+
+/// An audited page: its new text and what was found in it.
+pub(crate) struct Audited<'a> {
+    pub html: String,
+    pub checker: Checker<'a>,
+}
+
+/// Audits `html`; a whole page (`page_mode`) also gets echt's `<meta>`
+/// elements at the start of its `<head>`.
+pub(crate) fn audit<'a>(
+    policy: &'a Policy,
+    page: &'a Page,
+    html: &str,
+    page_mode: bool,
+) -> Audited<'a> {
+    let checker = RefCell::new(Checker::new(policy, page));
+    let style = RefCell::new((0usize, String::new()));
+    let mut out = Vec::with_capacity(html.len() + 512);
+    let mut head_done = !page_mode;
+    let result = {
+        let mut rewriter = HtmlRewriter::new(
+            Settings {
+                element_content_handlers: vec![
+                    element!("*", |el| {
+                        if !head_done && el.tag_name() == "head" {
+                            el.prepend(policy.head(), ContentType::Html);
+                            head_done = true;
+                        }
+                        on_element(&mut checker.borrow_mut(), el, html);
+                        Ok(())
+                    }),
+                    text!("style", |chunk| {
+                        let mut style = style.borrow_mut();
+                        if style.1.is_empty() {
+                            style.0 = chunk.source_location().bytes().start;
+                        }
+                        style.1.push_str(chunk.as_str());
+                        if chunk.last_in_text_node() {
+                            let (offset, text) = std::mem::take(&mut *style);
+                            checker.borrow_mut().stylesheet(
+                                &text,
+                                offset,
+                                css::Kind::Stylesheet,
+                                "",
+                            );
+                        }
+                        Ok(())
+                    }),
+                ],
+                ..Settings::new()
+            },
+            |bytes: &[u8]| out.extend_from_slice(bytes),
+        );
+        rewriter
+            .write(html.as_bytes())
+            .and_then(|()| rewriter.end())
+    };
+    let html = match result {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        // lol_html fails only on memory limits we do not set; keep the page.
+        Err(_) => html.to_string(),
+    };
+    Audited {
+        html,
+        checker: checker.into_inner(),
+    }
+}
+
+fn on_element(checker: &mut Checker<'_>, el: &mut Element<'_, '_>, html: &str) {
+    let tag = el.tag_name();
+    let span = el.source_location().bytes();
+    let tag_text = html.get(span.clone()).unwrap_or_default();
+    let attrs: Vec<Attr> = el
+        .attributes()
+        .iter()
+        .map(|a| {
+            let raw = a.value();
+            let location = if a.name().starts_with("on") {
+                a.name_source_location()
+            } else {
+                a.value_source_location()
+            };
+            Attr {
+                value: htmlize::unescape_attribute(raw.as_str()).into_owned(),
+                name: a.name(),
+                raw,
+                span: location.map_or_else(|| span.clone(), |l| l.bytes()),
+            }
+        })
+        .collect();
+    let Changes { href, rel } = checker.element(&tag, &attrs, span, tag_text);
+    // Values set here are escaped by lol_html for quotes only.
+    if let Some(href) = href {
+        let _ = el.set_attribute("href", &href.replace('&', "&amp;"));
+    }
+    if let Some(rel) = rel {
+        let _ = el.set_attribute("rel", &rel);
+    }
+}
+
+/// Cleans an HTML fragment (a post in a feed) the way pages are cleaned:
+/// outbound links lose tracking parameters and get `noopener noreferrer`.
+pub fn clean_fragment(policy: &Policy, html: &str) -> String {
+    let page = Page::new(policy, "index.html");
+    audit(policy, &page, html, false).html
+}
