@@ -391,20 +391,19 @@ pub fn stylesheet(cx: &Context<'_>, file: &str, css_text: &str, source: &Path) -
     let page = Page::new(cx.policy, file);
     let mut checker = rules::Checker::new(cx.policy, &page);
     checker.stylesheet(css_text, 0, css::Kind::Stylesheet, "");
-    in_source(cx, file, css_text, source, checker)
+    in_source(cx, css_text, source, checker)
 }
 
 /// Audits an SVG image copied into the site from `source`.
 pub fn svg(cx: &Context<'_>, file: &str, text: &str, source: &Path) -> FileFacts {
     let page = Page::new(cx.policy, file);
     let checker = xml::audit(cx.policy, &page, text, xml::Kind::Svg);
-    in_source(cx, file, text, source, checker)
+    in_source(cx, text, source, checker)
 }
 
 /// Findings of a copied file are located in the file itself.
 fn in_source(
     cx: &Context<'_>,
-    file: &str,
     text: &str,
     source: &Path,
     checker: rules::Checker<'_>,
