@@ -217,6 +217,21 @@ impl Config {
                 url: None,
             },
         };
+        // Nested keys: point at the offending value where it is written.
+        let at_text = |text: &str, message: String| match source
+            .find("allow_scripts:")
+            .filter(|_| message.starts_with("allow_scripts"))
+            .and_then(|key| {
+                let after = key + "allow_scripts:".len();
+                source[after..].find(text).map(|i| after + i)
+            })
+            .or_else(|| source.find(text))
+        {
+            Some(offset) if !text.is_empty() => {
+                Diagnostic::at_offset(file, source, offset, text.len(), message)
+            }
+            _ => at_key("privacy", message),
+        };
         let privacy = match raw.privacy {
             None => PrivacyConfig {
                 page: true,
@@ -228,7 +243,7 @@ impl Config {
                     match allowed_host(host) {
                         Ok(h) => hosts.push(h),
                         Err(why) => errors.push(
-                            yaml::key_diagnostic(file, source, "allow_hosts", 0, why)
+                            at_text(host, why)
                                 .hint("write host names only, e.g. `media.example.net` or `*.example.net`"),
                         ),
                     }
@@ -238,8 +253,8 @@ impl Config {
                     Some("self") => true,
                     Some(other) => {
                         errors.push(
-                            at_key(
-                                "allow_scripts",
+                            at_text(
+                                other,
                                 format!("allow_scripts `{other}` is not `self` or `none`"),
                             )
                             .hint("echt never allows scripts from other hosts; `self` allows the site's own script files"),
