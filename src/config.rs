@@ -432,7 +432,7 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("`https://x.org/` is not a host name"), "{err}");
         assert!(err.contains("allow_scripts `all`"), "{err}");
-        assert!(err.contains("echt.yaml:7:14"), "{err}");
+        assert!(err.contains("echt.yaml:5:18") && err.contains("echt.yaml:6:14"), "{err}");
         Ok(())
     }
 
