@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Utc};
 
+use std::collections::BTreeMap;
+
+use crate::audit::{self, FileFacts};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{check_output_dir, Sink, Staging, Update};
@@ -37,6 +40,8 @@ pub struct Report {
     pub changed: Option<usize>,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// The audit's warnings and notes (a build with errors fails).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl std::fmt::Display for Report {
@@ -103,25 +108,49 @@ pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> 
     }
 }
 
+/// A site rendered and audited file by file.
+#[derive(Debug)]
+pub struct Rendered {
+    pub stats: Stats,
+    pub facts: BTreeMap<String, FileFacts>,
+}
+
 impl Loaded {
     /// Renders every page into `out`. Renders even when sources had errors,
     /// so template errors are found in the same run; fails with all of them.
-    pub fn render(&self, out: &dyn Sink, options: &RenderOptions) -> Result<Stats> {
+    pub fn render(&self, out: &dyn Sink, options: &RenderOptions) -> Result<Rendered> {
         self.render_prepared(&Prepared::new(&self.site, &self.theme, options), out)
     }
 
     /// [`Loaded::render`] with a site already prepared from this one.
-    pub fn render_prepared(&self, prepared: &Prepared<'_>, out: &dyn Sink) -> Result<Stats> {
-        let rendered = prepared.render(out);
+    pub fn render_prepared(&self, prepared: &Prepared<'_>, out: &dyn Sink) -> Result<Rendered> {
+        let rendering = prepared.render(out);
         let mut errors = self.errors.clone();
-        match rendered {
-            Ok(stats) if errors.is_empty() => Ok(stats),
-            Ok(_) => Err(Error::new(errors)),
-            Err(mut render_errors) => {
-                errors.append(&mut render_errors);
-                Err(Error::new(errors))
-            }
+        errors.extend(rendering.errors);
+        if errors.is_empty() {
+            return Ok(Rendered {
+                stats: rendering.stats,
+                facts: rendering.facts,
+            });
         }
+        // What the audit found in the pages that did render counts too.
+        errors.extend(
+            audit::conclude(&rendering.facts, self.site.config.page_budget)
+                .into_iter()
+                .filter(Diagnostic::is_error),
+        );
+        Err(Error::new(errors))
+    }
+}
+
+/// The audit's verdict on a whole site: Err with every problem if any is
+/// an error, else the warnings and notes.
+pub fn verdict(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Result<Vec<Diagnostic>> {
+    let problems = audit::conclude(facts, budget);
+    if problems.iter().any(Diagnostic::is_error) {
+        Err(Error::new(problems))
+    } else {
+        Ok(problems)
     }
 }
 
@@ -132,17 +161,23 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     let kept = || format!("the build failed; {} was left unchanged", output.display());
-    let run = || -> Result<(Stats, Option<usize>)> {
+    let shown = output
+        .strip_prefix(&options.root)
+        .map_or_else(|_| output.clone(), std::path::Path::to_path_buf);
+    let run = || -> Result<(Stats, Option<usize>, Vec<Diagnostic>)> {
         check_output_dir(&options.root, &output)?;
         let loaded = load(options)?;
         let render = RenderOptions {
             year: Utc::now().year(),
             preview: false,
         };
+        let budget = loaded.site.config.page_budget;
+        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&shown);
         // Nothing reaches the output folder unless the whole build is fine.
         if Update::previous_build(&output)? {
             let compare = Update::compare(&output);
-            let stats = loaded.render(&compare, &render)?;
+            let rendered = loaded.render_prepared(&prepared, &compare)?;
+            let warnings = verdict(&rendered.facts, budget)?;
             let changes = compare.changes();
             let part_way = |e: Vec<Diagnostic>| {
                 Error::new(e).with_footer(format!(
@@ -156,27 +191,30 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 .write_kept(&output)
                 .map_err(|e| part_way(e.diagnostics))?;
             if changes.needs_second_pass() {
-                render_site(
+                let redone = render_site(
                     &loaded.site,
                     &loaded.theme,
                     &Update::redo(&output, &changes),
                     &render,
-                )
-                .map_err(part_way)?;
+                );
+                if !redone.errors.is_empty() {
+                    return Err(part_way(redone.errors));
+                }
             }
-            Ok((stats, Some(changes.changed() + removed)))
+            Ok((rendered.stats, Some(changes.changed() + removed), warnings))
         } else {
             let staging = Staging::new(&output)?;
-            let stats = loaded.render(&staging, &render)?;
+            let rendered = loaded.render_prepared(&prepared, &staging)?;
+            let warnings = verdict(&rendered.facts, budget)?;
             staging.commit()?;
-            Ok((stats, None))
+            Ok((rendered.stats, None, warnings))
         }
     };
-    let (stats, changed) = run().map_err(|e| {
+    let (stats, changed, warnings) = run().map_err(|e| {
         if e.footer.is_some() {
             return e;
         }
-        let n = e.diagnostics.len();
+        let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
         let found = if n == 1 {
             "1 error".to_string()
         } else {
@@ -189,5 +227,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         changed,
         elapsed: start.elapsed(),
         output,
+        warnings,
     })
 }

@@ -242,10 +242,9 @@ impl Config {
                 for host in &p.allow_hosts {
                     match allowed_host(host) {
                         Ok(h) => hosts.push(h),
-                        Err(why) => errors.push(
-                            at_text(host, why)
-                                .hint("write host names only, e.g. `media.example.net` or `*.example.net`"),
-                        ),
+                        Err(why) => errors.push(at_text(host, why).hint(
+                            "write host names only, e.g. `media.example.net` or `*.example.net`",
+                        )),
                     }
                 }
                 let own_scripts = match p.allow_scripts.as_deref().map(str::trim) {
@@ -332,10 +331,7 @@ fn allowed_host(entry: &str) -> std::result::Result<String, String> {
     let name = host.strip_prefix("*.").unwrap_or(&host);
     let valid = !name.is_empty()
         && name.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
     if valid {
         Ok(host)
@@ -363,7 +359,7 @@ fn parse_size(value: &serde_yaml::Value) -> Option<u64> {
     let bytes = number * factor;
     // Sizes are small, positive and whole once multiplied out.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    (bytes >= 1.0 && bytes < 1e15).then_some(bytes as u64)
+    (1.0..1e15).contains(&bytes).then_some(bytes as u64)
 }
 
 /// Checks that a base URL is absolute http(s) and makes it end with `/`.
@@ -422,17 +418,26 @@ mod tests {
         let c = parse(
             "title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: [Media.Example.net, '*.cdn.example']\n  allow_scripts: self\npage_budget: 1.5 MB\n",
         )?;
-        assert_eq!(c.privacy.allow_hosts, ["media.example.net", "*.cdn.example"]);
+        assert_eq!(
+            c.privacy.allow_hosts,
+            ["media.example.net", "*.cdn.example"]
+        );
         assert!(c.privacy.own_scripts);
         assert_eq!(c.page_budget, 1536 * 1024);
-        assert_eq!(parse("title: B\nbase_url: https://e.org\npage_budget: 100\n")?.page_budget, 102_400);
+        assert_eq!(
+            parse("title: B\nbase_url: https://e.org\npage_budget: 100\n")?.page_budget,
+            102_400
+        );
         let err = parse("title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: ['https://x.org/']\n  allow_scripts: all\npage_budget: viel\n")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("`https://x.org/` is not a host name"), "{err}");
         assert!(err.contains("allow_scripts `all`"), "{err}");
-        assert!(err.contains("echt.yaml:5:18") && err.contains("echt.yaml:6:14"), "{err}");
+        assert!(
+            err.contains("echt.yaml:5:18") && err.contains("echt.yaml:6:14"),
+            "{err}"
+        );
         Ok(())
     }
 

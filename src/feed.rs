@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
+use crate::audit::{self, FileFacts, Policy};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::Sink;
@@ -56,32 +57,47 @@ pub fn feeds<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Feed<'a>> {
     feeds
 }
 
-/// Writes every feed `out` wants, each as soon as it is made; returns the
-/// errors.
-pub fn write_feeds(site: &Site, out: &dyn Sink) -> Vec<Diagnostic> {
+/// Writes every feed `out` wants, each as soon as it is made and audited;
+/// returns the errors and what the audit found.
+pub fn write_feeds(
+    site: &Site,
+    cx: &audit::Context<'_>,
+    out: &dyn Sink,
+) -> (Vec<Diagnostic>, Vec<(String, FileFacts)>) {
     let all = all_posts(site);
-    feeds(site, &all)
+    let results: Vec<Result<(String, FileFacts), Diagnostic>> = feeds(site, &all)
         .par_iter()
         .flat_map_iter(|feed| {
             let [atom_file, rss_file] = feed.files();
+            let write = |file: String, text: String| {
+                let facts = audit::feed(cx, &file, &text);
+                out.write(&file, text.as_bytes())?;
+                Ok((file, facts))
+            };
             let atom_result = out.wants(&atom_file).then(|| {
-                out.write(
-                    &atom_file,
-                    atom(site, feed.posts, &feed.base, &feed.title).as_bytes(),
+                write(
+                    atom_file,
+                    atom(site, cx.policy, feed.posts, &feed.base, &feed.title),
                 )
             });
             let rss_result = out.wants(&rss_file).then(|| {
-                out.write(
-                    &rss_file,
-                    rss(site, feed.posts, &feed.base, &feed.title).as_bytes(),
+                write(
+                    rss_file,
+                    rss(site, cx.policy, feed.posts, &feed.base, &feed.title),
                 )
             });
-            [atom_result, rss_result]
-                .into_iter()
-                .flatten()
-                .filter_map(Result::err)
+            [atom_result, rss_result].into_iter().flatten()
         })
-        .collect()
+        .collect();
+    let mut errors = Vec::new();
+    let mut facts = Vec::new();
+    for result in results {
+        match result {
+            Ok(f) => facts.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    (errors, facts)
 }
 
 /// Adds the fingerprint of every feed file to `prints` (see `plan`): the
@@ -119,22 +135,24 @@ fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a D
     posts.iter().take(limit).map(|&i| &site.posts[i])
 }
 
-fn absolute(config: &Config, html: &str) -> String {
-    url::finish(html, &config.base_url)
+/// A post's HTML as a feed carries it: absolute URLs, and outbound links
+/// cleaned like the site's pages.
+fn absolute(config: &Config, policy: &Policy, html: &str) -> String {
+    audit::clean_fragment(policy, &url::finish(html, &config.base_url))
 }
 
-fn body(site: &Site, post: &Document) -> String {
+fn body(site: &Site, policy: &Policy, post: &Document) -> String {
     let html = if site.config.feed.full_content {
         &post.rendered.html
     } else {
         &post.rendered.summary
     };
-    absolute(&site.config, html)
+    absolute(&site.config, policy, html)
 }
 
 /// An Atom 1.0 feed of `posts` (indices, newest first); `base` is the path
 /// of the page the feed belongs to.
-pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
+pub fn atom(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &str) -> String {
     let config = &site.config;
     let site_url = format!("{}{base}", config.base_url);
     let updated = posts
@@ -189,8 +207,8 @@ pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
             x,
             "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
             link = xml(&link),
-            summary = xml(&absolute(config, &post.rendered.summary)),
-            content = xml(&body(site, post)),
+            summary = xml(&absolute(config, policy, &post.rendered.summary)),
+            content = xml(&body(site, policy, post)),
         );
     }
     x.push_str("</feed>\n");
@@ -198,7 +216,7 @@ pub fn atom(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
 }
 
 /// An RSS 2.0 feed of `posts`, with the full text in `description`.
-pub fn rss(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
+pub fn rss(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &str) -> String {
     let config = &site.config;
     let site_url = format!("{}{base}", config.base_url);
     let last = posts
@@ -242,7 +260,7 @@ pub fn rss(site: &Site, posts: &[usize], base: &str, title: &str) -> String {
         let _ = write!(
             x,
             "<description>{}</description>\n</item>\n",
-            xml(&body(site, post))
+            xml(&body(site, policy, post))
         );
     }
     x.push_str("</channel>\n</rss>\n");

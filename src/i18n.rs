@@ -47,6 +47,7 @@ pub struct Strings {
     pub subscribe: &'static str,
     pub draft: &'static str,
     pub privacy_promise: &'static str,
+    pub privacy: &'static str,
     pub anchor_label: &'static str,
     pub redirect_text: &'static str,
     pub post_navigation: &'static str,
@@ -90,6 +91,7 @@ const DE: Strings = Strings {
     subscribe: "Abonnieren",
     draft: "Entwurf",
     privacy_promise: "Keine Werbung, keine Cookies, kein Tracking.",
+    privacy: "Datenschutz",
     anchor_label: "Link zu diesem Abschnitt",
     redirect_text: "Diese Seite ist umgezogen:",
     post_navigation: "Weitere Beiträge",
@@ -133,6 +135,7 @@ const EN: Strings = Strings {
     subscribe: "Subscribe",
     draft: "Draft",
     privacy_promise: "No ads, no cookies, no tracking.",
+    privacy: "Privacy",
     anchor_label: "Link to this section",
     redirect_text: "This page has moved:",
     post_navigation: "More posts",
@@ -186,6 +189,14 @@ pub fn format_date(date: &DateTime<FixedOffset>, language: Language) -> String {
 }
 
 /// The path segment of the year archive.
+/// Where the privacy page lives.
+pub fn privacy_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "datenschutz/",
+        Language::En => "privacy/",
+    }
+}
+
 pub fn archive_path(language: Language) -> &'static str {
     match language {
         Language::De => "archiv/",

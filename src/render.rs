@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::Context;
 
+use crate::audit::{self, FileFacts, Origin, Policy};
 use crate::config::Language;
 use crate::error::Diagnostic;
 use crate::feed;
@@ -43,13 +44,22 @@ const TOC_MIN_HEADINGS: usize = 3;
 /// One output file to produce from a template.
 #[derive(Debug)]
 enum Job {
-    Home { page: usize },
+    Home {
+        page: usize,
+    },
     Post(usize),
     Page(usize),
     Tags,
-    Tag { tag: usize, page: usize },
+    Tag {
+        tag: usize,
+        page: usize,
+    },
     Archive,
     NotFound,
+    /// The privacy page; with the content page at its URL, if there is one.
+    Privacy {
+        page: Option<usize>,
+    },
 }
 
 /// How pages are rendered.
@@ -80,7 +90,18 @@ impl<'a> Outputs<'a> {
         let mut jobs: Vec<Job> = Vec::new();
         jobs.extend((0..page_count(site.posts.len(), per_page)).map(|page| Job::Home { page }));
         jobs.extend((0..site.posts.len()).map(Job::Post));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
+        let privacy_page = site.config.privacy.page.then(|| {
+            let path = i18n::privacy_path(site.config.language);
+            site.pages.iter().position(|p| p.path == path)
+        });
+        jobs.extend(
+            (0..site.pages.len())
+                .filter(|&i| privacy_page != Some(Some(i)))
+                .map(Job::Page),
+        );
+        if let Some(page) = privacy_page {
+            jobs.push(Job::Privacy { page });
+        }
         jobs.push(Job::Tags);
         for (t, tag) in site.tags.iter().enumerate() {
             jobs.extend(
@@ -96,6 +117,21 @@ impl<'a> Outputs<'a> {
         // A site may bring its own robots.txt.
         if !copies.contains_key("robots.txt") {
             extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
+        }
+        // A site may bring its own server headers too.
+        for (file, text) in [
+            (
+                audit::headers::HEADERS_FILE,
+                audit::headers::headers_file(&site.config),
+            ),
+            (
+                audit::headers::NGINX_FILE,
+                audit::headers::nginx_file(&site.config),
+            ),
+        ] {
+            if !copies.contains_key(file) {
+                extra.push((file.into(), text.into_bytes()));
+            }
         }
         for alias in &site.aliases {
             extra.push((
@@ -116,15 +152,24 @@ impl<'a> Outputs<'a> {
     }
 }
 
-/// Renders and writes the site into `out` (every file `out` wants);
-/// returns all errors.
+/// Renders and writes the site into `out` (every file `out` wants).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     out: &dyn Sink,
     options: &RenderOptions,
-) -> Result<Stats, Vec<Diagnostic>> {
+) -> Rendering {
     Prepared::new(site, theme, options).render(out)
+}
+
+/// What rendering produced besides the files.
+#[derive(Debug, Default)]
+pub struct Rendering {
+    pub stats: Stats,
+    /// What the audit learned about each file rendered (see `audit`).
+    pub facts: BTreeMap<String, FileFacts>,
+    /// Template errors, files that could not be written or copied.
+    pub errors: Vec<Diagnostic>,
 }
 
 /// A site ready to render: what every page shares and the list of output
@@ -134,6 +179,11 @@ pub struct Prepared<'a> {
     theme: &'a Theme,
     shared: Shared,
     outputs: Outputs<'a>,
+    policy: Policy,
+    /// Every file of the site, for the audit's link checks.
+    files: HashSet<String>,
+    /// How the output folder is named in messages.
+    output: PathBuf,
 }
 
 impl std::fmt::Debug for Prepared<'_> {
@@ -146,82 +196,120 @@ impl std::fmt::Debug for Prepared<'_> {
 
 impl<'a> Prepared<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, options: &RenderOptions) -> Self {
+        let outputs = Outputs::new(site, theme);
+        let mut files = outputs.generated.clone();
+        files.extend(outputs.copies.keys().cloned());
         Prepared {
             site,
             theme,
             shared: Shared::new(site, options),
-            outputs: Outputs::new(site, theme),
+            outputs,
+            policy: Policy::new(&site.config),
+            files,
+            output: PathBuf::from("public"),
         }
     }
 
-    /// Renders and writes every file `out` wants; returns all errors.
-    pub fn render(&self, out: &dyn Sink) -> Result<Stats, Vec<Diagnostic>> {
+    /// Names the output folder in messages (`public` by default).
+    pub fn shown_as(mut self, output: impl Into<PathBuf>) -> Self {
+        self.output = output.into();
+        self
+    }
+
+    /// Renders, audits and writes every file `out` wants.
+    pub fn render(&self, out: &dyn Sink) -> Rendering {
         let Prepared {
             site,
             theme,
             shared,
             outputs,
+            ..
         } = self;
+        let cx = audit::Context {
+            policy: &self.policy,
+            files: &self.files,
+            output: &self.output,
+        };
 
-        let results: Vec<Result<(), Diagnostic>> = outputs
+        let results: Vec<Result<Option<(String, FileFacts)>, Diagnostic>> = outputs
             .jobs
             .par_iter()
-            .map(|job| render_job(site, theme, shared, out, job))
+            .map(|job| render_job(site, theme, shared, &cx, out, job))
             .collect();
-        let mut errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+        let mut facts = BTreeMap::new();
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(Some((file, f))) => {
+                    facts.insert(file, f);
+                }
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
         // One broken template fails every page that uses it: say it once.
         errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
 
-        errors.extend(feed::write_feeds(site, out));
-        errors.extend(
-            outputs
-                .extra
-                .par_iter()
-                .filter(|(path, _)| out.wants(path))
-                .filter_map(|(path, bytes)| out.write(path, bytes).err())
-                .collect::<Vec<_>>(),
-        );
-        errors.extend(
-            outputs
-                .copies
-                .par_iter()
-                .filter_map(|(to, from)| {
-                    if outputs.generated.contains(to.as_str()) {
-                        let shown = match from {
-                            Copied::File(path) => path
-                                .strip_prefix(&site.config.root)
-                                .unwrap_or(path)
-                                .to_path_buf(),
-                            Copied::Embedded(_) => PathBuf::from(to),
-                        };
-                        return Some(
-                            Diagnostic::file(
-                                shown,
-                                format!("this file would replace the page echt generates at /{to}"),
-                            )
-                            .hint("rename or move the file; pages come from content/"),
-                        );
-                    }
-                    if !out.wants(to) {
-                        return None;
-                    }
-                    match from {
-                        Copied::File(path) => out.copy(path, to).err(),
-                        Copied::Embedded(bytes) => out.write(to, bytes).err(),
-                    }
-                })
-                .collect::<Vec<_>>(),
-        );
-
-        if !errors.is_empty() {
-            return Err(errors);
+        let (feed_errors, feed_facts) = feed::write_feeds(site, &cx, out);
+        errors.extend(feed_errors);
+        facts.extend(feed_facts);
+        let extra: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
+            .extra
+            .par_iter()
+            .filter(|(path, _)| out.wants(path))
+            .map(|(path, bytes)| write_extra(&cx, out, path, bytes))
+            .collect();
+        for result in extra {
+            match result {
+                Ok((file, f)) => {
+                    facts.insert(file, f);
+                }
+                Err(e) => errors.push(e),
+            }
         }
-        Ok(Stats {
-            pages: outputs.jobs.len() + site.aliases.len(),
-            posts: site.posts.len(),
-            tags: site.tags.len(),
-            files: outputs.copies.len(),
-        })
+        let copied: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
+            .copies
+            .par_iter()
+            .filter_map(|(to, from)| {
+                if outputs.generated.contains(to.as_str()) {
+                    let shown = match from {
+                        Copied::File(path) => path
+                            .strip_prefix(&site.config.root)
+                            .unwrap_or(path)
+                            .to_path_buf(),
+                        Copied::Embedded(_) => PathBuf::from(to),
+                    };
+                    return Some(Err(Diagnostic::file(
+                        shown,
+                        format!("this file would replace the page echt generates at /{to}"),
+                    )
+                    .hint("rename or move the file; pages come from content/")));
+                }
+                if !out.wants(to) {
+                    return None;
+                }
+                Some(copy(&cx, site, out, to, from))
+            })
+            .collect();
+        for result in copied {
+            match result {
+                Ok((file, f)) => {
+                    facts.insert(file, f);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+
+        Rendering {
+            stats: Stats {
+                pages: outputs.jobs.len() + site.aliases.len(),
+                posts: site.posts.len(),
+                tags: site.tags.len(),
+                files: outputs.copies.len(),
+            },
+            facts,
+            errors,
+        }
     }
 
     /// The fingerprint of every output file (see `plan`). `stamp` tells
@@ -232,6 +320,7 @@ impl<'a> Prepared<'a> {
             theme,
             shared,
             outputs,
+            ..
         } = self;
         let common = fingerprint((
             serde_json::to_string(&shared.base.clone().into_json()).unwrap_or_default(),
@@ -309,6 +398,82 @@ fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copie
     copies
 }
 
+/// Copies one file and audits it: stylesheets and SVG images are read and
+/// checked, other files only weighed.
+fn copy(
+    cx: &audit::Context<'_>,
+    site: &Site,
+    out: &dyn Sink,
+    to: &str,
+    from: &Copied<'_>,
+) -> Result<(String, FileFacts), Diagnostic> {
+    let extension = to
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let facts = if matches!(extension.as_str(), "css" | "svg") {
+        let (bytes, shown) = match from {
+            Copied::File(path) => (
+                std::fs::read(path)
+                    .map_err(|e| Diagnostic::file(*path, crate::error::io_message(&e)))?,
+                path.strip_prefix(&site.config.root)
+                    .unwrap_or(path)
+                    .to_path_buf(),
+            ),
+            Copied::Embedded(bytes) => (
+                bytes.to_vec(),
+                PathBuf::from(format!("(built-in default theme)/static/{to}")),
+            ),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if extension == "css" {
+            audit::stylesheet(cx, to, &text, &shown)
+        } else {
+            audit::svg(cx, to, &text, &shown)
+        }
+    } else {
+        let size = match from {
+            Copied::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Copied::Embedded(bytes) => bytes.len() as u64,
+        };
+        FileFacts {
+            size,
+            ..FileFacts::default()
+        }
+    };
+    match from {
+        Copied::File(path) => out.copy(path, to)?,
+        Copied::Embedded(bytes) => out.write(to, bytes)?,
+    }
+    Ok((to.to_string(), facts))
+}
+
+/// Writes a small generated file (a redirect page, the sitemap) after
+/// auditing it like any other.
+fn write_extra(
+    cx: &audit::Context<'_>,
+    out: &dyn Sink,
+    file: &str,
+    bytes: &[u8],
+) -> Result<(String, FileFacts), Diagnostic> {
+    let text = String::from_utf8_lossy(bytes);
+    let facts = if file.ends_with(".html") {
+        let (html, facts) = audit::page(cx, file, &text, &Vec::new);
+        out.write(file, html.as_bytes())?;
+        return Ok((file.to_string(), facts));
+    } else if file.ends_with(".xml") {
+        audit::feed(cx, file, &text)
+    } else {
+        FileFacts {
+            size: bytes.len() as u64,
+            ..FileFacts::default()
+        }
+    };
+    out.write(file, bytes)?;
+    Ok((file.to_string(), facts))
+}
+
 fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
@@ -345,6 +510,10 @@ impl Shared {
             "tags_url": url::internal("tags/"),
             "atom_url": url::internal("atom.xml"),
             "rss_url": url::internal("rss.xml"),
+            "privacy_url": config
+                .privacy
+                .page
+                .then(|| url::internal(i18n::privacy_path(config.language))),
         });
         let mut base = Context::new();
         base.insert("site", &site_value);
@@ -485,6 +654,27 @@ impl Job {
             Job::Tag { .. } => "tag.html",
             Job::Archive => "archive.html",
             Job::NotFound => "404.html",
+            Job::Privacy { .. } => "privacy.html",
+        }
+    }
+
+    /// The documents whose text the page shows.
+    fn documents<'s>(&self, site: &'s Site) -> Vec<&'s Document> {
+        let per_page = site.config.posts_per_page;
+        let page_of = |posts: Vec<usize>, page: usize| -> Vec<&'s Document> {
+            posts
+                .into_iter()
+                .skip(page * per_page)
+                .take(per_page)
+                .map(|p| &site.posts[p])
+                .collect()
+        };
+        match self {
+            Job::Post(i) => vec![&site.posts[*i]],
+            Job::Page(i) | Job::Privacy { page: Some(i) } => vec![&site.pages[*i]],
+            Job::Home { page } => page_of((0..site.posts.len()).collect(), *page),
+            Job::Tag { tag, page } => page_of(site.tags[*tag].posts.clone(), *page),
+            _ => Vec::new(),
         }
     }
 
@@ -499,6 +689,7 @@ impl Job {
             Job::Tag { tag, page } => (list_path(&site.tags[*tag].path(), *page), language),
             Job::Archive => (i18n::archive_path(language).to_string(), language),
             Job::NotFound => (String::new(), language),
+            Job::Privacy { .. } => (i18n::privacy_path(language).to_string(), language),
         };
         (self.template(), path, language)
     }
@@ -570,6 +761,12 @@ impl Job {
             }
             Job::Archive => ctx.insert("years", &archive_years(site)),
             Job::NotFound => {}
+            Job::Privacy { page } => {
+                ctx.insert("privacy", &privacy_value(site));
+                if let Some(i) = page {
+                    ctx.insert("page", &page_value(site, &site.pages[*i]));
+                }
+            }
         }
     }
 
@@ -638,6 +835,10 @@ impl Job {
                 fingerprint(("archive", posts))
             }
             Job::NotFound => fingerprint("404"),
+            Job::Privacy { page } => fingerprint((
+                "privacy",
+                page.map(|i| (site.pages[i].fingerprint, tag_names(site, &site.pages[i]))),
+            )),
         }
     }
 }
@@ -659,6 +860,22 @@ fn card_fingerprint(site: &Site, post: &Document) -> u64 {
         (&r.summary, r.has_more),
         (post.front.draft, post.future, post.language),
     ))
+}
+
+/// What the privacy page states: facts the audit makes true, since a
+/// build that would break them fails.
+fn privacy_value(site: &Site) -> Value {
+    let privacy = &site.config.privacy;
+    let headers: Vec<Value> = audit::headers::headers(&site.config)
+        .into_iter()
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect();
+    json!({
+        "allow_hosts": privacy.allow_hosts,
+        "own_scripts": privacy.own_scripts,
+        "headers": headers,
+        "page_budget": audit::kilobytes(site.config.page_budget),
+    })
 }
 
 /// Posts grouped by year, newest first, for the archive.
@@ -693,12 +910,13 @@ fn render_job(
     site: &Site,
     theme: &Theme,
     shared: &Shared,
+    cx: &audit::Context<'_>,
     out: &dyn Sink,
     job: &Job,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<(String, FileFacts)>, Diagnostic> {
     let file = job.file(site);
     if !out.wants(&file) {
-        return Ok(());
+        return Ok(None);
     }
     let (template, path, language) = job.target(site);
     let not_found = matches!(job, Job::NotFound);
@@ -723,7 +941,30 @@ fn render_job(
         .tera
         .render(template, &ctx)
         .map_err(|e| theme.render_error(template, &e, &format!("/{path}")))?;
-    out.write(&file, url::finish(&html, &root).as_bytes())
+    // Read only when the audit found something to locate.
+    let origins = || {
+        let mut origins: Vec<Origin> = job
+            .documents(site)
+            .into_iter()
+            .filter_map(|doc| {
+                let on_disk = site
+                    .config
+                    .root
+                    .join(crate::content::CONTENT_DIR)
+                    .join(&doc.source.rel);
+                let text = std::fs::read_to_string(on_disk).ok()?;
+                Some(Origin {
+                    shown: doc.source.display_path(),
+                    text,
+                })
+            })
+            .collect();
+        origins.extend(theme.origins(template));
+        origins
+    };
+    let (html, facts) = audit::page(cx, &file, &url::finish(&html, &root), &origins);
+    out.write(&file, html.as_bytes())?;
+    Ok(Some((file, facts)))
 }
 
 /// A small page that sends readers of an old URL to the new one.

@@ -43,6 +43,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/page.html"),
     ),
     (
+        "templates/privacy.html",
+        include_bytes!("../themes/default/templates/privacy.html"),
+    ),
+    (
         "templates/post.html",
         include_bytes!("../themes/default/templates/post.html"),
     ),
@@ -63,6 +67,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/style.css"),
     ),
 ];
+
+const PRIVACY_TEMPLATE: &str = "privacy.html";
 
 /// Where a static file of the theme comes from.
 #[derive(Debug, Clone)]
@@ -131,6 +137,21 @@ impl Theme {
             .hint(format!("available themes: {}", available.join(", ")))
             .into());
         }
+        // Themes written before the privacy page existed get the default one.
+        if !sources.contains_key(PRIVACY_TEMPLATE) {
+            if let Some((_, bytes)) = DEFAULT_THEME
+                .iter()
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(PRIVACY_TEMPLATE))
+            {
+                let shown = PathBuf::from(format!(
+                    "(built-in default theme)/templates/{PRIVACY_TEMPLATE}"
+                ));
+                sources.insert(
+                    PRIVACY_TEMPLATE.to_string(),
+                    (shown, String::from_utf8_lossy(bytes).into_owned()),
+                );
+            }
+        }
         // The site's own templates win over the theme's.
         read_dir_files(
             root,
@@ -167,27 +188,52 @@ impl Theme {
     /// name mentioned elsewhere only makes the fingerprint change more
     /// often, never less.
     pub fn fingerprints(&self) -> HashMap<&str, u64> {
-        let uses = |text: &str, name: &str| {
-            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
-        };
         self.sources
             .keys()
             .map(|name| {
-                let mut used = BTreeSet::from([name.as_str()]);
-                let mut todo = vec![name.as_str()];
-                while let Some(current) = todo.pop() {
-                    let text = &self.sources[current].1;
-                    for other in self.sources.keys() {
-                        if uses(text, other) && used.insert(other.as_str()) {
-                            todo.push(other.as_str());
-                        }
-                    }
-                }
-                let texts: Vec<(&str, &str)> = used
+                let texts: Vec<(&str, &str)> = self
+                    .used_by(name)
                     .into_iter()
                     .map(|n| (n, self.sources[n].1.as_str()))
                     .collect();
                 (name.as_str(), fingerprint(texts))
+            })
+            .collect()
+    }
+
+    /// `name` and every template it uses, directly or not (see
+    /// [`Theme::fingerprints`]).
+    fn used_by<'s>(&'s self, name: &'s str) -> BTreeSet<&'s str> {
+        let uses = |text: &str, name: &str| {
+            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+        };
+        let mut used = BTreeSet::new();
+        if !self.sources.contains_key(name) {
+            return used;
+        }
+        used.insert(name);
+        let mut todo = vec![name];
+        while let Some(current) = todo.pop() {
+            let text = &self.sources[current].1;
+            for other in self.sources.keys() {
+                if uses(text, other) && used.insert(other.as_str()) {
+                    todo.push(other.as_str());
+                }
+            }
+        }
+        used
+    }
+
+    /// The sources a page rendered with `template` is made of, for the
+    /// audit to locate what it finds: the template first.
+    pub fn origins(&self, template: &str) -> Vec<crate::audit::Origin> {
+        let mut names: Vec<&str> = self.used_by(template).into_iter().collect();
+        names.sort_by_key(|n| *n != template);
+        names
+            .into_iter()
+            .map(|n| crate::audit::Origin {
+                shown: self.sources[n].0.clone(),
+                text: self.sources[n].1.clone(),
             })
             .collect()
     }

@@ -79,12 +79,19 @@ mod tests {
     fn policy_allows_hosts_and_own_scripts() {
         let strict = content_security_policy(&[], false, false);
         assert!(strict.starts_with("default-src 'self'; "), "{strict}");
-        assert!(strict.contains("script-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"));
+        assert!(strict
+            .contains("script-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"));
         assert!(!strict.contains("frame-ancestors"));
         let open = content_security_policy(&["media.example.net".into()], true, true);
-        assert!(open.contains("default-src 'self' media.example.net;"), "{open}");
+        assert!(
+            open.contains("default-src 'self' media.example.net;"),
+            "{open}"
+        );
         assert!(open.contains("script-src 'self';"), "{open}");
         assert!(open.ends_with("frame-ancestors 'self'"), "{open}");
-        assert_eq!(preview_policy(&strict).matches("script-src 'self'").count(), 1);
+        assert_eq!(
+            preview_policy(&strict).matches("script-src 'self'").count(),
+            1
+        );
     }
 }

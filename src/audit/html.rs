@@ -2,7 +2,8 @@
 //! that follows the browsers' parsing rules (raw text in `<style>` and
 //! `<script>`, SVG inside HTML, attributes in any case and quoting).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use lol_html::html_content::{ContentType, Element};
 use lol_html::{element, text, HtmlRewriter, Settings};
@@ -27,16 +28,19 @@ pub(crate) fn audit<'a>(
     let checker = RefCell::new(Checker::new(policy, page));
     let style = RefCell::new((0usize, String::new()));
     let mut out = Vec::with_capacity(html.len() + 512);
-    let mut head_done = !page_mode;
+    // echt's `<meta>` elements go right after `<meta charset>` when the
+    // head starts with one (it must stay early), else first in the head.
+    let mut inject = if page_mode {
+        Inject::Waiting
+    } else {
+        Inject::Done
+    };
     let result = {
         let mut rewriter = HtmlRewriter::new(
             Settings {
                 element_content_handlers: vec![
                     element!("*", |el| {
-                        if !head_done && el.tag_name() == "head" {
-                            el.prepend(policy.head(), ContentType::Html);
-                            head_done = true;
-                        }
+                        inject.step(el, policy.head());
                         on_element(&mut checker.borrow_mut(), el, html);
                         Ok(())
                     }),
@@ -67,13 +71,62 @@ pub(crate) fn audit<'a>(
             .and_then(|()| rewriter.end())
     };
     let html = match result {
-        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         // lol_html fails only on memory limits we do not set; keep the page.
         Err(_) => html.to_string(),
     };
     Audited {
         html,
         checker: checker.into_inner(),
+    }
+}
+
+/// Where echt's `<meta>` elements go in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Inject {
+    /// Before `<head>`.
+    Waiting,
+    /// Right after `<head>`, before its first element; the flag tells the
+    /// head's end tag whether that came.
+    InHead(Rc<Cell<bool>>),
+    Done,
+}
+
+impl Inject {
+    fn step(&mut self, el: &mut Element<'_, '_>, head: &str) {
+        let tag = el.tag_name();
+        match self {
+            Inject::Done => {}
+            Inject::Waiting if tag == "head" => {
+                let injected = Rc::new(Cell::new(false));
+                *self = Inject::InHead(injected.clone());
+                // An empty head gets them before its end tag.
+                if el.can_have_content() {
+                    let head = head.to_string();
+                    let _ = el.on_end_tag(lol_html::end_tag!(move |end| {
+                        if !injected.get() {
+                            end.before(&head, ContentType::Html);
+                        }
+                        Ok(())
+                    }));
+                }
+            }
+            Inject::Waiting if tag == "body" => {
+                el.before(head, ContentType::Html);
+                *self = Inject::Done;
+            }
+            Inject::Waiting => {}
+            Inject::InHead(injected) => {
+                if tag == "meta" && el.has_attribute("charset") {
+                    el.after(head, ContentType::Html);
+                } else {
+                    el.before(head, ContentType::Html);
+                }
+                injected.set(true);
+                *self = Inject::Done;
+            }
+        }
     }
 }
 

@@ -77,7 +77,7 @@ impl Policy {
         let scripts = config.privacy.own_scripts;
         let hosts = &config.privacy.allow_hosts;
         let head = format!(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"referrer\" content=\"no-referrer\">\n",
+            "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"referrer\" content=\"no-referrer\">",
             headers::content_security_policy(hosts, scripts, false)
         );
         Policy {
@@ -96,10 +96,12 @@ impl Policy {
 
     fn allows(&self, host: &str) -> bool {
         self.allow_hosts.iter().any(|allowed| {
-            allowed.strip_prefix("*.").map_or(host == allowed, |domain| {
-                host.strip_suffix(domain)
-                    .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1)
-            })
+            allowed
+                .strip_prefix("*.")
+                .map_or(host == allowed, |domain| {
+                    host.strip_suffix(domain)
+                        .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1)
+                })
         })
     }
 
@@ -119,7 +121,10 @@ impl Policy {
             "data" => Target::Data,
             "http" | "https" => {
                 let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-                let own = self.site.host_str().is_some_and(|h| h.eq_ignore_ascii_case(&host))
+                let own = self
+                    .site
+                    .host_str()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&host))
                     && url.port_or_known_default() == self.site.port_or_known_default();
                 if own {
                     match url.path().strip_prefix(&self.base_path) {
@@ -257,7 +262,10 @@ pub(crate) struct Page {
 impl Page {
     pub(crate) fn new(policy: &Policy, file: &str) -> Page {
         let dir = file.rfind('/').map_or("", |i| &file[..=i]).to_string();
-        let url = policy.site.join(&dir).unwrap_or_else(|_| policy.site.clone());
+        let url = policy
+            .site
+            .join(&dir)
+            .unwrap_or_else(|_| policy.site.clone());
         Page {
             file: file.to_string(),
             dir,
@@ -340,16 +348,15 @@ pub fn page(
     let mut findings = checked.checker.findings;
     let mut anchors = Vec::new();
     for link in &checked.checker.links {
-        let exists =
-            cx.files.contains(&link.file) || cx.files.contains(&format!("{}/index.html", link.file));
+        let exists = cx.files.contains(&link.file)
+            || cx.files.contains(&format!("{}/index.html", link.file));
         match &link.fragment {
             _ if !exists => findings.push(rules::broken_link(link)),
             Some(fragment) if is_top(fragment) => {}
-            Some(fragment) if link.file == file => {
-                if !facts.ids.contains(fragment) {
-                    findings.push(rules::missing_anchor(link, None));
-                }
+            Some(fragment) if link.file == file && !facts.ids.contains(fragment) => {
+                findings.push(rules::missing_anchor(link, None));
             }
+            Some(_) if link.file == file => {}
             Some(fragment) if link.file.ends_with(".html") => anchors.push((
                 link.file.clone(),
                 fragment.clone(),
@@ -374,7 +381,8 @@ pub fn page(
         .outbound
         .iter()
         .map(|(url, span)| {
-            let at = Diagnostic::at_offset(cx.shown(file), html, span.start, span.len(), url.clone());
+            let at =
+                Diagnostic::at_offset(cx.shown(file), html, span.start, span.len(), url.clone());
             (url.clone(), at)
         })
         .collect();
@@ -490,7 +498,13 @@ pub fn conclude(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Vec<Diagnos
     let mut seen: HashMap<(Severity, PathBuf, usize, usize, String), usize> = HashMap::new();
     let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
     let mut add = |d: &Diagnostic| {
-        let key = (d.severity, d.path.clone(), d.line, d.column, d.message.clone());
+        let key = (
+            d.severity,
+            d.path.clone(),
+            d.line,
+            d.column,
+            d.message.clone(),
+        );
         match seen.get(&key) {
             Some(&i) => problems[i].1 += 1,
             None => {

@@ -14,7 +14,8 @@ const HOST_HINT: &str = "copy the file into static/ and use it from there, or al
 const FRAME_HINT: &str =
     "link to the page instead of embedding it; an embedded player tracks everyone who opens the post";
 const FONT_HINT: &str = "put the font files into static/ and load them from there";
-const LINK_HINT: &str = "link to a page or file this site has; after renaming a post, add its old URL to `aliases`";
+const LINK_HINT: &str =
+    "link to a page or file this site has; after renaming a post, add its old URL to `aliases`";
 const REDIRECT_HINT: &str = "link to the destination directly";
 
 /// A link to a file of this site, to check that it exists.
@@ -100,22 +101,83 @@ const NON_LOADING_RELS: &[&str] = &[
 
 /// Query parameters that exist to track who clicked where.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_eid", "mc_cid", "igshid",
-    "yclid", "twclid", "ttclid", "li_fat_id", "_hsenc", "_hsmi", "mkt_tok", "oly_enc_id",
-    "oly_anon_id", "vero_id", "rb_clickid", "s_cid", "_ga", "_gl", "srsltid", "epik", "ref_src",
-    "wickedid", "trk", "at_medium", "at_campaign",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "mc_eid",
+    "mc_cid",
+    "igshid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "li_fat_id",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_enc_id",
+    "oly_anon_id",
+    "vero_id",
+    "rb_clickid",
+    "s_cid",
+    "_ga",
+    "_gl",
+    "srsltid",
+    "epik",
+    "ref_src",
+    "wickedid",
+    "trk",
+    "at_medium",
+    "at_campaign",
 ];
 
 /// Hosts that exist to count clicks or pay commissions before sending the
 /// reader on.
 const REDIRECTORS: &[&str] = &[
-    "amzn.to", "amzn.eu", "a.co", "bit.ly", "buff.ly", "ow.ly", "tinyurl.com", "t.co", "lnkd.in",
-    "goo.gl", "shorturl.at", "rebrand.ly", "linksynergy.com", "awin1.com", "prf.hn",
-    "shareasale.com", "go.skimresources.com", "go.redirectingat.com", "anrdoezrs.net",
-    "dpbolvw.net", "jdoqocy.com", "kqzyfj.com", "tkqlhce.com", "emjcd.com", "tradedoubler.com",
-    "webmasterplan.com", "hop.clickbank.net", "doubleclick.net", "googleadservices.com",
-    "rstyle.me", "shopstyle.it", "pntrs.com", "pjtra.com", "sjv.io", "ojrq.net", "avantlink.com",
-    "zanox.com", "adcell.de", "belboon.de", "financeads.net", "digistore24.com", "refersion.com",
+    "amzn.to",
+    "amzn.eu",
+    "a.co",
+    "bit.ly",
+    "buff.ly",
+    "ow.ly",
+    "tinyurl.com",
+    "t.co",
+    "lnkd.in",
+    "goo.gl",
+    "shorturl.at",
+    "rebrand.ly",
+    "linksynergy.com",
+    "awin1.com",
+    "prf.hn",
+    "shareasale.com",
+    "go.skimresources.com",
+    "go.redirectingat.com",
+    "anrdoezrs.net",
+    "dpbolvw.net",
+    "jdoqocy.com",
+    "kqzyfj.com",
+    "tkqlhce.com",
+    "emjcd.com",
+    "tradedoubler.com",
+    "webmasterplan.com",
+    "hop.clickbank.net",
+    "doubleclick.net",
+    "googleadservices.com",
+    "rstyle.me",
+    "shopstyle.it",
+    "pntrs.com",
+    "pjtra.com",
+    "sjv.io",
+    "ojrq.net",
+    "avantlink.com",
+    "zanox.com",
+    "adcell.de",
+    "belboon.de",
+    "financeads.net",
+    "digistore24.com",
+    "refersion.com",
 ];
 
 fn attr<'x>(attrs: &'x [Attr], name: &str) -> Option<&'x Attr> {
@@ -174,9 +236,18 @@ impl<'a> Checker<'a> {
         };
         for a in attrs {
             if a.name.len() > 2 && a.name.starts_with("on") {
-                let message = format!("the `{}` attribute runs code in the reader's browser", a.name);
+                let message = format!(
+                    "the `{}` attribute runs code in the reader's browser",
+                    a.name
+                );
                 let needles = vec![format!("{}=", a.name), a.name.clone()];
-                self.find(Severity::Error, message, HANDLER_HINT, a.span.clone(), needles);
+                self.find(
+                    Severity::Error,
+                    message,
+                    HANDLER_HINT,
+                    a.span.clone(),
+                    needles,
+                );
             } else if a.name == "id" || (a.name == "name" && tag == "a") {
                 self.ids.push(a.value.clone());
             } else if a.name == "style" {
@@ -186,7 +257,10 @@ impl<'a> Checker<'a> {
                 && self.policy.judge(self.page, &a.value) == Target::Script
             {
                 self.error(
-                    format!("a `javascript:` URL in `<{tag} {}>` runs code in the reader's browser", a.name),
+                    format!(
+                        "a `javascript:` URL in `<{tag} {}>` runs code in the reader's browser",
+                        a.name
+                    ),
                     HANDLER_HINT,
                     a,
                 );
@@ -201,7 +275,10 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(ping) = attr(attrs, "ping") {
                     self.error(
-                        format!("the `ping` attribute of `<{tag}>` reports every click to `{}`", ping.value.trim()),
+                        format!(
+                            "the `ping` attribute of `<{tag}>` reports every click to `{}`",
+                            ping.value.trim()
+                        ),
                         HANDLER_HINT,
                         ping,
                     );
@@ -305,7 +382,13 @@ impl<'a> Checker<'a> {
         if let Some(s) = src {
             needles.insert(1, s.value.clone());
         }
-        self.find(Severity::Error, message, SCRIPT_HINT, at.span.clone(), needles);
+        self.find(
+            Severity::Error,
+            message,
+            SCRIPT_HINT,
+            at.span.clone(),
+            needles,
+        );
     }
 
     fn meta(&mut self, attrs: &[Attr], whole: &Attr) {
@@ -457,7 +540,10 @@ impl<'a> Checker<'a> {
                 .join(", ");
             self.find(
                 Severity::Note,
-                format!("removed the tracking parameter{} {list} from a link to `{host}`", if removed.len() == 1 { "" } else { "s" }),
+                format!(
+                    "removed the tracking parameter{} {list} from a link to `{host}`",
+                    if removed.len() == 1 { "" } else { "s" }
+                ),
                 "",
                 href.span.clone(),
                 vec![href.raw.clone(), href.value.clone()],
@@ -597,7 +683,9 @@ pub(crate) fn srcset_urls(srcset: &str) -> Vec<&str> {
         if rest.is_empty() {
             return urls;
         }
-        let end = rest.find(|c: char| c.is_ascii_whitespace()).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_ascii_whitespace())
+            .unwrap_or(rest.len());
         let url = &rest[..end];
         let trimmed = url.trim_end_matches(',');
         urls.push(trimmed);
@@ -634,8 +722,11 @@ fn is_amazon(host: &str) -> bool {
 
 fn has_param(url: &str, name: &str) -> bool {
     query_of(url).is_some_and(|q| {
-        q.split('&')
-            .any(|pair| pair.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+        q.split('&').any(|pair| {
+            pair.split('=')
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case(name))
+        })
     })
 }
 
@@ -727,7 +818,11 @@ fn link_needles(link: &Link) -> Vec<String> {
         needles.push(format!("#{f}"));
     }
     needles.push(format!("/{path}"));
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     if !last.is_empty() {
         needles.push(last.to_string());
     }

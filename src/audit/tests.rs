@@ -18,7 +18,8 @@ fn policy(extra: &str) -> Policy {
 /// The messages of everything found in `body` on the page `posts/a/`.
 fn findings_with(policy: &Policy, body: &str) -> Vec<String> {
     let page = Page::new(policy, "posts/a/index.html");
-    let html = format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
+    let html =
+        format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
     html::audit(policy, &page, &html, true)
         .checker
         .findings
@@ -47,50 +48,146 @@ fn scripts_in_every_spelling() {
         "<script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>",
         "loads code from another host, `www.googletagmanager.com`",
     );
-    one("<img src=a.png alt=\"\" onload=\"x()\">", "the `onload` attribute");
+    one(
+        "<img src=a.png alt=\"\" onload=\"x()\">",
+        "the `onload` attribute",
+    );
     one("<body ONLOAD=x()>", "the `onload` attribute");
     one("<a href=\"javascript:alert(1)\">x</a>", "`javascript:` URL");
-    one("<a href=\"&#106;ava&#x09;script&colon;alert(1)\">x</a>", "`javascript:` URL");
-    one("<a href=\" JaVaScRiPt:alert(1)\">x</a>", "`javascript:` URL");
-    one("<svg><a xlink:href=\"javascript:x\"><text>x</text></a></svg>", "`javascript:` URL");
+    one(
+        "<a href=\"&#106;ava&#x09;script&colon;alert(1)\">x</a>",
+        "`javascript:` URL",
+    );
+    one(
+        "<a href=\" JaVaScRiPt:alert(1)\">x</a>",
+        "`javascript:` URL",
+    );
+    one(
+        "<svg><a xlink:href=\"javascript:x\"><text>x</text></a></svg>",
+        "`javascript:` URL",
+    );
 }
 
 #[test]
 fn resources_from_other_hosts() {
-    one("<img src=\"https://pixel.tracker.example/p.gif\" alt=\"\">", "`<img src>` loads from another host, `pixel.tracker.example`");
-    one("<img src=\"//cdn.example/x.png\" alt=\"\">", "`cdn.example`");
-    one("<img src=\"/\\cdn.example/x.png\" alt=\"\">", "`cdn.example`");
-    one("<img src=\"HTTPS://CDN.Example/x.png\" alt=\"\">", "`cdn.example`");
-    one("<img src=\"&#104;ttps://cdn.example/x.png\" alt=\"\">", "`cdn.example`");
-    one("<img src=a.png srcset=\"a.png 1x, https://cdn.example/b.png 2x\" alt=\"\">", "`<img srcset>` loads from another host, `cdn.example`");
-    one("<picture><source srcset=\"//img.example/a.webp\"><img src=a.png alt=\"\"></picture>", "`<source srcset>`");
-    one("<video src=\"https://v.example/a.mp4\"></video>", "`<video src>`");
-    one("<video src=a.mp4 poster=\"https://v.example/a.jpg\"></video>", "`<video poster>`");
-    one("<audio><source src=\"https://a.example/a.mp3\"></audio>", "`<source src>`");
-    one("<video src=a.mp4><track src=\"https://a.example/t.vtt\"></video>", "`<track src>`");
-    one("<iframe src=\"https://www.youtube.com/embed/x\"></iframe>", "embeds a page from another host, `www.youtube.com`");
+    one(
+        "<img src=\"https://pixel.tracker.example/p.gif\" alt=\"\">",
+        "`<img src>` loads from another host, `pixel.tracker.example`",
+    );
+    one(
+        "<img src=\"//cdn.example/x.png\" alt=\"\">",
+        "`cdn.example`",
+    );
+    one(
+        "<img src=\"/\\cdn.example/x.png\" alt=\"\">",
+        "`cdn.example`",
+    );
+    one(
+        "<img src=\"HTTPS://CDN.Example/x.png\" alt=\"\">",
+        "`cdn.example`",
+    );
+    one(
+        "<img src=\"&#104;ttps://cdn.example/x.png\" alt=\"\">",
+        "`cdn.example`",
+    );
+    one(
+        "<img src=a.png srcset=\"a.png 1x, https://cdn.example/b.png 2x\" alt=\"\">",
+        "`<img srcset>` loads from another host, `cdn.example`",
+    );
+    one(
+        "<picture><source srcset=\"//img.example/a.webp\"><img src=a.png alt=\"\"></picture>",
+        "`<source srcset>`",
+    );
+    one(
+        "<video src=\"https://v.example/a.mp4\"></video>",
+        "`<video src>`",
+    );
+    one(
+        "<video src=a.mp4 poster=\"https://v.example/a.jpg\"></video>",
+        "`<video poster>`",
+    );
+    one(
+        "<audio><source src=\"https://a.example/a.mp3\"></audio>",
+        "`<source src>`",
+    );
+    one(
+        "<video src=a.mp4><track src=\"https://a.example/t.vtt\"></video>",
+        "`<track src>`",
+    );
+    one(
+        "<iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
+        "embeds a page from another host, `www.youtube.com`",
+    );
     one("<object data=x.swf></object>", "`<object>` embeds");
     one("<embed src=x.swf>", "`<embed>` embeds");
-    one("<link rel=stylesheet href=\"https://fonts.googleapis.com/css2?family=Inter\">", "`<link href>` loads from another host, `fonts.googleapis.com`");
-    one("<link rel=\"dns-prefetch\" href=\"//fonts.gstatic.com\">", "`fonts.gstatic.com`");
-    one("<link rel=preconnect href=\"https://fonts.gstatic.com\">", "`fonts.gstatic.com`");
-    one("<link rel=\"shortcut icon\" href=\"https://cdn.example/i.ico\">", "`cdn.example`");
-    one("<link rel=manifest href=\"https://cdn.example/m.json\">", "`cdn.example`");
-    one("<form action=\"https://newsletter.example/subscribe\"></form>", "sends what readers type to another host, `newsletter.example`");
-    one("<meta http-equiv=\"refresh\" content=\"0; URL='https://else.example/'\">", "sends readers on to another host, `else.example`");
-    one("<base href=\"https://evil.example/\">", "`<base href>` points to another host, `evil.example`");
-    one("<svg><image href=\"https://img.example/a.png\"/></svg>", "`<image href>`");
-    one("<svg><use xlink:href=\"https://img.example/s.svg#i\"/></svg>", "`<use xlink:href>`");
-    one("<table background=\"https://img.example/bg.gif\"></table>", "`<table background>`");
-    one("<a href=\"https://example.org/\" ping=\"https://t.example/\">x</a>", "the `ping` attribute");
-    one("<meta name=\"referrer\" content=\"unsafe-url\">", "own referrer policy `unsafe-url`");
+    one(
+        "<link rel=stylesheet href=\"https://fonts.googleapis.com/css2?family=Inter\">",
+        "`<link href>` loads from another host, `fonts.googleapis.com`",
+    );
+    one(
+        "<link rel=\"dns-prefetch\" href=\"//fonts.gstatic.com\">",
+        "`fonts.gstatic.com`",
+    );
+    one(
+        "<link rel=preconnect href=\"https://fonts.gstatic.com\">",
+        "`fonts.gstatic.com`",
+    );
+    one(
+        "<link rel=\"shortcut icon\" href=\"https://cdn.example/i.ico\">",
+        "`cdn.example`",
+    );
+    one(
+        "<link rel=manifest href=\"https://cdn.example/m.json\">",
+        "`cdn.example`",
+    );
+    one(
+        "<form action=\"https://newsletter.example/subscribe\"></form>",
+        "sends what readers type to another host, `newsletter.example`",
+    );
+    one(
+        "<meta http-equiv=\"refresh\" content=\"0; URL='https://else.example/'\">",
+        "sends readers on to another host, `else.example`",
+    );
+    one(
+        "<base href=\"https://evil.example/\">",
+        "`<base href>` points to another host, `evil.example`",
+    );
+    one(
+        "<svg><image href=\"https://img.example/a.png\"/></svg>",
+        "`<image href>`",
+    );
+    one(
+        "<svg><use xlink:href=\"https://img.example/s.svg#i\"/></svg>",
+        "`<use xlink:href>`",
+    );
+    one(
+        "<table background=\"https://img.example/bg.gif\"></table>",
+        "`<table background>`",
+    );
+    one(
+        "<a href=\"https://example.org/\" ping=\"https://t.example/\">x</a>",
+        "the `ping` attribute",
+    );
+    one(
+        "<meta name=\"referrer\" content=\"unsafe-url\">",
+        "own referrer policy `unsafe-url`",
+    );
 }
 
 #[test]
 fn own_files_allowed_hosts_and_plain_links_are_fine() {
-    assert_eq!(findings("<a href=\"https://other.example/page\">the web</a>"), Vec::<String>::new());
-    assert_eq!(findings("<a href=\"mailto:a@b.example\">mail</a>"), Vec::<String>::new());
-    assert_eq!(findings("<img src=\"data:image/gif;base64,R0lGOD\" alt=\"\">"), Vec::<String>::new());
+    assert_eq!(
+        findings("<a href=\"https://other.example/page\">the web</a>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        findings("<a href=\"mailto:a@b.example\">mail</a>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        findings("<img src=\"data:image/gif;base64,R0lGOD\" alt=\"\">"),
+        Vec::<String>::new()
+    );
     assert_eq!(
         findings("<img src=\"https://blog.example/sub/index.html\" alt=\"\"><link rel=canonical href=\"https://blog.example/sub/posts/a/\"><link rel=me href=\"https://social.example/@a\">"),
         Vec::<String>::new()
@@ -100,11 +197,24 @@ fn own_files_allowed_hosts_and_plain_links_are_fine() {
         findings_with(&allowed, "<img src=\"https://media.example.net/a.png\" alt=\"\"><img src=\"https://x.cdn.example/a.png\" alt=\"\">"),
         Vec::<String>::new()
     );
-    assert_eq!(findings_with(&allowed, "<img src=\"https://cdn.example/a.png\" alt=\"\">").len(), 1);
+    assert_eq!(
+        findings_with(&allowed, "<img src=\"https://cdn.example/a.png\" alt=\"\">").len(),
+        1
+    );
     let scripts = policy("privacy:\n  allow_scripts: self\n");
-    assert_eq!(findings_with(&scripts, "<script src=\"../../app.js\"></script>"), Vec::<String>::new());
+    assert_eq!(
+        findings_with(&scripts, "<script src=\"../../app.js\"></script>"),
+        Vec::<String>::new()
+    );
     assert_eq!(findings_with(&scripts, "<script>x()</script>").len(), 1);
-    assert_eq!(findings_with(&scripts, "<script src=\"https://cdn.example/a.js\"></script>").len(), 1);
+    assert_eq!(
+        findings_with(
+            &scripts,
+            "<script src=\"https://cdn.example/a.js\"></script>"
+        )
+        .len(),
+        1
+    );
 }
 
 #[test]
@@ -116,25 +226,47 @@ fn urls_resolve_like_a_browser_reads_them() {
         fragment: fragment.map(str::to_string),
     };
     assert_eq!(p.judge(&page, "../../"), site("index.html", None));
-    assert_eq!(p.judge(&page, "../b/#x"), site("posts/b/index.html", Some("x")));
-    assert_eq!(p.judge(&page, "#fn-1"), site("posts/a/index.html", Some("fn-1")));
-    assert_eq!(p.judge(&page, "bild%20eins.jpg"), site("posts/a/bild eins.jpg", None));
+    assert_eq!(
+        p.judge(&page, "../b/#x"),
+        site("posts/b/index.html", Some("x"))
+    );
+    assert_eq!(
+        p.judge(&page, "#fn-1"),
+        site("posts/a/index.html", Some("fn-1"))
+    );
+    assert_eq!(
+        p.judge(&page, "bild%20eins.jpg"),
+        site("posts/a/bild eins.jpg", None)
+    );
     assert_eq!(p.judge(&page, "/sub/tags/"), site("tags/index.html", None));
     assert_eq!(p.judge(&page, "/sub"), site("index.html", None));
     assert_eq!(p.judge(&page, "/other/"), Target::OwnHost);
-    assert_eq!(p.judge(&page, "https://blog.example/sub/style.css?v=2"), site("style.css", None));
-    assert_eq!(p.judge(&page, "http://blog.example/sub/"), Target::Foreign("blog.example".into()));
-    assert_eq!(p.judge(&page, "//evil.example/x"), Target::Foreign("evil.example".into()));
+    assert_eq!(
+        p.judge(&page, "https://blog.example/sub/style.css?v=2"),
+        site("style.css", None)
+    );
+    assert_eq!(
+        p.judge(&page, "http://blog.example/sub/"),
+        Target::Foreign("blog.example".into())
+    );
+    assert_eq!(
+        p.judge(&page, "//evil.example/x"),
+        Target::Foreign("evil.example".into())
+    );
     assert_eq!(p.judge(&page, "java\nscript:x"), Target::Script);
     assert_eq!(p.judge(&page, "mailto:a@b"), Target::Other("mailto".into()));
 }
 
 #[test]
 fn tracking_parameters_leave_outbound_links() {
-    let (cleaned, removed) = strip_tracking("https://shop.example/p?id=4&utm_source=x&UTM_Medium=y&fbclid=z#top");
+    let (cleaned, removed) =
+        strip_tracking("https://shop.example/p?id=4&utm_source=x&UTM_Medium=y&fbclid=z#top");
     assert_eq!(cleaned, "https://shop.example/p?id=4#top");
     assert_eq!(removed, ["utm_source", "UTM_Medium", "fbclid"]);
-    assert_eq!(strip_tracking("https://a.example/?gclid=1").0, "https://a.example/");
+    assert_eq!(
+        strip_tracking("https://a.example/?gclid=1").0,
+        "https://a.example/"
+    );
     assert_eq!(strip_tracking("https://a.example/?q=utm_source").1.len(), 0);
 
     let p = policy("");
@@ -142,14 +274,30 @@ fn tracking_parameters_leave_outbound_links() {
     let html = "<head></head><p><a href=\"https://shop.example/p?id=4&amp;utm_source=news&amp;mc_eid=9\" rel=\"me\">x</a> <a href=\"../b/\">b</a></p>";
     let audited = html::audit(&p, &page, html, true);
     assert!(
-        audited.html.contains("<a href=\"https://shop.example/p?id=4\" rel=\"me noopener noreferrer\">x</a>"),
+        audited.html.contains(
+            "<a href=\"https://shop.example/p?id=4\" rel=\"me noopener noreferrer\">x</a>"
+        ),
         "{}",
         audited.html
     );
-    assert!(audited.html.contains("<a href=\"../b/\">b</a>"), "{}", audited.html);
-    assert!(audited.html.starts_with("<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'"));
-    let notes: Vec<&str> = audited.checker.findings.iter().map(|f| f.message.as_str()).collect();
-    assert_eq!(notes, ["removed the tracking parameters `utm_source`, `mc_eid` from a link to `shop.example`"]);
+    assert!(
+        audited.html.contains("<a href=\"../b/\">b</a>"),
+        "{}",
+        audited.html
+    );
+    assert!(audited.html.starts_with(
+        "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'"
+    ));
+    let notes: Vec<&str> = audited
+        .checker
+        .findings
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        ["removed the tracking parameters `utm_source`, `mc_eid` from a link to `shop.example`"]
+    );
 }
 
 #[test]
@@ -216,5 +364,8 @@ fn svg_and_feeds_are_read_as_xml() {
         .map(|f| f.message.clone())
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].contains("`style.example`") && found[1].contains("`pixel.example`"), "{found:?}");
+    assert!(
+        found[0].contains("`style.example`") && found[1].contains("`pixel.example`"),
+        "{found:?}"
+    );
 }

@@ -46,11 +46,27 @@ pub(crate) fn audit<'a>(policy: &'a Policy, page: &'a Page, text: &str, kind: Ki
                     before = after;
                     continue;
                 };
-                inner_text(&mut checker, policy, page, open.last(), kind, &content, span);
+                inner_text(
+                    &mut checker,
+                    policy,
+                    page,
+                    open.last(),
+                    kind,
+                    &content,
+                    span,
+                );
             }
             Ok(Event::CData(t)) => {
                 let content = String::from_utf8_lossy(&t).into_owned();
-                inner_text(&mut checker, policy, page, open.last(), kind, &content, span);
+                inner_text(
+                    &mut checker,
+                    policy,
+                    page,
+                    open.last(),
+                    kind,
+                    &content,
+                    span,
+                );
             }
             Ok(Event::PI(pi)) => {
                 if pi.target() == b"xml-stylesheet" {
@@ -99,7 +115,12 @@ fn with_rel(attrs: &[Attr]) -> Vec<Attr> {
 }
 
 /// Checks one element; returns its local name in lower case.
-fn element(checker: &mut Checker<'_>, e: &BytesStart<'_>, text: &str, span: Range<usize>) -> String {
+fn element(
+    checker: &mut Checker<'_>,
+    e: &BytesStart<'_>,
+    text: &str,
+    span: Range<usize>,
+) -> String {
     let name = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
     let tag_text = text.get(span.clone()).unwrap_or_default();
     let attrs: Vec<Attr> = e
@@ -108,12 +129,14 @@ fn element(checker: &mut Checker<'_>, e: &BytesStart<'_>, text: &str, span: Rang
         .filter_map(Result::ok)
         .map(|a| {
             let raw = String::from_utf8_lossy(&a.value).into_owned();
-            let value = a.unescape_value().map_or_else(|_| raw.clone(), |v| v.into_owned());
+            let value = a
+                .unescape_value()
+                .map_or_else(|_| raw.clone(), |v| v.into_owned());
             let key = String::from_utf8_lossy(a.key.as_ref()).to_ascii_lowercase();
-            let at = tag_text
-                .find(&raw)
-                .filter(|_| !raw.is_empty())
-                .map_or_else(|| span.clone(), |i| span.start + i..span.start + i + raw.len());
+            let at = tag_text.find(&raw).filter(|_| !raw.is_empty()).map_or_else(
+                || span.clone(),
+                |i| span.start + i..span.start + i + raw.len(),
+            );
             Attr {
                 name: key,
                 value,
