@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Utc};
 
-use std::collections::BTreeMap;
-
-use crate::audit::{self, FileFacts};
+use crate::audit::{self, Facts};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{check_output_dir, Sink, Staging, Update};
@@ -112,7 +110,7 @@ pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> 
 #[derive(Debug)]
 pub struct Rendered {
     pub stats: Stats,
-    pub facts: BTreeMap<String, FileFacts>,
+    pub facts: Facts,
 }
 
 impl Loaded {
@@ -145,7 +143,7 @@ impl Loaded {
 
 /// The audit's verdict on a whole site: Err with every problem if any is
 /// an error, else the warnings and notes.
-pub fn verdict(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Result<Vec<Diagnostic>> {
+pub fn verdict(facts: &Facts, budget: u64) -> Result<Vec<Diagnostic>> {
     let problems = audit::conclude(facts, budget);
     if problems.iter().any(Diagnostic::is_error) {
         Err(Error::new(problems))

@@ -27,6 +27,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site locally, rebuilding and reloading on every save.
     Serve(ServeArgs),
+    /// Check the site without writing it: privacy, links, page weight.
+    Check(CheckArgs),
     /// Create a new site in DIR, with a first post and the default theme.
     New {
         /// Folder to create (must be empty or not exist yet).
@@ -62,6 +64,25 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder (where echt.yaml is).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include posts marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Also request every outbound link over the network.
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each outbound link.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Outbound links requested at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The site's folder (where echt.yaml is).
     #[arg(long, default_value = ".")]
@@ -91,7 +112,32 @@ pub fn run(cli: Cli) -> Result<()> {
                 future: args.future,
                 base_url: args.base_url,
             })?;
+            for warning in &report.warnings {
+                eprintln!("{warning}");
+            }
             println!("{report}");
+        }
+        Command::Check(args) => {
+            let network = args.external.then(|| crate::external::Options {
+                timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+                concurrency: args.concurrency.max(1),
+            });
+            let options = BuildOptions {
+                root: args.root,
+                drafts: args.drafts,
+                ..BuildOptions::default()
+            };
+            let checked = crate::check::check(&options, network.as_ref()).map_err(|e| {
+                let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
+                e.with_footer(format!(
+                    "error: the check found {n} problem{}",
+                    if n == 1 { "" } else { "s" }
+                ))
+            })?;
+            for warning in &checked.warnings {
+                eprintln!("{warning}");
+            }
+            println!("{checked}");
         }
         Command::Serve(args) => {
             crate::serve::serve(&crate::serve::ServeOptions {

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
-use crate::audit::{self, FileFacts, Policy};
+use crate::audit::{self, FileFacts, Origin, Policy};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::Sink;
@@ -69,8 +69,13 @@ pub fn write_feeds(
         .par_iter()
         .flat_map_iter(|feed| {
             let [atom_file, rss_file] = feed.files();
+            let origins = || {
+                limited(site, feed.posts)
+                    .filter_map(|p| Origin::content(&site.config.root, &p.source))
+                    .collect()
+            };
             let write = |file: String, text: String| {
-                let facts = audit::feed(cx, &file, &text);
+                let facts = audit::feed(cx, &file, &text, &origins);
                 out.write(&file, text.as_bytes())?;
                 Ok((file, facts))
             };

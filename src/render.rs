@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Datelike, FixedOffset};
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::Context;
 
-use crate::audit::{self, FileFacts, Origin, Policy};
+use crate::audit::{self, Facts, FileFacts, Origin, Policy};
 use crate::config::Language;
 use crate::error::Diagnostic;
 use crate::feed;
@@ -167,7 +167,7 @@ pub fn render_site(
 pub struct Rendering {
     pub stats: Stats,
     /// What the audit learned about each file rendered (see `audit`).
-    pub facts: BTreeMap<String, FileFacts>,
+    pub facts: Facts,
     /// Template errors, files that could not be written or copied.
     pub errors: Vec<Diagnostic>,
 }
@@ -241,7 +241,7 @@ impl<'a> Prepared<'a> {
         for result in results {
             match result {
                 Ok(Some((file, f))) => {
-                    facts.insert(file, f);
+                    facts.insert(file, Arc::new(f));
                 }
                 Ok(None) => {}
                 Err(e) => errors.push(e),
@@ -252,7 +252,7 @@ impl<'a> Prepared<'a> {
 
         let (feed_errors, feed_facts) = feed::write_feeds(site, &cx, out);
         errors.extend(feed_errors);
-        facts.extend(feed_facts);
+        facts.extend(feed_facts.into_iter().map(|(file, f)| (file, Arc::new(f))));
         let extra: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
             .extra
             .par_iter()
@@ -262,7 +262,7 @@ impl<'a> Prepared<'a> {
         for result in extra {
             match result {
                 Ok((file, f)) => {
-                    facts.insert(file, f);
+                    facts.insert(file, Arc::new(f));
                 }
                 Err(e) => errors.push(e),
             }
@@ -294,7 +294,7 @@ impl<'a> Prepared<'a> {
         for result in copied {
             match result {
                 Ok((file, f)) => {
-                    facts.insert(file, f);
+                    facts.insert(file, Arc::new(f));
                 }
                 Err(e) => errors.push(e),
             }
@@ -463,7 +463,7 @@ fn write_extra(
         out.write(file, html.as_bytes())?;
         return Ok((file.to_string(), facts));
     } else if file.ends_with(".xml") {
-        audit::feed(cx, file, &text)
+        audit::feed(cx, file, &text, &Vec::new)
     } else {
         FileFacts {
             size: bytes.len() as u64,

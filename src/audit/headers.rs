@@ -3,6 +3,8 @@
 //! headers can say) for real web servers: a `_headers` file, which Netlify
 //! and Cloudflare Pages read, and an nginx snippet to `include`.
 
+use std::borrow::Cow;
+
 use crate::config::Config;
 
 /// The files written next to the site, by path below the output folder.
@@ -31,6 +33,20 @@ pub fn content_security_policy(allow_hosts: &[String], own_scripts: bool, header
 /// The preview's variant: the live-reload script is the site's own.
 pub fn preview_policy(policy: &str) -> String {
     policy.replacen("script-src 'none'", "script-src 'self'", 1)
+}
+
+/// A page as the preview serves it: its Content-Security-Policy `<meta>`
+/// (the one echt put first in the head) lets the live-reload script run.
+pub fn preview_page(html: &str) -> Cow<'_, str> {
+    const START: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+    let Some(start) = html.find(START).map(|i| i + START.len()) else {
+        return Cow::Borrowed(html);
+    };
+    let Some(end) = html[start..].find('"').map(|i| start + i) else {
+        return Cow::Borrowed(html);
+    };
+    let policy = preview_policy(&html[start..end]);
+    Cow::Owned(format!("{}{policy}{}", &html[..start], &html[end..]))
 }
 
 /// Every header echt sends, as (name, value).

@@ -28,6 +28,7 @@ mod xml;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};
@@ -295,6 +296,18 @@ pub struct Origin {
     pub text: String,
 }
 
+impl Origin {
+    /// A content file's text, read again to locate a finding (None if it
+    /// went away meanwhile).
+    pub fn content(root: &Path, source: &crate::content::Source) -> Option<Origin> {
+        let on_disk = root.join(crate::content::CONTENT_DIR).join(&source.rel);
+        Some(Origin {
+            shown: source.display_path(),
+            text: std::fs::read_to_string(on_disk).ok()?,
+        })
+    }
+}
+
 /// What the audit learned about one output file.
 #[derive(Debug, Clone, Default)]
 pub struct FileFacts {
@@ -312,6 +325,10 @@ pub struct FileFacts {
     /// they were found.
     pub outbound: Vec<(String, Diagnostic)>,
 }
+
+/// Every output file's facts, by path below the output folder. Shared, so
+/// the preview can carry unchanged files' facts from one build to the next.
+pub type Facts = BTreeMap<String, Arc<FileFacts>>;
 
 /// Everything an output file needs besides its text to be audited.
 #[derive(Debug)]
@@ -433,17 +450,27 @@ fn in_source(
     }
 }
 
-/// Audits a feed: its XML, and the HTML of every entry as a fragment.
-pub fn feed(cx: &Context<'_>, file: &str, text: &str) -> FileFacts {
+/// Audits a feed or other XML file: the XML, and the HTML of every entry;
+/// `origins` are the posts it carries.
+pub fn feed(
+    cx: &Context<'_>,
+    file: &str,
+    text: &str,
+    origins: &dyn Fn() -> Vec<Origin>,
+) -> FileFacts {
     let page = Page::new(cx.policy, file);
     let checker = xml::audit(cx.policy, &page, text, xml::Kind::Feed);
-    let shown = cx.shown(file);
+    let sources = if checker.findings.is_empty() {
+        Vec::new()
+    } else {
+        origins()
+    };
     FileFacts {
         size: text.len() as u64,
         problems: checker
             .findings
             .iter()
-            .map(|f| finding_at(&shown, text, f))
+            .map(|f| locate(cx, file, text, f, &sources))
             .collect(),
         ..FileFacts::default()
     }
@@ -494,7 +521,7 @@ fn find(text: &str, needle: &str) -> Option<usize> {
 
 /// The whole site's verdict from every file's facts: every problem once
 /// (with how many pages showed it), anchors on other pages, page weights.
-pub fn conclude(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Vec<Diagnostic> {
+pub fn conclude(facts: &Facts, budget: u64) -> Vec<Diagnostic> {
     let mut seen: HashMap<(Severity, PathBuf, usize, usize, String), usize> = HashMap::new();
     let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
     let mut add = |d: &Diagnostic| {
@@ -540,7 +567,7 @@ pub fn conclude(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Vec<Diagnos
         .map(|(mut d, pages)| {
             if pages > 1 {
                 if let Some(note) = &d.note {
-                    d.note = Some(format!("{note} and {} other pages", pages - 1));
+                    d.note = Some(format!("{note} and in {} other files", pages - 1));
                 }
             }
             d
@@ -554,7 +581,7 @@ pub fn conclude(facts: &BTreeMap<String, FileFacts>, budget: u64) -> Vec<Diagnos
 /// Bytes each HTML page costs a reader: the page, and every file of the
 /// site it loads (stylesheets, images, icons, and what stylesheets load),
 /// each counted once.
-pub fn weights(facts: &BTreeMap<String, FileFacts>) -> Vec<(String, u64)> {
+pub fn weights(facts: &Facts) -> Vec<(String, u64)> {
     facts
         .iter()
         .filter(|(file, _)| file.ends_with(".html"))

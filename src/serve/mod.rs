@@ -25,6 +25,7 @@ use std::time::Instant;
 use chrono::{Datelike, Utc};
 use notify::Watcher;
 
+use crate::audit::Facts;
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Result};
 use crate::plan::{Fingerprints, Plan, Planned};
@@ -60,6 +61,8 @@ pub struct Rebuilder {
 struct LastGood {
     snapshot: Arc<Snapshot>,
     prints: Fingerprints,
+    /// What the audit learned about each file.
+    facts: Facts,
     /// Its model, to find the pages of files that break later.
     site: Site,
 }
@@ -72,6 +75,8 @@ pub struct Rebuilt {
     pub plan: Plan,
     /// Files the site has in all.
     pub files: usize,
+    /// The audit's warnings and notes about the whole site.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Rebuilder {
@@ -93,13 +98,24 @@ impl Rebuilder {
             Some(last) => MemorySink::from(last.snapshot.as_ref()),
             None => MemorySink::default(),
         };
-        loaded.render_prepared(
+        let rendered = loaded.render_prepared(
             &prepared,
             &Planned {
                 out: &sink,
                 plan: &plan,
             },
         )?;
+        // Files not rendered again keep what the audit found in them.
+        let mut facts = self
+            .last
+            .as_ref()
+            .map(|l| l.facts.clone())
+            .unwrap_or_default();
+        for gone in &plan.remove {
+            facts.remove(gone);
+        }
+        facts.extend(rendered.facts);
+        let warnings = build::verdict(&facts, loaded.site.config.page_budget)?;
         let mut snapshot = sink.into_snapshot();
         snapshot.remove(&plan.remove);
         let snapshot = Arc::new(snapshot);
@@ -108,12 +124,14 @@ impl Rebuilder {
         self.last = Some(LastGood {
             snapshot: snapshot.clone(),
             prints,
+            facts,
             site: loaded.site,
         });
         Ok(Rebuilt {
             snapshot,
             plan,
             files,
+            warnings,
         })
     }
 
@@ -153,6 +171,9 @@ pub struct Preview {
     pub state: Arc<State>,
     build: BuildOptions,
     rebuilder: Mutex<Rebuilder>,
+    /// The warnings last printed, so a rebuild repeats them only when
+    /// they change.
+    warned: Mutex<Vec<Diagnostic>>,
 }
 
 impl Preview {
@@ -193,6 +214,7 @@ impl Preview {
             state: Arc::new(State::default()),
             build,
             rebuilder: Mutex::new(Rebuilder::default()),
+            warned: Mutex::default(),
         };
         preview.rebuild(&[]);
         Ok((preview, listener))
@@ -218,6 +240,16 @@ impl Preview {
                 };
                 let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
                 self.state.publish(rebuilt.snapshot, change);
+                let mut warned = self
+                    .warned
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if *warned != rebuilt.warnings {
+                    for warning in &rebuilt.warnings {
+                        eprint!("{warning}");
+                    }
+                    *warned = rebuilt.warnings;
+                }
                 format!(
                     "echt: rebuilt in {} ms ({written} of {} files changed)",
                     start.elapsed().as_millis(),

@@ -347,7 +347,9 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
 /// Adds the reload script (and a notice of a failed build, if any) to an
 /// HTML page.
 fn inject(body: &[u8], error: Option<&Failure>) -> Vec<u8> {
-    let html = String::from_utf8_lossy(body);
+    let page = String::from_utf8_lossy(body);
+    // The page's own policy forbids scripts; the preview's one is allowed.
+    let html = crate::audit::headers::preview_page(&page);
     let mut extra = format!("<script src=\"{SCRIPT}\" defer></script>\n");
     if let Some(failure) = error {
         extra.push_str(&format!(
