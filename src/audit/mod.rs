@@ -321,6 +321,10 @@ pub struct FileFacts {
     pub anchors: Vec<(String, String, Diagnostic)>,
     /// Files of the site this one loads (stylesheets, images, fonts).
     pub resources: Vec<String>,
+    /// Every file of the site this one links to or loads, hashed with
+    /// `plan::fingerprint`: the preview checks a page again when one of
+    /// them goes away.
+    pub links: Vec<u64>,
     /// Outbound `http(s)` links, for `echt check --external`, with where
     /// they were found.
     pub outbound: Vec<(String, Diagnostic)>,
@@ -362,6 +366,15 @@ pub fn page(
         resources: checked.checker.resources.clone(),
         ..FileFacts::default()
     };
+    let mut links: Vec<u64> = checked
+        .checker
+        .links
+        .iter()
+        .map(|l| crate::plan::fingerprint(&l.file))
+        .collect();
+    links.sort_unstable();
+    links.dedup();
+    facts.links = links;
     let mut findings = checked.checker.findings;
     let mut anchors = Vec::new();
     for link in &checked.checker.links {

@@ -93,7 +93,10 @@ impl Rebuilder {
         let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
         let cache = &self.cache;
         let prints = prepared.fingerprints(&|path| cache.stamp(path));
-        let plan = prints.plan(self.last.as_ref().map(|last| &last.prints));
+        let mut plan = prints.plan(self.last.as_ref().map(|last| &last.prints));
+        if let Some(last) = &self.last {
+            recheck_links(&mut plan, &last.facts);
+        }
         let sink = match &self.last {
             Some(last) => MemorySink::from(last.snapshot.as_ref()),
             None => MemorySink::default(),
@@ -160,6 +163,20 @@ impl Rebuilder {
         Failure {
             report: error.to_string(),
             pages,
+        }
+    }
+}
+
+/// Adds the pages that link to a file the plan removes: unchanged
+/// themselves, they now have a broken link the audit must report.
+fn recheck_links(plan: &mut Plan, facts: &Facts) {
+    if plan.remove.is_empty() {
+        return;
+    }
+    let removed: HashSet<u64> = plan.remove.iter().map(crate::plan::fingerprint).collect();
+    for (file, f) in facts {
+        if f.links.iter().any(|l| removed.contains(l)) && !plan.remove.contains(file) {
+            plan.write.insert(file.clone());
         }
     }
 }
