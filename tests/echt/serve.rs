@@ -490,25 +490,25 @@ fn a_restarted_server_has_a_new_build_id() {
 }
 
 #[test]
-fn deleting_a_post_breaks_the_unchanged_pages_that_link_to_it() {
+fn deleting_a_file_breaks_the_unchanged_pages_that_link_to_it() {
     let site = TestSite::fixture("blog").post(
         "verweis.md",
         &post(
             "Verweis",
             "2024-05-01",
-            "Siehe [die Reise](/posts/die-reise/).",
+            "Wer hier schreibt: [humans.txt](/humans.txt).",
         ),
     );
     let served = Served::start(&site);
     assert_eq!(served.get("/posts/verweis/").0, 200);
     let mut events = served.events();
-    std::fs::remove_dir_all(site.root().join("content/posts/reise")).unwrap();
+    std::fs::remove_file(site.root().join("static/humans.txt")).unwrap();
     wait_for_event(&mut events, "reload");
     // The linking post did not change, but its link now leads nowhere.
     let (status, _, body) = served.get("/posts/verweis/");
     assert_eq!(status, 500, "{body}");
     assert!(
-        body.contains("link to `/posts/die-reise/`, which this site does not have"),
+        body.contains("link to `/humans.txt`, which this site does not have"),
         "{body}"
     );
     assert!(body.contains("content/posts/verweis.md:5:"), "{body}");
