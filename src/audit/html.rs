@@ -152,6 +152,18 @@ fn on_element(checker: &mut Checker<'_>, el: &mut Element<'_, '_>, html: &str) {
             }
         })
         .collect();
+    // An `srcdoc` frame is a page of its own, written into the attribute.
+    if tag == "iframe" {
+        if let Some(srcdoc) = attrs.iter().find(|a| a.name == "srcdoc") {
+            let (policy, page) = checker.context();
+            let inner = audit(policy, page, &srcdoc.value, false).checker;
+            for mut finding in inner.findings {
+                finding.span = srcdoc.span.clone();
+                finding.needles.push(srcdoc.raw.clone());
+                checker.findings.push(finding);
+            }
+        }
+    }
     let Changes { href, rel } = checker.element(&tag, &attrs, span, tag_text);
     // Values set here are escaped by lol_html for quotes only.
     if let Some(href) = href {

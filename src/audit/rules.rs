@@ -197,6 +197,11 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The policy and the file being read.
+    pub fn context(&self) -> (&'a Policy, &'a Page) {
+        (self.policy, self.page)
+    }
+
     fn find(
         &mut self,
         severity: Severity,

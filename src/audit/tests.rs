@@ -119,6 +119,10 @@ fn resources_from_other_hosts() {
         "embeds a page from another host, `www.youtube.com`",
     );
     one("<object data=x.swf></object>", "`<object>` embeds");
+    one(
+        "<iframe srcdoc=\"&lt;img src=&quot;https://cdn.example/a.png&quot;&gt;\"></iframe>",
+        "`<img src>` loads from another host, `cdn.example`",
+    );
     one("<embed src=x.swf>", "`<embed>` embeds");
     one(
         "<link rel=stylesheet href=\"https://fonts.googleapis.com/css2?family=Inter\">",
