@@ -45,7 +45,10 @@ pub fn check(options: &BuildOptions, external: Option<&external::Options>) -> Re
         year: Utc::now().year(),
         preview: false,
     };
-    let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
+    let mut prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
+    if external.is_some() {
+        prepared = prepared.with_outbound_links();
+    }
     let rendered = loaded.render_prepared(&prepared, &Discard)?;
     let budget = loaded.site.config.page_budget;
     let mut warnings = verdict(&rendered.facts, budget)?;

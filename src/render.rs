@@ -184,6 +184,8 @@ pub struct Prepared<'a> {
     files: HashSet<String>,
     /// How the output folder is named in messages.
     output: PathBuf,
+    /// Whether the audit keeps outbound links (see `check`).
+    outbound: bool,
 }
 
 impl std::fmt::Debug for Prepared<'_> {
@@ -207,7 +209,14 @@ impl<'a> Prepared<'a> {
             policy: Policy::new(&site.config),
             files,
             output: PathBuf::from("public"),
+            outbound: false,
         }
+    }
+
+    /// Has the audit keep every outbound link and where it was written.
+    pub fn with_outbound_links(mut self) -> Self {
+        self.outbound = true;
+        self
     }
 
     /// Names the output folder in messages (`public` by default).
@@ -229,6 +238,7 @@ impl<'a> Prepared<'a> {
             policy: &self.policy,
             files: &self.files,
             output: &self.output,
+            outbound: self.outbound,
         };
 
         let results: Vec<Result<Option<(String, FileFacts)>, Diagnostic>> = outputs

@@ -71,10 +71,11 @@ pub(crate) enum Target {
 
 impl Policy {
     pub fn new(config: &Config) -> Policy {
-        // The config checked that base_url is an absolute http(s) URL.
-        let site = url::Url::parse(&config.base_url)
-            .or_else(|_| url::Url::parse("http://localhost/"))
-            .unwrap_or_else(|_| unreachable_url());
+        // The config checked that base_url is an absolute http(s) URL; a
+        // host the URL parser still refuses leaves only relative URLs ours.
+        let site = url::Url::parse(&config.base_url).unwrap_or_else(|_| {
+            url::Url::parse("http://localhost/").expect("a constant, valid URL")
+        });
         let scripts = config.privacy.own_scripts;
         let hosts = &config.privacy.allow_hosts;
         let head = format!(
@@ -213,11 +214,6 @@ impl Policy {
     }
 }
 
-fn unreachable_url() -> url::Url {
-    // Both fallbacks above are valid URLs; this only satisfies the types.
-    url::Url::parse("data:,").unwrap_or_else(|_| std::process::abort())
-}
-
 /// The output file a path below the site root is served from.
 fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -342,6 +338,8 @@ pub struct Context<'a> {
     pub files: &'a HashSet<String>,
     /// How output files are shown in messages: `public`.
     pub output: &'a Path,
+    /// Whether to keep outbound links, located (for `echt check --external`).
+    pub outbound: bool,
 }
 
 impl Context<'_> {
@@ -406,16 +404,25 @@ pub fn page(
             .map(|(target, fragment, f)| (target, fragment, locate(cx, file, html, &f, &sources)))
             .collect();
     }
-    facts.outbound = checked
-        .checker
-        .outbound
-        .iter()
-        .map(|(url, span)| {
-            let at =
-                Diagnostic::at_offset(cx.shown(file), html, span.start, span.len(), url.clone());
-            (url.clone(), at)
-        })
-        .collect();
+    if cx.outbound && !checked.checker.outbound.is_empty() {
+        let sources = origins();
+        facts.outbound = checked
+            .checker
+            .outbound
+            .iter()
+            .map(|(url, span)| {
+                let written = html.get(span.clone()).unwrap_or_default().to_string();
+                let finding = Finding {
+                    severity: Severity::Error,
+                    message: url.clone(),
+                    hint: "",
+                    span: span.clone(),
+                    needles: vec![written, url.clone()],
+                };
+                (url.clone(), locate(cx, file, html, &finding, &sources))
+            })
+            .collect();
+    }
     (checked.html, facts)
 }
 
