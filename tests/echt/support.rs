@@ -1,5 +1,6 @@
 //! A chained builder for test sites and helpers to look at what was built.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -86,7 +87,37 @@ impl TestSite {
     pub fn build(&self) -> Built {
         self.build_with(&[])
     }
+
+    /// Runs `echt check` with extra arguments. Proxy variables are removed:
+    /// `--external` must reach the test's own loopback server directly.
+    pub fn check_with(&self, args: &[&str]) -> Built {
+        let root = self.root().to_string_lossy().into_owned();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_echt"));
+        command
+            .args(["check", "--root", root.as_str()])
+            .args(args)
+            .current_dir(self.root());
+        for var in PROXY_VARS {
+            command.env_remove(var);
+        }
+        Built {
+            out: command.output().expect("run echt"),
+            public: self.root().join("public"),
+        }
+    }
 }
+
+/// The variables ureq takes a proxy from, in both spellings.
+const PROXY_VARS: [&str; 8] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
 
 /// Runs the echt binary in `cwd`.
 pub fn echt(args: &[&str], cwd: &Path) -> Output {
@@ -171,6 +202,21 @@ impl Built {
         files.sort();
         files
     }
+}
+
+/// Every file below `dir` with its bytes, by `/`-separated path, to compare
+/// a folder before and after.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("read");
+            (rel.to_string_lossy().replace('\\', "/"), bytes)
+        })
+        .collect()
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {

@@ -1,0 +1,868 @@
+//! The privacy audit: every tracker a blog typically picks up is refused
+//! with the file, line and column it was written in; what is allowed gets
+//! through and is declared; links lose their tracking parameters; the
+//! headers files, the page budget and `echt check` (with `--external`
+//! against a server started here) do what they promise.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+
+use crate::support::{echt, post, snapshot, TestSite, CONFIG};
+
+/// Asserts that `stderr` has a diagnostic whose first line starts with
+/// `headline` and whose `-->` line is `at`.
+#[track_caller]
+fn assert_reported(stderr: &str, headline: &str, at: &str) {
+    let arrow = format!("  --> {at}");
+    let found = stderr.split("\n\n").any(|block| {
+        let mut lines = block.lines();
+        lines.next().is_some_and(|l| l.starts_with(headline)) && lines.next() == Some(&*arrow)
+    });
+    assert!(found, "no `{headline}` at {at} in:\n{stderr}");
+}
+
+/// A file of the built-in theme, to override in a site's templates/.
+fn theme_file(path: &str) -> String {
+    let (_, bytes) = echt::theme::DEFAULT_THEME
+        .iter()
+        .find(|(p, _)| *p == path)
+        .unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// `path:line:column` of the first `needle` in `text`.
+fn position(path: &str, text: &str, needle: &str) -> String {
+    let offset = text.find(needle).unwrap();
+    let line = text[..offset].matches('\n').count() + 1;
+    let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{path}:{line}:{column}")
+}
+
+fn config_with(extra: &str) -> String {
+    format!("{CONFIG}{extra}")
+}
+
+const GOOGLE_FONTS: &str =
+    "https://fonts.googleapis.com/css2?family=Roboto:wght@400;700&display=swap";
+
+/// base.html of the theme with Google Fonts in its head.
+fn base_with_google_fonts() -> String {
+    let base = theme_file("templates/base.html");
+    let ours = "<link rel=\"stylesheet\" href=\"{{ root }}style.css\">\n";
+    assert!(base.contains(ours), "the theme's stylesheet link moved");
+    base.replace(
+        ours,
+        &format!("{ours}<link rel=\"stylesheet\" href=\"{GOOGLE_FONTS}\">\n"),
+    )
+}
+
+/// tags.html of the theme with a `<base>` pointing elsewhere.
+fn tags_with_base() -> String {
+    format!(
+        "{}\n{{% block head %}}\n<base href=\"https://elsewhere.example/\">\n{{% endblock head %}}\n",
+        theme_file("templates/tags.html")
+    )
+}
+
+const SVG_WITH_IMAGE: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\n  <image href=\"https://svg.example/x.png\" width=\"10\" height=\"10\"/>\n</svg>\n";
+
+/// Everything a blog picks up from copy-and-paste, each in its own file.
+fn hostile_site() -> TestSite {
+    TestSite::new()
+        .post(
+            "statistik.md",
+            &post(
+                "Statistik",
+                "2024-03-01",
+                "Wer liest hier mit?\n\n<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-XYZ\"></script>\n<script>\n  window.dataLayer = window.dataLayer || [];\n  function gtag(){dataLayer.push(arguments);}\n  gtag('js', new Date());\n  gtag('config', 'G-XYZ');\n</script>",
+            ),
+        )
+        .post(
+            "pixel.md",
+            &post(
+                "Pixel",
+                "2024-03-02",
+                "Ein Newsletter-Gruß.\n\n<img src=\"https://pixel.tracker.example/pixel.gif\" width=1 height=1 alt=\"\">",
+            ),
+        )
+        .post(
+            "video.md",
+            &post(
+                "Video",
+                "2024-03-03",
+                "Schaut mal:\n\n<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" allowfullscreen></iframe>",
+            ),
+        )
+        .post(
+            "cdn.md",
+            &post(
+                "CDN",
+                "2024-03-04",
+                "Ein Widget:\n\n<script src=\"//cdn.example/x.js\"></script>",
+            ),
+        )
+        // Last in its post: pulldown-cmark ends a `<script>` HTML block
+        // only at a lower-case `</script>`, so the rest would be raw HTML.
+        .post(
+            "gross.md",
+            &post("Groß", "2024-03-05", "Laut:\n\n<SCRIPT>alert(1)</SCRIPT>"),
+        )
+        .post(
+            "onload.md",
+            &post(
+                "Onload",
+                "2024-03-06",
+                "Zählen:\n\n<p onload=\"zaehle()\">Hallo</p>",
+            ),
+        )
+        .post(
+            "srcset.md",
+            &post(
+                "Srcset",
+                "2024-03-07",
+                "Scharf:\n\n<img src=\"/bild.png\" srcset=\"/bild.png 1x, https://img.example/b.png 2x\" alt=\"\">",
+            ),
+        )
+        .post(
+            "svg.md",
+            &post(
+                "SVG",
+                "2024-03-08",
+                "Inline:\n\n<svg width=\"10\" height=\"10\"><image href=\"https://svg.example/i.png\"/></svg>",
+            ),
+        )
+        .post(
+            "entities.md",
+            &post(
+                "Entities",
+                "2024-03-09",
+                "Klick:\n\n<a href=\"&#106;avascript:alert(1)\">eins</a>\n\n<a href=\"java&#x09;script:alert(2)\">zwei</a>",
+            ),
+        )
+        .post(
+            "markdown.md",
+            &post(
+                "Markdown",
+                "2024-03-10",
+                "Ein Bild:\n\n![Ein Bild](https://cdn.example/a.png)",
+            ),
+        )
+        .post(
+            "links.md",
+            &post(
+                "Links",
+                "2024-03-11",
+                "Verweise:\n\nSiehe [dort](/gibtsnicht/) und [oben](#nirgends).",
+            ),
+        )
+        .file("templates/base.html", &base_with_google_fonts())
+        .file("templates/tags.html", &tags_with_base())
+        .file(
+            "static/fonts.css",
+            "@import url(\"https://fonts.googleapis.com/css2?family=Lato\");\nbody { font-family: Lato, sans-serif; }\n",
+        )
+        .file("static/logo.svg", SVG_WITH_IMAGE)
+        .bytes("static/bild.png", b"\x89PNG\r\n\x1a\n")
+}
+
+#[test]
+fn every_tracker_of_the_catalogue_is_reported_where_it_was_written_in_one_run() {
+    let site = hostile_site();
+    let err = site.build().fails();
+    let base = base_with_google_fonts();
+    let tags = tags_with_base();
+    let another = "which then learns who reads the page";
+    for (headline, at) in [
+        (
+            "error: `<script src>` loads code from another host, `www.googletagmanager.com`"
+                .to_string(),
+            "content/posts/statistik.md:7:1".to_string(),
+        ),
+        (
+            "error: `<script>` runs code in the reader's browser".into(),
+            "content/posts/statistik.md:8:1".into(),
+        ),
+        (
+            format!(
+                "error: `<img src>` loads from another host, `pixel.tracker.example`, {another}"
+            ),
+            "content/posts/pixel.md:7:11".into(),
+        ),
+        (
+            "error: `<iframe src>` embeds a page from another host, `www.youtube.com`".into(),
+            "content/posts/video.md:7:39".into(),
+        ),
+        (
+            "error: `<script src>` loads code from another host, `cdn.example`".into(),
+            "content/posts/cdn.md:7:1".into(),
+        ),
+        (
+            "error: `<script>` runs code in the reader's browser".into(),
+            "content/posts/gross.md:7:1".into(),
+        ),
+        (
+            "error: the `onload` attribute runs code in the reader's browser".into(),
+            "content/posts/onload.md:7:4".into(),
+        ),
+        (
+            format!("error: `<img srcset>` loads from another host, `img.example`, {another}"),
+            "content/posts/srcset.md:7:44".into(),
+        ),
+        (
+            format!("error: `<image href>` loads from another host, `svg.example`, {another}"),
+            "content/posts/svg.md:7:42".into(),
+        ),
+        (
+            "error: a `javascript:` URL in `<a href>` runs code in the reader's browser".into(),
+            "content/posts/entities.md:7:10".into(),
+        ),
+        (
+            "error: a `javascript:` URL in `<a href>` runs code in the reader's browser".into(),
+            "content/posts/entities.md:9:10".into(),
+        ),
+        (
+            format!("error: `<img src>` loads from another host, `cdn.example`, {another}"),
+            "content/posts/markdown.md:7:13".into(),
+        ),
+        (
+            "error: link to `/gibtsnicht/`, which this site does not have".into(),
+            "content/posts/links.md:7:14".into(),
+        ),
+        (
+            "error: link to `#nirgends`, but this page has no element with that id".into(),
+            "content/posts/links.md:7:39".into(),
+        ),
+        (
+            format!(
+                "error: `<link href>` loads from another host, `fonts.googleapis.com`, {another}"
+            ),
+            position("templates/base.html", &base, GOOGLE_FONTS),
+        ),
+        (
+            "error: `<base href>` points to another host, `elsewhere.example`".into(),
+            position("templates/tags.html", &tags, "https://elsewhere"),
+        ),
+        (
+            format!(
+                "error: CSS `@import` loads from another host, `fonts.googleapis.com`, {another}"
+            ),
+            "static/fonts.css:1:9".into(),
+        ),
+        (
+            format!("error: `<image href>` loads from another host, `svg.example`, {another}"),
+            "static/logo.svg:2:16".into(),
+        ),
+    ] {
+        assert_reported(&err, &headline, &at);
+    }
+    assert!(
+        err.contains("\nerror: 18 errors; the build failed; "),
+        "{err}"
+    );
+    // The source line and a caret under the URL, and which page showed it.
+    let pixel = "https://pixel.tracker.example/pixel.gif";
+    let frame = format!(
+        "\n 7 | <img src=\"{pixel}\" width=1 height=1 alt=\"\">\n   |           {}\n",
+        "^".repeat(pixel.len())
+    );
+    assert!(err.contains(&frame), "{err}");
+    assert!(err.contains("  = note: on /posts/links/\n"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn the_catalogue_is_caught_in_each_post_on_its_own() {
+    // No error hides behind another: each post alone fails the build, at
+    // the same place as in the catalogue.
+    for (name, body, at) in [
+        (
+            "pixel.md",
+            "<img src=\"https://pixel.tracker.example/pixel.gif\" width=1 height=1>",
+            "content/posts/pixel.md:5:11",
+        ),
+        (
+            "gross.md",
+            "<SCRIPT SRC=\"/x.js\"></SCRIPT>",
+            "content/posts/gross.md:5:1",
+        ),
+        (
+            "tab.md",
+            "<a href=\"java&#x09;script:alert(2)\">k</a>",
+            "content/posts/tab.md:5:10",
+        ),
+        (
+            "protokoll.md",
+            "![x](//cdn.example/a.png)",
+            "content/posts/protokoll.md:5:6",
+        ),
+    ] {
+        let site = TestSite::new().post(name, &post("Eins", "2024-01-01", body));
+        let err = site.build().fails();
+        assert!(err.contains(&format!("  --> {at}\n")), "{name}: {err}");
+        assert!(err.contains("\nerror: 1 error; "), "{name}: {err}");
+    }
+}
+
+/// The `<head>` of a page.
+fn head(html: &str) -> &str {
+    let start = html.find("<head>").unwrap();
+    let end = html.find("</head>").unwrap();
+    &html[start..end]
+}
+
+const CSP_META: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+const REFERRER_META: &str = "<meta name=\"referrer\" content=\"no-referrer\">";
+
+#[track_caller]
+fn assert_policy_in_head(html: &str, page: &str) {
+    assert_eq!(html.matches(CSP_META).count(), 1, "{page}");
+    assert_eq!(html.matches(REFERRER_META).count(), 1, "{page}");
+    let head = head(html);
+    assert!(
+        head.contains(&format!("<meta charset=\"utf-8\">\n{CSP_META}")),
+        "{page}: {head}"
+    );
+    let policy = head.split(CSP_META).nth(1).unwrap();
+    let policy = &policy[..policy.find('"').unwrap()];
+    assert!(policy.contains("script-src 'none'"), "{page}: {policy}");
+    assert!(
+        policy.starts_with("default-src 'self';"),
+        "{page}: {policy}"
+    );
+    assert!(head.contains(REFERRER_META), "{page}");
+}
+
+#[test]
+fn the_sample_site_passes_and_every_page_carries_the_policy() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let result = echt(
+        &[
+            "build",
+            "--root",
+            &repo.to_string_lossy(),
+            "--output",
+            &public.to_string_lossy(),
+        ],
+        repo,
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(!stderr.contains("error:"), "{stderr}");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+    {
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        assert_policy_in_head(&html, &entry.path().display().to_string());
+        pages += 1;
+    }
+    assert!(pages >= 30, "only {pages} pages");
+    assert!(public.join("datenschutz/index.html").exists());
+    assert!(public.join("_headers").exists() && public.join("_nginx.conf").exists());
+}
+
+#[test]
+#[ignore = "BUG: a template without <head> and <body> tags gets no policy"]
+fn a_template_without_head_tags_still_gets_the_policy() {
+    // `<head>` and `<body>` may be left out in HTML; the page then has
+    // neither the Content-Security-Policy nor `no-referrer`, silently.
+    let site = TestSite::new()
+        .file("content/seite.md", "---\ntitle: Seite\n---\nText.\n")
+        .file(
+            "templates/page.html",
+            "<!doctype html>\n<meta charset=\"utf-8\">\n<title>{{ page.title }}</title>\n{{ page.content | safe }}\n",
+        );
+    let built = site.build().ok();
+    let html = built.page("seite/");
+    assert_eq!(html.matches(CSP_META).count(), 1, "{html}");
+    assert_eq!(html.matches(REFERRER_META).count(), 1, "{html}");
+}
+
+#[test]
+fn an_allowed_host_gets_through_and_is_declared() {
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &config_with("privacy:\n  allow_hosts: [media.example.net]\n"),
+        )
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                "<img src=\"https://media.example.net/a.png\" alt=\"\">",
+            ),
+        );
+    let built = site.build().ok();
+    assert!(built.stderr().is_empty(), "{}", built.stderr());
+    let page = built.page("posts/a/");
+    assert!(page.contains("src=\"https://media.example.net/a.png\""));
+    assert!(
+        head(&page).contains("img-src 'self' data: media.example.net;"),
+        "{page}"
+    );
+    let privacy = built.page("datenschutz/");
+    assert!(
+        privacy.contains("<code>media.example.net</code>"),
+        "{privacy}"
+    );
+    let headers = built.page("_headers");
+    assert!(
+        headers.contains("Content-Security-Policy: default-src 'self' media.example.net;"),
+        "{headers}"
+    );
+    assert!(built
+        .page("_nginx.conf")
+        .contains("img-src 'self' data: media.example.net;"));
+}
+
+#[test]
+fn an_allowed_host_does_not_allow_look_alikes() {
+    let err = TestSite::new()
+        .file(
+            "echt.yaml",
+            &config_with("privacy:\n  allow_hosts: [media.example.net]\n"),
+        )
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                "<img src=\"https://media.example.net.evil.example/a.png\">\n\n<img src=\"https://media.example.net@evil.example/b.png\">",
+            ),
+        )
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: `<img src>` loads from another host, `media.example.net.evil.example`",
+        "content/posts/a.md:5:11",
+    );
+    assert_reported(
+        &err,
+        "error: `<img src>` loads from another host, `evil.example`",
+        "content/posts/a.md:7:11",
+    );
+}
+
+#[test]
+fn own_script_files_may_be_allowed_but_inline_scripts_never() {
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &config_with("privacy:\n  allow_scripts: self\n"),
+        )
+        .file("static/js/a.js", "document.body.dataset.js = 'ja';\n")
+        .post(
+            "a.md",
+            &post("A", "2024-01-01", "<script src=\"/js/a.js\"></script>"),
+        );
+    let built = site.build().ok();
+    let page = built.page("posts/a/");
+    assert!(page.contains("<script src=\"/js/a.js\"></script>"));
+    assert!(head(&page).contains("script-src 'self';"), "{page}");
+    assert!(built.page("_headers").contains("script-src 'self';"));
+
+    let site = site.post(
+        "b.md",
+        &post("B", "2024-01-02", "Text.\n\n<script>alert(1)</script>"),
+    );
+    let err = site.build().fails();
+    assert_reported(
+        &err,
+        "error: an inline `<script>` runs code in the reader's browser; only the site's own script files are allowed",
+        "content/posts/b.md:7:1",
+    );
+    assert!(err.contains("\nerror: 1 error; "), "{err}");
+}
+
+#[test]
+fn tracking_parameters_leave_pages_and_feeds_with_a_note() {
+    let site = TestSite::new().post(
+        "laden.md",
+        &post(
+            "Laden",
+            "2024-01-01",
+            "Gekauft bei [Laden](https://shop.example/p?id=4&utm_source=x&fbclid=y).",
+        ),
+    );
+    let built = site.build().ok();
+    let stderr = built.stderr();
+    assert_reported(
+        &stderr,
+        "note: removed the tracking parameters `utm_source`, `fbclid` from a link to `shop.example`",
+        "content/posts/laden.md:5:21",
+    );
+    assert!(!stderr.contains("error:"), "{stderr}");
+    let page = built.page("posts/laden/");
+    assert!(
+        page.contains(
+            "<a href=\"https://shop.example/p?id=4\" rel=\"noopener noreferrer\">Laden</a>"
+        ),
+        "{page}"
+    );
+    for feed in ["atom.xml", "rss.xml"] {
+        let text = built.page(feed);
+        assert!(
+            text.contains("https://shop.example/p?id=4&quot;"),
+            "{feed}: {text}"
+        );
+        assert!(
+            !text.contains("utm_source") && !text.contains("fbclid"),
+            "{feed}: {text}"
+        );
+    }
+    assert!(!page.contains("utm_source") && !page.contains("fbclid"));
+}
+
+#[test]
+fn affiliate_redirects_are_warnings_and_the_build_goes_on() {
+    let site = TestSite::new()
+        .post(
+            "buch.md",
+            &post(
+                "Buch",
+                "2024-01-01",
+                "Das [Buch](https://amzn.to/x) gibt es auch\n[hier](https://www.amazon.de/dp/3442?tag=lena-21).",
+            ),
+        );
+    let built = site.build().ok();
+    let stderr = built.stderr();
+    assert_reported(
+        &stderr,
+        "warning: link through `amzn.to`, a redirect that counts clicks or pays commissions",
+        "content/posts/buch.md:5:12",
+    );
+    assert_reported(
+        &stderr,
+        "warning: link with an Amazon affiliate tag (`tag=`)",
+        "content/posts/buch.md:6:8",
+    );
+    assert!(built
+        .page("posts/buch/")
+        .contains("<a href=\"https://amzn.to/x\" rel=\"noopener noreferrer\">Buch</a>"));
+}
+
+#[test]
+fn headers_files_carry_the_policy() {
+    let site = TestSite::new().post("a.md", &post("A", "2024-01-01", "Text."));
+    let built = site.build().ok();
+    let headers = built.page("_headers");
+    assert!(headers.contains("\n/*\n"), "{headers}");
+    for line in [
+        "  Content-Security-Policy: default-src 'self'; ",
+        "  Referrer-Policy: no-referrer\n",
+        "  Permissions-Policy: accelerometer=(), ",
+    ] {
+        assert!(headers.contains(line), "missing {line:?} in {headers}");
+    }
+    let nginx = built.page("_nginx.conf");
+    for line in [
+        "add_header Content-Security-Policy \"default-src 'self'; ",
+        "add_header Referrer-Policy \"no-referrer\" always;\n",
+        "add_header Permissions-Policy \"accelerometer=(), ",
+    ] {
+        assert!(nginx.contains(line), "missing {line:?} in {nginx}");
+    }
+    assert!(headers.contains("frame-ancestors 'self'"), "{headers}");
+}
+
+#[test]
+fn a_sites_own_headers_file_is_kept() {
+    let own = "/*\n  X-Frame-Options: DENY\n";
+    let site = TestSite::new()
+        .post("a.md", &post("A", "2024-01-01", "Text."))
+        .file("static/_headers", own);
+    let built = site.build().ok();
+    assert_eq!(built.page("_headers"), own);
+    assert!(built.exists("_nginx.conf"));
+}
+
+/// A post bundle with an image of `kilobytes`.
+fn heavy_site(kilobytes: usize) -> TestSite {
+    TestSite::new()
+        .post(
+            "schwer/index.md",
+            &post("Schwer", "2024-01-01", "Ein Foto:\n\n![Foto](bild.jpg)"),
+        )
+        .bytes(
+            "content/posts/schwer/bild.jpg",
+            &vec![0xAB; kilobytes * 1024],
+        )
+}
+
+#[test]
+fn a_page_over_the_budget_is_a_warning() {
+    let site = heavy_site(600);
+    let built = site.build().ok();
+    let stderr = built.stderr();
+    assert!(stderr.contains("warning: this page weighs 6"), "{stderr}");
+    assert!(
+        stderr.contains("with its stylesheets and images, more than the budget of 512 KB\n  --> /posts/schwer/\n  = hint: make images smaller, or raise `page_budget` in echt.yaml\n"),
+        "{stderr}"
+    );
+    assert!(built.exists("posts/schwer/bild.jpg"));
+}
+
+#[test]
+fn a_larger_budget_silences_the_warning() {
+    let site = heavy_site(600).file("echt.yaml", &config_with("page_budget: 1 MB\n"));
+    let built = site.build().ok();
+    assert!(built.stderr().is_empty(), "{}", built.stderr());
+}
+
+#[test]
+fn check_reports_weights_and_writes_nothing() {
+    let site = TestSite::new().post("a.md", &post("A", "2024-01-01", "Text."));
+    let checked = site.check_with(&[]).ok();
+    let out = checked.stdout();
+    assert!(
+        out.starts_with("Page weight (with stylesheets, images and fonts):\n"),
+        "{out}"
+    );
+    assert!(out.contains("  /posts/a/\n"), "{out}");
+    assert!(out.contains("; budget 512 KB\n"), "{out}");
+    assert!(
+        out.ends_with(
+            "echt: no scripts, no cookies, nothing loaded from other hosts, no broken links\n"
+        ),
+        "{out}"
+    );
+    assert!(!site.root().join("public").exists());
+    site.assert_no_leftovers();
+}
+
+#[test]
+fn check_fails_on_a_tracker_with_the_same_located_error() {
+    let site = TestSite::new().post(
+        "pixel.md",
+        &post(
+            "Pixel",
+            "2024-01-01",
+            "<img src=\"https://pixel.tracker.example/p.gif\">",
+        ),
+    );
+    let err = site.check_with(&[]).fails();
+    assert_reported(
+        &err,
+        "error: `<img src>` loads from another host, `pixel.tracker.example`",
+        "content/posts/pixel.md:5:11",
+    );
+    assert!(
+        err.ends_with("\nerror: the check found 1 problem\n"),
+        "{err}"
+    );
+    assert!(!site.root().join("public").exists());
+}
+
+/// A web server on a free loopback port that answers 200 for `/ok` and
+/// 404 for anything else; its address without a trailing slash.
+fn link_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            answer(stream);
+        }
+    });
+    address
+}
+
+fn answer(mut stream: TcpStream) {
+    let mut reader = BufReader::new(&stream);
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let method = parts.next().unwrap_or_default();
+    let (status, body) = match parts.next() {
+        Some("/ok") => ("200 OK", "da"),
+        _ => ("404 Not Found", "weg"),
+    };
+    let sent = if method == "HEAD" { "" } else { body };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n{sent}",
+        body.len()
+    );
+}
+
+/// A site whose post links to `links` (line 5 onwards, one a line).
+fn site_linking_to(links: &[String]) -> TestSite {
+    let body: Vec<String> = links.iter().map(|l| format!("[Link]({l})")).collect();
+    TestSite::new().post("links.md", &post("Links", "2024-01-01", &body.join("\n")))
+}
+
+#[test]
+fn check_external_fails_on_a_link_that_is_gone() {
+    let server = link_server();
+    let gone = format!("{server}/gone");
+    let site = site_linking_to(&[format!("{server}/ok"), gone.clone()]);
+    let err = site.check_with(&["--external", "--timeout", "5"]).fails();
+    assert!(
+        err.starts_with(&format!(
+            "error: outbound link to {gone} fails: answers 404\n"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("/ok"), "{err}");
+    assert!(
+        err.ends_with("\nerror: the check found 1 problem\n"),
+        "{err}"
+    );
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+#[ignore = "BUG: a broken outbound link is located in public/…/index.html, which check never writes"]
+fn check_external_names_the_post_of_a_link_that_is_gone() {
+    let server = link_server();
+    let site = site_linking_to(&[format!("{server}/ok"), format!("{server}/gone")]);
+    let err = site.check_with(&["--external", "--timeout", "5"]).fails();
+    assert_reported(
+        &err,
+        &format!("error: outbound link to {server}/gone fails"),
+        "content/posts/links.md:6:8",
+    );
+}
+
+#[test]
+fn check_external_passes_when_every_link_answers() {
+    let server = link_server();
+    let site = site_linking_to(&[format!("{server}/ok")]);
+    let checked = site.check_with(&["--external", "--timeout", "5"]).ok();
+    assert!(
+        checked.stdout().contains("\n1 outbound links answer.\n"),
+        "{}",
+        checked.stdout()
+    );
+}
+
+#[test]
+fn a_tracker_added_after_a_good_build_leaves_public_byte_identical() {
+    let site = TestSite::new()
+        .post("gut.md", &post("Gut", "2024-01-01", "Alles gut."))
+        .file("static/style-extra.css", "p { color: green; }\n");
+    site.build().ok();
+    let before = snapshot(&site.root().join("public"));
+    assert!(before.contains_key("posts/gut/index.html"));
+    let site = site.post(
+        "neu.md",
+        &post(
+            "Neu",
+            "2024-01-02",
+            "Danke an <img src=\"https://pixel.tracker.example/p.gif\">",
+        ),
+    );
+    let err = site.build().fails();
+    assert!(err.contains("  --> content/posts/neu.md:5:20\n"), "{err}");
+    assert!(err.contains(" was left unchanged\n"), "{err}");
+    assert!(
+        snapshot(&site.root().join("public")) == before,
+        "public/ changed"
+    );
+    site.assert_no_leftovers();
+}
+
+#[test]
+#[ignore = "BUG: a finding is located in the first source that contains its text, even one that only quotes it"]
+fn a_finding_is_not_blamed_on_a_post_that_quotes_it() {
+    // The feeds carry both posts; the script of the older post is found
+    // again in the newer post's code span (case-insensitively), and the
+    // newer post gets an error for harmless text.
+    let err = TestSite::new()
+        .post(
+            "alt.md",
+            &post("Alt", "2024-01-01", "Text.\n\n<script>alert(1)</script>"),
+        )
+        .post(
+            "neu.md",
+            &post(
+                "Neu",
+                "2024-02-01",
+                "Schreibt nie `<SCRIPT>` in einen Beitrag.",
+            ),
+        )
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: `<script>` runs code",
+        "content/posts/alt.md:7:1",
+    );
+    assert!(!err.contains("content/posts/neu.md"), "{err}");
+}
+
+#[test]
+#[ignore = "BUG: a template's finding is blamed on a post that quotes the same tag in a code block"]
+fn a_template_finding_is_not_blamed_on_a_post_that_quotes_it() {
+    let base = base_with_google_fonts();
+    let err = TestSite::new()
+        .file("templates/base.html", &base)
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                &format!(
+                    "So bitte nicht:\n\n    <link rel=\"stylesheet\" href=\"{GOOGLE_FONTS}\">"
+                ),
+            ),
+        )
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: `<link href>` loads from another host, `fonts.googleapis.com`",
+        &position("templates/base.html", &base, GOOGLE_FONTS),
+    );
+    assert!(!err.contains("content/posts/a.md"), "{err}");
+}
+
+#[test]
+#[ignore = "BUG: the HTML in an iframe's srcdoc is not audited"]
+fn the_html_of_an_iframe_srcdoc_is_audited() {
+    let err = TestSite::new()
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                "<iframe srcdoc=\"<img src=https://x.example/a.png>\"></iframe>",
+            ),
+        )
+        .build()
+        .fails();
+    assert!(err.contains("`x.example`"), "{err}");
+}
+
+#[test]
+#[ignore = "BUG: a Markdown link written with a character reference is shown in every output file instead of its post"]
+fn a_markdown_link_with_a_character_reference_is_located_in_its_post() {
+    // pulldown-cmark decodes `&#106;` in the link destination; the audit
+    // then finds neither the output text nor the decoded URL in the post,
+    // and reports the one problem once per page and feed, in public/.
+    let err = TestSite::new()
+        .post(
+            "entity.md",
+            &post("Eins", "2024-01-01", "[x](&#106;avascript:alert(1))"),
+        )
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: a `javascript:` URL in `<a href>` runs code in the reader's browser",
+        "content/posts/entity.md:5:5",
+    );
+    assert!(err.contains("\nerror: 1 error; "), "{err}");
+}
