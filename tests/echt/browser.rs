@@ -1,6 +1,9 @@
 //! The preview in a real browser: headless Chromium, driven over the
 //! DevTools protocol, shows an edit made on disk without anyone touching
 //! the page, keeps the reader's place, and fetches nothing from elsewhere.
+//! Every page of the sample blog, as the preview serves it, asks nothing
+//! of any other host, sends no referrer, sets no cookie, and breaks no
+//! rule of its Content-Security-Policy, the live-reload script included.
 //!
 //! Chromium is the one from `$CHROMIUM`, or `chromium` on the PATH. It
 //! speaks the protocol over `--remote-debugging-pipe`: JSON messages ended
@@ -17,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
+use url::Url;
 
 use crate::served::Served;
 use crate::support::TestSite;
@@ -99,6 +103,172 @@ fn a_saved_edit_reloads_the_open_page_in_place() {
     );
 }
 
+#[test]
+#[ignore = "needs chromium"]
+fn every_page_of_the_sample_site_contacts_nobody_else() {
+    let site = TestSite::sample();
+    // The pages the preview serves are the pages a build writes.
+    let output = tempfile::tempdir().unwrap();
+    let public = output.path().join("public");
+    let built = site
+        .build_with(&["--output", &public.to_string_lossy()])
+        .ok();
+    let mut pages: Vec<(String, String)> = built
+        .files()
+        .into_iter()
+        .filter(|file| file.ends_with(".html"))
+        .map(|file| {
+            let path = format!("/{}", file.trim_end_matches("index.html"));
+            (path, built.page(&file))
+        })
+        .collect();
+    assert!(pages.len() >= 30, "the whole sample site: {pages:?}");
+    // An address that has no page gets the site's 404 page.
+    pages.push(("/gibt-es-nicht/".into(), built.page("404.html")));
+
+    let served = Served::start(&site);
+    let origin = served.url();
+    let mut browser = Chromium::start();
+    let tab = browser.tab();
+    for domain in ["Page", "Runtime", "Log", "Audits"] {
+        browser.call(Some(&tab), &format!("{domain}.enable"), json!({}));
+    }
+    for (path, html) in &pages {
+        let url = format!("{origin}{}", &path[1..]);
+        // A moved page sends the reader on with a meta refresh.
+        let lands = match refresh_target(html) {
+            Some(target) => Url::parse(&url).unwrap().join(target).unwrap().to_string(),
+            None => url.clone(),
+        };
+        let since = browser.navigate(&tab, &url);
+        browser.wait_for(&format!("{path} and its event stream"), since, |events| {
+            events.iter().any(|e| e["method"] == "Page.loadEventFired")
+                && event_stream_said_hello(events, &origin, &lands)
+        });
+        // Lazy images would wait for the reader to scroll: load them now.
+        browser.wait_until(
+            &tab,
+            &format!("{lands} with every image"),
+            &format!(
+                "location.href === {} && document.readyState === 'complete' &&
+                 (document.querySelectorAll('img, iframe').forEach(e => e.loading = 'eager'),
+                  [...document.images].every(i => i.complete))",
+                json!(lands)
+            ),
+        );
+        assert_eq!(browser.evaluate(&tab, "document.cookie"), "", "{path}");
+    }
+    let visited = browser.events.len();
+
+    let requests = browser.requests();
+    assert!(requests.len() > pages.len(), "{requests:#?}");
+    let elsewhere: Vec<&String> = requests
+        .iter()
+        .filter(|url| !url.starts_with("data:") && host_and_port(url) != served.address)
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "requests beyond the preview: {elsewhere:#?}"
+    );
+    // What a page loads goes without a Referer (the page's own navigations
+    // come from the test, not from a page).
+    let referring: Vec<&Value> = browser
+        .events
+        .iter()
+        .filter(|e| e["method"] == "Network.requestWillBeSent" && e["params"]["type"] != "Document")
+        .filter(|e| {
+            e["params"]["request"]["referrerPolicy"] != "no-referrer"
+                || !e["params"]["request"]["headers"]["Referer"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .is_empty()
+        })
+        .collect();
+    assert!(
+        referring.is_empty(),
+        "requests with a referrer: {referring:#?}"
+    );
+    let cookies = browser.call(None, "Storage.getCookies", json!({}));
+    assert_eq!(cookies["cookies"], json!([]), "cookies");
+    let blocked = policy_violations(&browser.events[..visited]);
+    assert!(
+        blocked.is_empty(),
+        "blocked by the pages' policy: {blocked:#?}"
+    );
+    let thrown: Vec<&Value> = browser.events[..visited]
+        .iter()
+        .filter(|e| e["method"] == "Runtime.exceptionThrown")
+        .collect();
+    assert!(thrown.is_empty(), "errors in scripts: {thrown:#?}");
+
+    // A control: a script the policy forbids is noticed by the checks above.
+    browser.evaluate(
+        &tab,
+        "document.body.append(Object.assign(document.createElement('script'), \
+         {textContent: 'window.forbidden = true'})); 0",
+    );
+    browser.wait_for("the control's violation", visited, |events| {
+        !policy_violations(events).is_empty()
+    });
+    assert_eq!(browser.evaluate(&tab, "window.forbidden ?? false"), false);
+}
+
+/// Where a page's `<meta http-equiv="refresh">` sends the reader, if it has one.
+fn refresh_target(html: &str) -> Option<&str> {
+    let meta = &html[html.find("http-equiv=\"refresh\"")?..];
+    let content = &meta[..meta.find('>')?];
+    let url = &content[content.find("url=")? + "url=".len()..];
+    Some(&url[..url.find('"')?])
+}
+
+/// Whether the live-reload script of the document at `url` opened its
+/// event stream and got the first (build) event.
+fn event_stream_said_hello(events: &[Value], origin: &str, url: &str) -> bool {
+    let stream = format!("{origin}__echt/events");
+    let opened: Vec<&Value> = events
+        .iter()
+        .filter(|e| {
+            e["method"] == "Network.requestWillBeSent"
+                && e["params"]["request"]["url"] == stream.as_str()
+                && e["params"]["documentURL"] == url
+        })
+        .map(|e| &e["params"]["requestId"])
+        .collect();
+    events.iter().any(|e| {
+        e["method"] == "Network.eventSourceMessageReceived"
+            && e["params"]["eventName"] == "build"
+            && opened.contains(&&e["params"]["requestId"])
+    })
+}
+
+/// `host:port` of a URL (the scheme's port if it names none).
+fn host_and_port(url: &str) -> String {
+    let Ok(url) = Url::parse(url) else {
+        return format!("(not a URL: {url})");
+    };
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default()
+    )
+}
+
+/// What the Content-Security-Policy (or another security rule) blocked,
+/// as Chromium reports it: in the console, and as an issue.
+fn policy_violations(events: &[Value]) -> Vec<&Value> {
+    events
+        .iter()
+        .filter(|e| {
+            let entry = &e["params"]["entry"];
+            let text = entry["text"].as_str().unwrap_or_default();
+            (e["method"] == "Log.entryAdded"
+                && (entry["source"] == "security" || text.contains("Content Security Policy")))
+                || (e["method"] == "Audits.issueAdded"
+                    && e["params"]["issue"]["code"] == "ContentSecurityPolicyIssue")
+        })
+        .collect()
+}
+
 /// A headless Chromium with its own profile, killed when dropped.
 struct Chromium {
     child: Child,
@@ -173,6 +343,13 @@ impl Chromium {
 
     /// Opens `url` in a new tab that reports its network requests.
     fn open(&mut self, url: &str) -> Page {
+        let page = self.tab();
+        self.navigate(&page, url);
+        page
+    }
+
+    /// A new blank tab that reports its network requests.
+    fn tab(&mut self) -> Page {
         let target = self.call(None, "Target.createTarget", json!({"url": "about:blank"}));
         let attached = self.call(
             None,
@@ -183,8 +360,17 @@ impl Chromium {
             session: attached["sessionId"].as_str().unwrap().to_string(),
         };
         self.call(Some(&page), "Network.enable", json!({}));
-        self.call(Some(&page), "Page.navigate", json!({"url": url}));
         page
+    }
+
+    /// Sends the tab to `url` and returns where its events begin in
+    /// [`Chromium::events`].
+    #[track_caller]
+    fn navigate(&mut self, page: &Page, url: &str) -> usize {
+        let since = self.events.len();
+        let result = self.call(Some(page), "Page.navigate", json!({"url": url}));
+        assert!(result.get("errorText").is_none(), "{url}: {result}");
+        since
     }
 
     /// The value of a JavaScript expression in the page.
@@ -225,8 +411,14 @@ impl Chromium {
 
     /// Waits for an event that `matches`, or finds it among earlier ones.
     fn wait_for_event(&mut self, what: &str, matches: impl Fn(&Value) -> bool) {
+        self.wait_for(what, 0, |events| events.iter().any(&matches));
+    }
+
+    /// Waits until the events from index `since` on satisfy `done`.
+    #[track_caller]
+    fn wait_for(&mut self, what: &str, since: usize, done: impl Fn(&[Value]) -> bool) {
         let deadline = Instant::now() + PATIENCE;
-        while !self.events.iter().any(&matches) {
+        while !done(&self.events[since..]) {
             let message = self.next_message(deadline, what);
             assert!(message.get("id").is_none(), "an answer nobody asked for");
             self.events.push(message);

@@ -17,6 +17,7 @@ mod cli;
 mod errors;
 mod feeds;
 mod load;
+mod nginx;
 mod privacy;
 mod sample;
 mod serve;

@@ -37,6 +37,20 @@ impl TestSite {
         site
     }
 
+    /// A copy of the repository's sample blog: its echt.yaml and content/,
+    /// and static/, templates/ and themes/ where it has them.
+    pub fn sample() -> Self {
+        let site = TestSite::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("echt.yaml"), site.root().join("echt.yaml")).expect("copy");
+        for folder in ["content", "static", "templates", "themes"] {
+            if repo.join(folder).is_dir() {
+                copy_tree(&repo.join(folder), &site.root().join(folder));
+            }
+        }
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

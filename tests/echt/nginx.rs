@@ -1,0 +1,219 @@
+//! The headers echt writes for nginx, on the wire: the sample blog, built
+//! and served by a real nginx that includes the generated `_nginx.conf`,
+//! answers every request (a missing page too) with exactly the headers of
+//! the generated `_headers`, and keeps both files to itself.
+//!
+//! nginx is the one from `$NGINX`, or `nginx` on the PATH, or
+//! /usr/sbin/nginx. It runs as one process in the foreground with every
+//! file it writes in a temporary folder, so it needs no privileges and
+//! touches nothing else, as root or not.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::sample::build_sample;
+use crate::served::split_response;
+
+#[test]
+#[ignore = "needs nginx"]
+fn nginx_sends_the_generated_headers_on_every_response() {
+    let out = build_sample();
+    let public = out.path().join("public");
+    let promised = headers_file(&public.join("_headers"));
+    let policy = header(&promised, "Content-Security-Policy").expect("a policy");
+    assert!(policy.contains("script-src 'none'"), "{policy}");
+    assert!(policy.contains("frame-ancestors"), "{policy}");
+    assert_eq!(header(&promised, "Referrer-Policy"), Some("no-referrer"));
+    assert!(header(&promised, "Permissions-Policy").is_some());
+
+    let nginx = Nginx::start(&public);
+    for (target, status) in [
+        ("/", 200),
+        ("/posts/was-mich-dieser-blog-kostet/", 200),
+        ("/style.css", 200),
+        ("/gibt-es-nicht/", 404),
+        // The server's own files stay on the server.
+        ("/_headers", 404),
+        ("/_nginx.conf", 404),
+    ] {
+        let (got, sent, body) = nginx.get(target);
+        assert_eq!(got, status, "{target}:\n{sent:?}\n{body}");
+        for (name, value) in &promised {
+            let values: Vec<&str> = sent
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+                .collect();
+            assert_eq!(values, [value.as_str()], "{target}: {name}");
+        }
+        assert!(!body.contains("Written by echt"), "{target}: {body}");
+    }
+    // The missing page is the site's own 404 page.
+    let (_, _, body) = nginx.get("/gibt-es-nicht/");
+    assert_eq!(
+        body,
+        std::fs::read_to_string(public.join("404.html")).unwrap()
+    );
+}
+
+/// The headers a `_headers` file gives every path, in order.
+fn headers_file(path: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(
+        lines.next(),
+        Some("/*"),
+        "one rule, for every path:\n{text}"
+    );
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            assert!(line.starts_with("  "), "a header of the rule: {line:?}");
+            let (name, value) = line.trim().split_once(": ").expect("name: value");
+            (name.to_string(), value.to_string())
+        })
+        .collect();
+    assert!(!headers.is_empty(), "{text}");
+    headers
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// nginx serving `public` on a free loopback port, killed when dropped.
+struct Nginx {
+    child: Child,
+    address: String,
+    dir: TempDir,
+}
+
+impl Nginx {
+    fn start(public: &Path) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let address = format!("127.0.0.1:{port}");
+        let here = dir.path().display();
+        let public = public.display();
+        // One process and no `user`: nothing switches users, so a root
+        // nginx reads the temporary folder as well as anyone's does.
+        let conf = format!(
+            r#"daemon off;
+master_process off;
+pid "{here}/nginx.pid";
+error_log "{here}/error.log";
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path "{here}/client_body";
+    proxy_temp_path "{here}/proxy";
+    fastcgi_temp_path "{here}/fastcgi";
+    uwsgi_temp_path "{here}/uwsgi";
+    scgi_temp_path "{here}/scgi";
+    types {{ text/html html; text/css css; image/svg+xml svg; image/png png; application/xml xml; }}
+    default_type application/octet-stream;
+    server {{
+        listen {address};
+        root "{public}";
+        error_page 404 /404.html;
+        include "{public}/_nginx.conf";
+    }}
+}}
+"#
+        );
+        let conf_path = dir.path().join("nginx.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let program = nginx_path();
+        let child = Command::new(&program)
+            // -e: the log before the configuration is read, not /var/log.
+            .arg("-e")
+            .arg(dir.path().join("error.log"))
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&conf_path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
+        let mut nginx = Nginx {
+            child,
+            address,
+            dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(&nginx.address).is_err() {
+            if let Ok(Some(status)) = nginx.child.try_wait() {
+                panic!("nginx quit ({status}):\n{}", nginx.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not answer:\n{}",
+                nginx.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        nginx
+    }
+
+    /// GET `target`: the status, the headers in order, and the body.
+    fn get(&self, target: &str) -> (u16, Vec<(String, String)>, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let (status, head, body) = split_response(&response);
+        let headers = head
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let (name, value) = line.split_once(':').expect("a header");
+                (name.to_string(), value.trim().to_string())
+            })
+            .collect();
+        (status, headers, String::from_utf8_lossy(body).into_owned())
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `$NGINX`, or `nginx` on the PATH, or /usr/sbin/nginx (which a user's
+/// PATH may not include).
+fn nginx_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("NGINX").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .chain([PathBuf::from("/usr/sbin")])
+        .map(|dir| dir.join("nginx"))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| panic!("needs nginx: install it (apt-get install nginx) or set NGINX"))
+}
