@@ -199,6 +199,19 @@ pub fn resolve_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (Str
 
 /// Decides what a link or image URL becomes; Err for a broken `.md` link.
 fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String, String)> {
+    // The way a browser reads the scheme: spaces and tabs do not count.
+    let scheme: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take_while(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if dest.contains(':') && (scheme == "javascript" || scheme == "vbscript") {
+        return Err((
+            format!("a `{scheme}:` link runs code in the reader's browser"),
+            "echt pages work without JavaScript; link to a page instead".to_string(),
+        ));
+    }
     if dest.is_empty() || url::has_scheme(dest) || dest.starts_with("//") {
         return Ok(None);
     }

@@ -112,11 +112,17 @@ impl Inject {
                     }));
                 }
             }
-            Inject::Waiting if tag == "body" => {
-                el.before(head, ContentType::Html);
+            // Without `<head>`, elements of the head start it implicitly
+            // and anything else starts the body: go in front of either.
+            Inject::Waiting if tag == "html" => {}
+            Inject::Waiting => {
+                if tag == "meta" && el.has_attribute("charset") {
+                    el.after(head, ContentType::Html);
+                } else {
+                    el.before(head, ContentType::Html);
+                }
                 *self = Inject::Done;
             }
-            Inject::Waiting => {}
             Inject::InHead(injected) => {
                 if tag == "meta" && el.has_attribute("charset") {
                     el.after(head, ContentType::Html);

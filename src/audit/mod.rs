@@ -509,9 +509,10 @@ fn finding_at(path: &Path, text: &str, f: &Finding) -> Diagnostic {
 /// of its needles, else the output file itself.
 fn locate(cx: &Context<'_>, file: &str, html: &str, f: &Finding, sources: &[Origin]) -> Diagnostic {
     let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
+    let quoted: Vec<Vec<Range<usize>>> = sources.iter().map(quoted_code).collect();
     for needle in f.needles.iter().filter(|n| n.len() >= 2) {
-        for origin in sources {
-            if let Some(offset) = find(&origin.text, needle) {
+        for (origin, code) in sources.iter().zip(&quoted) {
+            if let Some(offset) = find_outside(&origin.text, needle, code) {
                 let mut d = Diagnostic::at_offset(
                     &origin.shown,
                     &origin.text,
@@ -531,12 +532,35 @@ fn locate(cx: &Context<'_>, file: &str, html: &str, f: &Finding, sources: &[Orig
     finding_at(&cx.shown(file), html, f)
 }
 
-/// The byte offset of `needle` in `text`: as written, else ignoring case.
-fn find(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).or_else(|| {
-        let lower_needle = needle.to_ascii_lowercase();
-        text.to_ascii_lowercase().find(&lower_needle)
+/// The first byte offset of `needle` in `text` outside the `code` ranges:
+/// as written, else ignoring case.
+fn find_outside(text: &str, needle: &str, code: &[Range<usize>]) -> Option<usize> {
+    let outside = |at: &usize| !code.iter().any(|r| r.contains(at));
+    let exact = text.match_indices(needle).map(|(i, _)| i).find(outside);
+    exact.or_else(|| {
+        let lower = text.to_ascii_lowercase();
+        let needle = needle.to_ascii_lowercase();
+        let found = lower.match_indices(&needle).map(|(i, _)| i).find(outside);
+        found
     })
+}
+
+/// Code spans and blocks of a Markdown source: text there is shown, not
+/// run, so it cannot be where a finding came from.
+fn quoted_code(origin: &Origin) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let markdown = origin
+        .shown
+        .extension()
+        .is_some_and(|e| e == "md" || e == "markdown");
+    if !markdown {
+        return Vec::new();
+    }
+    Parser::new(&origin.text)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// The whole site's verdict from every file's facts: every problem once
@@ -587,7 +611,9 @@ pub fn conclude(facts: &Facts, budget: u64) -> Vec<Diagnostic> {
         .map(|(mut d, pages)| {
             if pages > 1 {
                 if let Some(note) = &d.note {
-                    d.note = Some(format!("{note} and in {} other files", pages - 1));
+                    let others = pages - 1;
+                    let files = if others == 1 { "file" } else { "files" };
+                    d.note = Some(format!("{note} and in {others} other {files}"));
                 }
             }
             d
