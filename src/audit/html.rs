@@ -95,6 +95,9 @@ enum Inject {
 
 impl Inject {
     fn step(&mut self, el: &mut Element<'_, '_>, head: &str) {
+        if *self == Inject::Done {
+            return;
+        }
         let tag = el.tag_name();
         match self {
             Inject::Done => {}
@@ -136,26 +139,82 @@ impl Inject {
     }
 }
 
+/// The attributes the rules look at besides `on*` handlers; the others
+/// (`class`, `alt`, `aria-*`, …) can neither load nor run anything.
+const MATTERS: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "imagesrcset",
+    "style",
+    "id",
+    "name",
+    "rel",
+    "http-equiv",
+    "content",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "ping",
+    "manifest",
+    "srcdoc",
+    "cite",
+    "codebase",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "icon",
+    "to",
+    "from",
+    "values",
+    "charset",
+];
+
+/// Reads one element for the rules.
 fn on_element(checker: &mut Checker<'_>, el: &mut Element<'_, '_>, html: &str) {
     let tag = el.tag_name();
+    // Most elements have no attributes and nothing to check.
+    let bare = matches!(
+        tag.as_str(),
+        "script" | "object" | "embed" | "applet" | "portal"
+    );
+    if !bare && el.attributes().is_empty() {
+        return;
+    }
     let span = el.source_location().bytes();
     let tag_text = html.get(span.clone()).unwrap_or_default();
     let attrs: Vec<Attr> = el
         .attributes()
         .iter()
-        .map(|a| {
-            let raw = a.value();
-            let location = if a.name().starts_with("on") {
+        .filter_map(|a| {
+            let name = a.name();
+            let handler = name.starts_with("on");
+            if !handler && !MATTERS.contains(&name.as_str()) {
+                return None;
+            }
+            let location = if handler {
                 a.name_source_location()
             } else {
                 a.value_source_location()
             };
-            Attr {
-                value: htmlize::unescape_attribute(raw.as_str()).into_owned(),
-                name: a.name(),
+            let written = a.value();
+            let (value, raw) = if written.contains('&') {
+                (
+                    htmlize::unescape_attribute(written.as_str()).into_owned(),
+                    written,
+                )
+            } else {
+                (written, String::new())
+            };
+            Some(Attr {
+                value,
+                name,
                 raw,
                 span: location.map_or_else(|| span.clone(), |l| l.bytes()),
-            }
+            })
         })
         .collect();
     // An `srcdoc` frame is a page of its own, written into the attribute.
@@ -165,7 +224,7 @@ fn on_element(checker: &mut Checker<'_>, el: &mut Element<'_, '_>, html: &str) {
             let inner = audit(policy, page, &srcdoc.value, false).checker;
             for mut finding in inner.findings {
                 finding.span = srcdoc.span.clone();
-                finding.needles.push(srcdoc.raw.clone());
+                finding.needles.push(srcdoc.written().to_string());
                 checker.findings.push(finding);
             }
         }

@@ -357,11 +357,13 @@ pub fn page(
     origins: &dyn Fn() -> Vec<Origin>,
 ) -> (String, FileFacts) {
     let page = Page::new(cx.policy, file);
-    let checked = html::audit(cx.policy, &page, html, true);
+    let mut checked = html::audit(cx.policy, &page, html, true);
     let mut facts = FileFacts {
         size: checked.html.len() as u64,
-        ids: checked.checker.ids.iter().cloned().collect(),
-        resources: checked.checker.resources.clone(),
+        ids: std::mem::take(&mut checked.checker.ids)
+            .into_iter()
+            .collect(),
+        resources: std::mem::take(&mut checked.checker.resources),
         ..FileFacts::default()
     };
     let mut links: Vec<u64> = checked

@@ -35,9 +35,21 @@ pub(crate) struct Attr {
     pub name: String,
     /// With character references decoded.
     pub value: String,
-    /// The value as written, and where (the whole tag when unknown).
+    /// The value as written when that differs from `value` (else empty),
+    /// and where (the whole tag when unknown).
     pub raw: String,
     pub span: Range<usize>,
+}
+
+impl Attr {
+    /// The value as written in the file.
+    pub fn written(&self) -> &str {
+        if self.raw.is_empty() {
+            &self.value
+        } else {
+            &self.raw
+        }
+    }
 }
 
 /// Changes the HTML writer makes to an `<a>` or `<area>`.
@@ -220,7 +232,7 @@ impl<'a> Checker<'a> {
     }
 
     fn error(&mut self, message: String, hint: &'static str, at: &Attr) {
-        let needles = vec![at.raw.clone(), at.value.clone()];
+        let needles = vec![at.written().to_string(), at.value.clone()];
         self.find(Severity::Error, message, hint, at.span.clone(), needles);
     }
 
@@ -257,8 +269,9 @@ impl<'a> Checker<'a> {
                 self.ids.push(a.value.clone());
             } else if a.name == "style" {
                 let offset = a.span.start;
-                self.declarations(&a.value, offset, &a.raw);
+                self.declarations(&a.value, offset, a.written());
             } else if is_url_attribute(tag, &a.name)
+                && a.value.contains(':')
                 && self.policy.judge(self.page, &a.value) == Target::Script
             {
                 self.error(
@@ -495,7 +508,7 @@ impl<'a> Checker<'a> {
                 at,
             ),
             Target::Foreign(host) => {
-                let needles = vec![at.raw.clone(), value.to_string()];
+                let needles = vec![at.written().to_string(), value.to_string()];
                 self.find(
                     Severity::Error,
                     format!("`{what}` loads from another host, `{host}`, which then learns who reads the page"),
@@ -528,8 +541,13 @@ impl<'a> Checker<'a> {
     /// tracking parameters and get `rel="noopener noreferrer"`.
     fn outbound_link(&mut self, tag: &str, href: &Attr, rel: Option<&Attr>) -> Changes {
         let host = match self.policy.judge(self.page, &href.value) {
-            Target::Site { .. } => {
-                self.internal(href);
+            Target::Site { file, fragment } => {
+                self.links.push(Link {
+                    file,
+                    fragment,
+                    raw: href.value.clone(),
+                    span: href.span.clone(),
+                });
                 return Changes::default();
             }
             Target::Foreign(host) | Target::Allowed(host) => host,
@@ -551,7 +569,7 @@ impl<'a> Checker<'a> {
                 ),
                 "",
                 href.span.clone(),
-                vec![href.raw.clone(), href.value.clone()],
+                vec![href.written().to_string(), href.value.clone()],
             );
             changes.href = Some(cleaned.clone());
         }
@@ -564,7 +582,7 @@ impl<'a> Checker<'a> {
                 format!("link through `{redirector}`, a redirect that counts clicks or pays commissions"),
                 REDIRECT_HINT,
                 href.span.clone(),
-                vec![href.raw.clone(), href.value.clone()],
+                vec![href.written().to_string(), href.value.clone()],
             );
         } else if is_amazon(&host) && has_param(&cleaned, "tag") {
             self.find(
@@ -572,7 +590,7 @@ impl<'a> Checker<'a> {
                 "link with an Amazon affiliate tag (`tag=`)".to_string(),
                 REDIRECT_HINT,
                 href.span.clone(),
-                vec![href.raw.clone(), href.value.clone()],
+                vec![href.written().to_string(), href.value.clone()],
             );
         }
         if tag == "a" || tag == "area" {
