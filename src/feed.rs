@@ -58,14 +58,14 @@ pub fn feeds<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Feed<'a>> {
 }
 
 /// Writes every feed `out` wants, each as soon as it is made and audited;
-/// returns the errors and what the audit found.
+/// returns, per feed, what the audit found or why it could not be written.
 pub fn write_feeds(
     site: &Site,
     cx: &audit::Context<'_>,
     out: &dyn Sink,
-) -> (Vec<Diagnostic>, Vec<(String, FileFacts)>) {
+) -> Vec<Result<(String, FileFacts), Diagnostic>> {
     let all = all_posts(site);
-    let results: Vec<Result<(String, FileFacts), Diagnostic>> = feeds(site, &all)
+    feeds(site, &all)
         .par_iter()
         .flat_map_iter(|feed| {
             let [atom_file, rss_file] = feed.files();
@@ -93,16 +93,7 @@ pub fn write_feeds(
             });
             [atom_result, rss_result].into_iter().flatten()
         })
-        .collect();
-    let mut errors = Vec::new();
-    let mut facts = Vec::new();
-    for result in results {
-        match result {
-            Ok(f) => facts.push(f),
-            Err(e) => errors.push(e),
-        }
-    }
-    (errors, facts)
+        .collect()
 }
 
 /// Adds the fingerprint of every feed file to `prints` (see `plan`): the

@@ -241,42 +241,24 @@ impl<'a> Prepared<'a> {
             outbound: self.outbound,
         };
 
-        let results: Vec<Result<Option<(String, FileFacts)>, Diagnostic>> = outputs
+        let mut facts = Facts::new();
+        let mut errors = Vec::new();
+        let pages = outputs
             .jobs
             .par_iter()
-            .map(|job| render_job(site, theme, shared, &cx, out, job))
+            .filter_map(|job| render_job(site, theme, shared, &cx, out, job).transpose())
             .collect();
-        let mut facts = BTreeMap::new();
-        let mut errors = Vec::new();
-        for result in results {
-            match result {
-                Ok(Some((file, f))) => {
-                    facts.insert(file, Arc::new(f));
-                }
-                Ok(None) => {}
-                Err(e) => errors.push(e),
-            }
-        }
+        gather(pages, &mut facts, &mut errors);
         // One broken template fails every page that uses it: say it once.
         errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
-
-        let (feed_errors, feed_facts) = feed::write_feeds(site, &cx, out);
-        errors.extend(feed_errors);
-        facts.extend(feed_facts.into_iter().map(|(file, f)| (file, Arc::new(f))));
-        let extra: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
+        gather(feed::write_feeds(site, &cx, out), &mut facts, &mut errors);
+        let extra = outputs
             .extra
             .par_iter()
             .filter(|(path, _)| out.wants(path))
             .map(|(path, bytes)| write_extra(&cx, out, path, bytes))
             .collect();
-        for result in extra {
-            match result {
-                Ok((file, f)) => {
-                    facts.insert(file, Arc::new(f));
-                }
-                Err(e) => errors.push(e),
-            }
-        }
+        gather(extra, &mut facts, &mut errors);
         let copied: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
             .copies
             .par_iter()
@@ -301,14 +283,7 @@ impl<'a> Prepared<'a> {
                 Some(copy(&cx, site, out, to, from))
             })
             .collect();
-        for result in copied {
-            match result {
-                Ok((file, f)) => {
-                    facts.insert(file, Arc::new(f));
-                }
-                Err(e) => errors.push(e),
-            }
-        }
+        gather(copied, &mut facts, &mut errors);
 
         Rendering {
             stats: Stats {
@@ -377,6 +352,22 @@ impl<'a> Prepared<'a> {
             prints.insert(file, print);
         }
         prints
+    }
+}
+
+/// Sorts what writing files gave into their facts and the errors.
+fn gather(
+    results: Vec<Result<(String, FileFacts), Diagnostic>>,
+    facts: &mut Facts,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for result in results {
+        match result {
+            Ok((file, f)) => {
+                facts.insert(file, Arc::new(f));
+            }
+            Err(e) => errors.push(e),
+        }
     }
 }
 

@@ -42,22 +42,20 @@ pub(crate) fn audit<'a>(policy: &'a Policy, page: &'a Page, text: &str, kind: Ki
                 open.pop();
             }
             Ok(Event::Text(t)) => {
-                let Ok(content) = t.unescape() else {
-                    before = after;
-                    continue;
-                };
-                inner_text(
-                    &mut checker,
-                    policy,
-                    page,
-                    open.last(),
-                    kind,
-                    &content,
-                    span,
-                );
+                if let Ok(content) = t.unescape() {
+                    inner_text(
+                        &mut checker,
+                        policy,
+                        page,
+                        open.last(),
+                        kind,
+                        &content,
+                        span,
+                    );
+                }
             }
             Ok(Event::CData(t)) => {
-                let content = String::from_utf8_lossy(&t).into_owned();
+                let content = String::from_utf8_lossy(&t);
                 inner_text(
                     &mut checker,
                     policy,
