@@ -217,20 +217,16 @@ impl Config {
                 url: None,
             },
         };
-        // Nested keys: point at the offending value where it is written.
-        let at_text = |text: &str, message: String| match source
-            .find("allow_scripts:")
-            .filter(|_| message.starts_with("allow_scripts"))
-            .and_then(|key| {
-                let after = key + "allow_scripts:".len();
-                source[after..].find(text).map(|i| after + i)
-            })
-            .or_else(|| source.find(text))
-        {
-            Some(offset) if !text.is_empty() => {
-                Diagnostic::at_offset(file, source, offset, text.len(), message)
+        // Nested keys: point at `text` where it is written after `key:`.
+        let at_text = |key: &str, text: &str, message: String| {
+            let key = format!("{key}:");
+            let after = source.find(&key).map_or(0, |i| i + key.len());
+            match source[after..].find(text) {
+                Some(i) if !text.is_empty() => {
+                    Diagnostic::at_offset(file, source, after + i, text.len(), message)
+                }
+                _ => at_key("privacy", message),
             }
-            _ => at_key("privacy", message),
         };
         let privacy = match raw.privacy {
             None => PrivacyConfig {
@@ -242,7 +238,7 @@ impl Config {
                 for host in &p.allow_hosts {
                     match allowed_host(host) {
                         Ok(h) => hosts.push(h),
-                        Err(why) => errors.push(at_text(host, why).hint(
+                        Err(why) => errors.push(at_text("allow_hosts", host, why).hint(
                             "write host names only, e.g. `media.example.net` or `*.example.net`",
                         )),
                     }
@@ -253,6 +249,7 @@ impl Config {
                     Some(other) => {
                         errors.push(
                             at_text(
+                                "allow_scripts",
                                 other,
                                 format!("allow_scripts `{other}` is not `self` or `none`"),
                             )

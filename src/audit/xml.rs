@@ -41,8 +41,13 @@ pub(crate) fn audit<'a>(policy: &'a Policy, page: &'a Page, text: &str, kind: Ki
             Ok(Event::End(_)) => {
                 open.pop();
             }
-            Ok(Event::Text(t)) => {
-                if let Ok(content) = t.unescape() {
+            Ok(event @ (Event::Text(_) | Event::CData(_))) => {
+                let content = match &event {
+                    Event::Text(t) => t.unescape().ok(),
+                    Event::CData(t) => Some(String::from_utf8_lossy(t)),
+                    _ => None,
+                };
+                if let Some(content) = content {
                     inner_text(
                         &mut checker,
                         policy,
@@ -53,18 +58,6 @@ pub(crate) fn audit<'a>(policy: &'a Policy, page: &'a Page, text: &str, kind: Ki
                         span,
                     );
                 }
-            }
-            Ok(Event::CData(t)) => {
-                let content = String::from_utf8_lossy(&t);
-                inner_text(
-                    &mut checker,
-                    policy,
-                    page,
-                    open.last(),
-                    kind,
-                    &content,
-                    span,
-                );
             }
             Ok(Event::PI(pi)) => {
                 if pi.target() == b"xml-stylesheet" {
