@@ -399,8 +399,9 @@ fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copie
     copies
 }
 
-/// Copies one file and audits it: stylesheets and SVG images are read and
-/// checked, other files only weighed.
+/// Copies one file and audits it by what it is (see `audit::files`):
+/// documents and stylesheets are read and checked, images, fonts and
+/// other inert files only weighed.
 fn copy(
     cx: &audit::Context<'_>,
     site: &Site,
@@ -408,46 +409,65 @@ fn copy(
     to: &str,
     from: &Copied<'_>,
 ) -> Result<(String, FileFacts), Diagnostic> {
-    let extension = to
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let facts = if matches!(extension.as_str(), "css" | "svg") {
-        let (bytes, shown) = match from {
-            Copied::File(path) => (
-                std::fs::read(path)
-                    .map_err(|e| Diagnostic::file(*path, crate::error::io_message(&e)))?,
-                path.strip_prefix(&site.config.root)
-                    .unwrap_or(path)
-                    .to_path_buf(),
-            ),
-            Copied::Embedded(bytes) => (
-                bytes.to_vec(),
-                PathBuf::from(format!("(built-in default theme)/static/{to}")),
-            ),
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        if extension == "css" {
-            audit::stylesheet(cx, to, &text, &shown)
-        } else {
-            audit::svg(cx, to, &text, &shown)
+    let facts = match from {
+        Copied::Embedded(bytes) => {
+            let shown = PathBuf::from(format!("(built-in default theme)/static/{to}"));
+            let facts = audit::copied(cx, to, bytes, bytes.len() as u64, &shown);
+            out.write(to, bytes)?;
+            facts
         }
-    } else {
-        let size = match from {
-            Copied::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
-            Copied::Embedded(bytes) => bytes.len() as u64,
-        };
-        FileFacts {
-            size,
-            ..FileFacts::default()
+        Copied::File(path) => {
+            let shown = path
+                .strip_prefix(&site.config.root)
+                .unwrap_or(path)
+                .to_path_buf();
+            let unreadable =
+                |e: std::io::Error| Diagnostic::file(*path, crate::error::io_message(&e));
+            let size = std::fs::metadata(path).map_err(unreadable)?.len();
+            match audit::files::needs_reading(to) {
+                None => {
+                    out.copy(path, to)?;
+                    FileFacts {
+                        size,
+                        ..FileFacts::default()
+                    }
+                }
+                Some(limit) => {
+                    let mut bytes = read_start(path, limit).map_err(unreadable)?;
+                    let sniffed = limit.is_some()
+                        && audit::files::sniff(&bytes) != audit::files::Nature::Inert;
+                    if sniffed {
+                        bytes = std::fs::read(path).map_err(unreadable)?;
+                    }
+                    let facts = audit::copied(cx, to, &bytes, size, &shown);
+                    // What was audited is what is published: the file is
+                    // not read a second time.
+                    if limit.is_none() || sniffed {
+                        out.write(to, &bytes)?;
+                    } else {
+                        out.copy(path, to)?;
+                    }
+                    facts
+                }
+            }
         }
     };
-    match from {
-        Copied::File(path) => out.copy(path, to)?,
-        Copied::Embedded(bytes) => out.write(to, bytes)?,
-    }
     Ok((to.to_string(), facts))
+}
+
+/// The first `limit` bytes of a file, or all of them.
+fn read_start(path: &Path, limit: Option<usize>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    match limit {
+        None => std::fs::read(path),
+        Some(limit) => {
+            let mut bytes = Vec::with_capacity(limit);
+            std::fs::File::open(path)?
+                .take(limit as u64)
+                .read_to_end(&mut bytes)?;
+            Ok(bytes)
+        }
+    }
 }
 
 /// Writes a small generated file (a redirect page, the sitemap) after

@@ -57,18 +57,31 @@ pub enum Kind {
 
 /// Every URL `css` makes the browser load, in source order.
 pub fn references(css: &str, kind: Kind) -> Vec<Reference> {
+    references_checked(css, kind).0
+}
+
+/// A place where CSS loads a URL that the text does not show: byte
+/// offset, length and why.
+pub type Unsure = (usize, usize, &'static str);
+
+/// [`references`], and the places where a URL is computed (`var()` or
+/// `attr()` inside `image-set()`, `image()` or `src()`), which the audit
+/// cannot follow and so must refuse.
+pub fn references_checked(css: &str, kind: Kind) -> (Vec<Reference>, Vec<Unsure>) {
     let mut walk = Walk {
         kind,
         open: vec![Block::top()],
         found: Vec::new(),
+        unsure: Vec::new(),
     };
     for (span, token) in Tokens::new(css) {
         walk.token(span, &token);
     }
+    let unsure = std::mem::take(&mut walk.unsure);
     let mut found = walk.finish(css.len());
     // A `url("…")` is only complete at its `)`, after any URL nested in it.
     found.sort_by_key(|reference| reference.offset);
-    found
+    (found, unsure)
 }
 
 /// The tokens of `css` with their byte spans, including those inside blocks.
@@ -118,6 +131,7 @@ struct Walk {
     /// level and is never closed.
     open: Vec<Block>,
     found: Vec<Reference>,
+    unsure: Vec<Unsure>,
 }
 
 /// A block or function the walk is inside.
@@ -245,6 +259,20 @@ impl Walk {
                     }
                     _ => {}
                 }
+            }
+            Token::Function(name)
+                if !context.inert
+                    && (context.strings_are_urls || block.url_function.is_some())
+                    && ["var", "attr", "env"]
+                        .iter()
+                        .any(|computed| name.eq_ignore_ascii_case(computed)) =>
+            {
+                self.unsure.push((
+                    span.start,
+                    span.len(),
+                    "a URL computed with `var()`, `attr()` or `env()` inside `image-set()`, `image()` or `src()`",
+                ));
+                self.open(Closer::Parenthesis, context, None);
             }
             Token::Function(name) => {
                 let is_url = name.eq_ignore_ascii_case("url") || name.eq_ignore_ascii_case("src");
@@ -855,6 +883,24 @@ mod tests {
                 one("deep.png", Use::Url, "url(deep.png)")
             );
         }
+    }
+
+    #[test]
+    fn computed_urls_are_unsure() {
+        for css in [
+            "a { background: image-set(var(--x) 1x) }",
+            "a { background: -webkit-image-set(attr(data-x) 1x) }",
+            "a { background: src(var(--u)) }",
+            "a { background: image(VAR(--u)) }",
+        ] {
+            let (_, unsure) = references_checked(css, Kind::Stylesheet);
+            assert_eq!(unsure.len(), 1, "{css}");
+        }
+        let (_, unsure) = references_checked(
+            "a { color: var(--c); width: calc(var(--w) * 2) }",
+            Kind::Stylesheet,
+        );
+        assert!(unsure.is_empty());
     }
 
     #[test]

@@ -1,84 +1,522 @@
-//! Reading and rewriting HTML with lol_html, a streaming HTML tokenizer
-//! that follows the browsers' parsing rules (raw text in `<style>` and
-//! `<script>`, SVG inside HTML, attributes in any case and quoting).
+//! Pages: rewritten with lol_html, then judged on the tree a browser
+//! builds from the result.
+//!
+//! Two passes, each for what it does best. lol_html, a streaming rewriter,
+//! changes the page where it must and keeps every other byte: it puts the
+//! Content-Security-Policy and referrer `<meta>`s first in the head,
+//! removes tracking parameters from links and adds `rel="noopener
+//! noreferrer"` to outbound ones. Then html5ever (see [`super::tree`])
+//! parses the very bytes that will be published, and the rules judge its
+//! elements by vocabulary and name. Whatever lol_html cannot rewrite with
+//! certainty, and every parse error html5ever reports, is an error: the
+//! page is not published unless the audit read all of it without doubt.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use lol_html::html_content::{ContentType, Element};
-use lol_html::{element, text, HtmlRewriter, Settings};
+use html5ever::{local_name, ns};
+use lol_html::html_content::{ContentType, Element as LolElement};
+use lol_html::{element, HtmlRewriter, Settings};
 
-use super::rules::{Attr, Changes, Checker};
-use super::{css, Page, Policy};
+use super::rules::{Attr, Checker, Element, Vocabulary};
+use super::tree::{self, Kind, Tree};
+use super::{At, Finding, Page, Policy, Target};
+use crate::error::Severity;
 
-/// An audited page: its new text and what was found in it.
+const UNSURE_HINT: &str = "write the HTML so that there is only one way to read it (the Nu HTML Checker shows the same problems); echt publishes nothing it cannot check";
+
+/// At most this many parse errors are listed per file.
+const MAX_PARSE_ERRORS: usize = 10;
+
+/// A page after the audit: its new text, what the rules found in it, and
+/// what rewriting it did (notes located in the text before rewriting).
+#[derive(Debug)]
 pub(crate) struct Audited<'a> {
     pub html: String,
     pub checker: Checker<'a>,
+    pub notes: Vec<Finding>,
 }
 
-/// Audits `html`; a whole page (`page_mode`) also gets echt's `<meta>`
-/// elements at the start of its `<head>`.
-pub(crate) fn audit<'a>(
-    policy: &'a Policy,
-    page: &'a Page,
-    html: &str,
-    page_mode: bool,
-) -> Audited<'a> {
-    let checker = RefCell::new(Checker::new(policy, page));
-    let style = RefCell::new((0usize, String::new()));
-    let mut out = Vec::with_capacity(html.len() + 512);
-    // echt's `<meta>` elements go right after `<meta charset>` when the
-    // head starts with one (it must stay early), else first in the head.
-    let mut inject = if page_mode {
-        Inject::Waiting
-    } else {
-        Inject::Done
+/// Rewrites and judges a whole page of the site.
+pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> Audited<'a> {
+    let mut checker = Checker::new(policy, page);
+    match rewrite(policy, page, html, true) {
+        Ok((rewritten, notes)) => {
+            let tree = judge_document(&mut checker, &rewritten);
+            check_policy_first(&mut checker, &tree);
+            Audited {
+                html: rewritten,
+                checker,
+                notes,
+            }
+        }
+        Err(why) => {
+            checker.find(
+                Severity::Error,
+                format!("echt cannot rewrite this page with certainty: {why}"),
+                UNSURE_HINT,
+                At::Span(0..0),
+                Vec::new(),
+            );
+            Audited {
+                html: html.to_string(),
+                checker,
+                notes: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Cleans an HTML fragment (a post in a feed) the way pages are cleaned:
+/// links lose tracking parameters and outbound ones get `noopener
+/// noreferrer`. The feed's audit judges the result.
+pub fn clean_fragment(policy: &Policy, html: &str) -> String {
+    let page = Page::new(policy, "index.html");
+    rewrite(policy, &page, html, false).map_or_else(|_| html.to_string(), |(text, _)| text)
+}
+
+/// Judges a whole document (a page, a copied HTML file, a frame's
+/// `srcdoc`); returns its tree (parsed as by a browser without scripts).
+pub(crate) fn judge_document(checker: &mut Checker<'_>, text: &str) -> Tree {
+    judge(checker, text, tree::document)
+}
+
+/// Judges a piece of HTML shown inside another page (a feed entry).
+pub(crate) fn judge_fragment(checker: &mut Checker<'_>, text: &str) {
+    judge(checker, text, tree::fragment);
+}
+
+fn judge(checker: &mut Checker<'_>, text: &str, parse: fn(&str, tree::Options) -> Tree) -> Tree {
+    let options = tree::Options {
+        scripting: false,
+        exact_errors: false,
     };
-    let result = {
+    if let Some(offset) = tree::too_deep(text) {
+        checker.find(
+            Severity::Error,
+            format!("elements are nested more than {} deep here; browsers stop nesting them there, so echt cannot tell how they read the rest", tree::MAX_DEPTH),
+            "close the elements you open",
+            At::Span(offset..offset + 1),
+            Vec::new(),
+        );
+        return parse("", options);
+    }
+    let tree = parse(text, options);
+    walk(checker, &tree);
+    let mut errors = tree.errors.clone();
+    // With scripts on, `<noscript>` holds text instead of markup, and what
+    // follows may be read differently: judge that reading too.
+    if contains_ignoring_case(text, "<noscript") {
+        let scripted = parse(
+            text,
+            tree::Options {
+                scripting: true,
+                ..options
+            },
+        );
+        walk(checker, &scripted);
+        errors.extend(scripted.errors);
+    }
+    refine(text, &mut checker.findings);
+    if !errors.is_empty() {
+        // Again with the parser's precise messages, which cost time.
+        let exact = parse(
+            text,
+            tree::Options {
+                exact_errors: true,
+                ..options
+            },
+        );
+        report_parse_errors(checker, text, &exact.errors);
+    }
+    tree
+}
+
+/// Whether `text` contains `needle`, which starts with `<`, in any case.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices('<').any(|(i, _)| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    })
+}
+
+fn report_parse_errors(checker: &mut Checker<'_>, text: &str, errors: &[(u64, Cow<'static, str>)]) {
+    let mut seen: Vec<(u64, &str)> = Vec::new();
+    for (line, message) in errors {
+        if seen
+            .iter()
+            .any(|(l, m)| l == line && *m == message.as_ref())
+        {
+            continue;
+        }
+        seen.push((*line, message));
+        if seen.len() > MAX_PARSE_ERRORS {
+            break;
+        }
+        let source_line = line_text(text, *line).trim();
+        let needles = if source_line.chars().count() >= 8 {
+            vec![source_line.to_string()]
+        } else {
+            Vec::new()
+        };
+        checker.find(
+            Severity::Error,
+            format!("echt cannot be sure how browsers read this HTML: {message}"),
+            UNSURE_HINT,
+            At::Line(*line),
+            needles,
+        );
+    }
+}
+
+/// Places findings that the tree could only put on a line: a token-level
+/// reading of the same text (lol_html, which keeps byte positions) finds
+/// the attribute each is about, its bytes and its value as written, so
+/// that a value spelled with character references is found in the source
+/// that wrote it. Runs only when there is something to place.
+fn refine(text: &str, findings: &mut [Finding]) {
+    if !findings.iter().any(|f| matches!(f.at, At::Line(_))) {
+        return;
+    }
+    let line_of =
+        |offset: usize| text.get(..offset).map_or(0, |t| t.matches('\n').count()) as u64 + 1;
+    let mut tags: Vec<Written> = Vec::new();
+    let scanned = {
         let mut rewriter = HtmlRewriter::new(
             Settings {
-                element_content_handlers: vec![
-                    element!("*", |el| {
-                        inject.step(el, policy.head());
-                        on_element(&mut checker.borrow_mut(), el, html);
-                        Ok(())
-                    }),
-                    text!("style", |chunk| {
-                        let mut style = style.borrow_mut();
-                        if style.1.is_empty() {
-                            style.0 = chunk.source_location().bytes().start;
+                element_content_handlers: vec![element!("*", |el| {
+                    let span = el.source_location().bytes();
+                    let line = line_of(span.end);
+                    let mut attrs = Vec::new();
+                    for a in el.attributes() {
+                        if let (Some(name), Some(value)) =
+                            (a.name_source_location(), a.value_source_location())
+                        {
+                            let raw = text.get(value.bytes()).unwrap_or_default().to_string();
+                            attrs.push((a.name(), name.bytes(), raw, value.bytes()));
                         }
-                        style.1.push_str(chunk.as_str());
-                        if chunk.last_in_text_node() {
-                            let (offset, text) = std::mem::take(&mut *style);
-                            checker.borrow_mut().stylesheet(
-                                &text,
-                                offset,
-                                css::Kind::Stylesheet,
-                                "",
-                            );
-                        }
-                        Ok(())
-                    }),
-                ],
+                    }
+                    tags.push(Written {
+                        line,
+                        tag: el.tag_name(),
+                        raw: text.get(span.clone()).unwrap_or_default().to_string(),
+                        span,
+                        attrs,
+                    });
+                    Ok(())
+                })],
                 ..Settings::new()
             },
-            |bytes: &[u8]| out.extend_from_slice(bytes),
+            |_: &[u8]| {},
         );
         rewriter
-            .write(html.as_bytes())
+            .write(text.as_bytes())
             .and_then(|()| rewriter.end())
     };
-    let html = match result {
-        Ok(()) => String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        // lol_html fails only on memory limits we do not set; keep the page.
-        Err(_) => html.to_string(),
+    if scanned.is_err() {
+        return;
+    }
+    for finding in findings.iter_mut() {
+        let At::Line(line) = finding.at else { continue };
+        // The closest tag ending on the line or up to eight lines before.
+        let near = || {
+            tags.iter()
+                .rev()
+                .filter(move |t| t.line <= line && t.line + 8 >= line)
+        };
+        let needles = finding.needles.clone();
+        let is_needle = |n: &str| needles.iter().any(|x| x == n);
+        let by_value = near().find_map(|t| {
+            t.attrs.iter().find(|(_, _, raw, _)| {
+                !raw.is_empty()
+                    && (is_needle(raw) || is_needle(&htmlize::unescape_attribute(raw.as_str())))
+            })
+        });
+        if let Some((_, _, raw, span)) = by_value {
+            finding.at = At::Span(span.clone());
+            if !is_needle(raw) {
+                finding.needles.insert(0, raw.clone());
+            }
+            continue;
+        }
+        let by_name = near().find_map(|t| {
+            t.attrs
+                .iter()
+                .find(|(name, ..)| is_needle(name) || is_needle(&format!("{name}=")))
+        });
+        if let Some((_, span, _, _)) = by_name {
+            finding.at = At::Span(span.clone());
+            continue;
+        }
+        let by_tag = near().find(|t| is_needle(&format!("<{}", t.tag)));
+        if let Some(t) = by_tag {
+            finding.at = At::Span(t.span.clone());
+            finding.needles.insert(0, t.raw.clone());
+        }
+    }
+}
+
+/// A start tag as written, for [`refine`].
+struct Written {
+    /// The line its `>` is on.
+    line: u64,
+    tag: String,
+    raw: String,
+    span: std::ops::Range<usize>,
+    /// (name, its bytes, value as written, its bytes)
+    attrs: Vec<(
+        String,
+        std::ops::Range<usize>,
+        String,
+        std::ops::Range<usize>,
+    )>,
+}
+
+/// The text of the 1-based `line` of `text`.
+pub(crate) fn line_text(text: &str, line: u64) -> &str {
+    let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+    text.split('\n').nth(index).unwrap_or_default()
+}
+
+/// The attributes the rules look at on HTML elements besides `on*`
+/// handlers; the others (`class`, `alt`, `aria-*`, …) can neither load nor
+/// run anything. Elements of SVG and MathML keep all their attributes,
+/// since any of them may hold a CSS value.
+const MATTERS: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "imagesrcset",
+    "style",
+    "id",
+    "name",
+    "rel",
+    "http-equiv",
+    "content",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "ping",
+    "manifest",
+    "srcdoc",
+    "cite",
+    "codebase",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "icon",
+    "archive",
+    "classid",
+    "profile",
+    "usemap",
+    "itemid",
+    "itemtype",
+    "xlink:href",
+    "xml:base",
+];
+
+/// HTML elements that matter even without attributes.
+const BARE: &[&str] = &[
+    "script",
+    "object",
+    "embed",
+    "applet",
+    "portal",
+    "fencedframe",
+];
+
+/// Applies the rules to every element the parser made.
+fn walk(checker: &mut Checker<'_>, tree: &Tree) {
+    let mut attrs: Vec<Attr<'_>> = Vec::new();
+    for (id, node) in tree.nodes.iter().enumerate() {
+        let Kind::Element {
+            name,
+            attrs: written,
+            ..
+        } = &node.kind
+        else {
+            continue;
+        };
+        let vocabulary = if name.ns == ns!(html) {
+            Vocabulary::Html
+        } else if name.ns == ns!(svg) {
+            Vocabulary::Svg
+        } else if name.ns == ns!(mathml) {
+            Vocabulary::MathMl
+        } else {
+            Vocabulary::Other
+        };
+        let at = At::Line(node.line);
+        let tag: Cow<'_, str> = if vocabulary == Vocabulary::Html {
+            Cow::Borrowed(&*name.local)
+        } else {
+            Cow::Owned(str::to_ascii_lowercase(&name.local))
+        };
+        if tag == "style" && matches!(vocabulary, Vocabulary::Html | Vocabulary::Svg) {
+            let css = tree.child_text(id);
+            checker.stylesheet(&css, &at, super::css::Kind::Stylesheet, "");
+        }
+        attrs.clear();
+        for a in written {
+            let key: Cow<'_, str> = if a.name.ns == ns!(xlink) {
+                Cow::Owned(format!("xlink:{}", a.name.local))
+            } else if a.name.ns == ns!(xml) {
+                Cow::Owned(format!("xml:{}", a.name.local))
+            } else if a.name.ns == ns!(xmlns) {
+                continue;
+            } else if vocabulary == Vocabulary::Html {
+                Cow::Borrowed(&*a.name.local)
+            } else {
+                Cow::Owned(str::to_ascii_lowercase(&a.name.local))
+            };
+            let relevant = vocabulary != Vocabulary::Html
+                || key.starts_with("on")
+                || MATTERS.contains(&key.as_ref());
+            if relevant {
+                attrs.push(Attr {
+                    name: key,
+                    value: Cow::Borrowed(&a.value),
+                    raw: Cow::Borrowed(""),
+                    at: at.clone(),
+                });
+            }
+        }
+        if attrs.is_empty() && !(vocabulary == Vocabulary::Html && BARE.contains(&tag.as_ref())) {
+            continue;
+        }
+        checker.element(&Element {
+            vocabulary,
+            tag: &tag,
+            attrs: &attrs,
+            at,
+            raw: "",
+        });
+    }
+}
+
+/// Checks on the tree that echt's `<meta>`s are the first children of
+/// `<head>` (after `<meta charset>`), before anything that loads: a
+/// browser ignores a policy that comes later or stands in the body.
+fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
+    let is_policy = |id: usize| {
+        element_attr(tree, id, "http-equiv")
+            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
+            && tree.nodes[id].is_html(&local_name!("meta"))
     };
-    Audited {
-        html,
-        checker: checker.into_inner(),
+    let is_referrer = |id: usize| {
+        tree.nodes[id].is_html(&local_name!("meta"))
+            && element_attr(tree, id, "name").is_some_and(|v| v.eq_ignore_ascii_case("referrer"))
+    };
+    let head = tree
+        .children(0)
+        .find(|&c| tree.nodes[c].is_html(&local_name!("html")))
+        .and_then(|html| tree.child_element(html, &local_name!("head")));
+    let in_head: Vec<usize> = head
+        .map(|h| {
+            tree.children(h)
+                .filter(|&c| tree.nodes[c].name().is_some())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut expected = in_head.iter().copied().peekable();
+    if expected.peek().is_some_and(|&first| {
+        tree.nodes[first].is_html(&local_name!("meta"))
+            && element_attr(tree, first, "charset").is_some()
+    }) {
+        expected.next();
+    }
+    let first = expected.next();
+    let second = expected.next();
+    if first.is_some_and(is_policy) && second.is_some_and(is_referrer) {
+        return;
+    }
+    let policy = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .find(|(id, n)| n.name().is_some() && is_policy(*id))
+        .map(|(id, _)| id);
+    let (message, at, needles) = match policy {
+        Some(p) if head.is_some_and(|h| tree.nodes[p].parent == Some(h)) => {
+            let before = first.filter(|&f| f != p);
+            let shown = before.and_then(|b| tree.nodes[b].name()).map_or_else(
+                || "another element".to_string(),
+                |n| format!("`<{}>`", n.local),
+            );
+            (
+                format!("{shown} comes before echt's Content-Security-Policy `<meta>` in `<head>`, so the policy would not cover it"),
+                At::Line(before.map_or(tree.nodes[p].line, |b| tree.nodes[b].line)),
+                Vec::new(),
+            )
+        }
+        Some(p) => {
+            let (cause, line, needle) = body_start(tree, p);
+            (
+                format!("echt's Content-Security-Policy `<meta>` ends up outside `<head>`, where browsers ignore it: {cause} starts the page's body early"),
+                At::Line(line),
+                needle.into_iter().collect(),
+            )
+        }
+        None => (
+            "echt could not put its Content-Security-Policy `<meta>` into this page's `<head>`"
+                .to_string(),
+            At::Line(1),
+            Vec::new(),
+        ),
+    };
+    checker.find(
+        Severity::Error,
+        message,
+        "start the template with `<!doctype html>` and `<head>`, with nothing before them, not even an invisible character",
+        at,
+        needles,
+    );
+}
+
+/// What made the body start before the policy `<meta>` at `policy`: the
+/// first thing in the body, described, its line and what to look for.
+fn body_start(tree: &Tree, policy: usize) -> (String, u64, Option<String>) {
+    let body = tree
+        .ancestors(policy)
+        .find(|&a| tree.nodes[a].is_html(&local_name!("body")));
+    let first = body.and_then(|b| tree.children(b).next());
+    match first.map(|f| (f, &tree.nodes[f].kind)) {
+        Some((f, Kind::Text(text))) => {
+            let c = text
+                .chars()
+                .find(|c| !c.is_ascii_whitespace())
+                .unwrap_or(' ');
+            let shown = if c.is_alphanumeric() || c.is_ascii_punctuation() {
+                format!(
+                    "the text `{}`",
+                    text.trim().chars().take(20).collect::<String>()
+                )
+            } else {
+                format!("the invisible character U+{:04X}", u32::from(c))
+            };
+            (shown, tree.nodes[f].line, Some(c.to_string()))
+        }
+        Some((f, Kind::Element { name, .. })) => (
+            format!("the `<{}>` element", name.local),
+            tree.nodes[f].line,
+            Some(format!("<{}", name.local)),
+        ),
+        _ => ("something before `<head>`".to_string(), 1, None),
+    }
+}
+
+fn element_attr<'t>(tree: &'t Tree, id: usize, name: &str) -> Option<&'t str> {
+    match &tree.nodes[id].kind {
+        Kind::Element { attrs, .. } => attrs
+            .iter()
+            .find(|a| a.name.ns == ns!() && &*a.name.local == name)
+            .map(|a| &*a.value),
+        _ => None,
     }
 }
 
@@ -94,7 +532,7 @@ enum Inject {
 }
 
 impl Inject {
-    fn step(&mut self, el: &mut Element<'_, '_>, head: &str) {
+    fn step(&mut self, el: &mut LolElement<'_, '_>, head: &str) {
         if *self == Inject::Done {
             return;
         }
@@ -139,109 +577,121 @@ impl Inject {
     }
 }
 
-/// The attributes the rules look at besides `on*` handlers; the others
-/// (`class`, `alt`, `aria-*`, …) can neither load nor run anything.
-const MATTERS: &[&str] = &[
-    "href",
-    "src",
-    "srcset",
-    "imagesrcset",
-    "style",
-    "id",
-    "name",
-    "rel",
-    "http-equiv",
-    "content",
-    "action",
-    "formaction",
-    "data",
-    "poster",
-    "background",
-    "xlink:href",
-    "ping",
-    "manifest",
-    "srcdoc",
-    "cite",
-    "codebase",
-    "longdesc",
-    "lowsrc",
-    "dynsrc",
-    "icon",
-    "to",
-    "from",
-    "values",
-    "charset",
-];
+const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
 
-/// Reads one element for the rules.
-fn on_element(checker: &mut Checker<'_>, el: &mut Element<'_, '_>, html: &str) {
-    let tag = el.tag_name();
-    // Most elements have no attributes and nothing to check.
-    let bare = matches!(
-        tag.as_str(),
-        "script" | "object" | "embed" | "applet" | "portal"
-    );
-    if !bare && el.attributes().is_empty() {
-        return;
-    }
-    let span = el.source_location().bytes();
-    let tag_text = html.get(span.clone()).unwrap_or_default();
-    let attrs: Vec<Attr> = el
-        .attributes()
-        .iter()
-        .filter_map(|a| {
-            let name = a.name();
-            let handler = name.starts_with("on");
-            if !handler && !MATTERS.contains(&name.as_str()) {
-                return None;
-            }
-            let location = if handler {
-                a.name_source_location()
-            } else {
-                a.value_source_location()
-            };
-            let written = a.value();
-            let (value, raw) = if written.contains('&') {
-                (
-                    htmlize::unescape_attribute(written.as_str()).into_owned(),
-                    written,
-                )
-            } else {
-                (written, String::new())
-            };
-            Some(Attr {
-                value,
-                name,
-                raw,
-                span: location.map_or_else(|| span.clone(), |l| l.bytes()),
-            })
-        })
-        .collect();
-    // An `srcdoc` frame is a page of its own, written into the attribute.
-    if tag == "iframe" {
-        if let Some(srcdoc) = attrs.iter().find(|a| a.name == "srcdoc") {
-            let (policy, page) = checker.context();
-            let inner = audit(policy, page, &srcdoc.value, false).checker;
-            for mut finding in inner.findings {
-                finding.span = srcdoc.span.clone();
-                finding.needles.push(srcdoc.written().to_string());
-                checker.findings.push(finding);
-            }
+/// The lol_html pass: echt's `<meta>`s into the head (`page`), tracking
+/// parameters out of every link a reader can follow, `noopener
+/// noreferrer` onto outbound `<a>` and `<area>`. Returns the new text and
+/// a note per cleaned link, or why lol_html could not be sure.
+fn rewrite(
+    policy: &Policy,
+    page: &Page,
+    html: &str,
+    inject_policy: bool,
+) -> Result<(String, Vec<Finding>), String> {
+    let notes = RefCell::new(Vec::new());
+    let mut out = Vec::with_capacity(html.len() + 512);
+    let mut inject = if inject_policy {
+        Inject::Waiting
+    } else {
+        Inject::Done
+    };
+    let result = {
+        let mut rewriter = HtmlRewriter::new(
+            Settings {
+                element_content_handlers: vec![element!("*", |el| {
+                    inject.step(el, policy.head());
+                    let namespace = el.namespace_uri();
+                    let tag = el.tag_name();
+                    let link = match namespace {
+                        HTML_NS => tag == "a" || tag == "area",
+                        SVG_NS => tag == "a",
+                        MATHML_NS => true,
+                        _ => false,
+                    };
+                    if link {
+                        for name in ["href", "xlink:href"] {
+                            clean_link(policy, page, el, name, namespace == HTML_NS, &notes);
+                        }
+                    }
+                    Ok(())
+                })],
+                ..Settings::new()
+            },
+            |bytes: &[u8]| out.extend_from_slice(bytes),
+        );
+        rewriter
+            .write(html.as_bytes())
+            .and_then(|()| rewriter.end())
+    };
+    match result {
+        Ok(()) => {
+            let text = String::from_utf8(out).map_err(|e| e.to_string())?;
+            Ok((text, notes.into_inner()))
         }
-    }
-    let Changes { href, rel } = checker.element(&tag, &attrs, span, tag_text);
-    // Values set here are escaped by lol_html for quotes only.
-    if let Some(href) = href {
-        let _ = el.set_attribute("href", &href.replace('&', "&amp;"));
-    }
-    if let Some(rel) = rel {
-        let _ = el.set_attribute("rel", &rel);
+        Err(e) => Err(e.to_string()),
     }
 }
 
-/// Cleans an HTML fragment (a post in a feed) the way pages are cleaned:
-/// outbound links lose tracking parameters and get `noopener noreferrer`.
-pub fn clean_fragment(policy: &Policy, html: &str) -> String {
-    let page = Page::new(policy, "index.html");
-    audit(policy, &page, html, false).html
+/// Removes tracking parameters from one link attribute and, on HTML
+/// links to other hosts, adds `rel="noopener noreferrer"`.
+fn clean_link(
+    policy: &Policy,
+    page: &Page,
+    el: &mut LolElement<'_, '_>,
+    name: &str,
+    html: bool,
+    notes: &RefCell<Vec<Finding>>,
+) {
+    let Some(attribute) = el.attributes().iter().find(|a| a.name() == name) else {
+        return;
+    };
+    let written = attribute.value();
+    let span = attribute
+        .value_source_location()
+        .map_or_else(|| el.source_location().bytes(), |l| l.bytes());
+    let value = if written.contains('&') {
+        htmlize::unescape_attribute(written.as_str()).into_owned()
+    } else {
+        written.clone()
+    };
+    let host = match policy.judge(page, &value) {
+        Target::Foreign(host) | Target::Allowed(host) => host,
+        _ => return,
+    };
+    let (cleaned, removed) = super::tracking::strip(value.trim(), &host);
+    if !removed.is_empty() {
+        let list = removed
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        notes.borrow_mut().push(Finding {
+            severity: Severity::Note,
+            message: format!(
+                "removed the tracking parameter{} {list} from a link to `{host}`",
+                if removed.len() == 1 { "" } else { "s" }
+            ),
+            hint: "",
+            at: At::Span(span),
+            needles: vec![written.clone(), value.clone()],
+        });
+        // Values set here are escaped by lol_html for quotes only.
+        let _ = el.set_attribute(name, &cleaned.replace('&', "&amp;"));
+    }
+    if html && name == "href" {
+        let current = el.get_attribute("rel").unwrap_or_default();
+        let mut tokens: Vec<&str> = current.split_ascii_whitespace().collect();
+        for needed in ["noopener", "noreferrer"] {
+            if !tokens.iter().any(|t| t.eq_ignore_ascii_case(needed)) {
+                tokens.push(needed);
+            }
+        }
+        let new = tokens.join(" ");
+        if new != current {
+            let _ = el.set_attribute("rel", &new);
+        }
+    }
 }

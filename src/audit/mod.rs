@@ -20,11 +20,15 @@
 //! page weights against the budget.
 
 pub mod css;
+pub mod files;
 pub mod headers;
 mod html;
 mod rules;
+pub mod tracking;
+mod tree;
 mod xml;
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -33,6 +37,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};
 
+pub use files::copied;
 pub use html::clean_fragment;
 
 /// What a site allows, decided once from its config.
@@ -224,7 +229,7 @@ fn file_of(path: &str) -> String {
 }
 
 /// `%C3%A4` → `ä`; invalid sequences stay as they are.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_string();
     }
@@ -271,14 +276,22 @@ impl Page {
     }
 }
 
+/// Where in the examined text something was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum At {
+    /// These bytes.
+    Span(Range<usize>),
+    /// This 1-based line (all the HTML parser tells).
+    Line(u64),
+}
+
 /// One problem found in an output file, before it is located in a source.
 #[derive(Debug, Clone)]
 pub(crate) struct Finding {
     pub severity: Severity,
     pub message: String,
     pub hint: &'static str,
-    /// Bytes of the examined text.
-    pub span: Range<usize>,
+    pub at: At,
     /// What to look for in the sources, best first: the text as written
     /// in the output, then the decoded value.
     pub needles: Vec<String>,
@@ -357,17 +370,15 @@ pub fn page(
     origins: &dyn Fn() -> Vec<Origin>,
 ) -> (String, FileFacts) {
     let page = Page::new(cx.policy, file);
-    let mut checked = html::audit(cx.policy, &page, html, true);
+    let audited = html::audit_page(cx.policy, &page, html);
+    let checker = audited.checker;
     let mut facts = FileFacts {
-        size: checked.html.len() as u64,
-        ids: std::mem::take(&mut checked.checker.ids)
-            .into_iter()
-            .collect(),
-        resources: std::mem::take(&mut checked.checker.resources),
+        size: audited.html.len() as u64,
+        ids: checker.ids.iter().cloned().collect(),
+        resources: checker.resources.clone(),
         ..FileFacts::default()
     };
-    let mut links: Vec<u64> = checked
-        .checker
+    let mut links: Vec<u64> = checker
         .links
         .iter()
         .map(|l| crate::plan::fingerprint(&l.file))
@@ -375,9 +386,9 @@ pub fn page(
     links.sort_unstable();
     links.dedup();
     facts.links = links;
-    let mut findings = checked.checker.findings;
+    let mut findings = checker.findings;
     let mut anchors = Vec::new();
-    for link in &checked.checker.links {
+    for link in &checker.links {
         let exists = cx.files.contains(&link.file)
             || cx.files.contains(&format!("{}/index.html", link.file));
         match &link.fragment {
@@ -395,37 +406,47 @@ pub fn page(
             _ => {}
         }
     }
-    if !findings.is_empty() || !anchors.is_empty() {
-        let sources = origins();
+    if !findings.is_empty() || !anchors.is_empty() || !audited.notes.is_empty() {
+        let sources = Sources::new(origins());
         facts.problems = findings
             .iter()
-            .map(|f| locate(cx, file, html, f, &sources))
+            .map(|f| sources.locate(cx, file, &audited.html, f))
+            .chain(
+                audited
+                    .notes
+                    .iter()
+                    .map(|f| sources.locate(cx, file, html, f)),
+            )
             .collect();
         facts.anchors = anchors
             .into_iter()
-            .map(|(target, fragment, f)| (target, fragment, locate(cx, file, html, &f, &sources)))
+            .map(|(target, fragment, f)| {
+                let located = sources.locate(cx, file, &audited.html, &f);
+                (target, fragment, located)
+            })
             .collect();
     }
-    if cx.outbound && !checked.checker.outbound.is_empty() {
-        let sources = origins();
-        facts.outbound = checked
-            .checker
+    if cx.outbound && !checker.outbound.is_empty() {
+        let sources = Sources::new(origins());
+        facts.outbound = checker
             .outbound
             .iter()
-            .map(|(url, span)| {
-                let written = html.get(span.clone()).unwrap_or_default().to_string();
+            .map(|(url, at)| {
                 let finding = Finding {
                     severity: Severity::Error,
                     message: url.clone(),
                     hint: "",
-                    span: span.clone(),
-                    needles: vec![written, url.clone()],
+                    at: at.clone(),
+                    needles: vec![url.clone()],
                 };
-                (url.clone(), locate(cx, file, html, &finding, &sources))
+                (
+                    url.clone(),
+                    sources.locate(cx, file, &audited.html, &finding),
+                )
             })
             .collect();
     }
-    (checked.html, facts)
+    (audited.html, facts)
 }
 
 /// `#top` and an empty fragment scroll to the top without an element.
@@ -433,19 +454,31 @@ fn is_top(fragment: &str) -> bool {
     fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
 }
 
-/// Audits a stylesheet copied into the site from `source`.
-pub fn stylesheet(cx: &Context<'_>, file: &str, css_text: &str, source: &Path) -> FileFacts {
+/// Audits a feed or other XML file echt writes: the XML, and the HTML of
+/// every entry; `origins` are the posts it carries.
+pub fn feed(
+    cx: &Context<'_>,
+    file: &str,
+    text: &str,
+    origins: &dyn Fn() -> Vec<Origin>,
+) -> FileFacts {
     let page = Page::new(cx.policy, file);
     let mut checker = rules::Checker::new(cx.policy, &page);
-    checker.stylesheet(css_text, 0, css::Kind::Stylesheet, "");
-    in_source(cx, css_text, source, checker)
-}
-
-/// Audits an SVG image copied into the site from `source`.
-pub fn svg(cx: &Context<'_>, file: &str, text: &str, source: &Path) -> FileFacts {
-    let page = Page::new(cx.policy, file);
-    let checker = xml::audit(cx.policy, &page, text, xml::Kind::Svg);
-    in_source(cx, text, source, checker)
+    xml::judge(&mut checker, text, xml::Kind::Feed);
+    let sources = if checker.findings.is_empty() {
+        Sources::new(Vec::new())
+    } else {
+        Sources::new(origins())
+    };
+    FileFacts {
+        size: text.len() as u64,
+        problems: checker
+            .findings
+            .iter()
+            .map(|f| sources.locate(cx, file, text, f))
+            .collect(),
+        ..FileFacts::default()
+    }
 }
 
 /// Findings of a copied file are located in the file itself.
@@ -454,97 +487,126 @@ fn in_source(
     text: &str,
     source: &Path,
     checker: rules::Checker<'_>,
+    size: u64,
+    broken: Severity,
 ) -> FileFacts {
     let mut findings = checker.findings;
     for link in &checker.links {
-        if !cx.files.contains(&link.file) {
-            findings.push(rules::broken_link(link));
+        let exists = cx.files.contains(&link.file)
+            || cx.files.contains(&format!("{}/index.html", link.file));
+        if !exists {
+            let mut finding = rules::broken_link(link);
+            finding.severity = broken;
+            findings.push(finding);
         }
     }
     FileFacts {
-        size: text.len() as u64,
+        size,
         problems: findings
             .iter()
             .map(|f| finding_at(source, text, f))
             .collect(),
+        ids: checker.ids.into_iter().collect(),
         resources: checker.resources,
         ..FileFacts::default()
     }
 }
 
-/// Audits a feed or other XML file: the XML, and the HTML of every entry;
-/// `origins` are the posts it carries.
-pub fn feed(
-    cx: &Context<'_>,
-    file: &str,
-    text: &str,
-    origins: &dyn Fn() -> Vec<Origin>,
-) -> FileFacts {
-    let page = Page::new(cx.policy, file);
-    let checker = xml::audit(cx.policy, &page, text, xml::Kind::Feed);
-    let sources = if checker.findings.is_empty() {
-        Vec::new()
-    } else {
-        origins()
-    };
-    FileFacts {
-        size: text.len() as u64,
-        problems: checker
-            .findings
-            .iter()
-            .map(|f| locate(cx, file, text, f, &sources))
-            .collect(),
-        ..FileFacts::default()
-    }
-}
-
+/// A diagnostic at the place `f` names in `text` (the file at `path`).
 fn finding_at(path: &Path, text: &str, f: &Finding) -> Diagnostic {
-    let mut d = Diagnostic::at_offset(path, text, f.span.start, f.span.len(), &f.message)
-        .severity(f.severity);
+    let span = match &f.at {
+        At::Span(span) => span.clone(),
+        At::Line(line) => line_span(text, *line, &f.needles),
+    };
+    let mut d =
+        Diagnostic::at_offset(path, text, span.start, span.len(), &f.message).severity(f.severity);
     if !f.hint.is_empty() {
         d = d.hint(f.hint);
     }
     d
 }
 
-/// Finds where a finding came from: the first source that contains one
-/// of its needles, else the output file itself.
-fn locate(cx: &Context<'_>, file: &str, html: &str, f: &Finding, sources: &[Origin]) -> Diagnostic {
-    let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
-    let quoted: Vec<Vec<Range<usize>>> = sources.iter().map(quoted_code).collect();
-    for needle in f.needles.iter().filter(|n| n.len() >= 2) {
-        for (origin, code) in sources.iter().zip(&quoted) {
-            if let Some(offset) = find_outside(&origin.text, needle, code) {
-                let mut d = Diagnostic::at_offset(
-                    &origin.shown,
-                    &origin.text,
-                    offset,
-                    needle.len(),
-                    &f.message,
-                )
-                .severity(f.severity)
-                .note(format!("on {page_url}"));
-                if !f.hint.is_empty() {
-                    d = d.hint(f.hint);
-                }
-                return d;
-            }
+/// Where on `line` (or the few lines before it, since the HTML parser
+/// names the line a tag ends on) the first of `needles` is; else the
+/// line's start.
+fn line_span(text: &str, line: u64, needles: &[String]) -> Range<usize> {
+    let starts = || std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+    let index = |n: u64| usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+    let Some(start) = starts().nth(index(line)) else {
+        return 0..0;
+    };
+    let window_start = starts()
+        .nth(index(line.saturating_sub(8).max(1)))
+        .unwrap_or(0);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let window = &text[window_start..end];
+    for needle in needles.iter().filter(|n| !n.is_empty()) {
+        if let Some(i) = window.rfind(needle.as_str()) {
+            return window_start + i..window_start + i + needle.len();
         }
     }
-    finding_at(&cx.shown(file), html, f)
+    start..start
 }
 
-/// The first byte offset of `needle` in `text` outside the `code` ranges:
-/// as written, else ignoring case.
-fn find_outside(text: &str, needle: &str, code: &[Range<usize>]) -> Option<usize> {
-    let outside = |at: &usize| !code.iter().any(|r| r.contains(at));
-    let exact = text.match_indices(needle).map(|(i, _)| i).find(outside);
-    exact.or_else(|| {
-        let lower = text.to_ascii_lowercase();
-        let needle = needle.to_ascii_lowercase();
-        let found = lower.match_indices(&needle).map(|(i, _)| i).find(outside);
-        found
-    })
+/// The sources of one output file, prepared once for locating any number
+/// of findings: which parts of Markdown are quoted code, and the text in
+/// lower case, are worked out at most once per source.
+struct Sources {
+    origins: Vec<Origin>,
+    quoted: Vec<OnceCell<Vec<Range<usize>>>>,
+    lower: Vec<OnceCell<String>>,
+}
+
+impl Sources {
+    fn new(origins: Vec<Origin>) -> Self {
+        let n = origins.len();
+        Sources {
+            origins,
+            quoted: (0..n).map(|_| OnceCell::new()).collect(),
+            lower: (0..n).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// Finds where a finding came from: the first source that contains
+    /// one of its needles outside quoted code, else the examined file.
+    fn locate(&self, cx: &Context<'_>, file: &str, text: &str, f: &Finding) -> Diagnostic {
+        let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
+        for needle in f.needles.iter().filter(|n| n.len() >= 2) {
+            for (i, origin) in self.origins.iter().enumerate() {
+                if let Some(offset) = self.find(i, needle) {
+                    let mut d = Diagnostic::at_offset(
+                        &origin.shown,
+                        &origin.text,
+                        offset,
+                        needle.len(),
+                        &f.message,
+                    )
+                    .severity(f.severity)
+                    .note(format!("on {page_url}"));
+                    if !f.hint.is_empty() {
+                        d = d.hint(f.hint);
+                    }
+                    return d;
+                }
+            }
+        }
+        finding_at(&cx.shown(file), text, f)
+    }
+
+    /// The first byte offset of `needle` in source `i` outside quoted
+    /// code: as written, else ignoring case.
+    fn find(&self, i: usize, needle: &str) -> Option<usize> {
+        let text = &self.origins[i].text;
+        let code = self.quoted[i].get_or_init(|| quoted_code(&self.origins[i]));
+        let outside = |at: &usize| !code.iter().any(|r| r.contains(at));
+        let exact = text.match_indices(needle).map(|(i, _)| i).find(outside);
+        exact.or_else(|| {
+            let lower = self.lower[i].get_or_init(|| text.to_ascii_lowercase());
+            let needle = needle.to_ascii_lowercase();
+            let found = lower.match_indices(&needle).map(|(i, _)| i).find(outside);
+            found
+        })
+    }
 }
 
 /// Code spans and blocks of a Markdown source: text there is shown, not

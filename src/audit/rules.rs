@@ -1,11 +1,13 @@
 //! What counts as running code or contacting another host: the rules for
-//! one element and its attributes, shared by the HTML and the XML (SVG,
-//! feed) readers, and for the URLs in CSS.
+//! one element and its attributes, shared by the HTML reader (elements of
+//! the tree html5ever builds), the XML reader (SVG, XHTML, feeds) and the
+//! CSS reader. An element is judged by its vocabulary (HTML, SVG, MathML)
+//! and name, never by how it was spelled.
 
-use std::ops::Range;
+use std::borrow::Cow;
 
 use super::css;
-use super::{Finding, Page, Policy, Target};
+use super::{At, Finding, Page, Policy, Target};
 use crate::error::Severity;
 
 const SCRIPT_HINT: &str = "echt pages work without JavaScript; remove it (a site's own script files can be allowed with `privacy: {allow_scripts: self}` in echt.yaml)";
@@ -17,6 +19,12 @@ const FONT_HINT: &str = "put the font files into static/ and load them from ther
 const LINK_HINT: &str =
     "link to a page or file this site has; after renaming a post, add its old URL to `aliases`";
 const REDIRECT_HINT: &str = "link to the destination directly";
+const UNSURE_HINT: &str =
+    "write it so that there is only one way to read it; echt publishes nothing it cannot check";
+
+/// How deep documents inside documents (`srcdoc`, `data:` frames,
+/// `data:` stylesheets) are followed before echt gives up.
+const MAX_NESTING: usize = 4;
 
 /// A link to a file of this site, to check that it exists.
 #[derive(Debug, Clone)]
@@ -25,24 +33,34 @@ pub(crate) struct Link {
     pub fragment: Option<String>,
     /// The URL as written, and where.
     pub raw: String,
-    pub span: Range<usize>,
+    pub at: At,
+}
+
+/// The markup vocabulary an element belongs to (its namespace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Vocabulary {
+    Html,
+    Svg,
+    MathMl,
+    /// Any other XML namespace: inert in browsers.
+    Other,
 }
 
 /// One attribute of an element.
 #[derive(Debug, Clone)]
-pub(crate) struct Attr {
-    /// Lower case.
-    pub name: String,
+pub(crate) struct Attr<'a> {
+    /// Lower case; attributes in the XLink namespace are `xlink:NAME`
+    /// whatever their prefix, those in the XML namespace `xml:NAME`.
+    pub name: Cow<'a, str>,
     /// With character references decoded.
-    pub value: String,
-    /// The value as written when that differs from `value` (else empty),
-    /// and where (the whole tag when unknown).
-    pub raw: String,
-    pub span: Range<usize>,
+    pub value: Cow<'a, str>,
+    /// The value as written when known and different from `value`.
+    pub raw: Cow<'a, str>,
+    pub at: At,
 }
 
-impl Attr {
-    /// The value as written in the file.
+impl Attr<'_> {
+    /// The value as written in the file, as far as known.
     pub fn written(&self) -> &str {
         if self.raw.is_empty() {
             &self.value
@@ -50,15 +68,27 @@ impl Attr {
             &self.raw
         }
     }
+
+    fn with_value(&self, value: &str) -> Attr<'static> {
+        Attr {
+            name: Cow::Owned(self.name.to_string()),
+            value: Cow::Owned(value.to_string()),
+            raw: Cow::Owned(value.to_string()),
+            at: self.at.clone(),
+        }
+    }
 }
 
-/// Changes the HTML writer makes to an `<a>` or `<area>`.
-#[derive(Debug, Default)]
-pub(crate) struct Changes {
-    /// The href without tracking parameters.
-    pub href: Option<String>,
-    /// The rel with `noopener noreferrer` added.
-    pub rel: Option<String>,
+/// One element as the rules see it.
+#[derive(Debug)]
+pub(crate) struct Element<'a> {
+    pub vocabulary: Vocabulary,
+    /// The local name, lower case.
+    pub tag: &'a str,
+    pub attrs: &'a [Attr<'a>],
+    /// Where its start tag is, and its text as written (may be empty).
+    pub at: At,
+    pub raw: &'a str,
 }
 
 /// Collects what one file shows while its elements are read.
@@ -66,17 +96,22 @@ pub(crate) struct Changes {
 pub(crate) struct Checker<'a> {
     policy: &'a Policy,
     page: &'a Page,
+    /// A file copied as it is: links in it cannot be cleaned.
+    copied: bool,
+    /// Documents inside documents followed so far.
+    depth: usize,
     pub findings: Vec<Finding>,
     pub ids: Vec<String>,
     pub links: Vec<Link>,
     /// Files of the site loaded by this one.
     pub resources: Vec<String>,
     /// Outbound http(s) links and where they are.
-    pub outbound: Vec<(String, Range<usize>)>,
+    pub outbound: Vec<(String, At)>,
 }
 
 /// `<link rel>` values that load nothing: every other one (stylesheet,
-/// icon, preload, preconnect, manifest, …) counts as loading.
+/// icon, preload, preconnect, manifest, search, unknown ones, …) counts
+/// as loading.
 const NON_LOADING_RELS: &[&str] = &[
     "alternate",
     "archives",
@@ -102,47 +137,12 @@ const NON_LOADING_RELS: &[&str] = &[
     "prev",
     "previous",
     "privacy-policy",
-    "search",
     "sitemap",
     "start",
     "tag",
     "terms-of-service",
     "up",
     "webmention",
-];
-
-/// Query parameters that exist to track who clicked where.
-const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",
-    "gclid",
-    "dclid",
-    "gbraid",
-    "wbraid",
-    "msclkid",
-    "mc_eid",
-    "mc_cid",
-    "igshid",
-    "yclid",
-    "twclid",
-    "ttclid",
-    "li_fat_id",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    "oly_enc_id",
-    "oly_anon_id",
-    "vero_id",
-    "rb_clickid",
-    "s_cid",
-    "_ga",
-    "_gl",
-    "srsltid",
-    "epik",
-    "ref_src",
-    "wickedid",
-    "trk",
-    "at_medium",
-    "at_campaign",
 ];
 
 /// Hosts that exist to count clicks or pay commissions before sending the
@@ -192,15 +192,56 @@ const REDIRECTORS: &[&str] = &[
     "refersion.com",
 ];
 
-fn attr<'x>(attrs: &'x [Attr], name: &str) -> Option<&'x Attr> {
+fn attr<'x, 'a>(attrs: &'x [Attr<'a>], name: &str) -> Option<&'x Attr<'a>> {
     attrs.iter().find(|a| a.name == name)
 }
+
+/// Attributes whose value is a URL (where `javascript:` would run).
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "cite",
+    "codebase",
+    "longdesc",
+    "manifest",
+    "lowsrc",
+    "dynsrc",
+    "icon",
+    "xml:base",
+    "archive",
+    "classid",
+    "profile",
+    "usemap",
+    "itemid",
+    "itemtype",
+];
+
+/// SVG elements that animate another attribute.
+const ANIMATIONS: &[&str] = &[
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "animatecolor",
+];
+
+/// Elements that embed a plugin or a portal: the site's policy blocks
+/// them (`object-src 'none'`), and a feed reader has no such policy.
+const EMBEDS: &[&str] = &["object", "embed", "applet", "portal", "fencedframe"];
 
 impl<'a> Checker<'a> {
     pub fn new(policy: &'a Policy, page: &'a Page) -> Self {
         Checker {
             policy,
             page,
+            copied: false,
+            depth: 0,
             findings: Vec::new(),
             ids: Vec::new(),
             links: Vec::new(),
@@ -209,87 +250,142 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The policy and the file being read.
-    pub fn context(&self) -> (&'a Policy, &'a Page) {
-        (self.policy, self.page)
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
     }
 
-    fn find(
+    pub fn page(&self) -> &'a Page {
+        self.page
+    }
+
+    /// A checker for a file copied as it is (links are reported, not
+    /// cleaned).
+    pub fn copied(mut self) -> Self {
+        self.copied = true;
+        self
+    }
+
+    /// A checker for a document inside this one's.
+    fn nested(&self) -> Checker<'a> {
+        Checker {
+            depth: self.depth + 1,
+            copied: self.copied,
+            ..Checker::new(self.policy, self.page)
+        }
+    }
+
+    /// Takes over what a nested document's checker found, pointing at
+    /// `at` (the attribute that holds the document).
+    fn absorb(&mut self, inner: Checker<'_>, at: &Attr<'_>) {
+        for mut finding in inner.findings {
+            finding.at = at.at.clone();
+            finding.needles.push(at.written().to_string());
+            self.findings.push(finding);
+        }
+    }
+
+    pub fn find(
         &mut self,
         severity: Severity,
         message: String,
         hint: &'static str,
-        span: Range<usize>,
+        at: At,
         needles: Vec<String>,
     ) {
         self.findings.push(Finding {
             severity,
             message,
             hint,
-            span,
+            at,
             needles,
         });
     }
 
-    fn error(&mut self, message: String, hint: &'static str, at: &Attr) {
-        let needles = vec![at.written().to_string(), at.value.clone()];
-        self.find(Severity::Error, message, hint, at.span.clone(), needles);
+    fn error(&mut self, message: String, hint: &'static str, at: &Attr<'_>) {
+        let needles = vec![at.written().to_string(), at.value.to_string()];
+        self.find(Severity::Error, message, hint, at.at.clone(), needles);
     }
 
-    /// Checks one element; `tag` is lower case, `span` its start tag and
-    /// `tag_text` the start tag as written.
-    pub fn element(
-        &mut self,
-        tag: &str,
-        attrs: &[Attr],
-        span: Range<usize>,
-        tag_text: &str,
-    ) -> Changes {
+    /// Checks one element.
+    pub fn element(&mut self, el: &Element<'_>) {
         let whole = Attr {
-            name: String::new(),
-            value: String::new(),
-            raw: tag_text.to_string(),
-            span: span.clone(),
+            name: Cow::Borrowed(""),
+            value: Cow::Borrowed(""),
+            raw: Cow::Borrowed(el.raw),
+            at: el.at.clone(),
         };
+        let tag = el.tag;
+        let attrs = el.attrs;
+        let foreign_vocabulary = matches!(el.vocabulary, Vocabulary::Svg | Vocabulary::MathMl);
         for a in attrs {
-            if a.name.len() > 2 && a.name.starts_with("on") {
-                let message = format!(
-                    "the `{}` attribute runs code in the reader's browser",
-                    a.name
-                );
-                let needles = vec![format!("{}=", a.name), a.name.clone()];
+            let name = a.name.as_ref();
+            if name.len() > 2 && name.starts_with("on") {
+                let message = format!("the `{name}` attribute runs code in the reader's browser");
+                let needles = vec![format!("{name}="), name.to_string()];
                 self.find(
                     Severity::Error,
                     message,
                     HANDLER_HINT,
-                    a.span.clone(),
+                    a.at.clone(),
                     needles,
                 );
-            } else if a.name == "id" || (a.name == "name" && tag == "a") {
-                self.ids.push(a.value.clone());
-            } else if a.name == "style" {
-                let offset = a.span.start;
-                self.declarations(&a.value, offset, a.written());
-            } else if is_url_attribute(tag, &a.name)
+                continue;
+            }
+            match name {
+                "id" => self.ids.push(a.value.to_string()),
+                "name" if tag == "a" => self.ids.push(a.value.to_string()),
+                "style" => self.stylesheet(&a.value, &a.at, css::Kind::Declarations, a.written()),
+                _ => {}
+            }
+            if URL_ATTRIBUTES.contains(&name)
                 && a.value.contains(':')
                 && self.policy.judge(self.page, &a.value) == Target::Script
             {
                 self.error(
                     format!(
-                        "a `javascript:` URL in `<{tag} {}>` runs code in the reader's browser",
-                        a.name
+                        "a `javascript:` URL in `<{tag} {name}>` runs code in the reader's browser"
                     ),
                     HANDLER_HINT,
                     a,
                 );
+            } else if foreign_vocabulary && name != "style" && a.value.contains('(') {
+                // SVG's presentation attributes (fill, mask, cursor, …) are
+                // CSS values: `fill="url(https://…#p)"`.
+                let declaration = format!("{name}: {}", a.value);
+                self.stylesheet(&declaration, &a.at, css::Kind::Declarations, a.written());
+            }
+            if name == "background" && el.vocabulary == Vocabulary::Html {
+                self.resource(&format!("<{tag} background>"), a, &a.value);
+            }
+            if name == "xml:base" {
+                self.base(tag, a);
             }
         }
-        let mut changes = Changes::default();
+        match el.vocabulary {
+            Vocabulary::Html => self.html_element(tag, attrs, &whole),
+            Vocabulary::Svg => self.svg_element(tag, attrs, &whole),
+            Vocabulary::MathMl => {
+                if let Some(href) = attr(attrs, "href") {
+                    self.link(href);
+                }
+                if tag == "mglyph" {
+                    self.resource_attrs(tag, attrs, &["src"]);
+                }
+            }
+            Vocabulary::Other => {
+                if let Some(href) = attr(attrs, "xlink:href") {
+                    self.link(href);
+                }
+            }
+        }
+    }
+
+    fn html_element(&mut self, tag: &str, attrs: &[Attr<'_>], whole: &Attr<'_>) {
         match tag {
-            "script" => self.script(attrs, &whole),
+            "script" => self.script(attrs, whole),
             "a" | "area" => {
                 if let Some(href) = attr(attrs, "href") {
-                    changes = self.outbound_link(tag, href, attr(attrs, "rel"));
+                    self.link(href);
                 }
                 if let Some(ping) = attr(attrs, "ping") {
                     self.error(
@@ -303,7 +399,7 @@ impl<'a> Checker<'a> {
                 }
             }
             "img" | "image" => {
-                self.resource_attrs(tag, attrs, &["src", "href", "xlink:href"]);
+                self.resource_attrs(tag, attrs, &["src", "lowsrc", "dynsrc"]);
                 self.srcset(tag, attr(attrs, "srcset"));
             }
             "source" => {
@@ -311,31 +407,43 @@ impl<'a> Checker<'a> {
                 self.srcset(tag, attr(attrs, "srcset"));
             }
             "video" => self.resource_attrs(tag, attrs, &["src", "poster"]),
-            "audio" | "track" | "input" => self.resource_attrs(tag, attrs, &["src"]),
+            "audio" | "track" => self.resource_attrs(tag, attrs, &["src"]),
+            "input" => {
+                self.resource_attrs(tag, attrs, &["src"]);
+                self.form_target(tag, attr(attrs, "formaction"));
+            }
             "iframe" | "frame" => {
                 if let Some(src) = attr(attrs, "src") {
-                    if let Some(host) = self.foreign(&src.value) {
-                        self.error(
-                            format!("`<{tag} src>` embeds a page from another host, `{host}`"),
-                            FRAME_HINT,
-                            src,
-                        );
-                    }
+                    self.frame(tag, src);
+                }
+                if let Some(srcdoc) = attr(attrs, "srcdoc").filter(|_| tag == "iframe") {
+                    self.inner_document(srcdoc, "text/html", &srcdoc.value);
                 }
             }
-            "object" | "embed" | "applet" | "portal" => self.error(
+            t if EMBEDS.contains(&t) => self.error(
                 format!("`<{tag}>` embeds content that the site's Content-Security-Policy blocks"),
                 "link to the file instead",
-                &whole,
+                whole,
             ),
             "link" => {
-                let loads = attr(attrs, "rel").is_some_and(|rel| {
+                let loads = attr(attrs, "rel").is_none_or(|rel| {
                     rel.value
                         .split_ascii_whitespace()
                         .any(|r| !NON_LOADING_RELS.contains(&r.to_ascii_lowercase().as_str()))
                 });
                 if loads {
-                    self.resource_attrs(tag, attrs, &["href"]);
+                    let stylesheet = attr(attrs, "rel").is_some_and(|rel| {
+                        rel.value
+                            .split_ascii_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("stylesheet"))
+                    });
+                    if let Some(href) = attr(attrs, "href") {
+                        if stylesheet && is_data(&href.value) {
+                            self.inner_document(href, "text/css", &href.value);
+                        } else {
+                            self.resource("<link href>", href, &href.value);
+                        }
+                    }
                     self.srcset(tag, attr(attrs, "imagesrcset"));
                 } else if let Some(href) = attr(attrs, "href") {
                     self.internal(href);
@@ -345,22 +453,56 @@ impl<'a> Checker<'a> {
             "button" => self.form_target(tag, attr(attrs, "formaction")),
             "base" => {
                 if let Some(href) = attr(attrs, "href") {
-                    if let Some(host) = self.foreign(&href.value) {
-                        self.error(
-                            format!("`<base href>` points to another host, `{host}`: every relative link and image would load from there"),
-                            "remove the `<base>` element",
-                            href,
-                        );
-                    }
+                    self.base(tag, href);
                 }
             }
-            "meta" => self.meta(attrs, &whole),
-            "body" | "table" | "td" | "th" => self.resource_attrs(tag, attrs, &["background"]),
-            "use" | "feimage" => self.resource_attrs(tag, attrs, &["href", "xlink:href"]),
+            "meta" => self.meta(attrs, whole),
             "html" => self.resource_attrs(tag, attrs, &["manifest"]),
             _ => {}
         }
-        changes
+    }
+
+    fn svg_element(&mut self, tag: &str, attrs: &[Attr<'_>], whole: &Attr<'_>) {
+        let href = attr(attrs, "href").or_else(|| attr(attrs, "xlink:href"));
+        match tag {
+            "script" => {
+                let as_src: Vec<Attr<'_>> = href
+                    .map(|h| Attr {
+                        name: Cow::Borrowed("src"),
+                        ..h.clone()
+                    })
+                    .into_iter()
+                    .collect();
+                self.script(&as_src, whole);
+            }
+            "a" => {
+                if let Some(href) = href {
+                    self.link(href);
+                }
+            }
+            t if ANIMATIONS.contains(&t) => {
+                let target = attr(attrs, "attributename")
+                    .map(|a| a.value.trim().to_ascii_lowercase())
+                    .unwrap_or_default();
+                if target.ends_with("href") || target == "src" {
+                    for name in ["to", "from", "by", "values"] {
+                        let Some(a) = attr(attrs, name) else { continue };
+                        for value in a.value.split(';') {
+                            let at = a.with_value(value.trim());
+                            self.resource(&format!("<{tag} {name}>"), &at, value);
+                        }
+                    }
+                }
+            }
+            // Any other SVG element with a URL fetches it (`<image>`,
+            // `<use>`, `<feImage>`, gradients and patterns, …).
+            _ => {
+                if let Some(href) = href {
+                    let what = format!("<{tag} {}>", href.name);
+                    self.resource(&what, href, &href.value);
+                }
+            }
+        }
     }
 
     /// Where `value` leads if that is another host (allowed ones excepted).
@@ -372,7 +514,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn script(&mut self, attrs: &[Attr], whole: &Attr) {
+    fn base(&mut self, tag: &str, href: &Attr<'_>) {
+        if let Some(host) = self.foreign(&href.value) {
+            self.error(
+                format!("`<{tag} {}>` points to another host, `{host}`: every relative link and image would load from there", href.name),
+                "remove it",
+                href,
+            );
+        }
+    }
+
+    fn script(&mut self, attrs: &[Attr<'_>], whole: &Attr<'_>) {
         let src = attr(attrs, "src");
         let own = self.policy.own_scripts
             && src.is_some_and(|s| {
@@ -396,20 +548,21 @@ impl<'a> Checker<'a> {
             (None, false) => "`<script>` runs code in the reader's browser".to_string(),
         };
         let at = src.unwrap_or(whole);
-        let mut needles = vec![whole.raw.clone(), "<script".to_string()];
+        let mut needles = vec![whole.raw.to_string(), "<script".to_string()];
         if let Some(s) = src {
-            needles.insert(1, s.value.clone());
+            needles.insert(0, s.written().to_string());
+            needles.insert(1, s.value.to_string());
         }
         self.find(
             Severity::Error,
             message,
             SCRIPT_HINT,
-            at.span.clone(),
+            at.at.clone(),
             needles,
         );
     }
 
-    fn meta(&mut self, attrs: &[Attr], whole: &Attr) {
+    fn meta(&mut self, attrs: &[Attr<'_>], whole: &Attr<'_>) {
         let value = |name: &str| attr(attrs, name).map(|a| a.value.trim().to_ascii_lowercase());
         let content = attr(attrs, "content");
         match value("http-equiv").as_deref() {
@@ -422,12 +575,16 @@ impl<'a> Checker<'a> {
                             "link to it instead",
                             content,
                         );
-                    } else if let Some(t) = target.map(str::to_string) {
-                        let at = Attr {
-                            value: t,
-                            ..content.clone()
-                        };
-                        self.internal(&at);
+                    } else if target
+                        .is_some_and(|t| self.policy.judge(self.page, t) == Target::Script)
+                    {
+                        self.error(
+                            "a `javascript:` URL in `<meta http-equiv=refresh>` runs code in the reader's browser".into(),
+                            HANDLER_HINT,
+                            content,
+                        );
+                    } else if let Some(t) = target {
+                        self.internal(&content.with_value(t));
                     }
                 }
             }
@@ -454,39 +611,119 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn form_target(&mut self, tag: &str, action: Option<&Attr>) {
+    fn form_target(&mut self, tag: &str, action: Option<&Attr<'_>>) {
         let Some(action) = action else { return };
         if let Some(host) = self.foreign(&action.value) {
             self.error(
-                format!("`<{tag}>` sends what readers type to another host, `{host}`"),
+                format!(
+                    "`<{tag} {}>` sends what readers type to another host, `{host}`",
+                    action.name
+                ),
                 "the site's Content-Security-Policy allows forms to send to the site itself only",
                 action,
             );
         }
     }
 
-    fn resource_attrs(&mut self, tag: &str, attrs: &[Attr], names: &[&str]) {
+    fn resource_attrs(&mut self, tag: &str, attrs: &[Attr<'_>], names: &[&str]) {
         for name in names {
             if let Some(a) = attr(attrs, name) {
-                let value = a.value.clone();
-                self.resource(&format!("<{tag} {name}>"), a, &value);
+                self.resource(&format!("<{tag} {name}>"), a, &a.value);
             }
         }
     }
 
-    fn srcset(&mut self, tag: &str, srcset: Option<&Attr>) {
+    fn srcset(&mut self, tag: &str, srcset: Option<&Attr<'_>>) {
         let Some(a) = srcset else { return };
         for url in srcset_urls(&a.value) {
             let at = Attr {
-                raw: url.to_string(),
+                raw: Cow::Owned(url.to_string()),
                 ..a.clone()
             };
             self.resource(&format!("<{tag} {}>", a.name), &at, url);
         }
     }
 
+    /// A frame's `src`: pages of other hosts are refused, `data:`
+    /// documents are read like any other.
+    fn frame(&mut self, tag: &str, src: &Attr<'_>) {
+        if is_data(&src.value) {
+            self.inner_document(src, "", &src.value);
+            return;
+        }
+        match self.policy.judge(self.page, &src.value) {
+            Target::Foreign(host) => self.error(
+                format!("`<{tag} src>` embeds a page from another host, `{host}`"),
+                FRAME_HINT,
+                src,
+            ),
+            Target::Other(scheme) if scheme != "about" => self.error(
+                format!("`<{tag} src>` embeds a `{scheme}` URL, which echt cannot check"),
+                FRAME_HINT,
+                src,
+            ),
+            _ => self.resource(&format!("<{tag} src>"), src, &src.value),
+        }
+    }
+
+    /// A document written into an attribute (`srcdoc`) or a `data:` URL:
+    /// read as what it is and judged by the same rules; what cannot be
+    /// read is refused. `kind` is the MIME type when it is not a `data:`
+    /// URL's own.
+    fn inner_document(&mut self, at: &Attr<'_>, kind: &str, value: &str) {
+        if self.depth >= MAX_NESTING {
+            self.error(
+                format!(
+                    "documents nested more than {MAX_NESTING} deep in `{}`",
+                    at.name
+                ),
+                UNSURE_HINT,
+                at,
+            );
+            return;
+        }
+        let (mime, text) = if is_data(value) {
+            match decode_data_url(value) {
+                Some(decoded) => decoded,
+                None => {
+                    self.error(
+                        format!("the `data:` URL in `{}` cannot be read", at.name),
+                        UNSURE_HINT,
+                        at,
+                    );
+                    return;
+                }
+            }
+        } else {
+            (kind.to_string(), value.to_string())
+        };
+        let mut inner = self.nested();
+        match mime.as_str() {
+            "text/html" => {
+                super::html::judge_document(&mut inner, &text);
+            }
+            "text/css" => inner.stylesheet(&text, &At::Span(0..0), css::Kind::Stylesheet, ""),
+            "image/svg+xml" | "application/xml" | "text/xml" | "application/xhtml+xml" => {
+                super::xml::judge(&mut inner, &text, super::xml::Kind::Document);
+            }
+            m if m.starts_with("image/") || m == "text/plain" => {}
+            other => {
+                self.error(
+                    format!(
+                        "a `data:` URL of type `{other}` in `{}`, which echt cannot check",
+                        at.name
+                    ),
+                    UNSURE_HINT,
+                    at,
+                );
+                return;
+            }
+        }
+        self.absorb(inner, at);
+    }
+
     /// A URL the browser loads by itself.
-    fn resource(&mut self, what: &str, at: &Attr, value: &str) {
+    pub fn resource(&mut self, what: &str, at: &Attr<'_>, value: &str) {
         let value = value.trim();
         if value.is_empty() {
             return;
@@ -498,7 +735,7 @@ impl<'a> Checker<'a> {
                     file,
                     fragment,
                     raw: value.to_string(),
-                    span: at.span.clone(),
+                    at: at.at.clone(),
                 });
             }
             Target::OwnHost | Target::Allowed(_) | Target::Data => {}
@@ -513,7 +750,7 @@ impl<'a> Checker<'a> {
                     Severity::Error,
                     format!("`{what}` loads from another host, `{host}`, which then learns who reads the page"),
                     HOST_HINT,
-                    at.span.clone(),
+                    at.at.clone(),
                     needles,
                 );
             }
@@ -526,52 +763,58 @@ impl<'a> Checker<'a> {
     }
 
     /// A link that must lead to a file of the site if it stays inside it.
-    fn internal(&mut self, at: &Attr) {
+    fn internal(&mut self, at: &Attr<'_>) {
         if let Target::Site { file, fragment } = self.policy.judge(self.page, &at.value) {
             self.links.push(Link {
                 file,
                 fragment,
-                raw: at.value.clone(),
-                span: at.span.clone(),
+                raw: at.value.to_string(),
+                at: at.at.clone(),
             });
         }
     }
 
-    /// `<a href>`: internal ones must resolve; outbound ones lose their
-    /// tracking parameters and get `rel="noopener noreferrer"`.
-    fn outbound_link(&mut self, tag: &str, href: &Attr, rel: Option<&Attr>) -> Changes {
+    /// A link the reader may follow (`<a href>`, SVG and MathML links):
+    /// internal ones must resolve; outbound ones must carry no tracking
+    /// parameters (the writer removed them from pages; copied files keep
+    /// them, so that is a warning there) and affiliate redirects are
+    /// pointed out.
+    fn link(&mut self, href: &Attr<'_>) {
         let host = match self.policy.judge(self.page, &href.value) {
             Target::Site { file, fragment } => {
                 self.links.push(Link {
                     file,
                     fragment,
-                    raw: href.value.clone(),
-                    span: href.span.clone(),
+                    raw: href.value.to_string(),
+                    at: href.at.clone(),
                 });
-                return Changes::default();
+                return;
             }
+            // Reported with every other URL attribute.
+            Target::Script => return,
             Target::Foreign(host) | Target::Allowed(host) => host,
-            _ => return Changes::default(),
+            _ => return,
         };
-        let mut changes = Changes::default();
-        let (cleaned, removed) = strip_tracking(href.value.trim());
-        if !removed.is_empty() {
-            let list = removed
+        let needles = || vec![href.written().to_string(), href.value.to_string()];
+        let (cleaned, left) = super::tracking::strip(href.value.trim(), &host);
+        if !left.is_empty() {
+            let list = left
                 .iter()
                 .map(|p| format!("`{p}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.find(
-                Severity::Note,
-                format!(
-                    "removed the tracking parameter{} {list} from a link to `{host}`",
-                    if removed.len() == 1 { "" } else { "s" }
-                ),
-                "",
-                href.span.clone(),
-                vec![href.written().to_string(), href.value.clone()],
-            );
-            changes.href = Some(cleaned.clone());
+            let (severity, message) = if self.copied {
+                (
+                    Severity::Warning,
+                    format!("a link to `{host}` carries the tracking parameters {list}; this file is copied as it is, so remove them yourself"),
+                )
+            } else {
+                (
+                    Severity::Error,
+                    format!("a link to `{host}` still carries the tracking parameters {list} after echt cleaned the page"),
+                )
+            };
+            self.find(severity, message, "", href.at.clone(), needles());
         }
         if let Some(redirector) = REDIRECTORS
             .iter()
@@ -581,67 +824,65 @@ impl<'a> Checker<'a> {
                 Severity::Warning,
                 format!("link through `{redirector}`, a redirect that counts clicks or pays commissions"),
                 REDIRECT_HINT,
-                href.span.clone(),
-                vec![href.written().to_string(), href.value.clone()],
+                href.at.clone(),
+                needles(),
             );
         } else if is_amazon(&host) && has_param(&cleaned, "tag") {
             self.find(
                 Severity::Warning,
                 "link with an Amazon affiliate tag (`tag=`)".to_string(),
                 REDIRECT_HINT,
-                href.span.clone(),
-                vec![href.written().to_string(), href.value.clone()],
+                href.at.clone(),
+                needles(),
             );
         }
-        if tag == "a" || tag == "area" {
-            let current = rel.map_or("", |r| r.value.as_str());
-            let mut tokens: Vec<&str> = current.split_ascii_whitespace().collect();
-            for needed in ["noopener", "noreferrer"] {
-                if !tokens.iter().any(|t| t.eq_ignore_ascii_case(needed)) {
-                    tokens.push(needed);
-                }
-            }
-            let new = tokens.join(" ");
-            if new != current {
-                changes.rel = Some(new);
-            }
-        }
         if cleaned.starts_with("http://") || cleaned.starts_with("https://") {
-            self.outbound.push((cleaned, href.span.clone()));
+            self.outbound.push((cleaned, href.at.clone()));
         }
-        changes
     }
 
-    /// The declarations of a `style` attribute.
-    fn declarations(&mut self, text: &str, offset: usize, raw: &str) {
-        self.stylesheet(text, offset, css::Kind::Declarations, raw);
-    }
-
-    /// Every URL in CSS; `offset` is where the text starts in the file.
-    pub fn stylesheet(&mut self, text: &str, offset: usize, kind: css::Kind, raw: &str) {
-        for reference in css::references(text, kind) {
+    /// Every URL in CSS: a stylesheet, `<style>` or a `style` attribute;
+    /// `at` is where the text starts in the file (a span) or its line,
+    /// `raw` the text as written when it differs (character references).
+    pub fn stylesheet(&mut self, text: &str, at: &At, kind: css::Kind, raw: &str) {
+        let (references, unsure) = css::references_checked(text, kind);
+        for (offset, len, why) in unsure {
+            let token = text
+                .get(offset..offset + len)
+                .unwrap_or_default()
+                .to_string();
+            let place = Attr {
+                name: Cow::Borrowed(""),
+                value: Cow::Owned(token.clone()),
+                raw: Cow::Owned(token),
+                at: within(at, text, offset, len, raw),
+            };
+            self.error(
+                format!("echt cannot tell what this CSS loads: {why}"),
+                UNSURE_HINT,
+                &place,
+            );
+        }
+        for reference in references {
             let token = text
                 .get(reference.offset..reference.offset + reference.len)
                 .unwrap_or_default()
                 .to_string();
-            // Character references in a style attribute shift positions:
-            // point at the attribute then.
-            let span = if raw.is_empty() || raw == text {
-                offset + reference.offset..offset + reference.offset + reference.len
-            } else {
-                offset..offset + raw.len()
-            };
             let what = match reference.usage {
                 css::Use::Url => "CSS `url()`",
                 css::Use::Import => "CSS `@import`",
                 css::Use::FontFace => "`@font-face`",
             };
-            let at = Attr {
-                name: String::new(),
-                value: reference.url.clone(),
-                raw: token,
-                span,
+            let place = Attr {
+                name: Cow::Borrowed(""),
+                value: Cow::Owned(reference.url.clone()),
+                raw: Cow::Owned(token),
+                at: within(at, text, reference.offset, reference.len, raw),
             };
+            if reference.usage == css::Use::Import && is_data(&reference.url) {
+                self.inner_document(&place, "text/css", &reference.url);
+                continue;
+            }
             match self.policy.judge(self.page, &reference.url) {
                 Target::Foreign(host) => {
                     let hint = if reference.usage == css::Use::FontFace {
@@ -652,48 +893,84 @@ impl<'a> Checker<'a> {
                     self.error(
                         format!("{what} loads from another host, `{host}`, which then learns who reads the page"),
                         hint,
-                        &at,
+                        &place,
                     );
                 }
-                _ => self.resource(what, &at, &reference.url),
+                _ => self.resource(what, &place, &reference.url),
             }
         }
     }
 }
 
-/// Attributes whose value is a URL (where `javascript:` would run).
-fn is_url_attribute(tag: &str, name: &str) -> bool {
-    matches!(
-        name,
-        "href"
-            | "src"
-            | "action"
-            | "formaction"
-            | "data"
-            | "poster"
-            | "background"
-            | "xlink:href"
-            | "cite"
-            | "codebase"
-            | "longdesc"
-            | "manifest"
-            | "lowsrc"
-            | "dynsrc"
-            | "icon"
-            | "srcdoc"
-    ) || (matches!(tag, "animate" | "set") && matches!(name, "to" | "from" | "values"))
+/// Where `len` bytes at `offset` of a CSS `text` are, given where the text
+/// starts. Character references in a style attribute shift positions:
+/// point at the attribute then.
+fn within(at: &At, text: &str, offset: usize, len: usize, raw: &str) -> At {
+    match at {
+        At::Span(span) if raw.is_empty() || raw == text => {
+            At::Span(span.start + offset..span.start + offset + len)
+        }
+        At::Span(span) => At::Span(span.start..span.start + raw.len()),
+        At::Line(line) => {
+            let newlines = text.get(..offset).map_or(0, |t| t.matches('\n').count());
+            At::Line(line + newlines as u64)
+        }
+    }
 }
 
-/// The URL of a `<meta http-equiv=refresh content="5; url=…">`.
-fn refresh_url(content: &str) -> Option<&str> {
-    let after = content.split_once([';', ','])?.1.trim_start();
-    let rest = match after.get(..3) {
-        Some(u) if u.eq_ignore_ascii_case("url") => after[3..].trim_start(),
-        _ => after,
+fn is_data(url: &str) -> bool {
+    url.trim_start()
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
+}
+
+/// The MIME type (essence, lower case) and text of a `data:` URL, decoded
+/// as the Fetch standard says; None if it is not one or not UTF-8 text.
+pub(crate) fn decode_data_url(url: &str) -> Option<(String, String)> {
+    let parsed = data_url::DataUrl::process(url.trim()).ok()?;
+    let mime = parsed.mime_type();
+    let essence = format!("{}/{}", mime.type_, mime.subtype).to_ascii_lowercase();
+    let charset = mime.get_parameter("charset").map(str::to_ascii_lowercase);
+    let (body, _) = parsed.decode_to_vec().ok()?;
+    let known = charset.is_none_or(|c| c == "utf-8" || c == "us-ascii" || c == "utf8");
+    let text = String::from_utf8(body).ok().filter(|_| known)?;
+    Some((essence, text))
+}
+
+/// The URL of a `<meta http-equiv=refresh content="5; url=…">`, read the
+/// way the HTML standard says (`5 url=x`, `5;x` and `5, 'x'` all count).
+pub(crate) fn refresh_url(content: &str) -> Option<&str> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0C' | '\r');
+    let rest = content.trim_start_matches(is_space);
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if digits.len() == rest.len() {
+        return None;
+    }
+    let rest = digits;
+    if rest.is_empty() {
+        return None;
+    }
+    if !rest.starts_with([';', ',']) && !rest.starts_with(is_space) {
+        return None;
+    }
+    let rest = rest.trim_start_matches(is_space);
+    let rest = rest.strip_prefix([';', ',']).unwrap_or(rest);
+    let mut rest = rest.trim_start_matches(is_space);
+    if rest.get(..3).is_some_and(|u| u.eq_ignore_ascii_case("url")) {
+        let after = rest[3..].trim_start_matches(is_space);
+        if let Some(value) = after.strip_prefix('=') {
+            rest = value.trim_start_matches(is_space);
+        }
+    }
+    let url = match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let inner = &rest[1..];
+            inner.find(quote).map_or(inner, |end| &inner[..end])
+        }
+        _ => rest,
     };
-    let rest = rest.strip_prefix('=').map_or(rest, str::trim_start);
-    let rest = rest.trim_matches(|c| c == '"' || c == '\'');
-    (!rest.trim().is_empty()).then(|| rest.trim())
+    let url = url.trim_end_matches(is_space);
+    (!url.is_empty()).then_some(url)
 }
 
 /// The URLs of a `srcset`: candidates are separated by commas, each a URL
@@ -733,11 +1010,6 @@ pub(crate) fn srcset_urls(srcset: &str) -> Vec<&str> {
     }
 }
 
-fn is_tracking(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.starts_with("utm_") || TRACKING_PARAMS.contains(&lower.as_str())
-}
-
 fn is_amazon(host: &str) -> bool {
     let bare = host.strip_prefix("www.").unwrap_or(host);
     bare.starts_with("amazon.") || bare.starts_with("smile.amazon.")
@@ -758,44 +1030,6 @@ fn query_of(url: &str) -> Option<&str> {
     before_fragment.split_once('?').map(|(_, q)| q)
 }
 
-/// The URL without tracking parameters, and the names of those removed.
-/// The rest is kept exactly as written.
-pub(crate) fn strip_tracking(url: &str) -> (String, Vec<String>) {
-    let (before_fragment, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let Some((path, query)) = before_fragment.split_once('?') else {
-        return (url.to_string(), Vec::new());
-    };
-    let mut removed = Vec::new();
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|pair| {
-            let name = pair.split('=').next().unwrap_or_default();
-            if is_tracking(name) {
-                removed.push(name.to_string());
-                false
-            } else {
-                !pair.is_empty()
-            }
-        })
-        .collect();
-    if removed.is_empty() {
-        return (url.to_string(), removed);
-    }
-    let mut cleaned = path.to_string();
-    if !kept.is_empty() {
-        cleaned.push('?');
-        cleaned.push_str(&kept.join("&"));
-    }
-    if let Some(f) = fragment {
-        cleaned.push('#');
-        cleaned.push_str(f);
-    }
-    (cleaned, removed)
-}
-
 pub(crate) fn broken_link(link: &Link) -> Finding {
     let path = link.file.strip_suffix("index.html").unwrap_or(&link.file);
     let shown = match &link.fragment {
@@ -806,7 +1040,7 @@ pub(crate) fn broken_link(link: &Link) -> Finding {
         severity: Severity::Error,
         message: format!("link to `{shown}`, which this site does not have"),
         hint: LINK_HINT,
-        span: link.span.clone(),
+        at: link.at.clone(),
         needles: link_needles(link),
     }
 }
@@ -824,7 +1058,7 @@ pub(crate) fn missing_anchor(link: &Link, other_page: Option<&str>) -> Finding {
         severity: Severity::Error,
         message,
         hint: "link to a heading's id (shown in the table of contents) or add the id",
-        span: link.span.clone(),
+        at: link.at.clone(),
         needles: link_needles(link),
     }
 }
@@ -850,4 +1084,40 @@ fn link_needles(link: &Link) -> Vec<String> {
         needles.push(last.to_string());
     }
     needles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_urls_as_browsers_read_them() {
+        for (content, url) in [
+            ("0; url=https://a.example/", Some("https://a.example/")),
+            ("0;URL='https://a.example/'", Some("https://a.example/")),
+            ("0 https://a.example/", Some("https://a.example/")),
+            ("0 url=https://a.example/", Some("https://a.example/")),
+            ("5, \"x.html\"", Some("x.html")),
+            ("1.5 ; url = y", Some("y")),
+            ("0", None),
+            ("5;", None),
+            ("x; url=z", None),
+            ("0x url=z", None),
+        ] {
+            assert_eq!(refresh_url(content), url, "{content}");
+        }
+    }
+
+    #[test]
+    fn data_urls_are_decoded() {
+        assert_eq!(
+            decode_data_url("data:text/html,%3Cimg%20src=x%3E"),
+            Some(("text/html".into(), "<img src=x>".into()))
+        );
+        assert_eq!(
+            decode_data_url("data:text/css;base64,QGltcG9ydCAneCc7"),
+            Some(("text/css".into(), "@import 'x';".into()))
+        );
+        assert_eq!(decode_data_url("data:text/css;charset=koi8-r,x"), None);
+    }
 }

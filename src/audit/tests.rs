@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::rules::{srcset_urls, strip_tracking};
+use super::rules::{srcset_urls, Checker};
 use super::*;
 use crate::config::Config;
 
@@ -20,10 +20,14 @@ fn findings_with(policy: &Policy, body: &str) -> Vec<String> {
     let page = Page::new(policy, "posts/a/index.html");
     let html =
         format!("<!doctype html><html><head><title>t</title></head><body>{body}</body></html>");
-    html::audit(policy, &page, &html, true)
+    html::audit_page(policy, &page, &html)
         .checker
         .findings
         .iter()
+        .filter(|f| {
+            !f.message
+                .starts_with("echt cannot be sure how browsers read")
+        })
         .map(|f| format!("{}: {}", f.severity.label(), f.message))
         .collect()
 }
@@ -263,20 +267,18 @@ fn urls_resolve_like_a_browser_reads_them() {
 
 #[test]
 fn tracking_parameters_leave_outbound_links() {
+    let strip = |url| super::tracking::strip(url, "shop.example");
     let (cleaned, removed) =
-        strip_tracking("https://shop.example/p?id=4&utm_source=x&UTM_Medium=y&fbclid=z#top");
+        strip("https://shop.example/p?id=4&utm_source=x&UTM_Medium=y&fbclid=z#top");
     assert_eq!(cleaned, "https://shop.example/p?id=4#top");
     assert_eq!(removed, ["utm_source", "UTM_Medium", "fbclid"]);
-    assert_eq!(
-        strip_tracking("https://a.example/?gclid=1").0,
-        "https://a.example/"
-    );
-    assert_eq!(strip_tracking("https://a.example/?q=utm_source").1.len(), 0);
+    assert_eq!(strip("https://a.example/?gclid=1").0, "https://a.example/");
+    assert_eq!(strip("https://a.example/?q=utm_source").1.len(), 0);
 
     let p = policy("");
     let page = Page::new(&p, "posts/a/index.html");
     let html = "<head></head><p><a href=\"https://shop.example/p?id=4&amp;utm_source=news&amp;mc_eid=9\" rel=\"me\">x</a> <a href=\"../b/\">b</a></p>";
-    let audited = html::audit(&p, &page, html, true);
+    let audited = html::audit_page(&p, &page, html);
     assert!(
         audited.html.contains(
             "<a href=\"https://shop.example/p?id=4\" rel=\"me noopener noreferrer\">x</a>"
@@ -292,12 +294,7 @@ fn tracking_parameters_leave_outbound_links() {
     assert!(audited.html.starts_with(
         "<head>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'"
     ));
-    let notes: Vec<&str> = audited
-        .checker
-        .findings
-        .iter()
-        .map(|f| f.message.as_str())
-        .collect();
+    let notes: Vec<&str> = audited.notes.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(
         notes,
         ["removed the tracking parameters `utm_source`, `mc_eid` from a link to `shop.example`"]
@@ -329,7 +326,8 @@ fn ids_and_links_are_collected() {
     let p = policy("");
     let page = Page::new(&p, "posts/a/index.html");
     let html = "<h2 id=\"eins\">x</h2><a name=\"alt\"></a><a href=\"#eins\">1</a><a href=\"../b/#zwei\">2</a><img src=\"bild.png\" alt=\"\">";
-    let checker = html::audit(&p, &page, html, false).checker;
+    let mut checker = Checker::new(&p, &page);
+    html::judge_document(&mut checker, html);
     assert_eq!(checker.ids, ["eins", "alt"]);
     let links: Vec<(&str, Option<&str>)> = checker
         .links
@@ -352,24 +350,20 @@ fn svg_and_feeds_are_read_as_xml() {
     let p = policy("");
     let page = Page::new(&p, "logo.svg");
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n<script>x()</script>\n<image xlink:href=\"https://img.example/a.png\"/>\n<rect onclick=\"x()\"/></svg>";
-    let found: Vec<String> = xml::audit(&p, &page, svg, xml::Kind::Svg)
-        .findings
-        .iter()
-        .map(|f| f.message.clone())
-        .collect();
+    let mut checker = Checker::new(&p, &page);
+    xml::judge(&mut checker, svg, xml::Kind::Document);
+    let found: Vec<String> = checker.findings.iter().map(|f| f.message.clone()).collect();
     assert_eq!(found.len(), 3, "{found:?}");
     assert!(found[1].contains("`img.example`"), "{found:?}");
 
     let page = Page::new(&p, "atom.xml");
     let feed = "<?xml version=\"1.0\"?><?xml-stylesheet href=\"https://style.example/feed.xsl\" type=\"text/xsl\"?><feed><entry><content type=\"html\">&lt;img src=\"https://pixel.example/p.gif\"&gt;</content></entry></feed>";
-    let found: Vec<String> = xml::audit(&p, &page, feed, xml::Kind::Feed)
-        .findings
-        .iter()
-        .map(|f| f.message.clone())
-        .collect();
+    let mut checker = Checker::new(&p, &page);
+    xml::judge(&mut checker, feed, xml::Kind::Feed);
+    let found: Vec<String> = checker.findings.iter().map(|f| f.message.clone()).collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(
-        found[0].contains("`style.example`") && found[1].contains("`pixel.example`"),
+        found[0].contains("XSLT") && found[1].contains("`pixel.example`"),
         "{found:?}"
     );
 }

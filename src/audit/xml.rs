@@ -1,174 +1,349 @@
-//! Reading SVG images and feeds with quick-xml. SVG elements go through the
-//! same rules as HTML ones (`<script>`, `on*`, `<image href>`, `<use
-//! href>`, CSS); a feed's entries are HTML carried as text, read as HTML.
+//! Reading XML documents with quick-xml: SVG images, XHTML and other XML
+//! files, and feeds. Elements are judged by their namespace, whatever
+//! prefix names it, through the same rules as HTML ones; a feed's entries
+//! are HTML carried as text, read as HTML fragments.
+//!
+//! A browser renders such a file as a document when it is framed or opened,
+//! so the reader refuses what it cannot read with certainty: text that is
+//! not well-formed, a DOCTYPE with an internal subset (its entities could
+//! expand to anything), an encoding other than UTF-8, and XSLT stylesheets,
+//! which turn the file into a page that exists only in the browser.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
 
-use super::rules::{Attr, Checker};
-use super::{css, html, Finding, Page, Policy};
+use super::rules::{Attr, Checker, Element, Vocabulary};
+use super::{css, html, At};
 use crate::error::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    Svg,
+    /// SVG, XHTML or any other XML a browser may show.
+    Document,
+    /// An Atom or RSS feed: elements of the feed formats hold HTML text.
     Feed,
 }
 
-/// Elements of a feed whose text is HTML (with `type="html"` in Atom).
-const HTML_TEXT: &[&str] = &["content", "summary", "description", "subtitle"];
+const XHTML: &[u8] = b"http://www.w3.org/1999/xhtml";
+const SVG: &[u8] = b"http://www.w3.org/2000/svg";
+const MATHML: &[u8] = b"http://www.w3.org/1998/Math/MathML";
+const XLINK: &[u8] = b"http://www.w3.org/1999/xlink";
+const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 
-pub(crate) fn audit<'a>(policy: &'a Policy, page: &'a Page, text: &str, kind: Kind) -> Checker<'a> {
-    let mut checker = Checker::new(policy, page);
-    let mut reader = Reader::from_str(text);
-    // Where the current text element started, and whether it holds HTML or CSS.
-    let mut open: Vec<String> = Vec::new();
+/// Elements of a feed whose text is HTML (with `type="html"` in Atom).
+const HTML_TEXT: &[&str] = &["content", "summary", "description", "subtitle", "title"];
+
+const UNSURE_HINT: &str = "save it as plain UTF-8 XML without a DOCTYPE subset or XSLT; echt publishes nothing it cannot check";
+
+/// An element still open, and the text of a `<style>` being collected.
+struct Open {
+    name: String,
+    /// For `<style>`: its text pieces as (offset in the file, text).
+    style: Option<Vec<(usize, String)>>,
+    /// For a feed's HTML text: whether its `type` says HTML.
+    html_text: bool,
+}
+
+fn vocabulary(ns: &ResolveResult<'_>) -> Vocabulary {
+    match ns {
+        ResolveResult::Bound(ns) if ns.as_ref() == XHTML => Vocabulary::Html,
+        ResolveResult::Bound(ns) if ns.as_ref() == SVG => Vocabulary::Svg,
+        ResolveResult::Bound(ns) if ns.as_ref() == MATHML => Vocabulary::MathMl,
+        _ => Vocabulary::Other,
+    }
+}
+
+/// Judges the XML `text`; what is found goes into `checker`.
+pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind) {
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut open: Vec<Open> = Vec::new();
     let mut before = 0usize;
+    let refuse = |checker: &mut Checker<'_>, message: String, span: Range<usize>| {
+        checker.find(
+            Severity::Error,
+            message,
+            UNSURE_HINT,
+            At::Span(span),
+            Vec::new(),
+        );
+    };
     loop {
         let event = reader.read_event();
         let after = usize::try_from(reader.buffer_position()).unwrap_or(text.len());
         let span = before..after.max(before);
         match event {
             Ok(Event::Start(e)) => {
-                let name = element(&mut checker, &e, text, span);
-                open.push(name);
+                let (ns, _) = reader.resolve_element(e.name());
+                let vocabulary = vocabulary(&ns);
+                let name = element(checker, &reader, vocabulary, &e, text, span.clone());
+                let html_text = kind == Kind::Feed
+                    && vocabulary == Vocabulary::Other
+                    && HTML_TEXT.contains(&name.as_str())
+                    && feed_text_is_html(&e);
+                let style = (name == "style"
+                    && matches!(vocabulary, Vocabulary::Svg | Vocabulary::Html))
+                .then(Vec::new);
+                open.push(Open {
+                    name,
+                    style,
+                    html_text,
+                });
             }
             Ok(Event::Empty(e)) => {
-                element(&mut checker, &e, text, span);
+                let (ns, _) = reader.resolve_element(e.name());
+                element(checker, &reader, vocabulary(&ns), &e, text, span.clone());
             }
             Ok(Event::End(_)) => {
-                open.pop();
+                if let Some(Open {
+                    style: Some(pieces),
+                    ..
+                }) = open.pop()
+                {
+                    style_text(checker, &pieces);
+                }
             }
             Ok(event @ (Event::Text(_) | Event::CData(_))) => {
                 let content = match &event {
-                    Event::Text(t) => t.unescape().ok(),
-                    Event::CData(t) => Some(String::from_utf8_lossy(t)),
-                    _ => None,
+                    Event::Text(t) => match t.unescape() {
+                        Ok(content) => content,
+                        Err(e) => {
+                            refuse(
+                                checker,
+                                format!("echt cannot read this XML text: {e}"),
+                                span.clone(),
+                            );
+                            break;
+                        }
+                    },
+                    Event::CData(t) => String::from_utf8_lossy(t),
+                    _ => Cow::Borrowed(""),
                 };
-                if let Some(content) = content {
-                    inner_text(
-                        &mut checker,
-                        policy,
-                        page,
-                        open.last(),
-                        kind,
-                        &content,
-                        span,
-                    );
+                if let Some(parent) = open.last_mut() {
+                    if let Some(pieces) = &mut parent.style {
+                        pieces.push((span.start, content.into_owned()));
+                    } else if parent.html_text {
+                        // The entry's HTML, as a feed reader shows it: its
+                        // problems point at the element in the feed.
+                        let mut inner = Checker::new(checker.policy(), checker.page());
+                        html::judge_fragment(&mut inner, &content);
+                        for mut finding in inner.findings {
+                            finding.at = At::Span(span.clone());
+                            checker.findings.push(finding);
+                        }
+                    }
                 }
             }
             Ok(Event::PI(pi)) => {
                 if pi.target() == b"xml-stylesheet" {
-                    let content = String::from_utf8_lossy(pi.content()).into_owned();
-                    if let Some(href) = pseudo_attribute(&content, "href") {
-                        let attrs = [Attr {
-                            name: "href".into(),
-                            value: href.clone(),
-                            raw: href,
-                            span: span.clone(),
-                        }];
-                        checker.element("link", &with_rel(&attrs), span, &content);
+                    stylesheet_pi(
+                        checker,
+                        &String::from_utf8_lossy(pi.content()),
+                        span.clone(),
+                    );
+                }
+            }
+            Ok(Event::DocType(doctype)) => {
+                if doctype.contains(&b'[') {
+                    refuse(
+                        checker,
+                        "a DOCTYPE with declarations of its own (entities), which echt cannot check".into(),
+                        span.clone(),
+                    );
+                }
+            }
+            Ok(Event::Decl(decl)) => {
+                if let Some(Ok(encoding)) = decl.encoding() {
+                    let name = String::from_utf8_lossy(&encoding).to_ascii_lowercase();
+                    if name != "utf-8" && name != "utf8" {
+                        refuse(
+                            checker,
+                            format!(
+                                "this XML says it is written in `{name}`; echt reads only UTF-8"
+                            ),
+                            span.clone(),
+                        );
                     }
                 }
             }
-            Ok(Event::Eof) => break,
+            Ok(Event::Eof) => {
+                if let Some(unclosed) = open.last() {
+                    refuse(
+                        checker,
+                        format!("the element `{}` is never closed", unclosed.name),
+                        span,
+                    );
+                }
+                break;
+            }
             Ok(_) => {}
-            Err(_) => {
-                checker.findings.push(Finding {
-                    severity: Severity::Error,
-                    message: "this file is not well-formed XML, so echt cannot check it".into(),
-                    hint: "",
-                    span: span.clone(),
-                    needles: Vec::new(),
-                });
+            Err(e) => {
+                refuse(
+                    checker,
+                    format!("this file is not well-formed XML, so echt cannot check it: {e}"),
+                    span,
+                );
                 break;
             }
         }
         before = after;
     }
-    checker
 }
 
-/// A `<link rel=stylesheet>` stand-in for an `<?xml-stylesheet?>`.
-fn with_rel(attrs: &[Attr]) -> Vec<Attr> {
-    let mut all = attrs.to_vec();
-    if let Some(first) = attrs.first() {
-        all.push(Attr {
-            name: "rel".into(),
-            value: "stylesheet".into(),
-            raw: String::new(),
-            span: first.span.clone(),
-        });
+/// Whether a feed element's text is HTML: Atom says so with
+/// `type="html"`; RSS's `description` always is.
+fn feed_text_is_html(e: &BytesStart<'_>) -> bool {
+    let name = e.local_name();
+    let declared = e
+        .attributes()
+        .with_checks(false)
+        .filter_map(Result::ok)
+        .find(|a| a.key.local_name().as_ref() == b"type")
+        .map(|a| String::from_utf8_lossy(&a.value).to_ascii_lowercase());
+    match declared.as_deref() {
+        Some("html") => true,
+        Some(_) => false,
+        None => name.as_ref() == b"description",
     }
-    all
 }
 
 /// Checks one element; returns its local name in lower case.
 fn element(
     checker: &mut Checker<'_>,
+    reader: &NsReader<&[u8]>,
+    vocabulary: Vocabulary,
     e: &BytesStart<'_>,
     text: &str,
     span: Range<usize>,
 ) -> String {
     let name = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
     let tag_text = text.get(span.clone()).unwrap_or_default();
-    let attrs: Vec<Attr> = e
-        .attributes()
-        .with_checks(false)
-        .filter_map(Result::ok)
-        .map(|a| {
-            let raw = String::from_utf8_lossy(&a.value).into_owned();
-            let value = a
-                .unescape_value()
-                .map_or_else(|_| raw.clone(), |v| v.into_owned());
-            let key = String::from_utf8_lossy(a.key.as_ref()).to_ascii_lowercase();
-            let at = tag_text.find(&raw).filter(|_| !raw.is_empty()).map_or_else(
-                || span.clone(),
-                |i| span.start + i..span.start + i + raw.len(),
+    let mut attrs: Vec<Attr<'_>> = Vec::new();
+    for a in e.attributes().with_checks(true) {
+        let Ok(a) = a else {
+            checker.find(
+                Severity::Error,
+                "an attribute here is not well-formed XML (written twice, or without quotes)"
+                    .into(),
+                UNSURE_HINT,
+                At::Span(span.clone()),
+                Vec::new(),
             );
-            Attr {
-                name: key,
-                value,
-                raw,
-                span: at,
+            continue;
+        };
+        if a.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&a.value).into_owned();
+        let value = match a.unescape_value() {
+            Ok(v) => v.into_owned(),
+            Err(err) => {
+                checker.find(
+                    Severity::Error,
+                    format!("echt cannot read this attribute value: {err}"),
+                    UNSURE_HINT,
+                    At::Span(span.clone()),
+                    vec![raw.clone()],
+                );
+                continue;
             }
-        })
-        .collect();
-    checker.element(&name, &attrs, span, tag_text);
+        };
+        let (attr_ns, local) = reader.resolve_attribute(a.key);
+        let local = String::from_utf8_lossy(local.as_ref()).to_ascii_lowercase();
+        let key = match attr_ns {
+            ResolveResult::Bound(n) if n.as_ref() == XLINK => format!("xlink:{local}"),
+            ResolveResult::Bound(n) if n.as_ref() == XML_NAMESPACE => format!("xml:{local}"),
+            ResolveResult::Unbound => local,
+            // Attributes in other namespaces mean nothing to a browser.
+            _ => format!("(other):{local}"),
+        };
+        let at = tag_text.find(&raw).filter(|_| !raw.is_empty()).map_or_else(
+            || span.clone(),
+            |i| span.start + i..span.start + i + raw.len(),
+        );
+        attrs.push(Attr {
+            name: Cow::Owned(key),
+            value: Cow::Owned(value),
+            raw: Cow::Owned(raw),
+            at: At::Span(at),
+        });
+    }
+    checker.element(&Element {
+        vocabulary,
+        tag: &name,
+        attrs: &attrs,
+        at: At::Span(span.clone()),
+        raw: tag_text,
+    });
     name
 }
 
-fn inner_text(
-    checker: &mut Checker<'_>,
-    policy: &Policy,
-    page: &Page,
-    parent: Option<&String>,
-    kind: Kind,
-    content: &str,
-    span: Range<usize>,
-) {
-    let Some(parent) = parent else { return };
-    if parent == "style" {
-        checker.stylesheet(content, span.start, css::Kind::Stylesheet, content);
-    } else if kind == Kind::Feed && HTML_TEXT.contains(&parent.as_str()) {
-        // The entry's HTML, as a feed reader would show it: its problems
-        // point at the element in the feed.
-        let inner = html::audit(policy, page, content, false).checker;
-        for mut finding in inner.findings {
-            finding.span = span.clone();
-            checker.findings.push(finding);
-        }
+/// The stylesheet a `<style>` element's text pieces make, joined as a
+/// browser joins them (comments and child elements do not count).
+fn style_text(checker: &mut Checker<'_>, pieces: &[(usize, String)]) {
+    let css: String = pieces.iter().map(|(_, t)| t.as_str()).collect();
+    // Positions are counted from the first piece: exact unless a comment
+    // splits the text.
+    let start = pieces.first().map_or(0, |(offset, _)| *offset);
+    checker.stylesheet(&css, &At::Span(start..start), css::Kind::Stylesheet, "");
+}
+
+/// `<?xml-stylesheet href="x" type="text/css"?>`: a stylesheet the
+/// browser loads, or an XSLT transformation, which is refused.
+fn stylesheet_pi(checker: &mut Checker<'_>, content: &str, span: Range<usize>) {
+    let attributes = pseudo_attributes(content);
+    let get = |name: &str| {
+        attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let kind = get("type").unwrap_or_default().to_ascii_lowercase();
+    if kind.contains("xsl") {
+        checker.find(
+            Severity::Error,
+            "an XSLT stylesheet turns this file into a page that exists only in the browser, which echt cannot check".into(),
+            UNSURE_HINT,
+            At::Span(span),
+            Vec::new(),
+        );
+        return;
+    }
+    if let Some(href) = get("href") {
+        let at = Attr {
+            name: Cow::Borrowed("href"),
+            value: Cow::Owned(href.clone()),
+            raw: Cow::Owned(href.clone()),
+            at: At::Span(span),
+        };
+        checker.resource("<?xml-stylesheet href?>", &at, &href);
     }
 }
 
-/// `href="x"` in the content of `<?xml-stylesheet href="x" type="text/css"?>`.
-fn pseudo_attribute(content: &str, name: &str) -> Option<String> {
-    let start = content.find(&format!("{name}="))? + name.len() + 1;
-    let rest = &content[start..];
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = &rest[1..];
-    let end = value.find(quote)?;
-    Some(value[..end].to_string())
+/// The pseudo-attributes of a processing instruction, with character
+/// references decoded, as browsers read them.
+fn pseudo_attributes(content: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = content;
+    loop {
+        rest = rest.trim_start();
+        let Some(eq) = rest.find('=') else { break };
+        let name = rest[..eq].trim().to_ascii_lowercase();
+        let after = rest[eq + 1..].trim_start();
+        let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            break;
+        };
+        let value = &after[1..];
+        let Some(end) = value.find(quote) else { break };
+        let raw = &value[..end];
+        let decoded =
+            quick_xml::escape::unescape(raw).map_or_else(|_| raw.to_string(), Cow::into_owned);
+        found.push((name, decoded));
+        rest = &value[end + 1..];
+    }
+    found
 }

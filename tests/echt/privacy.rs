@@ -177,7 +177,7 @@ fn every_tracker_of_the_catalogue_is_reported_where_it_was_written_in_one_run() 
         (
             "error: `<script src>` loads code from another host, `www.googletagmanager.com`"
                 .to_string(),
-            "content/posts/statistik.md:7:1".to_string(),
+            "content/posts/statistik.md:7:20".to_string(),
         ),
         (
             "error: `<script>` runs code in the reader's browser".into(),
@@ -195,7 +195,7 @@ fn every_tracker_of_the_catalogue_is_reported_where_it_was_written_in_one_run() 
         ),
         (
             "error: `<script src>` loads code from another host, `cdn.example`".into(),
-            "content/posts/cdn.md:7:1".into(),
+            "content/posts/cdn.md:7:14".into(),
         ),
         (
             "error: `<script>` runs code in the reader's browser".into(),
@@ -284,7 +284,7 @@ fn the_catalogue_is_caught_in_each_post_on_its_own() {
         (
             "gross.md",
             "<SCRIPT SRC=\"/x.js\"></SCRIPT>",
-            "content/posts/gross.md:5:1",
+            "content/posts/gross.md:5:14",
         ),
         (
             "tab.md",
