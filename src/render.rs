@@ -747,12 +747,15 @@ impl Job {
                     "posts",
                     &shared.cards(site, t.posts[start..end].iter().copied()),
                 );
+                // Feed links only for feeds that are written (`feed.tags`),
+                // so templates can test for them.
+                let feeds = site.config.feed.tags;
                 ctx.insert(
                     "tag",
                     &json!({
                         "name": t.name, "slug": t.slug, "url": url::internal(&base), "count": t.posts.len(),
-                        "atom_url": url::internal(&format!("{base}atom.xml")),
-                        "rss_url": url::internal(&format!("{base}rss.xml")),
+                        "atom_url": feeds.then(|| url::internal(&format!("{base}atom.xml"))),
+                        "rss_url": feeds.then(|| url::internal(&format!("{base}rss.xml"))),
                     }),
                 );
                 ctx.insert(
