@@ -82,6 +82,9 @@ struct Outputs<'a> {
     copies: BTreeMap<String, Copied<'a>>,
     /// Every file a renderer writes, so copies cannot replace them.
     generated: HashSet<String>,
+    /// What merging the host files (`_headers`, …) with the site's own
+    /// found, by file: reported as the audit's findings about them.
+    host_problems: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl<'a> Outputs<'a> {
@@ -111,26 +114,34 @@ impl<'a> Outputs<'a> {
         jobs.push(Job::Archive);
         jobs.push(Job::NotFound);
 
-        let copies = files_to_copy(site, theme);
+        let mut copies = files_to_copy(site, theme);
         let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
         extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
         // A site may bring its own robots.txt.
         if !copies.contains_key("robots.txt") {
             extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
         }
-        // A site may bring its own server headers too.
-        for (file, text) in [
-            (
-                audit::headers::HEADERS_FILE,
-                audit::headers::headers_file(&site.config),
-            ),
-            (
-                audit::headers::NGINX_FILE,
-                audit::headers::nginx_file(&site.config),
-            ),
-        ] {
-            if !copies.contains_key(file) {
-                extra.push((file.into(), text.into_bytes()));
+        // The files a host reads: echt's, merged with the site's own (the
+        // one that would have been copied), never replaced by them.
+        let mut host_problems = BTreeMap::new();
+        for file in audit::headers::HOST_FILES {
+            let own = copies
+                .remove(file)
+                .map(|from| read_copied(site, file, &from));
+            let (own, mut problems) = match own {
+                Some(Ok(own)) => (Some(own), Vec::new()),
+                Some(Err(e)) => (None, vec![e]),
+                None => (None, Vec::new()),
+            };
+            let own = own
+                .as_ref()
+                .map(|(shown, text)| audit::headers::Own { shown, text });
+            if let Some(merged) = audit::headers::host_file(&site.config, file, own) {
+                problems.extend(merged.problems);
+                extra.push((file.into(), merged.text.into_bytes()));
+            }
+            if !problems.is_empty() {
+                host_problems.insert(file.to_string(), problems);
             }
         }
         for alias in &site.aliases {
@@ -148,7 +159,33 @@ impl<'a> Outputs<'a> {
             extra,
             copies,
             generated,
+            host_problems,
         }
+    }
+}
+
+/// The text of a file that would be copied, and how it is shown.
+fn read_copied(site: &Site, to: &str, from: &Copied<'_>) -> Result<(PathBuf, String), Diagnostic> {
+    match from {
+        Copied::File(path) => {
+            let shown = path
+                .strip_prefix(&site.config.root)
+                .unwrap_or(path)
+                .to_path_buf();
+            let bytes = std::fs::read(path)
+                .map_err(|e| Diagnostic::file(&shown, crate::error::io_message(&e)))?;
+            let text = crate::content::decode_utf8(&shown, &bytes).map_err(|e| {
+                e.diagnostics
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Diagnostic::file(&shown, "not UTF-8 text"))
+            })?;
+            Ok((shown, text))
+        }
+        Copied::Embedded(bytes) => Ok((
+            PathBuf::from(format!("(built-in default theme)/static/{to}")),
+            String::from_utf8_lossy(bytes).into_owned(),
+        )),
     }
 }
 
@@ -256,7 +293,15 @@ impl<'a> Prepared<'a> {
             .extra
             .par_iter()
             .filter(|(path, _)| out.wants(path))
-            .map(|(path, bytes)| write_extra(&cx, out, path, bytes))
+            .map(|(path, bytes)| {
+                let mut written = write_extra(&cx, out, path, bytes);
+                if let (Ok((_, facts)), Some(problems)) =
+                    (&mut written, outputs.host_problems.get(path))
+                {
+                    facts.problems.extend(problems.iter().cloned());
+                }
+                written
+            })
             .collect();
         gather(extra, &mut facts, &mut errors);
         let copied: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
@@ -334,7 +379,9 @@ impl<'a> Prepared<'a> {
         }
         feed::fingerprints(site, common, &mut prints);
         for (file, bytes) in &outputs.extra {
-            prints.insert(file.clone(), fingerprint(bytes));
+            // A host file's findings depend on lines its text leaves out.
+            let problems = outputs.host_problems.get(file).map(|p| format!("{p:?}"));
+            prints.insert(file.clone(), fingerprint((bytes, problems)));
         }
         let copies: Vec<(String, u64)> = outputs
             .copies
@@ -876,6 +923,7 @@ fn privacy_value(site: &Site) -> Value {
         .collect();
     json!({
         "allow_hosts": privacy.allow_hosts,
+        "allow_redirects": privacy.allow_redirects,
         "own_scripts": privacy.own_scripts,
         "headers": headers,
         "page_budget": audit::kilobytes(site.config.page_budget),
