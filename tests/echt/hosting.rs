@@ -1,8 +1,9 @@
 //! What a build hands to the host that serves it: the server files
 //! (`_headers`, `_redirects`, `_nginx.conf`) merged with a site's own, never
 //! replaced by them, and refusing every way they could send readers to
-//! another host; tag pages that link only feeds that exist; and an output
-//! folder that is a folder.
+//! another host; tag pages that link only feeds that exist; an output
+//! folder that is a folder; and themes whose templates use themselves,
+//! refused with an error instead of crashing the build.
 
 use crate::support::{post, TestSite, CONFIG};
 
@@ -271,4 +272,61 @@ fn without_tag_feeds_tag_pages_link_no_feeds() {
     assert!(built.exists("tags/vertrauen/atom.xml"));
     assert_eq!(tag.matches("vertrauen/atom.xml\"").count(), 2, "{tag}");
     assert_eq!(tag.matches("vertrauen/rss.xml\"").count(), 2, "{tag}");
+}
+
+#[test]
+fn templates_and_macros_that_use_themselves_fail_the_build_cleanly() {
+    let page = "---\ntitle: Seite\n---\nText.\n";
+    for (templates, headline, at) in [
+        (
+            vec![("templates/page.html", "<main>\n{% include \"page.html\" %}</main>\n")],
+            "error: `page.html` includes itself, so rendering it never ends",
+            "templates/page.html:2:1",
+        ),
+        (
+            vec![
+                ("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}{% include \"teil.html\" %}{% endblock content %}\n"),
+                ("templates/teil.html", "<div>{% include \"page.html\" %}</div>\n"),
+            ],
+            "error: templates use each other in a circle, so rendering them never ends: `page.html` includes `teil.html`, `teil.html` includes `page.html`",
+            "templates/teil.html:1:6",
+        ),
+        (
+            // The built-in page.html extends base.html: a circle through
+            // the default theme, told where the site can change it.
+            vec![("templates/base.html", "{% extends \"page.html\" %}\n")],
+            "error: templates use each other in a circle, so rendering them never ends: `page.html` extends `base.html`, `base.html` extends `page.html`",
+            "templates/base.html:1:1",
+        ),
+        (
+            vec![
+                ("templates/a.html", "{% import \"b.html\" as b %}\n"),
+                ("templates/b.html", "{% import \"a.html\" as a %}\n"),
+            ],
+            "error: templates use each other in a circle, so rendering them never ends: `a.html` imports `b.html`, `b.html` imports `a.html`",
+            "templates/b.html:1:1",
+        ),
+        (
+            vec![
+                ("templates/macros.html", "{% macro liste(items) %}<ul>{% for i in items %}<li>{{ self::liste(items=i.kinder) }}</li>{% endfor %}</ul>{% endmacro liste %}\n"),
+                ("templates/page.html", "{% import \"macros.html\" as m %}{{ m::liste(items=[]) }}\n"),
+            ],
+            "error: the macro `liste` of `macros.html` calls itself",
+            "templates/macros.html:1:56",
+        ),
+    ] {
+        let mut site = TestSite::new().file("content/seite.md", page);
+        for (rel, text) in &templates {
+            site = site.file(rel, text);
+        }
+        let built = site.build();
+        // An error exit, not a crash (a signal has no exit code).
+        assert_eq!(built.out.status.code(), Some(1), "{}", built.stderr());
+        let err = built.fails();
+        assert_reported(&err, headline, at);
+        assert!(!err.contains("overflow"), "{err}");
+        if headline.contains("macro") {
+            assert!(err.contains("echt refuses recursive macros"), "{err}");
+        }
+    }
 }
