@@ -914,10 +914,44 @@ fn card_fingerprint(site: &Site, post: &Document) -> u64 {
 }
 
 /// What the privacy page states: facts the audit makes true, since a
-/// build that would break them fails.
+/// build that would break them fails. The rules every page carries itself
+/// (`page_rules`) are kept apart from those only server headers give
+/// (`server_rules`), which hold only where the host sends them: a page
+/// cannot know where it is served from.
 fn privacy_value(site: &Site) -> Value {
     let privacy = &site.config.privacy;
-    let headers: Vec<Value> = audit::headers::headers(&site.config)
+    let headers = audit::headers::headers(&site.config);
+    // The `<meta>`s the audit puts at the start of every page's head.
+    let page_policy =
+        audit::headers::content_security_policy(&privacy.allow_hosts, privacy.own_scripts, false);
+    let page_rules = json!([
+        {
+            "name": "Content-Security-Policy",
+            "element": "<meta http-equiv=\"Content-Security-Policy\">",
+            "value": page_policy,
+        },
+        {
+            "name": "Referrer-Policy",
+            "element": "<meta name=\"referrer\">",
+            "value": "no-referrer",
+        },
+    ]);
+    // What the headers add: the directives a `<meta>` cannot carry, and
+    // the headers that have no `<meta>` form at all.
+    let in_page: Vec<&str> = page_policy.split("; ").collect();
+    let server_rules: Vec<Value> = headers
+        .iter()
+        .filter_map(|(name, value)| match *name {
+            "Content-Security-Policy" => {
+                let added: Vec<&str> = value.split("; ").filter(|d| !in_page.contains(d)).collect();
+                (!added.is_empty())
+                    .then(|| json!({ "name": name, "value": added.join("; "), "addition": true }))
+            }
+            "Referrer-Policy" => None,
+            _ => Some(json!({ "name": name, "value": value, "addition": false })),
+        })
+        .collect();
+    let all: Vec<Value> = headers
         .into_iter()
         .map(|(name, value)| json!({ "name": name, "value": value }))
         .collect();
@@ -925,7 +959,9 @@ fn privacy_value(site: &Site) -> Value {
         "allow_hosts": privacy.allow_hosts,
         "allow_redirects": privacy.allow_redirects,
         "own_scripts": privacy.own_scripts,
-        "headers": headers,
+        "page_rules": page_rules,
+        "server_rules": server_rules,
+        "headers": all,
         "page_budget": audit::kilobytes(site.config.page_budget),
     })
 }

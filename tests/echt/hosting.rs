@@ -330,3 +330,89 @@ fn templates_and_macros_that_use_themselves_fail_the_build_cleanly() {
         }
     }
 }
+
+/// The `<dl>` after the heading with `id` on a page.
+fn list_after<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page.find(&format!("id=\"{id}\"")).unwrap();
+    let rest = &page[start..];
+    let list = rest.find("<dl").unwrap();
+    &rest[list..list + rest[list..].find("</dl>").unwrap()]
+}
+
+#[test]
+fn the_privacy_page_keeps_what_pages_carry_apart_from_what_servers_send() {
+    for (language, page, own, server) in [
+        (
+            "de",
+            "datenschutz/",
+            "regeln-jeder-seite",
+            "regeln-des-servers",
+        ),
+        (
+            "en",
+            "privacy/",
+            "rules-of-every-page",
+            "rules-of-the-server",
+        ),
+    ] {
+        let config = CONFIG.replace("language: de", &format!("language: {language}"));
+        let site = TestSite::new()
+            .file("echt.yaml", &config)
+            .post("a.md", &post("A", "2024-01-01", "Text."));
+        let built = site.build().ok();
+        let privacy = built.page(page);
+        // (a) What every page has in its own head: exactly what the audit
+        // puts there, so without frame-ancestors (a <meta> cannot carry it).
+        let head_policy = {
+            let home = built.page("");
+            let marker = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+            let start = home.find(marker).unwrap() + marker.len();
+            home[start..start + home[start..].find('"').unwrap()].replace('\'', "&#39;")
+        };
+        let carried = list_after(&privacy, own);
+        assert!(carried.contains(&head_policy), "{language}: {carried}");
+        assert!(carried.contains("<code>no-referrer</code>"), "{carried}");
+        for header_only in [
+            "frame-ancestors",
+            "Permissions-Policy",
+            "X-Content-Type-Options",
+            "Cross-Origin-Opener-Policy",
+        ] {
+            assert!(
+                !carried.contains(header_only),
+                "{language}: {header_only} in {carried}"
+            );
+        }
+        // (b) What only the server headers give, and where they apply.
+        let sent = list_after(&privacy, server);
+        for header_only in [
+            "frame-ancestors &#39;self&#39;",
+            "Permissions-Policy",
+            "X-Content-Type-Options",
+            "Cross-Origin-Opener-Policy",
+        ] {
+            assert!(
+                sent.contains(header_only),
+                "{language}: no {header_only} in {sent}"
+            );
+        }
+        let section = &privacy[privacy.find(&format!("id=\"{server}\"")).unwrap()..];
+        for host in [
+            "Netlify",
+            "Cloudflare Pages",
+            "nginx",
+            "<code>_headers</code>",
+        ] {
+            assert!(section.contains(host), "{language}: {host} in {section}");
+        }
+        // Every server rule really is in the _headers echt writes.
+        let headers = built.page("_headers");
+        for name in [
+            "Permissions-Policy",
+            "X-Content-Type-Options",
+            "Cross-Origin-Opener-Policy",
+        ] {
+            assert!(headers.contains(&format!("  {name}: ")), "{headers}");
+        }
+    }
+}
