@@ -576,10 +576,7 @@ fn audit_redirects(reach: &Reach<'_>, own: Own<'_>) -> HostFile {
             continue;
         }
         // `from [query=:param …] to [status][!] [conditions…]`
-        let words: Vec<(usize, &str)> = line
-            .split_ascii_whitespace()
-            .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
-            .collect();
+        let words = words_at(line);
         let target = words
             .iter()
             .skip(1)
@@ -614,6 +611,23 @@ fn audit_redirects(reach: &Reach<'_>, own: Own<'_>) -> HostFile {
         text: own.text.to_string(),
         problems,
     }
+}
+
+/// The words of a line split at whitespace, each with its byte offset.
+fn words_at(line: &str) -> Vec<(usize, &str)> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                words.push((s, &line[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    words
 }
 
 /// Where an nginx URL leads; `Err` with the variable when nginx decides
