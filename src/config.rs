@@ -60,11 +60,13 @@ struct RawConfig {
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a map with allow_hosts, allow_scripts and page"
+    expecting = "a map with allow_hosts, allow_redirects, allow_scripts and page"
 )]
 struct RawPrivacy {
     #[serde(default)]
     allow_hosts: Vec<String>,
+    #[serde(default)]
+    allow_redirects: Vec<String>,
     allow_scripts: Option<String>,
     page: Option<bool>,
 }
@@ -112,10 +114,31 @@ pub struct FeedConfig {
 pub struct PrivacyConfig {
     /// Hosts pages may load from besides the site's own, lower case.
     pub allow_hosts: Vec<String>,
+    /// Hosts the site's server files (`_redirects`, `_headers`, the nginx
+    /// snippet) may send readers or their browsers to, lower case.
+    pub allow_redirects: Vec<String>,
     /// `allow_scripts: self`: `<script src>` files from the site itself.
     pub own_scripts: bool,
     /// Whether echt writes the privacy page (Datenschutz / Privacy).
     pub page: bool,
+}
+
+impl PrivacyConfig {
+    /// Whether the server files may send readers to `host` (lower case).
+    pub fn allows_redirect(&self, host: &str) -> bool {
+        self.allow_redirects
+            .iter()
+            .any(|allowed| host_matches(allowed, host))
+    }
+}
+
+/// Whether `host` is the allowed `entry`: the same name, or below the
+/// domain of a `*.domain` entry (but not the domain itself).
+pub fn host_matches(entry: &str, host: &str) -> bool {
+    entry.strip_prefix("*.").map_or(host == entry, |domain| {
+        host.strip_suffix(domain)
+            .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1)
+    })
 }
 
 /// The page weight that draws a warning: 512 KB unless `page_budget` says.
@@ -234,15 +257,20 @@ impl Config {
                 ..PrivacyConfig::default()
             },
             Some(p) => {
-                let mut hosts = Vec::new();
-                for host in &p.allow_hosts {
-                    match allowed_host(host) {
-                        Ok(h) => hosts.push(h),
-                        Err(why) => errors.push(at_text("allow_hosts", host, why).hint(
-                            "write host names only, e.g. `media.example.net` or `*.example.net`",
-                        )),
+                let mut hosts = |key: &str, entries: &[String]| {
+                    let mut hosts = Vec::new();
+                    for host in entries {
+                        match allowed_host(host) {
+                            Ok(h) => hosts.push(h),
+                            Err(why) => errors.push(at_text(key, host, why).hint(
+                                "write host names only, e.g. `media.example.net` or `*.example.net`",
+                            )),
+                        }
                     }
-                }
+                    hosts
+                };
+                let allow_hosts = hosts("allow_hosts", &p.allow_hosts);
+                let allow_redirects = hosts("allow_redirects", &p.allow_redirects);
                 let own_scripts = match p.allow_scripts.as_deref().map(str::trim) {
                     None | Some("none") => false,
                     Some("self") => true,
@@ -259,7 +287,8 @@ impl Config {
                     }
                 };
                 PrivacyConfig {
-                    allow_hosts: hosts,
+                    allow_hosts,
+                    allow_redirects,
                     own_scripts,
                     page: p.page.unwrap_or(true),
                 }
@@ -413,26 +442,37 @@ mod tests {
         assert!(c.privacy.page && !c.privacy.own_scripts && c.privacy.allow_hosts.is_empty());
         assert_eq!(c.page_budget, 512 * 1024);
         let c = parse(
-            "title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: [Media.Example.net, '*.cdn.example']\n  allow_scripts: self\npage_budget: 1.5 MB\n",
+            "title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: [Media.Example.net, '*.cdn.example']\n  allow_redirects: [Mastodon.Social, '*.example.com']\n  allow_scripts: self\npage_budget: 1.5 MB\n",
         )?;
         assert_eq!(
             c.privacy.allow_hosts,
             ["media.example.net", "*.cdn.example"]
         );
+        assert_eq!(
+            c.privacy.allow_redirects,
+            ["mastodon.social", "*.example.com"]
+        );
+        assert!(c.privacy.allows_redirect("mastodon.social"));
+        assert!(c.privacy.allows_redirect("shop.example.com"));
+        assert!(!c.privacy.allows_redirect("example.com"));
+        assert!(!c.privacy.allows_redirect("mastodon.social.evil.example"));
+        assert!(!c.privacy.allows_redirect("badexample.com"));
         assert!(c.privacy.own_scripts);
         assert_eq!(c.page_budget, 1536 * 1024);
         assert_eq!(
             parse("title: B\nbase_url: https://e.org\npage_budget: 100\n")?.page_budget,
             102_400
         );
-        let err = parse("title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: ['https://x.org/']\n  allow_scripts: all\npage_budget: viel\n")
+        let err = parse("title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: ['https://x.org/']\n  allow_scripts: all\n  allow_redirects: [x.org/a]\npage_budget: viel\n")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("`https://x.org/` is not a host name"), "{err}");
         assert!(err.contains("allow_scripts `all`"), "{err}");
+        assert!(err.contains("`x.org/a` is not a host name"), "{err}");
+        assert!(err.contains("echt.yaml:6:21"), "{err}");
         assert!(
-            err.contains("echt.yaml:5:18") && err.contains("echt.yaml:6:14"),
+            err.contains("echt.yaml:5:18") && err.contains("echt.yaml:7:14"),
             "{err}"
         );
         Ok(())

@@ -382,8 +382,28 @@ fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Refuses output folders that would overwrite or contain the sources.
+/// Refuses output folders that would overwrite or contain the sources, and
+/// output paths that are (or lie below) something other than a folder.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+    // A file given as the output "folder" would be swapped away whole by the
+    // first build; say so before anything is written.
+    let mut existing = Some(output);
+    while let Some(path) = existing.filter(|p| !p.as_os_str().is_empty()) {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => break,
+            Ok(_) => {
+                let what = if path == output {
+                    "is a file, not a folder".to_string()
+                } else {
+                    format!("lies below {}, which is a file", path.display())
+                };
+                return Err(Diagnostic::file(output, format!("the output folder {what}"))
+                    .hint("--output names the folder echt fills with the site (created if missing): choose a folder, not a file")
+                    .into());
+            }
+            Err(_) => existing = path.parent(),
+        }
+    }
     let root = absolute(root);
     let output = absolute(output);
     let refuse = |what: &str| -> Result<()> {
@@ -453,6 +473,20 @@ mod tests {
         assert!(check_output_dir(&root, &root.join("content/x")).is_err());
         assert!(check_output_dir(&root, &root.join("public/../content")).is_err());
         assert!(check_output_dir(&root, &dir.path().join("elsewhere")).is_ok());
+        // A file is no output folder, nor is anything below one.
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "keep me")?;
+        let err = check_output_dir(&root, &file)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("is a file, not a folder"), "{err}");
+        let err = check_output_dir(&root, &file.join("public"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("which is a file"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file)?, "keep me");
         Ok(())
     }
 

@@ -82,6 +82,9 @@ struct Outputs<'a> {
     copies: BTreeMap<String, Copied<'a>>,
     /// Every file a renderer writes, so copies cannot replace them.
     generated: HashSet<String>,
+    /// What merging the host files (`_headers`, …) with the site's own
+    /// found, by file: reported as the audit's findings about them.
+    host_problems: BTreeMap<String, Vec<Diagnostic>>,
 }
 
 impl<'a> Outputs<'a> {
@@ -111,26 +114,34 @@ impl<'a> Outputs<'a> {
         jobs.push(Job::Archive);
         jobs.push(Job::NotFound);
 
-        let copies = files_to_copy(site, theme);
+        let mut copies = files_to_copy(site, theme);
         let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
         extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
         // A site may bring its own robots.txt.
         if !copies.contains_key("robots.txt") {
             extra.push(("robots.txt".into(), feed::robots(&site.config).into_bytes()));
         }
-        // A site may bring its own server headers too.
-        for (file, text) in [
-            (
-                audit::headers::HEADERS_FILE,
-                audit::headers::headers_file(&site.config),
-            ),
-            (
-                audit::headers::NGINX_FILE,
-                audit::headers::nginx_file(&site.config),
-            ),
-        ] {
-            if !copies.contains_key(file) {
-                extra.push((file.into(), text.into_bytes()));
+        // The files a host reads: echt's, merged with the site's own (the
+        // one that would have been copied), never replaced by them.
+        let mut host_problems = BTreeMap::new();
+        for file in audit::headers::HOST_FILES {
+            let own = copies
+                .remove(file)
+                .map(|from| read_copied(site, file, &from));
+            let (own, mut problems) = match own {
+                Some(Ok(own)) => (Some(own), Vec::new()),
+                Some(Err(e)) => (None, vec![e]),
+                None => (None, Vec::new()),
+            };
+            let own = own
+                .as_ref()
+                .map(|(shown, text)| audit::headers::Own { shown, text });
+            if let Some(merged) = audit::headers::host_file(&site.config, file, own) {
+                problems.extend(merged.problems);
+                extra.push((file.into(), merged.text.into_bytes()));
+            }
+            if !problems.is_empty() {
+                host_problems.insert(file.to_string(), problems);
             }
         }
         for alias in &site.aliases {
@@ -148,7 +159,33 @@ impl<'a> Outputs<'a> {
             extra,
             copies,
             generated,
+            host_problems,
         }
+    }
+}
+
+/// The text of a file that would be copied, and how it is shown.
+fn read_copied(site: &Site, to: &str, from: &Copied<'_>) -> Result<(PathBuf, String), Diagnostic> {
+    match from {
+        Copied::File(path) => {
+            let shown = path
+                .strip_prefix(&site.config.root)
+                .unwrap_or(path)
+                .to_path_buf();
+            let bytes = std::fs::read(path)
+                .map_err(|e| Diagnostic::file(&shown, crate::error::io_message(&e)))?;
+            let text = crate::content::decode_utf8(&shown, &bytes).map_err(|e| {
+                e.diagnostics
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Diagnostic::file(&shown, "not UTF-8 text"))
+            })?;
+            Ok((shown, text))
+        }
+        Copied::Embedded(bytes) => Ok((
+            PathBuf::from(format!("(built-in default theme)/static/{to}")),
+            String::from_utf8_lossy(bytes).into_owned(),
+        )),
     }
 }
 
@@ -256,7 +293,15 @@ impl<'a> Prepared<'a> {
             .extra
             .par_iter()
             .filter(|(path, _)| out.wants(path))
-            .map(|(path, bytes)| write_extra(&cx, out, path, bytes))
+            .map(|(path, bytes)| {
+                let mut written = write_extra(&cx, out, path, bytes);
+                if let (Ok((_, facts)), Some(problems)) =
+                    (&mut written, outputs.host_problems.get(path))
+                {
+                    facts.problems.extend(problems.iter().cloned());
+                }
+                written
+            })
             .collect();
         gather(extra, &mut facts, &mut errors);
         let copied: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
@@ -334,7 +379,9 @@ impl<'a> Prepared<'a> {
         }
         feed::fingerprints(site, common, &mut prints);
         for (file, bytes) in &outputs.extra {
-            prints.insert(file.clone(), fingerprint(bytes));
+            // A host file's findings depend on lines its text leaves out.
+            let problems = outputs.host_problems.get(file).map(|p| format!("{p:?}"));
+            prints.insert(file.clone(), fingerprint((bytes, problems)));
         }
         let copies: Vec<(String, u64)> = outputs
             .copies
@@ -767,12 +814,15 @@ impl Job {
                     "posts",
                     &shared.cards(site, t.posts[start..end].iter().copied()),
                 );
+                // Feed links only for feeds that are written (`feed.tags`),
+                // so templates can test for them.
+                let feeds = site.config.feed.tags;
                 ctx.insert(
                     "tag",
                     &json!({
                         "name": t.name, "slug": t.slug, "url": url::internal(&base), "count": t.posts.len(),
-                        "atom_url": url::internal(&format!("{base}atom.xml")),
-                        "rss_url": url::internal(&format!("{base}rss.xml")),
+                        "atom_url": feeds.then(|| url::internal(&format!("{base}atom.xml"))),
+                        "rss_url": feeds.then(|| url::internal(&format!("{base}rss.xml"))),
                     }),
                 );
                 ctx.insert(
@@ -884,17 +934,54 @@ fn card_fingerprint(site: &Site, post: &Document) -> u64 {
 }
 
 /// What the privacy page states: facts the audit makes true, since a
-/// build that would break them fails.
+/// build that would break them fails. The rules every page carries itself
+/// (`page_rules`) are kept apart from those only server headers give
+/// (`server_rules`), which hold only where the host sends them: a page
+/// cannot know where it is served from.
 fn privacy_value(site: &Site) -> Value {
     let privacy = &site.config.privacy;
-    let headers: Vec<Value> = audit::headers::headers(&site.config)
+    let headers = audit::headers::headers(&site.config);
+    // The `<meta>`s the audit puts at the start of every page's head.
+    let page_policy =
+        audit::headers::content_security_policy(&privacy.allow_hosts, privacy.own_scripts, false);
+    let page_rules = json!([
+        {
+            "name": "Content-Security-Policy",
+            "element": "<meta http-equiv=\"Content-Security-Policy\">",
+            "value": page_policy,
+        },
+        {
+            "name": "Referrer-Policy",
+            "element": "<meta name=\"referrer\">",
+            "value": "no-referrer",
+        },
+    ]);
+    // What the headers add: the directives a `<meta>` cannot carry, and
+    // the headers that have no `<meta>` form at all.
+    let in_page: Vec<&str> = page_policy.split("; ").collect();
+    let server_rules: Vec<Value> = headers
+        .iter()
+        .filter_map(|(name, value)| match *name {
+            "Content-Security-Policy" => {
+                let added: Vec<&str> = value.split("; ").filter(|d| !in_page.contains(d)).collect();
+                (!added.is_empty())
+                    .then(|| json!({ "name": name, "value": added.join("; "), "addition": true }))
+            }
+            "Referrer-Policy" => None,
+            _ => Some(json!({ "name": name, "value": value, "addition": false })),
+        })
+        .collect();
+    let all: Vec<Value> = headers
         .into_iter()
         .map(|(name, value)| json!({ "name": name, "value": value }))
         .collect();
     json!({
         "allow_hosts": privacy.allow_hosts,
+        "allow_redirects": privacy.allow_redirects,
         "own_scripts": privacy.own_scripts,
-        "headers": headers,
+        "page_rules": page_rules,
+        "server_rules": server_rules,
+        "headers": all,
         "page_budget": audit::kilobytes(site.config.page_budget),
     })
 }

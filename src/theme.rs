@@ -5,6 +5,11 @@
 //! theme is also compiled into the binary, so `echt` works on its own.
 //! Tera reports syntax errors with a position but render errors without
 //! one; [`Theme::render_error`] finds the line of the failing expression.
+//!
+//! Templates that include, extend or import themselves (directly or through
+//! others), and macros that call themselves, would render until the stack
+//! overflows and kill the process; they are refused when the theme loads,
+//! from tera's parsed templates (see [`cycles`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,6 +20,8 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::content::{decode_utf8, walk_files};
 use crate::error::{Diagnostic, Error, Result};
 use crate::plan::fingerprint;
+
+mod cycles;
 
 /// The default theme, compiled in (paths below `themes/default/`).
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
@@ -171,6 +178,15 @@ impl Theme {
         let all = sources
             .iter()
             .map(|(name, (_, text))| (name.as_str(), text.as_str()));
+        let mut cycles = cycles::find(&sources);
+        if !cycles.is_empty() {
+            // Not even tera may see these: its own check of `extends`
+            // finds only cycles through the template it starts from and
+            // overflows the stack on the others. Each template alone is
+            // still checked for syntax errors.
+            cycles.extend(parse_errors(&sources));
+            return Err(Error::new(cycles));
+        }
         if let Err(e) = tera.add_raw_templates(all) {
             return Err(Error::new(syntax_errors(&sources, &e)));
         }
@@ -309,11 +325,23 @@ fn error_chain(err: &tera::Error) -> Vec<String> {
     chain
 }
 
-/// Finds which templates fail to parse, each with its line and column.
+/// Finds which templates fail to parse, each with its line and column;
+/// `combined` is tera's error for all of them, said if none fails alone.
 fn syntax_errors(
     sources: &BTreeMap<String, (PathBuf, String)>,
     combined: &tera::Error,
 ) -> Vec<Diagnostic> {
+    let mut errors = parse_errors(sources);
+    if errors.is_empty() {
+        let chain = error_chain(combined);
+        errors.push(Diagnostic::file("templates", chain.join(": ")));
+    }
+    errors
+}
+
+/// The templates that fail to parse on their own, each at its line and
+/// column.
+fn parse_errors(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (name, (shown, text)) in sources {
         let mut single = Tera::default();
@@ -343,10 +371,6 @@ fn syntax_errors(
             None => Diagnostic::file(shown, message),
         }
         .hint("tera syntax: {{ variable }}, {% if x %}…{% endif %}, {% for x in list %}…{% endfor %}"));
-    }
-    if errors.is_empty() {
-        let chain = error_chain(combined);
-        errors.push(Diagnostic::file("templates", chain.join(": ")));
     }
     errors
 }

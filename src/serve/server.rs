@@ -7,7 +7,7 @@
 //! the rest of the last good site is served with a notice.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -211,43 +211,113 @@ struct Request {
     target: String,
 }
 
-fn read_request(stream: &TcpStream) -> std::io::Result<Option<Request>> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
+/// The longest request line, and the longest header line, the preview
+/// reads; and the most bytes of both together. A browser's requests are a
+/// small fraction of this; more is refused while reading, so no client can
+/// make the preview hold more than this much of one request.
+const MAX_LINE: usize = 8 * 1024;
+const MAX_HEAD: usize = 64 * 1024;
+
+/// How reading one line ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// Up to and with its line break.
+    Complete,
+    /// The connection ended first.
+    Ended,
+    /// `limit` bytes came without a line break.
+    TooLong,
+}
+
+/// Reads one line into `buf`, never more than `limit` bytes of it.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Line> {
+    buf.clear();
+    let n = reader.by_ref().take(limit as u64).read_until(b'\n', buf)?;
+    Ok(if buf.ends_with(b"\n") {
+        Line::Complete
+    } else if n >= limit {
+        Line::TooLong
+    } else {
+        Line::Ended
+    })
+}
+
+/// Reads the request line and skips the headers (the preview needs none
+/// of them). `Err(status)` refuses a request that is too large or not HTTP.
+fn read_request(reader: &mut impl BufRead) -> std::io::Result<Result<Request, u16>> {
+    let mut line = Vec::new();
+    match read_line_capped(reader, &mut line, MAX_LINE)? {
+        Line::TooLong => return Ok(Err(414)),
+        Line::Complete | Line::Ended => {}
+    }
+    let text = String::from_utf8_lossy(&line);
+    let mut parts = text.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Ok(None);
+        return Ok(Err(400));
     };
     let request = Request {
         method: method.to_string(),
         target: target.to_string(),
     };
-    // Skip the headers; the preview needs none of them.
-    let mut header = String::new();
     let mut total = line.len();
     loop {
-        header.clear();
-        let n = reader.read_line(&mut header)?;
-        total += n;
-        if n == 0 || header == "\r\n" || header == "\n" || total > 64 * 1024 {
-            break;
+        let limit = MAX_LINE.min(MAX_HEAD - total);
+        if limit == 0 {
+            return Ok(Err(431));
+        }
+        match read_line_capped(reader, &mut line, limit)? {
+            Line::TooLong => return Ok(Err(431)),
+            Line::Ended => break,
+            Line::Complete if line == b"\r\n" || line == b"\n" => break,
+            Line::Complete => total += line.len(),
         }
     }
-    Ok(Some(request))
+    Ok(Ok(request))
+}
+
+/// After refusing a request: reads a little more of what the client is
+/// still sending (at most 1 MiB, for at most a second), so that closing
+/// does not reset the connection before the client has read the answer.
+fn linger(reader: &mut impl Read) {
+    let mut sink = [0u8; 16 * 1024];
+    let mut left = 1 << 20;
+    let start = std::time::Instant::now();
+    while left > 0 && start.elapsed() < Duration::from_secs(1) {
+        match reader.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left -= n.min(left),
+        }
+    }
 }
 
 fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
-    let Some(request) = read_request(&stream)? else {
-        return respond(
-            &mut stream,
-            400,
-            "text/plain; charset=utf-8",
-            b"bad request\n",
-            false,
-            &[],
-        );
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let request = match read_request(&mut reader)? {
+        Ok(request) => request,
+        Err(status) => {
+            let body: &[u8] = match status {
+                414 => b"request line too long\n",
+                431 => b"request headers too large\n",
+                _ => b"bad request\n",
+            };
+            respond(
+                &mut stream,
+                status,
+                "text/plain; charset=utf-8",
+                body,
+                false,
+                &[],
+            )?;
+            stream.shutdown(std::net::Shutdown::Write)?;
+            stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+            linger(&mut reader);
+            return Ok(());
+        }
     };
     let head = request.method == "HEAD";
     if request.method != "GET" && !head {
@@ -389,6 +459,8 @@ fn respond(
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         _ => "OK",
     };
@@ -428,6 +500,35 @@ fn events(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(raw: &[u8]) -> Result<String, u16> {
+        let mut reader = std::io::Cursor::new(raw.to_vec());
+        read_request(&mut reader)
+            .expect("reading memory cannot fail")
+            .map(|r| format!("{} {}", r.method, r.target))
+    }
+
+    #[test]
+    fn requests_are_capped_while_reading() {
+        assert_eq!(
+            read(b"GET /a/ HTTP/1.1\r\nHost: x\r\n\r\nrest").as_deref(),
+            Ok("GET /a/")
+        );
+        let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_LINE));
+        assert_eq!(read(long_target.as_bytes()), Err(414));
+        let long_header = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_LINE));
+        assert_eq!(read(long_header.as_bytes()), Err(431));
+        // Many headers, each short, still add up.
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "X-Header: 0123456789\r\n".repeat(4000)
+        );
+        assert_eq!(read(many.as_bytes()), Err(431));
+        let just_fits = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_LINE - 5));
+        assert_eq!(read(just_fits.as_bytes()).as_deref(), Ok("GET /"));
+        assert_eq!(read(b"\r\n"), Err(400));
+        assert_eq!(read(b""), Err(400));
+    }
 
     #[test]
     fn the_script_goes_before_the_end_of_body() {

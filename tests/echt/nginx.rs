@@ -1,7 +1,10 @@
 //! The headers echt writes for nginx, on the wire: the sample blog, built
 //! and served by a real nginx that includes the generated `_nginx.conf`,
 //! answers every request (a missing page too) with exactly the headers of
-//! the generated `_headers`, and keeps both files to itself.
+//! the generated `_headers`, and keeps both files to itself. With a site's
+//! own snippet merged in, a `location` with `add_header`s of its own (where
+//! nginx forgets inherited ones) still sends echt's headers: nginx itself
+//! is the judge of the merged file.
 //!
 //! nginx is the one from `$NGINX`, or `nginx` on the PATH, or
 //! /usr/sbin/nginx. It runs as one process in the foreground with every
@@ -18,6 +21,7 @@ use tempfile::TempDir;
 
 use crate::sample::build_sample;
 use crate::served::split_response;
+use crate::support::TestSite;
 
 #[test]
 #[ignore = "needs nginx"]
@@ -43,14 +47,7 @@ fn nginx_sends_the_generated_headers_on_every_response() {
     ] {
         let (got, sent, body) = nginx.get(target);
         assert_eq!(got, status, "{target}:\n{sent:?}\n{body}");
-        for (name, value) in &promised {
-            let values: Vec<&str> = sent
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-                .collect();
-            assert_eq!(values, [value.as_str()], "{target}: {name}");
-        }
+        assert_sends(&sent, &promised, target);
         assert!(!body.contains("Written by echt"), "{target}: {body}");
     }
     // The missing page is the site's own 404 page.
@@ -61,16 +58,84 @@ fn nginx_sends_the_generated_headers_on_every_response() {
     );
 }
 
-/// The headers a `_headers` file gives every path, in order.
+#[test]
+#[ignore = "needs nginx"]
+fn a_sites_own_location_with_add_header_still_sends_echts_headers() {
+    let site = TestSite::sample()
+        .file(
+            "static/_nginx.conf",
+            "# Bilder und Stile lange cachen\nlocation /posts/ {\n    add_header X-Eigen \"ja\" always;\n    add_header Referrer-Policy \"origin\" always;\n}\nlocation = /style.css {\n    add_header Cache-Control \"max-age=60\";\n    if ($arg_v) { add_header X-Version $arg_v; }\n}\n",
+        )
+        .file(
+            "static/_headers",
+            "/*\n  X-Frame-Options: DENY\n  Referrer-Policy: origin\n/posts/*\n  Cache-Control: max-age=300\n",
+        )
+        .file("static/_redirects", "/alt/ /posts/ 301\n");
+    let built = site.build().ok();
+    let public = built.public.clone();
+    let text = std::fs::read_to_string(public.join("_headers")).unwrap();
+    let promised = headers_file(&public.join("_headers"));
+    assert_eq!(promised.len(), 5, "{text}");
+    // The site's own lines survive next to echt's rule; the one that would
+    // weaken echt's Referrer-Policy does not.
+    assert!(text.contains("\n/*\n  X-Frame-Options: DENY\n"), "{text}");
+    assert!(
+        text.contains("\n/posts/*\n  Cache-Control: max-age=300\n"),
+        "{text}"
+    );
+    assert!(!text.contains("\n  Referrer-Policy: origin"), "{text}");
+
+    let nginx = Nginx::start(&public);
+    let own = |sent: &[(String, String)], name: &str| -> Vec<String> {
+        sent.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    for (target, status, extra) in [
+        ("/", 200, None),
+        (
+            "/posts/was-mich-dieser-blog-kostet/",
+            200,
+            Some(("X-Eigen", "ja")),
+        ),
+        // Answered by the site's 404 page, at the server level.
+        ("/posts/gibt-es-nicht/", 404, None),
+        ("/style.css", 200, Some(("Cache-Control", "max-age=60"))),
+        ("/style.css?v=7", 200, Some(("X-Version", "7"))),
+        ("/_redirects", 404, None),
+    ] {
+        let (got, sent, body) = nginx.get(target);
+        assert_eq!(got, status, "{target}:\n{sent:?}\n{body}");
+        assert_sends(&sent, &promised, target);
+        if let Some((name, value)) = extra {
+            assert_eq!(own(&sent, name), [value], "{target}: {sent:?}");
+        }
+    }
+}
+
+/// Asserts that a response carries each promised header exactly once,
+/// with the promised value.
+#[track_caller]
+fn assert_sends(sent: &[(String, String)], promised: &[(String, String)], target: &str) {
+    for (name, value) in promised {
+        let values: Vec<&str> = sent
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(values, [value.as_str()], "{target}: {name}");
+    }
+}
+
+/// The headers echt's rule in a `_headers` file gives every path (the
+/// first rule, before any of the site's own), in order.
 fn headers_file(path: &Path) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    assert_eq!(
-        lines.next(),
-        Some("/*"),
-        "one rule, for every path:\n{text}"
-    );
+    assert_eq!(lines.next(), Some("/*"), "echt's rule first:\n{text}");
     let headers: Vec<(String, String)> = lines
+        .take_while(|line| !line.is_empty())
         .map(|line| {
             assert!(line.starts_with("  "), "a header of the rule: {line:?}");
             let (name, value) = line.trim().split_once(": ").expect("name: value");

@@ -571,17 +571,6 @@ fn headers_files_carry_the_policy() {
     assert!(headers.contains("frame-ancestors 'self'"), "{headers}");
 }
 
-#[test]
-fn a_sites_own_headers_file_is_kept() {
-    let own = "/*\n  X-Frame-Options: DENY\n";
-    let site = TestSite::new()
-        .post("a.md", &post("A", "2024-01-01", "Text."))
-        .file("static/_headers", own);
-    let built = site.build().ok();
-    assert_eq!(built.page("_headers"), own);
-    assert!(built.exists("_nginx.conf"));
-}
-
 /// A post bundle with an image of `kilobytes`.
 fn heavy_site(kilobytes: usize) -> TestSite {
     TestSite::new()

@@ -1,4 +1,6 @@
-//! A running `echt serve` for tests, and helpers to wait for what it does.
+//! A running `echt serve` for tests, and helpers to wait for what it does;
+//! and the preview's own defence against oversized requests, over real HTTP
+//! on loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -39,6 +41,11 @@ impl Served {
             address,
             _stdout: stdout,
         }
+    }
+
+    /// The process id of the running preview.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The preview's root URL, `http://127.0.0.1:<port>/`.
@@ -139,4 +146,98 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The resident memory of process `pid`, in KiB (Linux: VmRSS).
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// Sends `head` and then `size` bytes of `filler` (no line break) in
+/// pieces, as a slow client would, while reading the answer; returns the
+/// status, how long the answer took, and how much was sent.
+fn send_endless(served: &Served, head: &str, filler: u8, size: usize) -> (u16, Duration, usize) {
+    let stream = TcpStream::connect(&served.address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let head = head.to_string();
+    let sender = std::thread::spawn(move || {
+        let piece = vec![filler; 64 * 1024];
+        let mut sent = 0;
+        if writer.write_all(head.as_bytes()).is_err() {
+            return sent;
+        }
+        while sent < size {
+            // The server refusing and closing ends the sending.
+            if writer.write_all(&piece).is_err() {
+                break;
+            }
+            sent += piece.len();
+        }
+        sent
+    });
+    let start = Instant::now();
+    let mut reader = stream;
+    let mut response = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                response.extend_from_slice(&buf[..n]);
+                if response.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            // A reset after the answer was read is fine.
+            Err(_) => break,
+        }
+    }
+    let took = start.elapsed();
+    drop(reader);
+    let sent = sender.join().unwrap();
+    assert!(!response.is_empty(), "no answer after {took:?}");
+    let (status, _, _) = split_response(&response);
+    (status, took, sent)
+}
+
+#[test]
+fn an_endless_header_line_is_refused_while_reading() {
+    use crate::support::{post, TestSite};
+    let site = TestSite::new().post("a.md", &post("A", "2024-01-01", "Text."));
+    let served = Served::start(&site);
+    assert_eq!(served.get("/").0, 200);
+    let before = rss_kib(served.pid());
+
+    // 20 MB of one header line, in 64 KiB pieces.
+    let (status, took, sent) = send_endless(
+        &served,
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Endless: ",
+        b'a',
+        20 << 20,
+    );
+    assert_eq!(status, 431);
+    assert!(took < Duration::from_secs(2), "answered after {took:?}");
+    assert!(sent < 20 << 20, "the preview read all {sent} bytes");
+    // An endless request line.
+    let (status, took, _) = send_endless(&served, "GET /", b'a', 20 << 20);
+    assert_eq!(status, 414);
+    assert!(took < Duration::from_secs(2), "answered after {took:?}");
+
+    let after = rss_kib(served.pid());
+    eprintln!("preview RSS: {before} KiB before, {after} KiB after 2 x 20 MB");
+    assert!(
+        after < before + 10 * 1024,
+        "the preview grew from {before} KiB to {after} KiB"
+    );
+    // It goes on serving.
+    let (status, _, body) = served.get("/posts/a/");
+    assert_eq!(status, 200, "{body}");
 }
