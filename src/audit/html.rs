@@ -52,6 +52,12 @@ pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> 
             }
         }
         Err(why) => {
+            // lol_html explains at length; its first sentence says what.
+            let why = why
+                .split(". ")
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('.');
             checker.find(
                 Severity::Error,
                 format!("echt cannot rewrite this page with certainty: {why}"),
@@ -164,7 +170,10 @@ fn report_parse_errors(checker: &mut Checker<'_>, text: &str, errors: &[(u64, Co
         };
         checker.find(
             Severity::Error,
-            format!("echt cannot be sure how browsers read this HTML: {message}"),
+            format!(
+                "echt cannot be sure how browsers read this HTML: {}",
+                humane(message)
+            ),
             UNSURE_HINT,
             At::Line(*line),
             needles,
@@ -273,6 +282,67 @@ struct Written {
         String,
         std::ops::Range<usize>,
     )>,
+}
+
+/// html5ever's parse error messages in words an author can act on: its
+/// detailed messages print tokens as Rust debug output.
+fn humane(message: &str) -> String {
+    let message = &message.replace("\\'", "'");
+    let name_in = |text: &str| -> Option<String> {
+        let start = text.find("Atom('")? + "Atom('".len();
+        let end = text[start..].find('\'')? + start;
+        Some(text[start..end].to_string())
+    };
+    if let Some(rest) = message.strip_prefix("Unexpected token ") {
+        let (token, mode) = rest
+            .rsplit_once(" in insertion mode ")
+            .unwrap_or((rest, ""));
+        let what = if token.contains("kind: StartTag") {
+            name_in(token).map_or_else(|| "a tag".to_string(), |n| format!("`<{n}>`"))
+        } else if token.contains("kind: EndTag") {
+            name_in(token).map_or_else(|| "an end tag".to_string(), |n| format!("`</{n}>`"))
+        } else if token.starts_with("Characters") || token.starts_with("Character") {
+            "text".to_string()
+        } else if token.starts_with("Comment") {
+            "a comment".to_string()
+        } else if token.starts_with("NullCharacter") {
+            "a NUL character".to_string()
+        } else {
+            "something".to_string()
+        };
+        let place = match mode {
+            "Initial" => "before `<!doctype html>` (the page must start with it)",
+            "BeforeHtml" | "BeforeHead" => "before `<head>`",
+            "InHead" | "InHeadNoscript" => "inside `<head>`",
+            "AfterHead" => "between `</head>` and `<body>`",
+            "InBody" => "inside `<body>`",
+            "InTable" | "InTableText" | "InTableBody" | "InRow" | "InCell" | "InCaption"
+            | "InColumnGroup" => "inside a table",
+            "InSelect" | "InSelectInTable" => "inside a `<select>`",
+            "InTemplate" => "inside a `<template>`",
+            "AfterBody" | "AfterAfterBody" => "after `</body>`",
+            "InFrameset" | "AfterFrameset" | "AfterAfterFrameset" => "in a frameset",
+            _ => "here",
+        };
+        return format!("{what} is not allowed {place}");
+    }
+    if let Some(rest) = message.strip_prefix("Unexpected open element while closing ") {
+        if let Some(name) = name_in(rest) {
+            return format!(
+                "an element opened inside `<{name}>` is still open where `</{name}>` closes it"
+            );
+        }
+    }
+    // Elsewhere, show atoms as plain names.
+    let mut text = message.to_string();
+    while let Some(start) = text.find("Atom('") {
+        let Some(end) = text[start..].find(')').map(|e| start + e + 1) else {
+            break;
+        };
+        let name = name_in(&text[start..end]).unwrap_or_default();
+        text.replace_range(start..end, &format!("`{name}`"));
+    }
+    text
 }
 
 /// The text of the 1-based `line` of `text`.
@@ -693,5 +763,27 @@ fn clean_link(
         if new != current {
             let _ = el.set_attribute("rel", &new);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::humane;
+
+    #[test]
+    fn parse_errors_in_words() {
+        assert_eq!(
+            humane("Unexpected token Tag(Tag { kind: StartTag, name: Atom('html' type=inline), self_closing: false, attrs: [], had_duplicate_attributes: false }) in insertion mode Initial"),
+            "`<html>` is not allowed before `<!doctype html>` (the page must start with it)"
+        );
+        assert_eq!(
+            humane("Unexpected token Tag(Tag { kind: EndTag, name: Atom('p' type=inline), self_closing: false, attrs: [] }) in insertion mode InBody"),
+            "`</p>` is not allowed inside `<body>`"
+        );
+        assert_eq!(
+            humane("Unexpected open element while closing Atom('p' type=inline)"),
+            "an element opened inside `<p>` is still open where `</p>` closes it"
+        );
+        assert_eq!(humane("nested forms"), "nested forms");
     }
 }
