@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod plan;
+pub mod registry;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -6,7 +6,7 @@
 //! mean 10,000 copies of the whole site in template contexts. Each finished
 //! page is written at once and dropped, which keeps memory flat.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -24,6 +24,7 @@ use crate::i18n::{self, format_date};
 use crate::markdown::{escape, TocEntry};
 use crate::output::Sink;
 use crate::plan::{fingerprint, Fingerprints};
+use crate::registry::{Owner, Registry};
 use crate::site::{Document, Site};
 use crate::theme::{StaticFile, Theme};
 use crate::url;
@@ -80,8 +81,10 @@ struct Outputs<'a> {
     extra: Vec<(String, Vec<u8>)>,
     /// Files copied as they are, by destination.
     copies: BTreeMap<String, Copied<'a>>,
-    /// Every file a renderer writes, so copies cannot replace them.
-    generated: HashSet<String>,
+    /// Who writes every output file; clashes are errors.
+    registry: Registry,
+    /// Paths the registry refused: nothing is written there.
+    refused: HashSet<String>,
     /// What merging the host files (`_headers`, …) with the site's own
     /// found, by file: reported as the audit's findings about them.
     host_problems: BTreeMap<String, Vec<Diagnostic>>,
@@ -114,7 +117,7 @@ impl<'a> Outputs<'a> {
         jobs.push(Job::Archive);
         jobs.push(Job::NotFound);
 
-        let mut copies = files_to_copy(site, theme);
+        let (mut copies, copy_clashes) = files_to_copy(site, theme);
         let mut extra: Vec<(String, Vec<u8>)> = Vec::new();
         extra.push(("sitemap.xml".into(), feed::sitemap(site).into_bytes()));
         // A site may bring its own robots.txt.
@@ -150,15 +153,48 @@ impl<'a> Outputs<'a> {
                 redirect_page(site, &alias.file, &alias.target).into_bytes(),
             ));
         }
-        let mut generated: HashSet<String> = jobs.iter().map(|job| job.file(site)).collect();
-        generated.extend(extra.iter().map(|(path, _)| path.clone()));
+        // One owner per path, claimed in the order of who may keep it.
+        let mut registry = Registry::default();
+        registry.problems.extend(copy_clashes);
+        for job in &jobs {
+            registry.claim(&job.file(site), job.owner(site));
+        }
         let all: Vec<usize> = (0..site.posts.len()).collect();
-        generated.extend(feed::feeds(site, &all).iter().flat_map(feed::Feed::files));
+        for feed in feed::feeds(site, &all) {
+            for file in feed.files() {
+                registry.claim(&file, Owner::generated(format!("the feed /{file}")));
+            }
+        }
+        for (path, _) in &extra {
+            let owner = match site.aliases.iter().find(|a| &a.file == path) {
+                Some(alias) => Owner {
+                    what: format!(
+                        "the alias `{}` of {}",
+                        alias.written,
+                        alias.source.display()
+                    ),
+                    ..Owner::file(&alias.source)
+                },
+                None => Owner::generated(format!("echt's /{path}")),
+            };
+            registry.claim(path, owner);
+        }
+        copies.retain(|to, from| {
+            let owner = match from {
+                Copied::File(path) => {
+                    Owner::file(path.strip_prefix(&site.config.root).unwrap_or(path))
+                }
+                Copied::Embedded(_) => Owner::generated(format!("the default theme's {to}")),
+            };
+            registry.claim(to, owner)
+        });
+        let refused: HashSet<String> = registry.check().into_iter().collect();
         Outputs {
             jobs,
             extra,
             copies,
-            generated,
+            registry,
+            refused,
             host_problems,
         }
     }
@@ -236,8 +272,7 @@ impl std::fmt::Debug for Prepared<'_> {
 impl<'a> Prepared<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, options: &RenderOptions) -> Self {
         let outputs = Outputs::new(site, theme);
-        let mut files = outputs.generated.clone();
-        files.extend(outputs.copies.keys().cloned());
+        let files = outputs.registry.paths().cloned().collect();
         Prepared {
             site,
             theme,
@@ -279,7 +314,12 @@ impl<'a> Prepared<'a> {
         };
 
         let mut facts = Facts::new();
-        let mut errors = Vec::new();
+        let mut errors = outputs.registry.problems.clone();
+        // Nothing is written where the registry found a clash.
+        let out = &Refusing {
+            out,
+            refused: &outputs.refused,
+        };
         let pages = outputs
             .jobs
             .par_iter()
@@ -307,26 +347,8 @@ impl<'a> Prepared<'a> {
         let copied: Vec<Result<(String, FileFacts), Diagnostic>> = outputs
             .copies
             .par_iter()
-            .filter_map(|(to, from)| {
-                if outputs.generated.contains(to.as_str()) {
-                    let shown = match from {
-                        Copied::File(path) => path
-                            .strip_prefix(&site.config.root)
-                            .unwrap_or(path)
-                            .to_path_buf(),
-                        Copied::Embedded(_) => PathBuf::from(to),
-                    };
-                    return Some(Err(Diagnostic::file(
-                        shown,
-                        format!("this file would replace the page echt generates at /{to}"),
-                    )
-                    .hint("rename or move the file; pages come from content/")));
-                }
-                if !out.wants(to) {
-                    return None;
-                }
-                Some(copy(&cx, site, out, to, from))
-            })
+            .filter(|(to, _)| out.wants(to))
+            .map(|(to, from)| copy(&cx, site, out, to, from))
             .collect();
         gather(copied, &mut facts, &mut errors);
 
@@ -386,7 +408,6 @@ impl<'a> Prepared<'a> {
         let copies: Vec<(String, u64)> = outputs
             .copies
             .par_iter()
-            .filter(|(to, _)| !outputs.generated.contains(to.as_str()))
             .map(|(to, from)| {
                 let print = match from {
                     Copied::File(path) => fingerprint((path, stamp(path))),
@@ -399,6 +420,26 @@ impl<'a> Prepared<'a> {
             prints.insert(file, print);
         }
         prints
+    }
+}
+
+/// A sink that produces nothing at the paths the registry refused.
+struct Refusing<'a> {
+    out: &'a dyn Sink,
+    refused: &'a HashSet<String>,
+}
+
+impl Sink for Refusing<'_> {
+    fn wants(&self, rel: &str) -> bool {
+        !self.refused.contains(rel) && self.out.wants(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.out.write(rel, bytes)
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
+        self.out.copy(from, rel)
     }
 }
 
@@ -428,7 +469,10 @@ enum Copied<'a> {
 /// Every file copied as is, by destination: the theme's static files, then
 /// the site's `static/`, then files from `content/`, each winning over the
 /// one before.
-fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copied<'a>> {
+fn files_to_copy<'a>(
+    site: &'a Site,
+    theme: &'a Theme,
+) -> (BTreeMap<String, Copied<'a>>, Vec<Diagnostic>) {
     let mut copies = BTreeMap::new();
     for (to, from) in &theme.static_files {
         let from = match from {
@@ -440,10 +484,38 @@ fn files_to_copy<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<String, Copie
     for (to, from) in &site.static_files {
         copies.insert(to.clone(), Copied::File(from));
     }
+    // A file from content/ and one from static/ for the same path are a
+    // clash: both are the site's own.
+    let mut clashes = Vec::new();
+    let statics: HashMap<&str, &PathBuf> = site
+        .static_files
+        .iter()
+        .map(|(to, from)| (to.as_str(), from))
+        .collect();
+    let shown = |path: &Path| {
+        path.strip_prefix(&site.config.root)
+            .unwrap_or(path)
+            .to_path_buf()
+    };
     for file in &site.files {
+        if let Some(other) = statics.get(file.to.as_str()) {
+            clashes.push(
+                Diagnostic::file(
+                    shown(&file.from),
+                    format!(
+                        "{} and {} would both be written to /{}",
+                        shown(other).display(),
+                        shown(&file.from).display(),
+                        file.to
+                    ),
+                )
+                .hint("rename or remove one of them"),
+            );
+            continue;
+        }
         copies.insert(file.to.clone(), Copied::File(&file.from));
     }
-    copies
+    (copies, clashes)
 }
 
 /// Copies one file and audits it by what it is (see `audit::files`):
@@ -713,6 +785,32 @@ fn paginator(base: &str, page: usize, total: usize) -> Paginator {
 }
 
 impl Job {
+    /// Who writes this page, for the output registry.
+    fn owner(&self, site: &Site) -> Owner {
+        match self {
+            Job::Post(i) => Owner::file(site.posts[*i].source.display_path()),
+            Job::Page(i) => Owner::file(site.pages[*i].source.display_path()),
+            Job::Privacy { page: Some(i) } => Owner {
+                what: format!(
+                    "the privacy page (with {})",
+                    site.pages[*i].source.display_path().display()
+                ),
+                ..Owner::file(site.pages[*i].source.display_path())
+            },
+            Job::Privacy { page: None } => Owner::generated("the privacy page"),
+            Job::Home { page: 0 } => Owner::generated("the home page"),
+            Job::Home { page } => Owner::generated(format!("page {} of the home page", page + 1)),
+            Job::Tags => Owner::generated("the list of tags"),
+            Job::Tag { tag, page } => Owner::generated(format!(
+                "page {} of the tag `{}`",
+                page + 1,
+                site.tags[*tag].name
+            )),
+            Job::Archive => Owner::generated("the archive"),
+            Job::NotFound => Owner::generated("the 404 page"),
+        }
+    }
+
     fn template(&self) -> &'static str {
         match self {
             Job::Home { .. } => "index.html",

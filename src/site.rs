@@ -17,7 +17,6 @@ use crate::config::{Config, Language};
 use crate::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::error::{Diagnostic, Result};
 use crate::frontmatter::{self, FrontMatter};
-use crate::i18n;
 use crate::markdown::{self, Rendered};
 use crate::plan::fingerprint;
 use crate::slug::slugify;
@@ -93,6 +92,9 @@ pub struct Alias {
     pub file: String,
     /// Path of the post it points to.
     pub target: String,
+    /// As written in the front matter, and where.
+    pub written: String,
+    pub source: PathBuf,
 }
 
 #[derive(Debug)]
@@ -232,7 +234,7 @@ impl Site {
 
         documents.retain(|(d, _)| is_published(d, selection));
 
-        let mut urls = UrlRegistry::new(&config);
+        let mut urls = UrlRegistry::new();
         let mut placed = Vec::new();
         for (doc, cached) in documents {
             let path = document_path(doc);
@@ -320,7 +322,7 @@ impl Site {
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         let tags = collect_tags(&mut posts);
-        let aliases = collect_aliases(&posts, &pages, &mut urls, &mut errors);
+        let aliases = collect_aliases(&posts, &pages, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
         let (static_files, mut problems) =
             content::walk_files(&config.root, &config.root.join("static"));
@@ -422,25 +424,17 @@ fn document_path(doc: &Parsed) -> String {
 /// Which file claimed which output path; generated pages are reserved.
 struct UrlRegistry {
     /// Output path (`posts/a/`, `alt/seite.html`) → the file that claimed
-    /// it; None for pages echt generates.
-    claimed: HashMap<String, Option<PathBuf>>,
+    /// it.
+    claimed: HashMap<String, PathBuf>,
 }
 
 impl UrlRegistry {
-    fn new(config: &Config) -> Self {
-        let generated = [
-            "",
-            "tags/",
-            "page/",
-            i18n::archive_path(config.language),
-            "404.html",
-            "atom.xml",
-            "rss.xml",
-            "sitemap.xml",
-            "robots.txt",
-        ];
+    /// Documents claim their URLs against each other here, before links
+    /// are resolved; every other output path is claimed against these in
+    /// `registry`, which owns the whole output folder.
+    fn new() -> Self {
         UrlRegistry {
-            claimed: generated.iter().map(|p| (p.to_string(), None)).collect(),
+            claimed: HashMap::new(),
         }
     }
 
@@ -448,20 +442,12 @@ impl UrlRegistry {
     fn claim(&mut self, path: &str, by: &std::path::Path) -> std::result::Result<(), Diagnostic> {
         let path = path.strip_suffix("index.html").unwrap_or(path);
         let shown = format!("/{path}");
-        let generated = path.starts_with("tags/") || path.starts_with("page/");
-        let owner = match self.claimed.get(path) {
-            Some(owner) => Some(owner.clone()),
-            None if generated => Some(None),
-            None => None,
-        };
-        match owner {
+        match self.claimed.get(path) {
             None => {
-                self.claimed.insert(path.to_string(), Some(by.to_path_buf()));
+                self.claimed.insert(path.to_string(), by.to_path_buf());
                 Ok(())
             }
-            Some(None) => Err(Diagnostic::file(by, format!("the URL {shown} belongs to a page echt generates"))
-                .hint("rename the file, or set `slug:` in its front matter")),
-            Some(Some(owner)) => Err(Diagnostic::file(
+            Some(owner) => Err(Diagnostic::file(
                 by,
                 format!("the URL {shown} is already taken by {}", owner.display()),
             )
@@ -624,7 +610,6 @@ fn collect_tags(posts: &mut [Document]) -> Vec<Tag> {
 fn collect_aliases(
     posts: &[Document],
     pages: &[Document],
-    urls: &mut UrlRegistry,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Alias> {
     let mut aliases = Vec::new();
@@ -644,23 +629,20 @@ fn collect_aliases(
                 );
                 continue;
             }
-            let (path, file) = if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-                (trimmed.to_string(), trimmed.to_string())
+            let file = if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+                trimmed.to_string()
+            } else if trimmed.is_empty() || trimmed.ends_with('/') {
+                format!("{trimmed}index.html")
             } else {
-                let dir = if trimmed.is_empty() || trimmed.ends_with('/') {
-                    trimmed.to_string()
-                } else {
-                    format!("{trimmed}/")
-                };
-                (dir.clone(), format!("{dir}index.html"))
+                format!("{trimmed}/index.html")
             };
-            match urls.claim(&path, &doc.source.display_path()) {
-                Ok(()) => aliases.push(Alias {
-                    file,
-                    target: doc.path.clone(),
-                }),
-                Err(e) => errors.push(e),
-            }
+            // The output registry checks that nothing else is written there.
+            aliases.push(Alias {
+                file,
+                target: doc.path.clone(),
+                written: alias.clone(),
+                source: doc.source.display_path(),
+            });
         }
     }
     aliases

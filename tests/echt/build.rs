@@ -354,7 +354,7 @@ fn static_files_may_not_replace_generated_pages_but_robots_txt_may() {
         .file("static/posts/a/index.html", "<p>überschrieben</p>");
     let err = site.build().fails();
     assert!(
-        err.starts_with("error: this file would replace the page echt generates at /posts/a/index.html\n  --> static/posts/a/index.html\n"),
+        err.starts_with("error: content/posts/a.md and static/posts/a/index.html would both be written to /posts/a/\n  --> static/posts/a/index.html\n"),
         "{err}"
     );
     std::fs::remove_file(site.root().join("static/posts/a/index.html")).unwrap();

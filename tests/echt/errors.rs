@@ -295,11 +295,11 @@ fn aliases_and_pages_may_not_replace_generated_pages() {
         .post("🎉.md", "---\ntitle: Party\ndate: 2024-01-01\n---\n");
     let err = site.build().fails();
     for needle in [
-        "error: the URL / belongs to a page echt generates\n  --> content/posts/a.md\n",
-        "error: the URL /404.html belongs to a page echt generates\n",
-        "error: the URL /posts/gut/ is already taken by content/posts/gut.md\n",
+        "error: the home page and the alias `index.html` of content/posts/a.md would both be written to /\n  --> content/posts/a.md\n",
+        "error: the 404 page and the alias `/404.html` of content/posts/a.md would both be written to /404.html\n",
+        "error: content/posts/gut.md and the alias `/posts/gut/` of content/posts/a.md would both be written to /posts/gut/\n",
         "error: the alias `/alt?id=3` is not a path on this site\n",
-        "error: the URL /tags/ belongs to a page echt generates\n  --> content/tags.md\n",
+        "error: content/tags.md and the list of tags would both be written to /tags/\n  --> content/tags.md\n",
         "error: the file name has no letters or digits for a URL\n  --> content/posts/🎉.md\n",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");

@@ -19,6 +19,7 @@ mod feeds;
 mod hosting;
 mod load;
 mod nginx;
+mod outputs;
 mod privacy;
 mod sample;
 mod serve;
