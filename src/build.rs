@@ -133,7 +133,7 @@ impl Loaded {
         }
         // What the audit found in the pages that did render counts too.
         errors.extend(
-            audit::conclude(&rendering.facts, self.site.config.page_budget)
+            audit::conclude(&rendering.facts, self.site.config.page_budget, prepared)
                 .into_iter()
                 .filter(Diagnostic::is_error),
         );
@@ -143,8 +143,8 @@ impl Loaded {
 
 /// The audit's verdict on a whole site: Err with every problem if any is
 /// an error, else the warnings and notes.
-pub fn verdict(facts: &Facts, budget: u64) -> Result<Vec<Diagnostic>> {
-    let problems = audit::conclude(facts, budget);
+pub fn verdict(facts: &Facts, budget: u64, locate: &dyn audit::Locate) -> Result<Vec<Diagnostic>> {
+    let problems = audit::conclude(facts, budget, locate);
     if problems.iter().any(Diagnostic::is_error) {
         Err(Error::new(problems))
     } else {
@@ -175,7 +175,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         if Update::previous_build(&output)? {
             let compare = Update::compare(&output);
             let rendered = loaded.render_prepared(&prepared, &compare)?;
-            let warnings = verdict(&rendered.facts, budget)?;
+            let warnings = verdict(&rendered.facts, budget, &prepared)?;
             let changes = compare.changes();
             let part_way = |e: Vec<Diagnostic>| {
                 Error::new(e).with_footer(format!(
@@ -203,7 +203,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         } else {
             let staging = Staging::new(&output)?;
             let rendered = loaded.render_prepared(&prepared, &staging)?;
-            let warnings = verdict(&rendered.facts, budget)?;
+            let warnings = verdict(&rendered.facts, budget, &prepared)?;
             staging.commit()?;
             Ok((rendered.stats, None, warnings))
         }

@@ -51,7 +51,7 @@ pub fn check(options: &BuildOptions, external: Option<&external::Options>) -> Re
     }
     let rendered = loaded.render_prepared(&prepared, &Discard)?;
     let budget = loaded.site.config.page_budget;
-    let mut warnings = verdict(&rendered.facts, budget)?;
+    let mut warnings = verdict(&rendered.facts, budget, &prepared)?;
     let mut checked = 0;
     if let Some(network) = external {
         let broken = check_outbound(&rendered.facts, network);

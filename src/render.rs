@@ -259,6 +259,24 @@ pub struct Prepared<'a> {
     output: PathBuf,
     /// Whether the audit keeps outbound links (see `check`).
     outbound: bool,
+    /// Which job writes which file, for locating findings afterwards.
+    jobs_by_file: OnceLock<HashMap<String, usize>>,
+}
+
+impl audit::Locate for Prepared<'_> {
+    fn locate(&self, file: &str, finding: &audit::Finding) -> Option<Diagnostic> {
+        let jobs = self.jobs_by_file.get_or_init(|| {
+            let site = self.site;
+            self.outputs
+                .jobs
+                .iter()
+                .enumerate()
+                .map(|(i, job)| (job.file(site), i))
+                .collect()
+        });
+        let job = &self.outputs.jobs[*jobs.get(file)?];
+        audit::locate_in(job_origins(self.site, self.theme, job), file, finding)
+    }
 }
 
 impl std::fmt::Debug for Prepared<'_> {
@@ -282,6 +300,7 @@ impl<'a> Prepared<'a> {
             files,
             output: PathBuf::from("public"),
             outbound: false,
+            jobs_by_file: OnceLock::new(),
         }
     }
 
@@ -1148,29 +1167,24 @@ fn render_job(
         .render(template, &ctx)
         .map_err(|e| theme.render_error(template, &e, &format!("/{path}")))?;
     // Read only when the audit found something to locate.
-    let origins = || {
-        let mut origins: Vec<Origin> = job
-            .documents(site)
-            .into_iter()
-            .filter_map(|doc| {
-                let on_disk = site
-                    .config
-                    .root
-                    .join(crate::content::CONTENT_DIR)
-                    .join(&doc.source.rel);
-                let text = std::fs::read_to_string(on_disk).ok()?;
-                Some(Origin {
-                    shown: doc.source.display_path(),
-                    text,
-                })
-            })
-            .collect();
-        origins.extend(theme.origins(template));
-        origins
-    };
+    let origins = || job_origins(site, theme, job);
     let (html, facts) = audit::page(cx, &file, &url::finish(&html, &root), &origins);
     out.write(&file, html.as_bytes())?;
     Ok(Some((file, facts)))
+}
+
+/// The sources a page is made of, read only to locate what the audit
+/// found: the documents it shows, its template and the templates that one
+/// uses, and echt.yaml (whose values templates show).
+fn job_origins(site: &Site, theme: &Theme, job: &Job) -> Vec<Origin> {
+    let mut origins: Vec<Origin> = job
+        .documents(site)
+        .into_iter()
+        .filter_map(|doc| Origin::content(&site.config.root, &doc.source))
+        .collect();
+    origins.extend(theme.origins(job.template()));
+    origins.extend(Origin::config(&site.config.root));
+    origins
 }
 
 /// A small page that sends readers of an old URL to the new one.

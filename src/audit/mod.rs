@@ -287,14 +287,19 @@ pub(crate) enum At {
 
 /// One problem found in an output file, before it is located in a source.
 #[derive(Debug, Clone)]
-pub(crate) struct Finding {
-    pub severity: Severity,
-    pub message: String,
-    pub hint: &'static str,
-    pub at: At,
+pub struct Finding {
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
+    pub(crate) hint: &'static str,
+    pub(crate) at: At,
     /// What to look for in the sources, best first: the text as written
     /// in the output, then the decoded value.
-    pub needles: Vec<String>,
+    pub(crate) needles: Vec<String>,
+}
+
+/// Finds a finding of `file` in `origins`, the sources it was made of.
+pub fn locate_in(origins: Vec<Origin>, file: &str, finding: &Finding) -> Option<Diagnostic> {
+    Sources::new(origins).in_sources(file, finding)
 }
 
 /// A source an output file is made of, to locate findings in.
@@ -306,6 +311,14 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// The site's echt.yaml (None if it went away meanwhile).
+    pub fn config(root: &Path) -> Option<Origin> {
+        Some(Origin {
+            shown: PathBuf::from(crate::config::CONFIG_FILE),
+            text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?,
+        })
+    }
+
     /// A content file's text, read again to locate a finding (None if it
     /// went away meanwhile).
     pub fn content(root: &Path, source: &crate::content::Source) -> Option<Origin> {
@@ -326,8 +339,8 @@ pub struct FileFacts {
     /// The ids a link's `#fragment` can point to (HTML only).
     pub ids: HashSet<String>,
     /// Links to an anchor on another page, checked once every page is
-    /// known; with the diagnostic to give if the anchor is missing.
-    pub anchors: Vec<(String, String, Diagnostic)>,
+    /// known; located only if the anchor is missing.
+    pub anchors: Vec<Anchor>,
     /// Files of the site this one loads (stylesheets, images, fonts).
     pub resources: Vec<String>,
     /// Every file of the site this one links to or loads, hashed with
@@ -337,6 +350,26 @@ pub struct FileFacts {
     /// Outbound `http(s)` links, for `echt check --external`, with where
     /// they were found.
     pub outbound: Vec<(String, Diagnostic)>,
+}
+
+/// A link to an anchor on another page.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// The page linked to, below the output folder, and the id.
+    pub target: String,
+    pub fragment: String,
+    /// What to report if the id is missing: located in the sources only
+    /// then (most anchors exist, and locating costs a search), else here
+    /// in the output file.
+    finding: Finding,
+    fallback: Diagnostic,
+}
+
+/// Locates a finding in the sources an output file was made of, for
+/// problems that only the whole site reveals (an anchor missing on
+/// another page).
+pub trait Locate {
+    fn locate(&self, file: &str, finding: &Finding) -> Option<Diagnostic>;
 }
 
 /// Every output file's facts, by path below the output folder. Shared, so
@@ -406,7 +439,7 @@ pub fn page(
             _ => {}
         }
     }
-    if !findings.is_empty() || !anchors.is_empty() || !audited.notes.is_empty() {
+    if !findings.is_empty() || !audited.notes.is_empty() {
         let sources = Sources::new(origins());
         facts.problems = findings
             .iter()
@@ -418,11 +451,20 @@ pub fn page(
                     .map(|f| sources.locate(cx, file, html, f)),
             )
             .collect();
+    }
+    if !anchors.is_empty() {
+        let lines = LineIndex::new(&audited.html);
+        let shown = cx.shown(file);
         facts.anchors = anchors
             .into_iter()
-            .map(|(target, fragment, f)| {
-                let located = sources.locate(cx, file, &audited.html, &f);
-                (target, fragment, located)
+            .map(|(target, fragment, finding)| {
+                let fallback = lines.diagnostic(&shown, &audited.html, &finding);
+                Anchor {
+                    target,
+                    fragment,
+                    finding,
+                    fallback,
+                }
             })
             .collect();
     }
@@ -514,38 +556,64 @@ fn in_source(
 
 /// A diagnostic at the place `f` names in `text` (the file at `path`).
 fn finding_at(path: &Path, text: &str, f: &Finding) -> Diagnostic {
-    let span = match &f.at {
-        At::Span(span) => span.clone(),
-        At::Line(line) => line_span(text, *line, &f.needles),
-    };
-    let mut d =
-        Diagnostic::at_offset(path, text, span.start, span.len(), &f.message).severity(f.severity);
-    if !f.hint.is_empty() {
-        d = d.hint(f.hint);
-    }
-    d
+    LineIndex::new(text).diagnostic(path, text, f)
 }
 
-/// Where on `line` (or the few lines before it, since the HTML parser
-/// names the line a tag ends on) the first of `needles` is; else the
-/// line's start.
-fn line_span(text: &str, line: u64, needles: &[String]) -> Range<usize> {
-    let starts = || std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
-    let index = |n: u64| usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
-    let Some(start) = starts().nth(index(line)) else {
-        return 0..0;
-    };
-    let window_start = starts()
-        .nth(index(line.saturating_sub(8).max(1)))
-        .unwrap_or(0);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let window = &text[window_start..end];
-    for needle in needles.iter().filter(|n| !n.is_empty()) {
-        if let Some(i) = window.rfind(needle.as_str()) {
-            return window_start + i..window_start + i + needle.len();
-        }
+/// Where each line of a text starts, to turn the lines the HTML parser
+/// names into places without scanning the text again for each.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
     }
-    start..start
+
+    /// A diagnostic at the place `f` names in `text` (the file at `path`).
+    fn diagnostic(&self, path: &Path, text: &str, f: &Finding) -> Diagnostic {
+        let span = match &f.at {
+            At::Span(span) => span.clone(),
+            At::Line(line) => self.line_span(text, *line, &f.needles),
+        };
+        let mut d = Diagnostic::at_offset(path, text, span.start, span.len(), &f.message)
+            .severity(f.severity);
+        if !f.hint.is_empty() {
+            d = d.hint(f.hint);
+        }
+        d
+    }
+
+    /// Where on `line` (or the few lines before it, since the HTML parser
+    /// names the line a tag ends on) the first of `needles` is; else the
+    /// line's start.
+    fn line_span(&self, text: &str, line: u64, needles: &[String]) -> Range<usize> {
+        let index = |n: u64| usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+        let Some(&start) = self.starts.get(index(line)) else {
+            return 0..0;
+        };
+        let window_start = self
+            .starts
+            .get(index(line.saturating_sub(8).max(1)))
+            .copied()
+            .unwrap_or(0);
+        let end = self
+            .starts
+            .get(index(line) + 1)
+            .map_or(text.len(), |next| next - 1);
+        let Some(window) = text.get(window_start..end) else {
+            return start..start;
+        };
+        for needle in needles.iter().filter(|n| !n.is_empty()) {
+            if let Some(i) = window.rfind(needle.as_str()) {
+                return window_start + i..window_start + i + needle.len();
+            }
+        }
+        start..start
+    }
 }
 
 /// The sources of one output file, prepared once for locating any number
@@ -553,7 +621,7 @@ fn line_span(text: &str, line: u64, needles: &[String]) -> Range<usize> {
 /// lower case, are worked out at most once per source.
 struct Sources {
     origins: Vec<Origin>,
-    quoted: Vec<OnceCell<Vec<Range<usize>>>>,
+    markup: Vec<OnceCell<Option<Vec<Range<usize>>>>>,
     lower: Vec<OnceCell<String>>,
 }
 
@@ -562,7 +630,7 @@ impl Sources {
         let n = origins.len();
         Sources {
             origins,
-            quoted: (0..n).map(|_| OnceCell::new()).collect(),
+            markup: (0..n).map(|_| OnceCell::new()).collect(),
             lower: (0..n).map(|_| OnceCell::new()).collect(),
         }
     }
@@ -570,6 +638,12 @@ impl Sources {
     /// Finds where a finding came from: the first source that contains
     /// one of its needles outside quoted code, else the examined file.
     fn locate(&self, cx: &Context<'_>, file: &str, text: &str, f: &Finding) -> Diagnostic {
+        self.in_sources(file, f)
+            .unwrap_or_else(|| finding_at(&cx.shown(file), text, f))
+    }
+
+    /// The place in the sources a finding of `file` came from, if any.
+    fn in_sources(&self, file: &str, f: &Finding) -> Option<Diagnostic> {
         let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
         for needle in f.needles.iter().filter(|n| n.len() >= 2) {
             for (i, origin) in self.origins.iter().enumerate() {
@@ -586,19 +660,23 @@ impl Sources {
                     if !f.hint.is_empty() {
                         d = d.hint(f.hint);
                     }
-                    return d;
+                    return Some(d);
                 }
             }
         }
-        finding_at(&cx.shown(file), text, f)
+        None
     }
 
-    /// The first byte offset of `needle` in source `i` outside quoted
-    /// code: as written, else ignoring case.
+    /// The first byte offset of `needle` in source `i` where that source
+    /// writes markup: as written, else ignoring case.
     fn find(&self, i: usize, needle: &str) -> Option<usize> {
         let text = &self.origins[i].text;
-        let code = self.quoted[i].get_or_init(|| quoted_code(&self.origins[i]));
-        let outside = |at: &usize| !code.iter().any(|r| r.contains(at));
+        let markup = self.markup[i].get_or_init(|| markup_ranges(&self.origins[i]));
+        let outside = |at: &usize| {
+            markup
+                .as_ref()
+                .is_none_or(|ranges| ranges.iter().any(|r| r.contains(at)))
+        };
         let exact = text.match_indices(needle).map(|(i, _)| i).find(outside);
         exact.or_else(|| {
             let lower = self.lower[i].get_or_init(|| text.to_ascii_lowercase());
@@ -609,27 +687,45 @@ impl Sources {
     }
 }
 
-/// Code spans and blocks of a Markdown source: text there is shown, not
-/// run, so it cannot be where a finding came from.
-fn quoted_code(origin: &Origin) -> Vec<Range<usize>> {
-    use pulldown_cmark::{Event, Parser, Tag};
+/// Where a Markdown source writes markup, the only places a finding can
+/// come from: its front matter (values templates show), raw HTML, the
+/// destinations of links and images, and heading attributes. Text, code
+/// spans and code blocks are shown, never run, so a post that only
+/// mentions a URL is not blamed for a template that loads it. None for
+/// other sources (templates, echt.yaml), which are markup throughout.
+fn markup_ranges(origin: &Origin) -> Option<Vec<Range<usize>>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
     let markdown = origin
         .shown
         .extension()
         .is_some_and(|e| e == "md" || e == "markdown");
     if !markdown {
-        return Vec::new();
+        return None;
     }
-    Parser::new(&origin.text)
-        .into_offset_iter()
-        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
-        .map(|(_, range)| range)
-        .collect()
+    let text = &origin.text;
+    let body = crate::frontmatter::split(&origin.shown, text).map_or(0, |s| s.body_offset);
+    let mut ranges = vec![0..body];
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
+    ranges.extend(
+        Parser::new_ext(&text[body..], options)
+            .into_offset_iter()
+            .filter(|(event, _)| {
+                matches!(
+                    event,
+                    Event::Html(_)
+                        | Event::InlineHtml(_)
+                        | Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. })
+                )
+            })
+            .map(|(_, range)| body + range.start..body + range.end),
+    );
+    Some(ranges)
 }
 
 /// The whole site's verdict from every file's facts: every problem once
 /// (with how many pages showed it), anchors on other pages, page weights.
-pub fn conclude(facts: &Facts, budget: u64) -> Vec<Diagnostic> {
+pub fn conclude(facts: &Facts, budget: u64, locate: &dyn Locate) -> Vec<Diagnostic> {
     let mut seen: HashMap<(Severity, PathBuf, usize, usize, String), usize> = HashMap::new();
     let mut problems: Vec<(Diagnostic, usize)> = Vec::new();
     let mut add = |d: &Diagnostic| {
@@ -648,11 +744,15 @@ pub fn conclude(facts: &Facts, budget: u64) -> Vec<Diagnostic> {
             }
         }
     };
-    for file in facts.values() {
+    for (path, file) in facts {
         file.problems.iter().for_each(&mut add);
-        for (target, fragment, missing) in &file.anchors {
-            if facts.get(target).is_some_and(|t| !t.ids.contains(fragment)) {
-                add(missing);
+        for anchor in &file.anchors {
+            if facts
+                .get(&anchor.target)
+                .is_some_and(|t| !t.ids.contains(&anchor.fragment))
+            {
+                let located = locate.locate(path, &anchor.finding);
+                add(located.as_ref().unwrap_or(&anchor.fallback));
             }
         }
     }

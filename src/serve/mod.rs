@@ -118,7 +118,7 @@ impl Rebuilder {
             facts.remove(gone);
         }
         facts.extend(rendered.facts);
-        let warnings = build::verdict(&facts, loaded.site.config.page_budget)?;
+        let warnings = build::verdict(&facts, loaded.site.config.page_budget, &prepared)?;
         let mut snapshot = sink.into_snapshot();
         snapshot.remove(&plan.remove);
         let snapshot = Arc::new(snapshot);

@@ -849,3 +849,83 @@ fn a_markdown_link_with_a_character_reference_is_located_in_its_post() {
     );
     assert!(err.contains("\nerror: 1 error; "), "{err}");
 }
+
+#[test]
+fn a_template_finding_is_not_blamed_on_a_post_that_mentions_the_url_as_text() {
+    let base = base_with_google_fonts();
+    let err = TestSite::new()
+        .file("templates/base.html", &base)
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                &format!("Früher lud dieses Blog {GOOGLE_FONTS} und damit Googles Zähler."),
+            ),
+        )
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: `<link href>` loads from another host, `fonts.googleapis.com`",
+        &position("templates/base.html", &base, GOOGLE_FONTS),
+    );
+    assert!(!err.contains("content/posts/a.md"), "{err}");
+}
+
+#[test]
+fn a_javascript_url_in_echt_yaml_is_reported_once_in_echt_yaml() {
+    let config = format!("{CONFIG}  url: \"javascript:alert(1)\"\n");
+    let err = TestSite::new()
+        .file("echt.yaml", &config)
+        .post("a.md", &post("A", "2024-01-01", "Text."))
+        .post("b.md", &post("B", "2024-01-02", "Text."))
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: a `javascript:` URL in `<a href>` runs code in the reader's browser",
+        &position("echt.yaml", &config, "javascript:alert(1)"),
+    );
+    assert_eq!(
+        err.matches("javascript:` URL").count(),
+        1,
+        "reported once: {err}"
+    );
+    assert!(err.contains("\nerror: 1 error; "), "{err}");
+}
+
+#[test]
+fn thousands_of_anchor_links_and_footnotes_in_one_post_build() {
+    // Each link to an anchor on another page used to be located in the
+    // sources on the spot, parsing them again for every link.
+    let mut body = String::new();
+    for i in 0..4000 {
+        body.push_str(&format!("[Teil {i}](ziel.md#teil-{})\n", i % 20));
+    }
+    for i in 0..2000 {
+        body.push_str(&format!("\nSatz {i}.[^{i}]\n"));
+    }
+    for i in 0..2000 {
+        body.push_str(&format!("\n[^{i}]: Fußnote {i}.\n"));
+    }
+    let headings: String = (0..20)
+        .map(|i| format!("\n## Teil {i}\n\nText.\n"))
+        .collect();
+    let site = TestSite::new()
+        .post("ziel.md", &post("Ziel", "2024-01-01", &headings))
+        .post("viel.md", &post("Viel", "2024-01-02", &body));
+    let built = site.build().ok();
+    assert!(built.page("posts/viel/").contains("id=\"fn-2000\""));
+    // One anchor that is missing is still found and located.
+    let site = site.post(
+        "fehlt.md",
+        &post("Fehlt", "2024-01-03", "[Nirgends](ziel.md#gibts-nicht)"),
+    );
+    let err = site.build().fails();
+    assert_reported(
+        &err,
+        "error: link to `#gibts-nicht` on /posts/ziel/, which has no element with that id",
+        "content/posts/fehlt.md:5:19",
+    );
+}
