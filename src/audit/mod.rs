@@ -704,7 +704,8 @@ fn markup_ranges(origin: &Origin) -> Option<Vec<Range<usize>>> {
     }
     let text = &origin.text;
     let body = crate::frontmatter::split(&origin.shown, text).map_or(0, |s| s.body_offset);
-    let mut ranges = vec![0..body];
+    let mut ranges = Vec::new();
+    ranges.push(0..body);
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
     ranges.extend(
