@@ -246,7 +246,27 @@ impl Preview {
             .rebuilder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match rebuilder.rebuild(&self.build, touched) {
+        // A bug in echt must not end the preview: the last good site stays
+        // and the next save starts afresh.
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rebuilder.rebuild(&self.build, touched)
+        }));
+        let outcome = attempt.unwrap_or_else(|panic| {
+            *rebuilder = Rebuilder::default();
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::from(
+                Diagnostic::file(
+                    &self.build.root,
+                    format!("echt failed inside while rebuilding: {why}"),
+                )
+                .hint("this is a bug in echt; the preview keeps the last good site"),
+            ))
+        });
+        match outcome {
             Ok(rebuilt) => {
                 let change = if rebuilt.plan.is_empty() {
                     Change::Nothing
