@@ -6,6 +6,7 @@
 //! URLs, for the whole site and for every tag.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -65,6 +66,7 @@ pub fn write_feeds(
     out: &dyn Sink,
 ) -> Vec<Result<(String, FileFacts), Diagnostic>> {
     let all = all_posts(site);
+    let bodies = Bodies::new(site, cx.policy);
     feeds(site, &all)
         .par_iter()
         .flat_map_iter(|feed| {
@@ -82,15 +84,12 @@ pub fn write_feeds(
             let atom_result = out.wants(&atom_file).then(|| {
                 write(
                     atom_file,
-                    atom(site, cx.policy, feed.posts, &feed.base, &feed.title),
+                    atom(&bodies, feed.posts, &feed.base, &feed.title),
                 )
             });
-            let rss_result = out.wants(&rss_file).then(|| {
-                write(
-                    rss_file,
-                    rss(site, cx.policy, feed.posts, &feed.base, &feed.title),
-                )
-            });
+            let rss_result = out
+                .wants(&rss_file)
+                .then(|| write(rss_file, rss(&bodies, feed.posts, &feed.base, &feed.title)));
             [atom_result, rss_result].into_iter().flatten()
         })
         .collect()
@@ -124,31 +123,59 @@ fn all_posts(site: &Site) -> Vec<usize> {
 }
 
 fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a Document> {
+    limited_ids(site, posts).map(|i| &site.posts[i])
+}
+
+/// The indices of the posts a feed carries.
+fn limited_ids<'a>(site: &Site, posts: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
     let limit = match site.config.feed.limit {
         0 => usize::MAX,
         n => n,
     };
-    posts.iter().take(limit).map(|&i| &site.posts[i])
+    posts.iter().take(limit).copied()
 }
 
-/// A post's HTML as a feed carries it: absolute URLs, and outbound links
-/// cleaned like the site's pages.
-fn absolute(config: &Config, policy: &Policy, html: &str) -> String {
-    audit::clean_fragment(policy, &url::finish(html, &config.base_url))
+/// Each post's HTML as feeds carry it (absolute URLs, links cleaned like
+/// the site's pages), made once however many feeds show the post.
+struct Bodies<'a> {
+    site: &'a Site,
+    policy: &'a Policy,
+    /// By index into the site's posts: (summary, body).
+    made: Vec<OnceLock<(String, String)>>,
 }
 
-fn body(site: &Site, policy: &Policy, post: &Document) -> String {
-    let html = if site.config.feed.full_content {
-        &post.rendered.html
-    } else {
-        &post.rendered.summary
-    };
-    absolute(&site.config, policy, html)
+impl<'a> Bodies<'a> {
+    fn new(site: &'a Site, policy: &'a Policy) -> Self {
+        Bodies {
+            site,
+            policy,
+            made: site.posts.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The summary and the body (full text or summary, as configured).
+    fn of(&self, post: usize) -> &(String, String) {
+        self.made[post].get_or_init(|| {
+            let config = &self.site.config;
+            let rendered = &self.site.posts[post].rendered;
+            let absolute = |html: &str| {
+                audit::clean_fragment(self.policy, &url::finish(html, &config.base_url))
+            };
+            let summary = absolute(&rendered.summary);
+            let body = if config.feed.full_content {
+                absolute(&rendered.html)
+            } else {
+                summary.clone()
+            };
+            (summary, body)
+        })
+    }
 }
 
 /// An Atom 1.0 feed of `posts` (indices, newest first); `base` is the path
 /// of the page the feed belongs to.
-pub fn atom(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &str) -> String {
+fn atom(bodies: &Bodies<'_>, posts: &[usize], base: &str, title: &str) -> String {
+    let site = bodies.site;
     let config = &site.config;
     let site_url = format!("{}{base}", config.base_url);
     let updated = posts
@@ -183,7 +210,9 @@ pub fn atom(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &s
         let _ = writeln!(x, "<uri>{}</uri>", xml(uri));
     }
     x.push_str("</author>\n<generator>echt</generator>\n");
-    for post in limited(site, posts) {
+    for i in limited_ids(site, posts) {
+        let post = &site.posts[i];
+        let (summary, body) = bodies.of(i);
         let link = format!("{}{}", config.base_url, post.path);
         let published = rfc3339(post.date);
         let _ = write!(
@@ -203,8 +232,8 @@ pub fn atom(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &s
             x,
             "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
             link = xml(&link),
-            summary = xml(&absolute(config, policy, &post.rendered.summary)),
-            content = xml(&body(site, policy, post)),
+            summary = xml(summary),
+            content = xml(body),
         );
     }
     x.push_str("</feed>\n");
@@ -212,7 +241,8 @@ pub fn atom(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &s
 }
 
 /// An RSS 2.0 feed of `posts`, with the full text in `description`.
-pub fn rss(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &str) -> String {
+fn rss(bodies: &Bodies<'_>, posts: &[usize], base: &str, title: &str) -> String {
+    let site = bodies.site;
     let config = &site.config;
     let site_url = format!("{}{base}", config.base_url);
     let last = posts
@@ -231,7 +261,8 @@ pub fn rss(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &st
     if let Some(last) = last {
         let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.to_rfc2822());
     }
-    for post in limited(site, posts) {
+    for i in limited_ids(site, posts) {
+        let post = &site.posts[i];
         let link = format!("{}{}", config.base_url, post.path);
         let _ = write!(
             x,
@@ -256,7 +287,7 @@ pub fn rss(site: &Site, policy: &Policy, posts: &[usize], base: &str, title: &st
         let _ = write!(
             x,
             "<description>{}</description>\n</item>\n",
-            xml(&body(site, policy, post))
+            xml(&bodies.of(i).1)
         );
     }
     x.push_str("</channel>\n</rss>\n");

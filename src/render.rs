@@ -326,10 +326,8 @@ impl<'a> Prepared<'a> {
             ..
         } = self;
         let cx = audit::Context {
-            policy: &self.policy,
-            files: &self.files,
-            output: &self.output,
             outbound: self.outbound,
+            ..audit::Context::new(&self.policy, &self.files, &self.output)
         };
 
         let mut facts = Facts::new();

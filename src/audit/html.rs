@@ -648,8 +648,6 @@ impl Inject {
 }
 
 const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
 
 /// The lol_html pass: echt's `<meta>`s into the head (`page`), tracking
 /// parameters out of every link a reader can follow, `noopener
@@ -661,33 +659,61 @@ fn rewrite(
     html: &str,
     inject_policy: bool,
 ) -> Result<(String, Vec<Finding>), String> {
+    // Narrow selectors keep lol_html fast, and nearly every page has a
+    // `<head>` tag; one without gets the policy in front of its first
+    // element, which only a handler on every element finds.
+    let first = rewrite_with(policy, page, html, inject_policy, false)?;
+    match first {
+        (text, notes, true) => Ok((text, notes)),
+        (_, _, false) => {
+            let (text, notes, _) = rewrite_with(policy, page, html, true, true)?;
+            Ok((text, notes))
+        }
+    }
+}
+
+/// One lol_html pass; returns the text, the notes and whether the policy
+/// went in (or was not asked for).
+fn rewrite_with(
+    policy: &Policy,
+    page: &Page,
+    html: &str,
+    inject_policy: bool,
+    every_element: bool,
+) -> Result<(String, Vec<Finding>, bool), String> {
     let notes = RefCell::new(Vec::new());
     let mut out = Vec::with_capacity(html.len() + 512);
-    let mut inject = if inject_policy {
+    let inject = RefCell::new(if inject_policy {
         Inject::Waiting
     } else {
         Inject::Done
+    });
+    let step = |el: &mut LolElement<'_, '_>| {
+        inject.borrow_mut().step(el, policy.head());
+        Ok(())
     };
+    // Every `href` loses its tracking parameters: lol_html does not always
+    // know an element's namespace (MathML's `<mi href>`), and a parameter
+    // removed from a URL that is no link harms nothing.
+    let clean = |el: &mut LolElement<'_, '_>| {
+        let tag = el.tag_name();
+        let html_link = el.namespace_uri() == HTML_NS && (tag == "a" || tag == "area");
+        for name in ["href", "xlink:href"] {
+            clean_link(policy, page, el, name, html_link, &notes);
+        }
+        Ok(())
+    };
+    let mut handlers = vec![element!("[href]", clean), element!("[xlink\\:href]", clean)];
+    if every_element {
+        handlers.push(element!("*", step));
+    } else if inject_policy {
+        handlers.push(element!("head", step));
+        handlers.push(element!("head > *", step));
+    }
     let result = {
         let mut rewriter = HtmlRewriter::new(
             Settings {
-                element_content_handlers: vec![element!("*", |el| {
-                    inject.step(el, policy.head());
-                    let namespace = el.namespace_uri();
-                    let tag = el.tag_name();
-                    let link = match namespace {
-                        HTML_NS => tag == "a" || tag == "area",
-                        SVG_NS => tag == "a",
-                        MATHML_NS => true,
-                        _ => false,
-                    };
-                    if link {
-                        for name in ["href", "xlink:href"] {
-                            clean_link(policy, page, el, name, namespace == HTML_NS, &notes);
-                        }
-                    }
-                    Ok(())
-                })],
+                element_content_handlers: handlers,
                 ..Settings::new()
             },
             |bytes: &[u8]| out.extend_from_slice(bytes),
@@ -696,23 +722,24 @@ fn rewrite(
             .write(html.as_bytes())
             .and_then(|()| rewriter.end())
     };
+    let injected = *inject.borrow() != Inject::Waiting;
     match result {
         Ok(()) => {
             let text = String::from_utf8(out).map_err(|e| e.to_string())?;
-            Ok((text, notes.into_inner()))
+            Ok((text, notes.into_inner(), injected))
         }
         Err(e) => Err(e.to_string()),
     }
 }
 
 /// Removes tracking parameters from one link attribute and, on HTML
-/// links to other hosts, adds `rel="noopener noreferrer"`.
+/// links (`html_link`) to other hosts, adds `rel="noopener noreferrer"`.
 fn clean_link(
     policy: &Policy,
     page: &Page,
     el: &mut LolElement<'_, '_>,
     name: &str,
-    html: bool,
+    html_link: bool,
     notes: &RefCell<Vec<Finding>>,
 ) {
     let Some(attribute) = el.attributes().iter().find(|a| a.name() == name) else {
@@ -751,7 +778,7 @@ fn clean_link(
         // Values set here are escaped by lol_html for quotes only.
         let _ = el.set_attribute(name, &cleaned.replace('&', "&amp;"));
     }
-    if html && name == "href" {
+    if html_link && name == "href" {
         let current = el.get_attribute("rel").unwrap_or_default();
         let mut tokens: Vec<&str> = current.split_ascii_whitespace().collect();
         for needed in ["noopener", "noreferrer"] {

@@ -386,9 +386,52 @@ pub struct Context<'a> {
     pub output: &'a Path,
     /// Whether to keep outbound links, located (for `echt check --external`).
     pub outbound: bool,
+    /// What the HTML of feed entries showed, by its exact text: a post is
+    /// carried by several feeds and judged once.
+    pub fragments: Fragments,
 }
 
-impl Context<'_> {
+/// See [`Context::fragments`].
+#[derive(Debug, Default)]
+pub struct Fragments(std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>>>);
+
+impl Fragments {
+    /// The findings in `html`, judged by `judge` unless the same text was
+    /// judged before.
+    pub(crate) fn get_or_judge(
+        &self,
+        html: &str,
+        judge: impl FnOnce() -> Vec<Finding>,
+    ) -> Arc<Vec<Finding>> {
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(html)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let found = Arc::new(judge());
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(html.to_string(), found.clone());
+            found
+        })
+    }
+}
+
+impl<'a> Context<'a> {
+    /// A context for auditing the files of a site.
+    pub fn new(policy: &'a Policy, files: &'a HashSet<String>, output: &'a Path) -> Self {
+        Context {
+            policy,
+            files,
+            output,
+            outbound: false,
+            fragments: Fragments::default(),
+        }
+    }
+
     fn shown(&self, file: &str) -> PathBuf {
         self.output.join(file)
     }
@@ -506,7 +549,7 @@ pub fn feed(
 ) -> FileFacts {
     let page = Page::new(cx.policy, file);
     let mut checker = rules::Checker::new(cx.policy, &page);
-    xml::judge(&mut checker, text, xml::Kind::Feed);
+    xml::judge(&mut checker, text, xml::Kind::Feed(&cx.fragments));
     let sources = if checker.findings.is_empty() {
         Sources::new(Vec::new())
     } else {

@@ -359,11 +359,53 @@ fn svg_and_feeds_are_read_as_xml() {
     let page = Page::new(&p, "atom.xml");
     let feed = "<?xml version=\"1.0\"?><?xml-stylesheet href=\"https://style.example/feed.xsl\" type=\"text/xsl\"?><feed><entry><content type=\"html\">&lt;img src=\"https://pixel.example/p.gif\"&gt;</content></entry></feed>";
     let mut checker = Checker::new(&p, &page);
-    xml::judge(&mut checker, feed, xml::Kind::Feed);
+    let fragments = super::Fragments::default();
+    xml::judge(&mut checker, feed, xml::Kind::Feed(&fragments));
     let found: Vec<String> = checker.findings.iter().map(|f| f.message.clone()).collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(
         found[0].contains("XSLT") && found[1].contains("`pixel.example`"),
         "{found:?}"
+    );
+}
+
+#[test]
+fn tracking_parameters_leave_svg_and_mathml_links_too() {
+    let p = policy("");
+    let page = Page::new(&p, "posts/a/index.html");
+    let html = "<!doctype html><html><head><title>t</title></head><body><svg><a xlink:href=\"https://shop.example/?utm%5Fsource=x&amp;id=1\"><text>s</text></a><a href=\"https://shop.example/?mtm_kwd=y\"><text>t</text></a></svg><math><mi href=\"https://shop.example/?xtor=z\">m</mi></math></body></html>";
+    let audited = html::audit_page(&p, &page, html);
+    assert!(
+        audited
+            .html
+            .contains("xlink:href=\"https://shop.example/?id=1\""),
+        "{}",
+        audited.html
+    );
+    assert!(
+        audited
+            .html
+            .contains("<a href=\"https://shop.example/\"><text>t</text>"),
+        "{}",
+        audited.html
+    );
+    assert!(
+        audited.html.contains("<mi href=\"https://shop.example/\">"),
+        "{}",
+        audited.html
+    );
+    let notes: Vec<&str> = audited.notes.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "removed the tracking parameter `utm_source` from a link to `shop.example`",
+            "removed the tracking parameter `mtm_kwd` from a link to `shop.example`",
+            "removed the tracking parameter `xtor` from a link to `shop.example`"
+        ]
+    );
+    assert!(
+        audited.checker.findings.is_empty(),
+        "{:?}",
+        audited.checker.findings
     );
 }

@@ -130,25 +130,65 @@ pub(crate) const MAX_DEPTH: usize = 512;
 
 /// Elements without end tags, and those whose end tag may be left out
 /// (the next one of their kind closes them): they do not nest.
-const FLAT: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "param", "keygen", "frame", "basefont", "bgsound", "image", "p", "li", "dt", "dd",
-    "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rt", "rp", "caption",
-    "colgroup", "html", "head", "body",
-];
+fn is_flat(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
+            | "image"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "rt"
+            | "rp"
+            | "caption"
+            | "colgroup"
+            | "html"
+            | "head"
+            | "body"
+    )
+}
 
 /// Elements whose content is text up to their end tag.
-const RAW: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "plaintext",
-];
+fn is_raw(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "plaintext"
+    )
+}
 
 /// Where `text`, read roughly (start and end tags counted, comments and
 /// raw text skipped), first nests elements deeper than [`MAX_DEPTH`]:
@@ -176,19 +216,30 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
         if end == start || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
-        let name = String::from_utf8_lossy(&bytes[start..end]).to_ascii_lowercase();
+        // Names are compared in lower case without allocating: every name
+        // in the lists is shorter than this buffer.
+        let mut buffer = [0u8; 16];
+        let written = &bytes[start..end];
+        let name: &str = if written.len() <= buffer.len() {
+            for (to, from) in buffer.iter_mut().zip(written) {
+                *to = from.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&buffer[..written.len()]).unwrap_or_default()
+        } else {
+            ""
+        };
         if closing {
-            if !FLAT.contains(&name.as_str()) {
+            if !is_flat(name) {
                 depth = depth.saturating_sub(1);
             }
             continue;
         }
-        if RAW.contains(&name.as_str()) {
+        if is_raw(name) {
             let close = format!("</{name}");
             i = find_ignoring_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
             continue;
         }
-        if !FLAT.contains(&name.as_str()) {
+        if !is_flat(name) {
             depth += 1;
             if depth > MAX_DEPTH {
                 return Some(start - 1);

@@ -20,12 +20,13 @@ use super::rules::{Attr, Checker, Element, Vocabulary};
 use super::{css, html, At};
 use crate::error::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind<'a> {
     /// SVG, XHTML or any other XML a browser may show.
     Document,
-    /// An Atom or RSS feed: elements of the feed formats hold HTML text.
-    Feed,
+    /// An Atom or RSS feed: elements of the feed formats hold HTML text,
+    /// judged once per text however many feeds carry it.
+    Feed(&'a super::Fragments),
 }
 
 const XHTML: &[u8] = b"http://www.w3.org/1999/xhtml";
@@ -58,7 +59,7 @@ fn vocabulary(ns: &ResolveResult<'_>) -> Vocabulary {
 }
 
 /// Judges the XML `text`; what is found goes into `checker`.
-pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind) {
+pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut open: Vec<Open> = Vec::new();
@@ -81,7 +82,7 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind) {
                 let (ns, _) = reader.resolve_element(e.name());
                 let vocabulary = vocabulary(&ns);
                 let name = element(checker, &reader, vocabulary, &e, text, span.clone());
-                let html_text = kind == Kind::Feed
+                let html_text = matches!(kind, Kind::Feed(_))
                     && vocabulary == Vocabulary::Other
                     && HTML_TEXT.contains(&name.as_str())
                     && feed_text_is_html(&e);
@@ -126,12 +127,16 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind) {
                 if let Some(parent) = open.last_mut() {
                     if let Some(pieces) = &mut parent.style {
                         pieces.push((span.start, content.into_owned()));
-                    } else if parent.html_text {
+                    } else if let (true, Kind::Feed(fragments)) = (parent.html_text, kind) {
                         // The entry's HTML, as a feed reader shows it: its
                         // problems point at the element in the feed.
-                        let mut inner = Checker::new(checker.policy(), checker.page());
-                        html::judge_fragment(&mut inner, &content);
-                        for mut finding in inner.findings {
+                        let found = fragments.get_or_judge(&content, || {
+                            let mut inner = Checker::new(checker.policy(), checker.page());
+                            html::judge_fragment(&mut inner, &content);
+                            inner.findings
+                        });
+                        for finding in found.iter() {
+                            let mut finding = finding.clone();
                             finding.at = At::Span(span.clone());
                             checker.findings.push(finding);
                         }
