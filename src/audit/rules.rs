@@ -484,7 +484,14 @@ impl<'a> Checker<'a> {
                 let target = attr(attrs, "attributename")
                     .map(|a| a.value.trim().to_ascii_lowercase())
                     .unwrap_or_default();
-                if target.ends_with("href") || target == "src" {
+                if target.starts_with("on") {
+                    let at = attr(attrs, "attributename").unwrap_or(whole);
+                    self.error(
+                        format!("`<{tag}>` sets the event handler `{target}`, which runs code in the reader's browser"),
+                        HANDLER_HINT,
+                        at,
+                    );
+                } else if target.ends_with("href") || target == "src" {
                     for name in ["to", "from", "by", "values"] {
                         let Some(a) = attr(attrs, name) else { continue };
                         for value in a.value.split(';') {

@@ -409,3 +409,45 @@ fn tracking_parameters_leave_svg_and_mathml_links_too() {
         audited.checker.findings
     );
 }
+
+#[test]
+fn svg_animations_that_set_urls_or_handlers() {
+    one(
+        "<svg><image href=\"a.png\"><set attributeName=\"href\" to=\"https://img.example/b.png\"/></image></svg>",
+        "`<set to>` loads from another host, `img.example`",
+    );
+    one(
+        "<svg><a href=\"#\"><animate attributeName=\"xlink:href\" values=\"#;javascript:alert(1)\"/></a></svg>",
+        "`javascript:` URL in `<animate values>`",
+    );
+    one(
+        "<svg><rect><set attributeName=\"onclick\" to=\"alert(1)\"/></rect></svg>",
+        "sets the event handler `onclick`",
+    );
+    one(
+        "<svg><rect fill=\"url(https://img.example/p.svg#p)\"/></svg>",
+        "CSS `url()` loads from another host, `img.example`",
+    );
+}
+
+#[test]
+fn the_policy_must_come_first_in_the_head_of_the_tree() {
+    let p = policy("");
+    let page = Page::new(&p, "posts/a/index.html");
+    let found = |html: &str| -> Vec<String> {
+        html::audit_page(&p, &page, html)
+            .checker
+            .findings
+            .iter()
+            .map(|f| f.message.clone())
+            .filter(|m| m.contains("Content-Security-Policy"))
+            .collect()
+    };
+    assert!(found("<!doctype html><html><head><meta charset=\"utf-8\"><title>t</title></head><body></body></html>").is_empty());
+    let invisible = found("\u{200B}<!doctype html><html><head><meta charset=\"utf-8\"><title>t</title></head><body></body></html>");
+    assert_eq!(invisible.len(), 1, "{invisible:?}");
+    assert!(
+        invisible[0].contains("outside `<head>`") && invisible[0].contains("U+200B"),
+        "{invisible:?}"
+    );
+}
