@@ -26,9 +26,6 @@ use crate::error::Severity;
 
 const UNSURE_HINT: &str = "write the HTML so that there is only one way to read it (the Nu HTML Checker shows the same problems); echt publishes nothing it cannot check";
 
-/// At most this many parse errors are listed per file.
-const MAX_PARSE_ERRORS: usize = 10;
-
 /// A page after the audit: its new text, what the rules found in it, and
 /// what rewriting it did (notes located in the text before rewriting).
 #[derive(Debug)]
@@ -65,6 +62,9 @@ pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> 
                 At::Span(0..0),
                 Vec::new(),
             );
+            // The rest of the page is judged all the same, so that one
+            // build shows every problem.
+            judge_document(&mut checker, html);
             Audited {
                 html: html.to_string(),
                 checker,
@@ -149,36 +149,28 @@ fn contains_ignoring_case(text: &str, needle: &str) -> bool {
     })
 }
 
+/// Reports the first parse error of a document: the ones after it are
+/// most often its consequences, and the next build shows them if not.
 fn report_parse_errors(checker: &mut Checker<'_>, text: &str, errors: &[(u64, Cow<'static, str>)]) {
-    let mut seen: Vec<(u64, &str)> = Vec::new();
-    for (line, message) in errors {
-        if seen
-            .iter()
-            .any(|(l, m)| l == line && *m == message.as_ref())
-        {
-            continue;
-        }
-        seen.push((*line, message));
-        if seen.len() > MAX_PARSE_ERRORS {
-            break;
-        }
-        let source_line = line_text(text, *line).trim();
-        let needles = if source_line.chars().count() >= 8 {
-            vec![source_line.to_string()]
-        } else {
-            Vec::new()
-        };
-        checker.find(
-            Severity::Error,
-            format!(
-                "echt cannot be sure how browsers read this HTML: {}",
-                humane(message)
-            ),
-            UNSURE_HINT,
-            At::Line(*line),
-            needles,
-        );
-    }
+    let Some((line, message)) = errors.first() else {
+        return;
+    };
+    let source_line = line_text(text, *line).trim();
+    let needles = if source_line.chars().count() >= 8 {
+        vec![source_line.to_string()]
+    } else {
+        Vec::new()
+    };
+    checker.find(
+        Severity::Error,
+        format!(
+            "echt cannot be sure how browsers read this HTML: {}",
+            humane(message)
+        ),
+        UNSURE_HINT,
+        At::Line(*line),
+        needles,
+    );
 }
 
 /// Places findings that the tree could only put on a line: a token-level
@@ -310,21 +302,10 @@ fn humane(message: &str) -> String {
         } else {
             "something".to_string()
         };
-        let place = match mode {
-            "Initial" => "before `<!doctype html>` (the page must start with it)",
-            "BeforeHtml" | "BeforeHead" => "before `<head>`",
-            "InHead" | "InHeadNoscript" => "inside `<head>`",
-            "AfterHead" => "between `</head>` and `<body>`",
-            "InBody" => "inside `<body>`",
-            "InTable" | "InTableText" | "InTableBody" | "InRow" | "InCell" | "InCaption"
-            | "InColumnGroup" => "inside a table",
-            "InSelect" | "InSelectInTable" => "inside a `<select>`",
-            "InTemplate" => "inside a `<template>`",
-            "AfterBody" | "AfterAfterBody" => "after `</body>`",
-            "InFrameset" | "AfterFrameset" | "AfterAfterFrameset" => "in a frameset",
-            _ => "here",
-        };
-        return format!("{what} is not allowed {place}");
+        return format!("{what} is not allowed {}", place(mode));
+    }
+    if let Some(mode) = message.strip_prefix("DOCTYPE in insertion mode ") {
+        return format!("`<!doctype html>` is not allowed {}", place(mode));
     }
     if let Some(rest) = message.strip_prefix("Unexpected open element while closing ") {
         if let Some(name) = name_in(rest) {
@@ -343,6 +324,24 @@ fn humane(message: &str) -> String {
         text.replace_range(start..end, &format!("`{name}`"));
     }
     text
+}
+
+/// Where the parser was, by html5ever's name of its insertion mode.
+fn place(mode: &str) -> &'static str {
+    match mode {
+        "Initial" => "before `<!doctype html>` (the page must start with it)",
+        "BeforeHtml" | "BeforeHead" => "before `<head>`",
+        "InHead" | "InHeadNoscript" => "inside `<head>`",
+        "AfterHead" => "between `</head>` and `<body>`",
+        "InBody" => "inside `<body>`",
+        "InTable" | "InTableText" | "InTableBody" | "InRow" | "InCell" | "InCaption"
+        | "InColumnGroup" => "inside a table",
+        "InSelect" | "InSelectInTable" => "inside a `<select>`",
+        "InTemplate" => "inside a `<template>`",
+        "AfterBody" | "AfterAfterBody" => "after `</body>`",
+        "InFrameset" | "AfterFrameset" | "AfterAfterFrameset" => "in a frameset",
+        _ => "here",
+    }
 }
 
 /// The text of the 1-based `line` of `text`.

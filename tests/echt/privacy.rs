@@ -929,3 +929,45 @@ fn thousands_of_anchor_links_and_footnotes_in_one_post_build() {
         "content/posts/fehlt.md:5:19",
     );
 }
+
+#[test]
+fn an_invisible_character_before_the_doctype_is_an_error_in_the_template() {
+    // It starts the body before `<head>`: echt's policy `<meta>` would land
+    // in the body, where browsers ignore it.
+    let base = format!("\u{200B}{}", theme_file("templates/base.html"));
+    let err = TestSite::new()
+        .file("templates/base.html", &base)
+        .post("a.md", &post("A", "2024-01-01", "Text."))
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: echt's Content-Security-Policy `<meta>` ends up outside `<head>`, where browsers ignore it: the invisible character U+200B starts the page's body early",
+        "templates/base.html:1:1",
+    );
+    assert!(err.contains("\nerror: 2 errors; "), "{err}");
+}
+
+#[test]
+fn markup_a_streaming_parser_cannot_decide_fails_the_build() {
+    let err = TestSite::new()
+        .post(
+            "a.md",
+            &post(
+                "A",
+                "2024-01-01",
+                "<select><style>x{}</style></select>\n\n<img src=\"https://pixel.tracker.example/p.gif\" alt=\"\">",
+            ),
+        )
+        .build()
+        .fails();
+    assert!(
+        err.contains("error: echt cannot rewrite this page with certainty: The parser has encountered a text content tag (`<style>`)"),
+        "{err}"
+    );
+    assert_reported(
+        &err,
+        "error: `<img src>` loads from another host, `pixel.tracker.example`",
+        "content/posts/a.md:7:11",
+    );
+}
