@@ -143,16 +143,25 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
             "date" | "updated" => {
                 let parsed = match value {
                     Value::Null => None,
-                    v => match yaml::scalar_string(v).as_deref().and_then(parse_date) {
-                        Some(d) => Some(d),
-                        None => {
-                            let shown = yaml::scalar_string(v).unwrap_or_else(|| "…".into());
-                            errors.push(
-                                at(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT),
-                            );
-                            None
+                    v => {
+                        let written = yaml::scalar_string(v);
+                        match written.as_deref().map(parse_date) {
+                            Some(Ok(d)) => Some(d),
+                            Some(Err(DateProblem::OutOfRange)) => {
+                                let shown = written.unwrap_or_default();
+                                errors.push(at(out_of_range(&shown, &key)).hint(RANGE_HINT));
+                                None
+                            }
+                            Some(Err(DateProblem::Invalid)) | None => {
+                                let shown = written.unwrap_or_else(|| "…".into());
+                                errors.push(
+                                    at(format!("invalid date `{shown}` in `{key}`"))
+                                        .hint(DATE_HINT),
+                                );
+                                None
+                            }
                         }
-                    },
+                    }
                 };
                 if key == "date" {
                     fm.date = parsed
@@ -268,10 +277,58 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
     )
 }
 
+/// The years a date may have. Every date ends up in the feeds: RFC 2822
+/// (RSS) knows only years from 1900 on, and both RFC 2822 and RFC 3339
+/// (Atom, sitemap) have four digits for the year. chrono reads signed and
+/// longer years (`-001-01-01`) but panics when asked to write them as RFC
+/// 2822, so such dates must never get past the front matter.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// The hint shown for dates outside [`YEARS`].
+pub const RANGE_HINT: &str =
+    "feeds can carry dates from the year 1900 to 9999 only; write e.g. 2024-03-11";
+
+/// Why a date was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not a date in a spelling echt knows (or no such day).
+    Invalid,
+    /// A real date that feeds cannot carry: outside [`YEARS`].
+    OutOfRange,
+}
+
+/// The message for a date outside [`YEARS`] written after `key`.
+fn out_of_range(shown: &str, key: &str) -> String {
+    format!(
+        "the date `{shown}` in `{key}` is outside the years {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
+
+/// Whether `date` can be written as RFC 3339 and RFC 2822, in its own
+/// offset and in UTC (a feed may show either): a year in [`YEARS`] and an
+/// offset of whole minutes (RFC 2822 has no seconds in offsets).
+pub fn is_writable(date: &DateTime<FixedOffset>) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&date.year())
+        && YEARS.contains(&date.naive_utc().year())
+        && date.offset().local_minus_utc() % 60 == 0
+}
+
 /// Parses the date spellings authors use: `2024-03-11`, RFC 3339, and the
 /// Jekyll form `2024-03-11 09:30[:00] [+0100]`. Dates without an offset are
-/// taken as UTC.
-pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
+/// taken as UTC. Only dates every feed can carry are accepted.
+pub fn parse_date(text: &str) -> Result<DateTime<FixedOffset>, DateProblem> {
+    let date = read_date(text).ok_or(DateProblem::Invalid)?;
+    if is_writable(&date) {
+        Ok(date)
+    } else {
+        Err(DateProblem::OutOfRange)
+    }
+}
+
+fn read_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
         return Some(d);
@@ -329,15 +386,48 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
 }
 
 /// The date and the rest of a Jekyll file name: `2024-03-11-titel` →
-/// (2024-03-11, `titel`).
-pub fn date_from_file_name(stem: &str) -> Option<(DateTime<FixedOffset>, &str)> {
-    let date = stem.get(..10)?;
+/// (2024-03-11, `titel`). A real day that feeds cannot carry (`0999-01-01`)
+/// is still split off, so that the caller can refuse it by name.
+pub fn date_from_file_name(stem: &str) -> Option<(FileDate, &str)> {
+    let written = stem.get(..10)?;
     let rest = stem.get(10..)?.strip_prefix('-')?;
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let date = NaiveDate::parse_from_str(written, "%Y-%m-%d").ok()?;
     let date = utc()
         .from_local_datetime(&date.and_time(NaiveTime::MIN))
         .single()?;
+    let date = if is_writable(&date) {
+        Ok(date)
+    } else {
+        Err(FileDateError {
+            written: written.to_string(),
+        })
+    };
     Some((date, rest))
+}
+
+/// The date of a Jekyll file name, or why it cannot be used.
+pub type FileDate = Result<DateTime<FixedOffset>, FileDateError>;
+
+/// A file name date outside [`YEARS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDateError {
+    pub written: String,
+}
+
+impl FileDateError {
+    /// The problem, for the file at `path` (a file name has no line).
+    pub fn diagnostic(&self, path: &Path) -> Diagnostic {
+        Diagnostic::file(
+            path,
+            format!(
+                "the date `{}` in the file name is outside the years {} to {}",
+                self.written,
+                YEARS.start(),
+                YEARS.end()
+            ),
+        )
+        .hint("feeds can carry dates from the year 1900 to 9999 only; rename the file (e.g. 2024-03-11-titel.md), or set `date:` in its front matter")
+    }
 }
 
 #[cfg(test)]
@@ -372,7 +462,7 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(
                 parse_date(input).map(|d| d.to_rfc3339()).as_deref(),
-                Some(want),
+                Ok(want),
                 "{input}"
             );
         }
@@ -384,18 +474,78 @@ mod tests {
             "2024-03-11 10:00 +2500",
             "heute",
         ] {
-            assert_eq!(parse_date(bad), None, "{bad}");
+            assert_eq!(parse_date(bad), Err(DateProblem::Invalid), "{bad}");
         }
+    }
+
+    #[test]
+    fn dates_feeds_cannot_carry_are_refused() {
+        for far in [
+            "-001-01-01",
+            "0000-01-01",
+            "0999-12-31",
+            "1899-12-31",
+            "1899-12-31T23:59:59Z",
+            // In its own offset 9999, in UTC already the year 10000.
+            "9999-12-31T23:00:00-05:00",
+            // In its own offset 1900, in UTC still 1899.
+            "1900-01-01T00:30:00+01:00",
+        ] {
+            assert_eq!(parse_date(far), Err(DateProblem::OutOfRange), "{far}");
+        }
+        // chrono reads no five-digit years from RFC 3339 text.
+        assert_eq!(
+            parse_date("+10000-01-01T00:00:00Z"),
+            Err(DateProblem::Invalid)
+        );
+        for near in [
+            "1900-01-01",
+            "9999-12-31",
+            "9999-12-31T23:59:59Z",
+            "2016-12-31T23:59:60Z",
+        ] {
+            let d = parse_date(near).unwrap_or_else(|e| panic!("{near}: {e:?}"));
+            // Neither writer may panic on an accepted date.
+            let _ = (d.to_rfc2822(), d.to_rfc3339());
+            let utc = d.with_timezone(&chrono::Utc);
+            let _ = (utc.to_rfc2822(), utc.to_rfc3339());
+        }
+    }
+
+    #[test]
+    fn far_dates_are_located_and_name_the_range() {
+        let err =
+            fm("---\ntitle: Alt\ndate: \"-001-01-01\"\nupdated: 0999-01-01\n---\n").unwrap_err();
+        assert!(
+            err.contains("error: the date `-001-01-01` in `date` is outside the years 1900 to 9999\n  --> content/posts/a.md:3:7\n"),
+            "{err}"
+        );
+        assert!(
+            err.contains("error: the date `0999-01-01` in `updated` is outside the years 1900 to 9999\n  --> content/posts/a.md:4:10\n"),
+            "{err}"
+        );
     }
 
     #[test]
     fn jekyll_file_names() {
         let (d, rest) = date_from_file_name("2014-03-11-hans-und-peter").unwrap();
         assert_eq!(
-            (d.to_rfc3339().as_str(), rest),
+            (d.unwrap().to_rfc3339().as_str(), rest),
             ("2014-03-11T00:00:00+00:00", "hans-und-peter")
         );
         assert!(date_from_file_name("hans-und-peter").is_none());
+        let (d, rest) = date_from_file_name("0999-01-01-alt").unwrap();
+        assert_eq!(
+            (d, rest),
+            (
+                Err(FileDateError {
+                    written: "0999-01-01".into()
+                }),
+                "alt"
+            )
+        );
+        let (d, _) = date_from_file_name("-001-01-01-alt").unwrap();
+        assert!(d.is_err());
     }
 
     #[test]

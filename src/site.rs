@@ -358,7 +358,14 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         Some((date, rest)) => (Some(date), rest.to_string()),
         None => (None, source.stem().to_string()),
     };
-    let date = front.date.or(file_date);
+    // The file name's date counts only without `date:`; a file named after
+    // a day feeds cannot carry is refused only when that day would be used.
+    let date = match (front.date, file_date) {
+        (Some(date), _) => Some(date),
+        (None, Some(Ok(date))) => Some(date),
+        (None, Some(Err(far))) => return Err(vec![far.diagnostic(&display)]),
+        (None, None) => None,
+    };
     if source.kind == Kind::Post && date.is_none() {
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);

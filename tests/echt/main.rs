@@ -16,6 +16,7 @@ mod build;
 mod cli;
 mod errors;
 mod feeds;
+mod input;
 mod load;
 mod nginx;
 mod privacy;

@@ -1,0 +1,68 @@
+//! What authors write that YAML, file systems or editors make surprising:
+//! far dates, runaway nesting, repeated keys, old line endings, control
+//! characters, numbers that were meant as text, tags that collide, file
+//! names that are not UTF-8, links in other Unicode forms, long lines. Each
+//! is an error at the place it was written, or works as the author meant.
+
+use crate::support::{post, TestSite};
+
+/// The first diagnostic of `err` starts with `message` and points at
+/// `location`.
+#[track_caller]
+fn assert_error_at(err: &str, message: &str, location: &str) {
+    let wanted = format!("error: {message}\n  --> {location}\n");
+    assert!(err.contains(&wanted), "missing {wanted:?} in:\n{err}");
+}
+
+#[test]
+fn dates_feeds_cannot_carry_are_refused_where_written() {
+    let site = TestSite::new()
+        .post("x.md", "---\ntitle: Alt\ndate: \"-001-01-01\"\n---\nText\n")
+        .post(
+            "y.md",
+            "---\ntitle: Neu\ndate: 2024-01-01\nupdated: 10000-01-01T00:00:00Z\n---\n",
+        )
+        .post("0999-01-01-frueh.md", "---\ntitle: Früh\n---\n")
+        // A file named after a far day is fine when `date:` is set.
+        .post("1848-03-18-maerz.md", &post("März", "2024-03-18", "Text"));
+    let err = site.build().fails();
+    assert_error_at(
+        &err,
+        "the date `-001-01-01` in `date` is outside the years 1900 to 9999",
+        "content/posts/x.md:3:7",
+    );
+    assert!(
+        err.contains(" 3 | date: \"-001-01-01\"\n   |       ^^^^^^^^^^^^\n  = hint: feeds can carry dates from the year 1900 to 9999 only; write e.g. 2024-03-11\n"),
+        "{err}"
+    );
+    // A year with five digits is no date chrono reads from text at all.
+    assert_error_at(
+        &err,
+        "invalid date `10000-01-01T00:00:00Z` in `updated`",
+        "content/posts/y.md:4:10",
+    );
+    assert_error_at(
+        &err,
+        "the date `0999-01-01` in the file name is outside the years 1900 to 9999",
+        "content/posts/0999-01-01-frueh.md",
+    );
+    assert!(err.contains("error: 3 errors;"), "{err}");
+}
+
+#[test]
+fn the_oldest_and_newest_dates_reach_every_feed() {
+    let site = TestSite::new()
+        .post("alt.md", &post("Alt", "1900-01-01", "Text"))
+        .post("neu.md", &post("Neu", "2024-01-01", "Text"));
+    let built = site.build().ok();
+    assert!(
+        built
+            .page("rss.xml")
+            .contains("<pubDate>Mon, 1 Jan 1900 00:00:00 +0000</pubDate>"),
+        "{}",
+        built.page("rss.xml")
+    );
+    assert!(built
+        .page("atom.xml")
+        .contains("<published>1900-01-01T00:00:00+00:00</published>"));
+}
