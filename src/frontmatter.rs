@@ -98,10 +98,7 @@ pub const DATE_HINT: &str =
 /// Parses the YAML of `split`, reporting every problem.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
     let shift = split.yaml_shift;
-    let value: Value = match serde_yaml::from_str(split.yaml) {
-        Ok(v) => v,
-        Err(e) => return Err(vec![yaml::diagnostic(path, split.yaml, &e, shift)]),
-    };
+    let value: Value = yaml::parse(path, split.yaml, shift).map_err(|d| vec![d])?;
     let map = match value {
         Value::Mapping(map) => map,
         Value::Null => serde_yaml::Mapping::new(),

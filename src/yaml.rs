@@ -1,10 +1,233 @@
-//! YAML helpers shared by `echt.yaml` and front matter: turning serde_yaml
-//! errors into located diagnostics, finding the line of a top-level key, and
-//! converting values for templates.
+//! YAML helpers shared by `echt.yaml` and front matter: reading YAML
+//! safely, turning serde_yaml errors into located diagnostics, finding the
+//! line of a top-level key, and converting values for templates.
+//!
+//! serde_yaml (with libyaml below it) is fast on ordinary text but has two
+//! costs that grow faster than the text: libyaml's scanner is quadratic in
+//! the depth of unclosed `[`/`{` (see [`nesting`]), and every alias (`*a`)
+//! copies its anchor's whole value, so 70 KB of aliases to a long list
+//! became 100 million values and 50 seconds. [`parse`] refuses both before
+//! serde_yaml sees the text.
 
+use std::cell::Cell;
 use std::path::Path;
 
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
 use crate::error::Diagnostic;
+
+mod nesting;
+
+/// Reads `source` (which starts `shift` lines into the file at `path`) as
+/// YAML into `T`, refusing text that would take serde_yaml long to read.
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    source: &str,
+    shift: usize,
+) -> Result<T, Diagnostic> {
+    if let Some(offset) = nesting::too_deep(source) {
+        return Err(Diagnostic::at_offset(
+            path,
+            source,
+            offset,
+            1,
+            format!(
+                "lists and maps are nested more than {} levels deep here",
+                nesting::MAX_FLOW_DEPTH
+            ),
+        )
+        .hint("look for a stray `[` or `{`; text that starts with one must be put in quotes, e.g. title: \"[Entwurf] Mein Beitrag\"")
+        .shifted(shift));
+    }
+    if let Some(key) = aliases_expand_too_far(source) {
+        let message = format!(
+            "the aliases (`*name`) here repeat more than {} values",
+            alias_budget(source)
+        );
+        let d = match key {
+            Some(key) => key_diagnostic(path, source, &key, shift, message),
+            None => Diagnostic::at(path, source, 1, 1, message).shifted(shift),
+        };
+        return Err(d.hint(
+            "each alias copies everything its anchor (`&name`) holds; write the values out, or use fewer aliases",
+        ));
+    }
+    serde_yaml::from_str(source).map_err(|e| diagnostic(path, source, &e, shift))
+}
+
+/// How many values (scalars, lists, maps) aliases may make `source` hold in
+/// all: its own, which are fewer than its bytes, and as many again.
+fn alias_budget(source: &str) -> usize {
+    2 * source.len() + 10_000
+}
+
+/// Whether the aliases in `source` expand it beyond [`alias_budget`]; with
+/// the top-level key whose value does, if there is one. Counting stops at
+/// the budget, so it costs no more than reading text of that size. Text
+/// serde_yaml cannot read passes: [`parse`] reports its errors.
+fn aliases_expand_too_far(source: &str) -> Option<Option<String>> {
+    if !(source.contains('&') && source.contains('*')) {
+        return None;
+    }
+    let left = Cell::new(alias_budget(source));
+    let key = std::cell::RefCell::new(None);
+    let top = Top {
+        left: &left,
+        key: &key,
+    };
+    match top.deserialize(serde_yaml::Deserializer::from_str(source)) {
+        Err(_) if left.get() == 0 => Some(key.into_inner()),
+        _ => None,
+    }
+}
+
+/// Counts the values of a document, remembering the top-level key whose
+/// value is being counted.
+struct Top<'a> {
+    left: &'a Cell<usize>,
+    key: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("YAML")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<serde_yaml::Value>()? {
+            *self.key.borrow_mut() = scalar_string(&key);
+            map.next_value_seed(Count(self.left))?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        Count(self.left).visit_seq(seq)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        Count(self.left).visit_enum(data)
+    }
+}
+
+/// Counts values against a budget, failing when it runs out.
+#[derive(Clone, Copy)]
+struct Count<'a>(&'a Cell<usize>);
+
+impl Count<'_> {
+    fn tick<E: serde::de::Error>(self) -> Result<(), E> {
+        match self.0.get() {
+            0 => Err(E::custom("too many values")),
+            n => {
+                self.0.set(n - 1);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while map.next_key_seed(self)?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        self.tick()?;
+        let ((), variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
+    }
+}
 
 /// A diagnostic for a serde_yaml error in `source`, which starts `shift`
 /// lines into the file.
@@ -31,6 +254,8 @@ pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usi
         .contains("found character that cannot start any token")
     {
         d.hint("values starting with `@`, `` ` `` or `%` must be quoted")
+    } else if d.message.contains("recursion limit exceeded") {
+        d.hint("lists and maps may nest at most 128 levels deep; look for a stray `-`, `[` or `{`")
     } else {
         d
     };
@@ -165,6 +390,44 @@ mod tests {
             without_positions("unknown field `x` at line 2 column 3", 0),
             "unknown field `x`"
         );
+    }
+
+    fn parsed(source: &str) -> Result<serde_yaml::Value, String> {
+        parse(Path::new("content/posts/a.md"), source, 1).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn runaway_nesting_fails_fast_and_located() {
+        let source = format!("title: Hallo\ntags: {}\n", "[".repeat(100_000));
+        let start = std::time::Instant::now();
+        let err = parsed(&source).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_millis(100));
+        assert!(
+            err.starts_with("error: lists and maps are nested more than 128 levels deep here\n  --> content/posts/a.md:3:135\n"),
+            "{err}"
+        );
+        // Brackets in quotes and block scalars are text.
+        let many = "[".repeat(100_000);
+        let fine = format!("title: \"{many}\"\ntext: |\n  {many}\n");
+        let value = parsed(&fine).unwrap();
+        assert_eq!(value["title"].as_str().map(str::len), Some(100_000));
+    }
+
+    #[test]
+    fn aliases_may_not_multiply_the_text() {
+        let list = format!("a: &a [{}]\n", "x, ".repeat(10_000));
+        let source = format!("title: t\n{list}b: [{}]\n", "*a, ".repeat(10_000));
+        let start = std::time::Instant::now();
+        let err = parsed(&source).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        assert!(
+            err.contains("the aliases (`*name`) here repeat more than"),
+            "{err}"
+        );
+        assert!(err.contains("--> content/posts/a.md:4:4\n"), "{err}");
+        // Aliases used as they are meant to be are fine.
+        let value = parsed("base: &b {a: 1, b: 2}\nx: *b\ny: *b\n").unwrap();
+        assert_eq!(value["y"]["b"].as_u64(), Some(2));
     }
 
     #[test]

@@ -66,3 +66,29 @@ fn the_oldest_and_newest_dates_reach_every_feed() {
         .page("atom.xml")
         .contains("<published>1900-01-01T00:00:00+00:00</published>"));
 }
+
+#[test]
+fn runaway_brackets_fail_fast_and_where_they_get_too_deep() {
+    let brackets = "[".repeat(100_000);
+    let site = TestSite::new()
+        .post(
+            "x.md",
+            &format!("---\ntitle: Hallo\ndate: 2024-01-01\ntags: {brackets}\n---\nText\n"),
+        )
+        // Brackets in quotes and block scalars are text, however many.
+        .post(
+            "y.md",
+            &format!("---\ntitle: \"{brackets}\"\ndate: 2024-01-01\ndescription: |\n  {brackets}\n---\nText\n"),
+        );
+    let start = std::time::Instant::now();
+    let err = site.build().fails();
+    // serde_yaml alone took 25 s here (libyaml is quadratic in open brackets).
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert_error_at(
+        &err,
+        "lists and maps are nested more than 128 levels deep here",
+        "content/posts/x.md:4:135",
+    );
+    assert!(err.contains("= hint: look for a stray `[` or `{`"), "{err}");
+    assert!(err.contains("error: 1 error;"), "{err}");
+}
