@@ -41,7 +41,7 @@ pub fn parse<T: DeserializeOwned>(
     }
     if let Some(key) = aliases_expand_too_far(source) {
         let message = format!(
-            "the aliases (`*name`) here repeat more than {} values",
+            "the aliases (`*name`) here make the YAML hold more than {} values",
             alias_budget(source)
         );
         let d = match key {
@@ -421,7 +421,7 @@ mod tests {
         let err = parsed(&source).unwrap_err();
         assert!(start.elapsed() < std::time::Duration::from_secs(1));
         assert!(
-            err.contains("the aliases (`*name`) here repeat more than"),
+            err.contains("the aliases (`*name`) here make the YAML hold more than"),
             "{err}"
         );
         assert!(err.contains("--> content/posts/a.md:4:4\n"), "{err}");
