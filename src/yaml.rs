@@ -16,6 +16,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqA
 
 use crate::error::Diagnostic;
 
+pub mod locate;
 mod nesting;
 
 /// Reads `source` (which starts `shift` lines into the file at `path`) as
@@ -233,6 +234,11 @@ impl<'de> Visitor<'de> for Count<'_> {
 /// lines into the file.
 pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usize) -> Diagnostic {
     let message = without_positions(&err.to_string(), shift);
+    if message.contains("duplicate entry") || message.contains("duplicate field") {
+        if let Some(d) = duplicate_diagnostic(path, source, &message, shift) {
+            return d;
+        }
+    }
     let d = match err.location() {
         Some(loc) => Diagnostic::at(path, source, loc.line(), loc.column(), message),
         None => Diagnostic::file(path, message),
@@ -260,6 +266,48 @@ pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usi
         d
     };
     d.shifted(shift)
+}
+
+/// serde_yaml reports a repeated key at the start of its map; this points at
+/// the key that repeats, and says where it was first.
+fn duplicate_diagnostic(
+    path: &Path,
+    source: &str,
+    message: &str,
+    shift: usize,
+) -> Option<Diagnostic> {
+    let found = locate::duplicate(source)?;
+    let key = scalar_string(&found.key).unwrap_or_else(|| "…".to_string());
+    // serde_yaml puts the path of a nested map first: "author: duplicate …".
+    let within = message
+        .split_once(": duplicate")
+        .map(|(within, _)| format!(" in `{within}`"))
+        .unwrap_or_default();
+    let written = &source[found.second.offset.min(source.len())..];
+    let width = key.chars().count()
+        + if written.starts_with(['"', '\'']) {
+            2
+        } else {
+            0
+        };
+    let first = match found.first {
+        Some(first) => format!("the first `{key}` is at line {}; ", first.line + shift),
+        None => String::new(),
+    };
+    Some(
+        Diagnostic::at(
+            path,
+            source,
+            found.second.line,
+            found.second.column,
+            format!("the key `{key}` appears twice{within}"),
+        )
+        .width(width)
+        .hint(format!(
+            "{first}YAML keeps only one value per key, so remove one of the two"
+        ))
+        .shifted(shift),
+    )
 }
 
 /// serde_yaml says "… at line 4 column 1, while parsing … at line 3 column
@@ -428,6 +476,42 @@ mod tests {
         // Aliases used as they are meant to be are fine.
         let value = parsed("base: &b {a: 1, b: 2}\nx: *b\ny: *b\n").unwrap();
         assert_eq!(value["y"]["b"].as_u64(), Some(2));
+    }
+
+    #[test]
+    fn a_repeated_key_is_shown_where_it_repeats() {
+        let err = parsed("title: Eins\ndate: 2024-01-01\ntitle: Zwei\n").unwrap_err();
+        assert_eq!(
+            err,
+            "error: the key `title` appears twice\n  --> content/posts/a.md:4:1\n   |\n 4 | title: Zwei\n   | ^^^^^\n  = hint: the first `title` is at line 2; YAML keeps only one value per key, so remove one of the two\n"
+        );
+        let err = parsed("title: x\nauthor:\n  name: A\n  \"name\": B\n").unwrap_err();
+        assert!(
+            err.starts_with("error: the key `name` appears twice in `author`\n  --> content/posts/a.md:5:3\n   |\n 5 |   \"name\": B\n   |   ^^^^^^\n"),
+            "{err}"
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Config {
+        title: String,
+        extra: Option<serde_yaml::Mapping>,
+    }
+
+    #[test]
+    fn a_repeated_field_of_a_struct_is_shown_where_it_repeats() {
+        let source = "title: Blog\nextra:\n  a: 1\ntitle: Noch einer\n";
+        let err = serde_yaml::from_str::<Config>(source).unwrap_err();
+        let d = diagnostic(Path::new("echt.yaml"), source, &err, 0);
+        assert_eq!((d.line, d.column, d.width), (4, 1, 5), "{d}");
+        assert_eq!(d.message, "the key `title` appears twice");
+        let source = "title: Blog\nextra:\n  a: 1\n  b: 2\n  a: 3\n";
+        let err = serde_yaml::from_str::<Config>(source).unwrap_err();
+        let d = diagnostic(Path::new("echt.yaml"), source, &err, 0);
+        assert_eq!((d.line, d.column), (5, 3), "{d}");
+        assert_eq!(d.message, "the key `a` appears twice in `extra`");
     }
 
     #[test]

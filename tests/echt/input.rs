@@ -92,3 +92,31 @@ fn runaway_brackets_fail_fast_and_where_they_get_too_deep() {
     assert!(err.contains("= hint: look for a stray `[` or `{`"), "{err}");
     assert!(err.contains("error: 1 error;"), "{err}");
 }
+
+#[test]
+fn a_repeated_key_is_shown_where_it_repeats() {
+    let site = TestSite::new().post(
+        "x.md",
+        "---\ntitle: Eins\ndate: 2024-01-01\ntags: [a]\ntitle: Zwei\n---\nText\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.starts_with("error: the key `title` appears twice\n  --> content/posts/x.md:5:1\n   |\n 5 | title: Zwei\n   | ^^^^^\n  = hint: the first `title` is at line 2; YAML keeps only one value per key, so remove one of the two\n"),
+        "{err}"
+    );
+
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &format!(
+                "{}extra:\n  farbe: blau\n  farbe: rot\n",
+                crate::support::CONFIG
+            ),
+        )
+        .post("x.md", &post("X", "2024-01-01", "Text"));
+    let err = site.build().fails();
+    assert!(
+        err.starts_with("error: the key `farbe` appears twice in `extra`\n  --> echt.yaml:8:3\n   |\n 8 |   farbe: rot\n   |   ^^^^^\n  = hint: the first `farbe` is at line 7;"),
+        "{err}"
+    );
+}
