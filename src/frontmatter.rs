@@ -30,6 +30,22 @@ pub struct Split<'a> {
 /// Cuts `source` at its `---` fences.
 pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let first_line_end = source.find('\n').unwrap_or(source.len());
+    // Classic Mac files end lines with a lone CR: to everything that reads
+    // lines by LF (here, and the positions in messages) the whole file is
+    // one line. CRLF (also mixed with LF) is fine.
+    if let Some(cr) = source[..first_line_end].find('\r') {
+        if source.as_bytes().get(cr + 1) != Some(&b'\n') {
+            let first_line = &source[..cr];
+            return Err(Diagnostic::at(
+                path,
+                first_line,
+                1,
+                first_line.chars().count() + 1,
+                "the file uses CR-only line endings",
+            )
+            .hint("save the file with LF (or CRLF) line endings; editors call this \"line endings\" or \"end of line sequence\" (choose LF, Unix)"));
+        }
+    }
     if source[..first_line_end].trim_end() != "---" {
         return Err(Diagnostic::at(
             path,
@@ -570,6 +586,22 @@ mod tests {
         let err = fm("---\ntitle: Frage: warum?\n---\n").unwrap_err();
         assert!(err.contains("content/posts/a.md:2:"), "{err}");
         assert!(err.contains("hint:"), "{err}");
+    }
+
+    #[test]
+    fn line_endings() {
+        let err = fm("---\rtitle: Alt\rdate: 2001-01-01\r---\rText\r").unwrap_err();
+        assert_eq!(
+            err,
+            "error: the file uses CR-only line endings\n  --> content/posts/a.md:1:4\n   |\n 1 | ---\n   |    ^\n  = hint: save the file with LF (or CRLF) line endings; editors call this \"line endings\" or \"end of line sequence\" (choose LF, Unix)\n"
+        );
+        // Also when the file does not start with front matter.
+        assert!(fm("Text\rmehr\r")
+            .unwrap_err()
+            .contains("CR-only line endings"));
+        // CRLF, also mixed with LF, is fine.
+        let f = fm("---\r\ntitle: Neu\r\ndate: 2001-01-01\n---\r\nText\r\n").unwrap();
+        assert_eq!(f.title, "Neu");
     }
 
     #[test]

@@ -120,3 +120,25 @@ fn a_repeated_key_is_shown_where_it_repeats() {
         "{err}"
     );
 }
+
+#[test]
+fn cr_only_line_endings_are_named() {
+    let site = TestSite::new()
+        .post(
+            "x.md",
+            "---\rtitle: Von 1998\rdate: 1998-01-01\r---\rText\r",
+        )
+        .post(
+            "crlf.md",
+            "---\r\ntitle: Windows\r\ndate: 2024-01-01\n---\r\nZeile eins\r\nZeile zwei\n",
+        );
+    let err = site.build().fails();
+    assert!(
+        err.starts_with("error: the file uses CR-only line endings\n  --> content/posts/x.md:1:4\n   |\n 1 | ---\n   |    ^\n  = hint: save the file with LF (or CRLF) line endings"),
+        "{err}"
+    );
+    assert!(err.contains("error: 1 error;"), "{err}");
+    std::fs::remove_file(site.root().join("content/posts/x.md")).unwrap();
+    let built = site.build().ok();
+    assert!(built.page("posts/crlf/").contains("Zeile eins"));
+}
