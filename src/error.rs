@@ -156,7 +156,7 @@ impl fmt::Display for Diagnostic {
         if let Some(text) = &self.source_line {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let text = text.replace('\t', " ");
+            let text: String = text.chars().map(visible).collect();
             let indent = " ".repeat(self.column.saturating_sub(1));
             writeln!(f, " {pad} |")?;
             writeln!(f, " {number} | {text}")?;
@@ -173,6 +173,20 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// A character as it is shown in the frame: one column wide and never a
+/// control character, which a terminal would act on (or not show), moving
+/// the caret off its place. Tabs become spaces; other C0 characters and DEL
+/// their pictures (␀, ␍, ␡); C1 characters the replacement character.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\0'..='\u{1F}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        '\u{80}'..='\u{9F}' => '\u{FFFD}',
+        c => c,
+    }
+}
 
 /// Everything that went wrong in one command, in the order it was found.
 #[derive(Debug, thiserror::Error)]

@@ -132,7 +132,7 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
     };
 
     let mut fm = FrontMatter::default();
-    let mut errors = Vec::new();
+    let mut errors = yaml::escaped_controls(path, split.yaml, &Value::Mapping(map.clone()), shift);
     let mut title = None;
     for (key, value) in &map {
         let Some(key) = yaml::scalar_string(key) else {

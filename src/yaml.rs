@@ -56,6 +56,160 @@ pub fn parse<T: DeserializeOwned>(
     serde_yaml::from_str(source).map_err(|e| diagnostic(path, source, &e, shift))
 }
 
+/// Control characters that YAML escapes put into `value` (`"a\u0000b"`,
+/// `"\x1b"`, also in lists, maps and keys), each located at the value that
+/// holds it. Raw control characters are refused when the file is read
+/// ([`crate::content::decode_utf8`]); these would otherwise slip through.
+pub fn escaped_controls(
+    path: &Path,
+    source: &str,
+    value: &serde_yaml::Value,
+    shift: usize,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    find_controls(value, &mut Vec::new(), &mut found);
+    found
+        .into_iter()
+        .take(10)
+        .map(|(steps, c)| {
+            let shown = shown_path(&steps);
+            let message = format!(
+                "`{shown}` contains the control character {}",
+                crate::content::control_name(c)
+            );
+            let d = match locate::node(source, &steps) {
+                Some(at) => Diagnostic::at(path, source, at.line, at.column, message)
+                    .width(written_width(source, at.offset)),
+                None => Diagnostic::at(path, source, 1, 1, message),
+            };
+            d.hint("remove the escape that writes it (such as `\\0`, `\\x1b` or `\\u0000`): control characters make pages and feeds invalid")
+                .shifted(shift)
+        })
+        .collect()
+}
+
+/// How many characters the scalar written at `offset` takes on its line: a
+/// quoted one up to its closing quote, a plain one up to the end of the line
+/// (or of its flow list item).
+pub fn written_width(source: &str, offset: usize) -> usize {
+    let rest = source.get(offset..).unwrap_or_default();
+    let line = rest.split(['\n', '\r']).next().unwrap_or_default();
+    let mut chars = line.char_indices();
+    let end = match chars.next() {
+        Some((_, '"')) => {
+            let mut escaped = false;
+            chars
+                .find(|&(_, c)| {
+                    let close = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    close
+                })
+                .map_or(line.len(), |(i, _)| i + 1)
+        }
+        Some((_, '\'')) => {
+            let bytes = line.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    None => break line.len(),
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break i + 1,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        Some(_) => {
+            let in_flow = source[..offset]
+                .rfind(['[', '{', ','])
+                .is_some_and(|i| !source[i..offset].contains('\n'));
+            let stop = if in_flow {
+                line.find([',', ']', '}']).unwrap_or(line.len())
+            } else {
+                line.find(" #").unwrap_or(line.len())
+            };
+            line[..stop].trim_end().len()
+        }
+        None => 0,
+    };
+    line[..end.min(line.len())].chars().count()
+}
+
+/// Reads `source` as YAML and returns [`escaped_controls`] of it; for
+/// callers that read the text into their own types.
+pub fn check_escapes(path: &Path, source: &str, shift: usize) -> Vec<Diagnostic> {
+    match serde_yaml::from_str::<serde_yaml::Value>(source) {
+        Ok(value) => escaped_controls(path, source, &value, shift),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Collects the path to every string (or map with a key) holding a control
+/// character, with the first such character.
+fn find_controls(
+    value: &serde_yaml::Value,
+    steps: &mut Vec<locate::Step>,
+    found: &mut Vec<(Vec<locate::Step>, char)>,
+) {
+    use serde_yaml::Value;
+    let control = |s: &str| s.chars().find(|c| crate::content::is_control(*c));
+    match value {
+        Value::String(s) => {
+            if let Some(c) = control(s) {
+                found.push((steps.clone(), c));
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                steps.push(locate::Step::Index(i));
+                find_controls(item, steps, found);
+                steps.pop();
+            }
+        }
+        Value::Mapping(map) => {
+            for (key, item) in map {
+                // A key is shown at its map.
+                let mut in_key = Vec::new();
+                find_controls(key, &mut Vec::new(), &mut in_key);
+                if let Some((_, c)) = in_key.first() {
+                    found.push((steps.clone(), *c));
+                }
+                steps.push(locate::Step::Key(key.clone()));
+                find_controls(item, steps, found);
+                steps.pop();
+            }
+        }
+        // A tagged value is shown as a whole.
+        Value::Tagged(tagged) => {
+            let mut inside = Vec::new();
+            find_controls(&tagged.value, &mut Vec::new(), &mut inside);
+            if let Some((_, c)) = inside.first() {
+                found.push((steps.clone(), *c));
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// `tags[2]`, `author.name`: a path as authors would write it.
+fn shown_path(steps: &[locate::Step]) -> String {
+    let mut shown = String::new();
+    for step in steps {
+        match step {
+            locate::Step::Index(i) => shown.push_str(&format!("[{i}]")),
+            locate::Step::Key(key) => {
+                if !shown.is_empty() {
+                    shown.push('.');
+                }
+                shown.push_str(&scalar_string(key).unwrap_or_else(|| "…".into()));
+            }
+        }
+    }
+    if shown.is_empty() {
+        shown.push_str("the YAML");
+    }
+    shown
+}
+
 /// How many values (scalars, lists, maps) aliases may make `source` hold in
 /// all: its own, which are fewer than its bytes, and as many again.
 fn alias_budget(source: &str) -> usize {
@@ -490,6 +644,36 @@ mod tests {
             err.starts_with("error: the key `name` appears twice in `author`\n  --> content/posts/a.md:5:3\n   |\n 5 |   \"name\": B\n   |   ^^^^^^\n"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn escaped_control_characters_are_found_where_written() {
+        let source = "title: \"a\\u0000b\"\ntags: [ok, \"\\x1b[31m\"]\nextra:\n  farbe: \"rot\\x7f\"\nfine: \"tab\\there\\r\\n\"\n";
+        let value: serde_yaml::Value = serde_yaml::from_str(source).unwrap();
+        let found: Vec<String> =
+            escaped_controls(Path::new("content/posts/a.md"), source, &value, 1)
+                .iter()
+                .map(|d| format!("{}:{}:{} {}", d.line, d.column, d.width, d.message))
+                .collect();
+        assert_eq!(
+            found,
+            [
+                "2:8:10 `title` contains the control character U+0000 (NUL)",
+                "3:12:10 `tags[1]` contains the control character U+001B (escape)",
+                "5:10:9 `extra.farbe` contains the control character U+007F (DEL)",
+            ]
+        );
+    }
+
+    #[test]
+    fn widths_of_written_scalars() {
+        let width = |s: &str, at: &str| written_width(s, s.find(at).unwrap_or(0));
+        assert_eq!(width("t: \"a\\\"b\" # x\n", "\""), 6);
+        assert_eq!(width("t: 'it''s' # x\n", "'"), 7);
+        assert_eq!(width("t: [C, C++ , \"D\"]\n", "C++"), 3);
+        assert_eq!(width("t: Hallo Welt # x\n", "Hallo"), 10);
+        assert_eq!(width("t: Hallo, Welt\r\n", "Hallo"), 11);
+        assert_eq!(width("t: \"offen\n", "\""), 6);
     }
 
     #[derive(Debug, serde::Deserialize)]

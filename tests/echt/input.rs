@@ -142,3 +142,63 @@ fn cr_only_line_endings_are_named() {
     let built = site.build().ok();
     assert!(built.page("posts/crlf/").contains("Zeile eins"));
 }
+
+#[test]
+fn raw_control_characters_are_shown_where_they_are() {
+    let site = TestSite::new()
+        .post(
+            "x.md",
+            "---\ntitle: Hallo\ndate: 2024-01-01\n---\nEin\u{0}Text mit\u{1b}[31m Farbe\n",
+        )
+        .file("templates/page.html", "<p>{{ page.title }}\u{7f}</p>\n")
+        .file(
+            "echt.yaml",
+            &crate::support::CONFIG.replace("Testblog", "Test\u{85}blog"),
+        );
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the file contains the control character U+0085 (next line)\n  --> echt.yaml:1:12\n   |\n 1 | title: Test\u{FFFD}blog\n   |            ^\n  = hint: remove it:"),
+        "{err}"
+    );
+    // echt.yaml is read first: fix it to see the others.
+    std::fs::write(site.root().join("echt.yaml"), crate::support::CONFIG).unwrap();
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the file contains the control character U+0000 (NUL)\n  --> content/posts/x.md:5:4\n   |\n 5 | Ein\u{2400}Text mit\u{241b}[31m Farbe\n   |    ^\n"),
+        "{err}"
+    );
+    assert_error_at(
+        &err,
+        "the file contains the control character U+001B (escape)",
+        "content/posts/x.md:5:13",
+    );
+    assert_error_at(
+        &err,
+        "the file contains the control character U+007F (DEL)",
+        "templates/page.html:1:20",
+    );
+}
+
+#[test]
+fn control_characters_from_yaml_escapes_are_shown_where_written() {
+    let site = TestSite::new().post(
+        "x.md",
+        "---\ntitle: \"a\\u0000b\"\ndate: 2024-01-01\ntags: [gut, \"\\e[31m\"]\nfarben:\n  - \"rot\\x7f\"\n---\nText\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: `title` contains the control character U+0000 (NUL)\n  --> content/posts/x.md:2:8\n   |\n 2 | title: \"a\\u0000b\"\n   |        ^^^^^^^^^^\n  = hint: remove the escape that writes it"),
+        "{err}"
+    );
+    assert_error_at(
+        &err,
+        "`tags[1]` contains the control character U+001B (escape)",
+        "content/posts/x.md:4:13",
+    );
+    assert_error_at(
+        &err,
+        "`farben[0]` contains the control character U+007F (DEL)",
+        "content/posts/x.md:6:5",
+    );
+    assert!(err.contains("error: 3 errors;"), "{err}");
+}
