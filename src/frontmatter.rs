@@ -107,6 +107,27 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The fields that hold text (or lists of text): a number or true/false
+/// written there is kept as written. Other keys go to templates as `extra`,
+/// with YAML's types.
+const TEXT_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "summary",
+    "slug",
+    "image",
+    "image_alt",
+    "image_credit",
+    "menu",
+    "lang",
+    "date",
+    "updated",
+    "author",
+    "tags",
+    "categories",
+    "aliases",
+];
+
 /// The hint shown for every date problem.
 pub const DATE_HINT: &str =
     "write dates as 2024-03-11, 2024-03-11T09:30:00+01:00 or \"2024-03-11 09:30:00 +0100\"";
@@ -115,6 +136,18 @@ pub const DATE_HINT: &str =
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
     let shift = split.yaml_shift;
     let value: Value = yaml::parse(path, split.yaml, shift).map_err(|d| vec![d])?;
+    let mut errors = yaml::escaped_controls(path, split.yaml, &value, shift);
+    // Text fields keep what the author wrote, even where YAML reads a
+    // number or true/false (`title: 3.10`, `tags: [2024]`).
+    let is_text = |key: &Value, v: &Value| {
+        key.as_str().is_some_and(|k| TEXT_KEYS.contains(&k)) && yaml::has_number_or_bool(v)
+    };
+    let written = match &value {
+        Value::Mapping(map) if map.iter().any(|(k, v)| is_text(k, v)) => {
+            yaml::written(split.yaml, &value)
+        }
+        _ => None,
+    };
     let map = match value {
         Value::Mapping(map) => map,
         Value::Null => serde_yaml::Mapping::new(),
@@ -132,13 +165,33 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
     };
 
     let mut fm = FrontMatter::default();
-    let mut errors = yaml::escaped_controls(path, split.yaml, &Value::Mapping(map.clone()), shift);
     let mut title = None;
-    for (key, value) in &map {
-        let Some(key) = yaml::scalar_string(key) else {
+    for (key_value, value) in &map {
+        let Some(key) = yaml::scalar_string(key_value) else {
             continue;
         };
         let at = |message: String| yaml::key_diagnostic(path, split.yaml, &key, shift, message);
+        let value = if is_text(key_value, value) {
+            match written
+                .as_ref()
+                .and_then(Value::as_mapping)
+                .and_then(|w| w.get(key_value))
+            {
+                Some(written) => written,
+                None => {
+                    // Not expected: the second reading of the same text
+                    // failed. Better refuse than publish 3.1 for 3.10.
+                    errors.push(
+                        at(format!("`{key}` reads as a number or true/false in YAML")).hint(
+                            format!("put it in quotes to keep it as written, e.g. {key}: \"3.10\""),
+                        ),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            value
+        };
         let text = |errors: &mut Vec<Diagnostic>| -> Option<String> {
             match value {
                 Value::Null => None,
@@ -568,6 +621,27 @@ mod tests {
         assert_eq!(f.tags, ["Vertrauen", "Arbeit"]);
         assert!(f.draft);
         assert_eq!(f.extra.get("layout"), Some(&serde_json::json!("post")));
+    }
+
+    #[test]
+    fn text_fields_keep_numbers_as_written() {
+        let f = fm("---\ntitle: 3.10\nslug: 010\ndescription: 1e3\nsummary: true\ntags: [2024, 3.10, Text]\ncategories: 1.0, 2.50\naliases: [2019]\nauthor: {name: 1.50, url: 0x10}\nmenu: 007\nimage_alt: 1_000\nversion: 3.10\n---\n").unwrap();
+        assert_eq!(f.title, "3.10");
+        assert_eq!(f.slug.as_deref(), Some("010"));
+        assert_eq!(f.description.as_deref(), Some("1e3"));
+        assert_eq!(f.summary.as_deref(), Some("true"));
+        assert_eq!(f.tags, ["2024", "3.10", "Text"]);
+        assert_eq!(f.categories, ["1.0", "2.50"]);
+        assert_eq!(f.aliases, ["2019"]);
+        let author = f.author.unwrap();
+        assert_eq!(
+            (author.name.as_str(), author.url.as_deref()),
+            ("1.50", Some("0x10"))
+        );
+        assert_eq!(f.menu.as_deref(), Some("007"));
+        assert_eq!(f.image_alt.as_deref(), Some("1_000"));
+        // Other keys keep YAML's types for templates.
+        assert_eq!(f.extra.get("version"), Some(&serde_json::json!(3.1)));
     }
 
     #[test]

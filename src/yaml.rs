@@ -56,6 +56,127 @@ pub fn parse<T: DeserializeOwned>(
     serde_yaml::from_str(source).map_err(|e| diagnostic(path, source, &e, shift))
 }
 
+/// `value` (read from `source`) with every number and `true`/`false` as the
+/// text it was written as: `3.10` stays "3.10", not 3.1; `1e3` stays "1e3",
+/// not 1000; `010` stays "010". For fields meant as text.
+///
+/// serde_yaml hands the written text of a scalar to whoever asks for a
+/// string (`deserialize_str`), but a `Value` asks for "anything" and gets
+/// the number. So the text is read a second time, asking for a string
+/// exactly where the first reading found a number or a bool: the same
+/// reader on the same text, so no guessing about what was written. None if
+/// that fails, which it should not.
+pub fn written(source: &str, value: &serde_yaml::Value) -> Option<serde_yaml::Value> {
+    written::Written(value)
+        .deserialize(serde_yaml::Deserializer::from_str(source))
+        .ok()
+}
+
+/// Whether `value` holds a number or a bool anywhere (what [`written`]
+/// changes).
+pub fn has_number_or_bool(value: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    match value {
+        Value::Number(_) | Value::Bool(_) => true,
+        Value::Sequence(items) => items.iter().any(has_number_or_bool),
+        Value::Mapping(map) => map.values().any(has_number_or_bool),
+        Value::Tagged(tagged) => has_number_or_bool(&tagged.value),
+        Value::Null | Value::String(_) => false,
+    }
+}
+
+mod written {
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+    use serde_yaml::{Mapping, Value};
+
+    /// Reads a node again, knowing what it was the first time.
+    pub struct Written<'v>(pub &'v Value);
+
+    impl<'de> DeserializeSeed<'de> for Written<'_> {
+        type Value = Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            match self.0 {
+                Value::Number(_) | Value::Bool(_) => d.deserialize_str(Text),
+                Value::Tagged(tagged)
+                    if matches!(tagged.value, Value::Number(_) | Value::Bool(_)) =>
+                {
+                    d.deserialize_str(Text)
+                }
+                Value::Sequence(items) if items.iter().any(super::has_number_or_bool) => {
+                    d.deserialize_seq(Items(items))
+                }
+                Value::Mapping(map) if map.values().any(super::has_number_or_bool) => {
+                    d.deserialize_map(Entries(map))
+                }
+                _ => Value::deserialize(d),
+            }
+        }
+    }
+
+    /// A scalar's text, as written (unescaped if it was quoted).
+    struct Text;
+
+    impl Visitor<'_> for Text {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a scalar")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+    }
+
+    struct Items<'v>(&'v [Value]);
+
+    impl<'de> Visitor<'de> for Items<'_> {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::with_capacity(self.0.len());
+            for item in self.0 {
+                match seq.next_element_seed(Written(item))? {
+                    Some(v) => out.push(v),
+                    None => return Err(serde::de::Error::custom("the list got shorter")),
+                }
+            }
+            Ok(Value::Sequence(out))
+        }
+    }
+
+    struct Entries<'v>(&'v Mapping);
+
+    impl<'de> Visitor<'de> for Entries<'_> {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Mapping::with_capacity(self.0.len());
+            while let Some(key) = map.next_key::<Value>()? {
+                let first = self
+                    .0
+                    .get(&key)
+                    .ok_or_else(|| serde::de::Error::custom("a key changed"))?;
+                let value = map.next_value_seed(Written(first))?;
+                out.insert(key, value);
+            }
+            Ok(Value::Mapping(out))
+        }
+    }
+}
+
 /// Control characters that YAML escapes put into `value` (`"a\u0000b"`,
 /// `"\x1b"`, also in lists, maps and keys), each located at the value that
 /// holds it. Raw control characters are refused when the file is read
@@ -414,6 +535,8 @@ pub fn diagnostic(path: &Path, source: &str, err: &serde_yaml::Error, shift: usi
         .contains("found character that cannot start any token")
     {
         d.hint("values starting with `@`, `` ` `` or `%` must be quoted")
+    } else if d.message.contains(" as u128") || d.message.contains(" as i128") {
+        d.hint("YAML reads this as a number too long to hold; put it in quotes to keep it as text, e.g. slug: \"12345678901234567890\"")
     } else if d.message.contains("recursion limit exceeded") {
         d.hint("lists and maps may nest at most 128 levels deep; look for a stray `-`, `[` or `{`")
     } else {
@@ -663,6 +786,40 @@ mod tests {
                 "5:10:9 `extra.farbe` contains the control character U+007F (DEL)",
             ]
         );
+    }
+
+    #[test]
+    fn numbers_and_bools_keep_their_written_form() {
+        let source = "title: 3.10\nslug: 010\nn: 1e3\ntags: [2024, 3.10, true, Text, \"4.50\"]\nauthor: {name: 0x1F, n: ~}\nx: !zahl 1.50\nhex: 0o17\ninf: .inf\n";
+        let value: serde_yaml::Value = serde_yaml::from_str(source).unwrap();
+        assert_eq!(value["title"].as_f64(), Some(3.1));
+        let w = written(source, &value).unwrap();
+        let text = |v: &serde_yaml::Value| v.as_str().map(str::to_string);
+        assert_eq!(text(&w["title"]).as_deref(), Some("3.10"));
+        assert_eq!(text(&w["slug"]).as_deref(), Some("010"));
+        assert_eq!(text(&w["n"]).as_deref(), Some("1e3"));
+        let tags: Vec<Option<String>> = w["tags"].as_sequence().unwrap().iter().map(text).collect();
+        assert_eq!(
+            tags,
+            [
+                Some("2024"),
+                Some("3.10"),
+                Some("true"),
+                Some("Text"),
+                Some("4.50")
+            ]
+            .map(|s| s.map(str::to_string))
+        );
+        assert_eq!(text(&w["author"]["name"]).as_deref(), Some("0x1F"));
+        assert!(w["author"]["n"].is_null());
+        assert_eq!(text(&w["x"]).as_deref(), Some("1.50"));
+        assert_eq!(text(&w["hex"]).as_deref(), Some("0o17"));
+        assert_eq!(text(&w["inf"]).as_deref(), Some(".inf"));
+        // Through aliases too.
+        let source = "a: &z 1.50\nb: *z\n";
+        let value: serde_yaml::Value = serde_yaml::from_str(source).unwrap();
+        let w = written(source, &value).unwrap();
+        assert_eq!(text(&w["b"]).as_deref(), Some("1.50"));
     }
 
     #[test]

@@ -202,3 +202,29 @@ fn control_characters_from_yaml_escapes_are_shown_where_written() {
     );
     assert!(err.contains("error: 3 errors;"), "{err}");
 }
+
+#[test]
+fn numbers_in_text_fields_stay_as_written() {
+    let site = TestSite::new().post(
+        "x.md",
+        "---\ntitle: 3.10\ndate: 2024-01-01\nslug: 010\ndescription: 1e3\ntags: [2024, 3.10]\n---\nText\n",
+    );
+    let built = site.build().ok();
+    let page = built.page("posts/010/");
+    assert!(page.contains("<title>3.10"), "{page}");
+    assert!(page.contains("content=\"1e3\""), "{page}");
+    assert!(built.exists("tags/2024/index.html"));
+    assert!(built.page("tags/3-10/").contains(">3.10<"));
+
+    // A number too long for YAML is an error with the hint to quote it.
+    let site = TestSite::new().post(
+        "x.md",
+        "---\ntitle: Lang\ndate: 2024-01-01\nslug: 12345678901234567890123\n---\nText\n",
+    );
+    let err = site.build().fails();
+    assert!(err.contains("  --> content/posts/x.md:4:7\n"), "{err}");
+    assert!(
+        err.contains("= hint: YAML reads this as a number too long to hold; put it in quotes"),
+        "{err}"
+    );
+}
