@@ -323,24 +323,139 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnost
 
 /// A list of strings, from a YAML list or a comma-separated string.
 fn string_list(value: &Value) -> Option<Vec<String>> {
-    let items: Vec<String> = match value {
+    Some(
+        list_items(value)?
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect(),
+    )
+}
+
+/// The items of a list field, trimmed and without empty ones, each with its
+/// index in the YAML list (None when they come from one comma-separated
+/// string).
+fn list_items(value: &Value) -> Option<Vec<(String, Option<usize>)>> {
+    let items: Vec<(String, Option<usize>)> = match value {
         Value::Null => Vec::new(),
         Value::Sequence(items) => items
             .iter()
-            .map(yaml::scalar_string)
+            .enumerate()
+            .map(|(i, item)| yaml::scalar_string(item).map(|s| (s, Some(i))))
             .collect::<Option<_>>()?,
         v => yaml::scalar_string(v)?
             .split(',')
-            .map(str::to_string)
+            .map(|s| (s.to_string(), None))
             .collect(),
     };
     Some(
         items
             .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+            .map(|(s, i)| (s.trim().to_string(), i))
+            .filter(|(s, _)| !s.is_empty())
             .collect(),
     )
+}
+
+/// A problem with the `index`-th item of the list field `key` (as in
+/// [`FrontMatter::tags`]) of the file `text`, shown where that item is
+/// written. Reads the front matter again: for reporting only.
+pub fn list_item_diagnostic(
+    path: &Path,
+    text: &str,
+    key: &str,
+    index: usize,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let message = message.into();
+    let Ok(split) = split(path, text) else {
+        return Diagnostic::file(path, message);
+    };
+    let (yaml, shift) = (split.yaml, split.yaml_shift);
+    let fallback = || yaml::key_diagnostic(path, yaml, key, shift, message.clone());
+    let Ok(value) = serde_yaml::from_str::<Value>(yaml) else {
+        return fallback();
+    };
+    let Some(field) = value.get(key) else {
+        return fallback();
+    };
+    let written;
+    let field = if yaml::has_number_or_bool(field) {
+        written = yaml::written(yaml, &value);
+        match written.as_ref().and_then(|w| w.get(key)) {
+            Some(w) => w,
+            None => field,
+        }
+    } else {
+        field
+    };
+    let Some((item, list_index)) = list_items(field).and_then(|items| items.into_iter().nth(index))
+    else {
+        return fallback();
+    };
+    let mut steps = vec![yaml::locate::Step::key(key)];
+    if let Some(i) = list_index {
+        steps.push(yaml::locate::Step::Index(i));
+    }
+    let Some(node) = yaml::locate::node(yaml, &steps) else {
+        return fallback();
+    };
+    // The item itself where it is written literally on the node's line
+    // (always, unless it is quoted with escapes or spans lines); else the
+    // whole node. Items of a comma-separated string are counted there.
+    let width = yaml::written_width(yaml, node.offset);
+    let written = yaml[node.offset..]
+        .char_indices()
+        .nth(width)
+        .map_or(&yaml[node.offset..], |(end, _)| {
+            &yaml[node.offset..node.offset + end]
+        });
+    let quoted = written.len() >= 2
+        && ((written.starts_with('"') && written.ends_with('"'))
+            || (written.starts_with('\'') && written.ends_with('\'')));
+    let (inner, skip) = if quoted {
+        (&written[1..written.len() - 1], 1)
+    } else {
+        (written, 0)
+    };
+    // A list item is one piece, commas and all.
+    let separator = if list_index.is_some() { '\n' } else { ',' };
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for piece in inner.split(separator) {
+        let trimmed = piece.trim();
+        if !trimmed.is_empty() {
+            let lead = piece.len() - piece.trim_start().len();
+            pieces.push((start + lead, trimmed));
+        }
+        start += piece.len() + 1;
+    }
+    let nth = if list_index.is_some() {
+        0
+    } else {
+        index_in_string(&field_items(field), index)
+    };
+    match pieces.get(nth) {
+        Some(&(at, text)) if text == item => {
+            Diagnostic::at_offset(path, yaml, node.offset + skip + at, item.len(), message)
+        }
+        _ => Diagnostic::at(path, yaml, node.line, node.column, message).width(width),
+    }
+    .shifted(shift)
+}
+
+/// The list items of `field` with where they come from.
+fn field_items(field: &Value) -> Vec<(String, Option<usize>)> {
+    list_items(field).unwrap_or_default()
+}
+
+/// Which of the items of a comma-separated string the `index`-th list item
+/// is (they are all from that one string).
+fn index_in_string(items: &[(String, Option<usize>)], index: usize) -> usize {
+    items
+        .iter()
+        .take(index)
+        .filter(|(_, i)| i.is_none())
+        .count()
 }
 
 /// The years a date may have. Every date ends up in the feeds: RFC 2822
@@ -642,6 +757,26 @@ mod tests {
         assert_eq!(f.image_alt.as_deref(), Some("1_000"));
         // Other keys keep YAML's types for templates.
         assert_eq!(f.extra.get("version"), Some(&serde_json::json!(3.1)));
+    }
+
+    #[test]
+    fn list_items_are_shown_where_written() {
+        let path = Path::new("content/posts/a.md");
+        let shown = |text: &str, index: usize| {
+            let d = list_item_diagnostic(path, text, "tags", index, "m");
+            (d.line, d.column, d.width)
+        };
+        let text = "---\ntitle: t\ntags: [C++, C, \"🎉\", 3.10]\n---\n";
+        assert_eq!(shown(text, 0), (3, 8, 3));
+        assert_eq!(shown(text, 1), (3, 13, 1));
+        assert_eq!(shown(text, 2), (3, 17, 1));
+        assert_eq!(shown(text, 3), (3, 21, 4));
+        let text = "---\ntitle: t\ntags:\n  - a\n  -  \"\"\n  - \"C++\"\n---\n";
+        assert_eq!(shown(text, 1), (6, 6, 3));
+        let text = "---\ntitle: t\ntags: C++, C ,  D\n---\n";
+        assert_eq!(shown(text, 0), (3, 7, 3));
+        assert_eq!(shown(text, 1), (3, 12, 1));
+        assert_eq!(shown(text, 2), (3, 17, 1));
     }
 
     #[test]

@@ -228,3 +228,52 @@ fn numbers_in_text_fields_stay_as_written() {
         "{err}"
     );
 }
+
+#[test]
+fn tags_without_a_url_or_sharing_one_are_errors_where_written() {
+    let site = TestSite::new()
+        .post(
+            "x.md",
+            "---\ntitle: X\ndate: 2024-01-01\ntags: [Party, \"🎉\"]\n---\nText\n",
+        )
+        .post(
+            "c.md",
+            "---\ntitle: C\ndate: 2024-01-02\ntags: [C]\n---\nText\n",
+        )
+        .post(
+            "cpp.md",
+            "---\ntitle: C++\ndate: 2024-01-03\ntags:\n  - Sprachen\n  - C++\n---\nText\n",
+        )
+        .post(
+            "cpp2.md",
+            "---\ntitle: Mehr C++\ndate: 2024-01-04\ntags: C++, vertrauen\n---\nText\n",
+        )
+        .post(
+            "v.md",
+            "---\ntitle: V\ndate: 2024-01-05\ntags: [Vertrauen]\n---\nText\n",
+        )
+        .post(
+            "v2.md",
+            "---\ntitle: V2\ndate: 2024-01-06\ntags: [Vertrauen]\n---\nText\n",
+        );
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the tag `🎉` has no letters or digits for the URL of its page\n  --> content/posts/x.md:4:16\n   |\n 4 | tags: [Party, \"🎉\"]\n   |                ^\n  = hint: give the tag a letter or a digit, e.g. `Feier 🎉`\n"),
+        "{err}"
+    );
+    // `C++` is written in two posts, `C` in one: `C` is the odd one out.
+    assert!(
+        err.contains("error: the tags `C` and `C++` would share the page /tags/c/\n  --> content/posts/c.md:4:8\n   |\n 4 | tags: [C]\n   |        ^\n  = hint: write `C++` the same way in every post, or make the names differ in letters or digits (a tag's URL ignores case, accents and punctuation)\n  = note: `C++` is written at content/posts/cpp2.md:4:7\n"),
+        "{err}"
+    );
+    // Differing in case only is sharing a page too.
+    assert!(
+        err.contains("error: the tags `vertrauen` and `Vertrauen` would share the page /tags/vertrauen/\n  --> content/posts/cpp2.md:4:12\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  = note: `Vertrauen` is written at content/posts/v2.md:4:8\n"),
+        "{err}"
+    );
+    assert!(err.contains("error: 3 errors;"), "{err}");
+}
