@@ -127,6 +127,23 @@ pub fn walk_files(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagn
                     walker.skip_current_dir();
                 }
             }
+            // A name from an old system (Latin-1 `grün` is `gr\xFCn`): no
+            // URL can be made from it, and the lossy form we could show
+            // names a file that does not exist.
+            Ok(e) if e.depth() > 0 && e.file_name().to_str().is_none() => {
+                let what = if e.file_type().is_dir() {
+                    "folder"
+                } else {
+                    "file"
+                };
+                errors.push(
+                    Diagnostic::file(shown(e.path()), format!("the {what} name is not valid UTF-8"))
+                        .hint(format!("rename the {what} (it was probably named on a system that did not use UTF-8); echt makes URLs from names, and URLs need UTF-8")),
+                );
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
                 files.push((slash_path(rel), e.path().to_path_buf()));
@@ -367,6 +384,35 @@ mod tests {
             .collect();
         assert_eq!(shown, ["static/draussen", "static/passwd"]);
         assert!(errors[0].message.contains("outside the site folder"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_errors_and_never_listed() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        let dir = root.join("static");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join(OsStr::from_bytes(b"gr\xFCn.png")), "png").expect("write");
+        std::fs::create_dir(dir.join(OsStr::from_bytes(b"B\xFCro"))).expect("mkdir");
+        std::fs::write(dir.join(OsStr::from_bytes(b"B\xFCro/a.png")), "png").expect("write");
+        std::fs::write(dir.join("ok.png"), "png").expect("write");
+        let (files, errors) = walk_files(root, &dir);
+        let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+        assert_eq!(names, ["ok.png"]);
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.path.display(), e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "static/B\u{FFFD}ro: the folder name is not valid UTF-8",
+                "static/gr\u{FFFD}n.png: the file name is not valid UTF-8"
+            ]
+        );
     }
 
     #[test]

@@ -277,3 +277,35 @@ fn tags_without_a_url_or_sharing_one_are_errors_where_written() {
     );
     assert!(err.contains("error: 3 errors;"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_named_as_such() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let site = TestSite::new().post("gut.md", &post("Gut", "2024-01-01", "Text"));
+    let posts = site.root().join("content/posts");
+    std::fs::write(
+        posts.join(OsStr::from_bytes(b"gr\xFCn.md")),
+        post("Grün", "2024-01-01", "Text"),
+    )
+    .unwrap();
+    let static_dir = site.root().join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join(OsStr::from_bytes(b"b\xFCro.png")), "png").unwrap();
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the file name is not valid UTF-8\n  --> content/posts/gr\u{FFFD}n.md\n  = hint: rename the file (it was probably named on a system that did not use UTF-8); echt makes URLs from names, and URLs need UTF-8\n"),
+        "{err}"
+    );
+    assert!(!err.contains("no such file"), "{err}");
+    // Problems walking content/ end the loading before static/ is walked.
+    std::fs::remove_file(posts.join(OsStr::from_bytes(b"gr\xFCn.md"))).unwrap();
+    let err = site.build().fails();
+    assert_error_at(
+        &err,
+        "the file name is not valid UTF-8",
+        "static/b\u{FFFD}ro.png",
+    );
+    assert!(err.contains("error: 1 error;"), "{err}");
+}
