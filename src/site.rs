@@ -492,7 +492,18 @@ impl UrlRegistry {
     }
 }
 
-/// Where each content file ends up, by its path below `content/`.
+/// A path below `content/` as a key of the link map: in NFC, because macOS
+/// writes file names decomposed (`U` + `¨`) and editors write links
+/// composed; `markdown::Links` looks up in NFC too.
+fn link_key(rel: &str) -> String {
+    if unicode_normalization::is_nfc(rel) {
+        rel.to_string()
+    } else {
+        rel.nfc().collect()
+    }
+}
+
+/// Where each content file ends up, by its path below `content/` (in NFC).
 fn link_map(
     inventory: &Inventory,
     placed: &[(&Parsed, &CachedSource, String)],
@@ -501,7 +512,7 @@ fn link_map(
     let mut links = HashMap::new();
     let mut bundle_paths: HashMap<&str, &str> = HashMap::new();
     for (doc, _, path) in placed {
-        links.insert(doc.source.rel.clone(), path.clone());
+        links.insert(link_key(&doc.source.rel), path.clone());
         if doc.source.bundle.is_some() {
             bundle_paths.insert(doc.source.rel.as_str(), path.as_str());
         }
@@ -510,7 +521,7 @@ fn link_map(
     // it are not reported again. Drafts and future posts get none: a link to
     // them from a published post would be broken on the site.
     for rel in broken {
-        links.entry(rel.clone()).or_insert_with(String::new);
+        links.entry(link_key(rel)).or_insert_with(String::new);
     }
     for asset in &inventory.assets {
         let to = match asset.bundle {
@@ -520,7 +531,7 @@ fn link_map(
             },
             None => asset.rel.clone(),
         };
-        links.insert(asset.rel.clone(), to);
+        links.insert(link_key(&asset.rel), to);
     }
     links
 }

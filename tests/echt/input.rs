@@ -309,3 +309,34 @@ fn file_names_that_are_not_utf8_are_named_as_such() {
     );
     assert!(err.contains("error: 1 error;"), "{err}");
 }
+
+#[test]
+fn links_find_posts_in_any_unicode_form_and_with_escapes() {
+    let site = TestSite::new()
+        // As macOS names it: decomposed.
+        .post("U\u{308}ber.md", &post("Über", "2024-01-01", "Text"))
+        // Composed.
+        .post("Grüße.md", &post("Grüße", "2024-01-01", "## Teil"))
+        .post(
+            "mein beitrag.md",
+            &post("Mein Beitrag", "2024-01-01", "## Anfang"),
+        )
+        .post(
+            "verweise.md",
+            &post(
+                "Verweise",
+                "2024-01-02",
+                "[a](Über.md) [b](Gru\u{308}ße.md#teil) [c](mein%20beitrag.md#anfang) [d](<mein beitrag.md>)",
+            ),
+        );
+    let built = site.build().ok();
+    let page = built.page("posts/verweise/");
+    for href in [
+        "href=\"../../posts/ueber/\"",
+        "href=\"../../posts/gruesse/#teil\"",
+        "href=\"../../posts/mein-beitrag/#anfang\"",
+        "href=\"../../posts/mein-beitrag/\"",
+    ] {
+        assert!(page.contains(href), "{href} in {page}");
+    }
+}
