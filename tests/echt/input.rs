@@ -340,3 +340,24 @@ fn links_find_posts_in_any_unicode_form_and_with_escapes() {
         assert!(page.contains(href), "{href} in {page}");
     }
 }
+
+#[test]
+fn errors_on_long_lines_show_a_window_of_them() {
+    let body = format!(
+        "{}[dort](fehlt.md) und weiter{}",
+        "Wort ".repeat(1_000_000),
+        " so".repeat(1000)
+    );
+    let site = TestSite::new().post("x.md", &post("Lang", "2024-01-01", &body));
+    let err = site.build().fails();
+    assert!(err.len() < 2000, "{} bytes of errors", err.len());
+    assert!(
+        err.starts_with(&format!(
+            "error: link to `fehlt.md`, which is not a post or page of this site\n  --> content/posts/x.md:5:5000001\n   |\n 5 | …{}[dort](fehlt.md) und weiter{}…\n   | {}^^^^^^^^^^^^^^^^\n",
+            "Wort ".repeat(8),
+            " so".repeat(11),
+            " ".repeat(41)
+        )),
+        "{err}"
+    );
+}
