@@ -127,6 +127,23 @@ pub fn walk_files(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagn
                     walker.skip_current_dir();
                 }
             }
+            // A name from an old system (Latin-1 `grün` is `gr\xFCn`): no
+            // URL can be made from it, and the lossy form we could show
+            // names a file that does not exist.
+            Ok(e) if e.depth() > 0 && e.file_name().to_str().is_none() => {
+                let what = if e.file_type().is_dir() {
+                    "folder"
+                } else {
+                    "file"
+                };
+                errors.push(
+                    Diagnostic::file(shown(e.path()), format!("the {what} name is not valid UTF-8"))
+                        .hint(format!("rename the {what} (it was probably named on a system that did not use UTF-8); echt makes URLs from names, and URLs need UTF-8")),
+                );
+                if e.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+            }
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
                 files.push((slash_path(rel), e.path().to_path_buf()));
@@ -203,11 +220,20 @@ pub fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
-/// Decodes a file as UTF-8, pointing at the first bad byte otherwise.
+/// Decodes a file as UTF-8, pointing at the first bad byte otherwise, and
+/// refuses control characters (see [`control_characters`]). Content files,
+/// templates and `echt.yaml` all come through here.
 pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => {
+            let problems = control_characters(path, s);
+            if problems.is_empty() {
+                Ok(s.to_string())
+            } else {
+                Err(Error::new(problems))
+            }
+        }
         Err(e) => {
             let good = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes);
@@ -227,9 +253,111 @@ pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
     }
 }
 
+/// Whether `c` is a control character no text file should hold: C0 except
+/// tab, line feed and carriage return, DEL, and C1 (U+0080 to U+009F).
+/// They are invisible in most editors, arrive by copying from PDFs and old
+/// word processors, and make pages and feeds invalid (XML forbids most of
+/// them outright).
+pub fn is_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || ('\u{7F}'..='\u{9F}').contains(&c)
+}
+
+/// `U+0000 (NUL)`: how messages name a control character.
+pub fn control_name(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{8}' => " (backspace)",
+        '\u{B}' => " (vertical tab)",
+        '\u{C}' => " (form feed)",
+        '\u{1B}' => " (escape)",
+        '\u{7F}' => " (DEL)",
+        '\u{85}' => " (next line)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
+/// The most control characters reported per file; a file full of them is
+/// probably not text at all.
+const MAX_CONTROL_REPORTS: usize = 10;
+
+/// A diagnostic for each control character in `text` (up to
+/// [`MAX_CONTROL_REPORTS`]), at its line and column.
+pub fn control_characters(path: &Path, text: &str) -> Vec<Diagnostic> {
+    let bytes = text.as_bytes();
+    // Scanning bytes keeps this as fast as the UTF-8 check: C0 and DEL are
+    // single bytes, C1 is 0xC2 followed by 0x80..=0x9F.
+    let found = bytes.iter().enumerate().filter(|&(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7F
+            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    });
+    let mut problems = Vec::new();
+    let mut more = 0;
+    for (offset, _) in found {
+        if problems.len() == MAX_CONTROL_REPORTS {
+            more += 1;
+            continue;
+        }
+        let c = text[offset..].chars().next().unwrap_or('\0');
+        problems.push(
+            Diagnostic::at_offset(
+                path,
+                text,
+                offset,
+                c.len_utf8(),
+                format!("the file contains the control character {}", control_name(c)),
+            )
+            .hint("remove it: control characters are invisible in most editors and make pages and feeds invalid (they often come with text copied from PDFs)"),
+        );
+    }
+    if more > 0 {
+        if let Some(last) = problems.pop() {
+            problems.push(last.note(format!("and {more} more control characters in this file")));
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_located() {
+        let text = "---\ntitle: a\u{0}b\n---\nÜber\u{7F} \u{85}\tTab\r\n";
+        let problems = control_characters(Path::new("content/x.md"), text);
+        let found: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, 9, "the file contains the control character U+0000 (NUL)"),
+                (4, 5, "the file contains the control character U+007F (DEL)"),
+                (
+                    4,
+                    7,
+                    "the file contains the control character U+0085 (next line)"
+                ),
+            ]
+        );
+        let shown = problems[0].to_string();
+        assert!(
+            shown.contains(" 2 | title: a\u{2400}b\n   |         ^\n"),
+            "{shown}"
+        );
+        let many = "\u{1}".repeat(25);
+        let problems = control_characters(Path::new("x"), &many);
+        assert_eq!(problems.len(), MAX_CONTROL_REPORTS);
+        assert_eq!(
+            problems[9].note.as_deref(),
+            Some("and 15 more control characters in this file")
+        );
+        assert!(decode_utf8(Path::new("x"), b"a\x1bb").is_err());
+        assert!(decode_utf8(Path::new("x"), b"a\tb\r\n\xC2\xA0").is_ok());
+    }
 
     #[cfg(unix)]
     #[test]
@@ -256,6 +384,35 @@ mod tests {
             .collect();
         assert_eq!(shown, ["static/draussen", "static/passwd"]);
         assert!(errors[0].message.contains("outside the site folder"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_errors_and_never_listed() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let site = tempfile::tempdir().expect("temp dir");
+        let root = site.path();
+        let dir = root.join("static");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join(OsStr::from_bytes(b"gr\xFCn.png")), "png").expect("write");
+        std::fs::create_dir(dir.join(OsStr::from_bytes(b"B\xFCro"))).expect("mkdir");
+        std::fs::write(dir.join(OsStr::from_bytes(b"B\xFCro/a.png")), "png").expect("write");
+        std::fs::write(dir.join("ok.png"), "png").expect("write");
+        let (files, errors) = walk_files(root, &dir);
+        let names: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
+        assert_eq!(names, ["ok.png"]);
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.path.display(), e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "static/B\u{FFFD}ro: the folder name is not valid UTF-8",
+                "static/gr\u{FFFD}n.png: the file name is not valid UTF-8"
+            ]
+        );
     }
 
     #[test]

@@ -156,11 +156,10 @@ impl fmt::Display for Diagnostic {
         if let Some(text) = &self.source_line {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let text = text.replace('\t', " ");
-            let indent = " ".repeat(self.column.saturating_sub(1));
+            let (text, indent, width) = window(text, self.column, self.width);
             writeln!(f, " {pad} |")?;
             writeln!(f, " {number} | {text}")?;
-            writeln!(f, " {pad} | {indent}{}", "^".repeat(self.width))?;
+            writeln!(f, " {pad} | {}{}", " ".repeat(indent), "^".repeat(width))?;
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  = hint: {hint}")?;
@@ -173,6 +172,58 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// Lines longer than this many characters are shown cut to a window.
+const MAX_SHOWN: usize = 120;
+/// The window's size, and how much of it goes before the column.
+const WINDOW: usize = 100;
+const BEFORE: usize = 40;
+
+/// The part of `line` shown in a frame, the caret's indent and its width.
+/// A long line (minified, or a whole file without line breaks) is cut to
+/// about [`WINDOW`] characters around `column` with `…` where it was cut, so
+/// that a problem in a 5 MB line prints one line, not 5 MB. Columns count
+/// characters.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let at = column.saturating_sub(1);
+    let count = line.chars().count();
+    if count <= MAX_SHOWN {
+        return (line.chars().map(visible).collect(), at, width);
+    }
+    let mut start = at.saturating_sub(BEFORE);
+    let end = (start + WINDOW).min(count);
+    if end - start < WINDOW {
+        start = end.saturating_sub(WINDOW);
+    }
+    let mut shown = String::with_capacity(WINDOW + 2);
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(end - start).map(visible));
+    if end < count {
+        shown.push('…');
+    }
+    let indent = at.saturating_sub(start) + usize::from(start > 0);
+    // A caret running past the window ends at its `…`.
+    let width = width
+        .min(end.saturating_sub(at) + usize::from(end < count))
+        .max(1);
+    (shown, indent, width)
+}
+
+/// A character as it is shown in the frame: one column wide and never a
+/// control character, which a terminal would act on (or not show), moving
+/// the caret off its place. Tabs become spaces; other C0 characters and DEL
+/// their pictures (␀, ␍, ␡); C1 characters the replacement character.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\0'..='\u{1F}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        '\u{80}'..='\u{9F}' => '\u{FFFD}',
+        c => c,
+    }
+}
 
 /// Everything that went wrong in one command, in the order it was found.
 #[derive(Debug, thiserror::Error)]
@@ -265,6 +316,40 @@ mod tests {
             d.to_string(),
             "error: invalid date `2024-13-45`\n  --> content/posts/a.md:3:7\n   |\n 3 | date: 2024-13-45\n   |       ^^^^^^^^^^\n  = hint: write dates as YYYY-MM-DD\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window_around_the_column() {
+        let long = format!("{}FEHLER{}", "ä".repeat(5_000_000), "ö".repeat(1000));
+        let d = Diagnostic::at("x.md", &long, 1, 5_000_001, "m").width(6);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[3],
+            format!(" 1 | …{}FEHLER{}…", "ä".repeat(40), "ö".repeat(54))
+        );
+        assert_eq!(lines[4], format!("   | {}^^^^^^", " ".repeat(41)));
+        // At the start and at the end of a long line.
+        let long = "x".repeat(1000);
+        let d = Diagnostic::at("x.md", &long, 1, 1, "m").width(3);
+        let lines: Vec<String> = d.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines[3], format!(" 1 | {}…", "x".repeat(100)));
+        assert_eq!(lines[4], "   | ^^^");
+        let d = Diagnostic::at("x.md", &long, 1, 1000, "m").width(1);
+        let lines: Vec<String> = d.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines[3], format!(" 1 | …{}", "x".repeat(100)));
+        assert_eq!(lines[4], format!("   | {}^", " ".repeat(100)));
+        // A caret wider than the window stops at its end.
+        let d = Diagnostic::at("x.md", &long, 1, 500, "m").width(900);
+        let lines: Vec<String> = d.to_string().lines().map(str::to_string).collect();
+        assert_eq!(
+            lines[4],
+            format!("   | {}{}", " ".repeat(41), "^".repeat(61))
+        );
+        // Lines up to the limit are shown whole, as always.
+        let line = "y".repeat(120);
+        let d = Diagnostic::at("x.md", &line, 1, 120, "m");
+        assert!(d.to_string().contains(&format!(" 1 | {line}\n")));
     }
 
     #[test]

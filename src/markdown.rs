@@ -14,6 +14,7 @@ use std::path::Path;
 
 use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use crate::config::Language;
 use crate::error::Diagnostic;
@@ -54,11 +55,17 @@ impl<'a> Links<'a> {
         }
     }
 
+    /// Looks up a path below `content/`. Keys are in NFC (see
+    /// `site::link_map`), and so is what is looked up: macOS writes file
+    /// names decomposed (`U` + `¨`), editors write links composed.
     fn get(&self, rel: &str) -> Option<String> {
-        let found = self.map.get(rel).cloned();
-        self.looked_up
-            .borrow_mut()
-            .push((rel.to_string(), found.clone()));
+        let rel: String = if is_nfc(rel) {
+            rel.to_string()
+        } else {
+            rel.nfc().collect()
+        };
+        let found = self.map.get(&rel).cloned();
+        self.looked_up.borrow_mut().push((rel, found.clone()));
         found
     }
 
@@ -221,9 +228,12 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     if let Some(site_path) = dest.strip_prefix('/') {
         return Ok(Some(url::internal(site_path)));
     }
-    let (path, suffix) = dest
+    let (written, suffix) = dest
         .find(['#', '?'])
         .map_or((dest, ""), |i| dest.split_at(i));
+    // `mein%20beitrag.md` is the file `mein beitrag.md`.
+    let decoded = percent_decode(written);
+    let path = decoded.as_deref().unwrap_or(written);
     let target = url::join(input.source_dir, path);
     if crate::content::is_markdown(path) {
         return match target.and_then(|t| input.links.get(&t)) {
@@ -238,12 +248,40 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     // anything else is relative to the page, as a browser would read it.
     let resolved = match target.and_then(|t| input.links.get(&t)) {
         Some(site_path) => site_path,
-        None => match url::join(input.page_path, path) {
+        None => match url::join(input.page_path, written) {
             Some(p) => p,
             None => return Ok(None),
         },
     };
     Ok(Some(format!("{ROOT}{resolved}{suffix}")))
+}
+
+/// `%XX` escapes decoded, if there are any and they make UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)),
+            _ => None,
+        };
+        match escaped {
+            Some((h, l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Turns pulldown-cmark's English curly quotes German: “…” → „…“ and ‘…’ →
@@ -934,6 +972,41 @@ mod tests {
         let msg = errors[0].to_string();
         assert!(msg.contains("content/posts/a.md:6:7"), "{msg}");
         assert!(msg.contains("link to `fehlt.md`"), "{msg}");
+    }
+
+    #[test]
+    fn links_find_files_in_any_unicode_form_and_with_escapes() {
+        // The link map's keys are NFC; the file was NFD on disk.
+        let links = HashMap::from([
+            ("posts/Über.md".to_string(), "posts/ueber/".to_string()),
+            (
+                "posts/mein beitrag.md".to_string(),
+                "posts/mein-beitrag/".to_string(),
+            ),
+            (
+                "posts/a/Grüße 1.png".to_string(),
+                "posts/a/Grüße 1.png".to_string(),
+            ),
+        ]);
+        let r = render_with(
+            "[nfc](Über.md) [nfd](U\u{308}ber.md#teil) [leer](mein%20beitrag.md?x=1#a) [bild](a/Gr%C3%BC%C3%9Fe%201.png) [roh](%zz.png)\n",
+            Language::De,
+            &links,
+        )
+        .unwrap();
+        for href in [
+            "href=\"\u{E000}posts/ueber/\"",
+            "href=\"\u{E000}posts/ueber/#teil\"",
+            "href=\"\u{E000}posts/mein-beitrag/?x=1#a\"",
+            "href=\"\u{E000}posts/a/Gr%C3%BC%C3%9Fe%201.png\"",
+            "href=\"\u{E000}posts/a/%zz.png\"",
+        ] {
+            assert!(r.html.contains(href), "{href} in {}", r.html);
+        }
+        assert_eq!(percent_decode("a%20b%C3%BC"), Some("a bü".to_string()));
+        assert_eq!(percent_decode("100%"), Some("100%".to_string()));
+        assert_eq!(percent_decode("%FF"), None);
+        assert_eq!(percent_decode("ohne"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::{Config, Language};
 use crate::content::{self, Inventory, Kind, Source, CONTENT_DIR};
@@ -321,7 +322,17 @@ impl Site {
 
         posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
         pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let tags = collect_tags(&mut posts);
+        let (tags, tag_problems) = collect_tags(&mut posts);
+        let sources = &cache.sources;
+        errors.extend(tag_diagnostics(&posts, &tag_problems, |post| {
+            let parsed = sources
+                .get(&post.source.rel)?
+                .parsed
+                .as_ref()
+                .as_ref()
+                .ok()?;
+            Some(parsed.text.as_str())
+        }));
         let aliases = collect_aliases(&posts, &pages, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
         let (static_files, mut problems) =
@@ -360,7 +371,14 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         Some((date, rest)) => (Some(date), rest.to_string()),
         None => (None, source.stem().to_string()),
     };
-    let date = front.date.or(file_date);
+    // The file name's date counts only without `date:`; a file named after
+    // a day feeds cannot carry is refused only when that day would be used.
+    let date = match (front.date, file_date) {
+        (Some(date), _) => Some(date),
+        (None, Some(Ok(date))) => Some(date),
+        (None, Some(Err(far))) => return Err(vec![far.diagnostic(&display)]),
+        (None, None) => None,
+    };
     if source.kind == Kind::Post && date.is_none() {
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
@@ -460,7 +478,18 @@ impl UrlRegistry {
     }
 }
 
-/// Where each content file ends up, by its path below `content/`.
+/// A path below `content/` as a key of the link map: in NFC, because macOS
+/// writes file names decomposed (`U` + `¨`) and editors write links
+/// composed; `markdown::Links` looks up in NFC too.
+fn link_key(rel: &str) -> String {
+    if unicode_normalization::is_nfc(rel) {
+        rel.to_string()
+    } else {
+        rel.nfc().collect()
+    }
+}
+
+/// Where each content file ends up, by its path below `content/` (in NFC).
 fn link_map(
     inventory: &Inventory,
     placed: &[(&Parsed, &CachedSource, String)],
@@ -469,7 +498,7 @@ fn link_map(
     let mut links = HashMap::new();
     let mut bundle_paths: HashMap<&str, &str> = HashMap::new();
     for (doc, _, path) in placed {
-        links.insert(doc.source.rel.clone(), path.clone());
+        links.insert(link_key(&doc.source.rel), path.clone());
         if doc.source.bundle.is_some() {
             bundle_paths.insert(doc.source.rel.as_str(), path.as_str());
         }
@@ -478,7 +507,7 @@ fn link_map(
     // it are not reported again. Drafts and future posts get none: a link to
     // them from a published post would be broken on the site.
     for rel in broken {
-        links.entry(rel.clone()).or_insert_with(String::new);
+        links.entry(link_key(rel)).or_insert_with(String::new);
     }
     for asset in &inventory.assets {
         let to = match asset.bundle {
@@ -488,7 +517,7 @@ fn link_map(
             },
             None => asset.rel.clone(),
         };
-        links.insert(asset.rel.clone(), to);
+        links.insert(link_key(&asset.rel), to);
     }
     links
 }
@@ -578,33 +607,158 @@ fn render_with_links(
     }
 }
 
-/// Groups posts by tag; tags that slugify alike are one tag.
-fn collect_tags(posts: &mut [Document]) -> Vec<Tag> {
-    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+/// A tag as written in a post: (index in [`Site::posts`], index in the
+/// post's `tags`).
+type TagAt = (usize, usize);
+
+/// A tag that cannot have its page as written.
+#[derive(Debug, PartialEq, Eq)]
+enum TagProblem {
+    /// No letters or digits: its page would be `/tags//`.
+    NoSlug(TagAt),
+    /// Spelled differently from the tag at `with`, but on the same page.
+    Clash {
+        at: TagAt,
+        with: TagAt,
+        slug: String,
+    },
+}
+
+/// Groups posts by tag. Two spellings that would share a page (`C` and
+/// `C++`, `Vertrauen` and `vertrauen`) are a problem, not one tag: merging
+/// them silently would hide a post from the tag its author chose. The
+/// spelling most posts use names the tag; every other one is reported where
+/// it is written. Spellings that differ only in Unicode form (an umlaut as
+/// one character or two, as macOS writes them) are the same.
+fn collect_tags(posts: &mut [Document]) -> (Vec<Tag>, Vec<TagProblem>) {
+    struct Spelling {
+        name: String,
+        /// Posts using it, and its every occurrence.
+        posts: usize,
+        at: Vec<TagAt>,
+    }
+    struct Group {
+        posts: Vec<usize>,
+        spellings: Vec<Spelling>,
+    }
+    let mut problems = Vec::new();
+    let mut by_slug: BTreeMap<String, Group> = BTreeMap::new();
     for (i, post) in posts.iter().enumerate() {
-        for name in &post.front.tags {
-            let slug = slugify(name);
+        for (t, name) in post.front.tags.iter().enumerate() {
+            let name: String = name.nfc().collect();
+            let slug = slugify(&name);
             if slug.is_empty() {
+                problems.push(TagProblem::NoSlug((i, t)));
                 continue;
             }
-            let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
-                name: name.clone(),
-                slug,
+            let group = by_slug.entry(slug).or_insert_with(|| Group {
                 posts: Vec::new(),
+                spellings: Vec::new(),
             });
-            if tag.posts.last() != Some(&i) {
-                tag.posts.push(i);
+            if group.posts.last() != Some(&i) {
+                group.posts.push(i);
+            }
+            match group.spellings.iter_mut().find(|s| s.name == name) {
+                Some(spelling) => {
+                    if spelling.at.last().is_none_or(|&(p, _)| p != i) {
+                        spelling.posts += 1;
+                    }
+                    spelling.at.push((i, t));
+                }
+                None => group.spellings.push(Spelling {
+                    name,
+                    posts: 1,
+                    at: vec![(i, t)],
+                }),
             }
         }
     }
-    let mut tags: Vec<Tag> = by_slug.into_values().collect();
-    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let mut tags = Vec::with_capacity(by_slug.len());
+    for (slug, mut group) in by_slug {
+        // Most posts first; among equals, the one met first (newest post).
+        group
+            .spellings
+            .sort_by_key(|s| (std::cmp::Reverse(s.posts), s.at.first().copied()));
+        let mut spellings = group.spellings.into_iter();
+        let Some(main) = spellings.next() else {
+            continue;
+        };
+        for other in spellings {
+            for &at in &other.at {
+                problems.push(TagProblem::Clash {
+                    at,
+                    with: main.at[0],
+                    slug: slug.clone(),
+                });
+            }
+        }
+        tags.push(Tag {
+            name: main.name,
+            slug,
+            posts: group.posts,
+        });
+    }
     for (t, tag) in tags.iter().enumerate() {
         for &p in &tag.posts {
             posts[p].tags.push(t);
         }
     }
-    tags
+    problems.sort_by_key(|p| match p {
+        TagProblem::NoSlug(at) | TagProblem::Clash { at, .. } => *at,
+    });
+    (tags, problems)
+}
+
+/// The diagnostics for `problems`, located in the posts' front matter
+/// (`text` gives a post's file text).
+fn tag_diagnostics<'a>(
+    posts: &[Document],
+    problems: &[TagProblem],
+    text: impl Fn(&Document) -> Option<&'a str>,
+) -> Vec<Diagnostic> {
+    let locate = |(p, t): TagAt, message: String| {
+        let post = &posts[p];
+        let path = post.source.display_path();
+        match text(post) {
+            Some(text) => frontmatter::list_item_diagnostic(&path, text, "tags", t, message),
+            None => Diagnostic::file(path, message),
+        }
+    };
+    let name = |(p, t): TagAt| posts[p].front.tags[t].as_str();
+    problems
+        .iter()
+        .map(|problem| match problem {
+            TagProblem::NoSlug(at) => locate(
+                *at,
+                format!("the tag `{}` has no letters or digits for the URL of its page", name(*at)),
+            )
+            .hint("give the tag a letter or a digit, e.g. `Feier 🎉`"),
+            TagProblem::Clash { at, with, slug } => {
+                let other = locate(*with, String::new());
+                let message = format!(
+                    "the tags `{}` and `{}` would share the page /tags/{slug}/",
+                    name(*at),
+                    name(*with)
+                );
+                locate(*at, message)
+                    .hint(format!(
+                        "write `{}` the same way in every post, or make the names differ in letters or digits (a tag's URL ignores case, accents and punctuation)",
+                        name(*with)
+                    ))
+                    .note(if other.line == 0 {
+                        format!("`{}` is written in {}", name(*with), other.path.display())
+                    } else {
+                        format!(
+                            "`{}` is written at {}:{}:{}",
+                            name(*with),
+                            other.path.display(),
+                            other.line,
+                            other.column
+                        )
+                    })
+            }
+        })
+        .collect()
 }
 
 fn collect_aliases(
@@ -673,4 +827,71 @@ fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> V
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(rel: &str, tags: &[&str]) -> Document {
+        Document {
+            source: Source {
+                rel: rel.to_string(),
+                kind: Kind::Post,
+                bundle: None,
+            },
+            front: Arc::new(FrontMatter {
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                ..FrontMatter::default()
+            }),
+            path: String::new(),
+            date: None,
+            language: Language::De,
+            rendered: Arc::new(Rendered::default()),
+            image: None,
+            future: false,
+            tags: Vec::new(),
+            fingerprint: 0,
+        }
+    }
+
+    #[test]
+    fn tags_are_never_merged_silently() {
+        let mut posts = vec![
+            post("posts/a.md", &["C", "Vertrauen", "Gro\u{308}ße"]),
+            post("posts/b.md", &["C++", "Vertrauen", "Größe", "🎉"]),
+            post("posts/c.md", &["vertrauen", "C++"]),
+        ];
+        let (tags, problems) = collect_tags(&mut posts);
+        let names: Vec<(&str, &str, &[usize])> = tags
+            .iter()
+            .map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.as_slice()))
+            .collect();
+        // The spelling most posts use names the tag; NFD and NFC are one.
+        assert_eq!(
+            names,
+            [
+                ("C++", "c", &[0, 1, 2][..]),
+                ("Größe", "groesse", &[0, 1][..]),
+                ("Vertrauen", "vertrauen", &[0, 1, 2][..]),
+            ]
+        );
+        assert_eq!(
+            problems,
+            [
+                TagProblem::Clash {
+                    at: (0, 0),
+                    with: (1, 0),
+                    slug: "c".into()
+                },
+                TagProblem::NoSlug((1, 3)),
+                TagProblem::Clash {
+                    at: (2, 0),
+                    with: (0, 1),
+                    slug: "vertrauen".into()
+                },
+            ]
+        );
+        assert_eq!(posts[2].tags, [0, 2]);
+    }
 }

@@ -17,6 +17,7 @@ mod cli;
 mod errors;
 mod feeds;
 mod hosting;
+mod input;
 mod load;
 mod nginx;
 mod outputs;
