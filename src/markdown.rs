@@ -17,7 +17,7 @@ use serde::Serialize;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use crate::config::Language;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Lines};
 use crate::i18n;
 use crate::slug::slugify;
 use crate::url::{self, ROOT};
@@ -124,6 +124,9 @@ fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagno
         .collect();
 
     let mut errors = Vec::new();
+    // Made once there is an error: locating each of thousands of broken
+    // links from the start of the file would be quadratic.
+    let mut lines = None;
     let mut words = 0;
     let mut quotes = QuoteState::default();
     for (event, range) in &mut events {
@@ -143,10 +146,11 @@ fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagno
                     Ok(None) => {}
                     Err((message, hint)) => {
                         let offset = input.body_offset + range.start;
+                        let lines = lines.get_or_insert_with(|| Lines::new(input.source));
                         errors.push(
-                            Diagnostic::at_offset(
+                            Diagnostic::at_offset_in(
                                 input.path,
-                                input.source,
+                                lines,
                                 offset,
                                 range.len(),
                                 message,
@@ -470,6 +474,7 @@ impl<'i> Plan<'i> {
             used.insert(format!("fnref-{n}"));
         }
         let mut headings = Vec::new();
+        let mut next_number: HashMap<String, usize> = HashMap::new();
         let mut in_footnote = 0;
         for (i, (event, _)) in events.iter().enumerate() {
             match event {
@@ -486,12 +491,20 @@ impl<'i> Plan<'i> {
                             } else {
                                 slug
                             };
-                            let mut id = base.clone();
-                            let mut n = 1;
+                            // Each base remembers the number it got to: a
+                            // thousand headings "Notiz" take a thousand
+                            // steps, not half a million.
+                            let next = next_number.entry(base.clone()).or_insert(1);
+                            let mut id = if *next == 1 {
+                                base.clone()
+                            } else {
+                                format!("{base}-{next}")
+                            };
                             while used.contains(&id) {
-                                n += 1;
-                                id = format!("{base}-{n}");
+                                *next += 1;
+                                id = format!("{base}-{next}");
                             }
+                            *next += 1;
                             used.insert(id.clone());
                             id
                         }
@@ -544,6 +557,7 @@ impl<'i> Plan<'i> {
         let strings = i18n::strings(self.language);
         let mut out: Vec<Event<'_>> = Vec::with_capacity(end - start);
         let mut definitions: Vec<(usize, String)> = Vec::new();
+        let mut defined: HashSet<usize> = HashSet::new();
         let mut references_seen: HashMap<usize, usize> = HashMap::new();
         let mut alignments: Vec<Alignment> = Vec::new();
         let mut cell = 0;
@@ -628,9 +642,7 @@ impl<'i> Plan<'i> {
                     // Definitions nobody refers to are left out, and so are
                     // repeated ones: each number is listed once.
                     let number = self.footnotes.get(&label.to_lowercase()).copied();
-                    if let Some(n) =
-                        number.filter(|n| full && !definitions.iter().any(|(d, _)| d == n))
-                    {
+                    if let Some(n) = number.filter(|n| full && defined.insert(*n)) {
                         definitions.push((n, self.write_range(events, i + 1, close, false)));
                     }
                     i = close + 1;
@@ -695,7 +707,7 @@ impl<'i> Plan<'i> {
             }
             i += 1;
         }
-        let mut html_out = String::with_capacity(end * 16);
+        let mut html_out = String::with_capacity((end - start) * 16);
         html::push_html(&mut html_out, out.into_iter());
         // pulldown-cmark percent-encodes the root marker inside link URLs.
         if html_out.contains(ENCODED_ROOT) {
@@ -1007,6 +1019,42 @@ mod tests {
         assert_eq!(percent_decode("100%"), Some("100%".to_string()));
         assert_eq!(percent_decode("%FF"), None);
         assert_eq!(percent_decode("ohne"), None);
+    }
+
+    #[test]
+    fn many_equal_headings_and_footnotes() {
+        let mut body = String::new();
+        for i in 0..3000 {
+            body.push_str(&format!("## Notiz\n\nText[^{i}].\n\n"));
+        }
+        body.push_str("## Notiz-2\n\n");
+        for i in 0..3000 {
+            body.push_str(&format!("[^{i}]: Fußnote {i}.\n"));
+        }
+        let r = de(&body);
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(&ids[..3], ["notiz", "notiz-2", "notiz-3"]);
+        assert_eq!(ids[2999], "notiz-3000");
+        // Generated before, so this one steps aside.
+        assert_eq!(ids[3000], "notiz-2-2");
+        assert_eq!(r.html.matches("<li id=\"fn-").count(), 3000);
+        assert!(
+            r.html.contains("<li id=\"fn-3000\"><p>Fußnote 2999."),
+            "{}",
+            &r.html[r.html.len() - 300..]
+        );
+    }
+
+    #[test]
+    fn many_broken_links_are_all_located() {
+        let body = "[a](fehlt.md) ".repeat(5000);
+        let errors = render_with(&body, Language::De, &HashMap::new()).unwrap_err();
+        assert_eq!(errors.len(), 5000);
+        assert_eq!((errors[4999].line, errors[4999].column), (4, 4999 * 14 + 1));
+        assert_eq!(
+            errors[4999].source_line.as_ref().map(|l| l.chars().count()),
+            Some(100)
+        );
     }
 
     #[test]

@@ -511,8 +511,8 @@ mod tests {
 
     #[test]
     fn scanning_is_linear() {
-        // 100 KB of brackets, deep and shallow, in well under 100 ms even
-        // without optimisations.
+        // 100 KB of brackets, deep and shallow: a few milliseconds even
+        // without optimisations (the bound is generous for busy machines).
         let deep = "[".repeat(100_000);
         let flat = "[a], ".repeat(20_000);
         let quoted = format!("t: \"{}\"", "[".repeat(100_000));
@@ -520,6 +520,6 @@ mod tests {
         assert!(too_deep(&deep).is_some());
         assert_eq!(too_deep(&format!("x: [{flat}]")), None);
         assert_eq!(too_deep(&quoted), None);
-        assert!(start.elapsed() < std::time::Duration::from_millis(100));
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 }
