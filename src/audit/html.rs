@@ -389,7 +389,8 @@ const MATTERS: &[&str] = &[
     "xml:base",
 ];
 
-/// HTML elements that matter even without attributes.
+/// Elements that matter even without attributes (`<script>` in HTML and
+/// SVG alike).
 const BARE: &[&str] = &[
     "script",
     "object",
@@ -455,7 +456,7 @@ fn walk(checker: &mut Checker<'_>, tree: &Tree) {
                 });
             }
         }
-        if attrs.is_empty() && !(vocabulary == Vocabulary::Html && BARE.contains(&tag.as_ref())) {
+        if attrs.is_empty() && !BARE.contains(&tag.as_ref()) {
             continue;
         }
         checker.element(&Element {

@@ -502,11 +502,16 @@ impl<'a> Checker<'a> {
                 }
             }
             // Any other SVG element with a URL fetches it (`<image>`,
-            // `<use>`, `<feImage>`, gradients and patterns, …).
+            // `<use>`, `<feImage>`, gradients and patterns, …); a `data:`
+            // document there may fetch in turn.
             _ => {
                 if let Some(href) = href {
-                    let what = format!("<{tag} {}>", href.name);
-                    self.resource(&what, href, &href.value);
+                    if is_data(&href.value) && tag != "image" && tag != "feimage" {
+                        self.inner_document(href, "", &href.value);
+                    } else {
+                        let what = format!("<{tag} {}>", href.name);
+                        self.resource(&what, href, &href.value);
+                    }
                 }
             }
         }

@@ -451,3 +451,32 @@ fn the_policy_must_come_first_in_the_head_of_the_tree() {
         "{invisible:?}"
     );
 }
+
+#[test]
+fn found_by_fuzzing() {
+    // An SVG script without attributes was skipped with the attribute-less
+    // elements.
+    one(
+        "<svg><script>alert(1)</script></svg>",
+        "`<script>` runs code",
+    );
+    // A `data:` document in `<use>` loads what it names.
+    one(
+        "<svg><use href=\"data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27%3E%3Cimage id=%27a%27 href=%27https://evil.example/x.png%27/%3E%3C/svg%3E#a\"/></svg>",
+        "`evil.example`",
+    );
+    // Browsers take `type="text/xml"` as XSLT.
+    let p = policy("");
+    let page = Page::new(&p, "x.svg");
+    let mut checker = Checker::new(&p, &page);
+    xml::judge(
+        &mut checker,
+        "<?xml-stylesheet type=\"text/xml\" href=\"img/b.svg\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        xml::Kind::Document,
+    );
+    assert!(
+        checker.findings.iter().any(|f| f.message.contains("XSLT")),
+        "{:?}",
+        checker.findings
+    );
+}

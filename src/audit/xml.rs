@@ -307,8 +307,10 @@ fn stylesheet_pi(checker: &mut Checker<'_>, content: &str, span: Range<usize>) {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    let kind = get("type").unwrap_or_default().to_ascii_lowercase();
-    if kind.contains("xsl") {
+    // Browsers take `text/xsl`, `text/xml`, `application/xml` and the like
+    // as XSLT: only a stylesheet that says it is CSS is one.
+    let kind = get("type").unwrap_or_default().trim().to_ascii_lowercase();
+    if kind != "text/css" {
         checker.find(
             Severity::Error,
             "an XSLT stylesheet turns this file into a page that exists only in the browser, which echt cannot check".into(),
