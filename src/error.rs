@@ -127,7 +127,7 @@ impl Diagnostic {
                 let before = if column - 1 == start { at } else { before };
                 let after = text[at..]
                     .char_indices()
-                    .nth(end - (column - 1))
+                    .nth(end.saturating_sub(column - 1))
                     .map_or(text.len(), |(i, _)| at + i);
                 (before, after)
             }
@@ -597,6 +597,11 @@ mod tests {
                 "{chars}"
             );
         }
+        // A column past the end of a long line: the caret after its end.
+        let d = Diagnostic::at("x.md", &long, 1, 101_010, "m");
+        let shown = d.to_string();
+        let caret = shown.lines().nth(4).unwrap_or_default();
+        assert_eq!(caret, format!("   | {}^", " ".repeat(104)), "{shown}");
     }
 
     #[test]
