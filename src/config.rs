@@ -187,9 +187,8 @@ impl Config {
     /// Checks the text of a config file; `root` is where the site lives.
     pub fn parse(root: &Path, source: &str) -> Result<Config> {
         let file = Path::new(CONFIG_FILE);
-        let raw: RawConfig =
-            serde_yaml::from_str(source).map_err(|e| yaml::diagnostic(file, source, &e, 0))?;
-        let mut errors = Vec::new();
+        let raw: RawConfig = yaml::parse(file, source, 0)?;
+        let mut errors = yaml::check_escapes(file, source, 0);
         let at_key =
             |key: &str, message: String| yaml::key_diagnostic(file, source, key, 0, message);
 

@@ -9,7 +9,9 @@ fn main() -> ExitCode {
     match echt::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprint!("{err}");
+            // One write: a build can report thousands of problems.
+            let report = err.to_string();
+            eprint!("{report}");
             ExitCode::FAILURE
         }
     }

@@ -361,3 +361,18 @@ fn errors_on_long_lines_show_a_window_of_them() {
         "{err}"
     );
 }
+
+#[test]
+fn echt_yaml_gets_the_same_careful_reading_as_front_matter() {
+    let nested = format!(
+        "title: T\nbase_url: https://example.org/\nextra:\n  x: {}\n",
+        "[".repeat(100_000)
+    );
+    let site = TestSite::empty().file("echt.yaml", &nested);
+    let err = site.build().fails();
+    assert!(err.contains("  --> echt.yaml:4:"), "{err}");
+    let escaped = "title: \"T\\u0000\"\nbase_url: https://example.org/\n";
+    let err = TestSite::empty().file("echt.yaml", escaped).build().fails();
+    assert!(err.contains("  --> echt.yaml:1:"), "{err}");
+    assert!(err.contains("U+0000"), "{err}");
+}
