@@ -49,7 +49,12 @@ pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> 
             }
         }
         Err(why) => {
-            // lol_html explains at length; its first sentence says what.
+            // lol_html explains at length; its first sentence says what,
+            // and names the tag (`<style>`) to look for in the sources.
+            let tag = why
+                .split_once("(`<")
+                .and_then(|(_, rest)| rest.split_once('>'))
+                .map(|(name, _)| format!("<{name}"));
             let why = why
                 .split(". ")
                 .next()
@@ -60,7 +65,7 @@ pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> 
                 format!("echt cannot rewrite this page with certainty: {why}"),
                 UNSURE_HINT,
                 At::Span(0..0),
-                Vec::new(),
+                tag.into_iter().collect(),
             );
             // The rest of the page is judged all the same, so that one
             // build shows every problem.
@@ -155,12 +160,23 @@ fn report_parse_errors(checker: &mut Checker<'_>, text: &str, errors: &[(u64, Co
     let Some((line, message)) = errors.first() else {
         return;
     };
+    // The line as written (a template copies most lines verbatim), else
+    // its first start tag (which Markdown keeps when it wraps the line).
     let source_line = line_text(text, *line).trim();
-    let needles = if source_line.chars().count() >= 8 {
-        vec![source_line.to_string()]
-    } else {
-        Vec::new()
-    };
+    let mut needles = Vec::new();
+    if source_line.chars().count() >= 5 {
+        needles.push(source_line.to_string());
+    }
+    if let Some(start) = source_line
+        .find('<')
+        .filter(|&i| i > 0 || source_line.len() > 1)
+    {
+        let tag = &source_line[start..];
+        let end = tag.find('>').map_or(tag.len(), |e| e + 1);
+        if end > 2 {
+            needles.push(tag[..end].to_string());
+        }
+    }
     checker.find(
         Severity::Error,
         format!(
@@ -569,7 +585,12 @@ fn body_start(tree: &Tree, policy: usize) -> (String, u64, Option<String>) {
             } else {
                 format!("the invisible character U+{:04X}", u32::from(c))
             };
-            (shown, tree.nodes[f].line, Some(c.to_string()))
+            let needle = if c.is_alphanumeric() || c.is_ascii_punctuation() {
+                text.trim().chars().take(20).collect()
+            } else {
+                c.to_string()
+            };
+            (shown, tree.nodes[f].line, Some(needle))
         }
         Some((f, Kind::Element { name, .. })) => (
             format!("the `<{}>` element", name.local),

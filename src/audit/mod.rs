@@ -120,7 +120,18 @@ impl Policy {
         if let Some(target) = self.judge_plain(page, raw) {
             return target;
         }
-        let Ok(url) = page.url.join(raw) else {
+        // `https:host/x` is relative to an https page but leads to `host`
+        // from an http page or from disk: take it as the absolute URL.
+        let form = rules::browser_form(raw);
+        let absolute = form.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+        });
+        let parsed = if absolute {
+            url::Url::parse(&form)
+        } else {
+            page.url.join(raw)
+        };
+        let Ok(url) = parsed else {
             return Target::Other("not a valid URL".into());
         };
         match url.scheme() {

@@ -308,9 +308,11 @@ impl<'a> Checker<'a> {
 
     /// Checks one element.
     pub fn element(&mut self, el: &Element<'_>) {
+        // Findings about a whole element look for its start tag as written,
+        // or, where only the tree knows it, for `<name`.
         let whole = Attr {
             name: Cow::Borrowed(""),
-            value: Cow::Borrowed(""),
+            value: Cow::Owned(format!("<{}", el.tag)),
             raw: Cow::Borrowed(el.raw),
             at: el.at.clone(),
         };
@@ -930,8 +932,24 @@ fn within(at: &At, text: &str, offset: usize, len: usize, raw: &str) -> At {
     }
 }
 
+/// A URL as the URL parser reads it: leading and trailing C0 controls and
+/// spaces dropped, tabs and line breaks anywhere removed.
+pub(crate) fn browser_form(url: &str) -> Cow<'_, str> {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    if trimmed.contains(['\t', '\n', '\r']) {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(trimmed)
+    }
+}
+
 fn is_data(url: &str) -> bool {
-    url.trim_start()
+    browser_form(url)
         .get(..5)
         .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
 }
@@ -939,7 +957,8 @@ fn is_data(url: &str) -> bool {
 /// The MIME type (essence, lower case) and text of a `data:` URL, decoded
 /// as the Fetch standard says; None if it is not one or not UTF-8 text.
 pub(crate) fn decode_data_url(url: &str) -> Option<(String, String)> {
-    let parsed = data_url::DataUrl::process(url.trim()).ok()?;
+    let form = browser_form(url);
+    let parsed = data_url::DataUrl::process(&form).ok()?;
     let mime = parsed.mime_type();
     let essence = format!("{}/{}", mime.type_, mime.subtype).to_ascii_lowercase();
     let charset = mime.get_parameter("charset").map(str::to_ascii_lowercase);
