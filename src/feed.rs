@@ -74,6 +74,7 @@ pub fn write_feeds(
             let origins = || {
                 limited(site, feed.posts)
                     .filter_map(|p| Origin::content(&site.config.root, &p.source))
+                    .chain(Origin::config(&site.config.root))
                     .collect()
             };
             let write = |file: String, text: String| {

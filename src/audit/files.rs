@@ -198,6 +198,13 @@ fn decode_css(bytes: &[u8]) -> Result<String, &'static str> {
         Some((encoding, bom)) => (encoding, &bytes[bom..]),
         None => (charset_rule(bytes).unwrap_or(encoding_rs::UTF_8), bytes),
     };
+    // A stateful encoding turns quotes into text: what the audit reads as
+    // a string could be markup to a browser.
+    if encoding == encoding_rs::ISO_2022_JP {
+        return Err(
+            "it is written in ISO-2022-JP, which echt cannot read with certainty; save it as UTF-8",
+        );
+    }
     let (text, malformed) = encoding.decode_without_bom_handling(body);
     if malformed {
         return Err("its text is not valid in the encoding it says it has");

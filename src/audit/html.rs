@@ -93,6 +93,19 @@ pub(crate) fn judge_document(checker: &mut Checker<'_>, text: &str) -> Tree {
     judge(checker, text, tree::document)
 }
 
+/// Judges the document of an `<iframe srcdoc>`.
+pub(crate) fn judge_srcdoc(checker: &mut Checker<'_>, text: &str) {
+    judge(checker, text, |text, options| {
+        tree::document(
+            text,
+            tree::Options {
+                srcdoc: true,
+                ..options
+            },
+        )
+    });
+}
+
 /// Judges a piece of HTML shown inside another page (a feed entry).
 pub(crate) fn judge_fragment(checker: &mut Checker<'_>, text: &str) {
     judge(checker, text, tree::fragment);
@@ -102,6 +115,7 @@ fn judge(checker: &mut Checker<'_>, text: &str, parse: fn(&str, tree::Options) -
     let options = tree::Options {
         scripting: false,
         exact_errors: false,
+        srcdoc: false,
     };
     if let Some(offset) = tree::too_deep(text) {
         checker.find(
@@ -403,6 +417,8 @@ const MATTERS: &[&str] = &[
     "itemtype",
     "xlink:href",
     "xml:base",
+    "attributionsrc",
+    "charset",
 ];
 
 /// Elements that matter even without attributes (`<script>` in HTML and

@@ -362,6 +362,22 @@ impl<'a> Checker<'a> {
             if name == "xml:base" {
                 self.base(tag, a);
             }
+            // The Attribution Reporting API: the browser registers with
+            // every URL listed here.
+            if name == "attributionsrc" {
+                for url in a.value.split_ascii_whitespace() {
+                    self.resource(&format!("<{tag} attributionsrc>"), &a.with_value(url), url);
+                }
+            }
+            // A page or a resource in another encoding than UTF-8 would be
+            // read differently by the browser than by the audit.
+            if name == "charset" && !is_utf8_label(&a.value) && el.vocabulary == Vocabulary::Html {
+                self.error(
+                    format!("`<{tag} charset>` names the encoding `{}`; echt reads and writes only UTF-8", a.value.trim()),
+                    "remove the attribute, or make it `utf-8`",
+                    a,
+                );
+            }
         }
         match el.vocabulary {
             Vocabulary::Html => self.html_element(tag, attrs, &whole),
@@ -377,6 +393,10 @@ impl<'a> Checker<'a> {
             Vocabulary::Other => {
                 if let Some(href) = attr(attrs, "xlink:href") {
                     self.link(href);
+                }
+                // Atom's `<link href>`.
+                if let Some(href) = attr(attrs, "href").filter(|_| tag == "link") {
+                    self.feed_link(href);
                 }
             }
         }
@@ -419,7 +439,7 @@ impl<'a> Checker<'a> {
                     self.frame(tag, src);
                 }
                 if let Some(srcdoc) = attr(attrs, "srcdoc").filter(|_| tag == "iframe") {
-                    self.inner_document(srcdoc, "text/html", &srcdoc.value);
+                    self.inner_document(srcdoc, "srcdoc", &srcdoc.value);
                 }
             }
             t if EMBEDS.contains(&t) => self.error(
@@ -458,7 +478,24 @@ impl<'a> Checker<'a> {
                     self.base(tag, href);
                 }
             }
-            "meta" => self.meta(attrs, whole),
+            "meta" => {
+                self.meta(attrs, whole);
+                let content_type = attr(attrs, "http-equiv")
+                    .is_some_and(|h| h.value.trim().eq_ignore_ascii_case("content-type"));
+                if let Some(content) = attr(attrs, "content").filter(|_| content_type) {
+                    let lower = content.value.to_ascii_lowercase();
+                    let charset = lower.split_once("charset=").map(|(_, c)| {
+                        c.trim_matches(|c: char| c == '"' || c == '\'' || c.is_ascii_whitespace())
+                    });
+                    if charset.is_some_and(|c| !is_utf8_label(c)) {
+                        self.error(
+                            "this page says it is not written in UTF-8; echt reads and writes only UTF-8".into(),
+                            "remove the `<meta http-equiv=content-type>` element or make its charset `utf-8`",
+                            content,
+                        );
+                    }
+                }
+            }
             "html" => self.resource_attrs(tag, attrs, &["manifest"]),
             _ => {}
         }
@@ -713,6 +750,7 @@ impl<'a> Checker<'a> {
         };
         let mut inner = self.nested();
         match mime.as_str() {
+            "srcdoc" => super::html::judge_srcdoc(&mut inner, &text),
             "text/html" => {
                 super::html::judge_document(&mut inner, &text);
             }
@@ -734,6 +772,21 @@ impl<'a> Checker<'a> {
             }
         }
         self.absorb(inner, at);
+    }
+
+    /// A URL in a feed (an Atom `<link href>`, `<uri>`, RSS `<link>`): a
+    /// feed reader shows it as a link.
+    pub fn feed_link(&mut self, at: &Attr<'_>) {
+        if self.policy.judge(self.page, &at.value) == Target::Script {
+            self.error(
+                format!(
+                    "a `javascript:` URL in the feed's `<{}>` runs code in a feed reader",
+                    at.name
+                ),
+                HANDLER_HINT,
+                at,
+            );
+        }
     }
 
     /// A URL the browser loads by itself.
@@ -817,15 +870,20 @@ impl<'a> Checker<'a> {
                 .map(|p| format!("`{p}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let parameters = if left.len() == 1 {
+                "parameter"
+            } else {
+                "parameters"
+            };
             let (severity, message) = if self.copied {
                 (
                     Severity::Warning,
-                    format!("a link to `{host}` carries the tracking parameters {list}; this file is copied as it is, so remove them yourself"),
+                    format!("a link to `{host}` carries the tracking {parameters} {list}; this file is copied as it is, so remove them yourself"),
                 )
             } else {
                 (
                     Severity::Error,
-                    format!("a link to `{host}` still carries the tracking parameters {list} after echt cleaned the page"),
+                    format!("a link to `{host}` still carries the tracking {parameters} {list} after echt cleaned the page"),
                 )
             };
             self.find(severity, message, "", href.at.clone(), needles());
@@ -930,6 +988,11 @@ fn within(at: &At, text: &str, offset: usize, len: usize, raw: &str) -> At {
             At::Line(line + newlines as u64)
         }
     }
+}
+
+/// Whether an encoding label means UTF-8.
+fn is_utf8_label(label: &str) -> bool {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes()) == Some(encoding_rs::UTF_8)
 }
 
 /// A URL as the URL parser reads it: leading and trailing C0 controls and

@@ -107,6 +107,8 @@ pub(crate) struct Options {
     pub scripting: bool,
     /// Detailed parse error messages (slower; for reporting).
     pub exact_errors: bool,
+    /// An `<iframe srcdoc>` document, which needs no doctype.
+    pub srcdoc: bool,
 }
 
 fn parse_opts(options: Options) -> ParseOpts {
@@ -118,6 +120,7 @@ fn parse_opts(options: Options) -> ParseOpts {
         tree_builder: TreeBuilderOpts {
             scripting_enabled: options.scripting,
             exact_errors: options.exact_errors,
+            iframe_srcdoc: options.srcdoc,
             ..TreeBuilderOpts::default()
         },
     }
@@ -632,6 +635,7 @@ mod tests {
     const OPTIONS: Options = Options {
         scripting: false,
         exact_errors: false,
+        srcdoc: false,
     };
 
     fn elements(tree: &Tree) -> Vec<String> {

@@ -35,6 +35,11 @@ const MATHML: &[u8] = b"http://www.w3.org/1998/Math/MathML";
 const XLINK: &[u8] = b"http://www.w3.org/1999/xlink";
 const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 
+/// Elements of a feed whose text is a URL.
+const FEED_URLS: &[&str] = &[
+    "uri", "link", "url", "comments", "docs", "icon", "logo", "id",
+];
+
 /// Elements of a feed whose text is HTML (with `type="html"` in Atom).
 const HTML_TEXT: &[&str] = &["content", "summary", "description", "subtitle", "title"];
 
@@ -126,7 +131,24 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                 };
                 if let Some(parent) = open.last_mut() {
                     if let Some(pieces) = &mut parent.style {
-                        pieces.push((span.start, content.into_owned()));
+                        // CDATA text starts after `<![CDATA[`.
+                        let start = if matches!(event, Event::CData(_)) {
+                            span.start + "<![CDATA[".len()
+                        } else {
+                            span.start
+                        };
+                        pieces.push((start, content.into_owned()));
+                    } else if matches!(kind, Kind::Feed(_))
+                        && FEED_URLS.contains(&parent.name.as_str())
+                    {
+                        // A feed reader shows these as links or loads them.
+                        let at = Attr {
+                            name: Cow::Owned(parent.name.clone()),
+                            value: Cow::Owned(content.to_string()),
+                            raw: Cow::Owned(content.to_string()),
+                            at: At::Span(span.clone()),
+                        };
+                        checker.feed_link(&at);
                     } else if let (true, Kind::Feed(fragments)) = (parent.html_text, kind) {
                         // The entry's HTML, as a feed reader shows it: its
                         // problems point at the element in the feed.
