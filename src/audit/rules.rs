@@ -503,6 +503,7 @@ impl<'a> Checker<'a> {
 
     fn svg_element(&mut self, tag: &str, attrs: &[Attr<'_>], whole: &Attr<'_>) {
         let href = attr(attrs, "href").or_else(|| attr(attrs, "xlink:href"));
+        let shown = svg_name(tag);
         match tag {
             "script" => {
                 let as_src: Vec<Attr<'_>> = href
@@ -526,7 +527,7 @@ impl<'a> Checker<'a> {
                 if target.starts_with("on") {
                     let at = attr(attrs, "attributename").unwrap_or(whole);
                     self.error(
-                        format!("`<{tag}>` sets the event handler `{target}`, which runs code in the reader's browser"),
+                        format!("`<{shown}>` sets the event handler `{target}`, which runs code in the reader's browser"),
                         HANDLER_HINT,
                         at,
                     );
@@ -535,7 +536,7 @@ impl<'a> Checker<'a> {
                         let Some(a) = attr(attrs, name) else { continue };
                         for value in a.value.split(';') {
                             let at = a.with_value(value.trim());
-                            self.resource(&format!("<{tag} {name}>"), &at, value);
+                            self.resource(&format!("<{shown} {name}>"), &at, value);
                         }
                     }
                 }
@@ -548,7 +549,7 @@ impl<'a> Checker<'a> {
                     if is_data(&href.value) && tag != "image" && tag != "feimage" {
                         self.inner_document(href, "", &href.value);
                     } else {
-                        let what = format!("<{tag} {}>", href.name);
+                        let what = format!("<{shown} {}>", href.name);
                         self.resource(&what, href, &href.value);
                     }
                 }
@@ -988,6 +989,53 @@ fn within(at: &At, text: &str, offset: usize, len: usize, raw: &str) -> At {
             At::Line(line + newlines as u64)
         }
     }
+}
+
+/// An SVG element's name as SVG spells it (the rules compare names in
+/// lower case).
+fn svg_name(tag: &str) -> &str {
+    const NAMES: &[&str] = &[
+        "altGlyph",
+        "animateColor",
+        "animateMotion",
+        "animateTransform",
+        "clipPath",
+        "feBlend",
+        "feColorMatrix",
+        "feComponentTransfer",
+        "feComposite",
+        "feConvolveMatrix",
+        "feDiffuseLighting",
+        "feDisplacementMap",
+        "feDistantLight",
+        "feDropShadow",
+        "feFlood",
+        "feFuncA",
+        "feFuncB",
+        "feFuncG",
+        "feFuncR",
+        "feGaussianBlur",
+        "feImage",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feOffset",
+        "fePointLight",
+        "feSpecularLighting",
+        "feSpotLight",
+        "feTile",
+        "feTurbulence",
+        "foreignObject",
+        "glyphRef",
+        "linearGradient",
+        "radialGradient",
+        "textPath",
+    ];
+    NAMES
+        .iter()
+        .find(|name| name.eq_ignore_ascii_case(tag))
+        .copied()
+        .unwrap_or(tag)
 }
 
 /// Whether an encoding label means UTF-8.
