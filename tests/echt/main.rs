@@ -13,6 +13,7 @@ mod support;
 
 mod browser;
 mod build;
+mod chromium;
 mod cli;
 mod errors;
 mod feeds;
