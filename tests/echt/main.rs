@@ -17,6 +17,7 @@ mod chromium;
 mod cli;
 mod errors;
 mod feeds;
+mod hostile;
 mod hosting;
 mod load;
 mod nginx;
