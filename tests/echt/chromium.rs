@@ -227,6 +227,29 @@ impl Chromium {
         }
     }
 
+    /// Collects events until `deadline`, or until `done` holds for the
+    /// events from index `since` on; whether it held.
+    pub(crate) fn collect_until(
+        &mut self,
+        deadline: Instant,
+        since: usize,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> bool {
+        loop {
+            if done(&self.events[since..]) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(message) => self.events.push(message),
+                Err(RecvTimeoutError::Timeout) => return false,
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("chromium quit: {:?}", self.child.try_wait())
+                }
+            }
+        }
+    }
+
     #[track_caller]
     pub(crate) fn next_message(&mut self, deadline: Instant, what: &str) -> Value {
         let left = deadline.saturating_duration_since(Instant::now());

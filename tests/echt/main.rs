@@ -15,6 +15,7 @@ mod browser;
 mod build;
 mod chromium;
 mod cli;
+mod differential;
 mod errors;
 mod feeds;
 mod hostile;
