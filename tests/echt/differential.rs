@@ -115,6 +115,11 @@ fn chromium_contacts_another_host_only_where_the_audit_refused_the_site() {
             }
         }
         seen.extend(fresh);
+        // Headers of the site's own reach every page, alike or not.
+        if !out.headers.is_empty() && !plan.iter().any(|(c, _)| *c == i) {
+            plan.push((i, "index.html".to_string()));
+        }
+        files.insert(HEADERS.to_string(), out.headers.clone());
         served.insert(out.name.to_string(), files);
     }
     // A few browsers side by side, each with its own logging server, so
@@ -338,6 +343,8 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 /// fails), and every file it would publish.
 struct Built {
     name: &'static str,
+    /// The header lines (`Name: value`) of the case's own `_headers`.
+    headers: Vec<u8>,
     /// Whether the build got as far as rendering.
     built: bool,
     reported: bool,
@@ -368,10 +375,33 @@ fn build(case: &Case) -> Built {
     };
     Built {
         name: case.name,
+        headers: own_headers(case),
         built,
         reported,
         files: sink.0.into_inner().unwrap(),
     }
+}
+
+/// Where the site server keeps a case's headers among its files.
+const HEADERS: &str = "\0headers";
+
+/// The header lines of a case's `static/_headers` (Netlify's format: a
+/// path, then indented `Name: value` lines), which the site server sends
+/// with every file as a host would with `/*`.
+fn own_headers(case: &Case) -> Vec<u8> {
+    let Some((_, body)) = case
+        .files
+        .iter()
+        .find(|(path, _)| *path == "static/_headers")
+    else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&body.bytes()).into_owned();
+    text.lines()
+        .filter(|l| l.starts_with([' ', '\t']) && l.contains(':'))
+        .map(|l| format!("{}\r\n", l.trim()))
+        .collect::<String>()
+        .into_bytes()
 }
 
 /// Collects what a build writes.
@@ -718,6 +748,9 @@ fn serve(stream: TcpStream, sites: &HashMap<String, BTreeMap<String, Vec<u8>>>) 
     );
     if let Some(kind) = kind {
         head.push_str(&format!("Content-Type: {kind}\r\n"));
+    }
+    if let Some(headers) = file(HEADERS) {
+        head.push_str(&String::from_utf8_lossy(headers));
     }
     head.push_str("\r\n");
     let stream = reader.get_mut();

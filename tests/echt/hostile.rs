@@ -586,6 +586,14 @@ pub(crate) const CASES: &[Case] = &[
         fails("error: `<img srcset>` loads from another host, `img.example`", "content/posts/a.md:5:43"),
     ),
     case!(
+        "img-srcset-single-candidate",
+        [post!(r#"<img srcset="https://img.example/nur.png" alt="">"#)],
+        fails(
+            "error: `<img srcset>` loads from another host, `img.example`",
+            "content/posts/a.md:5:14"
+        ),
+    ),
+    case!(
         "img-lazy",
         [post!(r#"<img loading="lazy" src="https://img.example/lazy.png" alt="">"#)],
         fails("error: `<img src>` loads from another host, `img.example`", "content/posts/a.md:5:26"),
@@ -1498,6 +1506,28 @@ pub(crate) const CASES: &[Case] = &[
         fails("error: `<img src>` loads from another host, `img.example`", "content/posts/a.md:4:20"),
     ),
     case!(
+        "front-matter-title-marked-safe",
+        [
+            body!("<h1>{{ page.title | safe }}</h1>"),
+            (
+                "content/posts/a.md",
+                Body::Text("---\ntitle: \"<img src=https://img.example/title-safe.png>\"\ndate: 2024-01-01\n---\nText.\n")
+            ),
+        ],
+        fails(
+            "error: `<img src>` loads from another host, `img.example`",
+            "content/posts/a.md:2:18"
+        ),
+    ),
+    case!(
+        "content-html-file",
+        [text!(
+            "content/seite.html",
+            "<!doctype html>\n<title>Seite</title>\n<script>fetch(\"https://evil.example/content-html\")</script>\n"
+        )],
+        fails(SCRIPT, "content/seite.html:3:1"),
+    ),
+    case!(
         "page-script",
         [text!("content/impressum.md", "---\ntitle: Impressum\n---\nText.\n\n<script>fetch(\"https://evil.example/page\")</script>\n")],
         fails(SCRIPT, "content/impressum.md:6:1"),
@@ -1707,6 +1737,17 @@ pub(crate) const CASES: &[Case] = &[
         ],
         fails(PARSE, "content/posts/a.md:5:1"),
     ),
+    case!(
+        "static-css-charset-iso-2022-jp",
+        [(
+            "static/jis.css",
+            Body::Bytes(b"@charset \"iso-2022-jp\";\np{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/jis-charset.png);y:\"}\n")
+        )],
+        fails(
+            "error: echt cannot check this file: its text is not valid in the encoding it says it has",
+            "static/jis.css"
+        ),
+    ),
     // Templates
     case!(
         "template-include",
@@ -1884,6 +1925,23 @@ pub(crate) const FAILING: &[Case] = &[
         "builds: `\\9 ` is a tab in the CSS string; `is_data` does not see `data:`, so the imported stylesheet is never read",
     ),
     known!(
+        "data-url-behind-a-control-character-in-import",
+        [post!(
+            r#"<style>@import url("\1 data:text/css,p{background:url(https://evil.example/control.png)}");</style>"#
+        )],
+        fails(CSS_URL, "content/posts/a.md:5:51"),
+        "builds: `\\1 ` is U+0001 in the CSS string; the URL parser drops it (leading C0 controls go), `is_data` does not, so the imported stylesheet is never read",
+    ),
+    known!(
+        "srcset-nested-parentheses",
+        [post!(r#"<img srcset="/bild.png 1x ((a), https://img.example/parens.png 1x" alt="">"#)],
+        fails(
+            "error: `<img srcset>` loads from another host, `img.example`",
+            "content/posts/a.md:5:33"
+        ),
+        "builds: `srcset_urls` counts nested parentheses, the HTML standard's descriptor parser does not (a `)` ends the parenthesis however many `(` came before), so the comma after `((a)` ends the first candidate for a browser but not for the audit, which never sees the second URL; the first candidate is invalid, so the browser loads the second",
+    ),
+    known!(
         "scheme-without-slashes",
         [post!(r#"<img src="https:img.example/scheme-relative.png" alt="">"#),
             ("static/img.example/scheme-relative.png", Body::Bytes(PNG)),
@@ -2017,6 +2075,91 @@ pub(crate) const FAILING: &[Case] = &[
             "templates/post.html:4:16"
         ),
         "builds: the audit reads every page as UTF-8 while a browser decodes this one as ISO-2022-JP, whose escape sequences swallow quotes and so turn attribute text into markup (template-iso-2022-jp-escapes shows it is caught today only by html5ever's parse error for the escape character; the headline here is a proposal, worded like the XML one)",
+    ),
+    known!(
+        "stylesheet-in-the-page-encoding",
+        [
+            (
+                "templates/post.html",
+                Body::Text("<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"iso-2022-jp\">\n<title>{{ page.title }}</title>\n<link rel=\"stylesheet\" href=\"/jis.css\">\n</head>\n<body>\n{{ page.content | safe }}\n</body>\n</html>\n")
+            ),
+            (
+                "static/jis.css",
+                Body::Bytes(b"p{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/jis.png);y:\"}\n")
+            ),
+        ],
+        fails(
+            "error: this page says it is written in `iso-2022-jp`",
+            "templates/post.html:4:16"
+        ),
+        "builds: both files pass on their own (the page has no escape character, the stylesheet read as UTF-8 has its `url()` inside a string), but a stylesheet without `@charset` is decoded in its page's encoding, and in ISO-2022-JP the escape swallows the quote that hid the `url()`: the browser loads https://evil.example/jis.png (the headline here is a proposal, as for template-charset-iso-2022-jp)",
+    ),
+    known!(
+        "stylesheet-link-charset",
+        [
+            post!(r#"<link rel="stylesheet" charset="iso-2022-jp" href="/jis.css">"#),
+            (
+                "static/jis.css",
+                Body::Bytes(b"p{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/link-charset.png);y:\"}\n")
+            ),
+        ],
+        fails("error: `<link charset>`", "content/posts/a.md:5:33"),
+        "builds: read as UTF-8, the stylesheet has its `url()` inside a string, but Chromium decodes it in the encoding `<link charset>` names, where the escape swallows the quote: it loads https://evil.example/link-charset.png (the headline here is a proposal; decoding the stylesheet as its pages do would report it in static/jis.css instead)",
+    ),
+    known!(
+        "stylesheet-imported-in-the-importers-encoding",
+        [
+            post!(r#"<link rel="stylesheet" href="/haupt.css">"#),
+            text!("static/haupt.css", "@charset \"iso-2022-jp\";\n@import \"jis.css\";\n"),
+            (
+                "static/jis.css",
+                Body::Bytes(b"p{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/import-charset.png);y:\"}\n")
+            ),
+        ],
+        fails(
+            "error: this stylesheet says it is written in `iso-2022-jp`",
+            "static/haupt.css:1:11"
+        ),
+        "builds: both stylesheets pass on their own, but a stylesheet without `@charset` is decoded in the encoding of the one that imports it, and in ISO-2022-JP the escape in jis.css swallows the quote that hid its `url()`: Chromium loads https://evil.example/import-charset.png (the headline here is a proposal)",
+    ),
+    known!(
+        "header-speculation-rules",
+        [text!(
+            "static/_headers",
+            "/*\n  Speculation-Rules: \"https://evil.example/regeln.json\"\n"
+        )],
+        fails(
+            "error: `Speculation-Rules` makes readers' browsers contact another host, `evil.example`",
+            "static/_headers:2:23"
+        ),
+        "builds: the `Speculation-Rules` header is not among the headers that are checked, and the browser fetches the rules it names (the headline here is a proposal, worded like the one for `Link`)",
+    ),
+    known!(
+        "header-speculation-rules-own-file",
+        [
+            text!("static/_headers", "/*\n  Speculation-Rules: \"/regeln.json\"\n"),
+            text!(
+                "static/regeln.json",
+                concat!(
+                    r#"{"prefetch": [{"source": "list", "urls": ["https://evil.example/speculation-prefetch"]}]}"#,
+                    "\n"
+                )
+            ),
+        ],
+        fails(
+            "error: the speculation rules prefetch from another host, `evil.example`",
+            "static/regeln.json:1:44"
+        ),
+        "builds: the rules file the header names is JSON, which is only weighed, so the URLs it has the browser prefetch or prerender are never looked at (the headline here is a proposal)",
+    ),
+    known!(
+        "static-html-language-extension",
+        [text!(
+            "static/seite.html.de",
+            "Hallo!\n<script>fetch(\"https://evil.example/html-de\")</script>\n"
+        )],
+        fails(SCRIPT, "static/seite.html.de:2:1"),
+        "builds: judged by its last extension (`.de`, unknown) and sniffed, it does not start like HTML; Apache (mod_mime, common on shared hosting) types a file by all its extensions and sends it as text/html (not verified in the browser test, whose server types by the last extension only)",
     ),
     known!(
         "svg-feimage-name",
