@@ -52,6 +52,12 @@ pub(crate) enum Expect {
         headline: &'static str,
         at: &'static str,
     },
+    /// As `Fails`, and every error with that headline is at `at` (none
+    /// blames another file).
+    Only {
+        headline: &'static str,
+        at: &'static str,
+    },
     /// The build succeeds with this note (or warning) at `at`, and the
     /// text `gone` is in no file of the output.
     Notes {
@@ -79,7 +85,7 @@ pub(crate) struct Case {
 impl Case {
     /// Whether the build must fail.
     pub(crate) fn must_fail(&self) -> bool {
-        matches!(self.expect, Expect::Fails { .. })
+        matches!(self.expect, Expect::Fails { .. } | Expect::Only { .. })
     }
 }
 
@@ -89,6 +95,10 @@ const fn fails(headline: &'static str, at: &'static str) -> Expect {
 
 const fn notes(headline: &'static str, at: &'static str, gone: &'static str) -> Expect {
     Expect::Notes { headline, at, gone }
+}
+
+const fn only(headline: &'static str, at: &'static str) -> Expect {
+    Expect::Only { headline, at }
 }
 
 const BUILDS: Expect = Expect::Builds;
@@ -1763,6 +1773,25 @@ pub(crate) const CASES: &[Case] = &[
             "templates/teile/fuss.html:2:11"
         ),
     ),
+    case!(
+        "location-with-crlf-line-ends",
+        [(
+            "content/posts/a.md",
+            Body::Text("---\r\ntitle: \"A\"\r\ndate: 2024-01-01\r\n---\r\nText.\r\n\r\n<img src=\"https://img.example/crlf.png\" alt=\"\">\r\n")
+        )],
+        fails(
+            "error: `<img src>` loads from another host, `img.example`",
+            "content/posts/a.md:7:11"
+        ),
+    ),
+    case!(
+        "location-after-umlauts-and-emoji",
+        [post!("Größe 😀 <img src=\"https://img.example/umlaut.png\" alt=\"\">")],
+        fails(
+            "error: `<img src>` loads from another host, `img.example`",
+            "content/posts/a.md:5:19"
+        ),
+    ),
     // Benign controls: these must build
     case!(
         "ok-links-to-other-sites",
@@ -1933,6 +1962,23 @@ pub(crate) const FAILING: &[Case] = &[
         "builds: `\\1 ` is U+0001 in the CSS string; the URL parser drops it (leading C0 controls go), `is_data` does not, so the imported stylesheet is never read",
     ),
     known!(
+        "data-stylesheet-charset",
+        [post!(
+            r#"<link rel="stylesheet" href="data:text/css,@charset %22iso-2022-jp%22;p{x:%22%1B$B%22%1B(B%22;background:url(https://evil.example/data-jis.png);y:%22}">"#
+        )],
+        fails(CSS_URL, "content/posts/a.md:5:106"),
+        "builds: the stylesheet in the `data:` URL is read as UTF-8, where its `url()` is inside a string; a `data:` URL without a charset parameter leaves the stylesheet's `@charset` in force, and in ISO-2022-JP the escape (written `%1B`, so the page has no control character) swallows the quote that hid it",
+    ),
+    known!(
+        "base-href-scheme-without-slashes",
+        [post!("<base href=\"https:evil.example/\">\n\nText.")],
+        fails(
+            "error: `<base href>` points to another host, `evil.example`",
+            "content/posts/a.md:5:13"
+        ),
+        "builds: as scheme-without-slashes, for `<base>`: from http:// or file:// every relative URL of the page (the theme's stylesheet and icon among them) loads from https://evil.example/",
+    ),
+    known!(
         "srcset-nested-parentheses",
         [post!(r#"<img srcset="/bild.png 1x ((a), https://img.example/parens.png 1x" alt="">"#)],
         fails(
@@ -2002,6 +2048,39 @@ pub(crate) const FAILING: &[Case] = &[
         [text!("templates/post.html", "<!doctype html>\n<html lang=\"de\">\n<img src=\"/bild.png\" alt=\"\">\n<head>\n<title>{{ page.title }}</title>\n</head>\n<body>\n</body>\n</html>\n")],
         fails(PARSE, "templates/post.html:4:1"),
         "reported at public/posts/hallo/index.html:6:1: lines shorter than 8 characters (`<head>`) are not looked for in the sources",
+    ),
+    known!(
+        "url-also-mentioned-in-text",
+        [post!("Das Bild https://img.example/gleich.png ist hübsch.\n\n<img src=\"https://img.example/gleich.png\" alt=\"\">")],
+        fails(
+            "error: `<img src>` loads from another host, `img.example`",
+            "content/posts/a.md:7:11"
+        ),
+        "reported at content/posts/a.md:5:10, where the text mentions the URL: the first occurrence of the value outside code is taken",
+    ),
+    known!(
+        "url-also-mentioned-in-another-post",
+        [
+            post!(r#"<img src="https://img.example/gleich.png" alt="">"#),
+            (
+                "content/posts/b.md",
+                Body::Text("---\ntitle: \"B\"\ndate: 2024-01-03\n---\nSiehe https://img.example/gleich.png\n")
+            ),
+        ],
+        only(
+            "error: `<img src>` loads from another host, `img.example`",
+            "content/posts/a.md:5:11"
+        ),
+        "also blames content/posts/b.md:5:7, which only mentions the URL in its text: on the front page, which shows both posts, the posts are searched in order",
+    ),
+    known!(
+        "url-also-in-a-template-comment",
+        [body!("{# früher: https://img.example/kommentar.png #}\n<img src=\"https://img.example/kommentar.png\" alt=\"\">")],
+        fails(
+            "error: `<img src>` loads from another host, `img.example`",
+            "templates/post.html:9:11"
+        ),
+        "reported at templates/post.html:8:12, inside a tera comment, which never reaches the page",
     ),
     known!(
         "config-author-url-javascript",
@@ -2258,25 +2337,39 @@ pub(crate) fn reported(stderr: &str, headline: &str, at: &str) -> bool {
     })
 }
 
+/// Where else than `at` an error with `headline` is reported, if anywhere.
+fn elsewhere(stderr: &str, headline: &str, at: &str) -> Option<String> {
+    stderr.split("\n\n").find_map(|block| {
+        let mut lines = block.lines();
+        let place = lines
+            .next()
+            .filter(|l| l.starts_with(headline))
+            .and(lines.next())?
+            .strip_prefix("  --> ")?;
+        (place != at).then(|| place.to_string())
+    })
+}
+
 /// Builds a case with the echt binary; what is wrong, if anything.
 fn verdict(case: &Case) -> Result<(), String> {
     let built = site(case).build();
     let stderr = built.stderr();
     let success = built.out.status.success();
     let problem = match case.expect {
-        Expect::Fails { .. } | Expect::Notes { .. } | Expect::Builds
-            if success == case.must_fail() =>
-        {
-            Some(if success {
-                "the build succeeded".to_string()
-            } else {
-                "the build failed".to_string()
-            })
-        }
-        Expect::Fails { headline, at } | Expect::Notes { headline, at, .. }
+        _ if success == case.must_fail() => Some(if success {
+            "the build succeeded".to_string()
+        } else {
+            "the build failed".to_string()
+        }),
+        Expect::Fails { headline, at }
+        | Expect::Only { headline, at }
+        | Expect::Notes { headline, at, .. }
             if !reported(&stderr, headline, at) =>
         {
             Some(format!("no `{headline}` at {at}"))
+        }
+        Expect::Only { headline, at } => {
+            elsewhere(&stderr, headline, at).map(|other| format!("`{headline}` also at {other}"))
         }
         Expect::Notes { gone, .. } if !gone.is_empty() => built
             .files()
