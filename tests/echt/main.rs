@@ -13,9 +13,12 @@ mod support;
 
 mod browser;
 mod build;
+mod chromium;
 mod cli;
+mod differential;
 mod errors;
 mod feeds;
+mod hostile;
 mod hosting;
 mod input;
 mod load;
