@@ -34,13 +34,27 @@ pub enum Nature {
     Refused(&'static str),
 }
 
-/// The nature of `file` by its name.
+/// The nature of `file` by its name. Every extension counts, as for
+/// Apache, which serves `seite.html.de` as HTML: a document or stylesheet
+/// extension anywhere in the name decides; else the last one.
 pub fn nature_by_name(file: &str) -> Nature {
     let name = file.rsplit('/').next().unwrap_or(file);
-    let extension = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
-        _ => return Nature::Unknown,
-    };
+    let mut extensions = name.split('.').skip(1).filter(|e| !e.is_empty());
+    if name.starts_with('.') {
+        extensions.next();
+    }
+    let natures: Vec<Nature> = extensions.map(nature_of_extension).collect();
+    natures
+        .iter()
+        .find(|n| !matches!(n, Nature::Inert | Nature::Unknown))
+        .or(natures.last())
+        .copied()
+        .unwrap_or(Nature::Unknown)
+}
+
+/// The nature of one file name extension.
+fn nature_of_extension(extension: &str) -> Nature {
+    let extension = extension.to_ascii_lowercase();
     match extension.as_str() {
         "html" | "htm" | "shtml" | "shtm" => Nature::Html,
         "xhtml" | "xht" | "xml" | "svg" | "xsl" | "xslt" | "rss" | "atom" | "rdf" | "mml"
@@ -193,7 +207,7 @@ fn decode_utf8(bytes: &[u8]) -> Result<String, &'static str> {
 
 /// A stylesheet's text, decoded as a browser decodes it: by its byte
 /// order mark, else its `@charset`, else as UTF-8.
-fn decode_css(bytes: &[u8]) -> Result<String, &'static str> {
+pub(crate) fn decode_css(bytes: &[u8]) -> Result<String, &'static str> {
     let (encoding, body) = match encoding_rs::Encoding::for_bom(bytes) {
         Some((encoding, bom)) => (encoding, &bytes[bom..]),
         None => (charset_rule(bytes).unwrap_or(encoding_rs::UTF_8), bytes),
@@ -276,6 +290,9 @@ mod tests {
         assert_eq!(nature_by_name("README"), Nature::Unknown);
         assert_eq!(nature_by_name(".htaccess"), Nature::Unknown);
         assert_eq!(nature_by_name("seite.php"), Nature::Unknown);
+        assert_eq!(nature_by_name("seite.html.de"), Nature::Html);
+        assert_eq!(nature_by_name("bild.de.png"), Nature::Inert);
+        assert_eq!(nature_by_name("archiv.tar.gz"), Nature::Inert);
         assert_eq!(sniff(b"  <!DOCTYPE html><p>x"), Nature::Html);
         assert_eq!(sniff(b"<script>x</script>"), Nature::Html);
         assert_eq!(sniff(b"<?xml version=\"1.0\"?><x/>"), Nature::Xml);

@@ -313,16 +313,21 @@ fn check_header(
             );
         }
         "refresh" => {
-            if let Some(i) = value.to_ascii_lowercase().find("url=") {
-                let rest = &value[i + 4..];
-                let quote = rest.len() - rest.trim_start_matches(['"', '\'', ' ']).len();
-                let target = rest[quote..].trim_end().trim_end_matches(['"', '\'']);
-                let start = i + 4 + quote;
+            // Read as browsers read it: `0; url=x`, `0 x` and `0, 'x'`.
+            if let Some(target) = super::rules::refresh_url(value) {
+                let start = value.rfind(target).unwrap_or(0);
                 foreign_at(
                     start..start + target.len(),
                     "`Refresh` sends readers' browsers to".into(),
                 );
             }
+        }
+        "speculation-rules" => {
+            return vec![Finding {
+                range: 0..value.len(),
+                message: "`Speculation-Rules` makes browsers fetch rules that prefetch and prerender pages, which echt cannot check".into(),
+                hint: "remove the line",
+            }]
         }
         "link" => {
             // `<url>; rel=preload; as=font, <url2>; rel=canonical`

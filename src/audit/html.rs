@@ -578,6 +578,9 @@ fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
         at,
         needles,
     );
+    if let Some(finding) = checker.findings.last_mut() {
+        finding.layout = true;
+    }
 }
 
 /// What made the body start before the policy `<meta>` at `policy`: the
@@ -601,8 +604,12 @@ fn body_start(tree: &Tree, policy: usize) -> (String, u64, Option<String>) {
             } else {
                 format!("the invisible character U+{:04X}", u32::from(c))
             };
+            // The first word: text around it may come from variables.
             let needle = if c.is_alphanumeric() || c.is_ascii_punctuation() {
-                text.trim().chars().take(20).collect()
+                text.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
             } else {
                 c.to_string()
             };
@@ -803,6 +810,7 @@ fn clean_link(
             .collect::<Vec<_>>()
             .join(", ");
         notes.borrow_mut().push(Finding {
+            layout: false,
             severity: Severity::Note,
             message: format!(
                 "removed the tracking parameter{} {list} from a link to `{host}`",

@@ -303,6 +303,9 @@ pub struct Finding {
     pub(crate) message: String,
     pub(crate) hint: &'static str,
     pub(crate) at: At,
+    /// About the page's structure (where its head ends), which templates
+    /// decide: looked for in them before the documents the page shows.
+    pub(crate) layout: bool,
     /// What to look for in the sources, best first: the text as written
     /// in the output, then the decoded value.
     pub(crate) needles: Vec<String>,
@@ -529,6 +532,7 @@ pub fn page(
             .iter()
             .map(|(url, at)| {
                 let finding = Finding {
+                    layout: false,
                     severity: Severity::Error,
                     message: url.clone(),
                     hint: "",
@@ -699,8 +703,12 @@ impl Sources {
     /// The place in the sources a finding of `file` came from, if any.
     fn in_sources(&self, file: &str, f: &Finding) -> Option<Diagnostic> {
         let page_url = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
+        let mut order: Vec<usize> = (0..self.origins.len()).collect();
+        if f.layout {
+            order.sort_by_key(|&i| is_markdown_origin(&self.origins[i]));
+        }
         for needle in f.needles.iter().filter(|n| n.len() >= 2) {
-            for (i, origin) in self.origins.iter().enumerate() {
+            for (i, origin) in order.iter().map(|&i| (i, &self.origins[i])) {
                 if let Some(offset) = self.find(i, needle) {
                     let mut d = Diagnostic::at_offset(
                         &origin.shown,
@@ -754,7 +762,7 @@ fn markup_ranges(origin: &Origin) -> Option<Vec<Range<usize>>> {
         .extension()
         .is_some_and(|e| e == "md" || e == "markdown");
     if !markdown {
-        return None;
+        return outside_template_comments(&origin.text);
     }
     let text = &origin.text;
     let body = crate::frontmatter::split(&origin.shown, text).map_or(0, |s| s.body_offset);
@@ -762,19 +770,53 @@ fn markup_ranges(origin: &Origin) -> Option<Vec<Range<usize>>> {
     ranges.push(0..body);
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
+    // Raw HTML inside a paragraph (or heading, table cell, list item) makes
+    // the text around it part of that markup too: `<style>` text, say.
+    let mut blocks: Vec<Range<usize>> = Vec::new();
+    let mut inline_html: Vec<usize> = Vec::new();
+    for (event, range) in Parser::new_ext(&text[body..], options).into_offset_iter() {
+        let range = body + range.start..body + range.end;
+        match event {
+            Event::Html(_)
+            | Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. }) => {
+                ranges.push(range);
+            }
+            Event::InlineHtml(_) => {
+                inline_html.push(range.start);
+                ranges.push(range);
+            }
+            Event::Start(Tag::Paragraph | Tag::TableCell | Tag::Item) => blocks.push(range),
+            _ => {}
+        }
+    }
     ranges.extend(
-        Parser::new_ext(&text[body..], options)
-            .into_offset_iter()
-            .filter(|(event, _)| {
-                matches!(
-                    event,
-                    Event::Html(_)
-                        | Event::InlineHtml(_)
-                        | Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. })
-                )
-            })
-            .map(|(_, range)| body + range.start..body + range.end),
+        blocks
+            .into_iter()
+            .filter(|block| inline_html.iter().any(|at| block.contains(at))),
     );
+    Some(ranges)
+}
+
+fn is_markdown_origin(origin: &Origin) -> bool {
+    origin
+        .shown
+        .extension()
+        .is_some_and(|e| e == "md" || e == "markdown")
+}
+
+/// A template's text except its `{# comments #}`, which write nothing;
+/// None when it has none.
+fn outside_template_comments(text: &str) -> Option<Vec<Range<usize>>> {
+    if !text.contains("{#") {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find("{#").map(|i| at + i) {
+        ranges.push(at..open);
+        at = text[open..].find("#}").map_or(text.len(), |i| open + i + 2);
+    }
+    ranges.push(at..text.len());
     Some(ranges)
 }
 

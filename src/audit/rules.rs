@@ -293,6 +293,7 @@ impl<'a> Checker<'a> {
         needles: Vec<String>,
     ) {
         self.findings.push(Finding {
+            layout: false,
             severity,
             message,
             hint,
@@ -814,9 +815,15 @@ impl<'a> Checker<'a> {
             ),
             Target::Foreign(host) => {
                 let needles = vec![at.written().to_string(), value.to_string()];
+                // `<img src>` is code; "the web app manifest" is not.
+                let what = if what.starts_with('<') {
+                    format!("`{what}`")
+                } else {
+                    what.to_string()
+                };
                 self.find(
                     Severity::Error,
-                    format!("`{what}` loads from another host, `{host}`, which then learns who reads the page"),
+                    format!("{what} loads from another host, `{host}`, which then learns who reads the page"),
                     HOST_HINT,
                     at.at.clone(),
                     needles,
@@ -1075,6 +1082,13 @@ pub(crate) fn decode_data_url(url: &str) -> Option<(String, String)> {
     let charset = mime.get_parameter("charset").map(str::to_ascii_lowercase);
     let (body, _) = parsed.decode_to_vec().ok()?;
     let known = charset.is_none_or(|c| c == "utf-8" || c == "us-ascii" || c == "utf8");
+    if essence == "text/css" {
+        // A stylesheet names its encoding itself (`@charset`).
+        return super::files::decode_css(&body)
+            .ok()
+            .filter(|_| known)
+            .map(|text| (essence, text));
+    }
     let text = String::from_utf8(body).ok().filter(|_| known)?;
     Some((essence, text))
 }
@@ -1133,14 +1147,15 @@ pub(crate) fn srcset_urls(srcset: &str) -> Vec<&str> {
         urls.push(trimmed);
         rest = &rest[end..];
         if trimmed.len() == url.len() {
-            // Descriptors run to the next comma outside parentheses.
-            let mut depth = 0usize;
+            // Descriptors run to the next comma outside parentheses; the
+            // HTML standard knows "in parentheses" but no nesting.
+            let mut in_parens = false;
             let mut cut = rest.len();
             for (i, c) in rest.char_indices() {
                 match c {
-                    '(' => depth += 1,
-                    ')' => depth = depth.saturating_sub(1),
-                    ',' if depth == 0 => {
+                    '(' => in_parens = true,
+                    ')' => in_parens = false,
+                    ',' if !in_parens => {
                         cut = i + 1;
                         break;
                     }
@@ -1179,6 +1194,7 @@ pub(crate) fn broken_link(link: &Link) -> Finding {
         None => format!("/{path}"),
     };
     Finding {
+        layout: false,
         severity: Severity::Error,
         message: format!("link to `{shown}`, which this site does not have"),
         hint: LINK_HINT,
@@ -1197,6 +1213,7 @@ pub(crate) fn missing_anchor(link: &Link, other_page: Option<&str>) -> Finding {
         None => format!("link to `#{fragment}`, but this page has no element with that id"),
     };
     Finding {
+        layout: false,
         severity: Severity::Error,
         message,
         hint: "link to a heading's id (shown in the table of contents) or add the id",

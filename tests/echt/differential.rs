@@ -368,7 +368,9 @@ fn build(case: &Case) -> Built {
             let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
             let reported = match loaded.render_prepared(&prepared, &sink) {
                 Err(e) => e.diagnostics.iter().any(Diagnostic::is_error),
-                Ok(rendered) => verdict(&rendered.facts, loaded.site.config.page_budget).is_err(),
+                Ok(rendered) => {
+                    verdict(&rendered.facts, loaded.site.config.page_budget, &prepared).is_err()
+                }
             };
             (true, reported)
         }

@@ -109,6 +109,9 @@ macro_rules! case {
     };
 }
 
+// For a case the audit gets wrong: it goes into `FAILING` with what
+// happens instead, until it is fixed.
+#[allow(unused_macros)]
 macro_rules! known {
     ($name:literal, [$($file:expr),* $(,)?], $expect:expr, $wrong:literal $(,)?) => {
         Case { name: $name, files: &[$($file),*], expect: $expect, wrong: $wrong }
@@ -1745,7 +1748,7 @@ pub(crate) const CASES: &[Case] = &[
             ("templates/post.html", Body::Text("<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"iso-2022-jp\">\n<title>{{ page.title }}</title>\n</head>\n<body>\n{{ page.content | safe }}\n</body>\n</html>\n")),
             post!("<p a=\"\x1b$B\"\x1b(B b=\"> <img src=https://img.example/iso-2022-jp.png>\">Text</p>"),
         ],
-        fails(PARSE, "content/posts/a.md:5:1"),
+        fails("error: the file contains the control character U+001B (escape)", "content/posts/a.md:5:7"),
     ),
     case!(
         "static-css-charset-iso-2022-jp",
@@ -1754,7 +1757,7 @@ pub(crate) const CASES: &[Case] = &[
             Body::Bytes(b"@charset \"iso-2022-jp\";\np{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/jis-charset.png);y:\"}\n")
         )],
         fails(
-            "error: echt cannot check this file: its text is not valid in the encoding it says it has",
+            "error: echt cannot check this file: it is written in ISO-2022-JP",
             "static/jis.css"
         ),
     ),
@@ -1917,148 +1920,123 @@ pub(crate) const CASES: &[Case] = &[
         [config!("  url: \"https://other.example/erika\"\n")],
         BUILDS,
     ),
-];
-
-/// The cases the audit gets wrong today, each with what it does instead:
-/// kept out of `cargo test` until the audit handles them, then moved to
-/// [`CASES`]. The browser test shows them to Chromium all the same.
-pub(crate) const FAILING: &[Case] = &[
-    known!(
+    // Found by the catalogue and the browser test, fixed since.
+    case!(
         "static-svg-style-cdata",
         [text!("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <style><![CDATA[rect { fill: url(https://evil.example/cdata.svg#p) }]]></style>\n  <rect width=\"5\" height=\"5\"/>\n</svg>\n")],
         fails(CSS_URL, "static/logo.svg:2:32"),
-        "reported at static/logo.svg:2:23, nine columns early: the offset of the `url(` in the stylesheet is counted from the `<![CDATA[` that starts it, not from the text inside",
     ),
-    known!(
+    case!(
         "svg-script-without-attributes",
         [post!(r#"<div><svg><script>fetch("https://evil.example/svg-script")</script></svg></div>"#)],
         fails(SCRIPT, "content/posts/a.md:5:11"),
-        "builds: the tree walk skips every element without relevant attributes unless it is an HTML element of BARE, so an SVG `<script>` with no attributes is never judged (one with `href` or `type` is)",
     ),
-    known!(
+    case!(
         "data-url-split-by-tab-in-frame",
         [post!(r#"<iframe src="da&#9;ta:text/html,<img src=https://img.example/tab-frame.png>"></iframe>"#)],
-        fails("error: `<img src>` loads from another host, `img.example`", "content/posts/a.md:5:42"),
-        "builds: `is_data` looks at the attribute as written, where a tab splits `data:`; the URL parser (like a browser) drops the tab and says Data, so the framed document is never read",
+        fails("error: `<img src>` loads from another host, `img.example`", "content/posts/a.md:5:14"),
     ),
-    known!(
+    case!(
         "data-url-split-by-tab-in-stylesheet",
         [post!(r#"<link rel="stylesheet" href="da&#9;ta:text/css,p{background:url(https://evil.example/tab-stylesheet.png)}">"#)],
-        fails(CSS_URL, "content/posts/a.md:5:61"),
-        "builds: as above for `<link rel=stylesheet>`: the stylesheet in the `data:` URL is never read",
+        fails(CSS_URL, "content/posts/a.md:5:30"),
     ),
-    known!(
+    case!(
         "data-url-split-by-css-escape-in-import",
         [post!("<style>@import url(\"da\\9 ta:text/css,p{background:url(https://evil.example/tab-import.png)}\");</style>")],
         fails(CSS_URL, "content/posts/a.md:5:51"),
-        "builds: `\\9 ` is a tab in the CSS string; `is_data` does not see `data:`, so the imported stylesheet is never read",
     ),
-    known!(
+    case!(
         "data-url-behind-a-control-character-in-import",
         [post!(
             r#"<style>@import url("\1 data:text/css,p{background:url(https://evil.example/control.png)}");</style>"#
         )],
         fails(CSS_URL, "content/posts/a.md:5:51"),
-        "builds: `\\1 ` is U+0001 in the CSS string; the URL parser drops it (leading C0 controls go), `is_data` does not, so the imported stylesheet is never read",
     ),
-    known!(
+    case!(
         "data-stylesheet-charset",
         [post!(
             r#"<link rel="stylesheet" href="data:text/css,@charset %22iso-2022-jp%22;p{x:%22%1B$B%22%1B(B%22;background:url(https://evil.example/data-jis.png);y:%22}">"#
         )],
-        fails(CSS_URL, "content/posts/a.md:5:106"),
-        "builds: the stylesheet in the `data:` URL is read as UTF-8, where its `url()` is inside a string; a `data:` URL without a charset parameter leaves the stylesheet's `@charset` in force, and in ISO-2022-JP the escape (written `%1B`, so the page has no control character) swallows the quote that hid it",
+        fails("error: the `data:` URL in `href` cannot be read", "content/posts/a.md:5:30"),
     ),
-    known!(
+    case!(
         "base-href-scheme-without-slashes",
         [post!("<base href=\"https:evil.example/\">\n\nText.")],
         fails(
             "error: `<base href>` points to another host, `evil.example`",
             "content/posts/a.md:5:13"
         ),
-        "builds: as scheme-without-slashes, for `<base>`: from http:// or file:// every relative URL of the page (the theme's stylesheet and icon among them) loads from https://evil.example/",
     ),
-    known!(
+    case!(
         "srcset-nested-parentheses",
         [post!(r#"<img srcset="/bild.png 1x ((a), https://img.example/parens.png 1x" alt="">"#)],
         fails(
             "error: `<img srcset>` loads from another host, `img.example`",
             "content/posts/a.md:5:33"
         ),
-        "builds: `srcset_urls` counts nested parentheses, the HTML standard's descriptor parser does not (a `)` ends the parenthesis however many `(` came before), so the comma after `((a)` ends the first candidate for a browser but not for the audit, which never sees the second URL; the first candidate is invalid, so the browser loads the second",
     ),
-    known!(
+    case!(
         "scheme-without-slashes",
         [post!(r#"<img src="https:img.example/scheme-relative.png" alt="">"#),
             ("static/img.example/scheme-relative.png", Body::Bytes(PNG)),
             ("static/posts/a/img.example/scheme-relative.png", Body::Bytes(PNG))],
         fails("error: `<img src>` loads from another host, `img.example`", "content/posts/a.md:5:11"),
-        "builds: resolved against base_url (https:), `https:img.example/x` is a relative path, and files at those paths satisfy the link check; a page opened over http:// or from disk (file://) loads https://img.example/x",
     ),
-    known!(
+    case!(
         "object-element",
         [post!(r#"<object data="https://evil.example/object.pdf" type="application/pdf"></object>"#)],
         fails("error: `<object>` embeds content that the site's Content-Security-Policy blocks", "content/posts/a.md:5:1"),
-        "reported at public/posts/a/index.html:51:1, public/index.html:61:1, public/atom.xml:29:22, public/atom.xml:31:62 and public/rss.xml:24:14, never in the post: findings about a whole element have no needle to look for",
     ),
-    known!(
+    case!(
         "embed-element",
         [post!(r#"<embed src="https://evil.example/embed.swf">"#)],
         fails("error: `<embed>` embeds content that the site's Content-Security-Policy blocks", "content/posts/a.md:5:1"),
-        "reported in public/ (five places), not in the post, as for `<object>`",
     ),
-    known!(
+    case!(
         "portal-element",
         [post!(r#"<portal src="https://evil.example/portal.html"></portal>"#)],
         fails("error: `<portal>` embeds content that the site's Content-Security-Policy blocks", "content/posts/a.md:5:1"),
-        "reported in public/ (five places), not in the post, as for `<object>`",
     ),
-    known!(
+    case!(
         "meta-set-cookie",
         [post!(r#"<meta http-equiv="set-cookie" content="besucher=1">"#)],
         fails("error: `<meta http-equiv=set-cookie>` sets a cookie", "content/posts/a.md:5:1"),
-        "reported in public/ (five places), not in the post: the finding is about the whole element",
     ),
-    known!(
+    case!(
         "select-style-ambiguity",
         [post!("<div><select><style>p{color:red}</style></select></div>")],
         fails("error: echt cannot rewrite this page with certainty", "content/posts/a.md:5:14"),
-        "reported at public/index.html:1:1 and public/posts/a/index.html:1:1, and the headline goes on with lol_html's three-paragraph explanation of its own limits",
     ),
-    known!(
+    case!(
         "frameset-xmp-ambiguity",
         [text!("templates/post.html", "<!doctype html>\n<html lang=\"de\">\n<head>\n<title>{{ page.title }}</title>\n</head>\n<frameset>\n<xmp><img src=\"https://img.example/xmp.png\"></xmp>\n</frameset>\n</html>\n")],
         fails("error: echt cannot rewrite this page with certainty", "templates/post.html:7:1"),
-        "reported at public/posts/hallo/index.html:1:1 (with lol_html's long explanation), not in the template",
     ),
-    known!(
+    case!(
         "text-before-head",
         [text!("templates/post.html", "<!doctype html>\nHallo {{ page.title }}\n<img src=\"/bild.png\" alt=\"\">\n")],
         fails(NOT_HEAD, "templates/post.html:2:1"),
-        "reported at public/posts/hallo/index.html:2:7: the needle is the single letter `H`, too short to be looked for, so the template is never named",
     ),
-    known!(
+    case!(
         "parse-error-in-markdown-paragraph",
         [post!("<noscript><p>Diese Seite braucht kein JavaScript.</p></noscript>")],
-        fails(PARSE, "content/posts/a.md:5:1"),
-        "reported only in public/: posts/a/index.html:52:1, index.html:61:5, atom.xml:29:22 and :31:62, rss.xml:24:14 (three messages each): the needle is the output line, which Markdown wrapped in `<p>`, and feed entries never match",
+        fails("error: echt cannot be sure how browsers read this HTML", "content/posts/a.md:5:11"),
     ),
-    known!(
+    case!(
         "parse-error-on-short-template-line",
         [text!("templates/post.html", "<!doctype html>\n<html lang=\"de\">\n<img src=\"/bild.png\" alt=\"\">\n<head>\n<title>{{ page.title }}</title>\n</head>\n<body>\n</body>\n</html>\n")],
         fails(PARSE, "templates/post.html:4:1"),
-        "reported at public/posts/hallo/index.html:6:1: lines shorter than 8 characters (`<head>`) are not looked for in the sources",
     ),
-    known!(
+    case!(
         "url-also-mentioned-in-text",
         [post!("Das Bild https://img.example/gleich.png ist hübsch.\n\n<img src=\"https://img.example/gleich.png\" alt=\"\">")],
         fails(
             "error: `<img src>` loads from another host, `img.example`",
             "content/posts/a.md:7:11"
         ),
-        "reported at content/posts/a.md:5:10, where the text mentions the URL: the first occurrence of the value outside code is taken",
     ),
-    known!(
+    case!(
         "url-also-mentioned-in-another-post",
         [
             post!(r#"<img src="https://img.example/gleich.png" alt="">"#),
@@ -2071,36 +2049,32 @@ pub(crate) const FAILING: &[Case] = &[
             "error: `<img src>` loads from another host, `img.example`",
             "content/posts/a.md:5:11"
         ),
-        "also blames content/posts/b.md:5:7, which only mentions the URL in its text: on the front page, which shows both posts, the posts are searched in order",
     ),
-    known!(
+    case!(
         "url-also-in-a-template-comment",
         [body!("{# früher: https://img.example/kommentar.png #}\n<img src=\"https://img.example/kommentar.png\" alt=\"\">")],
         fails(
             "error: `<img src>` loads from another host, `img.example`",
             "templates/post.html:9:11"
         ),
-        "reported at templates/post.html:8:12, inside a tera comment, which never reaches the page",
     ),
-    known!(
+    case!(
         "config-author-url-javascript",
         [config!("  url: \"javascript:fetch(1)\"\n")],
         fails(
             "error: a `javascript:` URL in `<a href>` runs code in the reader's browser",
             "echt.yaml:6:9"
         ),
-        "reported seven times in public/ (404.html:49:41, archiv/index.html:50:41, datenschutz/index.html:79:41, index.html:59:41, posts/hallo/index.html:49:36 and :62:41, tags/index.html:46:41), never in echt.yaml, which is not among the sources a page is made of",
     ),
-    known!(
+    case!(
         "config-title-markup-in-rss",
         [(
             "echt.yaml",
             Body::Text("title: \"<script>fetch(1)</script>\"\nbase_url: https://example.org/\nlanguage: de\nauthor:\n  name: Erika\n")
         )],
         fails(SCRIPT, "echt.yaml:1:9"),
-        "reported at public/rss.xml:6:14 (the channel's description, which falls back to the title), not in echt.yaml",
     ),
-    known!(
+    case!(
         "config-description-markup-in-rss",
         [(
             "echt.yaml",
@@ -2110,9 +2084,8 @@ pub(crate) const FAILING: &[Case] = &[
             "error: `<img src>` loads from another host, `img.example`",
             "echt.yaml:2:24"
         ),
-        "reported at public/rss.xml:6:14, not in echt.yaml",
     ),
-    known!(
+    case!(
         "config-extra-marked-safe",
         [
             config!("extra:\n  statistik: \"<script src=https://cdn.example/zaehler.js></script>\"\n"),
@@ -2122,9 +2095,8 @@ pub(crate) const FAILING: &[Case] = &[
             "error: `<script src>` loads code from another host, `cdn.example`",
             "echt.yaml:7:27"
         ),
-        "reported at public/posts/hallo/index.html:8:13, in neither echt.yaml nor the template",
     ),
-    known!(
+    case!(
         "feed-author-uri-javascript",
         [
             config!("  url: \"javascript:fetch(1)\"\n"),
@@ -2135,27 +2107,21 @@ pub(crate) const FAILING: &[Case] = &[
             "error: a `javascript:` URL",
             "echt.yaml:6:9"
         ),
-        "builds: the Atom feed's `<author><uri>javascript:fetch(1)</uri>` is not judged (only entry HTML is), and a feed reader may show it as the author's link",
     ),
-    known!(
+    case!(
         "attributionsrc",
         [post!(r#"<img src="/bild.png" attributionsrc="https://evil.example/attribution" alt="">"#)],
         fails("error: `<img attributionsrc>` ", "content/posts/a.md:5:38"),
-        "builds: `attributionsrc` (the Attribution Reporting API, on `<img>`, `<a>`, `<script>`) is not among the attributes the rules read; where the API is on, the browser sends a request to that host (the headline here is a proposal)",
     ),
-    known!(
+    case!(
         "template-charset-iso-2022-jp",
         [(
             "templates/post.html",
             Body::Text("<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"iso-2022-jp\">\n<title>{{ page.title }}</title>\n</head>\n<body>\n{{ page.content | safe }}\n</body>\n</html>\n")
         )],
-        fails(
-            "error: this page says it is written in `iso-2022-jp`",
-            "templates/post.html:4:16"
-        ),
-        "builds: the audit reads every page as UTF-8 while a browser decodes this one as ISO-2022-JP, whose escape sequences swallow quotes and so turn attribute text into markup (template-iso-2022-jp-escapes shows it is caught today only by html5ever's parse error for the escape character; the headline here is a proposal, worded like the XML one)",
+        fails("error: `<meta charset>` names the encoding `iso-2022-jp`; echt reads and writes only UTF-8", "templates/post.html:4:16"),
     ),
-    known!(
+    case!(
         "stylesheet-in-the-page-encoding",
         [
             (
@@ -2167,13 +2133,9 @@ pub(crate) const FAILING: &[Case] = &[
                 Body::Bytes(b"p{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/jis.png);y:\"}\n")
             ),
         ],
-        fails(
-            "error: this page says it is written in `iso-2022-jp`",
-            "templates/post.html:4:16"
-        ),
-        "builds: both files pass on their own (the page has no escape character, the stylesheet read as UTF-8 has its `url()` inside a string), but a stylesheet without `@charset` is decoded in its page's encoding, and in ISO-2022-JP the escape swallows the quote that hid the `url()`: the browser loads https://evil.example/jis.png (the headline here is a proposal, as for template-charset-iso-2022-jp)",
+        fails("error: `<meta charset>` names the encoding `iso-2022-jp`; echt reads and writes only UTF-8", "templates/post.html:4:16"),
     ),
-    known!(
+    case!(
         "stylesheet-link-charset",
         [
             post!(r#"<link rel="stylesheet" charset="iso-2022-jp" href="/jis.css">"#),
@@ -2183,9 +2145,8 @@ pub(crate) const FAILING: &[Case] = &[
             ),
         ],
         fails("error: `<link charset>`", "content/posts/a.md:5:33"),
-        "builds: read as UTF-8, the stylesheet has its `url()` inside a string, but Chromium decodes it in the encoding `<link charset>` names, where the escape swallows the quote: it loads https://evil.example/link-charset.png (the headline here is a proposal; decoding the stylesheet as its pages do would report it in static/jis.css instead)",
     ),
-    known!(
+    case!(
         "stylesheet-imported-in-the-importers-encoding",
         [
             post!(r#"<link rel="stylesheet" href="/haupt.css">"#),
@@ -2195,25 +2156,17 @@ pub(crate) const FAILING: &[Case] = &[
                 Body::Bytes(b"p{x:\"\x1b$B\"\x1b(B\";background:url(https://evil.example/import-charset.png);y:\"}\n")
             ),
         ],
-        fails(
-            "error: this stylesheet says it is written in `iso-2022-jp`",
-            "static/haupt.css:1:11"
-        ),
-        "builds: both stylesheets pass on their own, but a stylesheet without `@charset` is decoded in the encoding of the one that imports it, and in ISO-2022-JP the escape in jis.css swallows the quote that hid its `url()`: Chromium loads https://evil.example/import-charset.png (the headline here is a proposal)",
+        fails("error: echt cannot check this file: it is written in ISO-2022-JP", "static/haupt.css"),
     ),
-    known!(
+    case!(
         "header-speculation-rules",
         [text!(
             "static/_headers",
             "/*\n  Speculation-Rules: \"https://evil.example/regeln.json\"\n"
         )],
-        fails(
-            "error: `Speculation-Rules` makes readers' browsers contact another host, `evil.example`",
-            "static/_headers:2:23"
-        ),
-        "builds: the `Speculation-Rules` header is not among the headers that are checked, and the browser fetches the rules it names (the headline here is a proposal, worded like the one for `Link`)",
+        fails("error: `Speculation-Rules` makes browsers fetch rules that prefetch and prerender pages", "static/_headers:2:22"),
     ),
-    known!(
+    case!(
         "header-speculation-rules-own-file",
         [
             text!("static/_headers", "/*\n  Speculation-Rules: \"/regeln.json\"\n"),
@@ -2225,52 +2178,42 @@ pub(crate) const FAILING: &[Case] = &[
                 )
             ),
         ],
-        fails(
-            "error: the speculation rules prefetch from another host, `evil.example`",
-            "static/regeln.json:1:44"
-        ),
-        "builds: the rules file the header names is JSON, which is only weighed, so the URLs it has the browser prefetch or prerender are never looked at (the headline here is a proposal)",
+        fails("error: `Speculation-Rules` makes browsers fetch rules that prefetch and prerender pages", "static/_headers:2:22"),
     ),
-    known!(
+    case!(
         "static-html-language-extension",
         [text!(
             "static/seite.html.de",
             "Hallo!\n<script>fetch(\"https://evil.example/html-de\")</script>\n"
         )],
         fails(SCRIPT, "static/seite.html.de:2:1"),
-        "builds: judged by its last extension (`.de`, unknown) and sniffed, it does not start like HTML; Apache (mod_mime, common on shared hosting) types a file by all its extensions and sends it as text/html (not verified in the browser test, whose server types by the last extension only)",
     ),
-    known!(
+    case!(
         "svg-feimage-name",
         [post!(r#"<svg><filter id="f"><feImage href="https://img.example/feimage.png"/></filter><rect width="5" height="5" filter="url(#f)"/></svg>"#)],
         fails("error: `<feImage href>` loads from another host, `img.example`", "content/posts/a.md:5:36"),
-        "reported as `<feimage href>`: SVG element names are shown in lower case, which is not how SVG (case-sensitive) spells them",
     ),
-    known!(
+    case!(
         "svg-lineargradient-name",
         [post!(r#"<svg><linearGradient id="g" xlink:href="https://evil.example/gradient.svg#h"/><rect width="5" height="5" fill="url(#g)"/></svg>"#)],
         fails("error: `<linearGradient xlink:href>` loads from another host, `evil.example`", "content/posts/a.md:5:41"),
-        "reported as `<lineargradient xlink:href>`",
     ),
-    known!(
+    case!(
         "svg-radialgradient-name",
         [post!(r#"<svg><radialGradient id="g" href="https://evil.example/gradient.svg#h"/><rect width="5" height="5" fill="url(#g)"/></svg>"#)],
         fails("error: `<radialGradient href>` loads from another host, `evil.example`", "content/posts/a.md:5:35"),
-        "reported as `<radialgradient href>`",
     ),
-    known!(
+    case!(
         "svg-textpath-name",
         [post!(r#"<svg><text y="10"><textPath href="https://evil.example/pfad.svg#p">Text</textPath></text></svg>"#)],
         fails("error: `<textPath href>` loads from another host, `evil.example`", "content/posts/a.md:5:35"),
-        "reported as `<textpath href>`",
     ),
-    known!(
+    case!(
         "web-manifest-message",
         [text!("static/site.webmanifest", "{\n  \"name\": \"Testblog\",\n  \"icons\": [{\"src\": \"https://img.example/icon.png\", \"sizes\": \"192x192\"}]\n}\n")],
         fails("error: the web app manifest loads from another host, `img.example`", "static/site.webmanifest:3:22"),
-        r#"the headline reads "`the web app manifest` loads from another host": the phrase is put in code quotes as if it were markup"#,
     ),
-    known!(
+    case!(
         "static-tracking-warning-singular",
         [text!(
             "static/seite.html",
@@ -2281,16 +2224,18 @@ pub(crate) const FAILING: &[Case] = &[
             "static/seite.html:3:10",
             ""
         ),
-        "says \"the tracking parameters `utm_source`\" for a single one (the note on pages gets the number right)",
     ),
-    known!(
+    case!(
         "ok-srcdoc-without-doctype",
         [post!("<iframe srcdoc=\"<p>Hallo</p>\" title=\"Gruß\"></iframe>")],
         BUILDS,
-        "fails with `echt cannot be sure how browsers read this HTML: Unexpected token Tag(… p …) in insertion mode Initial` at content/posts/a.md:5:17: the srcdoc document is parsed as a page, where a missing doctype is a parse error; for an iframe srcdoc document it is not (html5ever's `iframe_srcdoc` option)",
     ),
-
 ];
+
+/// The cases the audit gets wrong today, each with what it does instead:
+/// kept out of `cargo test` until the audit handles them, then moved to
+/// [`CASES`]. The browser test shows them to Chromium all the same.
+pub(crate) const FAILING: &[Case] = &[];
 
 /// UTF-16 SVG with its byte order mark.
 fn svg_utf16() -> Vec<u8> {
