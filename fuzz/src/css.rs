@@ -63,6 +63,9 @@ impl Walk<'_> {
         // the prelude loads.
         let mut import = false;
         let mut namespace = false;
+        // Whether a token came before: only the first one of `url("…")`
+        // is its URL (`url("a" "b")` is invalid and loads nothing).
+        let mut seen = false;
         loop {
             let token = match parser.next_including_whitespace_and_comments() {
                 Ok(token) => token.clone(),
@@ -86,7 +89,7 @@ impl Walk<'_> {
                     if import {
                         self.url("CSS @import", string);
                         crate::inner_document(self.base, "@import", string, self.depth, self.out);
-                    } else if block != Block::Plain {
+                    } else if block == Block::Images || (block == Block::Url && !seen) {
                         self.url("a CSS URL string", string);
                     }
                 }
@@ -114,6 +117,7 @@ impl Walk<'_> {
             // Whatever followed `@import` was its URL; `;` and a block end
             // an at-rule's prelude.
             import = false;
+            seen = true;
             if matches!(token, Token::Semicolon | Token::CurlyBracketBlock) {
                 namespace = false;
             }
@@ -137,15 +141,9 @@ impl Walk<'_> {
                 while inner.next_including_whitespace_and_comments().is_ok() {}
             } else if import {
                 // `@import url("…")`: the string is an imported stylesheet.
-                loop {
-                    let token = match inner.next_including_whitespace_and_comments() {
-                        Ok(token) => token.clone(),
-                        Err(_) => break,
-                    };
-                    if let Token::QuotedString(s) = &token {
-                        self.url("CSS @import", s);
-                        crate::inner_document(self.base, "@import", s, self.depth, self.out);
-                    }
+                if let Ok(Token::QuotedString(s)) = inner.next().cloned() {
+                    self.url("CSS @import", &s);
+                    crate::inner_document(self.base, "@import", &s, self.depth, self.out);
                 }
             } else {
                 self.block(inner, block, nesting + 1);

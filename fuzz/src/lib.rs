@@ -376,11 +376,9 @@ fn html_element<'a>(
                     link(base, &what, &a.value, out);
                 }
             }
-            "imagesrcset" if tag == "link" => {
-                if link_loads() {
-                    for url in srcset(&a.value) {
-                        resource(base, &what, url, out);
-                    }
+            "imagesrcset" if tag == "link" && link_loads() => {
+                for url in srcset(&a.value) {
+                    resource(base, &what, url, out);
                 }
             }
             "href" | "src" | "data" | "poster" | "background" | "action" | "formaction"

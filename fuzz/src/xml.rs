@@ -37,12 +37,8 @@ struct Open {
 pub fn check(text: &str, base: &Url, depth: usize, out: &mut Problems) {
     let mut reader = NsReader::from_str(text);
     let mut open: Vec<Open> = Vec::new();
-    loop {
-        let (ns, event) = match reader.read_resolved_event() {
-            Ok(x) => x,
-            // A browser shows nothing after the first error.
-            Err(_) => break,
-        };
+    // A browser shows nothing after the first error.
+    while let Ok((ns, event)) = reader.read_resolved_event() {
         let vocabulary = Vocabulary::of(&namespace(&ns));
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -111,10 +107,8 @@ pub fn check(text: &str, base: &Url, depth: usize, out: &mut Problems) {
                     css.push_str(&String::from_utf8_lossy(t));
                 }
             }
-            Event::PI(ref pi) => {
-                if pi.target() == b"xml-stylesheet" {
-                    stylesheet_instruction(&String::from_utf8_lossy(pi.content()), base, out);
-                }
+            Event::PI(ref pi) if pi.target() == b"xml-stylesheet" => {
+                stylesheet_instruction(&String::from_utf8_lossy(pi.content()), base, out);
             }
             Event::DocType(ref d) => {
                 let text = String::from_utf8_lossy(d);
