@@ -43,10 +43,8 @@ static FILE_SET: LazyLock<HashSet<String>> =
 /// The audit context every target uses.
 pub fn context() -> Context<'static> {
     Context {
-        policy: &POLICY,
-        files: &FILE_SET,
-        output: Path::new("public"),
         outbound: true,
+        ..Context::new(&POLICY, &FILE_SET, Path::new("public"))
     }
 }
 
