@@ -19,7 +19,7 @@ use html5ever::{local_name, ns};
 use lol_html::html_content::{ContentType, Element as LolElement};
 use lol_html::{element, HtmlRewriter, Settings};
 
-use super::rules::{Attr, Checker, Element, Vocabulary};
+use super::rules::{self, Attr, Checker, Element, Vocabulary};
 use super::tree::{self, Kind, Tree};
 use super::{At, Finding, Page, Policy, Target};
 use crate::error::Severity;
@@ -380,47 +380,6 @@ pub(crate) fn line_text(text: &str, line: u64) -> &str {
     text.split('\n').nth(index).unwrap_or_default()
 }
 
-/// The attributes the rules look at on HTML elements besides `on*`
-/// handlers; the others (`class`, `alt`, `aria-*`, …) can neither load nor
-/// run anything. Elements of SVG and MathML keep all their attributes,
-/// since any of them may hold a CSS value.
-const MATTERS: &[&str] = &[
-    "href",
-    "src",
-    "srcset",
-    "imagesrcset",
-    "style",
-    "id",
-    "name",
-    "rel",
-    "http-equiv",
-    "content",
-    "action",
-    "formaction",
-    "data",
-    "poster",
-    "background",
-    "ping",
-    "manifest",
-    "srcdoc",
-    "cite",
-    "codebase",
-    "longdesc",
-    "lowsrc",
-    "dynsrc",
-    "icon",
-    "archive",
-    "classid",
-    "profile",
-    "usemap",
-    "itemid",
-    "itemtype",
-    "xlink:href",
-    "xml:base",
-    "attributionsrc",
-    "charset",
-];
-
 /// Elements that matter even without attributes (`<script>` in HTML and
 /// SVG alike).
 const BARE: &[&str] = &[
@@ -476,9 +435,9 @@ fn walk(checker: &mut Checker<'_>, tree: &Tree) {
             } else {
                 Cow::Owned(str::to_ascii_lowercase(&a.name.local))
             };
-            let relevant = vocabulary != Vocabulary::Html
-                || key.starts_with("on")
-                || MATTERS.contains(&key.as_ref());
+            // Elements of SVG and MathML keep all their attributes, since
+            // any of them may hold a CSS value.
+            let relevant = vocabulary != Vocabulary::Html || rules::matters(&key);
             if relevant {
                 attrs.push(Attr {
                     name: key,

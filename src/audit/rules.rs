@@ -222,6 +222,29 @@ const URL_ATTRIBUTES: &[&str] = &[
     "itemtype",
 ];
 
+/// Attributes of HTML elements the rules read besides URL attributes and
+/// `on*` handlers; the others (`class`, `alt`, `aria-*`, …) can neither
+/// load nor run anything.
+const READ: &[&str] = &[
+    "srcset",
+    "imagesrcset",
+    "style",
+    "id",
+    "name",
+    "rel",
+    "http-equiv",
+    "content",
+    "ping",
+    "srcdoc",
+    "attributionsrc",
+    "charset",
+];
+
+/// Whether the rules read the attribute `name` of an HTML element.
+pub(crate) fn matters(name: &str) -> bool {
+    name.starts_with("on") || URL_ATTRIBUTES.contains(&name) || READ.contains(&name)
+}
+
 /// SVG elements that animate another attribute.
 const ANIMATIONS: &[&str] = &[
     "set",
