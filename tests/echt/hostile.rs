@@ -20,7 +20,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::support::TestSite;
+use crate::support::{theme_file, TestSite};
 
 /// The contents of a file of a case.
 #[derive(Debug, Clone, Copy)]
@@ -196,15 +196,6 @@ fn utf16(text: &str) -> Vec<u8> {
         .into_iter()
         .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
         .collect()
-}
-
-/// A file of the built-in theme.
-fn theme_file(path: &str) -> String {
-    let (_, bytes) = echt::theme::DEFAULT_THEME
-        .iter()
-        .find(|(p, _)| *p == path)
-        .unwrap();
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// The theme's base.html without the link to the author's site.

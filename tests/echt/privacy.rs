@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 
-use crate::support::{echt, post, snapshot, TestSite, CONFIG};
+use crate::support::{echt, post, snapshot, theme_file, TestSite, CONFIG};
 
 /// Asserts that `stderr` has a diagnostic whose first line starts with
 /// `headline` and whose `-->` line is `at`.
@@ -20,15 +20,6 @@ fn assert_reported(stderr: &str, headline: &str, at: &str) {
         lines.next().is_some_and(|l| l.starts_with(headline)) && lines.next() == Some(&*arrow)
     });
     assert!(found, "no `{headline}` at {at} in:\n{stderr}");
-}
-
-/// A file of the built-in theme, to override in a site's templates/.
-fn theme_file(path: &str) -> String {
-    let (_, bytes) = echt::theme::DEFAULT_THEME
-        .iter()
-        .find(|(p, _)| *p == path)
-        .unwrap();
-    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 /// `path:line:column` of the first `needle` in `text`.

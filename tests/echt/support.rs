@@ -252,3 +252,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn post(title: &str, date: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ndate: {date}\n---\n{body}\n")
 }
+
+/// A file of the built-in theme, to override in a site's templates/.
+pub fn theme_file(path: &str) -> String {
+    let (_, bytes) = echt::theme::DEFAULT_THEME
+        .iter()
+        .find(|(p, _)| *p == path)
+        .expect("a file of the default theme");
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
