@@ -376,11 +376,39 @@ fn html_element<'a>(
                     link(base, &what, &a.value, out);
                 }
             }
+            // On any other HTML element (`<a␡>` is one) `href` loads and
+            // navigates nowhere; `<base href>` moves every relative URL.
+            "href" if tag == "base" => resource(base, &what, &a.value, out),
+            "href" => {}
             "imagesrcset" if tag == "link" && link_loads() => {
                 for url in srcset(&a.value) {
                     resource(base, &what, url, out);
                 }
             }
+            // Each attribute loads on the elements the HTML standard (or an
+            // old browser) gives it to; on others (`<pt src>`) it is inert.
+            "src"
+                if !matches!(
+                    tag,
+                    "img"
+                        | "image"
+                        | "script"
+                        | "iframe"
+                        | "frame"
+                        | "embed"
+                        | "video"
+                        | "audio"
+                        | "source"
+                        | "track"
+                        | "input"
+                        | "portal"
+                ) => {}
+            "data" | "codebase" | "archive" | "classid" if !matches!(tag, "object" | "applet") => {}
+            "poster" if tag != "video" => {}
+            "action" if tag != "form" => {}
+            "formaction" if !matches!(tag, "button" | "input") => {}
+            "lowsrc" | "dynsrc" if tag != "img" => {}
+            "manifest" if tag != "html" => {}
             "href" | "src" | "data" | "poster" | "background" | "action" | "formaction"
             | "lowsrc" | "dynsrc" | "manifest" | "codebase" | "archive" | "classid" | "icon" => {
                 resource(base, &what, &a.value, out);
