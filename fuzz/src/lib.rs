@@ -409,8 +409,8 @@ fn html_element<'a>(
             "formaction" if !matches!(tag, "button" | "input") => {}
             "lowsrc" | "dynsrc" if tag != "img" => {}
             "manifest" if tag != "html" => {}
-            "href" | "src" | "data" | "poster" | "background" | "action" | "formaction"
-            | "lowsrc" | "dynsrc" | "manifest" | "codebase" | "archive" | "classid" | "icon" => {
+            "src" | "data" | "poster" | "background" | "action" | "formaction" | "lowsrc"
+            | "dynsrc" | "manifest" | "codebase" | "archive" | "classid" | "icon" => {
                 resource(base, &what, &a.value, out);
                 if matches!(
                     (tag, a.name.as_str()),

@@ -55,6 +55,15 @@ pub fn url_of(file: &str) -> url::Url {
     root.join(file).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Whether the audit passes `data` as the copied file `static/<file>`
+/// (errors that say nothing about privacy aside, see [`errors`]).
+pub fn passes_copied(file: &str, data: &[u8]) -> bool {
+    let cx = context();
+    let shown = Path::new("static").join(file);
+    let facts = echt::audit::copied(&cx, file, data, data.len() as u64, &shown);
+    errors(&facts).0.is_empty()
+}
+
 /// The errors among a file's problems, shown, except links to files or
 /// anchors the fixed site does not have and HTML parse errors: those say
 /// nothing about privacy (the oracles take every URL of the site as

@@ -313,8 +313,8 @@ impl Tree {
         self.children(id).find(|&c| self.nodes[c].is_html(local))
     }
 
-    /// Whether `id` lies inside a template's contents (inert until a
-    /// script clones it, but a declarative shadow root renders it).
+    /// The parents of `id`, nearest first (a template's contents count
+    /// the template as their parent).
     pub fn ancestors(&self, id: Id) -> Ancestors<'_> {
         Ancestors {
             tree: self,
