@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = echt::cli::Cli::parse();
-    match echt::cli::run(cli) {
+    let cli = echt::cmd::cli::Cli::parse();
+    match echt::cmd::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One write: a build can report thousands of problems.

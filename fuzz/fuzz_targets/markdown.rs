@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use echt::config::Language;
+use echt::util::i18n::Language;
 use echt::markdown::{self, Input, Links};
 use libfuzzer_sys::fuzz_target;
 
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     };
     // Where the body starts: after front matter, if the text has some.
     let body_offset =
-        echt::frontmatter::split(Path::new("x.md"), source).map_or(0, |split| split.body_offset);
+        echt::source::frontmatter::split(Path::new("x.md"), source).map_or(0, |split| split.body_offset);
     let map = HashMap::new();
     let links = Links::new(&map);
     let input = Input {

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::rules::Checker;
 use super::{css, html, in_source, xml, At, Context, FileFacts, Page};
-use crate::error::{Diagnostic, Severity};
+use crate::util::error::{Diagnostic, Severity};
 
 /// What a copied file is to a browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,8 +20,8 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::config::Config;
-use crate::error::{Diagnostic, Severity};
+use crate::source::config::Config;
+use crate::util::error::{Diagnostic, Severity};
 
 /// The files written next to the site, by path below the output folder.
 pub const HEADERS_FILE: &str = "_headers";

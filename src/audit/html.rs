@@ -22,7 +22,7 @@ use lol_html::{element, HtmlRewriter, Settings};
 use super::rules::{self, Attr, Checker, Element, Vocabulary};
 use super::tree::{self, Kind, Tree};
 use super::{At, Finding, Page, Policy, Target};
-use crate::error::Severity;
+use crate::util::error::Severity;
 
 const UNSURE_HINT: &str = "write the HTML so that there is only one way to read it (the Nu HTML Checker shows the same problems); echt publishes nothing it cannot check";
 

@@ -18,6 +18,10 @@
 //! Per-file [`FileFacts`] (size, ids, links, resources) are then
 //! [`conclude`]d for the whole site: links to anchors on other pages, and
 //! page weights against the budget.
+//!
+//! Stage 5. Takes finished files (bytes, with the sources they were made
+//! of); hands on verdicts, the rewritten pages and their facts. It knows
+//! nothing of templates or the site model.
 
 pub mod css;
 pub mod files;
@@ -34,8 +38,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::Config;
-use crate::error::{Diagnostic, Severity};
+use crate::source::config::Config;
+use crate::util::error::{Diagnostic, Severity};
 
 pub use files::copied;
 pub use html::clean_fragment;
@@ -205,7 +209,7 @@ impl Policy {
                 fragment,
             });
         } else {
-            match crate::url::join(&page.dir, path) {
+            match crate::util::url::join(&page.dir, path) {
                 Some(joined) => {
                     // `join` drops a trailing slash and `.`/`..` keep a folder.
                     let folder = path.ends_with('/')
@@ -328,15 +332,17 @@ impl Origin {
     /// The site's echt.yaml (None if it went away meanwhile).
     pub fn config(root: &Path) -> Option<Origin> {
         Some(Origin {
-            shown: PathBuf::from(crate::config::CONFIG_FILE),
-            text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?,
+            shown: PathBuf::from(crate::source::config::CONFIG_FILE),
+            text: std::fs::read_to_string(root.join(crate::source::config::CONFIG_FILE)).ok()?,
         })
     }
 
     /// A content file's text, read again to locate a finding (None if it
     /// went away meanwhile).
-    pub fn content(root: &Path, source: &crate::content::Source) -> Option<Origin> {
-        let on_disk = root.join(crate::content::CONTENT_DIR).join(&source.rel);
+    pub fn content(root: &Path, source: &crate::source::content::Source) -> Option<Origin> {
+        let on_disk = root
+            .join(crate::source::content::CONTENT_DIR)
+            .join(&source.rel);
         Some(Origin {
             shown: source.display_path(),
             text: std::fs::read_to_string(on_disk).ok()?,
@@ -471,7 +477,7 @@ pub fn page(
     let mut links: Vec<u64> = checker
         .links
         .iter()
-        .map(|l| crate::plan::fingerprint(&l.file))
+        .map(|l| crate::util::fingerprint::fingerprint(&l.file))
         .collect();
     links.sort_unstable();
     links.dedup();
@@ -765,7 +771,7 @@ fn markup_ranges(origin: &Origin) -> Option<Vec<Range<usize>>> {
         return outside_template_comments(&origin.text);
     }
     let text = &origin.text;
-    let body = crate::frontmatter::split(&origin.shown, text).map_or(0, |s| s.body_offset);
+    let body = crate::source::frontmatter::split(&origin.shown, text).map_or(0, |s| s.body_offset);
     let mut ranges = Vec::new();
     ranges.push(0..body);
     let options =

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use super::css;
 use super::{At, Finding, Page, Policy, Target};
-use crate::error::Severity;
+use crate::util::error::Severity;
 
 const SCRIPT_HINT: &str = "echt pages work without JavaScript; remove it (a site's own script files can be allowed with `privacy: {allow_scripts: self}` in echt.yaml)";
 const HANDLER_HINT: &str = "remove the attribute; echt pages work without JavaScript";

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use super::rules::{srcset_urls, Checker};
 use super::*;
-use crate::config::Config;
+use crate::source::config::Config;
 
 fn policy(extra: &str) -> Policy {
     let config = Config::parse(

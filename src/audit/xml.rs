@@ -18,7 +18,7 @@ use quick_xml::NsReader;
 
 use super::rules::{Attr, Checker, Element, Vocabulary};
 use super::{css, html, At};
-use crate::error::Severity;
+use crate::util::error::Severity;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Kind<'a> {

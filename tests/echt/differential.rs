@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use echt::audit::files::{nature_by_name, sniff, Nature};
-use echt::build::{load, verdict, BuildOptions};
+use echt::cmd::build::{load, verdict, BuildOptions};
 use echt::output::Sink;
 use echt::render::{Prepared, RenderOptions};
 use echt::Diagnostic;

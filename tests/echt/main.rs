@@ -21,6 +21,7 @@ mod feeds;
 mod hostile;
 mod hosting;
 mod input;
+mod layers;
 mod load;
 mod nginx;
 mod outputs;

@@ -454,7 +454,7 @@ fn a_folder_deleted_and_created_again_is_still_watched() {
     let served = Served::start(&site);
     let mut events = served.events();
     let templates = site.root().join("templates");
-    let (_, theme_post) = echt::theme::DEFAULT_THEME
+    let (_, theme_post) = echt::render::theme::DEFAULT_THEME
         .iter()
         .find(|(p, _)| *p == "templates/post.html")
         .unwrap();

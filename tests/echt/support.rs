@@ -255,7 +255,7 @@ pub fn post(title: &str, date: &str, body: &str) -> String {
 
 /// A file of the built-in theme, to override in a site's templates/.
 pub fn theme_file(path: &str) -> String {
-    let (_, bytes) = echt::theme::DEFAULT_THEME
+    let (_, bytes) = echt::render::theme::DEFAULT_THEME
         .iter()
         .find(|(p, _)| *p == path)
         .expect("a file of the default theme");

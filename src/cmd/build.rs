@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, Utc};
 
 use crate::audit::{self, Facts};
-use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
 use crate::output::{check_output_dir, Sink, Staging, Update};
+use crate::render::theme::Theme;
 use crate::render::{render_site, Prepared, RenderOptions, Stats};
 use crate::site::{Cache, Selection, Site};
-use crate::theme::Theme;
+use crate::source::config::Config;
+use crate::util::error::{Diagnostic, Error, Result};
 
 /// What to build, and how (the `echt build` options).
 #[derive(Debug, Clone, Default)]

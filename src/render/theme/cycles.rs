@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use tera::ast::{Expr, ExprVal, Node};
 
-use crate::error::Diagnostic;
+use crate::util::error::Diagnostic;
 
 /// A template, or a macro of a template.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -579,7 +579,7 @@ mod tests {
 
     #[test]
     fn the_default_theme_has_no_cycles() {
-        let sources: BTreeMap<String, (PathBuf, String)> = crate::theme::DEFAULT_THEME
+        let sources: BTreeMap<String, (PathBuf, String)> = crate::render::theme::DEFAULT_THEME
             .iter()
             .filter_map(|(path, bytes)| {
                 let name = path.strip_prefix("templates/")?;

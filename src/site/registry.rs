@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::error::Diagnostic;
+use crate::util::error::Diagnostic;
 
 /// The longest name of one file or folder most file systems accept, in
 /// bytes.

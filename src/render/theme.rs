@@ -16,10 +16,12 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
-use crate::config::{Config, CONFIG_FILE};
-use crate::content::{decode_utf8, walk_files};
-use crate::error::{Diagnostic, Error, Result};
-use crate::plan::fingerprint;
+use crate::source::config::{Config, CONFIG_FILE};
+use crate::source::content::walk_files;
+use crate::util::error::{Diagnostic, Error, Result};
+use crate::util::escape;
+use crate::util::fingerprint::fingerprint;
+use crate::util::text::decode_utf8;
 
 mod cycles;
 
@@ -27,51 +29,51 @@ mod cycles;
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "templates/404.html",
-        include_bytes!("../themes/default/templates/404.html"),
+        include_bytes!("../../themes/default/templates/404.html"),
     ),
     (
         "templates/archive.html",
-        include_bytes!("../themes/default/templates/archive.html"),
+        include_bytes!("../../themes/default/templates/archive.html"),
     ),
     (
         "templates/base.html",
-        include_bytes!("../themes/default/templates/base.html"),
+        include_bytes!("../../themes/default/templates/base.html"),
     ),
     (
         "templates/index.html",
-        include_bytes!("../themes/default/templates/index.html"),
+        include_bytes!("../../themes/default/templates/index.html"),
     ),
     (
         "templates/macros.html",
-        include_bytes!("../themes/default/templates/macros.html"),
+        include_bytes!("../../themes/default/templates/macros.html"),
     ),
     (
         "templates/page.html",
-        include_bytes!("../themes/default/templates/page.html"),
+        include_bytes!("../../themes/default/templates/page.html"),
     ),
     (
         "templates/privacy.html",
-        include_bytes!("../themes/default/templates/privacy.html"),
+        include_bytes!("../../themes/default/templates/privacy.html"),
     ),
     (
         "templates/post.html",
-        include_bytes!("../themes/default/templates/post.html"),
+        include_bytes!("../../themes/default/templates/post.html"),
     ),
     (
         "templates/tag.html",
-        include_bytes!("../themes/default/templates/tag.html"),
+        include_bytes!("../../themes/default/templates/tag.html"),
     ),
     (
         "templates/tags.html",
-        include_bytes!("../themes/default/templates/tags.html"),
+        include_bytes!("../../themes/default/templates/tags.html"),
     ),
     (
         "static/favicon.svg",
-        include_bytes!("../themes/default/static/favicon.svg"),
+        include_bytes!("../../themes/default/static/favicon.svg"),
     ),
     (
         "static/style.css",
-        include_bytes!("../themes/default/static/style.css"),
+        include_bytes!("../../themes/default/static/style.css"),
     ),
 ];
 
@@ -131,7 +133,7 @@ impl Theme {
         } else {
             let available = available_themes(root);
             let source = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-            return Err(crate::yaml::key_diagnostic(
+            return Err(crate::source::yaml::key_diagnostic(
                 Path::new(CONFIG_FILE),
                 &source,
                 "theme",
@@ -294,7 +296,7 @@ impl Theme {
 
 /// Escapes `& < > " '` (tera's default also escapes `/`, which makes URLs unreadable).
 fn escape_html(input: &str) -> String {
-    crate::markdown::escape(input)
+    escape::html(input)
 }
 
 fn clean(message: &str) -> String {
@@ -393,7 +395,7 @@ fn read_dir_files(
                 Ok(text) => found(name, shown, text),
                 Err(mut e) => errors.append(&mut e.diagnostics),
             },
-            Err(e) => errors.push(Diagnostic::file(shown, crate::error::io_message(&e))),
+            Err(e) => errors.push(Diagnostic::file(shown, crate::util::error::io_message(&e))),
         }
     }
 }

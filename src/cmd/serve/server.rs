@@ -13,9 +13,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use crate::markdown::escape;
-use crate::serve::http::{content_type, resolve, Target};
-use crate::serve::store::{Lookup, Snapshot};
+use crate::cmd::serve::http::{content_type, resolve, Target};
+use crate::cmd::serve::store::{Lookup, Snapshot};
+use crate::util::escape;
 
 /// Paths the preview itself answers, never part of a site.
 const EVENTS: &str = "/__echt/events";
@@ -424,7 +424,7 @@ fn inject(body: &[u8], error: Option<&Failure>) -> Vec<u8> {
     if let Some(failure) = error {
         extra.push_str(&format!(
             "<div role=\"alert\" class=\"echt-error\" style=\"{NOTICE_STYLE}\"><p><strong>echt: the last save broke the build.</strong> This page is the last good version.</p><details><summary>Errors</summary><pre style=\"white-space: pre-wrap\">{}</pre></details></div>\n",
-            escape(&failure.report)
+            escape::html(&failure.report)
         ));
     }
     match html.rfind("</body>") {
@@ -440,7 +440,7 @@ const NOTICE_STYLE: &str = "position: fixed; inset: auto 1rem 1rem 1rem; max-hei
 fn error_page(report: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>echt: build error</title>\n</head>\n<body style=\"margin: 2rem; font: 16px/1.5 system-ui, sans-serif; color: #111; background: #fff\">\n<main>\n<h1>echt: this page could not be built</h1>\n<p>Fix the file and save it; this page comes back by itself.</p>\n<pre role=\"alert\" style=\"white-space: pre-wrap; padding: 1rem; border: 3px solid #b00020\">{}</pre>\n</main>\n<script src=\"{SCRIPT}\" defer></script>\n</body>\n</html>\n",
-        escape(report)
+        escape::html(report)
     )
 }
 

@@ -11,6 +11,9 @@
 //! (`site::Cache`) and renders only the output files whose fingerprints
 //! changed (`plan`); the rest of the last good snapshot is carried over.
 
+#[cfg(test)]
+mod rebuilds;
+
 pub mod http;
 pub mod server;
 pub mod store;
@@ -26,11 +29,11 @@ use chrono::{Datelike, Utc};
 use notify::Watcher;
 
 use crate::audit::Facts;
-use crate::build::{self, BuildOptions};
-use crate::error::{Diagnostic, Error, Result};
-use crate::plan::{Fingerprints, Plan, Planned};
+use crate::cmd::build::{self, BuildOptions};
+use crate::output::plan::{Fingerprints, Plan, Planned};
 use crate::render::{Prepared, RenderOptions};
 use crate::site::{Cache, Site};
+use crate::util::error::{Diagnostic, Error, Result};
 use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
 
@@ -144,7 +147,7 @@ impl Rebuilder {
         let in_content = error
             .diagnostics
             .iter()
-            .all(|d| d.path.starts_with(crate::content::CONTENT_DIR));
+            .all(|d| d.path.starts_with(crate::source::content::CONTENT_DIR));
         let pages = in_content.then(|| {
             let Some(last) = &self.last else {
                 return HashSet::new();
@@ -173,7 +176,11 @@ fn recheck_links(plan: &mut Plan, facts: &Facts) {
     if plan.remove.is_empty() {
         return;
     }
-    let removed: HashSet<u64> = plan.remove.iter().map(crate::plan::fingerprint).collect();
+    let removed: HashSet<u64> = plan
+        .remove
+        .iter()
+        .map(crate::util::fingerprint::fingerprint)
+        .collect();
     for (file, f) in facts {
         if f.links.iter().any(|l| removed.contains(l)) && !plan.remove.contains(file) {
             plan.write.insert(file.clone());
@@ -216,7 +223,7 @@ impl Preview {
         let root = std::fs::canonicalize(&options.root).map_err(|e| {
             Error::from(Diagnostic::file(
                 &options.root,
-                crate::error::io_message(&e),
+                crate::util::error::io_message(&e),
             ))
         })?;
         let build = BuildOptions {

@@ -12,12 +12,14 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 use crate::audit::{self, FileFacts, Origin, Policy};
-use crate::config::Config;
-use crate::error::Diagnostic;
+use crate::output::plan::Fingerprints;
 use crate::output::Sink;
-use crate::plan::{fingerprint, Fingerprints};
 use crate::site::{Document, Site};
-use crate::url;
+use crate::source::config::Config;
+use crate::util::error::Diagnostic;
+use crate::util::escape::xml;
+use crate::util::fingerprint::fingerprint;
+use crate::util::url;
 
 /// One feed of the site: all posts, or one tag's.
 #[derive(Debug)]
@@ -326,7 +328,7 @@ pub fn sitemap(site: &Site) -> String {
     for tag in &site.tags {
         entry(&tag.path(), None);
     }
-    entry(crate::i18n::archive_path(site.config.language), None);
+    entry(crate::util::i18n::archive_path(site.config.language), None);
     x.push_str("</urlset>\n");
     x
 }
@@ -336,32 +338,4 @@ pub fn robots(config: &Config) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         config.base_url
     )
-}
-
-/// Escapes text for XML and drops characters XML 1.0 forbids.
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml;
-
-    #[test]
-    fn xml_escaping_drops_forbidden_characters() {
-        assert_eq!(xml("a < b & \"c\" \u{8}"), "a &lt; b &amp; &quot;c&quot; ");
-    }
 }

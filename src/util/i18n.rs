@@ -5,9 +5,33 @@
 //! English. Templates see the strings as `t`.
 
 use chrono::{DateTime, Datelike, FixedOffset};
+use serde::Deserialize;
 use serde::Serialize;
 
-use crate::config::Language;
+/// The languages echt speaks: UI strings, dates, quotes, archive URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "de" | "de-de" | "de-at" | "de-ch" => Some(Language::De),
+            "en" | "en-us" | "en-gb" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
 
 /// The UI strings of one language (see themes/default/README.md).
 #[derive(Debug, Serialize)]

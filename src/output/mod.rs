@@ -17,6 +17,9 @@
 //!
 //! The output folder is also checked so that a build can never overwrite the
 //! site's own sources.
+//!
+//! Stage 4. Takes files to write; hands on `public/` (or the preview's
+//! memory) and, through [`plan`], which files a change touches.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -25,7 +28,9 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::error::{io_message, Diagnostic, Error, Result};
+use crate::util::error::{io_message, Diagnostic, Error, Result};
+
+pub mod plan;
 
 /// The file that marks a folder as echt's output, safe to update.
 pub const MARKER: &str = ".echt-output";
@@ -228,7 +233,7 @@ impl Changes {
                 let rel = entry
                     .path()
                     .strip_prefix(target)
-                    .map(crate::content::slash_path);
+                    .map(crate::util::text::slash_path);
                 !rel.is_ok_and(|rel| produced.contains(rel.as_str()))
             })
             .map(|entry| entry.path().to_path_buf())

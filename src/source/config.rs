@@ -9,35 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Diagnostic, Error, Result};
-use crate::yaml;
+use crate::source::yaml;
+use crate::util::error::{Diagnostic, Error, Result};
+use crate::util::i18n::Language;
 
 pub const CONFIG_FILE: &str = "echt.yaml";
-
-/// The languages echt speaks: UI strings, dates, quotes, archive URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    De,
-    En,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::De => "de",
-            Language::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "de" | "de-de" | "de-at" | "de-ch" => Some(Language::De),
-            "en" | "en-us" | "en-gb" => Some(Language::En),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,7 +146,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|e| {
-            let d = Diagnostic::file(CONFIG_FILE, crate::error::io_message(&e));
+            let d = Diagnostic::file(CONFIG_FILE, crate::util::error::io_message(&e));
             Error::from(if e.kind() == std::io::ErrorKind::NotFound {
                 d.hint(format!(
                     "{} is not an echt site; create one with `echt new DIR` or pass --root",
@@ -180,7 +156,7 @@ impl Config {
                 d
             })
         })?;
-        let source = crate::content::decode_utf8(Path::new(CONFIG_FILE), &bytes)?;
+        let source = crate::util::text::decode_utf8(Path::new(CONFIG_FILE), &bytes)?;
         Config::parse(root, &source)
     }
 

@@ -11,9 +11,9 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use serde_yaml::Value;
 
-use crate::config::Language;
-use crate::error::Diagnostic;
-use crate::yaml;
+use crate::source::yaml;
+use crate::util::error::Diagnostic;
+use crate::util::i18n::Language;
 
 /// A Markdown file cut into its front matter and body.
 #[derive(Debug)]

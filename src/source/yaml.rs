@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::error::Diagnostic;
+use crate::util::error::Diagnostic;
 
 pub mod locate;
 mod nesting;
@@ -180,7 +180,7 @@ mod written {
 /// Control characters that YAML escapes put into `value` (`"a\u0000b"`,
 /// `"\x1b"`, also in lists, maps and keys), each located at the value that
 /// holds it. Raw control characters are refused when the file is read
-/// ([`crate::content::decode_utf8`]); these would otherwise slip through.
+/// ([`crate::util::text::decode_utf8`]); these would otherwise slip through.
 pub fn escaped_controls(
     path: &Path,
     source: &str,
@@ -196,7 +196,7 @@ pub fn escaped_controls(
             let shown = shown_path(&steps);
             let message = format!(
                 "`{shown}` contains the control character {}",
-                crate::content::control_name(c)
+                crate::util::text::control_name(c)
             );
             let d = match locate::node(source, &steps) {
                 Some(at) => Diagnostic::at(path, source, at.line, at.column, message)
@@ -272,7 +272,7 @@ fn find_controls(
     found: &mut Vec<(Vec<locate::Step>, char)>,
 ) {
     use serde_yaml::Value;
-    let control = |s: &str| s.chars().find(|c| crate::content::is_control(*c));
+    let control = |s: &str| s.chars().find(|c| crate::util::text::is_control(*c));
     match value {
         Value::String(s) => {
             if let Some(c) = control(s) {

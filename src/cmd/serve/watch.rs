@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use crate::content::is_ignored;
+use crate::source::content::is_ignored;
 
 /// Events closer together than this belong to one save.
 const QUIET: Duration = Duration::from_millis(40);
@@ -49,7 +49,7 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
     let Some(first) = components.next() else {
         return false;
     };
-    if first == crate::config::CONFIG_FILE && rel.components().count() == 1 {
+    if first == crate::source::config::CONFIG_FILE && rel.components().count() == 1 {
         return true;
     }
     if !["content", "static", "templates", "themes"].contains(&first.as_ref()) {

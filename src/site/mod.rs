@@ -5,6 +5,10 @@
 //! and future posts unless asked, refuses two sources on one URL, and only
 //! then renders Markdown, because links between posts need every URL first.
 //! All problems of all files are collected before anything is rendered.
+//!
+//! Stage 3. Takes the checked config and the sources; hands on the ordered,
+//! linked [`Site`] with every document's rendered HTML, and the
+//! [`registry`] that gives every output path one owner.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,14 +18,17 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::config::{Config, Language};
-use crate::content::{self, Inventory, Kind, Source, CONTENT_DIR};
-use crate::error::{Diagnostic, Result};
-use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, Rendered};
-use crate::plan::fingerprint;
-use crate::slug::slugify;
-use crate::yaml;
+use crate::source::config::Config;
+use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
+use crate::source::frontmatter::{self, FrontMatter};
+use crate::source::yaml;
+use crate::util::error::{Diagnostic, Result};
+use crate::util::fingerprint::fingerprint;
+use crate::util::i18n::Language;
+use crate::util::slug::slugify;
+
+pub mod registry;
 
 /// What to include in a build.
 #[derive(Debug, Clone)]
@@ -357,11 +364,15 @@ impl Site {
 fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Diagnostic>> {
     let display = source.display_path();
     let file = config.root.join(CONTENT_DIR).join(&source.rel);
-    let bytes = std::fs::read(&file)
-        .map_err(|e| vec![Diagnostic::file(&display, crate::error::io_message(&e))])?;
-    let mut text = content::decode_utf8(&display, &bytes).map_err(|e| e.diagnostics)?;
-    if text.contains(crate::url::ROOT) {
-        text = text.replace(crate::url::ROOT, "");
+    let bytes = std::fs::read(&file).map_err(|e| {
+        vec![Diagnostic::file(
+            &display,
+            crate::util::error::io_message(&e),
+        )]
+    })?;
+    let mut text = crate::util::text::decode_utf8(&display, &bytes).map_err(|e| e.diagnostics)?;
+    if text.contains(crate::util::url::ROOT) {
+        text = text.replace(crate::util::url::ROOT, "");
     }
     let split = frontmatter::split(&display, &text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(&display, &split)?;
@@ -771,7 +782,7 @@ fn collect_aliases(
         for alias in &doc.front.aliases {
             let trimmed = alias.trim().trim_start_matches('/');
             let bad = trimmed.split('/').any(|s| s == ".." || s == ".")
-                || crate::url::has_scheme(trimmed)
+                || crate::util::url::has_scheme(trimmed)
                 || trimmed.contains(['?', '#', '\\']);
             if bad {
                 errors.push(

@@ -5,6 +5,10 @@
 //! per build and shared by every list they appear in, so 10,000 posts do not
 //! mean 10,000 copies of the whole site in template contexts. Each finished
 //! page is written at once and dropped, which keeps memory flat.
+//!
+//! Stage 6, the last. Takes the site model and the [`theme`]'s templates;
+//! turns them into pages and [`feed`]s, has each judged by the audit and
+//! hands the verdict's bytes to an output sink.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -17,17 +21,21 @@ use serde_json::{json, Value};
 use tera::Context;
 
 use crate::audit::{self, Facts, FileFacts, Origin, Policy};
-use crate::config::Language;
-use crate::error::Diagnostic;
-use crate::feed;
-use crate::i18n::{self, format_date};
-use crate::markdown::{escape, TocEntry};
+use crate::markdown::TocEntry;
+use crate::output::plan::Fingerprints;
 use crate::output::Sink;
-use crate::plan::{fingerprint, Fingerprints};
-use crate::registry::{Owner, Registry};
+use crate::render::theme::{StaticFile, Theme};
+use crate::site::registry::{Owner, Registry};
 use crate::site::{Document, Site};
-use crate::theme::{StaticFile, Theme};
-use crate::url;
+use crate::util::error::Diagnostic;
+use crate::util::escape;
+use crate::util::fingerprint::fingerprint;
+use crate::util::i18n::Language;
+use crate::util::i18n::{self, format_date};
+use crate::util::url;
+
+pub mod feed;
+pub mod theme;
 
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone, Copy)]
@@ -209,8 +217,8 @@ fn read_copied(site: &Site, to: &str, from: &Copied<'_>) -> Result<(PathBuf, Str
                 .unwrap_or(path)
                 .to_path_buf();
             let bytes = std::fs::read(path)
-                .map_err(|e| Diagnostic::file(&shown, crate::error::io_message(&e)))?;
-            let text = crate::content::decode_utf8(&shown, &bytes).map_err(|e| {
+                .map_err(|e| Diagnostic::file(&shown, crate::util::error::io_message(&e)))?;
+            let text = crate::util::text::decode_utf8(&shown, &bytes).map_err(|e| {
                 e.diagnostics
                     .into_iter()
                     .next()
@@ -558,7 +566,7 @@ fn copy(
                 .unwrap_or(path)
                 .to_path_buf();
             let unreadable =
-                |e: std::io::Error| Diagnostic::file(*path, crate::error::io_message(&e));
+                |e: std::io::Error| Diagnostic::file(*path, crate::util::error::io_message(&e));
             let size = std::fs::metadata(path).map_err(unreadable)?.len();
             match audit::files::needs_reading(to) {
                 None => {
@@ -1188,21 +1196,21 @@ fn job_origins(site: &Site, theme: &Theme, job: &Job) -> Vec<Origin> {
 /// A small page that sends readers of an old URL to the new one.
 fn redirect_page(site: &Site, file: &str, target: &str) -> String {
     let root = url::relative_root(file);
-    let href = escape(&format!("{root}{target}"));
-    let canonical = escape(&format!("{}{target}", site.config.base_url));
+    let href = escape::html(&format!("{root}{target}"));
+    let canonical = escape::html(&format!("{}{target}", site.config.base_url));
     let lang = site.config.language;
     let text = i18n::strings(lang).redirect_text;
     format!(
         "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>{text} <a href=\"{href}\">{canonical}</a></p>\n</body>\n</html>\n",
         code = lang.code(),
-        title = escape(&site.config.title),
+        title = escape::html(&site.config.title),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::ROOT;
+    use crate::util::url::ROOT;
 
     #[test]
     fn pagination_paths() {

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use chrono::Local;
 use clap::{Args, Parser, Subcommand};
 
-use crate::build::{build, BuildOptions};
-use crate::error::Result;
-use crate::scaffold;
+use crate::cmd::build::{build, BuildOptions};
+use crate::cmd::scaffold;
+use crate::util::error::Result;
 
 /// A static site generator for authentic blogs: fast, accessible, and
 /// provably free of tracking.
@@ -118,7 +118,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{report}");
         }
         Command::Check(args) => {
-            let network = args.external.then(|| crate::external::Options {
+            let network = args.external.then(|| crate::cmd::external::Options {
                 timeout: std::time::Duration::from_secs(args.timeout.max(1)),
                 concurrency: args.concurrency.max(1),
             });
@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 drafts: args.drafts,
                 ..BuildOptions::default()
             };
-            let checked = crate::check::check(&options, network.as_ref()).map_err(|e| {
+            let checked = crate::cmd::check::check(&options, network.as_ref()).map_err(|e| {
                 let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
                 e.with_footer(format!(
                     "error: the check found {n} problem{}",
@@ -140,7 +140,7 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{checked}");
         }
         Command::Serve(args) => {
-            crate::serve::serve(&crate::serve::ServeOptions {
+            crate::cmd::serve::serve(&crate::cmd::serve::ServeOptions {
                 root: args.root,
                 bind: args.bind,
                 port: args.port,

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::error::{io_message, Diagnostic};
+use crate::cmd::serve::http::Target;
 use crate::output::Sink;
-use crate::serve::http::Target;
+use crate::util::error::{io_message, Diagnostic};
 
 /// One complete build: output path → content.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ impl Sink for MemorySink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::http::resolve;
+    use crate::cmd::serve::http::resolve;
 
     fn snapshot() -> Snapshot {
         let sink = MemorySink::default();

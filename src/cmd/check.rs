@@ -8,11 +8,11 @@ use std::path::Path;
 use chrono::{Datelike, Utc};
 
 use crate::audit::{self, Facts};
-use crate::build::{load, verdict, BuildOptions};
-use crate::error::{Diagnostic, Error, Result, Severity};
-use crate::external;
+use crate::cmd::build::{load, verdict, BuildOptions};
+use crate::cmd::external;
 use crate::output::Sink;
 use crate::render::{Prepared, RenderOptions};
+use crate::util::error::{Diagnostic, Error, Result, Severity};
 
 /// What `echt check` found besides errors (which make it fail).
 #[derive(Debug)]

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::config::{Config, CONFIG_FILE};
-use crate::content::{CONTENT_DIR, POSTS_DIR};
-use crate::error::{Diagnostic, Error, Result};
-use crate::slug::slugify;
-use crate::theme::DEFAULT_THEME;
+use crate::render::theme::DEFAULT_THEME;
+use crate::source::config::{Config, CONFIG_FILE};
+use crate::source::content::{CONTENT_DIR, POSTS_DIR};
+use crate::util::error::{Diagnostic, Error, Result};
+use crate::util::slug::slugify;
 
 /// Creates a working site in `dir` (which must be empty or missing).
 pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {

@@ -7,6 +7,10 @@
 //! to other posts' `.md` files into their URLs, gather footnotes at the end,
 //! and find the summary. The summary is written a second time without ids, so
 //! many summaries can share a list page.
+//!
+//! Stage 2. Takes one document's text and the map of where every other
+//! document lives; hands on its HTML, table of contents, summary and the
+//! links it asked for.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -16,11 +20,12 @@ use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Pars
 use serde::Serialize;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
-use crate::config::Language;
-use crate::error::{Diagnostic, Lines};
-use crate::i18n;
-use crate::slug::slugify;
-use crate::url::{self, ROOT};
+use crate::util::error::{Diagnostic, Lines};
+use crate::util::escape;
+use crate::util::i18n;
+use crate::util::i18n::Language;
+use crate::util::slug::slugify;
+use crate::util::url::{self, ROOT};
 
 /// Where a document lives, for resolving its links and locating errors.
 #[derive(Debug)]
@@ -239,7 +244,7 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     let decoded = percent_decode(written);
     let path = decoded.as_deref().unwrap_or(written);
     let target = url::join(input.source_dir, path);
-    if crate::content::is_markdown(path) {
+    if crate::source::content::is_markdown(path) {
         return match target.and_then(|t| input.links.get(&t)) {
             Some(site_path) => Ok(Some(format!("{ROOT}{site_path}{suffix}"))),
             None => Err((
@@ -578,16 +583,16 @@ impl<'i> Plan<'i> {
                     let class = if classes.is_empty() {
                         String::new()
                     } else {
-                        format!(" class=\"{}\"", escape(&classes.join(" ")))
+                        format!(" class=\"{}\"", escape::html(&classes.join(" ")))
                     };
                     let tag = level.to_string();
                     let html = if full {
                         format!(
                             "<{tag} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"{ROOT}{page}#{id}\" aria-label=\"{label}: {title}\">#</a></{tag}>\n",
-                            id = escape(id),
+                            id = escape::html(id),
                             page = self.page_path,
                             label = strings.anchor_label,
-                            title = escape(title),
+                            title = escape::html(title),
                         )
                     } else {
                         format!("<{tag}{class}>{inner}</{tag}>\n")
@@ -604,13 +609,13 @@ impl<'i> Plan<'i> {
                     let title = if title.is_empty() {
                         String::new()
                     } else {
-                        format!(" title=\"{}\"", escape(title))
+                        format!(" title=\"{}\"", escape::html(title))
                     };
                     out.push(Event::InlineHtml(
                         format!(
                             "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
-                            escape(dest_url),
-                            escape(&alt)
+                            escape::html(dest_url),
+                            escape::html(&alt)
                         )
                         .into(),
                     ));
@@ -790,22 +795,6 @@ fn insert(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
         Some(last) if entry.level > last.level => insert(&mut last.children, entry),
         _ => siblings.push(entry),
     }
-}
-
-/// Escapes text for HTML attributes and content.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,374 @@
+//! How the preview plans each kind of change, on a small site: which
+//! files a save renders again and which it removes. Every rebuild is also
+//! compared with a clean build of the same sources.
+
+use std::path::PathBuf;
+
+use super::Rebuilder;
+use crate::cmd::build::BuildOptions;
+use crate::output::plan::Plan;
+
+/// A site of three posts (two per page, so the home page has two) in
+/// two tags, a menu page, an imprint and a static file.
+struct Fixture {
+    dir: tempfile::TempDir,
+    options: BuildOptions,
+    rebuilder: Rebuilder,
+}
+
+const CONFIG: &str = "title: \"Planblog\"\nbase_url: \"https://example.org/\"\nlanguage: de\nauthor:\n  name: \"Erika\"\nposts_per_page: 2\n";
+
+fn post(title: &str, date: &str, tags: &str, second: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndate: {date}\ntags: [{tags}]\n---\nDer erste Absatz von {title}.\n\n{second}\n")
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = BuildOptions {
+            root: dir.path().to_path_buf(),
+            drafts: true,
+            future: true,
+            ..BuildOptions::default()
+        };
+        let mut site = Fixture {
+            dir,
+            options,
+            rebuilder: Rebuilder::default(),
+        };
+        site.write("echt.yaml", CONFIG);
+        site.write(
+            "content/posts/a.md",
+            &post("A", "2024-01-01", "Eins", "Mehr von A."),
+        );
+        site.write(
+            "content/posts/b.md",
+            &post("B", "2024-02-01", "Eins, Zwei", "Siehe [A](a.md)."),
+        );
+        site.write(
+            "content/posts/c.md",
+            &post(
+                "C",
+                "2024-03-01",
+                "Zwei",
+                "Siehe [das Impressum](../impressum.md).",
+            ),
+        );
+        site.write(
+            "content/ueber.md",
+            "---\ntitle: Über\nmenu: main\n---\nIch.\n",
+        );
+        site.write(
+            "content/impressum.md",
+            "---\ntitle: Impressum\n---\nAdresse.\n",
+        );
+        site.write("static/x.txt", "x");
+        site.rebuilder
+            .rebuild(&site.options, &[])
+            .expect("the first build");
+        site
+    }
+
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        let path = self.dir.path().join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&path, text.replace(from, to)).expect("write");
+        path
+    }
+
+    /// Rebuilds after `touched` changed; the result must equal a clean
+    /// build.
+    fn rebuild(&mut self, touched: &[PathBuf]) -> Plan {
+        let rebuilt = self
+            .rebuilder
+            .rebuild(&self.options, touched)
+            .expect("the rebuild");
+        let clean = Rebuilder::default()
+            .rebuild(&self.options, &[])
+            .expect("a clean build");
+        assert_eq!(
+            rebuilt.snapshot.differences(&clean.snapshot),
+            Vec::<String>::new(),
+            "the rebuild differs from a clean build"
+        );
+        rebuilt.plan
+    }
+}
+
+fn written(plan: &Plan) -> Vec<&str> {
+    plan.write.iter().map(String::as_str).collect()
+}
+
+fn removed(plan: &Plan) -> Vec<&str> {
+    plan.remove.iter().map(String::as_str).collect()
+}
+
+const FEEDS_OF_B: [&str; 6] = [
+    "atom.xml",
+    "rss.xml",
+    "tags/eins/atom.xml",
+    "tags/eins/rss.xml",
+    "tags/zwei/atom.xml",
+    "tags/zwei/rss.xml",
+];
+
+fn sorted<'a>(parts: &[&[&'a str]]) -> Vec<&'a str> {
+    let mut all: Vec<&str> = parts.concat();
+    all.sort_unstable();
+    all
+}
+
+#[test]
+fn nothing_changed_nothing_to_do() {
+    let mut site = Fixture::new();
+    assert_eq!(site.rebuild(&[]), Plan::default());
+}
+
+#[test]
+fn text_below_the_summary_renders_the_post_and_its_feeds() {
+    let mut site = Fixture::new();
+    let b = site.edit(
+        "content/posts/b.md",
+        "Siehe [A](a.md).",
+        "Siehe [A](a.md), bitte.",
+    );
+    let plan = site.rebuild(&[b]);
+    assert_eq!(
+        written(&plan),
+        sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
+    );
+    assert!(plan.remove.is_empty());
+}
+
+#[test]
+fn a_title_renders_the_neighbours_lists_tags_and_feeds_it_is_in() {
+    let mut site = Fixture::new();
+    let b = site.edit("content/posts/b.md", "title: \"B\"", "title: \"Bee\"");
+    let plan = site.rebuild(&[b]);
+    let pages = [
+        "archiv/index.html",
+        "index.html",
+        "posts/a/index.html",
+        "posts/b/index.html",
+        "posts/c/index.html",
+        "tags/eins/index.html",
+        "tags/zwei/index.html",
+    ];
+    assert_eq!(written(&plan), sorted(&[&pages, &FEEDS_OF_B]));
+}
+
+#[test]
+fn a_new_order_renders_the_pages_whose_lists_moved() {
+    let mut site = Fixture::new();
+    // B becomes the newest: the first home page changes, the second
+    // (with A alone) does not.
+    let b = site.edit("content/posts/b.md", "date: 2024-02-01", "date: 2024-04-01");
+    let plan = site.rebuild(&[b]);
+    let pages = [
+        "archiv/index.html",
+        "index.html",
+        "posts/a/index.html",
+        "posts/b/index.html",
+        "posts/c/index.html",
+        "sitemap.xml",
+        "tags/eins/index.html",
+        "tags/zwei/index.html",
+    ];
+    assert_eq!(written(&plan), sorted(&[&pages, &FEEDS_OF_B]));
+}
+
+#[test]
+fn a_new_post_with_a_new_tag() {
+    let mut site = Fixture::new();
+    let d = site.write(
+        "content/posts/d.md",
+        &post("D", "2024-05-01", "Drei", "Neu."),
+    );
+    let plan = site.rebuild(&[d]);
+    assert_eq!(
+        written(&plan),
+        [
+            "archiv/index.html",
+            "atom.xml",
+            "index.html",
+            "page/2/index.html",
+            "posts/c/index.html",
+            "posts/d/index.html",
+            "rss.xml",
+            "sitemap.xml",
+            "tags/drei/atom.xml",
+            "tags/drei/index.html",
+            "tags/drei/rss.xml",
+            "tags/index.html",
+        ]
+    );
+    assert!(plan.remove.is_empty());
+}
+
+#[test]
+fn a_deleted_post_removes_its_page_and_the_emptied_list_page() {
+    let mut site = Fixture::new();
+    let c = site.dir.path().join("content/posts/c.md");
+    std::fs::remove_file(&c).expect("delete");
+    let plan = site.rebuild(&[c]);
+    assert_eq!(removed(&plan), ["page/2/index.html", "posts/c/index.html"]);
+    assert_eq!(
+        written(&plan),
+        [
+            "archiv/index.html",
+            "atom.xml",
+            "index.html",
+            "posts/b/index.html",
+            "rss.xml",
+            "sitemap.xml",
+            "tags/index.html",
+            "tags/zwei/atom.xml",
+            "tags/zwei/index.html",
+            "tags/zwei/rss.xml",
+        ]
+    );
+}
+
+#[test]
+fn a_renamed_post_and_the_link_to_it() {
+    let mut site = Fixture::new();
+    let root = site.dir.path().to_path_buf();
+    let (from, to) = (
+        root.join("content/posts/a.md"),
+        root.join("content/posts/anfang.md"),
+    );
+    std::fs::rename(&from, &to).expect("rename");
+    let b = site.edit("content/posts/b.md", "(a.md)", "(anfang.md)");
+    let plan = site.rebuild(&[from, to, b]);
+    assert_eq!(removed(&plan), ["posts/a/index.html"]);
+    assert!(plan.write.contains("posts/anfang/index.html"));
+    assert!(plan.write.contains("posts/b/index.html"));
+}
+
+#[test]
+fn a_link_target_moving_renders_the_posts_linking_to_it() {
+    let mut site = Fixture::new();
+    // C links to the imprint; C's own file does not change.
+    let imprint = site.edit(
+        "content/impressum.md",
+        "title: Impressum",
+        "title: Impressum\nslug: kontakt",
+    );
+    let plan = site.rebuild(&[imprint]);
+    assert_eq!(removed(&plan), ["impressum/index.html"]);
+    assert_eq!(
+        written(&plan),
+        [
+            "atom.xml",
+            "kontakt/index.html",
+            "posts/c/index.html",
+            "rss.xml",
+            "sitemap.xml",
+            "tags/zwei/atom.xml",
+            "tags/zwei/rss.xml",
+        ]
+    );
+}
+
+#[test]
+fn a_template_renders_the_pages_that_use_it() {
+    let mut site = Fixture::new();
+    let theme = crate::render::theme::DEFAULT_THEME;
+    let text = |name: &str| {
+        let (_, bytes) = theme.iter().find(|(p, _)| *p == name).expect("template");
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    let post = site.write(
+        "templates/post.html",
+        &format!("{}<!-- eigen -->\n", text("templates/post.html")),
+    );
+    let plan = site.rebuild(&[post]);
+    assert_eq!(
+        written(&plan),
+        [
+            "posts/a/index.html",
+            "posts/b/index.html",
+            "posts/c/index.html"
+        ]
+    );
+    // base.html is extended by every page, but no feed uses it.
+    let base = site.write(
+        "templates/base.html",
+        &format!("{}<!-- eigen -->\n", text("templates/base.html")),
+    );
+    let plan = site.rebuild(&[base]);
+    assert_eq!(
+        written(&plan),
+        [
+            "404.html",
+            "archiv/index.html",
+            "datenschutz/index.html",
+            "impressum/index.html",
+            "index.html",
+            "page/2/index.html",
+            "posts/a/index.html",
+            "posts/b/index.html",
+            "posts/c/index.html",
+            "tags/eins/index.html",
+            "tags/index.html",
+            "tags/zwei/index.html",
+            "ueber/index.html",
+        ]
+    );
+}
+
+#[test]
+fn static_files_are_only_copied() {
+    let mut site = Fixture::new();
+    let x = site.write("static/x.txt", "y");
+    let plan = site.rebuild(&[x]);
+    assert_eq!(written(&plan), ["x.txt"]);
+    assert!(!plan.only_stylesheets());
+    let css = site.write("static/style.css", "body { color: black; }\n");
+    let plan = site.rebuild(&[css]);
+    assert_eq!(written(&plan), ["style.css"]);
+    assert!(plan.only_stylesheets());
+    // Rewritten within the file system's timestamp granularity, with
+    // the same size: the watcher's report still counts.
+    let css = site.write("static/style.css", "body { color: purple }\n");
+    assert_eq!(written(&site.rebuild(&[css])), ["style.css"]);
+    let x = site.dir.path().join("static/x.txt");
+    std::fs::remove_file(&x).expect("delete");
+    assert_eq!(removed(&site.rebuild(&[x])), ["x.txt"]);
+}
+
+#[test]
+fn the_configuration_renders_every_generated_file() {
+    let mut site = Fixture::new();
+    let before = site.rebuild(&[]);
+    assert!(before.is_empty());
+    let config = site.edit("echt.yaml", "example.org", "example.net");
+    let plan = site.rebuild(&[config]);
+    let copied = ["favicon.svg", "style.css", "x.txt"];
+    assert!(copied.iter().all(|f| !plan.write.contains(*f)), "{plan:?}");
+    // Everything else: 13 pages, 6 feeds, the sitemap and robots.txt;
+    // the server headers do not depend on the address.
+    assert_eq!(plan.write.len(), 21, "{plan:?}");
+}
+
+#[test]
+fn after_a_broken_save_the_next_good_one_plans_from_the_last_good_build() {
+    let mut site = Fixture::new();
+    let b = site.edit("content/posts/b.md", "date: 2024-02-01", "date: 2024-02-30");
+    assert!(site.rebuilder.rebuild(&site.options, &[b]).is_err());
+    site.edit("content/posts/b.md", "date: 2024-02-30", "date: 2024-02-01");
+    let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
+    let plan = site.rebuild(&[b]);
+    assert_eq!(
+        written(&plan),
+        sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
+    );
+}
