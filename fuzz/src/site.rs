@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use echt::audit::{Context, FileFacts, Policy};
-use echt::config::Config;
-use echt::error::Severity;
+use echt::source::config::Config;
+use echt::util::error::Severity;
 
 static POLICY: LazyLock<Policy> = LazyLock::new(|| {
     let config = Config::parse(Path::new("/site"), crate::CONFIG)
