@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("posts/2024-03-11-x.md");
-    let text = match content::decode_utf8(path, data) {
+    let text = match echt::util::text::decode_utf8(path, data) {
         Ok(text) => text,
         Err(e) => {
             let _ = e.to_string();
