@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use echt::source::{content, frontmatter};
+use echt::source::frontmatter;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
