@@ -293,6 +293,7 @@ impl Page {
 
 /// Where in the examined text something was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) enum At {
     /// These bytes.
     Span(Range<usize>),
@@ -302,9 +303,11 @@ pub(crate) enum At {
 
 /// One problem found in an output file, before it is located in a source.
 #[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub(crate) severity: Severity,
     pub(crate) message: String,
+    #[serde(deserialize_with = "crate::output::cache::static_str")]
     pub(crate) hint: &'static str,
     pub(crate) at: At,
     /// About the page's structure (where its head ends), which templates
@@ -352,6 +355,8 @@ impl Origin {
 
 /// What the audit learned about one output file.
 #[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "Anchor: serde::Deserialize<'de>"))]
 pub struct FileFacts {
     pub size: u64,
     /// Errors, warnings and notes, located.
@@ -374,6 +379,8 @@ pub struct FileFacts {
 
 /// A link to an anchor on another page.
 #[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "Finding: serde::Deserialize<'de>"))]
 pub struct Anchor {
     /// The page linked to, below the output folder, and the id.
     pub target: String,

@@ -61,6 +61,10 @@ pub struct BuildArgs {
     /// Publish under this address instead of base_url from echt.yaml.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Read, render and audit everything, ignoring the build cache beside
+    /// the output folder (a new one is written).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -111,7 +115,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 drafts: args.drafts,
                 future: args.future,
                 base_url: args.base_url,
+                no_cache: args.no_cache,
             })?;
+            if let Some(note) = &report.note {
+                eprintln!("note: {note}");
+            }
             for warning in &report.warnings {
                 eprintln!("{warning}");
             }

@@ -82,6 +82,7 @@ impl<'a> Links<'a> {
 
 /// A rendered document.
 #[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// The summary as HTML without ids: the text before `<!-- more -->`, or
@@ -98,6 +99,7 @@ pub struct Rendered {
 
 /// One heading in the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 use crate::util::error::{io_message, Diagnostic, Error, Result};
 
+pub mod cache;
 pub mod plan;
 
 /// The file that marks a folder as echt's output, safe to update.

@@ -122,6 +122,7 @@ pub struct Site {
 
 /// A source read and its front matter checked.
 #[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Parsed {
     source: Source,
     text: String,
@@ -135,6 +136,7 @@ struct Parsed {
 /// re-parses and re-renders only the sources it touched. `echt build`
 /// starts with an empty one.
 #[derive(Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Cache {
     /// How often the watcher reported each file: a rewrite within the file
     /// system's timestamp granularity still gives the file a new stamp.
@@ -144,6 +146,7 @@ pub struct Cache {
 }
 
 #[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct CachedSource {
     stamp: u64,
     parsed: Arc<std::result::Result<Parsed, Vec<Diagnostic>>>,
@@ -153,6 +156,7 @@ struct CachedSource {
 /// A document's rendered Markdown and what it was made from besides the
 /// source text.
 #[derive(Debug)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Rendering {
     path: String,
     language: Language,

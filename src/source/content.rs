@@ -17,6 +17,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const POSTS_DIR: &str = "posts";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Post,
     Page,
@@ -24,6 +25,7 @@ pub enum Kind {
 
 /// A Markdown source file.
 #[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Relative to `content/`, with `/` separators: `posts/a/index.md`.
     pub rel: String,

@@ -79,6 +79,7 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
 
 /// Who wrote a post, when it is not the site's author.
 #[derive(Debug, Clone, serde::Serialize)]
+#[derive(serde::Deserialize)]
 pub struct Author {
     pub name: String,
     pub url: Option<String>,
@@ -86,6 +87,7 @@ pub struct Author {
 
 /// The checked front matter of one file.
 #[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,

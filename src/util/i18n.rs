@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// The languages echt speaks: UI strings, dates, quotes, archive URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     De,

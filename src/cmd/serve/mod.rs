@@ -28,9 +28,8 @@ use std::time::Instant;
 use chrono::{Datelike, Utc};
 use notify::Watcher;
 
-use crate::audit::Facts;
-use crate::cmd::build::{self, BuildOptions};
-use crate::output::plan::{Fingerprints, Plan, Planned};
+use crate::cmd::build::{self, BuildOptions, Built};
+use crate::output::plan::Plan;
 use crate::render::{Prepared, RenderOptions};
 use crate::site::{Cache, Site};
 use crate::util::error::{Diagnostic, Error, Result};
@@ -63,9 +62,8 @@ pub struct Rebuilder {
 #[derive(Debug)]
 struct LastGood {
     snapshot: Arc<Snapshot>,
-    prints: Fingerprints,
-    /// What the audit learned about each file.
-    facts: Facts,
+    /// Its fingerprints and what the audit learned about each file.
+    built: Built,
     /// Its model, to find the pages of files that break later.
     site: Site,
 }
@@ -96,48 +94,27 @@ impl Rebuilder {
         let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
         let cache = &self.cache;
         let prints = prepared.fingerprints(&|path| cache.stamp(path));
-        let mut plan = prints.plan(self.last.as_ref().map(|last| &last.prints));
-        if let Some(last) = &self.last {
-            recheck_links(&mut plan, &last.facts);
-        }
         let sink = match &self.last {
             Some(last) => MemorySink::from(last.snapshot.as_ref()),
             None => MemorySink::default(),
         };
-        let rendered = loaded.render_prepared(
-            &prepared,
-            &Planned {
-                out: &sink,
-                plan: &plan,
-            },
-        )?;
-        // Files not rendered again keep what the audit found in them.
-        let mut facts = self
-            .last
-            .as_ref()
-            .map(|l| l.facts.clone())
-            .unwrap_or_default();
-        for gone in &plan.remove {
-            facts.remove(gone);
-        }
-        facts.extend(rendered.facts);
-        let warnings = build::verdict(&facts, loaded.site.config.page_budget, &prepared)?;
+        let last = self.last.as_ref().map(|last| &last.built);
+        let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
         let mut snapshot = sink.into_snapshot();
-        snapshot.remove(&plan.remove);
+        snapshot.remove(&done.plan.remove);
         let snapshot = Arc::new(snapshot);
-        let files = prints.len();
+        let files = done.built.prints.len();
         drop(prepared);
         self.last = Some(LastGood {
             snapshot: snapshot.clone(),
-            prints,
-            facts,
+            built: done.built,
             site: loaded.site,
         });
         Ok(Rebuilt {
             snapshot,
-            plan,
+            plan: done.plan,
             files,
-            warnings,
+            warnings: done.warnings,
         })
     }
 
@@ -166,24 +143,6 @@ impl Rebuilder {
         Failure {
             report: error.to_string(),
             pages,
-        }
-    }
-}
-
-/// Adds the pages that link to a file the plan removes: unchanged
-/// themselves, they now have a broken link the audit must report.
-fn recheck_links(plan: &mut Plan, facts: &Facts) {
-    if plan.remove.is_empty() {
-        return;
-    }
-    let removed: HashSet<u64> = plan
-        .remove
-        .iter()
-        .map(crate::util::fingerprint::fingerprint)
-        .collect();
-    for (file, f) in facts {
-        if f.links.iter().any(|l| removed.contains(l)) && !plan.remove.contains(file) {
-            plan.write.insert(file.clone());
         }
     }
 }
@@ -232,6 +191,7 @@ impl Preview {
             drafts: options.drafts,
             future: options.drafts,
             base_url: Some(url.clone()),
+            no_cache: true,
         };
         let preview = Preview {
             url,

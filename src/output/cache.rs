@@ -1,0 +1,410 @@
+//! The build cache: what `echt build` keeps of its last good build, so
+//! that the next one reads, renders and audits only what changed.
+//!
+//! The cache is one file *beside* the output folder (`.public.echt-cache`
+//! next to `public/`), never inside it: the output folder is what gets
+//! deployed, and the cache holds the text of every source, drafts and
+//! future posts included. It is written only after a fully successful
+//! build, to a temporary file that is then renamed over the old one, so it
+//! is always either the last good build's or absent.
+//!
+//! What is in it is up to the caller (`cmd::build`); this module keeps it
+//! honest: a [`Key`] says which echt and which site settings wrote it, a
+//! checksum covers the contents, and anything that does not match, does
+//! not decode or does not add up is a [`Miss`]: the build starts from
+//! nothing. A cache can make a build faster, never different.
+//!
+//! It also answers two questions about files on disk that a cached build
+//! must ask: which output files are no longer as the last build left them
+//! ([`Written`]), and which sources were modified so recently that their
+//! modification time cannot tell a later write apart ([`recent`]).
+//!
+//! Stage 5 (output). Knows nothing of what it stores.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::util::error::{io_message, Diagnostic, Error, Result};
+use crate::util::fingerprint::fingerprint;
+
+/// The first bytes of a cache file.
+const MAGIC: &[u8; 12] = b"echt-cache\n\0";
+
+/// Changes whenever the layout of the cache changes in a way the other
+/// parts of [`Key`] would not notice.
+const FORMAT: u32 = 1;
+
+/// What a cache must have been written by, and for, to be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Key {
+    format: u32,
+    /// `CARGO_PKG_VERSION`.
+    version: String,
+    /// The echt binary's size and modification time: a rebuilt echt of the
+    /// same version (a developer's, a distribution's patch) may render
+    /// differently, and the cache would not know.
+    binary: Option<(u64, u128)>,
+    /// A fingerprint of a fixed value: fingerprints are made with the
+    /// standard library's hasher, which may change with the compiler.
+    hasher: u64,
+    /// What the caller says the cache depends on (config, options).
+    site: u64,
+}
+
+impl Key {
+    /// The key for this echt and a site described by `site`.
+    pub fn new(site: u64) -> Key {
+        let binary = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .ok()
+            .map(|meta| (meta.len(), modified_nanos(&meta)));
+        Key {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            binary,
+            hasher: fingerprint(("echt", 1_u64, [2_u8, 3, 4])),
+            site,
+        }
+    }
+}
+
+/// Why a cache was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    /// There is none (the first build with a cache, or it was removed).
+    Missing,
+    /// Written by another echt, or for other settings.
+    Stale,
+    /// It cannot be read, or does not decode.
+    Damaged(String),
+}
+
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Missing => write!(f, "there is no build cache"),
+            Miss::Stale => write!(f, "the build cache is from another echt or other settings"),
+            Miss::Damaged(why) => write!(f, "the build cache is damaged ({why})"),
+        }
+    }
+}
+
+/// Where the cache of the output folder `output` lives: beside it, hidden,
+/// named after it (`public` → `.public.echt-cache`).
+pub fn path(output: &Path) -> PathBuf {
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.echt-cache"))
+}
+
+/// Reads the cache at `path` if `key` wrote it.
+///
+/// The file is `MAGIC`, the key, the length and CRC-32 of the contents,
+/// then the contents, each in MessagePack: self-describing, so that front
+/// matter's free-form values read back as they were written.
+///
+/// `T` need only deserialize from `'static` data (an audit finding keeps
+/// `&'static str`s): the contents are read through a reader, which owns
+/// whatever it hands out.
+pub fn load<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Result<T, Miss> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Missing),
+        Err(e) => return Err(Miss::Damaged(io_message(&e))),
+    };
+    let damaged = |why: &str| Miss::Damaged(why.to_string());
+    let mut rest = bytes
+        .strip_prefix(MAGIC.as_slice())
+        .ok_or_else(|| damaged("not an echt cache"))?;
+    let written: Key = rmp_serde::from_read(&mut rest).map_err(|_| damaged("no key"))?;
+    if written != *key {
+        return Err(Miss::Stale);
+    }
+    let (len, crc): (u64, u32) =
+        rmp_serde::from_read(&mut rest).map_err(|_| damaged("no checksum"))?;
+    if rest.len() as u64 != len {
+        return Err(damaged("truncated"));
+    }
+    if crc32fast::hash(rest) != crc {
+        return Err(damaged("checksum mismatch"));
+    }
+    let mut contents = rmp_serde::Deserializer::new(rest);
+    T::deserialize(&mut contents).map_err(|e| Miss::Damaged(e.to_string()))
+}
+
+/// Writes `value` as the cache at `path`, atomically: into a temporary file
+/// beside it that is then renamed over the old cache.
+pub fn save<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
+    let encode = |e: rmp_serde::encode::Error| {
+        Error::from(Diagnostic::file(path, format!("cannot encode the build cache: {e}")))
+    };
+    let contents = rmp_serde::to_vec(value).map_err(encode)?;
+    let mut head = MAGIC.to_vec();
+    rmp_serde::encode::write(&mut head, key).map_err(encode)?;
+    let checksum = (contents.len() as u64, crc32fast::hash(&contents));
+    rmp_serde::encode::write(&mut head, &checksum).map_err(encode)?;
+
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(&head)?;
+        file.write_all(&contents)?;
+        file.flush()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
+    renamed.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(path, &e)
+    })
+}
+
+/// Removes the cache at `path`, before something makes it wrong (the
+/// output changing without it). Only a cache that is still there after
+/// failing to remove it is an error.
+pub fn discard(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, &e)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a `&'static str` back from the cache (an audit finding's hint is
+/// one of echt's own texts). Each distinct text is allocated once per run.
+pub fn static_str<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<&'static str, D::Error> {
+    static KNOWN: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let text = String::deserialize(deserializer)?;
+    let mut known = KNOWN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let known = known.get_or_insert_with(HashSet::new);
+    if let Some(found) = known.get(text.as_str()) {
+        return Ok(found);
+    }
+    let leaked: &'static str = Box::leak(text.into_boxed_str());
+    known.insert(leaked);
+    Ok(leaked)
+}
+
+fn modified_nanos(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Size and modification time of a file, as the build left it.
+type FileStamp = (u64, u128);
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    meta.is_file()
+        .then(|| (meta.len(), modified_nanos(&meta)))
+}
+
+/// How the output files looked when the last build was done with them.
+///
+/// A cached build renders only files whose sources changed; a file that
+/// was changed or removed in the output folder by something else (by
+/// hand, by another program, by an echt without this cache) must be
+/// rendered again too, or the output would stay wrong.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Written(HashMap<String, FileStamp>);
+
+impl Written {
+    /// Notes how the files `rel` (below `target`) look now; files that
+    /// are not there are forgotten.
+    pub fn record<'a>(&mut self, target: &Path, rel: impl IntoParallelIterator<Item = &'a String>) {
+        let stamps: Vec<(&String, Option<FileStamp>)> = rel
+            .into_par_iter()
+            .map(|rel| (rel, file_stamp(&target.join(rel))))
+            .collect();
+        for (rel, stamp) in stamps {
+            match stamp {
+                Some(stamp) => self.0.insert(rel.clone(), stamp),
+                None => self.0.remove(rel),
+            };
+        }
+    }
+
+    /// Forgets the files `rel`.
+    pub fn forget<'a>(&mut self, rel: impl IntoIterator<Item = &'a String>) {
+        for rel in rel {
+            self.0.remove(rel);
+        }
+    }
+
+    /// The files below `target` that are not as they were recorded:
+    /// changed, replaced or gone.
+    pub fn altered(&self, target: &Path) -> Vec<String> {
+        self.0
+            .par_iter()
+            .filter(|(rel, stamp)| file_stamp(&target.join(rel)).as_ref() != Some(*stamp))
+            .map(|(rel, _)| rel.clone())
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Removes the files `rel` below `target` and the folders they leave
+/// empty, and returns how many files were there. Paths come from a cache
+/// file: anything that is not a plain path below `target`, and hidden
+/// files (the marker), are left alone.
+pub fn remove_files<'a>(target: &Path, rel: impl IntoIterator<Item = &'a String>) -> Result<usize> {
+    let mut removed = 0;
+    for rel in rel {
+        let plain = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(n) if !n.to_string_lossy().starts_with('.')));
+        if !plain || rel.is_empty() {
+            continue;
+        }
+        let path = target.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&path, &e)),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != target) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(removed)
+}
+
+/// How long after a file was modified its modification time still cannot
+/// tell a second write apart: file systems count time in ticks (FAT in two
+/// seconds, others in milliseconds), and a second write within the same
+/// tick, and of the same size, would look unchanged.
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// The files below `dirs` modified at `since` or later (see [`RACY`]):
+/// their stamps from this build do not prove that a later build sees the
+/// same content. Folders and files for which `skip` is true are passed by.
+pub fn recent(dirs: &[PathBuf], since: SystemTime, skip: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
+    dirs.par_iter()
+        .flat_map_iter(|dir| {
+            walkdir::WalkDir::new(dir)
+                .follow_links(true)
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !skip(&e.file_name().to_string_lossy()))
+                .filter_map(std::result::Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .filter(|e| {
+                    e.metadata()
+                        .ok()
+                        .and_then(|m| m.modified().ok())
+                        .is_none_or(|t| t >= since)
+                })
+                .map(walkdir::DirEntry::into_path)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn the_cache_lives_beside_the_output() {
+        assert_eq!(
+            path(Path::new("site/public")),
+            Path::new("site/.public.echt-cache")
+        );
+        assert_eq!(path(Path::new("out")), Path::new("./.out.echt-cache"));
+    }
+
+    #[test]
+    fn a_cache_is_used_only_with_its_key_and_intact() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join(".public.echt-cache");
+        let key = Key::new(1);
+        let value: Vec<(String, serde_json::Value)> =
+            vec![("a".into(), serde_json::json!({"x": [1, "zwei", null]}))];
+        assert_eq!(load::<Vec<(String, serde_json::Value)>>(&file, &key), Err(Miss::Missing));
+        save(&file, &key, &value)?;
+        assert_eq!(load::<Vec<(String, serde_json::Value)>>(&file, &key), Ok(value.clone()));
+        assert_eq!(
+            load::<Vec<(String, serde_json::Value)>>(&file, &Key::new(2)),
+            Err(Miss::Stale)
+        );
+        // Every byte flipped and every length cut is noticed.
+        let bytes = std::fs::read(&file)?;
+        for at in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x20;
+            std::fs::write(&file, &flipped)?;
+            let loaded = load::<Vec<(String, serde_json::Value)>>(&file, &key);
+            assert!(loaded.is_err(), "byte {at} flipped went unnoticed");
+            std::fs::write(&file, &bytes[..at])?;
+            let loaded = load::<Vec<(String, serde_json::Value)>>(&file, &key);
+            assert!(loaded.is_err(), "cut at {at} went unnoticed");
+        }
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn written_files_altered_later_are_noticed() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path();
+        let files: Vec<String> = ["a.html", "b/index.html", "c.css"].map(String::from).to_vec();
+        for rel in &files {
+            std::fs::create_dir_all(target.join(rel).parent().unwrap_or(target))?;
+            std::fs::write(target.join(rel), "eins")?;
+        }
+        let mut written = Written::default();
+        written.record(target, &files);
+        assert_eq!(written.len(), 3);
+        assert!(written.altered(target).is_empty());
+        std::fs::write(target.join("a.html"), "zwei und mehr")?;
+        std::fs::remove_file(target.join("c.css"))?;
+        let mut altered = written.altered(target);
+        altered.sort();
+        assert_eq!(altered, ["a.html", "c.css"]);
+        Ok(())
+    }
+
+    #[test]
+    fn only_plain_paths_are_removed() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("public");
+        std::fs::create_dir_all(target.join("posts/a"))?;
+        std::fs::write(target.join("posts/a/index.html"), "a")?;
+        std::fs::write(target.join(".echt-output"), "")?;
+        std::fs::write(dir.path().join("outside.txt"), "bleibt")?;
+        let gone: Vec<String> = ["posts/a/index.html", "../outside.txt", ".echt-output", "nie.html"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(remove_files(&target, &gone)?, 1);
+        assert!(!target.join("posts").exists(), "emptied folders go too");
+        assert!(target.join(".echt-output").exists());
+        assert!(dir.path().join("outside.txt").exists());
+        Ok(())
+    }
+}
