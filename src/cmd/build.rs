@@ -12,7 +12,7 @@
 //! files whose fingerprints changed are rendered and audited
 //! ([`Loaded::render_changed`], which the preview uses too).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -243,18 +243,55 @@ fn recheck_links(plan: &mut Plan, facts: &Facts) {
     }
 }
 
-/// What the build cache holds (see `output::cache`).
+/// The build cache's half about sources (see `output::cache`): valid
+/// whatever the output folder holds, because every entry is checked
+/// against its file's stamp. Rewritten only when many of its entries are
+/// out of date, because it holds every source's text and HTML.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Sources {
+    /// Every source parsed and rendered, by stamp.
+    cache: Cache,
+    /// Each document's fingerprint when this was written, by source, to
+    /// tell how many entries later builds had to make anew.
+    documents: HashMap<String, u64>,
+    /// Sources modified so shortly before or during the build that wrote
+    /// this that their stamps prove nothing: every build reads them again.
+    racy: Vec<PathBuf>,
+}
+
+/// The build cache's half about the output folder: valid only for the
+/// output as that build left it, and rewritten by every build that
+/// changes it.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(bound(deserialize = "Built: Deserialize<'de>"))]
-struct Remembered {
-    /// Every source parsed and rendered, by stamp.
-    sources: Cache,
+struct Outputs {
     built: Built,
-    /// How the output files looked when this build was done.
+    /// How the output files looked when the build was done.
     written: Written,
-    /// Sources modified so shortly before or during the build that their
-    /// stamps prove nothing: the next build reads them again.
-    racy: Vec<PathBuf>,
+}
+
+/// The files of the build cache of one output folder.
+#[derive(Debug)]
+struct CacheFiles {
+    sources: PathBuf,
+    outputs: PathBuf,
+}
+
+impl CacheFiles {
+    fn of(output: &Path) -> CacheFiles {
+        let folder = cache::folder(output);
+        CacheFiles {
+            sources: folder.join("sources"),
+            outputs: folder.join("outputs"),
+        }
+    }
+}
+
+/// How many documents may have changed since the sources' cache was
+/// written before it is written anew: each of them is parsed and rendered
+/// again by every build until then.
+fn may_be_out_of_date(documents: usize) -> usize {
+    32 + documents / 200
 }
 
 /// What a build cache is only good for: this echt, this config (with the
@@ -271,12 +308,114 @@ fn cache_key(config: &Config, options: &BuildOptions, shown: &Path) -> cache::Ke
 /// The files of the site that the next build could take for unchanged
 /// although they changed after this one read them (see `cache::RACY`).
 fn racy_sources(root: &Path, started: SystemTime) -> Vec<PathBuf> {
-    let since = started.checked_sub(cache::RACY).unwrap_or(started);
     let dirs: Vec<PathBuf> = ["content", "static", "themes"]
         .iter()
         .map(|dir| root.join(dir))
         .collect();
-    cache::recent(&dirs, since, &crate::source::content::is_ignored)
+    cache::recent(&dirs, racy_since(started), &crate::source::content::is_ignored)
+}
+
+fn racy_since(started: SystemTime) -> SystemTime {
+    started.checked_sub(cache::RACY).unwrap_or(started)
+}
+
+/// The stamp of a file copied into the output: as the sources' cache
+/// stamps it, but different in every build while the file's modification
+/// time is too recent to prove anything (see `cache::RACY`), and once more
+/// after.
+fn copy_stamp(sources: &Cache, path: &Path, started: SystemTime) -> u64 {
+    let stamp = sources.stamp(path);
+    let racy = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_or(true, |t| t >= racy_since(started));
+    if racy {
+        fingerprint((stamp, started))
+    } else {
+        stamp
+    }
+}
+
+/// Reads what the build cache has for this build: the sources' half
+/// always, the outputs' half only for an output folder a build left, with
+/// the output files that were changed since. Says why a half is damaged.
+fn recall(
+    files: &CacheFiles,
+    key: &cache::Key,
+    output: &Path,
+    previous: bool,
+    note: &mut Option<String>,
+) -> (Option<Sources>, Option<(Outputs, Vec<String>)>) {
+    let (sources, outputs) = rayon::join(
+        || cache::read::<Sources>(&files.sources, key),
+        || {
+            if !previous {
+                return Err(Miss::Missing);
+            }
+            let outputs = cache::read::<Outputs>(&files.outputs, key)?;
+            let altered = outputs.written.altered(output);
+            Ok((outputs, altered))
+        },
+    );
+    for miss in [sources.as_ref().err(), outputs.as_ref().err()] {
+        if let Some(miss @ Miss::Damaged(_)) = miss {
+            *note = Some(format!("{miss}; what it held was made anew"));
+        }
+    }
+    (sources.ok(), outputs.ok())
+}
+
+/// Writes the build cache after a successful build: the outputs' half,
+/// and the sources' half if there was none or too much of it is out of
+/// date. A cache that cannot be written only makes the next build slower,
+/// so this says so and goes on.
+fn remember(
+    files: &CacheFiles,
+    key: &cache::Key,
+    sources: Cache,
+    known: Option<Sources>,
+    site: &Site,
+    started: SystemTime,
+    outputs: &Outputs,
+) {
+    let documents: HashMap<String, u64> = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|doc| (doc.source.rel.clone(), doc.fingerprint))
+        .collect();
+    let out_of_date = known.as_ref().map_or(usize::MAX, |known| {
+        documents
+            .iter()
+            .filter(|(rel, print)| known.documents.get(*rel) != Some(print))
+            .count()
+    });
+    let mut written = Ok(());
+    if out_of_date > may_be_out_of_date(documents.len()) {
+        let sources = Sources {
+            cache: sources,
+            documents,
+            racy: racy_sources(&site.config.root, started),
+        };
+        written = cache::write(&files.sources, key, &sources);
+        drop_later((sources, known));
+    } else {
+        drop_later((sources, known));
+    }
+    let written = written.and_then(|()| cache::write(&files.outputs, key, outputs));
+    if let Err(e) = written {
+        for d in &e.diagnostics {
+            eprintln!("note: the build cache was not written: {}", d.message);
+        }
+    }
+}
+
+/// Frees `value` on another thread: freeing a site of 10,000 posts takes
+/// longer than an unchanged rebuild of it, and the process is about to
+/// end anyway.
+fn drop_later<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new().spawn(move || drop(value));
+    // Without a thread, the value was dropped with the closure.
+    let _ = spawned;
 }
 
 /// The audit's verdict on a whole site: Err with every problem if any is
@@ -292,6 +431,7 @@ pub fn verdict(facts: &Facts, budget: u64, locate: &dyn audit::Locate) -> Result
 
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
+    tick("start");
     // Before any source is looked at (see `racy_sources`).
     let started = SystemTime::now();
     let output = options
@@ -302,74 +442,77 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let shown = output
         .strip_prefix(&options.root)
         .map_or_else(|_| output.clone(), std::path::Path::to_path_buf);
-    let cache_file = cache::path(&output);
+    let files = CacheFiles::of(&output);
     let mut note = None;
     let mut run = || -> Result<(Stats, Option<usize>, Vec<Diagnostic>)> {
         check_output_dir(&options.root, &output)?;
         let config = config(options)?;
         let key = cache_key(&config, options, &shown);
         let previous = Update::previous_build(&output)?;
-        let mut remembered = None;
-        if previous && !options.no_cache {
-            match cache::load::<Remembered>(&cache_file, &key) {
-                Ok(found) => remembered = Some(found),
-                Err(miss @ Miss::Damaged(_)) => {
-                    note = Some(format!("{miss}; everything was built anew"));
-                }
-                Err(Miss::Missing | Miss::Stale) => {}
-            }
-        }
+        tick("config");
+        let (mut known, last) = if options.no_cache {
+            (None, None)
+        } else {
+            recall(&files, &key, &output, previous, &mut note)
+        };
+        tick("cache-load");
         let mut sources = Cache::default();
-        if let Some(remembered) = &mut remembered {
-            sources = std::mem::take(&mut remembered.sources);
-            sources.touch(&remembered.racy);
+        if let Some(known) = &mut known {
+            sources = std::mem::take(&mut known.cache);
+            sources.touch(&known.racy);
         }
         let loaded = load_with(config, options, &mut sources)?;
+        tick("site-load");
         let render = RenderOptions {
             year: Utc::now().year(),
             preview: false,
         };
         let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&shown);
-        let prints = prepared.fingerprints(&|path| sources.stamp(path));
+        let prints = prepared.fingerprints(&|path| copy_stamp(&sources, path, started));
+        tick("prepared+prints");
         // Nothing reaches the output folder unless the whole build is fine.
         if !previous {
             let staging = Staging::new(&output)?;
             let done = loaded.render_changed(&prepared, prints, None, &[], &staging)?;
-            // A cache left beside an output folder that was removed.
-            cache::discard(&cache_file)?;
+            // What the cache knew of an output folder that was removed.
+            cache::discard(&files.outputs)?;
             staging.commit()?;
             let mut written = Written::default();
             written.record(&output, &done.built.prints.plan(None).write);
-            let remembered = Remembered {
-                sources,
+            let outputs = Outputs {
                 built: done.built,
                 written,
-                racy: racy_sources(&loaded.site.config.root, started),
             };
-            keep(&cache_file, &key, &remembered);
+            drop(prepared);
+            remember(&files, &key, sources, known, &loaded.site, started, &outputs);
+            drop_later((loaded, outputs));
             return Ok((done.stats, None, done.warnings));
         }
-        let last = remembered.as_ref();
-        let altered = last.map(|r| r.written.altered(&output)).unwrap_or_default();
+        let (last, altered) = last.unzip();
+        let altered = altered.unwrap_or_default();
         let compare = Update::compare(&output);
         let done = loaded.render_changed(
             &prepared,
             prints,
-            last.map(|r| &r.built),
+            last.as_ref().map(|l| &l.built),
             &altered,
             &compare,
         )?;
+        tick("render_changed");
         let changes = compare.changes();
-        let unchanged = last.is_some_and(|r| r.racy.is_empty())
+        let unchanged = last.is_some()
             && altered.is_empty()
             && done.plan.is_empty()
             && changes.changed() == 0;
         if unchanged {
             // The cache describes this build as it is.
+            drop(prepared);
+            drop_later((loaded, sources, known, last, done.built));
             return Ok((done.stats, Some(0), done.warnings));
         }
-        // The output is about to change: until it is done, no cache.
-        cache::discard(&cache_file)?;
+        // The output is about to change: until it is done, the cache
+        // knows nothing about it.
+        cache::discard(&files.outputs)?;
         let part_way = |e: Vec<Diagnostic>| {
             Error::new(e).with_footer(format!(
                 "error: writing {} failed part way; fix the problem and build again",
@@ -390,23 +533,21 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 return Err(part_way(redone.errors));
             }
         }
-        let mut written = remembered
-            .map(|r| r.written)
-            .filter(|_| !options.no_cache)
-            .unwrap_or_default();
+        drop(prepared);
+        let mut written = last.map(|l| l.written).unwrap_or_default();
         written.forget(&done.plan.remove);
         if written.is_empty() {
             written.record(&output, &done.built.prints.plan(None).write);
         } else {
             written.record(&output, &done.plan.write);
         }
-        let remembered = Remembered {
-            sources,
+        let outputs = Outputs {
             built: done.built,
             written,
-            racy: racy_sources(&loaded.site.config.root, started),
         };
-        keep(&cache_file, &key, &remembered);
+        tick("written");
+        remember(&files, &key, sources, known, &loaded.site, started, &outputs);
+        drop_later((loaded, outputs));
         Ok((done.stats, Some(changes.changed() + removed), done.warnings))
     };
     let (stats, changed, warnings) = run().map_err(|e| {
@@ -421,6 +562,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         };
         e.with_footer(format!("error: {found}; {}", kept()))
     })?;
+    tick("end");
     Ok(Report {
         stats,
         changed,
@@ -431,12 +573,5 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     })
 }
 
-/// Writes the build cache; a cache that cannot be written only makes the
-/// next build slower, so this says so and goes on.
-fn keep(file: &Path, key: &cache::Key, remembered: &Remembered) {
-    if let Err(e) = cache::save(file, key, remembered) {
-        for d in &e.diagnostics {
-            eprintln!("note: no build cache was written: {}", d.message);
-        }
-    }
-}
+pub use crate::util::tick;
+

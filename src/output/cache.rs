@@ -1,18 +1,18 @@
 //! The build cache: what `echt build` keeps of its last good build, so
 //! that the next one reads, renders and audits only what changed.
 //!
-//! The cache is one file *beside* the output folder (`.public.echt-cache`
+//! The cache is a folder *beside* the output folder (`.public.echt-cache`
 //! next to `public/`), never inside it: the output folder is what gets
 //! deployed, and the cache holds the text of every source, drafts and
-//! future posts included. It is written only after a fully successful
-//! build, to a temporary file that is then renamed over the old one, so it
-//! is always either the last good build's or absent.
+//! future posts included. Each of its files is written only after a fully
+//! successful build, to a temporary file that is then renamed over the old
+//! one, so it is always either a good build's or absent.
 //!
-//! What is in it is up to the caller (`cmd::build`); this module keeps it
-//! honest: a [`Key`] says which echt and which site settings wrote it, a
-//! checksum covers the contents, and anything that does not match, does
-//! not decode or does not add up is a [`Miss`]: the build starts from
-//! nothing. A cache can make a build faster, never different.
+//! What is in the files is up to the caller (`cmd::build`); this module
+//! keeps them honest: a [`Key`] says which echt and which site settings
+//! wrote a file, a checksum covers its contents, and anything that does
+//! not match, does not decode or does not add up is a [`Miss`]: the build
+//! makes that part anew. A cache can make a build faster, never different.
 //!
 //! It also answers two questions about files on disk that a cached build
 //! must ask: which output files are no longer as the last build left them
@@ -22,7 +22,8 @@
 //! Stage 5 (output). Knows nothing of what it stores.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -30,7 +31,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::util::error::{io_message, Diagnostic, Error, Result};
+use crate::util::error::{io_message, Error, Result};
 use crate::util::fingerprint::fingerprint;
 
 /// The first bytes of a cache file.
@@ -95,9 +96,9 @@ impl std::fmt::Display for Miss {
     }
 }
 
-/// Where the cache of the output folder `output` lives: beside it, hidden,
-/// named after it (`public` → `.public.echt-cache`).
-pub fn path(output: &Path) -> PathBuf {
+/// The folder of the build cache of the output folder `output`: beside
+/// it, hidden, named after it (`public` → `.public.echt-cache`).
+pub fn folder(output: &Path) -> PathBuf {
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
@@ -108,57 +109,75 @@ pub fn path(output: &Path) -> PathBuf {
     parent.join(format!(".{name}.echt-cache"))
 }
 
-/// Reads the cache at `path` if `key` wrote it.
+/// Reads the cache file at `path` if `key` wrote it.
 ///
-/// The file is `MAGIC`, the key, the length and CRC-32 of the contents,
-/// then the contents, each in MessagePack: self-describing, so that front
-/// matter's free-form values read back as they were written.
+/// The file is `MAGIC`, the key and the contents, in MessagePack
+/// (self-describing, so that front matter's free-form values read back as
+/// they were written), then the length of all that and its CRC-32. It is
+/// decoded as it is read, never held whole: a buffer of a hundred
+/// megabytes costs more to map than to decode.
 ///
 /// `T` need only deserialize from `'static` data (an audit finding keeps
-/// `&'static str`s): the contents are read through a reader, which owns
-/// whatever it hands out.
-pub fn load<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Result<T, Miss> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+/// `&'static str`s): a reader owns whatever it hands out.
+pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Result<T, Miss> {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Missing),
         Err(e) => return Err(Miss::Damaged(io_message(&e))),
     };
     let damaged = |why: &str| Miss::Damaged(why.to_string());
-    let mut rest = bytes
-        .strip_prefix(MAGIC.as_slice())
-        .ok_or_else(|| damaged("not an echt cache"))?;
-    let written: Key = rmp_serde::from_read(&mut rest).map_err(|_| damaged("no key"))?;
+    let io = |e: std::io::Error| Miss::Damaged(io_message(&e));
+    let size = file.metadata().map_err(io)?.len();
+    let body = size
+        .checked_sub(TRAILER as u64)
+        .ok_or_else(|| damaged("truncated"))?;
+    file.seek(SeekFrom::Start(body)).map_err(io)?;
+    let mut trailer = [0; TRAILER];
+    file.read_exact(&mut trailer).map_err(io)?;
+    let (len, crc) = trailer.split_at(8);
+    let len = u64::from_le_bytes(len.try_into().unwrap_or_default());
+    let crc = u32::from_le_bytes(crc.try_into().unwrap_or_default());
+    if len != body {
+        return Err(damaged("truncated"));
+    }
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut reader = Checked::new(BufReader::with_capacity(BUFFER, file.take(body)));
+    let mut magic = [0; MAGIC.len()];
+    reader.read_exact(&mut magic).map_err(io)?;
+    if magic != *MAGIC {
+        return Err(damaged("not an echt cache"));
+    }
+    let written: Key = rmp_serde::from_read(&mut reader).map_err(|_| damaged("no key"))?;
     if written != *key {
         return Err(Miss::Stale);
     }
-    let (len, crc): (u64, u32) =
-        rmp_serde::from_read(&mut rest).map_err(|_| damaged("no checksum"))?;
-    if rest.len() as u64 != len {
-        return Err(damaged("truncated"));
-    }
-    if crc32fast::hash(rest) != crc {
+    let value = T::deserialize(&mut rmp_serde::Deserializer::new(&mut reader))
+        .map_err(|e| Miss::Damaged(e.to_string()))?;
+    // Only now is it known whether what was decoded was what was written.
+    if reader.count != body || reader.crc.clone().finalize() != crc {
         return Err(damaged("checksum mismatch"));
     }
-    let mut contents = rmp_serde::Deserializer::new(rest);
-    T::deserialize(&mut contents).map_err(|e| Miss::Damaged(e.to_string()))
+    Ok(value)
 }
 
-/// Writes `value` as the cache at `path`, atomically: into a temporary file
-/// beside it that is then renamed over the old cache.
-pub fn save<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
-    let encode = |e: rmp_serde::encode::Error| {
-        Error::from(Diagnostic::file(path, format!("cannot encode the build cache: {e}")))
-    };
-    let contents = rmp_serde::to_vec(value).map_err(encode)?;
-    let mut head = MAGIC.to_vec();
-    rmp_serde::encode::write(&mut head, key).map_err(encode)?;
-    let checksum = (contents.len() as u64, crc32fast::hash(&contents));
-    rmp_serde::encode::write(&mut head, &checksum).map_err(encode)?;
-
+/// Writes `value` as the cache file at `path`, atomically: into a
+/// temporary file beside it that is then renamed over the old one.
+pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, &e))?;
+    }
     let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    let written = std::fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(&head)?;
-        file.write_all(&contents)?;
+    let written = File::create(&temporary).and_then(|file| {
+        let mut writer = Checked::new(BufWriter::with_capacity(BUFFER, file));
+        writer.write_all(MAGIC)?;
+        let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
+        rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
+        rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
+        let crc = writer.crc.clone().finalize();
+        let count = writer.count;
+        let mut file = writer.inner;
+        file.write_all(&count.to_le_bytes())?;
+        file.write_all(&crc.to_le_bytes())?;
         file.flush()
     });
     let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
@@ -168,8 +187,53 @@ pub fn save<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
     })
 }
 
-/// Removes the cache at `path`, before something makes it wrong (the
-/// output changing without it). Only a cache that is still there after
+/// The length and CRC-32 at the end of a cache file.
+const TRAILER: usize = 12;
+
+/// Bytes read or written at once.
+const BUFFER: usize = 1 << 20;
+
+/// A reader or writer that counts and checksums what passes through.
+struct Checked<T> {
+    inner: T,
+    count: u64,
+    crc: crc32fast::Hasher,
+}
+
+impl<T> Checked<T> {
+    fn new(inner: T) -> Self {
+        Checked {
+            inner,
+            count: 0,
+            crc: crc32fast::Hasher::new(),
+        }
+    }
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Checked<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Removes the cache file at `path`, before something makes it wrong (the
+/// output changing without it). Only a file that is still there after
 /// failing to remove it is an error.
 pub fn discard(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
@@ -332,24 +396,24 @@ mod tests {
     #[test]
     fn the_cache_lives_beside_the_output() {
         assert_eq!(
-            path(Path::new("site/public")),
+            folder(Path::new("site/public")),
             Path::new("site/.public.echt-cache")
         );
-        assert_eq!(path(Path::new("out")), Path::new("./.out.echt-cache"));
+        assert_eq!(folder(Path::new("out")), Path::new("./.out.echt-cache"));
     }
 
     #[test]
     fn a_cache_is_used_only_with_its_key_and_intact() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let file = dir.path().join(".public.echt-cache");
+        let file = dir.path().join(".public.echt-cache/sources");
         let key = Key::new(1);
         let value: Vec<(String, serde_json::Value)> =
             vec![("a".into(), serde_json::json!({"x": [1, "zwei", null]}))];
-        assert_eq!(load::<Vec<(String, serde_json::Value)>>(&file, &key), Err(Miss::Missing));
-        save(&file, &key, &value)?;
-        assert_eq!(load::<Vec<(String, serde_json::Value)>>(&file, &key), Ok(value.clone()));
+        assert_eq!(read::<Vec<(String, serde_json::Value)>>(&file, &key), Err(Miss::Missing));
+        write(&file, &key, &value)?;
+        assert_eq!(read::<Vec<(String, serde_json::Value)>>(&file, &key), Ok(value.clone()));
         assert_eq!(
-            load::<Vec<(String, serde_json::Value)>>(&file, &Key::new(2)),
+            read::<Vec<(String, serde_json::Value)>>(&file, &Key::new(2)),
             Err(Miss::Stale)
         );
         // Every byte flipped and every length cut is noticed.
@@ -358,14 +422,14 @@ mod tests {
             let mut flipped = bytes.clone();
             flipped[at] ^= 0x20;
             std::fs::write(&file, &flipped)?;
-            let loaded = load::<Vec<(String, serde_json::Value)>>(&file, &key);
+            let loaded = read::<Vec<(String, serde_json::Value)>>(&file, &key);
             assert!(loaded.is_err(), "byte {at} flipped went unnoticed");
             std::fs::write(&file, &bytes[..at])?;
-            let loaded = load::<Vec<(String, serde_json::Value)>>(&file, &key);
+            let loaded = read::<Vec<(String, serde_json::Value)>>(&file, &key);
             assert!(loaded.is_err(), "cut at {at} went unnoticed");
         }
         // No temporary file is left beside it.
-        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        assert_eq!(std::fs::read_dir(file.parent().unwrap_or(dir.path()))?.count(), 1);
         Ok(())
     }
 
