@@ -1,7 +1,7 @@
 //! The build cache: what `echt build` keeps of its last good build, so
 //! that the next one reads, renders and audits only what changed.
 //!
-//! The cache is a folder *beside* the output folder (`.public.echt-cache`
+//! The cache is a folder *beside* the output folder (`.public.echt.cache`
 //! next to `public/`), never inside it: the output folder is what gets
 //! deployed, and the cache holds the text of every source, drafts and
 //! future posts included. Each of its files is written only after a fully
@@ -97,7 +97,7 @@ impl std::fmt::Display for Miss {
 }
 
 /// The folder of the build cache of the output folder `output`: beside
-/// it, hidden, named after it (`public` → `.public.echt-cache`).
+/// it, hidden, named after it (`public` → `.public.echt.cache`).
 pub fn folder(output: &Path) -> PathBuf {
     let name = output
         .file_name()
@@ -106,7 +106,7 @@ pub fn folder(output: &Path) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.echt-cache"))
+    parent.join(format!(".{name}.echt.cache"))
 }
 
 /// Reads the cache file at `path` if `key` wrote it.
@@ -397,15 +397,15 @@ mod tests {
     fn the_cache_lives_beside_the_output() {
         assert_eq!(
             folder(Path::new("site/public")),
-            Path::new("site/.public.echt-cache")
+            Path::new("site/.public.echt.cache")
         );
-        assert_eq!(folder(Path::new("out")), Path::new("./.out.echt-cache"));
+        assert_eq!(folder(Path::new("out")), Path::new("./.out.echt.cache"));
     }
 
     #[test]
     fn a_cache_is_used_only_with_its_key_and_intact() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let file = dir.path().join(".public.echt-cache/sources");
+        let file = dir.path().join(".public.echt.cache/sources");
         let key = Key::new(1);
         let value: Vec<(String, serde_json::Value)> =
             vec![("a".into(), serde_json::json!({"x": [1, "zwei", null]}))];

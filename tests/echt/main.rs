@@ -13,6 +13,7 @@ mod support;
 
 mod browser;
 mod build;
+mod cache;
 mod chromium;
 mod cli;
 mod differential;

@@ -1,0 +1,325 @@
+//! The build cache: a rebuild that reads, renders and audits only what
+//! changed must write exactly what a clean build writes, after every kind
+//! of edit, and a cache that is damaged, stale or from a failed build must
+//! never make it differ.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::support::{snapshot, theme_file, Built, TestSite};
+
+/// A site edited step by step; after each step, the cached build in
+/// `public/` is compared with a clean build into a folder of its own.
+struct Edited {
+    site: TestSite,
+    /// Clean builds go to numbered folders in here.
+    clean: tempfile::TempDir,
+    checks: Cell<usize>,
+}
+
+const CONFIG: &str = "title: Cacheblog\nbase_url: https://example.org/\nlanguage: de\nauthor:\n  name: Erika\nposts_per_page: 2\n";
+
+fn post(title: &str, date: &str, tags: &str, text: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndate: {date}\ntags: [{tags}]\n---\n{text}\n")
+}
+
+impl Edited {
+    fn new() -> Edited {
+        let site = TestSite::empty()
+            .file("echt.yaml", CONFIG)
+            .post(
+                "a.md",
+                &post("A", "2024-01-01", "Eins", "Der Anfang von A.\n\nMehr von A."),
+            )
+            .post(
+                "b.md",
+                &post(
+                    "B",
+                    "2024-02-01",
+                    "Eins, Zwei",
+                    "Oben in B.\n\n<!-- more -->\n\nSiehe [C](c.md#weiter).",
+                ),
+            )
+            .post(
+                "c.md",
+                &post(
+                    "C",
+                    "2024-03-01",
+                    "Zwei",
+                    "C beginnt.\n\n## Weiter\n\nUnd [das Impressum](../impressum.md).",
+                ),
+            )
+            .file(
+                "content/posts/d/index.md",
+                &post("D", "2024-04-01", "Drei", "![Ein Bild](bild.svg)"),
+            )
+            .file(
+                "content/posts/d/bild.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            )
+            .file("content/ueber.md", "---\ntitle: Über\nmenu: main\n---\nIch.\n")
+            .file("content/impressum.md", "---\ntitle: Impressum\n---\nAdresse.\n")
+            .file("static/x.txt", "x");
+        let edited = Edited {
+            site,
+            clean: tempfile::tempdir().unwrap(),
+            checks: Cell::new(0),
+        };
+        edited.check("the first build");
+        edited
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[track_caller]
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap();
+    }
+
+    fn cached(&self) -> Built {
+        self.site.build()
+    }
+
+    /// Builds with the cache and without, and compares every byte.
+    #[track_caller]
+    fn check(&self, what: &str) -> Built {
+        let cached = self.cached();
+        assert!(
+            cached.out.status.success(),
+            "{what}: the cached build failed:\n{}",
+            cached.stderr()
+        );
+        self.checks.set(self.checks.get() + 1);
+        let clean_dir = self.clean.path().join(self.checks.get().to_string());
+        let clean = self
+            .site
+            .build_with(&["--no-cache", "--output", &clean_dir.to_string_lossy()])
+            .ok();
+        let (got, want) = (snapshot(&cached.public), snapshot(&clean.public));
+        let files = |s: &std::collections::BTreeMap<String, Vec<u8>>| -> Vec<String> {
+            s.keys().cloned().collect()
+        };
+        assert_eq!(files(&got), files(&want), "{what}: other files");
+        for (file, bytes) in &want {
+            assert!(
+                got[file] == *bytes,
+                "{what}: {file} differs from a clean build:\n{}\n---- clean ----\n{}",
+                String::from_utf8_lossy(&got[file]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        cached
+    }
+
+    fn cache_dir(&self) -> PathBuf {
+        self.path(".public.echt.cache")
+    }
+}
+
+/// Every file below `dir` with its bytes and modification time.
+fn untouched(dir: &Path) -> Vec<(String, Vec<u8>, SystemTime)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
+    let site = Edited::new();
+    let again = site.check("nothing changed");
+    assert!(again.stdout().trim_end().ends_with("(unchanged)"), "{}", again.stdout());
+
+    site.edit("content/posts/b.md", "Siehe [C]", "Siehe auch [C]");
+    site.check("text below the summary");
+    site.edit("content/posts/b.md", "Oben in B.", "Ganz oben in B.");
+    site.check("text above the summary");
+    site.edit("content/posts/a.md", "title: \"A\"", "title: \"Ach\"");
+    site.check("a title");
+    site.edit("content/posts/a.md", "date: 2024-01-01", "date: 2024-05-01");
+    site.check("the order of dates");
+    site.write(
+        "content/posts/e.md",
+        &post("E", "2024-06-01", "Eins", "Neu: [A](a.md)."),
+    );
+    site.check("a new post");
+    site.remove("content/posts/e.md");
+    site.check("a deleted post");
+    std::fs::rename(site.path("content/posts/a.md"), site.path("content/posts/f.md")).unwrap();
+    site.check("a renamed post");
+    site.edit("content/posts/c.md", "date: 2024-03-01", "slug: cee\ndate: 2024-03-01");
+    site.check("a new URL for a post that another one links to");
+    site.edit("content/posts/c.md", "tags: [Zwei]", "tags: [Zwei, Vier]");
+    site.check("a new tag");
+    site.edit("content/posts/c.md", "## Weiter", "## Fort");
+    site.edit("content/posts/b.md", "c.md#weiter", "c.md#fort");
+    site.check("an anchor moved, and the link to it");
+    site.write(
+        "templates/post.html",
+        &theme_file("templates/post.html").replace("</article>", "<p>Danke.</p></article>"),
+    );
+    site.check("a template override added");
+    site.edit("templates/post.html", "Danke.", "Vielen Dank.");
+    site.check("a template override changed");
+    site.remove("templates/post.html");
+    site.check("a template override removed");
+    site.write("static/y.txt", "y");
+    site.check("a static file added");
+    site.write("static/x.txt", "xx");
+    site.check("a static file changed");
+    site.remove("static/y.txt");
+    site.check("a static file removed");
+    site.write("content/posts/d/bild.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>");
+    site.check("a bundle's image changed");
+    site.edit("echt.yaml", "title: Cacheblog", "title: Cacheblog 2");
+    site.check("the config");
+    site.edit("content/ueber.md", "title: Über", "title: Über mich");
+    site.check("a page in the menu");
+
+    // A broken build leaves the output and the cache as they were.
+    let output = untouched(&site.path("public"));
+    let cache = untouched(&site.cache_dir());
+    assert!(!cache.is_empty(), "there is a cache");
+    site.edit("content/posts/b.md", "title: \"B\"", "title: \"B");
+    let err = site.cached().fails();
+    assert!(err.contains("content/posts/b.md"), "{err}");
+    assert!(output == untouched(&site.path("public")), "the output was touched");
+    assert!(cache == untouched(&site.cache_dir()), "the cache was touched");
+    site.edit("content/posts/b.md", "title: \"B", "title: \"Be\"");
+    site.check("a front matter error, fixed");
+}
+
+#[test]
+fn a_file_rewritten_within_the_same_tick_is_read_again() {
+    let site = Edited::new();
+    // The same size and the same modification time: only the time it was
+    // modified at, too close to the build, tells that it may have changed.
+    let b = site.path("content/posts/b.md");
+    let x = site.path("static/x.txt");
+    let times: Vec<SystemTime> = [&b, &x]
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    site.edit("content/posts/b.md", "Oben in B.", "Oben in X.");
+    site.write("static/x.txt", "y");
+    for (path, time) in [&b, &x].iter().zip(&times) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(*time)
+            .unwrap();
+    }
+    let built = site.check("a rewrite that looks unchanged");
+    assert!(built.page("posts/b/").contains("Oben in X."));
+    assert_eq!(built.page("x.txt"), "y");
+}
+
+#[test]
+fn a_future_post_is_published_once_its_time_has_come() {
+    let site = Edited::new();
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    site.write(
+        "content/posts/bald.md",
+        &post("Bald", &soon.to_rfc3339(), "Eins", "Gleich."),
+    );
+    let before = site.check("a post in the future");
+    assert!(!before.exists("posts/bald/index.html"));
+    std::thread::sleep(Duration::from_millis(2100));
+    let after = site.check("the same post, now in the past");
+    assert!(after.exists("posts/bald/index.html"));
+}
+
+#[test]
+fn output_files_changed_by_hand_are_rendered_again() {
+    let site = Edited::new();
+    let public = site.path("public");
+    std::fs::write(public.join("posts/b/index.html"), "von Hand").unwrap();
+    std::fs::remove_file(public.join("atom.xml")).unwrap();
+    std::fs::remove_file(public.join("x.txt")).unwrap();
+    site.check("output files changed and removed by hand");
+}
+
+#[test]
+fn a_damaged_stale_or_missing_cache_means_a_full_build() {
+    let site = Edited::new();
+    let cache = site.cache_dir();
+    for file in ["sources", "outputs"] {
+        let path = cache.join(file);
+        let bytes = std::fs::read(&path).unwrap();
+        // Cut short, and one byte changed in the middle.
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        site.edit("content/posts/a.md", "Mehr von A.", "Mehr von A!");
+        let built = site.check("a cache cut short");
+        assert!(
+            built.stderr().contains("note: the build cache is damaged"),
+            "{}",
+            built.stderr()
+        );
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        site.edit("content/posts/a.md", "Mehr von A!", "Mehr von A.");
+        site.check("a cache with a byte changed");
+        std::fs::remove_file(&path).unwrap();
+        site.check("a cache file removed");
+    }
+    std::fs::remove_dir_all(&cache).unwrap();
+    site.check("no cache at all");
+    // Other options, another cache: drafts are not in a build without them.
+    site.write(
+        "content/posts/entwurf.md",
+        "---\ntitle: Entwurf\ndate: 2024-01-05\ndraft: true\n---\nNoch nicht.\n",
+    );
+    site.site.build_with(&["--drafts"]).ok();
+    let built = site.check("a build without drafts after one with them");
+    assert!(!built.exists("posts/entwurf/index.html"));
+    // A removed output folder is built anew, whatever the cache knew.
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    site.check("the output folder removed");
+}
+
+#[test]
+fn the_cache_is_beside_the_output_never_in_it() {
+    let site = Edited::new();
+    let built = site.check("the first build");
+    assert!(site.cache_dir().join("sources").is_file());
+    assert!(site.cache_dir().join("outputs").is_file());
+    assert!(
+        built.files().iter().all(|f| !f.contains("cache")),
+        "{:?}",
+        built.files()
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("site");
+    site.site
+        .build_with(&["--output", &out.to_string_lossy()])
+        .ok();
+    assert!(elsewhere.path().join(".site.echt.cache/sources").is_file());
+}
