@@ -49,6 +49,9 @@ pub struct Report {
     pub stats: Stats,
     /// Files written or removed; None when the output folder was new.
     pub changed: Option<usize>,
+    /// Files rendered (or copied) and audited: all of them, unless the
+    /// build cache told which had changed.
+    pub rendered: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
     /// The audit's warnings and notes (a build with errors fails).
@@ -444,7 +447,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         .map_or_else(|_| output.clone(), std::path::Path::to_path_buf);
     let files = CacheFiles::of(&output);
     let mut note = None;
-    let mut run = || -> Result<(Stats, Option<usize>, Vec<Diagnostic>)> {
+    let mut run = || -> Result<(Stats, Option<usize>, usize, Vec<Diagnostic>)> {
         check_output_dir(&options.root, &output)?;
         let config = config(options)?;
         let key = cache_key(&config, options, &shown);
@@ -485,8 +488,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             };
             drop(prepared);
             remember(&files, &key, sources, known, &loaded.site, started, &outputs);
+            let rendered = outputs.built.prints.len();
             drop_later((loaded, outputs));
-            return Ok((done.stats, None, done.warnings));
+            return Ok((done.stats, None, rendered, done.warnings));
         }
         let (last, altered) = last.unzip();
         let altered = altered.unwrap_or_default();
@@ -508,7 +512,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             // The cache describes this build as it is.
             drop(prepared);
             drop_later((loaded, sources, known, last, done.built));
-            return Ok((done.stats, Some(0), done.warnings));
+            return Ok((done.stats, Some(0), 0, done.warnings));
         }
         // The output is about to change: until it is done, the cache
         // knows nothing about it.
@@ -534,6 +538,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             }
         }
         drop(prepared);
+        let last_built = last.is_some();
         let mut written = last.map(|l| l.written).unwrap_or_default();
         written.forget(&done.plan.remove);
         if written.is_empty() {
@@ -541,6 +546,11 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         } else {
             written.record(&output, &done.plan.write);
         }
+        let rendered = if last_built {
+            done.plan.write.len()
+        } else {
+            done.built.prints.len()
+        };
         let outputs = Outputs {
             built: done.built,
             written,
@@ -548,9 +558,10 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         tick("written");
         remember(&files, &key, sources, known, &loaded.site, started, &outputs);
         drop_later((loaded, outputs));
-        Ok((done.stats, Some(changes.changed() + removed), done.warnings))
+        let changed = changes.changed() + removed;
+        Ok((done.stats, Some(changed), rendered, done.warnings))
     };
-    let (stats, changed, warnings) = run().map_err(|e| {
+    let (stats, changed, rendered, warnings) = run().map_err(|e| {
         if e.footer.is_some() {
             return e;
         }
@@ -568,6 +579,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         changed,
         elapsed: start.elapsed(),
         output,
+        rendered,
         warnings,
         note,
     })
