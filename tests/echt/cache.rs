@@ -365,3 +365,17 @@ fn the_cache_is_beside_the_output_never_in_it() {
         .ok();
     assert!(elsewhere.path().join(".site.echt.cache/sources").is_file());
 }
+
+/// A page that did not change but links to a file that is gone must be
+/// audited again: the build fails as a clean build would.
+#[test]
+fn a_link_to_a_removed_file_fails_the_cached_build_too() {
+    let site = Edited::new();
+    site.edit("content/posts/a.md", "Mehr von A.", "Mehr von [x](/x.txt).");
+    site.check("a link to a static file");
+    site.remove("static/x.txt");
+    let cached = site.cached().unwrap_err().to_string();
+    let clean = site.site.build_with(&["--no-cache"]).fails();
+    assert!(cached.contains("x.txt"), "{cached}");
+    assert_eq!(cached, clean);
+}
