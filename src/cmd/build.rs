@@ -348,17 +348,24 @@ fn recall(
     previous: bool,
     note: &mut Option<String>,
 ) -> (Option<Sources>, Option<(Outputs, Vec<String>)>) {
-    let (sources, outputs) = rayon::join(
-        || cache::read::<Sources>(&files.sources, key),
-        || {
+    // The sources' half is read on this thread: the others allocate from
+    // arenas that grow a page range at a time, which costs more than
+    // reading a hundred megabytes.
+    let (sources, outputs) = std::thread::scope(|scope| {
+        let outputs = scope.spawn(|| {
             if !previous {
                 return Err(Miss::Missing);
             }
             let outputs = cache::read::<Outputs>(&files.outputs, key)?;
             let altered = outputs.written.altered(output);
             Ok((outputs, altered))
-        },
-    );
+        });
+        let sources = cache::read::<Sources>(&files.sources, key);
+        let outputs = outputs
+            .join()
+            .unwrap_or_else(|_| Err(Miss::Damaged("unreadable".into())));
+        (sources, outputs)
+    });
     for miss in [sources.as_ref().err(), outputs.as_ref().err()] {
         if let Some(miss @ Miss::Damaged(_)) = miss {
             *note = Some(format!("{miss}; what it held was made anew"));

@@ -141,7 +141,8 @@ pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Res
         return Err(damaged("truncated"));
     }
     file.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut reader = Checked::new(BufReader::with_capacity(BUFFER, file.take(body)));
+    // The checksum is taken of what the buffer reads, in large pieces.
+    let mut reader = BufReader::with_capacity(BUFFER, Checked::new(file.take(body)));
     let mut magic = [0; MAGIC.len()];
     reader.read_exact(&mut magic).map_err(io)?;
     if magic != *MAGIC {
@@ -154,7 +155,9 @@ pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Res
     let value = T::deserialize(&mut rmp_serde::Deserializer::new(&mut reader))
         .map_err(|e| Miss::Damaged(e.to_string()))?;
     // Only now is it known whether what was decoded was what was written.
-    if reader.count != body || reader.crc.clone().finalize() != crc {
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
+    let checked = reader.into_inner();
+    if checked.count != body || checked.crc.finalize() != crc {
         return Err(damaged("checksum mismatch"));
     }
     Ok(value)
@@ -168,17 +171,15 @@ pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
     }
     let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
     let written = File::create(&temporary).and_then(|file| {
-        let mut writer = Checked::new(BufWriter::with_capacity(BUFFER, file));
+        let mut writer = BufWriter::with_capacity(BUFFER, Checked::new(file));
         writer.write_all(MAGIC)?;
         let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
         rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
         rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
-        let crc = writer.crc.clone().finalize();
-        let count = writer.count;
-        let mut file = writer.inner;
-        file.write_all(&count.to_le_bytes())?;
-        file.write_all(&crc.to_le_bytes())?;
-        file.flush()
+        let checked = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        let mut file = checked.inner;
+        file.write_all(&checked.count.to_le_bytes())?;
+        file.write_all(&checked.crc.finalize().to_le_bytes())
     });
     let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
     renamed.map_err(|e| {
