@@ -292,8 +292,7 @@ impl Page {
 }
 
 /// Where in the examined text something was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum At {
     /// These bytes.
     Span(Range<usize>),
@@ -302,8 +301,7 @@ pub(crate) enum At {
 }
 
 /// One problem found in an output file, before it is located in a source.
-#[derive(Debug, Clone)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub(crate) severity: Severity,
     pub(crate) message: String,
@@ -354,8 +352,7 @@ impl Origin {
 }
 
 /// What the audit learned about one output file.
-#[derive(Debug, Clone, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(bound(deserialize = "Anchor: serde::Deserialize<'de>"))]
 pub struct FileFacts {
     pub size: u64,
@@ -378,8 +375,7 @@ pub struct FileFacts {
 }
 
 /// A link to an anchor on another page.
-#[derive(Debug, Clone)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(bound(deserialize = "Finding: serde::Deserialize<'de>"))]
 pub struct Anchor {
     /// The page linked to, below the output folder, and the id.

@@ -214,7 +214,10 @@ impl Loaded {
                 }
                 recheck_links(&mut plan, &last.facts);
                 let planned = Planned { out, plan: &plan };
-                (self.render_prepared(prepared, &planned)?, last.facts.clone())
+                (
+                    self.render_prepared(prepared, &planned)?,
+                    last.facts.clone(),
+                )
             }
         };
         // Files not rendered again keep what the audit found in them.
@@ -273,6 +276,21 @@ struct Outputs {
     written: Written,
 }
 
+impl Outputs {
+    /// The outputs' half after a build that carried out `plan` over the
+    /// output `written` describes (None: everything was written).
+    fn after(built: Built, written: Option<Written>, output: &Path, plan: &Plan) -> Outputs {
+        let mut written = written.unwrap_or_default();
+        written.forget(&plan.remove);
+        if written.is_empty() {
+            written.record(output, &built.prints.plan(None).write);
+        } else {
+            written.record(output, &plan.write);
+        }
+        Outputs { built, written }
+    }
+}
+
 /// The files of the build cache of one output folder.
 #[derive(Debug)]
 struct CacheFiles {
@@ -315,7 +333,11 @@ fn racy_sources(root: &Path, started: SystemTime) -> Vec<PathBuf> {
         .iter()
         .map(|dir| root.join(dir))
         .collect();
-    cache::recent(&dirs, racy_since(started), &crate::source::content::is_ignored)
+    cache::recent(
+        &dirs,
+        racy_since(started),
+        &crate::source::content::is_ignored,
+    )
 }
 
 fn racy_since(started: SystemTime) -> SystemTime {
@@ -441,134 +463,22 @@ pub fn verdict(facts: &Facts, budget: u64, locate: &dyn audit::Locate) -> Result
 
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
-    tick("start");
-    // Before any source is looked at (see `racy_sources`).
-    let started = SystemTime::now();
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    let kept = || format!("the build failed; {} was left unchanged", output.display());
-    let shown = output
-        .strip_prefix(&options.root)
-        .map_or_else(|_| output.clone(), std::path::Path::to_path_buf);
-    let files = CacheFiles::of(&output);
-    let mut note = None;
-    let mut run = || -> Result<(Stats, Option<usize>, usize, Vec<Diagnostic>)> {
-        check_output_dir(&options.root, &output)?;
-        let config = config(options)?;
-        let key = cache_key(&config, options, &shown);
-        let previous = Update::previous_build(&output)?;
-        tick("config");
-        let (mut known, last) = if options.no_cache {
-            (None, None)
-        } else {
-            recall(&files, &key, &output, previous, &mut note)
-        };
-        tick("cache-load");
-        let mut sources = Cache::default();
-        if let Some(known) = &mut known {
-            sources = std::mem::take(&mut known.cache);
-            sources.touch(&known.racy);
-        }
-        let loaded = load_with(config, options, &mut sources)?;
-        tick("site-load");
-        let render = RenderOptions {
-            year: Utc::now().year(),
-            preview: false,
-        };
-        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&shown);
-        let prints = prepared.fingerprints(&|path| copy_stamp(&sources, path, started));
-        tick("prepared+prints");
-        // Nothing reaches the output folder unless the whole build is fine.
-        if !previous {
-            let staging = Staging::new(&output)?;
-            let done = loaded.render_changed(&prepared, prints, None, &[], &staging)?;
-            // What the cache knew of an output folder that was removed.
-            cache::discard(&files.outputs)?;
-            staging.commit()?;
-            let mut written = Written::default();
-            written.record(&output, &done.built.prints.plan(None).write);
-            let outputs = Outputs {
-                built: done.built,
-                written,
-            };
-            drop(prepared);
-            remember(&files, &key, sources, known, &loaded.site, started, &outputs);
-            let rendered = outputs.built.prints.len();
-            drop_later((loaded, outputs));
-            return Ok((done.stats, None, rendered, done.warnings));
-        }
-        let (last, altered) = last.unzip();
-        let altered = altered.unwrap_or_default();
-        let compare = Update::compare(&output);
-        let done = loaded.render_changed(
-            &prepared,
-            prints,
-            last.as_ref().map(|l| &l.built),
-            &altered,
-            &compare,
-        )?;
-        tick("render_changed");
-        let changes = compare.changes();
-        let unchanged = last.is_some()
-            && altered.is_empty()
-            && done.plan.is_empty()
-            && changes.changed() == 0;
-        if unchanged {
-            // The cache describes this build as it is.
-            drop(prepared);
-            drop_later((loaded, sources, known, last, done.built));
-            return Ok((done.stats, Some(0), 0, done.warnings));
-        }
-        // The output is about to change: until it is done, the cache
-        // knows nothing about it.
-        cache::discard(&files.outputs)?;
-        let part_way = |e: Vec<Diagnostic>| {
-            Error::new(e).with_footer(format!(
-                "error: writing {} failed part way; fix the problem and build again",
-                output.display()
-            ))
-        };
-        // Stale files go first: a path may turn from a file into a folder.
-        let removed = match last {
-            Some(_) => cache::remove_files(&output, &done.plan.remove)?,
-            None => changes.remove_stale(&output)?,
-        };
-        changes
-            .write_kept(&output)
-            .map_err(|e| part_way(e.diagnostics))?;
-        if changes.needs_second_pass() {
-            let redone = prepared.render(&Update::redo(&output, &changes));
-            if !redone.errors.is_empty() {
-                return Err(part_way(redone.errors));
-            }
-        }
-        drop(prepared);
-        let last_built = last.is_some();
-        let mut written = last.map(|l| l.written).unwrap_or_default();
-        written.forget(&done.plan.remove);
-        if written.is_empty() {
-            written.record(&output, &done.built.prints.plan(None).write);
-        } else {
-            written.record(&output, &done.plan.write);
-        }
-        let rendered = if last_built {
-            done.plan.write.len()
-        } else {
-            done.built.prints.len()
-        };
-        let outputs = Outputs {
-            built: done.built,
-            written,
-        };
-        tick("written");
-        remember(&files, &key, sources, known, &loaded.site, started, &outputs);
-        drop_later((loaded, outputs));
-        let changed = changes.changed() + removed;
-        Ok((done.stats, Some(changed), rendered, done.warnings))
+    let mut run = Run {
+        options,
+        // Before any source is looked at (see `racy_sources`).
+        started: SystemTime::now(),
+        shown: output
+            .strip_prefix(&options.root)
+            .map_or_else(|_| output.clone(), Path::to_path_buf),
+        files: CacheFiles::of(&output),
+        output,
+        note: None,
     };
-    let (stats, changed, rendered, warnings) = run().map_err(|e| {
+    let done = run.build().map_err(|e| {
         if e.footer.is_some() {
             return e;
         }
@@ -578,19 +488,162 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         } else {
             format!("{n} errors")
         };
-        e.with_footer(format!("error: {found}; {}", kept()))
+        e.with_footer(format!(
+            "error: {found}; the build failed; {} was left unchanged",
+            run.output.display()
+        ))
     })?;
-    tick("end");
     Ok(Report {
-        stats,
-        changed,
+        stats: done.stats,
+        changed: done.changed,
+        rendered: done.rendered,
         elapsed: start.elapsed(),
-        output,
-        rendered,
-        warnings,
-        note,
+        output: run.output,
+        warnings: done.warnings,
+        note: run.note,
     })
 }
 
-pub use crate::util::tick;
+/// One `echt build`: where it writes, and its build cache.
+struct Run<'a> {
+    options: &'a BuildOptions,
+    output: PathBuf,
+    /// The output folder as messages show it.
+    shown: PathBuf,
+    files: CacheFiles,
+    started: SystemTime,
+    /// Why the cache could not be used, if that is worth a note.
+    note: Option<String>,
+}
 
+/// What a build did, for its [`Report`].
+struct Done {
+    stats: Stats,
+    changed: Option<usize>,
+    rendered: usize,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Run<'_> {
+    fn build(&mut self) -> Result<Done> {
+        let options = self.options;
+        let output = &self.output;
+        check_output_dir(&options.root, output)?;
+        let config = config(options)?;
+        let key = cache_key(&config, options, &self.shown);
+        let previous = Update::previous_build(output)?;
+        let (mut known, last) = if options.no_cache {
+            (None, None)
+        } else {
+            recall(&self.files, &key, output, previous, &mut self.note)
+        };
+        let mut sources = Cache::default();
+        if let Some(known) = &mut known {
+            sources = std::mem::take(&mut known.cache);
+            sources.touch(&known.racy);
+        }
+        let loaded = load_with(config, options, &mut sources)?;
+        let render = RenderOptions {
+            year: Utc::now().year(),
+            preview: false,
+        };
+        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&self.shown);
+        let started = self.started;
+        let prints = prepared.fingerprints(&|path| copy_stamp(&sources, path, started));
+
+        // Nothing reaches the output folder unless the whole build is fine.
+        if !previous {
+            let staging = Staging::new(output)?;
+            let done = loaded.render_changed(&prepared, prints, None, &[], &staging)?;
+            // What the cache knew of an output folder that was removed.
+            cache::discard(&self.files.outputs)?;
+            staging.commit()?;
+            drop(prepared);
+            let rendered = done.built.prints.len();
+            let outputs = Outputs::after(done.built, None, output, &done.plan);
+            remember(
+                &self.files,
+                &key,
+                sources,
+                known,
+                &loaded.site,
+                started,
+                &outputs,
+            );
+            drop_later((loaded, outputs));
+            return Ok(Done {
+                stats: done.stats,
+                changed: None,
+                rendered,
+                warnings: done.warnings,
+            });
+        }
+        let (last, also) = match last {
+            Some((last, altered)) => {
+                let also = last.written.unknown(&prints.plan(None).write, altered);
+                (Some(last), also)
+            }
+            None => (None, Vec::new()),
+        };
+        let compare = Update::compare(output);
+        let built = last.as_ref().map(|l| &l.built);
+        let done = loaded.render_changed(&prepared, prints, built, &also, &compare)?;
+        let changes = compare.changes();
+        if last.is_some() && done.plan.is_empty() && changes.changed() == 0 {
+            // The cache describes the output as it is.
+            drop(prepared);
+            drop_later((loaded, sources, known, last, done.built));
+            return Ok(Done {
+                stats: done.stats,
+                changed: Some(0),
+                rendered: 0,
+                warnings: done.warnings,
+            });
+        }
+        // Until the output is as this build wants it, the cache knows
+        // nothing about it.
+        cache::discard(&self.files.outputs)?;
+        let part_way = |e: Vec<Diagnostic>| {
+            Error::new(e).with_footer(format!(
+                "error: writing {} failed part way; fix the problem and build again",
+                output.display()
+            ))
+        };
+        // Stale files go first: a path may turn from a file into a folder.
+        let removed = match last {
+            Some(_) => cache::remove_files(output, &done.plan.remove)?,
+            None => changes.remove_stale(output)?,
+        };
+        changes
+            .write_kept(output)
+            .map_err(|e| part_way(e.diagnostics))?;
+        if changes.needs_second_pass() {
+            let redone = prepared.render(&Update::redo(output, &changes));
+            if !redone.errors.is_empty() {
+                return Err(part_way(redone.errors));
+            }
+        }
+        drop(prepared);
+        let rendered = match last {
+            Some(_) => done.plan.write.len(),
+            None => done.built.prints.len(),
+        };
+        let outputs = Outputs::after(done.built, last.map(|l| l.written), output, &done.plan);
+        remember(
+            &self.files,
+            &key,
+            sources,
+            known,
+            &loaded.site,
+            started,
+            &outputs,
+        );
+        drop_later((loaded, outputs));
+        Ok(Done {
+            stats: done.stats,
+            changed: Some(changes.changed() + removed),
+            rendered,
+            warnings: done.warnings,
+        })
+    }
+}

@@ -81,8 +81,7 @@ impl<'a> Links<'a> {
 }
 
 /// A rendered document.
-#[derive(Debug, Clone, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// The summary as HTML without ids: the text before `<!-- more -->`, or
@@ -98,8 +97,7 @@ pub struct Rendered {
 }
 
 /// One heading in the table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[derive(serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

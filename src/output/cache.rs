@@ -176,7 +176,9 @@ pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
         let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
         rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
         rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
-        let checked = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        let checked = writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         let mut file = checked.inner;
         file.write_all(&checked.count.to_le_bytes())?;
         file.write_all(&checked.crc.finalize().to_le_bytes())
@@ -274,8 +276,7 @@ type FileStamp = (u64, u128);
 
 fn file_stamp(path: &Path) -> Option<FileStamp> {
     let meta = std::fs::symlink_metadata(path).ok()?;
-    meta.is_file()
-        .then(|| (meta.len(), modified_nanos(&meta)))
+    meta.is_file().then(|| (meta.len(), modified_nanos(&meta)))
 }
 
 /// How the output files looked when the last build was done with them.
@@ -318,6 +319,22 @@ impl Written {
             .filter(|(rel, stamp)| file_stamp(&target.join(rel)).as_ref() != Some(*stamp))
             .map(|(rel, _)| rel.clone())
             .collect()
+    }
+
+    /// `altered` (see [`Written::altered`]) with the files among `files`
+    /// of which nothing is recorded.
+    pub fn unknown<'a>(
+        &self,
+        files: impl IntoIterator<Item = &'a String>,
+        mut altered: Vec<String>,
+    ) -> Vec<String> {
+        altered.extend(
+            files
+                .into_iter()
+                .filter(|f| !self.0.contains_key(*f))
+                .cloned(),
+        );
+        altered
     }
 
     pub fn len(&self) -> usize {
@@ -368,7 +385,11 @@ pub const RACY: Duration = Duration::from_secs(2);
 /// The files below `dirs` modified at `since` or later (see [`RACY`]):
 /// their stamps from this build do not prove that a later build sees the
 /// same content. Folders and files for which `skip` is true are passed by.
-pub fn recent(dirs: &[PathBuf], since: SystemTime, skip: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
+pub fn recent(
+    dirs: &[PathBuf],
+    since: SystemTime,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<PathBuf> {
     dirs.par_iter()
         .flat_map_iter(|dir| {
             walkdir::WalkDir::new(dir)
@@ -410,9 +431,15 @@ mod tests {
         let key = Key::new(1);
         let value: Vec<(String, serde_json::Value)> =
             vec![("a".into(), serde_json::json!({"x": [1, "zwei", null]}))];
-        assert_eq!(read::<Vec<(String, serde_json::Value)>>(&file, &key), Err(Miss::Missing));
+        assert_eq!(
+            read::<Vec<(String, serde_json::Value)>>(&file, &key),
+            Err(Miss::Missing)
+        );
         write(&file, &key, &value)?;
-        assert_eq!(read::<Vec<(String, serde_json::Value)>>(&file, &key), Ok(value.clone()));
+        assert_eq!(
+            read::<Vec<(String, serde_json::Value)>>(&file, &key),
+            Ok(value.clone())
+        );
         assert_eq!(
             read::<Vec<(String, serde_json::Value)>>(&file, &Key::new(2)),
             Err(Miss::Stale)
@@ -430,7 +457,10 @@ mod tests {
             assert!(loaded.is_err(), "cut at {at} went unnoticed");
         }
         // No temporary file is left beside it.
-        assert_eq!(std::fs::read_dir(file.parent().unwrap_or(dir.path()))?.count(), 1);
+        assert_eq!(
+            std::fs::read_dir(file.parent().unwrap_or(dir.path()))?.count(),
+            1
+        );
         Ok(())
     }
 
@@ -438,7 +468,9 @@ mod tests {
     fn written_files_altered_later_are_noticed() -> TestResult {
         let dir = tempfile::tempdir()?;
         let target = dir.path();
-        let files: Vec<String> = ["a.html", "b/index.html", "c.css"].map(String::from).to_vec();
+        let files: Vec<String> = ["a.html", "b/index.html", "c.css"]
+            .map(String::from)
+            .to_vec();
         for rel in &files {
             std::fs::create_dir_all(target.join(rel).parent().unwrap_or(target))?;
             std::fs::write(target.join(rel), "eins")?;
@@ -463,9 +495,14 @@ mod tests {
         std::fs::write(target.join("posts/a/index.html"), "a")?;
         std::fs::write(target.join(".echt-output"), "")?;
         std::fs::write(dir.path().join("outside.txt"), "bleibt")?;
-        let gone: Vec<String> = ["posts/a/index.html", "../outside.txt", ".echt-output", "nie.html"]
-            .map(String::from)
-            .to_vec();
+        let gone: Vec<String> = [
+            "posts/a/index.html",
+            "../outside.txt",
+            ".echt-output",
+            "nie.html",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(remove_files(&target, &gone)?, 1);
         assert!(!target.join("posts").exists(), "emptied folders go too");
         assert!(target.join(".echt-output").exists());

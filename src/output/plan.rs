@@ -22,8 +22,7 @@ use crate::output::Sink;
 use crate::util::error::Diagnostic;
 
 /// Output file (below the site root) → fingerprint of what it is made of.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprints(HashMap<String, u64>);
 
 impl Fingerprints {

@@ -121,8 +121,7 @@ pub struct Site {
 }
 
 /// A source read and its front matter checked.
-#[derive(Debug)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Parsed {
     source: Source,
     text: String,
@@ -135,8 +134,7 @@ struct Parsed {
 /// What the preview keeps from one load to the next, so that a save re-reads,
 /// re-parses and re-renders only the sources it touched. `echt build`
 /// starts with an empty one.
-#[derive(Debug, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cache {
     /// How often the watcher reported each file: a rewrite within the file
     /// system's timestamp granularity still gives the file a new stamp.
@@ -145,8 +143,7 @@ pub struct Cache {
     sources: HashMap<String, CachedSource>,
 }
 
-#[derive(Debug)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct CachedSource {
     stamp: u64,
     parsed: Arc<std::result::Result<Parsed, Vec<Diagnostic>>>,
@@ -155,8 +152,7 @@ struct CachedSource {
 
 /// A document's rendered Markdown and what it was made from besides the
 /// source text.
-#[derive(Debug)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Rendering {
     path: String,
     language: Language,

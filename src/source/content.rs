@@ -16,16 +16,14 @@ use crate::util::text::slash_path;
 pub const CONTENT_DIR: &str = "content";
 pub const POSTS_DIR: &str = "posts";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Post,
     Page,
 }
 
 /// A Markdown source file.
-#[derive(Debug, Clone)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Relative to `content/`, with `/` separators: `posts/a/index.md`.
     pub rel: String,

@@ -78,16 +78,14 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
 }
 
 /// Who wrote a post, when it is not the site's author.
-#[derive(Debug, Clone, serde::Serialize)]
-#[derive(serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Author {
     pub name: String,
     pub url: Option<String>,
 }
 
 /// The checked front matter of one file.
-#[derive(Debug, Clone, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,

@@ -10,8 +10,19 @@ use std::path::{Path, PathBuf};
 
 /// How bad a problem is. Only errors fail a build; warnings and notes are
 /// printed and the build goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Severity {
     /// Something echt did on the author's behalf (a tracking parameter
     /// removed from a link).
@@ -33,8 +44,7 @@ impl Severity {
 }
 
 /// One problem, located as precisely as we know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site root where possible.

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use serde::Serialize;
 
 /// The languages echt speaks: UI strings, dates, quotes, archive URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[derive(Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     De,

@@ -12,15 +12,3 @@ pub mod i18n;
 pub mod slug;
 pub mod text;
 pub mod url;
-
-#[allow(clippy::print_stderr)]
-pub fn tick(what: &str) {
-    use std::sync::Mutex;
-    use std::time::Instant;
-    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
-    if std::env::var_os("ECHT_TICK").is_none() { return; }
-    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let now = Instant::now();
-    if let Some(l) = *last { eprintln!("tick {what}: {} ms", (now - l).as_millis()); }
-    *last = Some(now);
-}

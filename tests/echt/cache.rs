@@ -36,7 +36,12 @@ impl Edited {
             .file("echt.yaml", CONFIG)
             .post(
                 "a.md",
-                &post("A", "2024-01-01", "Eins", "Der Anfang von A.\n\nMehr von A."),
+                &post(
+                    "A",
+                    "2024-01-01",
+                    "Eins",
+                    "Der Anfang von A.\n\nMehr von A.",
+                ),
             )
             .post(
                 "b.md",
@@ -64,13 +69,22 @@ impl Edited {
                 "content/posts/d/bild.svg",
                 "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
             )
-            .file("content/ueber.md", "---\ntitle: Über\nmenu: main\n---\nIch.\n")
-            .file("content/impressum.md", "---\ntitle: Impressum\n---\nAdresse.\n")
+            .file(
+                "content/ueber.md",
+                "---\ntitle: Über\nmenu: main\n---\nIch.\n",
+            )
+            .file(
+                "content/impressum.md",
+                "---\ntitle: Impressum\n---\nAdresse.\n",
+            )
             .file("static/x.txt", "x");
         // Written long ago: nothing is too recent to be trusted (see
         // `a_file_rewritten_within_the_same_tick_is_read_again`).
         let long_ago = SystemTime::now() - Duration::from_secs(3600);
-        for entry in walkdir::WalkDir::new(site.root()).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(site.root())
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if entry.file_type().is_file() {
                 set_modified(entry.path(), long_ago);
             }
@@ -200,9 +214,17 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     site.check("a new post");
     site.remove("content/posts/e.md");
     site.check("a deleted post");
-    std::fs::rename(site.path("content/posts/a.md"), site.path("content/posts/f.md")).unwrap();
+    std::fs::rename(
+        site.path("content/posts/a.md"),
+        site.path("content/posts/f.md"),
+    )
+    .unwrap();
     site.check("a renamed post");
-    site.edit("content/posts/c.md", "date: 2024-03-01", "slug: cee\ndate: 2024-03-01");
+    site.edit(
+        "content/posts/c.md",
+        "date: 2024-03-01",
+        "slug: cee\ndate: 2024-03-01",
+    );
     site.check("a new URL for a post that another one links to");
     site.edit("content/posts/c.md", "tags: [Zwei]", "tags: [Zwei, Vier]");
     site.check("a new tag");
@@ -242,8 +264,14 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     site.edit("content/posts/b.md", "title: \"B\"", "title: \"B");
     let err = site.cached().unwrap_err().to_string();
     assert!(err.contains("content/posts/b.md"), "{err}");
-    assert!(output == untouched(&site.path("public")), "the output was touched");
-    assert!(cache == untouched(&site.cache_dir()), "the cache was touched");
+    assert!(
+        output == untouched(&site.path("public")),
+        "the output was touched"
+    );
+    assert!(
+        cache == untouched(&site.cache_dir()),
+        "the cache was touched"
+    );
     site.edit("content/posts/b.md", "title: \"B", "title: \"Be\"");
     site.check("a front matter error, fixed");
 }
