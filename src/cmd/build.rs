@@ -280,13 +280,18 @@ impl Outputs {
     /// The outputs' half after a build that carried out `plan` over the
     /// output `written` describes (None: everything was written).
     fn after(built: Built, written: Option<Written>, output: &Path, plan: &Plan) -> Outputs {
-        let mut written = written.unwrap_or_default();
-        written.forget(&plan.remove);
-        if written.is_empty() {
-            written.record(output, &built.prints.plan(None).write);
-        } else {
-            written.record(output, &plan.write);
-        }
+        let written = match written {
+            Some(mut written) => {
+                written.forget(&plan.remove);
+                written.record(output, &plan.write);
+                written
+            }
+            None => {
+                let mut written = Written::default();
+                written.record(output, &built.prints.plan(None).write);
+                written
+            }
+        };
         Outputs { built, written }
     }
 }
