@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::markdown::{self, Rendered};
 use crate::source::config::Config;
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
-use crate::source::frontmatter::{self, FrontMatter};
+use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Result};
 use crate::util::fingerprint::fingerprint;
@@ -299,18 +299,9 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     let front = frontmatter::parse(&display, &split)?;
     let body_offset = split.body_offset;
 
-    let (file_date, stem) = match frontmatter::date_from_file_name(source.stem()) {
-        Some((date, rest)) => (Some(date), rest.to_string()),
-        None => (None, source.stem().to_string()),
-    };
-    // The file name's date counts only without `date:`; a file named after
-    // a day feeds cannot carry is refused only when that day would be used.
-    let date = match (front.date, file_date) {
-        (Some(date), _) => Some(date),
-        (None, Some(Ok(date))) => Some(date),
-        (None, Some(Err(far))) => return Err(vec![far.diagnostic(&display)]),
-        (None, None) => None,
-    };
+    let (file_date, stem) = name_parts(source);
+    let date =
+        document_date(front.date, file_date).map_err(|far| vec![far.diagnostic(&display)])?;
     if source.kind == Kind::Post && date.is_none() {
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
@@ -321,8 +312,31 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         front: Arc::new(front),
         body_offset,
         date,
-        slug_stem: stem,
+        slug_stem: stem.to_string(),
     })
+}
+
+/// The date a Jekyll file name starts with, if any, and the rest of the
+/// name, which a post's URL is made from: `2024-03-11-titel.md` →
+/// (2024-03-11, `titel`). A bundle is named by its folder.
+fn name_parts(source: &Source) -> (Option<FileDate>, &str) {
+    match frontmatter::date_from_file_name(source.stem()) {
+        Some((date, rest)) => (Some(date), rest),
+        None => (None, source.stem()),
+    }
+}
+
+/// A document's date: `date:`, else the file name's. A file named after a
+/// day feeds cannot carry is refused only when that day would be used.
+fn document_date(
+    front: Option<DateTime<FixedOffset>>,
+    file: Option<FileDate>,
+) -> std::result::Result<Option<DateTime<FixedOffset>>, FileDateError> {
+    match (front, file) {
+        (Some(date), _) | (None, Some(Ok(date))) => Ok(Some(date)),
+        (None, Some(Err(far))) => Err(far),
+        (None, None) => Ok(None),
+    }
 }
 
 fn is_published(doc: &Parsed, selection: &Selection) -> bool {
@@ -946,68 +960,4 @@ fn static_files(config: &Config, errors: &mut Vec<Diagnostic>) -> Vec<(String, P
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn post(rel: &str, tags: &[&str]) -> Document {
-        Document {
-            source: Source {
-                rel: rel.to_string(),
-                kind: Kind::Post,
-                bundle: None,
-            },
-            front: Arc::new(FrontMatter {
-                tags: tags.iter().map(|t| t.to_string()).collect(),
-                ..FrontMatter::default()
-            }),
-            path: String::new(),
-            date: None,
-            language: Language::De,
-            rendered: Arc::new(Rendered::default()),
-            image: None,
-            future: false,
-            tags: Vec::new(),
-            fingerprint: 0,
-        }
-    }
-
-    #[test]
-    fn tags_are_never_merged_silently() {
-        let mut posts = vec![
-            post("posts/a.md", &["C", "Vertrauen", "Gro\u{308}ße"]),
-            post("posts/b.md", &["C++", "Vertrauen", "Größe", "🎉"]),
-            post("posts/c.md", &["vertrauen", "C++"]),
-        ];
-        let (tags, problems) = collect_tags(&mut posts);
-        let names: Vec<(&str, &str, &[usize])> = tags
-            .iter()
-            .map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.as_slice()))
-            .collect();
-        // The spelling most posts use names the tag; NFD and NFC are one.
-        assert_eq!(
-            names,
-            [
-                ("C++", "c", &[0, 1, 2][..]),
-                ("Größe", "groesse", &[0, 1][..]),
-                ("Vertrauen", "vertrauen", &[0, 1, 2][..]),
-            ]
-        );
-        assert_eq!(
-            problems,
-            [
-                TagProblem::Clash {
-                    at: (0, 0),
-                    with: (1, 0),
-                    slug: "c".into()
-                },
-                TagProblem::NoSlug((1, 3)),
-                TagProblem::Clash {
-                    at: (2, 0),
-                    with: (0, 1),
-                    slug: "vertrauen".into()
-                },
-            ]
-        );
-        assert_eq!(posts[2].tags, [0, 2]);
-    }
-}
+mod tests;
