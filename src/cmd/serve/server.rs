@@ -366,6 +366,7 @@ enum Route {
     Site(Target),
 }
 
+/// Where `request` goes: the preview's own paths first, then the site's.
 fn route(request: &Request) -> Route {
     if request.method != "GET" && request.method != "HEAD" {
         return Route::NotAllowed;
