@@ -42,6 +42,8 @@ use crate::util::url;
 
 mod context;
 pub mod feed;
+#[cfg(test)]
+mod fixture;
 mod outputs;
 pub mod theme;
 
