@@ -365,3 +365,144 @@ pub fn robots(config: &Config) -> String {
         config.base_url
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use quick_xml::events::Event;
+
+    use super::*;
+    use crate::render::fixture::{self, config, post};
+    use crate::util::fingerprint::fingerprint;
+
+    /// Two posts with markup in their titles, dates at two offsets, one
+    /// updated, one with an author of its own and a link to the other.
+    fn two_posts() -> fixture::Fixture {
+        fixture::load(&[
+            ("echt.yaml", &config("")),
+            (
+                "content/posts/a.md",
+                &post(
+                    "title: \"Tom & Jerry <3\"\ndate: 2024-03-01T10:00:00+01:00\ntags: [Eins]",
+                    "Ein *Absatz* mit \"Zitat\".",
+                ),
+            ),
+            (
+                "content/posts/b.md",
+                &post(
+                    "title: B\ndate: 2024-04-01T08:30:00-04:00\nupdated: 2024-04-02T12:00:00+02:00\nauthor:\n  name: Max\ntags: [Eins, Zwei]",
+                    "Siehe [A](a.md).",
+                ),
+            ),
+        ])
+    }
+
+    /// The names of the elements of `text`, in order; panics if it is not
+    /// well-formed XML.
+    fn elements(text: &str) -> Vec<String> {
+        let mut reader = quick_xml::Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        let mut names = Vec::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    names.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                }
+                Ok(Event::Eof) => return names,
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed at {}: {e}\n{text}", reader.error_position()),
+            }
+        }
+    }
+
+    fn rendered(f: &fixture::Fixture, format: Format) -> String {
+        let policy = Policy::new(&f.site.config);
+        let bodies = Bodies::new(&f.site, &policy);
+        feeds(&f.site)[0].render(format, &bodies)
+    }
+
+    #[test]
+    fn atom_of_two_posts() {
+        let f = two_posts();
+        let atom = rendered(&f, Format::Atom);
+        let names = elements(&atom);
+        assert_eq!(names[0], "feed");
+        assert_eq!(names.iter().filter(|n| *n == "entry").count(), 2);
+        for expected in [
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">",
+            "<title>Testblog</title>",
+            "<subtitle>Über &lt;Dinge&gt; &amp; mehr</subtitle>",
+            "<link href=\"https://example.org/blog/atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>",
+            // The newest date of all posts, at its own offset.
+            "<id>https://example.org/blog/</id>\n<updated>2024-04-02T12:00:00+02:00</updated>",
+            "<author>\n<name>Erika</name>\n<email>erika@example.org</email>\n<uri>https://example.org/erika/</uri>\n</author>",
+            "<title>Tom &amp; Jerry &lt;3</title>",
+            "<published>2024-03-01T10:00:00+01:00</published>\n<updated>2024-03-01T10:00:00+01:00</updated>",
+            "<published>2024-04-01T08:30:00-04:00</published>\n<updated>2024-04-02T12:00:00+02:00</updated>",
+            "<author><name>Max</name></author>",
+            "<category term=\"Eins\"/>\n<category term=\"Zwei\"/>",
+            // HTML as text, with links made absolute.
+            "&lt;em&gt;Absatz&lt;/em&gt; mit „Zitat“",
+            "href=&quot;https://example.org/blog/posts/a/&quot;",
+        ] {
+            assert!(atom.contains(expected), "{expected}\n{atom}");
+        }
+        // Newest first.
+        let b = atom.find("<link href=\"https://example.org/blog/posts/b/\"");
+        let a = atom.find("<link href=\"https://example.org/blog/posts/a/\"");
+        assert!(b.is_some() && a.is_some() && b < a, "{atom}");
+    }
+
+    #[test]
+    fn rss_of_two_posts() {
+        let f = two_posts();
+        let rss = rendered(&f, Format::Rss);
+        let names = elements(&rss);
+        assert_eq!(names[..2], ["rss", "channel"]);
+        assert_eq!(names.iter().filter(|n| *n == "item").count(), 2);
+        for expected in [
+            "<description>Über &lt;Dinge&gt; &amp; mehr</description>\n<language>de</language>",
+            "<atom:link href=\"https://example.org/blog/rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>",
+            "<lastBuildDate>Tue, 2 Apr 2024 12:00:00 +0200</lastBuildDate>",
+            "<title>Tom &amp; Jerry &lt;3</title>\n<link>https://example.org/blog/posts/a/</link>\n<guid isPermaLink=\"true\">https://example.org/blog/posts/a/</guid>\n<pubDate>Fri, 1 Mar 2024 10:00:00 +0100</pubDate>",
+            "<pubDate>Mon, 1 Apr 2024 08:30:00 -0400</pubDate>",
+            // The site's address, with the post's own author if it has one.
+            "<author>erika@example.org (Erika)</author>",
+            "<author>erika@example.org (Max)</author>",
+            "<category>Eins</category>\n<category>Zwei</category>",
+        ] {
+            assert!(rss.contains(expected), "{expected}\n{rss}");
+        }
+    }
+
+    #[test]
+    fn feeds_per_tag_and_their_files() {
+        let f = two_posts();
+        let feeds = feeds(&f.site);
+        let files: Vec<String> = feeds
+            .iter()
+            .flat_map(|feed| Format::ALL.map(|format| feed.file(format)))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "atom.xml",
+                "rss.xml",
+                "tags/eins/atom.xml",
+                "tags/eins/rss.xml",
+                "tags/zwei/atom.xml",
+                "tags/zwei/rss.xml"
+            ]
+        );
+        assert_eq!(feeds[2].title, "Testblog – Zwei");
+        assert_eq!(feeds[2].entries.len(), 1);
+    }
+
+    #[test]
+    fn a_date_hashes_with_its_offset() {
+        let at = |text: &str| Date(DateTime::parse_from_rfc3339(text).expect("a date"));
+        let one = at("2024-03-01T10:00:00+01:00");
+        let other = at("2024-03-01T09:00:00+00:00");
+        assert_eq!(one.0, other.0, "the same instant");
+        assert_ne!(fingerprint(one), fingerprint(other));
+    }
+}
