@@ -39,7 +39,7 @@ const TOC_MIN_HEADINGS: usize = 3;
 /// A value that hashes as its serialised JSON: for maps from YAML
 /// (`extra`), whose floats and maps have no `Hash` of their own.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Json<T>(T);
+struct Json<T>(T);
 
 impl<T: Serialize> Serialize for Json<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -409,7 +409,10 @@ mod tests {
                 }
                 Ok(Event::Eof) => return names,
                 Ok(_) => {}
-                Err(e) => panic!("not well-formed at {}: {e}\n{text}", reader.error_position()),
+                Err(e) => panic!(
+                    "not well-formed at {}: {e}\n{text}",
+                    reader.error_position()
+                ),
             }
         }
     }

@@ -12,7 +12,8 @@ use crate::source::config::Config;
 /// A site and its theme, with the folder they were loaded from.
 #[derive(Debug)]
 pub struct Fixture {
-    pub dir: tempfile::TempDir,
+    /// Kept for as long as the site is used.
+    pub _dir: tempfile::TempDir,
     pub site: Site,
     pub theme: Theme,
 }
@@ -23,7 +24,11 @@ pub fn load(files: &[(&str, &str)]) -> Fixture {
     let dir = tempfile::tempdir().expect("a temporary folder");
     write(dir.path(), files);
     let (site, theme) = load_from(dir.path());
-    Fixture { dir, site, theme }
+    Fixture {
+        _dir: dir,
+        site,
+        theme,
+    }
 }
 
 /// Writes `files` (path below `root`, text).

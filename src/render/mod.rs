@@ -162,18 +162,24 @@ impl std::fmt::Debug for Prepared<'_> {
 /// A file made and not yet audited.
 enum Made<'f> {
     /// A page from its template, its links finished.
-    Page { html: String, job: &'f Job },
-    Feed { text: String, feed: &'f Feed<'f> },
+    Page {
+        html: String,
+        job: &'f Job,
+    },
+    Feed {
+        text: String,
+        feed: &'f Feed<'f>,
+    },
     Generated {
         bytes: &'f [u8],
         problems: &'f [Diagnostic],
     },
     /// A copied file, read as far as the audit needs it.
-    Copy(Read<'f>),
+    Copy(Copying<'f>),
 }
 
-/// How much of a copied file was read.
-enum Read<'f> {
+/// A copied file, as far as it was read.
+enum Copying<'f> {
     /// The theme's file, compiled in.
     Embedded(&'static [u8]),
     /// A file the audit only weighs (images, fonts): copied unread.
@@ -323,7 +329,7 @@ impl<'a> Prepared<'a> {
                 }
             }
             What::Generated { bytes, problems } => Made::Generated { bytes, problems },
-            What::Copy(Copied::Embedded(bytes)) => Made::Copy(Read::Embedded(bytes)),
+            What::Copy(Copied::Embedded(bytes)) => Made::Copy(Copying::Embedded(bytes)),
             What::Copy(Copied::File(from)) => Made::Copy(read(from, &file.path)?),
         })
     }
@@ -367,19 +373,19 @@ impl<'a> Prepared<'a> {
                 facts.problems.extend(problems.iter().cloned());
                 (body, facts)
             }
-            Made::Copy(Read::Embedded(bytes)) => {
+            Made::Copy(Copying::Embedded(bytes)) => {
                 let shown = PathBuf::from(format!("(built-in default theme)/static/{path}"));
                 let facts = audit::copied(cx, path, bytes, bytes.len() as u64, &shown);
                 (Body::Bytes(Cow::Borrowed(bytes)), facts)
             }
-            Made::Copy(Read::Inert { from, size }) => (
+            Made::Copy(Copying::Inert { from, size }) => (
                 Body::File(from),
                 FileFacts {
                     size,
                     ..FileFacts::default()
                 },
             ),
-            Made::Copy(Read::Read {
+            Made::Copy(Copying::Read {
                 from,
                 bytes,
                 size,
@@ -453,6 +459,12 @@ fn with_fields(
         Err(e) => return Err(tera::Error::json(e)),
     };
     let keys: Vec<String> = fields.keys().cloned().collect();
+    // Taking out a page's field must never take out a shared one.
+    if let Some(key) = keys.iter().find(|key| shared.contains_key(key)) {
+        return Err(tera::Error::msg(format!(
+            "a page's `{key}` would hide the shared one"
+        )));
+    }
     shared.extend(Context::from_value(Value::Object(fields))?);
     let rendered = render(shared);
     for key in &keys {
@@ -473,18 +485,18 @@ fn write_file(out: &dyn Sink, path: &str, body: Body<'_>) -> Result<(), Diagnost
 /// documents and stylesheets whole, files of unknown kind their start
 /// (all of it if that looks like a document), images, fonts and other
 /// inert files not at all.
-fn read<'f>(from: &'f Path, to: &str) -> Result<Read<'f>, Diagnostic> {
+fn read<'f>(from: &'f Path, to: &str) -> Result<Copying<'f>, Diagnostic> {
     let unreadable = |e: std::io::Error| Diagnostic::file(from, crate::util::error::io_message(&e));
     let size = std::fs::metadata(from).map_err(unreadable)?.len();
     let Some(limit) = audit::files::needs_reading(to) else {
-        return Ok(Read::Inert { from, size });
+        return Ok(Copying::Inert { from, size });
     };
     let mut bytes = read_start(from, limit).map_err(unreadable)?;
     let sniffed = limit.is_some() && audit::files::sniff(&bytes) != audit::files::Nature::Inert;
     if sniffed {
         bytes = std::fs::read(from).map_err(unreadable)?;
     }
-    Ok(Read::Read {
+    Ok(Copying::Read {
         from,
         bytes,
         size,

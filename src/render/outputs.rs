@@ -103,7 +103,9 @@ impl<'a> Outputs<'a> {
         let sitemap: Vec<(String, _)> = pages.collect();
         let sitemap = feed::sitemap(
             &site.config,
-            sitemap.iter().map(|(path, lastmod)| (path.as_str(), *lastmod)),
+            sitemap
+                .iter()
+                .map(|(path, lastmod)| (path.as_str(), *lastmod)),
         );
         generated.push((
             "sitemap.xml".into(),

@@ -130,14 +130,22 @@ fn without_tag_feeds_or_privacy_page_the_list_has_none() {
             "content/posts/a.md",
             &post("title: A\ndate: 2024-01-01\ntags: [Eins]", "Von A."),
         ),
-        ("content/datenschutz.md", &post("title: Datenschutz", "Wir.")),
+        (
+            "content/datenschutz.md",
+            &post("title: Datenschutz", "Wir."),
+        ),
     ]);
     let outputs = Outputs::new(&f.site, &f.theme);
     let paths: Vec<&str> = outputs.files.iter().map(|f| f.path.as_str()).collect();
     assert!(paths.contains(&"atom.xml"), "{paths:?}");
-    assert!(!paths.iter().any(|p| p.starts_with("tags/eins/") && p.ends_with(".xml")));
+    assert!(!paths
+        .iter()
+        .any(|p| p.starts_with("tags/eins/") && p.ends_with(".xml")));
     // The content page at the privacy page's URL is an ordinary page.
-    let owner = outputs.registry.owner("datenschutz/index.html").expect("an owner");
+    let owner = outputs
+        .registry
+        .owner("datenschutz/index.html")
+        .expect("an owner");
     assert_eq!(owner.what, "content/datenschutz.md");
 }
 
@@ -160,9 +168,15 @@ fn the_sitemap_lists_the_first_page_of_each_list_and_every_document() {
         urls,
         [
             format!("<url><loc>{base}</loc><lastmod>2024-03-01T00:00:00+00:00</lastmod></url>"),
-            format!("<url><loc>{base}posts/c/</loc><lastmod>2024-03-01T00:00:00+00:00</lastmod></url>"),
-            format!("<url><loc>{base}posts/b/</loc><lastmod>2024-02-03T00:00:00+00:00</lastmod></url>"),
-            format!("<url><loc>{base}posts/a/</loc><lastmod>2023-06-01T00:00:00+00:00</lastmod></url>"),
+            format!(
+                "<url><loc>{base}posts/c/</loc><lastmod>2024-03-01T00:00:00+00:00</lastmod></url>"
+            ),
+            format!(
+                "<url><loc>{base}posts/b/</loc><lastmod>2024-02-03T00:00:00+00:00</lastmod></url>"
+            ),
+            format!(
+                "<url><loc>{base}posts/a/</loc><lastmod>2023-06-01T00:00:00+00:00</lastmod></url>"
+            ),
             format!("<url><loc>{base}datenschutz/</loc></url>"),
             format!("<url><loc>{base}impressum/</loc></url>"),
             format!("<url><loc>{base}ueber/</loc></url>"),
@@ -186,7 +200,10 @@ fn fingerprints_of(site: &Site, theme: &Theme) -> Fingerprints {
 /// `date`.
 fn dated(root: &Path, date: &str) -> Fingerprints {
     let text = post(&format!("title: A\ndate: {date}\ntags: [Eins]"), "Von A.");
-    fixture::write(root, &[("echt.yaml", &config("")), ("content/posts/a.md", &text)]);
+    fixture::write(
+        root,
+        &[("echt.yaml", &config("")), ("content/posts/a.md", &text)],
+    );
     let (site, theme) = fixture::load_from(root);
     fingerprints_of(&site, &theme)
 }

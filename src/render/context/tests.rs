@@ -72,7 +72,7 @@ fn contexts(f: &fixture::Fixture) -> Contexts {
         })
         .collect();
     Contexts {
-        base: json(&Base::new(site, &outputs, &options)),
+        base: json(Base::new(site, &outputs, &options)),
         pages,
         cards: (0..site.posts.len())
             .map(|i| cards.value(i).clone())
@@ -159,7 +159,10 @@ fn quoted(text: &str) -> BTreeSet<String> {
 
 /// The names in the first column of a section's table.
 fn names(heading: &str) -> BTreeSet<String> {
-    rows(heading).iter().flat_map(|row| quoted(row[0])).collect()
+    rows(heading)
+        .iter()
+        .flat_map(|row| quoted(row[0]))
+        .collect()
 }
 
 /// The fields every page has besides its view, from the 404 page (which
@@ -221,7 +224,10 @@ fn the_readme_lists_the_fields_of_cards_pages_and_paginators() {
     assert!(cards.is_subset(&pages));
     assert_eq!(&pages - &cards, names("### A page"));
     let paginators = keys_of(
-        contexts.pages.iter().filter_map(|(_, v)| v.get("paginator")),
+        contexts
+            .pages
+            .iter()
+            .filter_map(|(_, v)| v.get("paginator")),
         &[],
     );
     assert_eq!(paginators, names("### A paginator"));
