@@ -4,9 +4,10 @@
 //! Every template gets the data all pages share ([`Base`]: `site`, `t`,
 //! `year`, `preview`), serialised once per build, and its own
 //! ([`PageContext`]: `root`, `lang`, its URLs and a [`View`] per kind of
-//! page). Lists hold [`CardRef`]s, which serialise to the post's card,
-//! made once per build, and hash as the card's fingerprint: a list page's
-//! fingerprint covers what its cards show, never the posts' full texts.
+//! page). Lists and pages hold [`CardRef`]s, which serialise to the
+//! document's card, made once per build, and hash as the card's
+//! fingerprint: a list page's fingerprint covers what its cards show,
+//! never the posts' full texts.
 //! Fields made from a document's text alone (its HTML, table of contents
 //! and front matter `extra`) hash as the document's fingerprint, which
 //! changes whenever they can ([`HashedAs`]); maps and other JSON values
@@ -186,57 +187,80 @@ enum View<'a> {
     },
 }
 
-/// The card of every post, made when first needed (a rebuild of a few
-/// pages needs only a few) and then shared by every list it is in.
+/// The card of every post and page, made when first needed (a rebuild of
+/// a few pages needs only a few) and then shared by every list it is in
+/// and by its own page.
 #[derive(Debug)]
 pub(super) struct Cards<'a> {
     site: &'a Site,
+    /// By document: the posts, then the pages.
     values: Vec<OnceLock<Value>>,
     prints: Vec<OnceLock<u64>>,
 }
 
 impl<'a> Cards<'a> {
     pub fn new(site: &'a Site) -> Self {
+        let documents = site.posts.len() + site.pages.len();
         Cards {
             site,
-            values: site.posts.iter().map(|_| OnceLock::new()).collect(),
-            prints: site.posts.iter().map(|_| OnceLock::new()).collect(),
+            values: (0..documents).map(|_| OnceLock::new()).collect(),
+            prints: (0..documents).map(|_| OnceLock::new()).collect(),
         }
     }
 
-    fn card(&self, post: usize) -> Card<'a> {
-        Card::new(self.site, &self.site.posts[post])
+    fn card(&self, document: usize) -> Card<'a> {
+        let site = self.site;
+        let doc = match document.checked_sub(site.posts.len()) {
+            None => &site.posts[document],
+            Some(page) => &site.pages[page],
+        };
+        Card::new(site, doc)
     }
 
-    fn value(&self, post: usize) -> &Value {
-        self.values[post].get_or_init(|| serde_json::to_value(self.card(post)).unwrap_or_default())
+    fn value(&self, document: usize) -> &Value {
+        self.values[document]
+            .get_or_init(|| serde_json::to_value(self.card(document)).unwrap_or_default())
     }
 
-    fn print(&self, post: usize) -> u64 {
-        *self.prints[post].get_or_init(|| fingerprint(self.card(post)))
+    fn print(&self, document: usize) -> u64 {
+        *self.prints[document].get_or_init(|| fingerprint(self.card(document)))
+    }
+
+    fn post(&self, post: usize) -> CardRef<'_> {
+        CardRef {
+            cards: self,
+            document: post,
+        }
+    }
+
+    fn page(&self, page: usize) -> CardRef<'_> {
+        CardRef {
+            cards: self,
+            document: self.site.posts.len() + page,
+        }
     }
 
     fn list(&self, posts: impl Iterator<Item = usize>) -> Vec<CardRef<'_>> {
-        posts.map(|post| CardRef { cards: self, post }).collect()
+        posts.map(|post| self.post(post)).collect()
     }
 }
 
-/// A post's card in a list: serialised once, hashed as its fingerprint.
+/// A document's card: serialised once, hashed as its fingerprint.
 #[derive(Debug)]
 struct CardRef<'a> {
     cards: &'a Cards<'a>,
-    post: usize,
+    document: usize,
 }
 
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.cards.value(self.post).serialize(serializer)
+        self.cards.value(self.document).serialize(serializer)
     }
 }
 
 impl Hash for CardRef<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.cards.print(self.post).hash(state);
+        self.cards.print(self.document).hash(state);
     }
 }
 
@@ -303,7 +327,7 @@ impl<'a> Card<'a> {
 #[derive(Debug, Serialize, Hash)]
 struct PageView<'a> {
     #[serde(flatten)]
-    card: Card<'a>,
+    card: CardRef<'a>,
     content: HashedAs<&'a str>,
     permalink: String,
     description: &'a str,
@@ -330,7 +354,8 @@ struct Image<'a> {
 }
 
 impl<'a> PageView<'a> {
-    fn new(site: &'a Site, doc: &'a Document) -> Self {
+    /// The page of `doc`, whose card is `card`.
+    fn new(site: &'a Site, card: CardRef<'a>, doc: &'a Document) -> Self {
         let config = &site.config;
         let rendered = &doc.rendered;
         let author = match &doc.front.author {
@@ -344,7 +369,7 @@ impl<'a> PageView<'a> {
             },
         };
         PageView {
-            card: Card::new(site, doc),
+            card,
             content: HashedAs::new(&rendered.html, doc.fingerprint),
             permalink: format!("{}{}", config.base_url, doc.path),
             description: doc
@@ -576,7 +601,7 @@ impl<'a> PageContext<'a> {
                     }
                 };
                 View::Post {
-                    page: PageView::new(site, &site.posts[i]),
+                    page: PageView::new(site, cards.post(i), &site.posts[i]),
                     // Posts are newest first: the previous (older) post
                     // comes after.
                     previous: (i + 1 < site.posts.len()).then(|| neighbour(i + 1)),
@@ -584,7 +609,7 @@ impl<'a> PageContext<'a> {
                 }
             }
             Job::Page(i) => View::Page {
-                page: PageView::new(site, &site.pages[i]),
+                page: PageView::new(site, cards.page(i), &site.pages[i]),
             },
             Job::Tags => View::Tags {
                 tags: site
@@ -626,7 +651,7 @@ impl<'a> PageContext<'a> {
             Job::NotFound => View::NotFound {},
             Job::Privacy { page } => View::Privacy {
                 privacy: PrivacyView::new(site),
-                page: page.map(|i| PageView::new(site, &site.pages[i])),
+                page: page.map(|i| PageView::new(site, cards.page(i), &site.pages[i])),
             },
         };
         PageContext {
