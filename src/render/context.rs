@@ -16,10 +16,11 @@
 //! themes/default/README.md documents these structs field by field; a
 //! test below keeps the two in step.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::Datelike;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
@@ -27,7 +28,7 @@ use crate::audit;
 use crate::markdown::TocEntry;
 use crate::render::feed::Format;
 use crate::render::outputs::{list_path, list_range, page_count, Job, Outputs};
-use crate::render::{HashedAs, RenderOptions};
+use crate::render::{Date, HashedAs, RenderOptions};
 use crate::site::{Document, Site};
 use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::{self, format_date, Language, Strings};
@@ -95,7 +96,7 @@ struct SiteAuthor<'a> {
 #[derive(Debug, Serialize, Hash)]
 struct Link<'a> {
     title: &'a str,
-    url: String,
+    url: Url<'a>,
 }
 
 impl<'a> Base<'a> {
@@ -107,7 +108,7 @@ impl<'a> Base<'a> {
                 .filter(|p| p.front.menu.as_deref() == Some(which))
                 .map(|p| Link {
                     title: &p.front.title,
-                    url: url::internal(&p.path),
+                    url: Url(Cow::Borrowed(&p.path)),
                 })
                 .collect()
         };
@@ -268,11 +269,11 @@ impl Hash for CardRef<'_> {
 #[derive(Debug, Serialize, Hash)]
 struct Card<'a> {
     title: &'a str,
-    url: String,
-    date: Option<String>,
-    date_display: Option<String>,
-    updated: Option<String>,
-    updated_display: Option<String>,
+    url: Url<'a>,
+    date: Iso,
+    date_display: Shown,
+    updated: Iso,
+    updated_display: Shown,
     reading_time: usize,
     tags: Vec<TagLink<'a>>,
     summary: &'a str,
@@ -285,33 +286,63 @@ struct Card<'a> {
 #[derive(Debug, Serialize, Hash)]
 struct TagLink<'a> {
     name: &'a str,
-    url: String,
+    url: Url<'a>,
 }
 
-fn iso(date: Option<DateTime<FixedOffset>>) -> Option<String> {
-    date.map(|d| d.to_rfc3339())
+/// An internal URL (see `url::internal`) of a path below the site root,
+/// made when serialised; hashed as the path.
+#[derive(Debug, Hash)]
+struct Url<'a>(Cow<'a, str>);
+
+impl Serialize for Url<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{}{}", url::ROOT, self.0))
+    }
 }
 
-fn display(date: Option<DateTime<FixedOffset>>, language: Language) -> Option<String> {
-    date.map(|d| format_date(&d, language))
+/// A date in ISO 8601 (RFC 3339), or null; formatted when serialised.
+#[derive(Debug, Hash)]
+struct Iso(Option<Date>);
+
+impl Serialize for Iso {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(date) => serializer.collect_str(&date.0.to_rfc3339()),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// A date as readers of a language write it ("11. März 2015"), or null;
+/// formatted when serialised.
+#[derive(Debug, Hash)]
+struct Shown(Option<Date>, Language);
+
+impl Serialize for Shown {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(date) => serializer.collect_str(&format_date(&date.0, self.1)),
+            None => serializer.serialize_none(),
+        }
+    }
 }
 
 impl<'a> Card<'a> {
     fn new(site: &'a Site, doc: &'a Document) -> Self {
         Card {
             title: &doc.front.title,
-            url: url::internal(&doc.path),
-            date: iso(doc.date),
-            date_display: display(doc.date, doc.language),
-            updated: iso(doc.front.updated),
-            updated_display: display(doc.front.updated, doc.language),
+            url: Url(Cow::Borrowed(&doc.path)),
+            date: Iso(doc.date.map(Date)),
+            date_display: Shown(doc.date.map(Date), doc.language),
+            updated: Iso(doc.front.updated.map(Date)),
+            updated_display: Shown(doc.front.updated.map(Date), doc.language),
             reading_time: doc.reading_time(),
             tags: doc
                 .tags
                 .iter()
                 .map(|&t| TagLink {
                     name: &site.tags[t].name,
-                    url: url::internal(&site.tags[t].path()),
+                    url: Url(Cow::Owned(site.tags[t].path())),
                 })
                 .collect(),
             summary: &doc.rendered.summary,
@@ -425,7 +456,7 @@ pub(super) fn paginator(base: &str, page: usize, total: usize) -> Paginator {
 struct TagView<'a> {
     name: &'a str,
     slug: &'a str,
-    url: String,
+    url: Url<'a>,
     count: usize,
 }
 
@@ -448,9 +479,9 @@ struct Year<'a> {
 #[derive(Debug, Serialize, Hash)]
 struct ArchiveEntry<'a> {
     title: &'a str,
-    url: String,
-    date: Option<String>,
-    date_display: Option<String>,
+    url: Url<'a>,
+    date: Iso,
+    date_display: Shown,
 }
 
 /// Posts grouped by year, newest first; undated posts count as year 0.
@@ -460,9 +491,9 @@ fn archive_years(site: &Site) -> Vec<Year<'_>> {
         let year = p.date.map_or(0, |d| d.year());
         let entry = ArchiveEntry {
             title: &p.front.title,
-            url: url::internal(&p.path),
-            date: iso(p.date),
-            date_display: display(p.date, p.language),
+            url: Url(Cow::Borrowed(&p.path)),
+            date: Iso(p.date.map(Date)),
+            date_display: Shown(p.date.map(Date), p.language),
         };
         match years.last_mut() {
             Some(last) if last.year == year => last.posts.push(entry),
@@ -597,7 +628,7 @@ impl<'a> PageContext<'a> {
                     let p = &site.posts[j];
                     Link {
                         title: &p.front.title,
-                        url: url::internal(&p.path),
+                        url: Url(Cow::Borrowed(&p.path)),
                     }
                 };
                 View::Post {
@@ -618,7 +649,7 @@ impl<'a> PageContext<'a> {
                     .map(|t| TagView {
                         name: &t.name,
                         slug: &t.slug,
-                        url: url::internal(&t.path()),
+                        url: Url(Cow::Owned(t.path())),
                         count: t.posts.len(),
                     })
                     .collect(),
@@ -631,7 +662,7 @@ impl<'a> PageContext<'a> {
                         tag: TagView {
                             name: &t.name,
                             slug: &t.slug,
-                            url: url::internal(&base),
+                            url: Url(Cow::Owned(base.clone())),
                             count: t.posts.len(),
                         },
                         atom_url: outputs.feed_url(&base, Format::Atom),

@@ -11,7 +11,6 @@
 //! them like every other output file.
 
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
@@ -22,7 +21,7 @@ use crate::source::config::Config;
 use crate::util::escape::xml;
 use crate::util::url;
 
-use super::HashedAs;
+use super::{Date, HashedAs};
 
 /// The two formats every feed is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,19 +39,6 @@ impl Format {
             Format::Atom => "atom.xml",
             Format::Rss => "rss.xml",
         }
-    }
-}
-
-/// A date as feeds write it. chrono hashes only the instant, but feeds
-/// write the offset too: `10:00+02:00` and `08:00+00:00` are different
-/// bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Date(DateTime<FixedOffset>);
-
-impl Hash for Date {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-        self.0.offset().local_minus_utc().hash(state);
     }
 }
 

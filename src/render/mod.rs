@@ -23,6 +23,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -90,6 +91,19 @@ impl<T> Hash for HashedAs<T> {
 impl<T: Serialize> Serialize for HashedAs<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(serializer)
+    }
+}
+
+/// A date as pages and feeds write it. chrono hashes only the instant,
+/// but what is written shows the offset too: `10:00+02:00` and
+/// `08:00+00:00` are different bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Date(pub DateTime<FixedOffset>);
+
+impl Hash for Date {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+        self.0.offset().local_minus_utc().hash(state);
     }
 }
 
