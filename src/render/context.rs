@@ -29,7 +29,7 @@ use crate::markdown::TocEntry;
 use crate::render::feed::Format;
 use crate::render::outputs::{list_path, list_range, page_count, Job, Outputs};
 use crate::render::{Date, HashedAs, RenderOptions};
-use crate::site::{Document, Site};
+use crate::site::{Document, Site, Tag};
 use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
@@ -148,7 +148,7 @@ pub(super) struct PageContext<'a> {
     pub root: String,
     lang: &'static str,
     current_url: Option<String>,
-    canonical: Option<String>,
+    canonical: Option<Absolute<'a>>,
     #[serde(flatten)]
     view: View<'a>,
 }
@@ -194,6 +194,8 @@ enum View<'a> {
 #[derive(Debug)]
 pub(super) struct Cards<'a> {
     site: &'a Site,
+    /// Each tag's path, by index.
+    tag_paths: Vec<String>,
     /// By document: the posts, then the pages.
     values: Vec<OnceLock<Value>>,
     prints: Vec<OnceLock<u64>>,
@@ -204,18 +206,19 @@ impl<'a> Cards<'a> {
         let documents = site.posts.len() + site.pages.len();
         Cards {
             site,
+            tag_paths: site.tags.iter().map(Tag::path).collect(),
             values: (0..documents).map(|_| OnceLock::new()).collect(),
             prints: (0..documents).map(|_| OnceLock::new()).collect(),
         }
     }
 
-    fn card(&self, document: usize) -> Card<'a> {
+    fn card(&self, document: usize) -> Card<'_> {
         let site = self.site;
         let doc = match document.checked_sub(site.posts.len()) {
             None => &site.posts[document],
             Some(page) => &site.pages[page],
         };
-        Card::new(site, doc)
+        Card::new(site, &self.tag_paths, doc)
     }
 
     fn value(&self, document: usize) -> &Value {
@@ -300,6 +303,20 @@ impl Serialize for Url<'_> {
     }
 }
 
+/// An absolute URL: the site's `base_url` and a path below it; made when
+/// serialised.
+#[derive(Debug, Hash)]
+struct Absolute<'a> {
+    base_url: &'a str,
+    path: Cow<'a, str>,
+}
+
+impl Serialize for Absolute<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{}{}", self.base_url, self.path))
+    }
+}
+
 /// A date in ISO 8601 (RFC 3339), or null; formatted when serialised.
 #[derive(Debug, Hash)]
 struct Iso(Option<Date>);
@@ -328,7 +345,7 @@ impl Serialize for Shown {
 }
 
 impl<'a> Card<'a> {
-    fn new(site: &'a Site, doc: &'a Document) -> Self {
+    fn new(site: &'a Site, tag_paths: &'a [String], doc: &'a Document) -> Self {
         Card {
             title: &doc.front.title,
             url: Url(Cow::Borrowed(&doc.path)),
@@ -342,7 +359,7 @@ impl<'a> Card<'a> {
                 .iter()
                 .map(|&t| TagLink {
                     name: &site.tags[t].name,
-                    url: Url(Cow::Owned(site.tags[t].path())),
+                    url: Url(Cow::Borrowed(&tag_paths[t])),
                 })
                 .collect(),
             summary: &doc.rendered.summary,
@@ -360,8 +377,9 @@ struct PageView<'a> {
     #[serde(flatten)]
     card: CardRef<'a>,
     content: HashedAs<&'a str>,
-    permalink: String,
-    description: &'a str,
+    permalink: Absolute<'a>,
+    /// From the front matter or the text: hashed as the document.
+    description: HashedAs<&'a str>,
     toc: HashedAs<&'a [TocEntry]>,
     show_toc: bool,
     words: usize,
@@ -402,12 +420,17 @@ impl<'a> PageView<'a> {
         PageView {
             card,
             content: HashedAs::new(&rendered.html, doc.fingerprint),
-            permalink: format!("{}{}", config.base_url, doc.path),
-            description: doc
-                .front
-                .description
-                .as_deref()
-                .unwrap_or(&rendered.summary_text),
+            permalink: Absolute {
+                base_url: &config.base_url,
+                path: Cow::Borrowed(&doc.path),
+            },
+            description: HashedAs::new(
+                doc.front
+                    .description
+                    .as_deref()
+                    .unwrap_or(&rendered.summary_text),
+                doc.fingerprint,
+            ),
             toc: HashedAs::new(&rendered.toc, doc.fingerprint),
             show_toc: count_toc(&rendered.toc) >= TOC_MIN_HEADINGS
                 && rendered.words >= TOC_MIN_WORDS,
@@ -697,7 +720,10 @@ impl<'a> PageContext<'a> {
             // The 404 page stands in for pages that do not exist: it has
             // no URL of its own to be canonical or current.
             current_url: (!not_found).then(|| url::internal(&path)),
-            canonical: (!not_found).then(|| format!("{}{}", site.config.base_url, path)),
+            canonical: (!not_found).then(|| Absolute {
+                base_url: &site.config.base_url,
+                path: Cow::Owned(path),
+            }),
             view,
         }
     }
