@@ -8,13 +8,17 @@
 //! document's card, made once per build, and hash as the card's
 //! fingerprint: a list page's fingerprint covers what its cards show,
 //! never the posts' full texts.
-//! Fields made from a document's text alone (its HTML, table of contents
-//! and front matter `extra`) hash as the document's fingerprint, which
-//! changes whenever they can ([`HashedAs`]); maps and other JSON values
-//! hash as their serialised text ([`Json`]).
 //!
-//! themes/default/README.md documents these structs field by field; a
-//! test below keeps the two in step.
+//! Hashing stays cheap because no field is formatted to be hashed: URLs
+//! and dates are formatted when serialised and hash as what they are made
+//! of ([`Url`], [`Absolute`], [`Iso`], [`Shown`]); fields made from a
+//! document's text alone (its HTML, description, table of contents and
+//! front matter `extra`) hash as the document's fingerprint, which changes
+//! whenever they can ([`HashedAs`]); JSON from echt.yaml hashes as its
+//! serialised text ([`Json`]).
+//!
+//! themes/default/README.md documents these structs field by field; the
+//! tests keep the two in step.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};

@@ -1,18 +1,19 @@
 //! Rendering: every file of the site, in parallel, as one pipeline.
 //!
-//! [`outputs`] decides once what the site outputs: every file, what makes
+//! `outputs` decides once what the site outputs: every file, what makes
 //! it and who owns its path. Each file then goes through three steps, one
-//! function each: [`Prepared::render_file`] makes it (a page through its
+//! function each: `Prepared::render_file` makes it (a page through its
 //! template, a [`feed`], a generated file, a copied file read as far as the
-//! audit needs), [`Prepared::audit_file`] has the audit judge and rewrite
-//! it, and [`write_file`] hands the result to the output sink. Each
+//! audit needs), `Prepared::audit_file` has the audit judge and rewrite
+//! it, and `write_file` hands the result to the output sink. Each
 //! finished file is written at once and dropped, which keeps memory flat.
 //!
-//! Templates get small typed [`context`]s: a post page sees its post and
-//! two neighbours, a list page the ten cards it shows. The data every page
-//! shares is serialised once per build and each rendering thread keeps one
-//! copy of it; cards are serialised once per build and shared by every
-//! list they appear in. The same structs hash into each page's fingerprint.
+//! Templates get small typed contexts (`context`): a post page sees its
+//! post and two neighbours, a list page the ten cards it shows. The data
+//! every page shares is serialised once per build and each rendering
+//! thread keeps one copy of it; cards are serialised once per build and
+//! shared by every list they appear in. The same structs hash into each
+//! page's fingerprint (`Prepared::fingerprints`, for the preview).
 //!
 //! Stage 7, the last before the commands. Takes the site model and the
 //! [`theme`]'s templates; hands the audited bytes to an output sink.
