@@ -4,143 +4,285 @@
 //! and getting escaping and dates right once here beats every theme getting
 //! them right. Feeds carry the full text (readers deserve it) with absolute
 //! URLs, for the whole site and for every tag.
+//!
+//! A [`Feed`] holds everything its two files are made of, and the files
+//! are written from it alone, so its hash is their fingerprint (see
+//! `plan`). This module only makes strings: `render` audits and writes
+//! them like every other output file.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 
-use crate::audit::{self, FileFacts, Origin, Policy};
-use crate::output::plan::Fingerprints;
-use crate::output::Sink;
+use crate::audit::{self, Origin, Policy};
 use crate::site::{Document, Site};
 use crate::source::config::Config;
-use crate::util::error::Diagnostic;
 use crate::util::escape::xml;
-use crate::util::fingerprint::fingerprint;
 use crate::util::url;
 
-/// One feed of the site: all posts, or one tag's.
-#[derive(Debug)]
+use super::{Date, HashedAs};
+
+/// The two formats every feed is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Atom,
+    Rss,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Atom, Format::Rss];
+
+    /// The file name, next to the page the feed belongs to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Atom => "atom.xml",
+            Format::Rss => "rss.xml",
+        }
+    }
+}
+
+/// One feed of the site: all posts, or one tag's; everything its Atom and
+/// RSS files say.
+#[derive(Debug, Hash)]
 pub struct Feed<'a> {
     /// The path of the page the feed belongs to: `` or `tags/x/`.
-    base: String,
-    /// Indices into the site's posts, newest first.
-    posts: &'a [usize],
+    pub base: String,
     title: String,
+    channel: Channel<'a>,
+    /// The newest date of all its posts, also those beyond the limit.
+    updated: Option<Date>,
+    /// The posts it carries, newest first.
+    entries: Vec<Entry<'a>>,
+}
+
+/// What every feed of a site says about the site.
+#[derive(Debug, Hash)]
+struct Channel<'a> {
+    base_url: &'a str,
+    language: &'static str,
+    site_title: &'a str,
+    description: &'a str,
+    author: &'a str,
+    email: Option<&'a str>,
+    author_url: Option<&'a str>,
+}
+
+/// One post in a feed.
+#[derive(Debug, Hash)]
+struct Entry<'a> {
+    title: &'a str,
+    /// Below the site root: `posts/a/`.
+    path: &'a str,
+    published: Option<Date>,
+    /// The later of `updated` and `date`.
+    updated: Option<Date>,
+    /// The post's own author, if it names one.
+    author: Option<&'a str>,
+    tags: Vec<&'a str>,
+    /// The post (by index) whose summary and text the entry carries: made
+    /// from its text alone, so they hash as its fingerprint.
+    text: HashedAs<usize>,
 }
 
 impl Feed<'_> {
     /// The files it is written to.
-    pub fn files(&self) -> [String; 2] {
-        [
-            format!("{}atom.xml", self.base),
-            format!("{}rss.xml", self.base),
-        ]
+    pub fn file(&self, format: Format) -> String {
+        format!("{}{}", self.base, format.file_name())
+    }
+
+    /// The feed's text in `format`.
+    pub fn render(&self, format: Format, bodies: &Bodies<'_>) -> String {
+        match format {
+            Format::Atom => self.atom(bodies),
+            Format::Rss => self.rss(bodies),
+        }
+    }
+
+    /// The sources of its entries, read only to locate what the audit
+    /// found.
+    pub fn origins(&self, site: &Site) -> Vec<Origin> {
+        self.entries
+            .iter()
+            .filter_map(|e| Origin::content(&site.config.root, &site.posts[e.text.value].source))
+            .chain(Origin::config(&site.config.root))
+            .collect()
+    }
+
+    /// An Atom 1.0 feed.
+    fn atom(&self, bodies: &Bodies<'_>) -> String {
+        let c = &self.channel;
+        let site_url = format!("{}{}", c.base_url, self.base);
+        let mut x = String::with_capacity(4096);
+        let _ = write!(
+            x,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n",
+            lang = c.language,
+            title = xml(&self.title),
+        );
+        if !c.description.is_empty() {
+            let _ = writeln!(x, "<subtitle>{}</subtitle>", xml(c.description));
+        }
+        let _ = write!(
+            x,
+            "<link href=\"{self_url}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{site_url}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{site_url}</id>\n<updated>{updated}</updated>\n<author>\n<name>{name}</name>\n",
+            self_url = xml(&site_url),
+            site_url = xml(&site_url),
+            updated = rfc3339(self.updated),
+            name = xml(c.author),
+        );
+        if let Some(email) = c.email {
+            let _ = writeln!(x, "<email>{}</email>", xml(email));
+        }
+        if let Some(uri) = c.author_url {
+            let _ = writeln!(x, "<uri>{}</uri>", xml(uri));
+        }
+        x.push_str("</author>\n<generator>echt</generator>\n");
+        for entry in &self.entries {
+            let (summary, body) = bodies.of(entry.text.value);
+            let link = format!("{}{}", c.base_url, entry.path);
+            let _ = write!(
+                x,
+                "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
+                title = xml(entry.title),
+                link = xml(&link),
+                published = rfc3339(entry.published),
+                updated = rfc3339(entry.updated),
+            );
+            if let Some(author) = entry.author {
+                let _ = writeln!(x, "<author><name>{}</name></author>", xml(author));
+            }
+            for tag in &entry.tags {
+                let _ = writeln!(x, "<category term=\"{}\"/>", xml(tag));
+            }
+            let _ = write!(
+                x,
+                "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
+                link = xml(&link),
+                summary = xml(summary),
+                content = xml(body),
+            );
+        }
+        x.push_str("</feed>\n");
+        x
+    }
+
+    /// An RSS 2.0 feed, with the full text in `description`.
+    fn rss(&self, bodies: &Bodies<'_>) -> String {
+        let c = &self.channel;
+        let site_url = format!("{}{}", c.base_url, self.base);
+        let mut x = String::with_capacity(4096);
+        let _ = write!(
+            x,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{title}</title>\n<link>{link}</link>\n<description>{description}</description>\n<language>{lang}</language>\n<generator>echt</generator>\n<atom:link href=\"{link}rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+            title = xml(&self.title),
+            link = xml(&site_url),
+            description = xml(if c.description.is_empty() { c.site_title } else { c.description }),
+            lang = c.language,
+        );
+        if let Some(last) = self.updated {
+            let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.0.to_rfc2822());
+        }
+        for entry in &self.entries {
+            let link = format!("{}{}", c.base_url, entry.path);
+            let _ = write!(
+                x,
+                "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n",
+                title = xml(entry.title),
+                link = xml(&link),
+            );
+            if let Some(date) = entry.published {
+                let _ = writeln!(x, "<pubDate>{}</pubDate>", date.0.to_rfc2822());
+            }
+            if let Some(email) = c.email {
+                let name = entry.author.unwrap_or(c.author);
+                let _ = writeln!(x, "<author>{} ({})</author>", xml(email), xml(name));
+            }
+            for tag in &entry.tags {
+                let _ = writeln!(x, "<category>{}</category>", xml(tag));
+            }
+            let _ = write!(
+                x,
+                "<description>{}</description>\n</item>\n",
+                xml(&bodies.of(entry.text.value).1)
+            );
+        }
+        x.push_str("</channel>\n</rss>\n");
+        x
     }
 }
 
 /// The site's feed and, if enabled, one per tag.
-pub fn feeds<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Feed<'a>> {
-    let mut feeds = vec![Feed {
-        base: String::new(),
-        posts: all,
-        title: site.config.title.clone(),
-    }];
-    if site.config.feed.tags {
+pub fn feeds(site: &Site) -> Vec<Feed<'_>> {
+    let config = &site.config;
+    let all: Vec<usize> = (0..site.posts.len()).collect();
+    let mut feeds = vec![feed(site, String::new(), config.title.clone(), &all)];
+    if config.feed.tags {
         for tag in &site.tags {
-            feeds.push(Feed {
-                base: tag.path(),
-                posts: &tag.posts,
-                title: format!("{} – {}", site.config.title, tag.name),
-            });
+            feeds.push(feed(
+                site,
+                tag.path(),
+                format!("{} – {}", config.title, tag.name),
+                &tag.posts,
+            ));
         }
     }
     feeds
 }
 
-/// Writes every feed `out` wants, each as soon as it is made and audited;
-/// returns, per feed, what the audit found or why it could not be written.
-pub fn write_feeds(
-    site: &Site,
-    cx: &audit::Context<'_>,
-    out: &dyn Sink,
-) -> Vec<Result<(String, FileFacts), Diagnostic>> {
-    let all = all_posts(site);
-    let bodies = Bodies::new(site, cx.policy);
-    feeds(site, &all)
-        .par_iter()
-        .flat_map_iter(|feed| {
-            let [atom_file, rss_file] = feed.files();
-            let origins = || {
-                limited(site, feed.posts)
-                    .filter_map(|p| Origin::content(&site.config.root, &p.source))
-                    .chain(Origin::config(&site.config.root))
-                    .collect()
-            };
-            let write = |file: String, text: String| {
-                let facts = audit::feed(cx, &file, &text, &origins);
-                out.write(&file, text.as_bytes())?;
-                Ok((file, facts))
-            };
-            let atom_result = out.wants(&atom_file).then(|| {
-                write(
-                    atom_file,
-                    atom(&bodies, feed.posts, &feed.base, &feed.title),
-                )
-            });
-            let rss_result = out
-                .wants(&rss_file)
-                .then(|| write(rss_file, rss(&bodies, feed.posts, &feed.base, &feed.title)));
-            [atom_result, rss_result].into_iter().flatten()
-        })
-        .collect()
-}
-
-/// Adds the fingerprint of every feed file to `prints` (see `plan`): the
-/// newest date of all its posts, and the posts it lists in full.
-pub fn fingerprints(site: &Site, common: u64, prints: &mut Fingerprints) {
-    let all = all_posts(site);
-    for feed in feeds(site, &all) {
-        let newest = feed
-            .posts
-            .iter()
-            .filter_map(|&i| site.posts[i].last_modified())
-            .max();
-        let entries: Vec<(u64, Vec<&str>)> = limited(site, feed.posts)
-            .map(|p| {
-                let tags = p.tags.iter().map(|&t| site.tags[t].name.as_str()).collect();
-                (p.fingerprint, tags)
-            })
-            .collect();
-        let print = fingerprint((common, &feed.title, newest, entries));
-        for (kind, file) in ["atom", "rss"].into_iter().zip(feed.files()) {
-            prints.insert(file, fingerprint((kind, print)));
-        }
-    }
-}
-
-fn all_posts(site: &Site) -> Vec<usize> {
-    (0..site.posts.len()).collect()
-}
-
-fn limited<'a>(site: &'a Site, posts: &'a [usize]) -> impl Iterator<Item = &'a Document> {
-    limited_ids(site, posts).map(|i| &site.posts[i])
-}
-
-/// The indices of the posts a feed carries.
-fn limited_ids<'a>(site: &Site, posts: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-    let limit = match site.config.feed.limit {
+/// The feed of `posts` (indices, newest first) for the page at `base`.
+fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Feed<'a> {
+    let config = &site.config;
+    let limit = match config.feed.limit {
         0 => usize::MAX,
         n => n,
     };
-    posts.iter().take(limit).copied()
+    let tag_names = |post: &Document| -> Vec<&str> {
+        post.tags
+            .iter()
+            .map(|&t| site.tags[t].name.as_str())
+            .collect()
+    };
+    Feed {
+        base,
+        title,
+        channel: Channel {
+            base_url: &config.base_url,
+            language: config.language.code(),
+            site_title: &config.title,
+            description: &config.description,
+            author: &config.author.name,
+            email: config.author.email.as_deref(),
+            author_url: config.author.url.as_deref(),
+        },
+        updated: posts
+            .iter()
+            .filter_map(|&i| site.posts[i].last_modified())
+            .max()
+            .map(Date),
+        entries: posts
+            .iter()
+            .take(limit)
+            .map(|&i| {
+                let post = &site.posts[i];
+                Entry {
+                    title: &post.front.title,
+                    path: &post.path,
+                    published: post.date.map(Date),
+                    updated: post.last_modified().map(Date),
+                    author: post.front.author.as_ref().map(|a| a.name.as_str()),
+                    tags: tag_names(post),
+                    text: HashedAs::new(i, post.fingerprint),
+                }
+            })
+            .collect(),
+    }
 }
 
 /// Each post's HTML as feeds carry it (absolute URLs, links cleaned like
 /// the site's pages), made once however many feeds show the post.
-struct Bodies<'a> {
+#[derive(Debug)]
+pub struct Bodies<'a> {
     site: &'a Site,
     policy: &'a Policy,
     /// By index into the site's posts: (summary, body).
@@ -148,7 +290,7 @@ struct Bodies<'a> {
 }
 
 impl<'a> Bodies<'a> {
-    fn new(site: &'a Site, policy: &'a Policy) -> Self {
+    pub fn new(site: &'a Site, policy: &'a Policy) -> Self {
         Bodies {
             site,
             policy,
@@ -175,160 +317,30 @@ impl<'a> Bodies<'a> {
     }
 }
 
-/// An Atom 1.0 feed of `posts` (indices, newest first); `base` is the path
-/// of the page the feed belongs to.
-fn atom(bodies: &Bodies<'_>, posts: &[usize], base: &str, title: &str) -> String {
-    let site = bodies.site;
-    let config = &site.config;
-    let site_url = format!("{}{base}", config.base_url);
-    let updated = posts
-        .iter()
-        .filter_map(|&i| site.posts[i].last_modified())
-        .max()
-        .map_or_else(
-            || "1970-01-01T00:00:00+00:00".to_string(),
-            |d| d.to_rfc3339(),
-        );
-    let mut x = String::with_capacity(4096);
-    let _ = write!(
-        x,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n",
-        lang = config.language.code(),
-        title = xml(title),
-    );
-    if !config.description.is_empty() {
-        let _ = writeln!(x, "<subtitle>{}</subtitle>", xml(&config.description));
-    }
-    let _ = write!(
-        x,
-        "<link href=\"{self_url}atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{site_url}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{site_url}</id>\n<updated>{updated}</updated>\n<author>\n<name>{name}</name>\n",
-        self_url = xml(&site_url),
-        site_url = xml(&site_url),
-        name = xml(&config.author.name),
-    );
-    if let Some(email) = &config.author.email {
-        let _ = writeln!(x, "<email>{}</email>", xml(email));
-    }
-    if let Some(uri) = &config.author.url {
-        let _ = writeln!(x, "<uri>{}</uri>", xml(uri));
-    }
-    x.push_str("</author>\n<generator>echt</generator>\n");
-    for i in limited_ids(site, posts) {
-        let post = &site.posts[i];
-        let (summary, body) = bodies.of(i);
-        let link = format!("{}{}", config.base_url, post.path);
-        let published = rfc3339(post.date);
-        let _ = write!(
-            x,
-            "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
-            title = xml(&post.front.title),
-            link = xml(&link),
-            updated = rfc3339(post.last_modified()),
-        );
-        if let Some(author) = &post.front.author {
-            let _ = writeln!(x, "<author><name>{}</name></author>", xml(&author.name));
-        }
-        for &t in &post.tags {
-            let _ = writeln!(x, "<category term=\"{}\"/>", xml(&site.tags[t].name));
-        }
-        let _ = write!(
-            x,
-            "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
-            link = xml(&link),
-            summary = xml(summary),
-            content = xml(body),
-        );
-    }
-    x.push_str("</feed>\n");
-    x
-}
-
-/// An RSS 2.0 feed of `posts`, with the full text in `description`.
-fn rss(bodies: &Bodies<'_>, posts: &[usize], base: &str, title: &str) -> String {
-    let site = bodies.site;
-    let config = &site.config;
-    let site_url = format!("{}{base}", config.base_url);
-    let last = posts
-        .iter()
-        .filter_map(|&i| site.posts[i].last_modified())
-        .max();
-    let mut x = String::with_capacity(4096);
-    let _ = write!(
-        x,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{title}</title>\n<link>{link}</link>\n<description>{description}</description>\n<language>{lang}</language>\n<generator>echt</generator>\n<atom:link href=\"{link}rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        title = xml(title),
-        link = xml(&site_url),
-        description = xml(if config.description.is_empty() { &config.title } else { &config.description }),
-        lang = config.language.code(),
-    );
-    if let Some(last) = last {
-        let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.to_rfc2822());
-    }
-    for i in limited_ids(site, posts) {
-        let post = &site.posts[i];
-        let link = format!("{}{}", config.base_url, post.path);
-        let _ = write!(
-            x,
-            "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n",
-            title = xml(&post.front.title),
-            link = xml(&link),
-        );
-        if let Some(date) = post.date {
-            let _ = writeln!(x, "<pubDate>{}</pubDate>", date.to_rfc2822());
-        }
-        if let Some(email) = &config.author.email {
-            let name = post
-                .front
-                .author
-                .as_ref()
-                .map_or(&config.author.name, |a| &a.name);
-            let _ = writeln!(x, "<author>{} ({})</author>", xml(email), xml(name));
-        }
-        for &t in &post.tags {
-            let _ = writeln!(x, "<category>{}</category>", xml(&site.tags[t].name));
-        }
-        let _ = write!(
-            x,
-            "<description>{}</description>\n</item>\n",
-            xml(&bodies.of(i).1)
-        );
-    }
-    x.push_str("</channel>\n</rss>\n");
-    x
-}
-
-fn rfc3339(date: Option<DateTime<FixedOffset>>) -> String {
+fn rfc3339(date: Option<Date>) -> String {
     date.map_or_else(
         || "1970-01-01T00:00:00+00:00".to_string(),
-        |d| d.to_rfc3339(),
+        |d| d.0.to_rfc3339(),
     )
 }
 
-/// Every HTML page of the site, for search engines.
-pub fn sitemap(site: &Site) -> String {
-    let base = &site.config.base_url;
+/// The sitemap of the pages at `pages` (paths below the site root, in
+/// order, with the date each last changed, if it has one).
+pub fn sitemap<'p>(
+    config: &Config,
+    pages: impl Iterator<Item = (&'p str, Option<DateTime<FixedOffset>>)>,
+) -> String {
+    let base = &config.base_url;
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut entry = |path: &str, lastmod: Option<DateTime<FixedOffset>>| {
+    for (path, lastmod) in pages {
         let _ = write!(x, "<url><loc>{}</loc>", xml(&format!("{base}{path}")));
         if let Some(d) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", d.to_rfc3339());
         }
         x.push_str("</url>\n");
-    };
-    entry("", site.posts.first().and_then(Document::last_modified));
-    for post in &site.posts {
-        entry(&post.path, post.last_modified());
     }
-    for page in &site.pages {
-        entry(&page.path, page.last_modified());
-    }
-    entry("tags/", None);
-    for tag in &site.tags {
-        entry(&tag.path(), None);
-    }
-    entry(crate::util::i18n::archive_path(site.config.language), None);
     x.push_str("</urlset>\n");
     x
 }
@@ -338,4 +350,148 @@ pub fn robots(config: &Config) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         config.base_url
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use quick_xml::events::Event;
+
+    use super::*;
+    use crate::render::fixture::{self, config, post};
+    use crate::util::fingerprint::fingerprint;
+
+    /// Two posts with markup in their titles, dates at two offsets, one
+    /// updated, one with an author of its own and a link to the other.
+    fn two_posts() -> fixture::Fixture {
+        fixture::load(&[
+            ("echt.yaml", &config("")),
+            (
+                "content/posts/a.md",
+                &post(
+                    "title: \"Tom & Jerry <3\"\ndate: 2024-03-01T10:00:00+01:00\ntags: [Eins]",
+                    "Ein *Absatz* mit \"Zitat\".",
+                ),
+            ),
+            (
+                "content/posts/b.md",
+                &post(
+                    "title: B\ndate: 2024-04-01T08:30:00-04:00\nupdated: 2024-04-02T12:00:00+02:00\nauthor:\n  name: Max\ntags: [Eins, Zwei]",
+                    "Siehe [A](a.md).",
+                ),
+            ),
+        ])
+    }
+
+    /// The names of the elements of `text`, in order; panics if it is not
+    /// well-formed XML.
+    fn elements(text: &str) -> Vec<String> {
+        let mut reader = quick_xml::Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        let mut names = Vec::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    names.push(String::from_utf8_lossy(e.name().as_ref()).into_owned());
+                }
+                Ok(Event::Eof) => return names,
+                Ok(_) => {}
+                Err(e) => panic!(
+                    "not well-formed at {}: {e}\n{text}",
+                    reader.error_position()
+                ),
+            }
+        }
+    }
+
+    fn rendered(f: &fixture::Fixture, format: Format) -> String {
+        let policy = Policy::new(&f.site.config);
+        let bodies = Bodies::new(&f.site, &policy);
+        feeds(&f.site)[0].render(format, &bodies)
+    }
+
+    #[test]
+    fn atom_of_two_posts() {
+        let f = two_posts();
+        let atom = rendered(&f, Format::Atom);
+        let names = elements(&atom);
+        assert_eq!(names[0], "feed");
+        assert_eq!(names.iter().filter(|n| *n == "entry").count(), 2);
+        for expected in [
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">",
+            "<title>Testblog</title>",
+            "<subtitle>Über &lt;Dinge&gt; &amp; mehr</subtitle>",
+            "<link href=\"https://example.org/blog/atom.xml\" rel=\"self\" type=\"application/atom+xml\"/>",
+            // The newest date of all posts, at its own offset.
+            "<id>https://example.org/blog/</id>\n<updated>2024-04-02T12:00:00+02:00</updated>",
+            "<author>\n<name>Erika</name>\n<email>erika@example.org</email>\n<uri>https://example.org/erika/</uri>\n</author>",
+            "<title>Tom &amp; Jerry &lt;3</title>",
+            "<published>2024-03-01T10:00:00+01:00</published>\n<updated>2024-03-01T10:00:00+01:00</updated>",
+            "<published>2024-04-01T08:30:00-04:00</published>\n<updated>2024-04-02T12:00:00+02:00</updated>",
+            "<author><name>Max</name></author>",
+            "<category term=\"Eins\"/>\n<category term=\"Zwei\"/>",
+            // HTML as text, with links made absolute.
+            "&lt;em&gt;Absatz&lt;/em&gt; mit „Zitat“",
+            "href=&quot;https://example.org/blog/posts/a/&quot;",
+        ] {
+            assert!(atom.contains(expected), "{expected}\n{atom}");
+        }
+        // Newest first.
+        let b = atom.find("<link href=\"https://example.org/blog/posts/b/\"");
+        let a = atom.find("<link href=\"https://example.org/blog/posts/a/\"");
+        assert!(b.is_some() && a.is_some() && b < a, "{atom}");
+    }
+
+    #[test]
+    fn rss_of_two_posts() {
+        let f = two_posts();
+        let rss = rendered(&f, Format::Rss);
+        let names = elements(&rss);
+        assert_eq!(names[..2], ["rss", "channel"]);
+        assert_eq!(names.iter().filter(|n| *n == "item").count(), 2);
+        for expected in [
+            "<description>Über &lt;Dinge&gt; &amp; mehr</description>\n<language>de</language>",
+            "<atom:link href=\"https://example.org/blog/rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>",
+            "<lastBuildDate>Tue, 2 Apr 2024 12:00:00 +0200</lastBuildDate>",
+            "<title>Tom &amp; Jerry &lt;3</title>\n<link>https://example.org/blog/posts/a/</link>\n<guid isPermaLink=\"true\">https://example.org/blog/posts/a/</guid>\n<pubDate>Fri, 1 Mar 2024 10:00:00 +0100</pubDate>",
+            "<pubDate>Mon, 1 Apr 2024 08:30:00 -0400</pubDate>",
+            // The site's address, with the post's own author if it has one.
+            "<author>erika@example.org (Erika)</author>",
+            "<author>erika@example.org (Max)</author>",
+            "<category>Eins</category>\n<category>Zwei</category>",
+        ] {
+            assert!(rss.contains(expected), "{expected}\n{rss}");
+        }
+    }
+
+    #[test]
+    fn feeds_per_tag_and_their_files() {
+        let f = two_posts();
+        let feeds = feeds(&f.site);
+        let files: Vec<String> = feeds
+            .iter()
+            .flat_map(|feed| Format::ALL.map(|format| feed.file(format)))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "atom.xml",
+                "rss.xml",
+                "tags/eins/atom.xml",
+                "tags/eins/rss.xml",
+                "tags/zwei/atom.xml",
+                "tags/zwei/rss.xml"
+            ]
+        );
+        assert_eq!(feeds[2].title, "Testblog – Zwei");
+        assert_eq!(feeds[2].entries.len(), 1);
+    }
+
+    #[test]
+    fn a_date_hashes_with_its_offset() {
+        let at = |text: &str| Date(DateTime::parse_from_rfc3339(text).expect("a date"));
+        let one = at("2024-03-01T10:00:00+01:00");
+        let other = at("2024-03-01T09:00:00+00:00");
+        assert_eq!(one.0, other.0, "the same instant");
+        assert_ne!(fingerprint(one), fingerprint(other));
+    }
 }

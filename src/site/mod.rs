@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::markdown::{self, Rendered};
 use crate::source::config::Config;
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
-use crate::source::frontmatter::{self, FrontMatter};
+use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Result};
 use crate::util::fingerprint::fingerprint;
@@ -202,150 +202,21 @@ impl Site {
         cache: &mut Cache,
     ) -> Result<(Site, Vec<Diagnostic>)> {
         let inventory = content::discover(&config.root)?;
-        let content_dir = config.root.join(CONTENT_DIR);
         let mut errors = Vec::new();
-
-        // The stamp is taken before the file is read: a write in between
-        // makes the next load read it again.
-        let sources: Vec<CachedSource> = inventory
-            .sources
-            .par_iter()
-            .map(|s| {
-                let stamp = cache.stamp(&content_dir.join(&s.rel));
-                match cache.sources.get(&s.rel) {
-                    Some(c) if c.stamp == stamp => CachedSource {
-                        stamp,
-                        parsed: c.parsed.clone(),
-                        rendering: c.rendering.clone(),
-                    },
-                    _ => CachedSource {
-                        stamp,
-                        parsed: Arc::new(parse(&config, s)),
-                        rendering: None,
-                    },
-                }
-            })
-            .collect();
-        let mut documents = Vec::new();
-        // Files that failed to parse still exist: links to them are not
-        // reported a second time as broken.
-        let mut broken_sources = Vec::new();
-        for (cached, source) in sources.iter().zip(&inventory.sources) {
-            match cached.parsed.as_ref() {
-                Ok(p) => documents.push((p, cached)),
-                Err(e) => {
-                    errors.extend(e.iter().cloned());
-                    broken_sources.push(source.rel.clone());
-                }
-            }
-        }
-
-        documents.retain(|(d, _)| is_published(d, selection));
-
-        let mut urls = UrlRegistry::new();
-        let mut placed = Vec::new();
-        for (doc, cached) in documents {
-            let path = document_path(doc);
-            // `posts/a/` has one empty segment, after its last slash; a
-            // file name without letters gives `posts//`.
-            if path.split('/').filter(|segment| segment.is_empty()).count() > 1 {
-                errors.push(
-                    Diagnostic::file(
-                        doc.source.display_path(),
-                        "the file name has no letters or digits for a URL",
-                    )
-                    .hint("rename the file, or set `slug:` in its front matter"),
-                );
-                continue;
-            }
-            match urls.claim(&path, &doc.source.display_path()) {
-                Ok(()) => placed.push((doc, cached, path)),
-                Err(e) => errors.push(e),
-            }
-        }
-
-        let links = link_map(&inventory, &placed, &broken_sources);
-        let renderings: Vec<Arc<Rendering>> = placed
-            .par_iter()
-            .map(|(doc, cached, path)| {
-                let language = doc.front.lang.unwrap_or(config.language);
-                match &cached.rendering {
-                    Some(r) if r.still_good(path, language, &links) => r.clone(),
-                    _ => Arc::new(render_document(doc, path, language, &links)),
-                }
-            })
-            .collect();
-
-        let mut posts = Vec::new();
-        let mut pages = Vec::new();
-        let mut rendered_now = HashMap::new();
-        for ((doc, cached, path), rendering) in placed.into_iter().zip(renderings) {
-            rendered_now.insert(doc.source.rel.clone(), rendering.clone());
-            let (rendered, image) = match &rendering.result {
-                Ok(r) => r.clone(),
-                Err(e) => {
-                    errors.extend(e.iter().cloned());
-                    continue;
-                }
-            };
-            let future = doc.date.is_some_and(|d| d > selection.now);
-            let document = Document {
-                fingerprint: fingerprint((
-                    &doc.source.rel,
-                    cached.stamp,
-                    &path,
-                    rendering.language,
-                    future,
-                    &rendering.looked_up,
-                )),
-                source: doc.source.clone(),
-                front: doc.front.clone(),
-                path,
-                date: doc.date,
-                language: rendering.language,
-                rendered,
-                image,
-                future,
-                tags: Vec::new(),
-            };
-            match document.source.kind {
-                Kind::Post => posts.push(document),
-                Kind::Page => pages.push(document),
-            }
-        }
-        // Keep what this load read and rendered, for the next one; files
-        // that are gone are forgotten.
-        cache.sources = inventory
-            .sources
-            .iter()
-            .zip(sources)
-            .map(|(source, mut cached)| {
-                if let Some(rendering) = rendered_now.remove(&source.rel) {
-                    cached.rendering = Some(rendering);
-                }
-                (source.rel.clone(), cached)
-            })
-            .collect();
-
-        posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let (tags, tag_problems) = collect_tags(&mut posts);
-        let sources = &cache.sources;
-        errors.extend(tag_diagnostics(&posts, &tag_problems, |post| {
-            let parsed = sources
-                .get(&post.source.rel)?
-                .parsed
-                .as_ref()
-                .as_ref()
-                .ok()?;
-            Some(parsed.text.as_str())
-        }));
+        let sources = read_sources(&config, &inventory, cache);
+        let (mut parsed, broken) = parsed_sources(&inventory, &sources, &mut errors);
+        parsed.retain(|(doc, _)| is_published(doc, selection));
+        let placed = place(parsed, &mut errors);
+        let links = link_map(&inventory, &placed, &broken);
+        let renderings = render_placed(&config, &placed, &links);
+        let rendered_now = renderings_by_source(&placed, &renderings);
+        let (mut posts, mut pages) = documents(placed, renderings, selection, &mut errors);
+        cache.sources = remember(&inventory, sources, rendered_now);
+        order(&mut posts, &mut pages);
+        let tags = tags(&mut posts, &cache.sources, &mut errors);
         let aliases = collect_aliases(&posts, &pages, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
-        let (static_files, mut problems) =
-            content::walk_files(&config.root, &config.root.join("static"));
-        errors.append(&mut problems);
-
+        let static_files = static_files(&config, &mut errors);
         Ok((
             Site {
                 config,
@@ -359,6 +230,56 @@ impl Site {
             errors,
         ))
     }
+}
+
+/// Every source of `inventory`, read and parsed, or taken from `cache` if
+/// its stamp is unchanged (with its last rendering, which is checked later).
+fn read_sources(config: &Config, inventory: &Inventory, cache: &Cache) -> Vec<CachedSource> {
+    let content_dir = config.root.join(CONTENT_DIR);
+    // The stamp is taken before the file is read: a write in between makes
+    // the next load read it again.
+    inventory
+        .sources
+        .par_iter()
+        .map(|s| {
+            let stamp = cache.stamp(&content_dir.join(&s.rel));
+            match cache.sources.get(&s.rel) {
+                Some(c) if c.stamp == stamp => CachedSource {
+                    stamp,
+                    parsed: c.parsed.clone(),
+                    rendering: c.rendering.clone(),
+                },
+                _ => CachedSource {
+                    stamp,
+                    parsed: Arc::new(parse(config, s)),
+                    rendering: None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// The sources that parsed, and the paths of those that did not (whose
+/// problems go to `errors`).
+fn parsed_sources<'a>(
+    inventory: &Inventory,
+    sources: &'a [CachedSource],
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<(&'a Parsed, &'a CachedSource)>, Vec<String>) {
+    let mut parsed = Vec::new();
+    // Files that failed to parse still exist: links to them are not
+    // reported a second time as broken.
+    let mut broken = Vec::new();
+    for (cached, source) in sources.iter().zip(&inventory.sources) {
+        match cached.parsed.as_ref() {
+            Ok(p) => parsed.push((p, cached)),
+            Err(e) => {
+                errors.extend(e.iter().cloned());
+                broken.push(source.rel.clone());
+            }
+        }
+    }
+    (parsed, broken)
 }
 
 fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Diagnostic>> {
@@ -378,18 +299,9 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     let front = frontmatter::parse(&display, &split)?;
     let body_offset = split.body_offset;
 
-    let (file_date, stem) = match frontmatter::date_from_file_name(source.stem()) {
-        Some((date, rest)) => (Some(date), rest.to_string()),
-        None => (None, source.stem().to_string()),
-    };
-    // The file name's date counts only without `date:`; a file named after
-    // a day feeds cannot carry is refused only when that day would be used.
-    let date = match (front.date, file_date) {
-        (Some(date), _) => Some(date),
-        (None, Some(Ok(date))) => Some(date),
-        (None, Some(Err(far))) => return Err(vec![far.diagnostic(&display)]),
-        (None, None) => None,
-    };
+    let (file_date, stem) = name_parts(source);
+    let date =
+        document_date(front.date, file_date).map_err(|far| vec![far.diagnostic(&display)])?;
     if source.kind == Kind::Post && date.is_none() {
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
@@ -400,8 +312,31 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         front: Arc::new(front),
         body_offset,
         date,
-        slug_stem: stem,
+        slug_stem: stem.to_string(),
     })
+}
+
+/// The date a Jekyll file name starts with, if any, and the rest of the
+/// name, which a post's URL is made from: `2024-03-11-titel.md` →
+/// (2024-03-11, `titel`). A bundle is named by its folder.
+fn name_parts(source: &Source) -> (Option<FileDate>, &str) {
+    match frontmatter::date_from_file_name(source.stem()) {
+        Some((date, rest)) => (Some(date), rest),
+        None => (None, source.stem()),
+    }
+}
+
+/// A document's date: `date:`, else the file name's. A file named after a
+/// day feeds cannot carry is refused only when that day would be used.
+fn document_date(
+    front: Option<DateTime<FixedOffset>>,
+    file: Option<FileDate>,
+) -> std::result::Result<Option<DateTime<FixedOffset>>, FileDateError> {
+    match (front, file) {
+        (Some(date), _) | (None, Some(Ok(date))) => Ok(Some(date)),
+        (None, Some(Err(far))) => Err(far),
+        (None, None) => Ok(None),
+    }
 }
 
 fn is_published(doc: &Parsed, selection: &Selection) -> bool {
@@ -410,6 +345,49 @@ fn is_published(doc: &Parsed, selection: &Selection) -> bool {
         || doc.source.kind == Kind::Page
         || doc.date.is_none_or(|d| d <= selection.now);
     draft_ok && date_ok
+}
+
+/// A published source and the URL path it claimed.
+struct Placed<'a> {
+    doc: &'a Parsed,
+    cached: &'a CachedSource,
+    path: String,
+}
+
+/// Decides each document's URL path and claims it; a document without a
+/// usable path, or on a path another one claimed first, is left out with a
+/// problem in `errors`.
+fn place<'a>(
+    documents: Vec<(&'a Parsed, &'a CachedSource)>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Placed<'a>> {
+    let mut urls = UrlRegistry::new();
+    let mut placed = Vec::new();
+    for (doc, cached) in documents {
+        let path = document_path(doc);
+        if is_nameless(&path) {
+            errors.push(
+                Diagnostic::file(
+                    doc.source.display_path(),
+                    "the file name has no letters or digits for a URL",
+                )
+                .hint("rename the file, or set `slug:` in its front matter"),
+            );
+            continue;
+        }
+        match urls.claim(&path, &doc.source.display_path()) {
+            Ok(()) => placed.push(Placed { doc, cached, path }),
+            Err(e) => errors.push(e),
+        }
+    }
+    placed
+}
+
+/// Whether a document path has a segment without a name: `posts/a/` has
+/// one empty segment, after its last slash; a file name without letters
+/// gives `posts//`.
+fn is_nameless(path: &str) -> bool {
+    path.split('/').filter(|segment| segment.is_empty()).count() > 1
 }
 
 /// The URL path of a document, from its file name (or `slug:`).
@@ -503,12 +481,12 @@ fn link_key(rel: &str) -> String {
 /// Where each content file ends up, by its path below `content/` (in NFC).
 fn link_map(
     inventory: &Inventory,
-    placed: &[(&Parsed, &CachedSource, String)],
+    placed: &[Placed<'_>],
     broken: &[String],
 ) -> HashMap<String, String> {
     let mut links = HashMap::new();
     let mut bundle_paths: HashMap<&str, &str> = HashMap::new();
-    for (doc, _, path) in placed {
+    for Placed { doc, path, .. } in placed {
         links.insert(link_key(&doc.source.rel), path.clone());
         if doc.source.bundle.is_some() {
             bundle_paths.insert(doc.source.rel.as_str(), path.as_str());
@@ -531,6 +509,25 @@ fn link_map(
         links.insert(link_key(&asset.rel), to);
     }
     links
+}
+
+/// Every placed document's Markdown rendered, in parallel; a rendering from
+/// the last load is kept when nothing it was made from changed.
+fn render_placed(
+    config: &Config,
+    placed: &[Placed<'_>],
+    links: &HashMap<String, String>,
+) -> Vec<Arc<Rendering>> {
+    placed
+        .par_iter()
+        .map(|Placed { doc, cached, path }| {
+            let language = doc.front.lang.unwrap_or(config.language);
+            match &cached.rendering {
+                Some(r) if r.still_good(path, language, links) => r.clone(),
+                _ => Arc::new(render_document(doc, path, language, links)),
+            }
+        })
+        .collect()
 }
 
 /// Renders the body, and the front matter fields that hold Markdown or
@@ -616,6 +613,111 @@ fn render_with_links(
     } else {
         Err(errors)
     }
+}
+
+/// Each rendering by its source's path below `content/`, for the cache.
+fn renderings_by_source(
+    placed: &[Placed<'_>],
+    renderings: &[Arc<Rendering>],
+) -> HashMap<String, Arc<Rendering>> {
+    placed
+        .iter()
+        .zip(renderings)
+        .map(|(p, rendering)| (p.doc.source.rel.clone(), rendering.clone()))
+        .collect()
+}
+
+/// The placed sources as documents, posts and pages apart; one whose
+/// rendering failed is left out with its problems in `errors`.
+fn documents(
+    placed: Vec<Placed<'_>>,
+    renderings: Vec<Arc<Rendering>>,
+    selection: &Selection,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Document>, Vec<Document>) {
+    let mut posts = Vec::new();
+    let mut pages = Vec::new();
+    for (Placed { doc, cached, path }, rendering) in placed.into_iter().zip(renderings) {
+        let (rendered, image) = match &rendering.result {
+            Ok(r) => r.clone(),
+            Err(e) => {
+                errors.extend(e.iter().cloned());
+                continue;
+            }
+        };
+        let future = doc.date.is_some_and(|d| d > selection.now);
+        let document = Document {
+            fingerprint: fingerprint((
+                &doc.source.rel,
+                cached.stamp,
+                &path,
+                rendering.language,
+                future,
+                &rendering.looked_up,
+            )),
+            source: doc.source.clone(),
+            front: doc.front.clone(),
+            path,
+            date: doc.date,
+            language: rendering.language,
+            rendered,
+            image,
+            future,
+            tags: Vec::new(),
+        };
+        match document.source.kind {
+            Kind::Post => posts.push(document),
+            Kind::Page => pages.push(document),
+        }
+    }
+    (posts, pages)
+}
+
+/// What the cache keeps for the next load: every source of this one, with
+/// the rendering it got now, if any; files that are gone are forgotten.
+fn remember(
+    inventory: &Inventory,
+    sources: Vec<CachedSource>,
+    mut rendered_now: HashMap<String, Arc<Rendering>>,
+) -> HashMap<String, CachedSource> {
+    inventory
+        .sources
+        .iter()
+        .zip(sources)
+        .map(|(source, mut cached)| {
+            if let Some(rendering) = rendered_now.remove(&source.rel) {
+                cached.rendering = Some(rendering);
+            }
+            (source.rel.clone(), cached)
+        })
+        .collect()
+}
+
+/// Posts newest first (equal dates by path), pages by path.
+fn order(posts: &mut [Document], pages: &mut [Document]) {
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// The site's tags, with each post's tags set; the problems of spellings
+/// that cannot have their page go to `errors`, located in the front matter
+/// of the sources in `sources`.
+fn tags(
+    posts: &mut [Document],
+    sources: &HashMap<String, CachedSource>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Tag> {
+    let (tags, problems) = collect_tags(posts);
+    errors.extend(tag_diagnostics(posts, &problems, |post| {
+        let parsed = sources
+            .get(&post.source.rel)?
+            .parsed
+            .as_ref()
+            .as_ref()
+            .ok()?;
+        Some(parsed.text.as_str())
+    }));
+    tags
 }
 
 /// A tag as written in a post: (index in [`Site::posts`], index in the
@@ -780,37 +882,47 @@ fn collect_aliases(
     let mut aliases = Vec::new();
     for doc in posts.iter().chain(pages) {
         for alias in &doc.front.aliases {
-            let trimmed = alias.trim().trim_start_matches('/');
-            let bad = trimmed.split('/').any(|s| s == ".." || s == ".")
-                || crate::util::url::has_scheme(trimmed)
-                || trimmed.contains(['?', '#', '\\']);
-            if bad {
-                errors.push(
+            match alias_file(alias) {
+                // The output registry checks that nothing else is written
+                // there.
+                Some(file) => aliases.push(Alias {
+                    file,
+                    target: doc.path.clone(),
+                    written: alias.clone(),
+                    source: doc.source.display_path(),
+                }),
+                None => errors.push(
                     Diagnostic::file(
                         doc.source.display_path(),
                         format!("the alias `{alias}` is not a path on this site"),
                     )
                     .hint("write old URLs as paths, e.g. `/2019/03/alter-name/`"),
-                );
-                continue;
+                ),
             }
-            let file = if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-                trimmed.to_string()
-            } else if trimmed.is_empty() || trimmed.ends_with('/') {
-                format!("{trimmed}index.html")
-            } else {
-                format!("{trimmed}/index.html")
-            };
-            // The output registry checks that nothing else is written there.
-            aliases.push(Alias {
-                file,
-                target: doc.path.clone(),
-                written: alias.clone(),
-                source: doc.source.display_path(),
-            });
         }
     }
     aliases
+}
+
+/// The output file of an old URL: `/2019/03/alt/` and `/2019/03/alt` are
+/// `2019/03/alt/index.html`, `/alt.html` stays a file. None for what is not
+/// a path on this site: another site's URL, `.` or `..`, a query or a
+/// fragment.
+fn alias_file(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let bad = trimmed.split('/').any(|s| s == ".." || s == ".")
+        || crate::util::url::has_scheme(trimmed)
+        || trimmed.contains(['?', '#', '\\']);
+    if bad {
+        return None;
+    }
+    Some(if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        trimmed.to_string()
+    } else if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        format!("{trimmed}/index.html")
+    })
 }
 
 fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> Vec<CopiedFile> {
@@ -840,69 +952,12 @@ fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> V
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn post(rel: &str, tags: &[&str]) -> Document {
-        Document {
-            source: Source {
-                rel: rel.to_string(),
-                kind: Kind::Post,
-                bundle: None,
-            },
-            front: Arc::new(FrontMatter {
-                tags: tags.iter().map(|t| t.to_string()).collect(),
-                ..FrontMatter::default()
-            }),
-            path: String::new(),
-            date: None,
-            language: Language::De,
-            rendered: Arc::new(Rendered::default()),
-            image: None,
-            future: false,
-            tags: Vec::new(),
-            fingerprint: 0,
-        }
-    }
-
-    #[test]
-    fn tags_are_never_merged_silently() {
-        let mut posts = vec![
-            post("posts/a.md", &["C", "Vertrauen", "Gro\u{308}ße"]),
-            post("posts/b.md", &["C++", "Vertrauen", "Größe", "🎉"]),
-            post("posts/c.md", &["vertrauen", "C++"]),
-        ];
-        let (tags, problems) = collect_tags(&mut posts);
-        let names: Vec<(&str, &str, &[usize])> = tags
-            .iter()
-            .map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.as_slice()))
-            .collect();
-        // The spelling most posts use names the tag; NFD and NFC are one.
-        assert_eq!(
-            names,
-            [
-                ("C++", "c", &[0, 1, 2][..]),
-                ("Größe", "groesse", &[0, 1][..]),
-                ("Vertrauen", "vertrauen", &[0, 1, 2][..]),
-            ]
-        );
-        assert_eq!(
-            problems,
-            [
-                TagProblem::Clash {
-                    at: (0, 0),
-                    with: (1, 0),
-                    slug: "c".into()
-                },
-                TagProblem::NoSlug((1, 3)),
-                TagProblem::Clash {
-                    at: (2, 0),
-                    with: (0, 1),
-                    slug: "vertrauen".into()
-                },
-            ]
-        );
-        assert_eq!(posts[2].tags, [0, 2]);
-    }
+/// The site's `static/` folder: (path below the site root, file).
+fn static_files(config: &Config, errors: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    let (files, mut problems) = content::walk_files(&config.root, &config.root.join("static"));
+    errors.append(&mut problems);
+    files
 }
+
+#[cfg(test)]
+mod tests;

@@ -99,6 +99,11 @@ impl Registry {
         self.owners.contains_key(path)
     }
 
+    /// Who claimed `path` first (or replaced a theme's file there).
+    pub fn owner(&self, path: &str) -> Option<&Owner> {
+        self.owners.get(path)
+    }
+
     /// Every path, in order.
     pub fn paths(&self) -> impl Iterator<Item = &String> {
         self.owners.keys()

@@ -165,148 +165,14 @@ impl Config {
         let file = Path::new(CONFIG_FILE);
         let raw: RawConfig = yaml::parse(file, source, 0)?;
         let mut errors = yaml::check_escapes(file, source, 0);
-        let at_key =
-            |key: &str, message: String| yaml::key_diagnostic(file, source, key, 0, message);
-
-        let base_url = match normalize_base_url(&raw.base_url) {
-            Ok(url) => url,
-            Err(why) => {
-                errors.push(at_key("base_url", why).hint(
-                    "write the address the site will be published at, e.g. https://example.org/",
-                ));
-                String::new()
+        match check(root, raw) {
+            Ok(config) if errors.is_empty() => Ok(config),
+            Ok(_) => Err(Error::new(errors)),
+            Err(problems) => {
+                errors.extend(problems.into_iter().map(|p| p.locate(file, source)));
+                Err(Error::new(errors))
             }
-        };
-        if raw.title.trim().is_empty() {
-            errors.push(at_key("title", "the site title is empty".into()));
         }
-        let posts_per_page = raw.posts_per_page.unwrap_or(10);
-        if posts_per_page == 0 {
-            errors.push(
-                at_key("posts_per_page", "posts_per_page must be at least 1".into())
-                    .hint("use 10 for ten posts per list page"),
-            );
-        }
-        let language = match raw.language.as_deref().map(Language::from_code) {
-            None => Language::De,
-            Some(Some(language)) => language,
-            Some(None) => {
-                let shown = raw.language.as_deref().unwrap_or_default();
-                errors.push(
-                    at_key("language", format!("unsupported language `{shown}`"))
-                        .hint("use `de` or `en`"),
-                );
-                Language::De
-            }
-        };
-        let theme = raw.theme.unwrap_or_else(|| "default".into());
-        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            errors.push(at_key("theme", format!("`{theme}` is not a theme name")));
-        }
-        let author = match raw.author {
-            Some(a) => Author {
-                name: a.name,
-                email: a.email,
-                url: a.url,
-            },
-            None => Author {
-                name: raw.title.clone(),
-                email: None,
-                url: None,
-            },
-        };
-        // Nested keys: point at `text` where it is written after `key:`.
-        let at_text = |key: &str, text: &str, message: String| {
-            let key = format!("{key}:");
-            let after = source.find(&key).map_or(0, |i| i + key.len());
-            match source[after..].find(text) {
-                Some(i) if !text.is_empty() => {
-                    Diagnostic::at_offset(file, source, after + i, text.len(), message)
-                }
-                _ => at_key("privacy", message),
-            }
-        };
-        let privacy = match raw.privacy {
-            None => PrivacyConfig {
-                page: true,
-                ..PrivacyConfig::default()
-            },
-            Some(p) => {
-                let mut hosts = |key: &str, entries: &[String]| {
-                    let mut hosts = Vec::new();
-                    for host in entries {
-                        match allowed_host(host) {
-                            Ok(h) => hosts.push(h),
-                            Err(why) => errors.push(at_text(key, host, why).hint(
-                                "write host names only, e.g. `media.example.net` or `*.example.net`",
-                            )),
-                        }
-                    }
-                    hosts
-                };
-                let allow_hosts = hosts("allow_hosts", &p.allow_hosts);
-                let allow_redirects = hosts("allow_redirects", &p.allow_redirects);
-                let own_scripts = match p.allow_scripts.as_deref().map(str::trim) {
-                    None | Some("none") => false,
-                    Some("self") => true,
-                    Some(other) => {
-                        errors.push(
-                            at_text(
-                                "allow_scripts",
-                                other,
-                                format!("allow_scripts `{other}` is not `self` or `none`"),
-                            )
-                            .hint("echt never allows scripts from other hosts; `self` allows the site's own script files"),
-                        );
-                        false
-                    }
-                };
-                PrivacyConfig {
-                    allow_hosts,
-                    allow_redirects,
-                    own_scripts,
-                    page: p.page.unwrap_or(true),
-                }
-            }
-        };
-        let page_budget = match &raw.page_budget {
-            None => DEFAULT_PAGE_BUDGET,
-            Some(value) => parse_size(value).unwrap_or_else(|| {
-                errors.push(
-                    at_key("page_budget", "page_budget is not a size".into())
-                        .hint("write e.g. `512 KB` or `1 MB`"),
-                );
-                DEFAULT_PAGE_BUDGET
-            }),
-        };
-        let extra = yaml::to_json(&serde_yaml::Value::Mapping(raw.extra));
-        let feed = raw.feed.unwrap_or(RawFeed {
-            limit: None,
-            full_content: None,
-            tags: None,
-        });
-
-        if !errors.is_empty() {
-            return Err(Error::new(errors));
-        }
-        Ok(Config {
-            root: root.to_path_buf(),
-            title: raw.title,
-            description: raw.description,
-            base_url,
-            language,
-            author,
-            theme,
-            posts_per_page,
-            feed: FeedConfig {
-                limit: feed.limit.unwrap_or(20),
-                full_content: feed.full_content.unwrap_or(true),
-                tags: feed.tags.unwrap_or(true),
-            },
-            privacy,
-            page_budget,
-            extra,
-        })
     }
 
     /// Replaces the base URL (the `--base-url` option).
@@ -323,6 +189,285 @@ impl Config {
         self.base_url[after_scheme..]
             .find('/')
             .map_or("/", |i| &self.base_url[after_scheme + i..])
+    }
+}
+
+/// A problem with a setting, before it is shown where it is written.
+#[derive(Debug, PartialEq, Eq)]
+struct Problem {
+    at: Place,
+    message: String,
+    hint: Option<&'static str>,
+}
+
+/// Where in echt.yaml a problem is shown.
+#[derive(Debug, PartialEq, Eq)]
+enum Place {
+    /// At the value of a top-level key.
+    Key(&'static str),
+    /// At `text` where it is written after the nested `key:` (or at
+    /// `privacy`, where all nested keys are, if it is not found).
+    Text { key: &'static str, text: String },
+}
+
+impl Problem {
+    fn at_key(key: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            at: Place::Key(key),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn at_text(key: &'static str, text: &str, message: impl Into<String>) -> Self {
+        Problem {
+            at: Place::Text {
+                key,
+                text: text.to_string(),
+            },
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// The problem located in `source`, the text of `file`.
+    fn locate(self, file: &Path, source: &str) -> Diagnostic {
+        let located = match &self.at {
+            Place::Key(key) => yaml::key_diagnostic(file, source, key, 0, self.message),
+            Place::Text { key, text } => {
+                let key = format!("{key}:");
+                let after = source.find(&key).map_or(0, |i| i + key.len());
+                match source[after..].find(text.as_str()) {
+                    Some(i) if !text.is_empty() => {
+                        Diagnostic::at_offset(file, source, after + i, text.len(), self.message)
+                    }
+                    _ => yaml::key_diagnostic(file, source, "privacy", 0, self.message),
+                }
+            }
+        };
+        match self.hint {
+            Some(hint) => located.hint(hint),
+            None => located,
+        }
+    }
+}
+
+/// The settings of `raw` checked, with defaults filled in; or the problems
+/// of every section, in the order of the sections.
+fn check(root: &Path, raw: RawConfig) -> std::result::Result<Config, Vec<Problem>> {
+    let author = author(raw.author, &raw.title);
+    let checked = (
+        base_url(&raw.base_url),
+        title(&raw.title),
+        posts_per_page(raw.posts_per_page),
+        language(raw.language.as_deref()),
+        theme(raw.theme),
+        privacy(raw.privacy),
+        page_budget(raw.page_budget.as_ref()),
+    );
+    match checked {
+        (
+            Ok(base_url),
+            Ok(()),
+            Ok(posts_per_page),
+            Ok(language),
+            Ok(theme),
+            Ok(privacy),
+            Ok(page_budget),
+        ) => Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language,
+            author,
+            theme,
+            posts_per_page,
+            feed: feed(raw.feed),
+            privacy,
+            page_budget,
+            extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
+        }),
+        (base_url, title, posts_per_page, language, theme, privacy, page_budget) => {
+            let mut problems = Vec::new();
+            problems.extend(base_url.err());
+            problems.extend(title.err());
+            problems.extend(posts_per_page.err());
+            problems.extend(language.err());
+            problems.extend(theme.err());
+            problems.extend(privacy.err().into_iter().flatten());
+            problems.extend(page_budget.err());
+            Err(problems)
+        }
+    }
+}
+
+/// `base_url`: absolute http(s); it is made to end with `/`.
+fn base_url(raw: &str) -> std::result::Result<String, Problem> {
+    normalize_base_url(raw).map_err(|why| {
+        Problem::at_key("base_url", why)
+            .hint("write the address the site will be published at, e.g. https://example.org/")
+    })
+}
+
+/// `title`: not empty.
+fn title(raw: &str) -> std::result::Result<(), Problem> {
+    if raw.trim().is_empty() {
+        Err(Problem::at_key("title", "the site title is empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// `posts_per_page`: at least 1; 10 unless set.
+fn posts_per_page(raw: Option<usize>) -> std::result::Result<usize, Problem> {
+    match raw.unwrap_or(10) {
+        0 => Err(
+            Problem::at_key("posts_per_page", "posts_per_page must be at least 1")
+                .hint("use 10 for ten posts per list page"),
+        ),
+        n => Ok(n),
+    }
+}
+
+/// `language`: one echt has words for; German unless set.
+fn language(raw: Option<&str>) -> std::result::Result<Language, Problem> {
+    match raw.map(|code| (code, Language::from_code(code))) {
+        None => Ok(Language::De),
+        Some((_, Some(language))) => Ok(language),
+        Some((code, None)) => Err(Problem::at_key(
+            "language",
+            format!("unsupported language `{code}`"),
+        )
+        .hint("use `de` or `en`")),
+    }
+}
+
+/// `theme`: the name of a folder in `themes/`; `default` unless set.
+fn theme(raw: Option<String>) -> std::result::Result<String, Problem> {
+    let theme = raw.unwrap_or_else(|| "default".into());
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        Err(Problem::at_key(
+            "theme",
+            format!("`{theme}` is not a theme name"),
+        ))
+    } else {
+        Ok(theme)
+    }
+}
+
+/// `author`: the site's title unless set.
+fn author(raw: Option<RawAuthor>, title: &str) -> Author {
+    match raw {
+        Some(a) => Author {
+            name: a.name,
+            email: a.email,
+            url: a.url,
+        },
+        None => Author {
+            name: title.to_string(),
+            email: None,
+            url: None,
+        },
+    }
+}
+
+/// `feed`: the 20 newest posts in full, and feeds per tag, unless set.
+fn feed(raw: Option<RawFeed>) -> FeedConfig {
+    let feed = raw.unwrap_or(RawFeed {
+        limit: None,
+        full_content: None,
+        tags: None,
+    });
+    FeedConfig {
+        limit: feed.limit.unwrap_or(20),
+        full_content: feed.full_content.unwrap_or(true),
+        tags: feed.tags.unwrap_or(true),
+    }
+}
+
+/// `privacy`: host names only, no scripts but the site's own; the privacy
+/// page unless switched off.
+fn privacy(raw: Option<RawPrivacy>) -> std::result::Result<PrivacyConfig, Vec<Problem>> {
+    let Some(raw) = raw else {
+        return Ok(PrivacyConfig {
+            page: true,
+            ..PrivacyConfig::default()
+        });
+    };
+    let checked = (
+        hosts("allow_hosts", &raw.allow_hosts),
+        hosts("allow_redirects", &raw.allow_redirects),
+        own_scripts(raw.allow_scripts.as_deref()),
+    );
+    match checked {
+        (Ok(allow_hosts), Ok(allow_redirects), Ok(own_scripts)) => Ok(PrivacyConfig {
+            allow_hosts,
+            allow_redirects,
+            own_scripts,
+            page: raw.page.unwrap_or(true),
+        }),
+        (hosts, redirects, scripts) => Err(hosts
+            .err()
+            .into_iter()
+            .flatten()
+            .chain(redirects.err().into_iter().flatten())
+            .chain(scripts.err())
+            .collect()),
+    }
+}
+
+/// The entries of a list of hosts (`allow_hosts`, `allow_redirects`),
+/// lower case; or a problem for each that is not a host name.
+fn hosts(key: &'static str, entries: &[String]) -> std::result::Result<Vec<String>, Vec<Problem>> {
+    let mut hosts = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        match allowed_host(entry) {
+            Ok(host) => hosts.push(host),
+            Err(why) => problems.push(
+                Problem::at_text(key, entry, why)
+                    .hint("write host names only, e.g. `media.example.net` or `*.example.net`"),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(hosts)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `allow_scripts`: `self` allows the site's own script files; `none`
+/// (the default) none.
+fn own_scripts(raw: Option<&str>) -> std::result::Result<bool, Problem> {
+    match raw.map(str::trim) {
+        None | Some("none") => Ok(false),
+        Some("self") => Ok(true),
+        Some(other) => Err(Problem::at_text(
+            "allow_scripts",
+            other,
+            format!("allow_scripts `{other}` is not `self` or `none`"),
+        )
+        .hint(
+            "echt never allows scripts from other hosts; `self` allows the site's own script files",
+        )),
+    }
+}
+
+/// `page_budget`: a size; [`DEFAULT_PAGE_BUDGET`] unless set.
+fn page_budget(raw: Option<&serde_yaml::Value>) -> std::result::Result<u64, Problem> {
+    match raw {
+        None => Ok(DEFAULT_PAGE_BUDGET),
+        Some(value) => parse_size(value).ok_or_else(|| {
+            Problem::at_key("page_budget", "page_budget is not a size")
+                .hint("write e.g. `512 KB` or `1 MB`")
+        }),
     }
 }
 
@@ -459,5 +604,268 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("echt.yaml:2:11"));
+    }
+
+    fn at_key(key: &'static str, message: &str, hint: Option<&'static str>) -> Problem {
+        Problem {
+            at: Place::Key(key),
+            message: message.into(),
+            hint,
+        }
+    }
+
+    #[test]
+    fn base_url_is_absolute_and_ends_with_a_slash() {
+        assert_eq!(
+            base_url("https://example.org/blog").as_deref(),
+            Ok("https://example.org/blog/")
+        );
+        assert_eq!(
+            base_url("  http://example.org/  ").as_deref(),
+            Ok("http://example.org/")
+        );
+        let hint =
+            Some("write the address the site will be published at, e.g. https://example.org/");
+        assert_eq!(
+            base_url("/blog/"),
+            Err(at_key(
+                "base_url",
+                "base_url `/blog/` must start with https:// or http://",
+                hint
+            ))
+        );
+        for invalid in [
+            "https://",
+            "https:///blog/",
+            "https://e.org/?p=1",
+            "https://e.org/#a",
+            "https://e .org/",
+        ] {
+            assert_eq!(
+                base_url(invalid),
+                Err(at_key(
+                    "base_url",
+                    &format!("base_url `{invalid}` is not a valid site address"),
+                    hint
+                )),
+                "{invalid}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_is_not_empty() {
+        assert_eq!(title("Lena schreibt"), Ok(()));
+        for empty in ["", "   "] {
+            assert_eq!(
+                title(empty),
+                Err(at_key("title", "the site title is empty", None))
+            );
+        }
+    }
+
+    #[test]
+    fn posts_per_page_is_at_least_one() {
+        assert_eq!(posts_per_page(None), Ok(10));
+        assert_eq!(posts_per_page(Some(5)), Ok(5));
+        assert_eq!(
+            posts_per_page(Some(0)),
+            Err(at_key(
+                "posts_per_page",
+                "posts_per_page must be at least 1",
+                Some("use 10 for ten posts per list page")
+            ))
+        );
+    }
+
+    #[test]
+    fn language_is_one_echt_speaks() {
+        assert_eq!(language(None), Ok(Language::De));
+        assert_eq!(language(Some("de")), Ok(Language::De));
+        assert_eq!(language(Some("en")), Ok(Language::En));
+        assert_eq!(
+            language(Some("fr")),
+            Err(at_key(
+                "language",
+                "unsupported language `fr`",
+                Some("use `de` or `en`")
+            ))
+        );
+    }
+
+    #[test]
+    fn theme_is_a_folder_name() {
+        assert_eq!(theme(None).as_deref(), Ok("default"));
+        assert_eq!(
+            theme(Some("mein-thema".into())).as_deref(),
+            Ok("mein-thema")
+        );
+        for bad in ["", "../x", "a/b", "a\\b", ".versteckt"] {
+            assert_eq!(
+                theme(Some(bad.into())),
+                Err(at_key(
+                    "theme",
+                    &format!("`{bad}` is not a theme name"),
+                    None
+                )),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn author_and_feed_defaults() {
+        let a = author(None, "Lena schreibt");
+        assert_eq!(
+            (a.name.as_str(), a.email, a.url),
+            ("Lena schreibt", None, None)
+        );
+        let a = author(
+            Some(RawAuthor {
+                name: "Lena Vogt".into(),
+                email: Some("lena@example.org".into()),
+                url: None,
+            }),
+            "Lena schreibt",
+        );
+        assert_eq!(
+            (a.name.as_str(), a.email.as_deref()),
+            ("Lena Vogt", Some("lena@example.org"))
+        );
+        let f = feed(None);
+        assert_eq!((f.limit, f.full_content, f.tags), (20, true, true));
+        let f = feed(Some(RawFeed {
+            limit: Some(0),
+            full_content: Some(false),
+            tags: None,
+        }));
+        assert_eq!((f.limit, f.full_content, f.tags), (0, false, true));
+    }
+
+    #[test]
+    fn privacy_allows_hosts_and_own_scripts_only() {
+        assert_eq!(
+            privacy(None),
+            Ok(PrivacyConfig {
+                page: true,
+                ..PrivacyConfig::default()
+            })
+        );
+        let raw = |hosts: &[&str], redirects: &[&str], scripts: Option<&str>| {
+            Some(RawPrivacy {
+                allow_hosts: hosts.iter().map(|h| h.to_string()).collect(),
+                allow_redirects: redirects.iter().map(|h| h.to_string()).collect(),
+                allow_scripts: scripts.map(str::to_string),
+                page: Some(false),
+            })
+        };
+        assert_eq!(
+            privacy(raw(
+                &[" Media.Example.net ", "*.cdn.example"],
+                &["mastodon.social"],
+                Some(" self ")
+            )),
+            Ok(PrivacyConfig {
+                allow_hosts: vec!["media.example.net".into(), "*.cdn.example".into()],
+                allow_redirects: vec!["mastodon.social".into()],
+                own_scripts: true,
+                page: false,
+            })
+        );
+        assert_eq!(own_scripts(None), Ok(false));
+        assert_eq!(own_scripts(Some("none")), Ok(false));
+        // Every problem of the section, in order.
+        let host_hint = Some("write host names only, e.g. `media.example.net` or `*.example.net`");
+        let problems = privacy(raw(
+            &["https://x.org/", "ok.org", "*."],
+            &["a..b"],
+            Some("all"),
+        ));
+        assert_eq!(
+            problems,
+            Err(vec![
+                Problem {
+                    at: Place::Text { key: "allow_hosts", text: "https://x.org/".into() },
+                    message: "`https://x.org/` is not a host name".into(),
+                    hint: host_hint,
+                },
+                Problem {
+                    at: Place::Text { key: "allow_hosts", text: "*.".into() },
+                    message: "`*.` is not a host name".into(),
+                    hint: host_hint,
+                },
+                Problem {
+                    at: Place::Text { key: "allow_redirects", text: "a..b".into() },
+                    message: "`a..b` is not a host name".into(),
+                    hint: host_hint,
+                },
+                Problem {
+                    at: Place::Text { key: "allow_scripts", text: "all".into() },
+                    message: "allow_scripts `all` is not `self` or `none`".into(),
+                    hint: Some("echt never allows scripts from other hosts; `self` allows the site's own script files"),
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn page_budget_is_a_size() {
+        let size = |yaml: &str| page_budget(Some(&serde_yaml::from_str(yaml).expect("YAML")));
+        assert_eq!(page_budget(None), Ok(512 * 1024));
+        assert_eq!(size("100"), Ok(100 * 1024));
+        assert_eq!(size("512 KB"), Ok(512 * 1024));
+        assert_eq!(size("800kb"), Ok(800 * 1024));
+        assert_eq!(size("1.5 MB"), Ok(1536 * 1024));
+        assert_eq!(size("2000 b"), Ok(2000));
+        for bad in ["viel", "0", "0 KB", "-1", "1 GB", "[1]"] {
+            assert_eq!(
+                size(bad),
+                Err(at_key(
+                    "page_budget",
+                    "page_budget is not a size",
+                    Some("write e.g. `512 KB` or `1 MB`")
+                )),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn problems_are_shown_where_they_are_written() {
+        let source = "title: B\nbase_url: https://e.org\nprivacy:\n  allow_hosts: [a.org, 'b/c']\n";
+        let file = Path::new(CONFIG_FILE);
+        let shown = |p: Problem| {
+            let d = p.locate(file, source);
+            (d.line, d.column, d.width, d.hint)
+        };
+        assert_eq!(
+            shown(Problem::at_text("allow_hosts", "b/c", "m").hint("h")),
+            (4, 25, 3, Some("h".to_string()))
+        );
+        // Not found after its key: shown at `privacy`.
+        assert_eq!(shown(Problem::at_text("allow_redirects", "x", "m")).0, 3);
+        assert_eq!(shown(Problem::at_text("allow_hosts", "", "m")).0, 3);
+        assert_eq!(shown(Problem::at_key("base_url", "m")).0, 2);
+    }
+
+    #[test]
+    fn every_section_is_checked_before_giving_up() {
+        let err = parse("title: ' '\nbase_url: e.org\nposts_per_page: 0\nlanguage: fr\ntheme: ../x\nprivacy:\n  allow_hosts: ['x/']\npage_budget: viel\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+        assert_eq!(
+            lines,
+            [
+                "error: base_url `e.org` must start with https:// or http://",
+                "error: the site title is empty",
+                "error: posts_per_page must be at least 1",
+                "error: unsupported language `fr`",
+                "error: `../x` is not a theme name",
+                "error: `x/` is not a host name",
+                "error: page_budget is not a size",
+            ]
+        );
     }
 }

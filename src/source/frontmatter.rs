@@ -134,190 +134,279 @@ pub const DATE_HINT: &str =
 
 /// Parses the YAML of `split`, reporting every problem.
 pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
-    let shift = split.yaml_shift;
-    let value: Value = yaml::parse(path, split.yaml, shift).map_err(|d| vec![d])?;
-    let mut errors = yaml::escaped_controls(path, split.yaml, &value, shift);
-    // Text fields keep what the author wrote, even where YAML reads a
-    // number or true/false (`title: 3.10`, `tags: [2024]`).
-    let is_text = |key: &Value, v: &Value| {
-        key.as_str().is_some_and(|k| TEXT_KEYS.contains(&k)) && yaml::has_number_or_bool(v)
-    };
-    let written = match &value {
-        Value::Mapping(map) if map.iter().any(|(k, v)| is_text(k, v)) => {
-            yaml::written(split.yaml, &value)
-        }
-        _ => None,
-    };
-    let map = match value {
-        Value::Mapping(map) => map,
-        Value::Null => serde_yaml::Mapping::new(),
-        _ => {
-            return Err(vec![Diagnostic::at(
-                path,
-                split.yaml,
-                1,
-                1,
-                "front matter must be a list of `key: value` lines",
-            )
-            .shifted(shift)
-            .hint("write e.g. `title: Mein Beitrag` on its own line")])
-        }
-    };
-
+    let value: Value = yaml::parse(path, split.yaml, split.yaml_shift).map_err(|d| vec![d])?;
+    let mut errors = yaml::escaped_controls(path, split.yaml, &value, split.yaml_shift);
+    let written = text_as_written(split.yaml, &value);
+    let fields = fields(path, split, value).map_err(|d| vec![d])?;
     let mut fm = FrontMatter::default();
     let mut title = None;
-    for (key_value, value) in &map {
+    for (key_value, value) in &fields {
         let Some(key) = yaml::scalar_string(key_value) else {
             continue;
         };
-        let at = |message: String| yaml::key_diagnostic(path, split.yaml, &key, shift, message);
-        let value = if is_text(key_value, value) {
-            match written
-                .as_ref()
-                .and_then(Value::as_mapping)
-                .and_then(|w| w.get(key_value))
-            {
-                Some(written) => written,
-                None => {
-                    // Not expected: the second reading of the same text
-                    // failed. Better refuse than publish 3.1 for 3.10.
-                    errors.push(
-                        at(format!("`{key}` reads as a number or true/false in YAML")).hint(
-                            format!("put it in quotes to keep it as written, e.g. {key}: \"3.10\""),
-                        ),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            value
-        };
-        let text = |errors: &mut Vec<Diagnostic>| -> Option<String> {
-            match value {
-                Value::Null => None,
-                v => match yaml::scalar_string(v) {
-                    Some(s) => Some(s),
-                    None => {
-                        errors.push(at(format!("`{key}` must be text, not a list or map")));
-                        None
-                    }
-                },
-            }
-        };
-        match key.as_str() {
-            "title" => title = Some(text(&mut errors).unwrap_or_default()),
-            "date" | "updated" => {
-                let parsed = match value {
-                    Value::Null => None,
-                    v => {
-                        let written = yaml::scalar_string(v);
-                        match written.as_deref().map(parse_date) {
-                            Some(Ok(d)) => Some(d),
-                            Some(Err(DateProblem::OutOfRange)) => {
-                                let shown = written.unwrap_or_default();
-                                errors.push(at(out_of_range(&shown, &key)).hint(RANGE_HINT));
-                                None
-                            }
-                            Some(Err(DateProblem::Invalid)) | None => {
-                                let shown = written.unwrap_or_else(|| "…".into());
-                                errors.push(
-                                    at(format!("invalid date `{shown}` in `{key}`"))
-                                        .hint(DATE_HINT),
-                                );
-                                None
-                            }
-                        }
-                    }
-                };
-                if key == "date" {
-                    fm.date = parsed
-                } else {
-                    fm.updated = parsed
-                }
-            }
-            "tags" | "categories" => match string_list(value) {
-                Some(list) => {
-                    if key == "tags" {
-                        fm.tags = list
-                    } else {
-                        fm.categories = list
-                    }
-                }
-                None => errors.push(
-                    at(format!("`{key}` must be a list of words"))
-                        .hint(format!("write `{key}: [Vertrauen, Arbeit]`")),
-                ),
-            },
-            "aliases" => match string_list(value) {
-                Some(list) => fm.aliases = list,
-                None => errors.push(
-                    at("`aliases` must be a list of old URLs".into())
-                        .hint("write `aliases: [\"/2019/03/alter-name/\"]`"),
-                ),
-            },
-            "draft" => match value {
-                Value::Bool(b) => fm.draft = *b,
-                Value::Null => {}
-                _ => errors.push(at("`draft` must be true or false".into())),
-            },
-            "summary" => fm.summary = text(&mut errors),
-            "description" => fm.description = text(&mut errors),
-            "slug" => fm.slug = text(&mut errors),
-            "image" => fm.image = text(&mut errors),
-            "image_alt" => fm.image_alt = text(&mut errors),
-            "image_credit" => fm.image_credit = text(&mut errors),
-            "menu" => fm.menu = text(&mut errors),
-            "lang" => {
-                if let Some(code) = text(&mut errors) {
-                    match Language::from_code(&code) {
-                        Some(l) => fm.lang = Some(l),
-                        None => errors.push(
-                            at(format!("unsupported language `{code}`")).hint("use `de` or `en`"),
-                        ),
-                    }
-                }
-            }
-            "author" => match value {
-                Value::Mapping(m) => {
-                    let get = |k: &str| m.get(k).and_then(yaml::scalar_string);
-                    match get("name") {
-                        Some(name) => {
-                            fm.author = Some(Author {
-                                name,
-                                url: get("url"),
-                            })
-                        }
-                        None => errors.push(at("`author` needs a `name`".into())),
-                    }
-                }
-                Value::Null => {}
-                v => match yaml::scalar_string(v) {
-                    Some(name) => fm.author = Some(Author { name, url: None }),
-                    None => errors.push(at("`author` must be a name".into())),
-                },
-            },
-            _ => {
-                fm.extra.insert(key.clone(), yaml::to_json(value));
-            }
+        let read = as_written(&key, key_value, value, written.as_ref())
+            .and_then(|value| read_field(&mut fm, &mut title, &key, value));
+        if let Err(problem) = read {
+            errors.push(problem.at(path, split, &key));
         }
     }
-
-    match title {
-        Some(t) if !t.trim().is_empty() => fm.title = t.trim().to_string(),
-        Some(_) => errors.push(
-            yaml::key_diagnostic(path, split.yaml, "title", shift, "the title is empty")
-                .hint("write the post's title after `title:`"),
-        ),
-        None => errors.push(
-            Diagnostic::at(path, split.yaml, 1, 1, "the front matter has no `title`")
-                .shifted(shift)
-                .hint("add a line like `title: Mein Beitrag` between the `---` lines"),
-        ),
+    match checked_title(path, split, title) {
+        Ok(title) => fm.title = title,
+        Err(e) => errors.push(e),
     }
     if errors.is_empty() {
         Ok(fm)
     } else {
         Err(errors)
+    }
+}
+
+/// What is wrong with a field's value, before it is shown at its key.
+#[derive(Debug, PartialEq, Eq)]
+struct Problem {
+    message: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The problem shown at the line of `key`.
+    fn at(self, path: &Path, split: &Split<'_>, key: &str) -> Diagnostic {
+        let located = yaml::key_diagnostic(path, split.yaml, key, split.yaml_shift, self.message);
+        match self.hint {
+            Some(hint) => located.hint(hint),
+            None => located,
+        }
+    }
+}
+
+/// Whether the field `key` is a text field whose value YAML reads (in
+/// part) as a number or true/false (`title: 3.10`, `tags: [2024]`).
+fn keeps_text(key: &Value, value: &Value) -> bool {
+    key.as_str().is_some_and(|k| TEXT_KEYS.contains(&k)) && yaml::has_number_or_bool(value)
+}
+
+/// The front matter read again with every scalar as written, when a text
+/// field needs it: text fields keep what the author wrote. Almost always
+/// None, and then the YAML is read only once.
+fn text_as_written(yaml: &str, value: &Value) -> Option<Value> {
+    match value {
+        Value::Mapping(map) if map.iter().any(|(k, v)| keeps_text(k, v)) => {
+            yaml::written(yaml, value)
+        }
+        _ => None,
+    }
+}
+
+/// The `key: value` pairs of the front matter (none when it is empty).
+fn fields(path: &Path, split: &Split<'_>, value: Value) -> Result<serde_yaml::Mapping, Diagnostic> {
+    match value {
+        Value::Mapping(map) => Ok(map),
+        Value::Null => Ok(serde_yaml::Mapping::new()),
+        _ => Err(Diagnostic::at(
+            path,
+            split.yaml,
+            1,
+            1,
+            "front matter must be a list of `key: value` lines",
+        )
+        .shifted(split.yaml_shift)
+        .hint("write e.g. `title: Mein Beitrag` on its own line")),
+    }
+}
+
+/// The value to read for the field `key`: as YAML reads it, or for a text
+/// field holding a number or true/false, as written (from `written`).
+fn as_written<'v>(
+    key: &str,
+    key_value: &Value,
+    value: &'v Value,
+    written: Option<&'v Value>,
+) -> Result<&'v Value, Problem> {
+    if !keeps_text(key_value, value) {
+        return Ok(value);
+    }
+    // Not expected: the second reading of the same text failed. Better
+    // refuse than publish 3.1 for 3.10.
+    written
+        .and_then(Value::as_mapping)
+        .and_then(|w| w.get(key_value))
+        .ok_or_else(|| {
+            Problem::new(format!("`{key}` reads as a number or true/false in YAML")).hint(format!(
+                "put it in quotes to keep it as written, e.g. {key}: \"3.10\""
+            ))
+        })
+}
+
+/// Reads the field `key` into `fm`, the title into `title` (it is checked
+/// once all fields are read). Keys echt does not know go to templates as
+/// `extra`, with YAML's types.
+fn read_field(
+    fm: &mut FrontMatter,
+    title: &mut Option<String>,
+    key: &str,
+    value: &Value,
+) -> Result<(), Problem> {
+    match key {
+        "title" => {
+            // A title that is not text is given, but empty.
+            let given = title.insert(String::new());
+            *given = text(key, value)?.unwrap_or_default();
+        }
+        "date" => fm.date = date(key, value)?,
+        "updated" => fm.updated = date(key, value)?,
+        "tags" => fm.tags = words(key, value)?,
+        "categories" => fm.categories = words(key, value)?,
+        "aliases" => fm.aliases = aliases(value)?,
+        "draft" => {
+            if let Some(draft) = draft(value)? {
+                fm.draft = draft;
+            }
+        }
+        "summary" => fm.summary = text(key, value)?,
+        "description" => fm.description = text(key, value)?,
+        "slug" => fm.slug = text(key, value)?,
+        "image" => fm.image = text(key, value)?,
+        "image_alt" => fm.image_alt = text(key, value)?,
+        "image_credit" => fm.image_credit = text(key, value)?,
+        "menu" => fm.menu = text(key, value)?,
+        "lang" => {
+            if let Some(language) = language(key, value)? {
+                fm.lang = Some(language);
+            }
+        }
+        "author" => {
+            if let Some(author) = author(value)? {
+                fm.author = Some(author);
+            }
+        }
+        _ => {
+            fm.extra.insert(key.to_string(), yaml::to_json(value));
+        }
+    }
+    Ok(())
+}
+
+/// A text field: None when empty (`~`).
+fn text(key: &str, value: &Value) -> Result<Option<String>, Problem> {
+    match value {
+        Value::Null => Ok(None),
+        v => yaml::scalar_string(v)
+            .map(Some)
+            .ok_or_else(|| Problem::new(format!("`{key}` must be text, not a list or map"))),
+    }
+}
+
+/// A date field (`date`, `updated`), in a spelling [`parse_date`] knows.
+fn date(key: &str, value: &Value) -> Result<Option<DateTime<FixedOffset>>, Problem> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let written = yaml::scalar_string(value);
+    match written.as_deref().map(parse_date) {
+        Some(Ok(date)) => Ok(Some(date)),
+        Some(Err(DateProblem::OutOfRange)) => {
+            let shown = written.unwrap_or_default();
+            Err(Problem::new(out_of_range(&shown, key)).hint(RANGE_HINT))
+        }
+        Some(Err(DateProblem::Invalid)) | None => {
+            let shown = written.unwrap_or_else(|| "…".into());
+            Err(Problem::new(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT))
+        }
+    }
+}
+
+/// `tags` or `categories`: a list, or words separated by commas.
+fn words(key: &str, value: &Value) -> Result<Vec<String>, Problem> {
+    string_list(value).ok_or_else(|| {
+        Problem::new(format!("`{key}` must be a list of words"))
+            .hint(format!("write `{key}: [Vertrauen, Arbeit]`"))
+    })
+}
+
+/// `aliases`: the old URLs of a post.
+fn aliases(value: &Value) -> Result<Vec<String>, Problem> {
+    string_list(value).ok_or_else(|| {
+        Problem::new("`aliases` must be a list of old URLs")
+            .hint("write `aliases: [\"/2019/03/alter-name/\"]`")
+    })
+}
+
+/// `draft`: true or false; None when empty.
+fn draft(value: &Value) -> Result<Option<bool>, Problem> {
+    match value {
+        Value::Bool(draft) => Ok(Some(*draft)),
+        Value::Null => Ok(None),
+        _ => Err(Problem::new("`draft` must be true or false")),
+    }
+}
+
+/// `lang`: a language echt has words for; None when empty.
+fn language(key: &str, value: &Value) -> Result<Option<Language>, Problem> {
+    let Some(code) = text(key, value)? else {
+        return Ok(None);
+    };
+    match Language::from_code(&code) {
+        Some(language) => Ok(Some(language)),
+        None => {
+            Err(Problem::new(format!("unsupported language `{code}`")).hint("use `de` or `en`"))
+        }
+    }
+}
+
+/// `author`: a name, or a map with `name` and `url`; None when empty.
+fn author(value: &Value) -> Result<Option<Author>, Problem> {
+    match value {
+        Value::Mapping(m) => {
+            let get = |k: &str| m.get(k).and_then(yaml::scalar_string);
+            match get("name") {
+                Some(name) => Ok(Some(Author {
+                    name,
+                    url: get("url"),
+                })),
+                None => Err(Problem::new("`author` needs a `name`")),
+            }
+        }
+        Value::Null => Ok(None),
+        v => match yaml::scalar_string(v) {
+            Some(name) => Ok(Some(Author { name, url: None })),
+            None => Err(Problem::new("`author` must be a name")),
+        },
+    }
+}
+
+/// The title, trimmed: every file needs one that is not empty.
+fn checked_title(
+    path: &Path,
+    split: &Split<'_>,
+    title: Option<String>,
+) -> Result<String, Diagnostic> {
+    match title {
+        Some(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
+        Some(_) => Err(yaml::key_diagnostic(
+            path,
+            split.yaml,
+            "title",
+            split.yaml_shift,
+            "the title is empty",
+        )
+        .hint("write the post's title after `title:`")),
+        None => Err(
+            Diagnostic::at(path, split.yaml, 1, 1, "the front matter has no `title`")
+                .shifted(split.yaml_shift)
+                .hint("add a line like `title: Mein Beitrag` between the `---` lines"),
+        ),
     }
 }
 
@@ -819,5 +908,260 @@ mod tests {
             .unwrap_err()
             .contains("does not start with front matter"));
         assert!(fm("---\ntitle: x\n").unwrap_err().contains("never closed"));
+    }
+
+    /// A YAML value, as a field holds it.
+    fn v(yaml: &str) -> Value {
+        serde_yaml::from_str(yaml).expect("valid YAML")
+    }
+
+    fn problem(message: &str, hint: Option<&str>) -> Problem {
+        Problem {
+            message: message.into(),
+            hint: hint.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn text_fields() {
+        assert_eq!(
+            text("slug", &v("hallo-welt")),
+            Ok(Some("hallo-welt".into()))
+        );
+        assert_eq!(text("slug", &v("'010'")), Ok(Some("010".into())));
+        assert_eq!(text("slug", &v("~")), Ok(None));
+        assert_eq!(text("menu", &v("!footer unten")), Ok(Some("unten".into())));
+        for not_text in ["[a, b]", "{a: b}"] {
+            assert_eq!(
+                text("description", &v(not_text)),
+                Err(problem(
+                    "`description` must be text, not a list or map",
+                    None
+                )),
+                "{not_text}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_fields() {
+        let read = |yaml: &str| date("updated", &v(yaml)).map(|d| d.map(|d| d.to_rfc3339()));
+        assert_eq!(
+            read("2024-03-11"),
+            Ok(Some("2024-03-11T00:00:00+00:00".into()))
+        );
+        assert_eq!(
+            read("2016-10-06 11:10:38 -0700"),
+            Ok(Some("2016-10-06T11:10:38-07:00".into()))
+        );
+        assert_eq!(read("~"), Ok(None));
+        assert_eq!(
+            read("2024-13-45"),
+            Err(problem(
+                "invalid date `2024-13-45` in `updated`",
+                Some(DATE_HINT)
+            ))
+        );
+        assert_eq!(
+            read("[2024-03-11]"),
+            Err(problem("invalid date `…` in `updated`", Some(DATE_HINT)))
+        );
+        assert_eq!(
+            read("0999-01-01"),
+            Err(problem(
+                "the date `0999-01-01` in `updated` is outside the years 1900 to 9999",
+                Some(RANGE_HINT)
+            ))
+        );
+    }
+
+    #[test]
+    fn tags_and_categories_are_lists_or_commas() {
+        assert_eq!(
+            words("tags", &v("Vertrauen, Arbeit")),
+            Ok(vec!["Vertrauen".into(), "Arbeit".into()])
+        );
+        assert_eq!(
+            words("tags", &v("[' Vertrauen ', '', Arbeit, 2024]")),
+            Ok(vec!["Vertrauen".into(), "Arbeit".into(), "2024".into()])
+        );
+        assert_eq!(words("categories", &v("~")), Ok(Vec::new()));
+        assert_eq!(
+            words("categories", &v("Notizen")),
+            Ok(vec!["Notizen".into()])
+        );
+        for not_words in ["{a: b}", "[[a]]", "[a, {b: c}]"] {
+            assert_eq!(
+                words("categories", &v(not_words)),
+                Err(problem(
+                    "`categories` must be a list of words",
+                    Some("write `categories: [Vertrauen, Arbeit]`")
+                )),
+                "{not_words}"
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_are_a_list() {
+        assert_eq!(
+            aliases(&v("['/2019/03/alt/', /alt.html]")),
+            Ok(vec!["/2019/03/alt/".into(), "/alt.html".into()])
+        );
+        assert_eq!(aliases(&v("/alt/")), Ok(vec!["/alt/".into()]));
+        assert_eq!(
+            aliases(&v("{alt: neu}")),
+            Err(problem(
+                "`aliases` must be a list of old URLs",
+                Some("write `aliases: [\"/2019/03/alter-name/\"]`")
+            ))
+        );
+    }
+
+    #[test]
+    fn draft_is_true_or_false() {
+        assert_eq!(draft(&v("true")), Ok(Some(true)));
+        assert_eq!(draft(&v("false")), Ok(Some(false)));
+        assert_eq!(draft(&v("~")), Ok(None));
+        for not_bool in ["ja", "'true'", "1", "[true]"] {
+            assert_eq!(
+                draft(&v(not_bool)),
+                Err(problem("`draft` must be true or false", None)),
+                "{not_bool}"
+            );
+        }
+    }
+
+    #[test]
+    fn lang_is_a_known_language() {
+        assert_eq!(language("lang", &v("de")), Ok(Some(Language::De)));
+        assert_eq!(language("lang", &v("en")), Ok(Some(Language::En)));
+        assert_eq!(language("lang", &v("~")), Ok(None));
+        assert_eq!(
+            language("lang", &v("fr")),
+            Err(problem(
+                "unsupported language `fr`",
+                Some("use `de` or `en`")
+            ))
+        );
+        assert_eq!(
+            language("lang", &v("[de]")),
+            Err(problem("`lang` must be text, not a list or map", None))
+        );
+    }
+
+    #[test]
+    fn author_is_a_name_or_a_map() {
+        let read = |yaml: &str| author(&v(yaml)).map(|a| a.map(|a| (a.name, a.url)));
+        assert_eq!(read("Lena Vogt"), Ok(Some(("Lena Vogt".into(), None))));
+        assert_eq!(
+            read("{name: Lena, url: 'https://lena.example.org/'}"),
+            Ok(Some((
+                "Lena".into(),
+                Some("https://lena.example.org/".into())
+            )))
+        );
+        assert_eq!(read("~"), Ok(None));
+        assert_eq!(
+            read("{url: 'https://lena.example.org/'}"),
+            Err(problem("`author` needs a `name`", None))
+        );
+        assert_eq!(
+            read("[Lena]"),
+            Err(problem("`author` must be a name", None))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_go_to_templates_with_their_types() {
+        let mut fm = FrontMatter::default();
+        let mut title = None;
+        for (key, value) in [
+            ("layout", "post"),
+            ("version", "3.10"),
+            ("toc", "true"),
+            ("links", "[a, 1]"),
+        ] {
+            assert_eq!(read_field(&mut fm, &mut title, key, &v(value)), Ok(()));
+        }
+        assert_eq!(
+            serde_json::Value::Object(fm.extra),
+            serde_json::json!({"layout": "post", "version": 3.1, "toc": true, "links": ["a", 1]})
+        );
+        assert_eq!(title, None);
+    }
+
+    #[test]
+    fn a_title_that_is_not_text_is_given_but_empty() {
+        let mut fm = FrontMatter::default();
+        let mut title = None;
+        assert_eq!(
+            read_field(&mut fm, &mut title, "title", &v("[a]")),
+            Err(problem("`title` must be text, not a list or map", None))
+        );
+        assert_eq!(title.as_deref(), Some(""));
+        let err = fm_err("---\ntitle: [a]\n---\n");
+        assert_eq!(
+            err,
+            "error: `title` must be text, not a list or map\n  --> content/posts/a.md:2:8\n   |\n 2 | title: [a]\n   |        ^^^\nerror: the title is empty\n  --> content/posts/a.md:2:8\n   |\n 2 | title: [a]\n   |        ^^^\n  = hint: write the post's title after `title:`\n"
+        );
+    }
+
+    /// The problems of `src`'s front matter, as printed.
+    fn fm_err(src: &str) -> String {
+        let path = Path::new("content/posts/a.md");
+        let s = split(path, src).expect("fences");
+        parse(path, &s)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_title_is_trimmed_and_required() {
+        assert_eq!(fm("---\ntitle: '  Hallo  '\n---\n").unwrap().title, "Hallo");
+        assert_eq!(
+            fm_err("---\ndate: 2024-03-11\n---\n"),
+            "error: the front matter has no `title`\n  --> content/posts/a.md:2:1\n   |\n 2 | date: 2024-03-11\n   | ^\n  = hint: add a line like `title: Mein Beitrag` between the `---` lines\n"
+        );
+        assert!(fm_err("---\ntitle: '   '\n---\n")
+            .starts_with("error: the title is empty\n  --> content/posts/a.md:2:8\n"));
+        // Empty front matter has fields, just none.
+        assert!(fm_err("---\n---\n").starts_with("error: the front matter has no `title`\n"));
+    }
+
+    #[test]
+    fn front_matter_is_a_map() {
+        assert_eq!(
+            fm_err("---\n- title\n- date\n---\n"),
+            "error: front matter must be a list of `key: value` lines\n  --> content/posts/a.md:2:1\n   |\n 2 | - title\n   | ^\n  = hint: write e.g. `title: Mein Beitrag` on its own line\n"
+        );
+    }
+
+    #[test]
+    fn text_as_written_only_when_a_text_field_needs_it() {
+        let yaml = "title: Hallo\nversion: 3.10\ndraft: true\n";
+        assert_eq!(text_as_written(yaml, &v(yaml)), None);
+        let yaml = "title: 3.10\n";
+        let written = text_as_written(yaml, &v(yaml));
+        assert_eq!(written, Some(v("title: '3.10'")));
+        let key = v("title");
+        let value = v("3.10");
+        assert_eq!(
+            as_written("title", &key, &value, written.as_ref()),
+            Ok(&v("'3.10'"))
+        );
+        // Never the number YAML reads.
+        assert_eq!(
+            as_written("title", &key, &value, None),
+            Err(problem(
+                "`title` reads as a number or true/false in YAML",
+                Some("put it in quotes to keep it as written, e.g. title: \"3.10\"")
+            ))
+        );
+        let other = v("version");
+        assert_eq!(as_written("version", &other, &value, None), Ok(&value));
     }
 }

@@ -1,11 +1,36 @@
 //! Fingerprints: what the preview, the build cache and the audit's link
 //! facts compare to know whether something changed.
+//!
+//! XXH3 rather than std's SipHash: fingerprints hash every page's data on
+//! every preview rebuild, where SipHash alone took an eighth of the time,
+//! and they need no protection against chosen inputs (nobody attacks their
+//! own site's cache), only good mixing. Unlike `DefaultHasher`, XXH3's
+//! output is specified, so a fingerprint stored by one echt can be read
+//! by the next (as long as the hashed types keep their `Hash`).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
-/// A hash of `value`, stable within one run of echt.
+use xxhash_rust::xxh3::Xxh3Default;
+
+/// A hash of `value`, the same in every run of echt.
 pub fn fingerprint(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = Xxh3Default::new();
     value.hash(&mut hasher);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprint;
+
+    const PINNED: u64 = 9_864_516_981_851_431_666;
+
+    #[test]
+    fn fingerprints_are_stable_and_tell_values_apart() {
+        // Pinned: a stored fingerprint must mean the same in the next run.
+        assert_eq!(fingerprint("echt"), PINNED);
+        assert_eq!(fingerprint("echt"), fingerprint(String::from("echt")));
+        assert_ne!(fingerprint(("a", "bc")), fingerprint(("ab", "c")));
+        assert_ne!(fingerprint(1_u64), fingerprint(2_u64));
+    }
 }

@@ -180,6 +180,14 @@ impl State {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
+
+    /// The failed build being shown, if any.
+    fn error(&self) -> Option<Failure> {
+        self.error
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
 }
 
 /// Accepts connections until the listener fails; each gets a thread.
@@ -294,123 +302,127 @@ fn linger(reader: &mut impl Read) {
     }
 }
 
+/// Serves one connection: reads the request, routes it, answers.
 fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let request = match read_request(&mut reader)? {
         Ok(request) => request,
-        Err(status) => {
-            let body: &[u8] = match status {
-                414 => b"request line too long\n",
-                431 => b"request headers too large\n",
-                _ => b"bad request\n",
-            };
-            respond(
-                &mut stream,
-                status,
-                "text/plain; charset=utf-8",
-                body,
-                false,
-                &[],
-            )?;
-            stream.shutdown(std::net::Shutdown::Write)?;
-            stream.set_read_timeout(Some(Duration::from_millis(200)))?;
-            linger(&mut reader);
-            return Ok(());
+        Err(status) => return refuse(stream, &mut reader, status),
+    };
+    let response = match route(&request) {
+        Route::Events => return events(stream, state),
+        Route::NotAllowed => {
+            Response::text(405, b"method not allowed\n").header("Allow", "GET, HEAD")
+        }
+        Route::Script => Response::new(
+            200,
+            "text/javascript; charset=utf-8",
+            Body::Static(RELOAD_JS.as_bytes()),
+        ),
+        Route::Forbidden => Response::text(403, b"forbidden\n"),
+        Route::Site(target) => {
+            let snapshot = state.snapshot();
+            let error = state.error();
+            site_response(&target, query(&request.target), &snapshot, error.as_ref())
         }
     };
-    let head = request.method == "HEAD";
-    if request.method != "GET" && !head {
-        return respond(
-            &mut stream,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n",
-            head,
-            &[("Allow", "GET, HEAD")],
-        );
+    response.write(&mut stream, request.method == "HEAD")
+}
+
+/// Answers a request that could not be read (`status`), then reads a
+/// little more of it before closing.
+fn refuse(mut stream: TcpStream, reader: &mut impl Read, status: u16) -> std::io::Result<()> {
+    refusal(status).write(&mut stream, false)?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    linger(reader);
+    Ok(())
+}
+
+/// The answer to a request that could not be read.
+fn refusal(status: u16) -> Response {
+    let body: &'static [u8] = match status {
+        414 => b"request line too long\n",
+        431 => b"request headers too large\n",
+        _ => b"bad request\n",
+    };
+    Response::text(status, body)
+}
+
+/// Where a request goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    /// Neither GET nor HEAD.
+    NotAllowed,
+    /// The stream of rebuild events.
+    Events,
+    /// The live-reload script.
+    Script,
+    /// A path no file of the site may have (a way out of it, in any
+    /// spelling).
+    Forbidden,
+    /// A file of the site, or its 404 page.
+    Site(Target),
+}
+
+/// Where `request` goes: the preview's own paths first, then the site's.
+fn route(request: &Request) -> Route {
+    if request.method != "GET" && request.method != "HEAD" {
+        return Route::NotAllowed;
     }
     let path = request.target.split(['?', '#']).next().unwrap_or_default();
     if path == EVENTS {
-        return events(stream, state);
+        return Route::Events;
     }
     if path == SCRIPT {
-        return respond(
-            &mut stream,
-            200,
-            "text/javascript; charset=utf-8",
-            RELOAD_JS.as_bytes(),
-            head,
-            &[],
-        );
+        return Route::Script;
     }
-    let target = resolve(&request.target);
-    if target == Target::Forbidden {
-        return respond(
-            &mut stream,
-            403,
-            "text/plain; charset=utf-8",
-            b"forbidden\n",
-            head,
-            &[],
-        );
+    match resolve(&request.target) {
+        Target::Forbidden => Route::Forbidden,
+        target => Route::Site(target),
     }
-    let snapshot = state.snapshot();
-    let error = state
-        .error
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    match snapshot.lookup(&target) {
+}
+
+/// The query of a request target, with its `?`, kept when redirecting.
+fn query(target: &str) -> &str {
+    target.find('?').map_or("", |i| &target[i..])
+}
+
+/// The answer to a request for the site's `target` from the last good
+/// build: an HTML page gets the reload script (and a notice of `error`),
+/// or shows the errors instead if its source is broken; a folder without
+/// its slash is redirected; anything else gets the 404 page.
+fn site_response(
+    target: &Target,
+    query: &str,
+    snapshot: &Snapshot,
+    error: Option<&Failure>,
+) -> Response {
+    match snapshot.lookup(target) {
         Lookup::File { rel, body } => {
             let kind = content_type(&rel);
-            match &error {
-                Some(failure) if kind.starts_with("text/html") && failure.breaks(&rel) => respond(
-                    &mut stream,
+            if !kind.starts_with("text/html") {
+                return Response::new(200, kind, Body::Shared(body));
+            }
+            match error {
+                Some(failure) if failure.breaks(&rel) => Response::new(
                     500,
                     kind,
-                    error_page(&failure.report).as_bytes(),
-                    head,
-                    &[],
+                    Body::Made(error_page(&failure.report).into_bytes()),
                 ),
-                _ if kind.starts_with("text/html") => {
-                    let page = inject(&body, error.as_ref());
-                    respond(&mut stream, 200, kind, &page, head, &[])
-                }
-                _ => respond(&mut stream, 200, kind, &body, head, &[]),
+                _ => Response::new(200, kind, Body::Made(inject(&body, error))),
             }
         }
         Lookup::Redirect(location) => {
-            let query = request
-                .target
-                .find('?')
-                .map_or("", |i| &request.target[i..]);
-            let location = format!("{location}{query}");
-            respond(
-                &mut stream,
-                301,
-                "text/plain; charset=utf-8",
-                b"moved\n",
-                head,
-                &[("Location", &location)],
-            )
+            Response::text(301, b"moved\n").header("Location", format!("{location}{query}"))
         }
-        Lookup::NotFound(Some(page)) => respond(
-            &mut stream,
+        Lookup::NotFound(Some(page)) => Response::new(
             404,
             "text/html; charset=utf-8",
-            &inject(&page, error.as_ref()),
-            head,
-            &[],
+            Body::Made(inject(&page, error)),
         ),
-        Lookup::NotFound(None) => respond(
-            &mut stream,
-            404,
-            "text/plain; charset=utf-8",
-            b"not found\n",
-            head,
-            &[],
-        ),
+        Lookup::NotFound(None) => Response::text(404, b"not found\n"),
     }
 }
 
@@ -444,15 +456,82 @@ fn error_page(report: &str) -> String {
     )
 }
 
-fn respond(
-    stream: &mut TcpStream,
+/// A response, before it is written.
+#[derive(Debug, PartialEq, Eq)]
+struct Response {
     status: u16,
-    kind: &str,
-    body: &[u8],
-    head: bool,
-    headers: &[(&str, &str)],
-) -> std::io::Result<()> {
-    let reason = match status {
+    kind: &'static str,
+    body: Body,
+    /// `Location` of a redirect, `Allow` of a refused method.
+    header: Option<(&'static str, String)>,
+}
+
+/// What a response carries.
+#[derive(Debug, PartialEq, Eq)]
+enum Body {
+    /// The preview's own text.
+    Static(&'static [u8]),
+    /// A file of the build, shared with the snapshot, never copied.
+    Shared(Arc<[u8]>),
+    /// A page made for this request.
+    Made(Vec<u8>),
+}
+
+impl Body {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Static(bytes) => bytes,
+            Body::Shared(bytes) => bytes,
+            Body::Made(bytes) => bytes,
+        }
+    }
+}
+
+impl Response {
+    fn new(status: u16, kind: &'static str, body: Body) -> Self {
+        Response {
+            status,
+            kind,
+            body,
+            header: None,
+        }
+    }
+
+    /// A short plain-text answer of the preview itself.
+    fn text(status: u16, body: &'static [u8]) -> Self {
+        Response::new(status, "text/plain; charset=utf-8", Body::Static(body))
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.header = Some((name, value.into()));
+        self
+    }
+
+    /// Writes the response; only its head for a HEAD request.
+    fn write(&self, out: &mut impl Write, head: bool) -> std::io::Result<()> {
+        let body = self.body.bytes();
+        let mut response = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+            self.status,
+            reason(self.status),
+            self.kind,
+            body.len()
+        );
+        if let Some((name, value)) = &self.header {
+            response.push_str(&format!("{name}: {value}\r\n"));
+        }
+        response.push_str("\r\n");
+        out.write_all(response.as_bytes())?;
+        if !head {
+            out.write_all(body)?;
+        }
+        out.flush()
+    }
+}
+
+/// The reason phrase of the statuses the preview sends.
+fn reason(status: u16) -> &'static str {
+    match status {
         200 => "OK",
         301 => "Moved Permanently",
         400 => "Bad Request",
@@ -463,20 +542,7 @@ fn respond(
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         _ => "OK",
-    };
-    let mut response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        response.push_str(&format!("{name}: {value}\r\n"));
     }
-    response.push_str("\r\n");
-    stream.write_all(response.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
-    }
-    stream.flush()
 }
 
 /// A Server-Sent Events stream: the current build number first, then one
@@ -547,5 +613,252 @@ mod tests {
             text.contains("role=\"alert\"") && text.contains("error: &lt;kaputt&gt;"),
             "{text}"
         );
+    }
+
+    fn request(method: &str, target: &str) -> Request {
+        Request {
+            method: method.into(),
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn the_request_line_gives_method_and_target() {
+        assert_eq!(
+            read(b"HEAD /posts/a/?x=1 HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n").as_deref(),
+            Ok("HEAD /posts/a/?x=1")
+        );
+        // Line feeds alone, no version, no blank line at the end: still read.
+        assert_eq!(read(b"GET /a/\nHost: x\n\n").as_deref(), Ok("GET /a/"));
+        assert_eq!(
+            read(b"GET /a/ HTTP/1.0\r\nHost: x").as_deref(),
+            Ok("GET /a/")
+        );
+        assert_eq!(
+            read(b"GET  \t /a/   HTTP/1.1\r\n\r\n").as_deref(),
+            Ok("GET /a/")
+        );
+        // Bytes that are not UTF-8 are not a reason to refuse.
+        assert_eq!(
+            read(b"GET /\xFF HTTP/1.1\r\n\r\n").as_deref(),
+            Ok("GET /\u{FFFD}")
+        );
+        assert_eq!(read(b"GET\r\n\r\n"), Err(400));
+        assert_eq!(read(b" \r\n\r\n"), Err(400));
+    }
+
+    #[test]
+    fn requests_are_routed() {
+        let to = |method: &str, target: &str| route(&request(method, target));
+        assert_eq!(to("POST", "/"), Route::NotAllowed);
+        assert_eq!(to("get", "/"), Route::NotAllowed);
+        assert_eq!(to("GET", "/__echt/events"), Route::Events);
+        assert_eq!(to("GET", "/__echt/events?since=3"), Route::Events);
+        assert_eq!(to("HEAD", "/__echt/reload.js"), Route::Script);
+        assert_eq!(to("GET", "/__echt/reload.js#x"), Route::Script);
+        assert_eq!(to("GET", "/../etc/passwd"), Route::Forbidden);
+        assert_eq!(to("GET", "/a/%2e%2e/%2e%2e/etc/passwd"), Route::Forbidden);
+        assert_eq!(to("GET", "relative"), Route::Forbidden);
+        assert_eq!(
+            to("GET", "/posts/a/?x=1"),
+            Route::Site(Target::Path {
+                rel: "posts/a".into(),
+                dir: true
+            })
+        );
+        // Other paths below /__echt/ are the site's business.
+        assert_eq!(
+            to("GET", "/__echt/other"),
+            Route::Site(Target::Path {
+                rel: "__echt/other".into(),
+                dir: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_redirect_keeps_the_query() {
+        assert_eq!(query("/posts/a?x=1"), "?x=1");
+        assert_eq!(query("/posts/a?x=1#oben"), "?x=1#oben");
+        assert_eq!(query("/posts/a#oben"), "");
+        assert_eq!(query("/posts/a"), "");
+    }
+
+    fn snapshot(files: &[(&str, &str)]) -> Snapshot {
+        use crate::output::Sink;
+        let sink = crate::cmd::serve::store::MemorySink::default();
+        for (rel, text) in files {
+            sink.write(rel, text.as_bytes()).expect("memory");
+        }
+        sink.into_snapshot()
+    }
+
+    /// The status, content type, body and extra header of the answer.
+    fn answer(
+        target: &str,
+        snapshot: &Snapshot,
+        error: Option<&Failure>,
+    ) -> (u16, &'static str, String, Option<(&'static str, String)>) {
+        let response = site_response(&resolve(target), query(target), snapshot, error);
+        (
+            response.status,
+            response.kind,
+            String::from_utf8_lossy(response.body.bytes()).into_owned(),
+            response.header,
+        )
+    }
+
+    #[test]
+    fn site_files_are_answered_from_the_snapshot() {
+        let site = snapshot(&[
+            ("index.html", "<body>Start</body>"),
+            ("posts/a/index.html", "<body>A</body>"),
+            ("style.css", "body{}"),
+        ]);
+        assert_eq!(
+            answer("/", &site, None),
+            (
+                200,
+                "text/html; charset=utf-8",
+                "<body>Start<script src=\"/__echt/reload.js\" defer></script>\n</body>".into(),
+                None
+            )
+        );
+        assert_eq!(
+            answer("/style.css", &site, None),
+            (200, "text/css; charset=utf-8", "body{}".into(), None)
+        );
+        assert_eq!(
+            answer("/posts/a?x=1", &site, None),
+            (
+                301,
+                "text/plain; charset=utf-8",
+                "moved\n".into(),
+                Some(("Location", "/posts/a/?x=1".into()))
+            )
+        );
+        assert_eq!(
+            answer("/fehlt/", &site, None),
+            (404, "text/plain; charset=utf-8", "not found\n".into(), None)
+        );
+        let with_404 = snapshot(&[("404.html", "<body>Weg</body>")]);
+        assert_eq!(
+            answer("/fehlt/", &with_404, None).2,
+            "<body>Weg<script src=\"/__echt/reload.js\" defer></script>\n</body>"
+        );
+    }
+
+    #[test]
+    fn files_are_shared_with_the_snapshot_not_copied() {
+        let site = snapshot(&[("bild.svg", "<svg/>")]);
+        let Lookup::File { body, .. } = site.lookup(&resolve("/bild.svg")) else {
+            panic!("the file is there");
+        };
+        let response = site_response(&resolve("/bild.svg"), "", &site, None);
+        assert!(matches!(&response.body, Body::Shared(shared) if Arc::ptr_eq(shared, &body)));
+    }
+
+    #[test]
+    fn a_broken_build_shows_its_errors() {
+        let site = snapshot(&[
+            ("posts/a/index.html", "<body>A</body>"),
+            ("posts/b/index.html", "<body>B</body>"),
+            ("style.css", "body{}"),
+        ]);
+        let failure = Failure {
+            report: "error: <kaputt>".into(),
+            pages: Some(["posts/a/index.html".to_string()].into_iter().collect()),
+        };
+        // The broken file's page shows the errors instead.
+        let (status, kind, body, _) = answer("/posts/a/", &site, Some(&failure));
+        assert_eq!((status, kind), (500, "text/html; charset=utf-8"));
+        assert_eq!(body, error_page("error: <kaputt>"));
+        assert!(body.contains("error: &lt;kaputt&gt;"), "{body}");
+        // Other pages are the last good ones, with a notice.
+        let (status, _, body, _) = answer("/posts/b/", &site, Some(&failure));
+        assert_eq!(status, 200);
+        assert!(
+            body.starts_with("<body>B<script") && body.contains("echt-error"),
+            "{body}"
+        );
+        // Other files are as they were.
+        assert_eq!(answer("/style.css", &site, Some(&failure)).2, "body{}");
+        // Errors outside content/ break every page.
+        let everywhere = Failure {
+            pages: None,
+            ..failure
+        };
+        assert_eq!(answer("/posts/b/", &site, Some(&everywhere)).0, 500);
+        assert_eq!(answer("/style.css", &site, Some(&everywhere)).0, 200);
+    }
+
+    fn written(response: &Response, head: bool) -> String {
+        let mut out = Vec::new();
+        response.write(&mut out, head).expect("memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn responses_are_written_whole_or_head_only() {
+        let moved = Response::text(301, b"moved\n").header("Location", "/a/");
+        assert_eq!(
+            written(&moved, false),
+            "HTTP/1.1 301 Moved Permanently\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 6\r\nCache-Control: no-store\r\nConnection: close\r\nLocation: /a/\r\n\r\nmoved\n"
+        );
+        // HEAD: the length of the body that GET would get, but no body.
+        assert_eq!(
+            written(&moved, true),
+            "HTTP/1.1 301 Moved Permanently\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 6\r\nCache-Control: no-store\r\nConnection: close\r\nLocation: /a/\r\n\r\n"
+        );
+        let page = Response::new(
+            200,
+            "text/html; charset=utf-8",
+            Body::Made(b"<p>x</p>".to_vec()),
+        );
+        assert_eq!(
+            written(&page, false),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n<p>x</p>"
+        );
+    }
+
+    #[test]
+    fn unreadable_requests_are_refused_in_words() {
+        let refused = |status| {
+            let text = written(&refusal(status), false);
+            let status_line = text.lines().next().unwrap_or_default().to_string();
+            let body = text
+                .split("\r\n\r\n")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            (status_line, body)
+        };
+        assert_eq!(
+            refused(400),
+            ("HTTP/1.1 400 Bad Request".into(), "bad request\n".into())
+        );
+        assert_eq!(
+            refused(414),
+            (
+                "HTTP/1.1 414 URI Too Long".into(),
+                "request line too long\n".into()
+            )
+        );
+        assert_eq!(
+            refused(431),
+            (
+                "HTTP/1.1 431 Request Header Fields Too Large".into(),
+                "request headers too large\n".into()
+            )
+        );
+        for (status, phrase) in [
+            (200, "OK"),
+            (403, "Forbidden"),
+            (404, "Not Found"),
+            (405, "Method Not Allowed"),
+            (500, "Internal Server Error"),
+        ] {
+            assert_eq!(reason(status), phrase);
+        }
     }
 }
