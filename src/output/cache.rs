@@ -51,8 +51,8 @@ pub struct Key {
     /// same version (a developer's, a distribution's patch) may render
     /// differently, and the cache would not know.
     binary: Option<(u64, u128)>,
-    /// A fingerprint of a fixed value: fingerprints are made with the
-    /// standard library's hasher, which may change with the compiler.
+    /// A fingerprint of a fixed value: stored fingerprints mean something
+    /// only to an echt that hashes the same way.
     hasher: u64,
     /// What the caller says the cache depends on (config, options).
     site: u64,
