@@ -401,19 +401,17 @@ fn recall(
     (sources.ok(), outputs.ok())
 }
 
-/// Writes the build cache after a successful build: the outputs' half,
-/// and the sources' half if there was none or too much of it is out of
-/// date. A cache that cannot be written only makes the next build slower,
-/// so this says so and goes on.
-fn remember(
+/// Starts writing the sources' half of the cache anew if there is none or
+/// too many of its entries are out of date (see [`may_be_out_of_date`]).
+/// It takes `sources` along; otherwise they are freed.
+fn renew_sources(
     files: &CacheFiles,
     key: &cache::Key,
     sources: Cache,
     known: Option<Sources>,
     site: &Site,
     started: SystemTime,
-    outputs: &Outputs,
-) {
+) -> Option<cache::Pending> {
     let documents: HashMap<String, u64> = site
         .posts
         .iter()
@@ -426,22 +424,40 @@ fn remember(
             .filter(|(rel, print)| known.documents.get(*rel) != Some(print))
             .count()
     });
-    let mut written = Ok(());
-    if out_of_date > may_be_out_of_date(documents.len()) {
-        let sources = Sources {
+    drop_later(known);
+    if out_of_date <= may_be_out_of_date(documents.len()) {
+        drop_later(sources);
+        return None;
+    }
+    let root = site.config.root.clone();
+    Some(cache::write_later(
+        files.sources.clone(),
+        key.clone(),
+        move || Sources {
             cache: sources,
             documents,
-            racy: racy_sources(&site.config.root, started),
-        };
-        written = cache::write(&files.sources, key, &sources);
-        drop_later((sources, known));
-    } else {
-        drop_later((sources, known));
-    }
-    let written = written.and_then(|()| cache::write(&files.outputs, key, outputs));
-    if let Err(e) = written {
-        for d in &e.diagnostics {
-            eprintln!("note: the build cache was not written: {}", d.message);
+            racy: racy_sources(&root, started),
+        },
+    ))
+}
+
+/// Writes the build cache after a successful build: the sources' half if
+/// it was `renewed`, and the outputs' half if the output changed. A cache
+/// that cannot be written only makes the next build slower, so this says
+/// so and goes on.
+fn remember(
+    files: &CacheFiles,
+    key: &cache::Key,
+    renewed: Option<cache::Pending>,
+    outputs: Option<&Outputs>,
+) {
+    let sources = renewed.map_or(Ok(()), cache::Pending::commit);
+    let outputs = outputs.map_or(Ok(()), |o| cache::write(&files.outputs, key, o));
+    for written in [sources, outputs] {
+        if let Err(e) = written {
+            for d in &e.diagnostics {
+                eprintln!("note: the build cache was not written: {}", d.message);
+            }
         }
     }
 }
@@ -555,6 +571,7 @@ impl Run<'_> {
         let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&self.shown);
         let started = self.started;
         let prints = prepared.fingerprints(&|path| copy_stamp(&sources, path, started));
+        let renewed = renew_sources(&self.files, &key, sources, known, &loaded.site, started);
 
         // Nothing reaches the output folder unless the whole build is fine.
         if !previous {
@@ -566,15 +583,7 @@ impl Run<'_> {
             drop(prepared);
             let rendered = done.built.prints.len();
             let outputs = Outputs::after(done.built, None, output, &done.plan);
-            remember(
-                &self.files,
-                &key,
-                sources,
-                known,
-                &loaded.site,
-                started,
-                &outputs,
-            );
+            remember(&self.files, &key, renewed, Some(&outputs));
             drop_later((loaded, outputs));
             return Ok(Done {
                 stats: done.stats,
@@ -597,7 +606,8 @@ impl Run<'_> {
         if last.is_some() && done.plan.is_empty() && changes.changed() == 0 {
             // The cache describes the output as it is.
             drop(prepared);
-            drop_later((loaded, sources, known, last, done.built));
+            drop_later((loaded, last, done.built));
+            remember(&self.files, &key, renewed, None);
             return Ok(Done {
                 stats: done.stats,
                 changed: Some(0),
@@ -634,15 +644,7 @@ impl Run<'_> {
             None => done.built.prints.len(),
         };
         let outputs = Outputs::after(done.built, last.map(|l| l.written), output, &done.plan);
-        remember(
-            &self.files,
-            &key,
-            sources,
-            known,
-            &loaded.site,
-            started,
-            &outputs,
-        );
+        remember(&self.files, &key, renewed, Some(&outputs));
         drop_later((loaded, outputs));
         Ok(Done {
             stats: done.stats,

@@ -166,28 +166,90 @@ pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Res
 /// Writes `value` as the cache file at `path`, atomically: into a
 /// temporary file beside it that is then renamed over the old one.
 pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
-    if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, &e))?;
-    }
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    let written = File::create(&temporary).and_then(|file| {
-        let mut writer = BufWriter::with_capacity(BUFFER, Checked::new(file));
-        writer.write_all(MAGIC)?;
-        let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
-        rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
-        rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
-        let checked = writer
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        let mut file = checked.inner;
-        file.write_all(&checked.count.to_le_bytes())?;
-        file.write_all(&checked.crc.finalize().to_le_bytes())
-    });
-    let renamed = written.and_then(|()| std::fs::rename(&temporary, path));
+    let temporary = temporary(path);
+    let renamed =
+        write_file(&temporary, key, value).and_then(|()| std::fs::rename(&temporary, path));
     renamed.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Error::io(path, &e)
     })
+}
+
+/// Starts writing what `make` returns as the cache file at `path`, on
+/// another thread, so that a large file is encoded while the build goes
+/// on (and what it holds is freed once written). It replaces the old file
+/// only when [`Pending::commit`]ted; dropped, it leaves no trace.
+pub fn write_later<T, F>(path: PathBuf, key: Key, make: F) -> Pending
+where
+    T: Serialize,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let temporary = temporary(&path);
+    let to = temporary.clone();
+    let thread = std::thread::Builder::new()
+        .spawn(move || write_file(&to, &key, &make()))
+        .map_err(|e| Error::io(&path, &e));
+    Pending {
+        path,
+        temporary,
+        thread: Some(thread),
+    }
+}
+
+/// A cache file being written (see [`write_later`]).
+#[derive(Debug)]
+pub struct Pending {
+    path: PathBuf,
+    temporary: PathBuf,
+    thread: Option<Result<std::thread::JoinHandle<std::io::Result<()>>>>,
+}
+
+impl Pending {
+    /// Waits for the file and puts it in place.
+    pub fn commit(mut self) -> Result<()> {
+        let written = match self.thread.take() {
+            Some(Ok(thread)) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the writing thread failed"))),
+            Some(Err(e)) => return Err(e),
+            None => Ok(()),
+        };
+        written
+            .and_then(|()| std::fs::rename(&self.temporary, &self.path))
+            .map_err(|e| Error::io(&self.path, &e))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(Ok(thread)) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+}
+
+/// Where a cache file is written before it replaces `path`.
+fn temporary(path: &Path) -> PathBuf {
+    path.with_extension(format!("tmp-{}", std::process::id()))
+}
+
+fn write_file<T: Serialize>(temporary: &Path, key: &Key, value: &T) -> std::io::Result<()> {
+    if let Some(folder) = temporary.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let file = File::create(temporary)?;
+    let mut writer = BufWriter::with_capacity(BUFFER, Checked::new(file));
+    writer.write_all(MAGIC)?;
+    let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
+    rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
+    rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
+    let checked = writer
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    let mut file = checked.inner;
+    file.write_all(&checked.count.to_le_bytes())?;
+    file.write_all(&checked.crc.finalize().to_le_bytes())
 }
 
 /// The length and CRC-32 at the end of a cache file.

@@ -402,8 +402,12 @@ fn a_link_to_a_removed_file_fails_the_cached_build_too() {
     site.edit("content/posts/a.md", "Mehr von A.", "Mehr von [x](/x.txt).");
     site.check("a link to a static file");
     site.remove("static/x.txt");
+    let cache = untouched(&site.cache_dir());
     let cached = site.cached().unwrap_err().to_string();
+    // Without the cache, its sources' half is written anew while the
+    // build goes on, and must not replace the old one when it fails.
     let clean = site.site.build_with(&["--no-cache"]).fails();
     assert!(cached.contains("x.txt"), "{cached}");
     assert_eq!(cached, clean);
+    assert!(cache == untouched(&site.cache_dir()), "the cache was touched");
 }
