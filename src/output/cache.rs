@@ -4,9 +4,9 @@
 //! The cache is a folder *beside* the output folder (`.public.echt.cache`
 //! next to `public/`), never inside it: the output folder is what gets
 //! deployed, and the cache holds the text of every source, drafts and
-//! future posts included. Each of its files is written only after a fully
-//! successful build, to a temporary file that is then renamed over the old
-//! one, so it is always either a good build's or absent.
+//! future posts included. Each of its files is written to a temporary file
+//! that is renamed over the old one only after a fully successful build,
+//! so it is always either a good build's or absent.
 //!
 //! What is in the files is up to the caller (`cmd::build`); this module
 //! keeps them honest: a [`Key`] says which echt and which site settings
@@ -19,7 +19,7 @@
 //! ([`Written`]), and which sources were modified so recently that their
 //! modification time cannot tell a later write apart ([`recent`]).
 //!
-//! Stage 5 (output). Knows nothing of what it stores.
+//! Part of the output stage; knows nothing of what it stores.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -523,6 +523,21 @@ mod tests {
             std::fs::read_dir(file.parent().unwrap_or(dir.path()))?.count(),
             1
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_pending_file_replaces_the_old_one_only_when_committed() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("cache/sources");
+        let key = Key::new(1);
+        write(&file, &key, &"alt")?;
+        drop(write_later(file.clone(), key.clone(), || "verworfen"));
+        assert_eq!(read::<String>(&file, &key), Ok("alt".to_string()));
+        assert_eq!(std::fs::read_dir(dir.path().join("cache"))?.count(), 1);
+        write_later(file.clone(), key.clone(), || "neu").commit()?;
+        assert_eq!(read::<String>(&file, &key), Ok("neu".to_string()));
+        assert_eq!(std::fs::read_dir(dir.path().join("cache"))?.count(), 1);
         Ok(())
     }
 

@@ -409,5 +409,8 @@ fn a_link_to_a_removed_file_fails_the_cached_build_too() {
     let clean = site.site.build_with(&["--no-cache"]).fails();
     assert!(cached.contains("x.txt"), "{cached}");
     assert_eq!(cached, clean);
-    assert!(cache == untouched(&site.cache_dir()), "the cache was touched");
+    assert!(
+        cache == untouched(&site.cache_dir()),
+        "the cache was touched"
+    );
 }
