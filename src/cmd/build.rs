@@ -208,9 +208,9 @@ impl Loaded {
             None => (self.render_prepared(prepared, out)?, Facts::new()),
             Some(last) => {
                 if !also.is_empty() {
-                    let all = prints.plan(None).write;
+                    let all: HashSet<&String> = prints.files().collect();
                     plan.write
-                        .extend(also.iter().filter(|file| all.contains(*file)).cloned());
+                        .extend(also.iter().filter(|file| all.contains(file)).cloned());
                 }
                 recheck_links(&mut plan, &last.facts);
                 let planned = Planned { out, plan: &plan };
@@ -288,7 +288,7 @@ impl Outputs {
             }
             None => {
                 let mut written = Written::default();
-                written.record(output, &built.prints.plan(None).write);
+                written.record(output, built.prints.files().collect::<Vec<_>>());
                 written
             }
         };
@@ -594,7 +594,7 @@ impl Run<'_> {
         }
         let (last, also) = match last {
             Some((last, altered)) => {
-                let also = last.written.unknown(&prints.plan(None).write, altered);
+                let also = last.written.unknown(prints.files(), altered);
                 (Some(last), also)
             }
             None => (None, Vec::new()),

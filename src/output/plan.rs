@@ -36,6 +36,11 @@ impl Fingerprints {
         self.0.len()
     }
 
+    /// Every output file, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = &String> {
+        self.0.keys()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
