@@ -120,6 +120,7 @@ impl<'a> Outputs<'a> {
         }
         // The files a host reads: echt's, merged with the site's own (the
         // one that would have been copied), never replaced by them.
+        let mut unreadable = Vec::new();
         for file in audit::headers::HOST_FILES {
             let own = copies
                 .remove(file)
@@ -132,9 +133,14 @@ impl<'a> Outputs<'a> {
             let own = own
                 .as_ref()
                 .map(|(shown, text)| audit::headers::Own { shown, text });
-            if let Some(merged) = audit::headers::host_file(&site.config, file, own) {
-                problems.extend(merged.problems);
-                generated.push((file.into(), merged.text.into_bytes(), problems, echt(file)));
+            match audit::headers::host_file(&site.config, file, own) {
+                Some(merged) => {
+                    problems.extend(merged.problems);
+                    generated.push((file.into(), merged.text.into_bytes(), problems, echt(file)));
+                }
+                // A host file echt does not write itself (`_redirects`)
+                // that could not be read: the build fails, saying why.
+                None => unreadable.extend(problems),
             }
         }
         for alias in &site.aliases {
@@ -153,6 +159,7 @@ impl<'a> Outputs<'a> {
         // One owner per path, claimed in the order of who may keep it.
         let mut registry = Registry::default();
         registry.problems.extend(copy_clashes);
+        registry.problems.extend(unreadable);
         let mut files = Vec::new();
         for job in jobs {
             let path = job.file(site);

@@ -419,8 +419,10 @@ fn document_path(doc: &Parsed) -> String {
                     None => segments.push(slug),
                 }
             }
+            // `content/index.md` is the home page's path (and clashes
+            // with it); `content/🎉.md` has a nameless segment, `/`.
             let mut path = segments.join("/");
-            if !path.is_empty() {
+            if !segments.is_empty() {
                 path.push('/');
             }
             path

@@ -180,6 +180,11 @@ fn a_name_without_letters_has_no_url() {
     assert_eq!(nameless, "posts//");
     assert!(is_nameless(&nameless));
     assert!(is_nameless(&path_of("projekte/🎉.md", Kind::Page, None)));
+    // At the top level too, as a file or as a folder.
+    assert!(is_nameless(&path_of("🎉.md", Kind::Page, None)));
+    assert!(is_nameless(&path_of("🎉/index.md", Kind::Page, None)));
+    assert_eq!(path_of("index.md", Kind::Page, None), "");
+    assert_eq!(path_of("🎉.md", Kind::Page, Some("feier")), "feier/");
     assert!(!is_nameless(&path_of(
         "posts/🎉.md",
         Kind::Post,

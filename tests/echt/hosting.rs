@@ -416,3 +416,15 @@ fn the_privacy_page_keeps_what_pages_carry_apart_from_what_servers_send() {
         }
     }
 }
+
+#[test]
+fn a_redirects_file_that_cannot_be_read_fails_the_build_saying_why() {
+    // echt writes no `_redirects` of its own: a site's that is not text
+    // must not vanish from the output without a word.
+    let site = TestSite::new()
+        .post("a.md", &post("A", "2024-01-01", "Text."))
+        .bytes("static/_redirects", b"/alt/ /neu/ 301\n/\xFF /x 301\n");
+    let err = site.build().fails();
+    assert!(err.contains("static/_redirects"), "{err}");
+    assert!(err.contains("not valid UTF-8"), "{err}");
+}
