@@ -412,23 +412,20 @@ fn renew_sources(
     site: &Site,
     started: SystemTime,
 ) -> Option<cache::Pending> {
-    let documents: HashMap<String, u64> = site
-        .posts
-        .iter()
-        .chain(&site.pages)
-        .map(|doc| (doc.source.rel.clone(), doc.fingerprint))
-        .collect();
+    let documents = || site.posts.iter().chain(&site.pages);
     let out_of_date = known.as_ref().map_or(usize::MAX, |known| {
-        documents
-            .iter()
-            .filter(|(rel, print)| known.documents.get(*rel) != Some(print))
+        documents()
+            .filter(|doc| known.documents.get(&doc.source.rel) != Some(&doc.fingerprint))
             .count()
     });
     drop_later(known);
-    if out_of_date <= may_be_out_of_date(documents.len()) {
+    if out_of_date <= may_be_out_of_date(site.posts.len() + site.pages.len()) {
         drop_later(sources);
         return None;
     }
+    let documents: HashMap<String, u64> = documents()
+        .map(|doc| (doc.source.rel.clone(), doc.fingerprint))
+        .collect();
     let root = site.config.root.clone();
     Some(cache::write_later(
         files.sources.clone(),
