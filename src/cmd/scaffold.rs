@@ -33,7 +33,10 @@ pub fn new_site(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
         .map_or_else(|| "Mein Blog".into(), |n| n.to_string_lossy().into_owned());
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
         (PathBuf::from(CONFIG_FILE), config_text(&name).into_bytes()),
-        (PathBuf::from(".gitignore"), b"/public\n".to_vec()),
+        (
+            PathBuf::from(".gitignore"),
+            b"/public\n/.public.echt.cache\n".to_vec(),
+        ),
         (
             Path::new(CONTENT_DIR).join(POSTS_DIR).join("hallo-welt.md"),
             first_post(today).into_bytes(),
