@@ -28,6 +28,7 @@ pub mod files;
 pub mod headers;
 mod html;
 mod rules;
+mod scan;
 pub mod tracking;
 mod tree;
 mod xml;
@@ -178,16 +179,24 @@ impl Policy {
         }
     }
 
+    /// The host a link to another host (allowed or not) leads to, the
+    /// links lol_html's pass cleans; None for every other URL, without a
+    /// URL parser for the plain paths most links are.
+    pub(crate) fn outbound_host(&self, page: &Page, raw: &str) -> Option<String> {
+        if is_plain(raw) {
+            return None;
+        }
+        match self.judge(page, raw) {
+            Target::Foreign(host) | Target::Allowed(host) => Some(host),
+            _ => None,
+        }
+    }
+
     /// The common case without a URL parser: a plain relative or
     /// root-relative path. None for anything a browser could read
     /// differently.
     fn judge_plain(&self, page: &Page, raw: &str) -> Option<Target> {
-        let plain = !raw.is_empty()
-            && !raw.starts_with("//")
-            && !raw
-                .bytes()
-                .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f));
-        if !plain {
+        if !is_plain(raw) {
             return None;
         }
         let (before_fragment, fragment) = match raw.split_once('#') {
@@ -232,6 +241,16 @@ impl Policy {
             fragment,
         })
     }
+}
+
+/// A relative or root-relative path that every browser reads the same
+/// way: no scheme, no host, nothing a URL parser would drop or change.
+fn is_plain(raw: &str) -> bool {
+    !raw.is_empty()
+        && !raw.starts_with("//")
+        && !raw
+            .bytes()
+            .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f))
 }
 
 /// The output file a path below the site root is served from.

@@ -480,3 +480,93 @@ fn found_by_fuzzing() {
         checker.findings
     );
 }
+
+/// Pages that take the one-parse way publish exactly what lol_html's pass
+/// and a second parse would, with the same findings; pages it is unsure
+/// of take the full way.
+#[test]
+fn one_parse_publishes_what_the_rewrite_would() {
+    let policy = policy("privacy:\n  allow_hosts: [media.example.net, '*.cdn.example']\n");
+    let page = Page::new(&policy, "posts/a/index.html");
+    let starts = [
+        "<!doctype html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n<title>t</title>\n</head>\n<body>\n",
+        "<!DOCTYPE html><html><head><title>t</title></head><body>",
+        "<!doctype html><html><head> <link rel=\"stylesheet\" href=\"s.css\"><title>t</title></head><body>",
+        "<!doctype html><html><head><meta name=\"x\" charset=\"utf-8\"/><title>t</title></head><body>",
+        "<!doctype html><html><head></head><body>",
+        "<!doctype html><head><title>t</title></head><body>",
+        "<html><head><title>t</title></head><body>",
+        "<!doctype html><html><head><!-- c --><title>t</title></head><body>",
+    ];
+    let out = "https://example.org/x";
+    let bodies = [
+        "<p>Text</p>".to_string(),
+        format!("<p><a href=\"{out}\">x</a> und <a href=\"{out}\" title=\"a > b\">y</a></p>"),
+        format!("<a href=\"{out}\" rel=\"noopener noreferrer\">x</a>"),
+        format!("<a href=\"{out}\" REL=\"noreferrer NOOPENER\">x</a>"),
+        format!("<a href=\"{out}\" rel=\"me\">x</a>"),
+        format!("<a rel=\"noopener  noreferrer\" href=\"{out}\">x</a>"),
+        format!("<a rel=\"noopener&#32;noreferrer\" href=\"{out}\">x</a>"),
+        format!("<a href='{out}'>x</a><a href={out}>y</a><a class=k href=\"{out}\">z</a>"),
+        format!("<a  href=\"{out}\">x</a><a href=\"{out}\" >y</a><a href=\"{out}\"/>z</a>"),
+        format!("<a href=\"{out}?utm_source=feed&amp;a=1\">x</a>"),
+        format!("<a href=\"{out}?a=1&amp;b=2\">x</a>"),
+        format!("<a href=\"{out}?a=1&b=2\">x</a>"),
+        "<a href=\"https://blog.example/sub/posts/b/\">x</a><a href=\"../b/\">y</a>".to_string(),
+        "<a href=\"//example.org/x\">x</a><a href=\"https:example.org/x\">y</a>".to_string(),
+        "<a href=\" https://example.org/x \">x</a><a href=\"HTTPS://Example.ORG\">y</a>"
+            .to_string(),
+        format!("<map name=m><area href=\"{out}\" alt=\"\"></map>"),
+        format!("<svg><a href=\"{out}\"><text>x</text></a></svg>"),
+        format!("<svg/><a href=\"{out}\">x</a>"),
+        format!("<svg/><a href=\"{out}\" rel=\"noopener noreferrer\">x</a>"),
+        format!("<math><mi><a href=\"{out}\">x</a></mi></math>"),
+        format!("<svg><style><a href=\"{out}\">x</a></style></svg>"),
+        format!("<p title=\"see href={out}\">x</p>"),
+        "<pre><code>&lt;a href=&quot;https://example.org/&quot;&gt;</code></pre>".to_string(),
+        "<link rel=\"stylesheet\" href=\"https://media.example.net/a.css\">".to_string(),
+        "<a href=\"https://media.example.net/\">x</a>".to_string(),
+        "<img src=\"https://evil.example/p.gif\" alt=\"\"><p onclick=\"x()\">y</p>".to_string(),
+        format!("<noscript><a href=\"{out}\">x</a></noscript>"),
+        "<select><option>x</option></select>".to_string(),
+        format!("<iframe srcdoc=\"<a href='{out}'>x</a>\"></iframe>"),
+        format!("<template><a href=\"{out}\">x</a></template>"),
+        format!("<textarea><a href=\"{out}\">x</a></textarea>"),
+        format!("<a href=\"{out}\"><b>x</a></b>"),
+        format!("<!-- <a href=\"{out}\"> -->"),
+        format!("<a href=\"{out}\" xlink:href=\"{out}\">x</a>"),
+        format!("<svg><image xlink:href=\"{out}\"/></svg>"),
+        "<a href=\"#top\">x</a><a href=\"#fehlt\">y</a><h2 id=\"da\">z</h2>".to_string(),
+        "<a href=\"mailto:a@b.example\">x</a><a href=\"javascript:x()\">y</a>".to_string(),
+        format!("<a href=\"{out}\">{}</a>", "<div>".repeat(600)),
+    ];
+    let described = |a: &html::Audited<'_>| {
+        let findings: Vec<String> = a
+            .checker
+            .findings
+            .iter()
+            .map(|f| format!("{:?} {} {:?} {:?}", f.severity, f.message, f.at, f.needles))
+            .collect();
+        format!(
+            "{}\n{findings:#?}\n{:?} {:?} {:?} {:?} {}",
+            a.html,
+            a.checker.ids,
+            a.checker.links,
+            a.checker.resources,
+            a.checker.outbound,
+            a.notes.len()
+        )
+    };
+    let mut direct = 0;
+    for start in starts {
+        for body in &bodies {
+            let html = format!("{start}{body}\n</body>\n</html>\n");
+            let full = html::audit_fully(&policy, &page, &html);
+            if let Some(one) = html::audit_directly(&policy, &page, &html) {
+                direct += 1;
+                assert_eq!(described(&one), described(&full), "{html}");
+            }
+        }
+    }
+    assert!(direct >= 60, "only {direct} pages took the one-parse way");
+}
