@@ -101,13 +101,17 @@ const REL: &str = " rel=\"noopener noreferrer\"";
 ///
 /// Returns exactly what the full way returns, with the same findings, for
 /// every page it accepts; `tests::direct_equals_full` holds it to that.
-pub(super) fn audit_directly<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> Option<Audited<'a>> {
-    let markers = scan::markers(html);
+pub(super) fn audit_directly<'a>(
+    policy: &'a Policy,
+    page: &'a Page,
+    html: &str,
+) -> Option<Audited<'a>> {
+    let scan::Reading { markers, links } = scan::read(html);
     if markers.noscript || markers.ambiguous {
         return None;
     }
     let head_at = scan::head_insertion(html)?;
-    let written = scan::link_attributes(html)?;
+    let written = links?;
     let mut outbound: Vec<Cow<'_, str>> = Vec::new();
     let mut splices: Vec<usize> = Vec::new();
     for w in written.iter().filter(|w| w.name != scan::Name::Rel) {
@@ -252,7 +256,7 @@ pub fn clean_fragment(policy: &Policy, html: &str) -> String {
     let page = Page::new(policy, "index.html");
     // The pass changes only elements with an outbound link: without one
     // in the bytes (a superset of what it reads), it changes nothing.
-    let outbound = scan::link_attributes(html).is_none_or(|written| {
+    let outbound = scan::read(html).links.is_none_or(|written| {
         written
             .iter()
             .filter(|w| w.name != scan::Name::Rel)

@@ -57,9 +57,11 @@ pub(crate) fn plain_tag(text: &str, at: usize) -> Option<PlainTag<'_>> {
         return None;
     }
     let mut i = at + 1;
-    while bytes.get(i).copied().is_some_and(|b| {
-        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
-    }) {
+    while bytes
+        .get(i)
+        .copied()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         i += 1;
     }
     let name = &text[at + 1..i];
@@ -161,65 +163,85 @@ pub(crate) struct Written {
     pub value: Range<usize>,
 }
 
-/// Every place in `text` where an HTML tokenizer, in whatever state it
-/// is, could read an attribute `href`, `xlink:href` or `rel` with a
-/// value, in order: a superset of the attributes any tokenizer reads
-/// (most places in text are not attributes; the callers compare with
-/// the tree). An attribute's name starts after whitespace, `/` or a
-/// quote and ends, maybe after whitespace, at `=`; its value is read as
-/// the tokenizer reads it. None when a value runs to the end of the
-/// text, which a tokenizer reads as no tag at all.
-pub(crate) fn link_attributes(text: &str) -> Option<Vec<Written>> {
+/// What one pass over a page's bytes found.
+#[derive(Debug)]
+pub(crate) struct Reading {
+    pub markers: Markers,
+    /// Every place in the text where an HTML tokenizer, in whatever state
+    /// it is, could read an attribute `href`, `xlink:href` or `rel` with a
+    /// value, in order: a superset of the attributes any tokenizer reads
+    /// (most places in text are not attributes; the callers compare with
+    /// the tree). An attribute's name starts after whitespace, `/` or a
+    /// quote and ends, maybe after whitespace, at `=`; its value is read
+    /// as the tokenizer reads it. None when a value runs to the end of the
+    /// text, which a tokenizer reads as no tag at all.
+    pub links: Option<Vec<Written>>,
+}
+
+/// Reads `text` once for its [`Markers`] and link attributes.
+pub(crate) fn read(text: &str) -> Reading {
     let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(offset) = text.get(from..).and_then(|rest| rest.find('=')) {
-        let equals = from + offset;
-        from = equals + 1;
-        let mut end = equals;
-        while end > 0 && is_space(bytes[end - 1]) {
-            end -= 1;
+    let mut markers = Markers::default();
+    let mut links = Some(Vec::new());
+    for at in Hits::new(bytes) {
+        if bytes[at] == b'<' {
+            markers.see(bytes, at);
+        } else if let Some(found) = links.as_mut() {
+            match link_attribute(bytes, at) {
+                Some(Some(written)) => found.push(written),
+                Some(None) => {}
+                None => links = None,
+            }
         }
-        let before = &bytes[..end];
-        let ends_with = |name: &[u8]| {
-            before.len() > name.len()
-                && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
-                && matches!(
-                    before[before.len() - name.len() - 1],
-                    b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'"' | b'\''
-                )
-        };
-        let (name, length) = if ends_with(b"xlink:href") {
-            (Name::XlinkHref, 10)
-        } else if ends_with(b"href") {
-            (Name::Href, 4)
-        } else if ends_with(b"rel") {
-            (Name::Rel, 3)
-        } else {
-            continue;
-        };
-        let start = skip_space(bytes, equals + 1);
-        let value = match bytes.get(start) {
-            None => return None,
-            Some(&quote @ (b'"' | b'\'')) => {
-                let close = bytes[start + 1..].iter().position(|&b| b == quote)?;
-                start + 1..start + 1 + close
-            }
-            Some(b'>') => start..start,
-            Some(_) => {
-                let close = bytes[start..]
-                    .iter()
-                    .position(|&b| is_space(b) || b == b'>')?;
-                start..start + close
-            }
-        };
-        found.push(Written {
-            name,
-            at: end - length,
-            value,
-        });
     }
-    Some(found)
+    Reading { markers, links }
+}
+
+/// The link attribute whose `=` is at `equals`, if it could be one
+/// (Some(None) if not); None if its value would run to the end.
+fn link_attribute(bytes: &[u8], equals: usize) -> Option<Option<Written>> {
+    let mut end = equals;
+    while end > 0 && is_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    let before = &bytes[..end];
+    let ends_with = |name: &[u8]| {
+        before.len() > name.len()
+            && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+            && matches!(
+                before[before.len() - name.len() - 1],
+                b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'"' | b'\''
+            )
+    };
+    let (name, length) = if ends_with(b"xlink:href") {
+        (Name::XlinkHref, 10)
+    } else if ends_with(b"href") {
+        (Name::Href, 4)
+    } else if ends_with(b"rel") {
+        (Name::Rel, 3)
+    } else {
+        return Some(None);
+    };
+    let start = skip_space(bytes, equals + 1);
+    let value = match bytes.get(start) {
+        None => return None,
+        Some(&quote @ (b'"' | b'\'')) => {
+            let close = bytes[start + 1..].iter().position(|&b| b == quote)?;
+            start + 1..start + 1 + close
+        }
+        Some(b'>') => start..start,
+        Some(_) => {
+            let close = bytes[start..]
+                .iter()
+                .position(|&b| is_space(b) || b == b'>')?;
+            start..start + close
+        }
+    };
+    Some(Some(Written {
+        name,
+        at: end - length,
+        value,
+    }))
 }
 
 /// Tags after which the reading of a page depends on more than the
@@ -237,31 +259,83 @@ pub(crate) struct Markers {
     pub foreign: bool,
 }
 
-/// Looks at every `<` of `text` for the tags [`Markers`] names.
-pub(crate) fn markers(text: &str) -> Markers {
-    let bytes = text.as_bytes();
-    let mut markers = Markers::default();
-    let is = |i: usize, name: &[u8]| {
-        bytes
-            .get(i..i + name.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(name))
-    };
-    for (i, _) in text.match_indices('<') {
-        let Some(&first) = bytes.get(i + 1) else {
-            break;
+impl Markers {
+    /// Looks at the `<` at `at`.
+    fn see(&mut self, bytes: &[u8], at: usize) {
+        let is = |name: &[u8]| {
+            bytes
+                .get(at + 1..at + 1 + name.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(name))
         };
-        match first.to_ascii_lowercase() {
-            b'n' => markers.noscript |= is(i + 1, b"noscript"),
-            b's' => {
-                markers.ambiguous |= is(i + 1, b"select");
-                markers.foreign |= is(i + 1, b"svg");
+        match bytes.get(at + 1).map(u8::to_ascii_lowercase) {
+            Some(b'n') => self.noscript |= is(b"noscript"),
+            Some(b's') => {
+                self.ambiguous |= is(b"select");
+                self.foreign |= is(b"svg");
             }
-            b'f' => markers.ambiguous |= is(i + 1, b"frameset"),
-            b'm' => markers.foreign |= is(i + 1, b"math"),
+            Some(b'f') => self.ambiguous |= is(b"frameset"),
+            Some(b'm') => self.foreign |= is(b"math"),
             _ => {}
         }
     }
-    markers
+}
+
+/// The positions of `<` and `=` in a text, in order, found eight bytes at
+/// a time: a page has one of them every few dozen bytes.
+struct Hits<'a> {
+    bytes: &'a [u8],
+    /// Where the word of `mask` starts.
+    word: usize,
+    /// The bytes of that word that may be one of them, by their top bits.
+    mask: u64,
+}
+
+impl<'a> Hits<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut hits = Hits {
+            bytes,
+            word: 0,
+            mask: 0,
+        };
+        hits.mask = hits.candidates();
+        hits
+    }
+
+    /// The bytes of the word at `self.word` that are `<` or `=`, and a few
+    /// more above a true one (the carries of the subtraction): each is
+    /// looked at again.
+    fn candidates(&self) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const TOPS: u64 = 0x8080_8080_8080_8080;
+        let mut word = [0u8; 8];
+        let rest = self.bytes.get(self.word..).unwrap_or_default();
+        let n = rest.len().min(8);
+        word[..n].copy_from_slice(&rest[..n]);
+        let v = u64::from_le_bytes(word);
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+        zero(v ^ (ONES * u64::from(b'<'))) | zero(v ^ (ONES * u64::from(b'=')))
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            while self.mask != 0 {
+                let at = self.word + (self.mask.trailing_zeros() / 8) as usize;
+                self.mask &= self.mask - 1;
+                if matches!(self.bytes.get(at), Some(b'<' | b'=')) {
+                    return Some(at);
+                }
+            }
+            self.word += 8;
+            if self.word >= self.bytes.len() {
+                return None;
+            }
+            self.mask = self.candidates();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -296,7 +370,10 @@ mod tests {
     fn plain_tags_know_how_lol_html_would_write_them() {
         let text = "<a href=\"x\" title=\"a > b\">";
         let tag = plain_tag(text, 0).unwrap();
-        assert_eq!((tag.name, tag.close, tag.tight), ("a", text.len() - 1, true));
+        assert_eq!(
+            (tag.name, tag.close, tag.tight),
+            ("a", text.len() - 1, true)
+        );
         assert_eq!(tag.attrs[1], ("title", 12, Some("a > b")));
         assert!(!plain_tag("<a  href=\"x\">", 0).unwrap().tight);
         assert!(!plain_tag("<a href=\"x\" >", 0).unwrap().tight);
@@ -310,7 +387,7 @@ mod tests {
     fn every_place_a_link_attribute_could_be_is_found() {
         let text = "<a data-href=\"no\" HREF = 'one' rel=\"me\"/href=two>x href=\"three\" \
                     <svg:a xlink:href=four>";
-        let found = link_attributes(text).unwrap();
+        let found = read(text).links.unwrap();
         let values: Vec<(Name, &str)> = found
             .iter()
             .map(|w| (w.name, &text[w.value.clone()]))
@@ -326,13 +403,29 @@ mod tests {
             ]
         );
         assert_eq!(&text[found[0].at..found[0].at + 4], "HREF");
-        assert!(link_attributes("<a href=\"x").is_none());
-        assert!(link_attributes("<a href=x").is_none());
-        assert_eq!(link_attributes("<a href=>").unwrap()[0].value, 8..8);
+        assert!(read("<a href=\"x").links.is_none());
+        assert!(read("<a href=x").links.is_none());
+        assert_eq!(read("<a href=>").links.unwrap()[0].value, 8..8);
+        // Found in every position of the words the scan reads.
+        for n in 0..20 {
+            let text = format!("{}<a href=\"x\">{}", " ".repeat(n), "=".repeat(n));
+            let found = read(&text).links.unwrap();
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].at, n + 3);
+            let hits: Vec<usize> = Hits::new(text.as_bytes()).collect();
+            let expected: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| matches!(b, b'<' | b'='))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(hits, expected);
+        }
     }
 
     #[test]
     fn markers_are_found_in_any_case() {
+        let markers = |text: &str| read(text).markers;
         let m = markers("<p><NoScript><svg");
         assert!(m.noscript && m.foreign && !m.ambiguous);
         assert!(markers("<!-- <frameset> -->").ambiguous);
