@@ -667,7 +667,7 @@ fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
         .find(|(id, n)| n.name().is_some() && is_policy(*id))
         .map(|(id, _)| id);
     let (message, at, needles) = match policy {
-        Some(p) if head.is_some_and(|h| tree.nodes[p].parent == Some(h)) => {
+        Some(p) if head.is_some_and(|h| tree.nodes[p].parent() == Some(h)) => {
             let before = first.filter(|&f| f != p);
             let shown = before.and_then(|b| tree.nodes[b].name()).map_or_else(
                 || "another element".to_string(),

@@ -286,34 +286,17 @@ struct Hits<'a> {
     bytes: &'a [u8],
     /// Where the word of `mask` starts.
     word: usize,
-    /// The bytes of that word that may be one of them, by their top bits.
+    /// The bytes of that word that are `<` or `=`, by their top bits.
     mask: u64,
 }
 
 impl<'a> Hits<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        let mut hits = Hits {
+        Hits {
             bytes,
             word: 0,
-            mask: 0,
-        };
-        hits.mask = hits.candidates();
-        hits
-    }
-
-    /// The bytes of the word at `self.word` that are `<` or `=`, and a few
-    /// more above a true one (the carries of the subtraction): each is
-    /// looked at again.
-    fn candidates(&self) -> u64 {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const TOPS: u64 = 0x8080_8080_8080_8080;
-        let mut word = [0u8; 8];
-        let rest = self.bytes.get(self.word..).unwrap_or_default();
-        let n = rest.len().min(8);
-        word[..n].copy_from_slice(&rest[..n]);
-        let v = u64::from_le_bytes(word);
-        let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
-        zero(v ^ (ONES * u64::from(b'<'))) | zero(v ^ (ONES * u64::from(b'=')))
+            mask: word_at(bytes, 0).map_or(0, |w| equal_bytes(w, b'<') | equal_bytes(w, b'=')),
+        }
     }
 }
 
@@ -321,21 +304,50 @@ impl Iterator for Hits<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        loop {
-            while self.mask != 0 {
-                let at = self.word + (self.mask.trailing_zeros() / 8) as usize;
-                self.mask &= self.mask - 1;
-                if matches!(self.bytes.get(at), Some(b'<' | b'=')) {
-                    return Some(at);
-                }
-            }
+        while self.mask == 0 {
             self.word += 8;
-            if self.word >= self.bytes.len() {
-                return None;
+            let word = word_at(self.bytes, self.word)?;
+            self.mask = equal_bytes(word, b'<') | equal_bytes(word, b'=');
+        }
+        let at = self.word + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// The eight bytes from `at` as a little-endian word, padded with zeros at
+/// the end of `bytes`; None past the end.
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    match bytes.get(at..at + 8) {
+        Some(eight) => eight.try_into().ok().map(u64::from_le_bytes),
+        None => {
+            let rest = bytes.get(at..).filter(|rest| !rest.is_empty())?;
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(rest) {
+                *to = *from;
             }
-            self.mask = self.candidates();
+            Some(u64::from_le_bytes(word))
         }
     }
+}
+
+/// The top bit of each byte of `word` that equals `byte` (exact: no carry
+/// crosses from one byte to the next).
+fn equal_bytes(word: u64, byte: u8) -> u64 {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    !(((x & LOW) + LOW) | x) & !LOW
+}
+
+/// How many `byte`s `bytes` holds, eight at a time.
+pub(crate) fn count(bytes: &[u8], byte: u8) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let word = chunk.try_into().map_or(0, u64::from_le_bytes);
+        n += equal_bytes(word, byte).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == byte).count()
 }
 
 #[cfg(test)]
@@ -413,6 +425,7 @@ mod tests {
             assert_eq!(found.len(), 1, "{text}");
             assert_eq!(found[0].at, n + 3);
             let hits: Vec<usize> = Hits::new(text.as_bytes()).collect();
+            assert_eq!(count(text.as_bytes(), b'='), n + 1);
             let expected: Vec<usize> = text
                 .bytes()
                 .enumerate()
@@ -420,6 +433,21 @@ mod tests {
                 .map(|(i, _)| i)
                 .collect();
             assert_eq!(hits, expected);
+        }
+    }
+
+    #[test]
+    fn words_find_exactly_the_bytes_asked_for() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'<' ^ 0x80; 8];
+                bytes[at] = b;
+                let word = u64::from_le_bytes(bytes);
+                let expected = (0..8)
+                    .filter(|&i| bytes[i] == b'<')
+                    .fold(0u64, |m, i| m | 0x80 << (8 * i));
+                assert_eq!(equal_bytes(word, b'<'), expected, "{b} at {at}");
+            }
         }
     }
 
