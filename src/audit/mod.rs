@@ -152,7 +152,7 @@ impl Policy {
                 if own {
                     match url.path().strip_prefix(&self.base_path) {
                         Some(rest) => Target::Site {
-                            file: file_of(&percent_decode(rest)),
+                            file: file_of(rest.to_string()),
                             fragment: url.fragment().map(percent_decode),
                         },
                         None if url.path() == self.base_path.trim_end_matches('/') => {
@@ -206,10 +206,10 @@ impl Policy {
         let path = before_fragment
             .split_once('?')
             .map_or(before_fragment, |(p, _)| p);
-        let below_root = if let Some(absolute) = path.strip_prefix('/') {
-            match format!("/{absolute}").strip_prefix(&self.base_path) {
+        let below_root = if path.starts_with('/') {
+            match path.strip_prefix(self.base_path.as_str()) {
                 Some(rest) => rest.to_string(),
-                None if format!("/{absolute}/") == self.base_path => String::new(),
+                None if self.base_path.strip_suffix('/') == Some(path) => String::new(),
                 None => return Some(Target::OwnHost),
             }
         } else if path.is_empty() {
@@ -218,29 +218,51 @@ impl Policy {
                 fragment,
             });
         } else {
-            match crate::util::url::join(&page.dir, path) {
-                Some(joined) => {
-                    // `join` drops a trailing slash and `.`/`..` keep a folder.
-                    let folder = path.ends_with('/')
-                        || path.ends_with("/.")
-                        || path.ends_with("/..")
-                        || path == "."
-                        || path == "..";
-                    if folder && !joined.is_empty() && !joined.ends_with('/') {
-                        format!("{joined}/")
-                    } else {
-                        joined
-                    }
-                }
-                // Climbing above the root: a browser stays at the root.
-                None => String::new(),
-            }
+            below(&page.dir, path)
         };
         Some(Target::Site {
-            file: file_of(&percent_decode(&below_root)),
+            file: file_of(below_root),
             fragment,
         })
     }
+}
+
+/// The path below the site root that the relative `path` (not empty, no
+/// query or fragment) leads to from the folder `dir`, as `util::url::join`
+/// reads it (`.` and `..` resolved, empty segments dropped), a folder
+/// keeping its slash; climbing above the root leads to the root, where a
+/// browser stays. One string, built in place.
+fn below(dir: &str, path: &str) -> String {
+    let mut out = String::with_capacity(dir.len() + path.len() + "index.html".len());
+    for segment in dir.split('/').filter(|s| !s.is_empty()) {
+        out.push_str(segment);
+        out.push('/');
+    }
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if out.is_empty() {
+                    return out;
+                }
+                out.pop();
+                out.truncate(out.rfind('/').map_or(0, |i| i + 1));
+            }
+            s => {
+                out.push_str(s);
+                out.push('/');
+            }
+        }
+    }
+    let folder = path.ends_with('/')
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path == "."
+        || path == "..";
+    if !folder {
+        out.pop();
+    }
+    out
 }
 
 /// A relative or root-relative path that every browser reads the same
@@ -253,13 +275,18 @@ fn is_plain(raw: &str) -> bool {
             .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f))
 }
 
-/// The output file a path below the site root is served from.
-fn file_of(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
+/// The output file a path below the site root (percent-encoded) is
+/// served from.
+fn file_of(path: String) -> String {
+    let mut file = if path.contains('%') {
+        percent_decode(&path)
     } else {
-        path.to_string()
+        path
+    };
+    if file.is_empty() || file.ends_with('/') {
+        file.push_str("index.html");
     }
+    file
 }
 
 /// `%C3%A4` → `ä`; invalid sequences stay as they are.

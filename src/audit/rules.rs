@@ -336,7 +336,7 @@ impl<'a> Checker<'a> {
         // or, where only the tree knows it, for `<name`.
         let whole = Attr {
             name: Cow::Borrowed(""),
-            value: Cow::Owned(format!("<{}", el.tag)),
+            value: start_tag(el.tag),
             raw: Cow::Borrowed(el.raw),
             at: el.at.clone(),
         };
@@ -1003,6 +1003,20 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// `<name`, for the elements that most often have attributes the rules
+/// read without an allocation each.
+fn start_tag(tag: &str) -> Cow<'static, str> {
+    const COMMON: &[&str] = &[
+        "<a", "<link", "<meta", "<img", "<li", "<h2", "<h3", "<h1", "<h4", "<div", "<span",
+        "<section", "<main", "<nav", "<p", "<sup", "<ol", "<ul", "<html", "<body", "<script",
+        "<style", "<svg", "<use", "<image", "<source", "<iframe", "<input", "<form",
+    ];
+    COMMON
+        .iter()
+        .find(|c| &c[1..] == tag)
+        .map_or_else(|| Cow::Owned(format!("<{tag}")), |c| Cow::Borrowed(*c))
 }
 
 /// Where `len` bytes at `offset` of a CSS `text` are, given where the text

@@ -570,3 +570,48 @@ fn one_parse_publishes_what_the_rewrite_would() {
     }
     assert!(direct >= 60, "only {direct} pages took the one-parse way");
 }
+
+/// `below` reads relative paths as `util::url::join` does, keeping a
+/// folder's slash.
+#[test]
+fn relative_paths_lead_where_join_says() {
+    let old = |dir: &str, path: &str| match crate::util::url::join(dir, path) {
+        Some(joined) => {
+            let folder = path.ends_with('/')
+                || path.ends_with("/.")
+                || path.ends_with("/..")
+                || path == "."
+                || path == "..";
+            if folder && !joined.is_empty() && !joined.ends_with('/') {
+                format!("{joined}/")
+            } else {
+                joined
+            }
+        }
+        None => String::new(),
+    };
+    let segments = ["a", "b%20c", ".", "..", "", "x.html"];
+    let mut paths = vec![String::new()];
+    for _ in 0..4 {
+        let longer: Vec<String> = paths
+            .iter()
+            .flat_map(|p| {
+                segments.iter().map(move |s| {
+                    if p.is_empty() {
+                        (*s).to_string()
+                    } else {
+                        format!("{p}/{s}")
+                    }
+                })
+            })
+            .collect();
+        paths.extend(longer);
+    }
+    paths.sort();
+    paths.dedup();
+    for dir in ["", "posts/", "posts/a/", "tags/x/page/2/"] {
+        for path in paths.iter().filter(|p| !p.is_empty()) {
+            assert_eq!(super::below(dir, path), old(dir, path), "{dir} + {path}");
+        }
+    }
+}
