@@ -122,9 +122,14 @@ impl Policy {
     /// control characters dropped, tabs and line breaks inside removed,
     /// backslashes as slashes, schemes in any case.
     pub(crate) fn judge(&self, page: &Page, raw: &str) -> Target {
-        if let Some(target) = self.judge_plain(page, raw) {
+        if let Some(target) = self.judge_plain(page, raw).or_else(|| self.judge_own(raw)) {
             return target;
         }
+        self.judge_parsed(page, raw)
+    }
+
+    /// [`Policy::judge`] by the URL parser.
+    fn judge_parsed(&self, page: &Page, raw: &str) -> Target {
         // `https:host/x` is relative to an https page but leads to `host`
         // from an http page or from disk: take it as the absolute URL.
         let form = rules::browser_form(raw);
@@ -190,6 +195,44 @@ impl Policy {
             Target::Foreign(host) | Target::Allowed(host) => Some(host),
             _ => None,
         }
+    }
+
+    /// A link to this site's base URL written out (`https://host/base/`,
+    /// as feeds and canonical links write them), in characters the URL
+    /// parser keeps as they are: the path after the base URL is the path
+    /// below the site root, without a URL parser.
+    fn judge_own(&self, raw: &str) -> Option<Target> {
+        let site = self.site.as_str();
+        let rest = raw.strip_prefix(site).filter(|_| site.ends_with('/'))?;
+        let (before_fragment, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (rest, None),
+        };
+        let (path, query) = match before_fragment.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (before_fragment, None),
+        };
+        let kept =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'%');
+        let plain_path = path.bytes().all(|c| kept(c) || c == b'/')
+            && !path.starts_with('/')
+            && !path.contains("//")
+            && path
+                .split('/')
+                .all(|segment| segment != "." && segment != "..")
+            // `%2e` is a dot to the URL parser's `..`.
+            && !path
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%2e"));
+        let plain_rest = query.into_iter().chain(fragment).all(|text| {
+            text.bytes()
+                .all(|c| kept(c) || matches!(c, b'/' | b'?' | b'=' | b'&' | b'+'))
+        });
+        (plain_path && plain_rest).then(|| Target::Site {
+            file: file_of(path.to_string()),
+            fragment: fragment.map(percent_decode),
+        })
     }
 
     /// The common case without a URL parser: a plain relative or

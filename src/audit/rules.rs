@@ -364,7 +364,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
             if URL_ATTRIBUTES.contains(&name)
-                && a.value.contains(':')
+                && may_run(&a.value)
                 && self.policy.judge(self.page, &a.value) == Target::Script
             {
                 self.error(
@@ -1101,6 +1101,18 @@ pub(crate) fn browser_form(url: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(trimmed)
     }
+}
+
+/// Whether `url` may be a `javascript:` or `vbscript:` URL: the URL
+/// parser takes the scheme from the start of its browser form, so no
+/// other URL is one (a cheap test before asking the URL parser).
+fn may_run(url: &str) -> bool {
+    let form = browser_form(url);
+    let starts = |scheme: &str| {
+        form.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    };
+    starts("javascript:") || starts("vbscript:")
 }
 
 fn is_data(url: &str) -> bool {

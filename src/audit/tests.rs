@@ -615,3 +615,53 @@ fn relative_paths_lead_where_join_says() {
         }
     }
 }
+
+/// Links to the site written out are read without the URL parser only
+/// where it would read them the same.
+#[test]
+fn own_absolute_urls_without_the_url_parser() {
+    let p = policy("");
+    let page = Page::new(&p, "posts/a/index.html");
+    let mut fast = 0;
+    for rest in [
+        "",
+        "posts/b/",
+        "posts/b",
+        "posts/b/#teil",
+        "posts/b/#",
+        "posts/b/?x=1&y=2#t",
+        "Gr%C3%BC%C3%9Fe/",
+        "a%2Fb/",
+        "a/./b/",
+        "a/../b/",
+        "a//b/",
+        "/x/",
+        "a b/",
+        "a\\b/",
+        "ä/",
+        "x.xml",
+        "posts/b/#fn-1",
+        "posts/b/#%C3%A4",
+        "posts/b/#a b",
+        "posts/b/#a#b",
+        "posts/b?#x",
+        "..",
+        ".",
+        "%2e%2e/x/",
+    ] {
+        for base in [
+            "https://blog.example/sub/",
+            "https://blog.example/",
+            "https://BLOG.example/sub/",
+        ] {
+            let url = format!("{base}{rest}");
+            if let Some(target) = p.judge_own(&url) {
+                fast += 1;
+                assert_eq!(target, p.judge_parsed(&page, &url), "{url}");
+            }
+            assert_eq!(p.judge(&page, &url), p.judge_parsed(&page, &url), "{url}");
+        }
+    }
+    assert!(fast >= 10, "{fast}");
+    assert_eq!(p.judge_own("https://blog.example/subx/"), None);
+}
