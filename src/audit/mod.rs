@@ -495,8 +495,9 @@ pub struct Context<'a> {
     pub output: &'a Path,
     /// Whether to keep outbound links, located (for `echt check --external`).
     pub outbound: bool,
-    /// What the HTML of feed entries showed, by its exact text: a post is
-    /// carried by several feeds and judged once.
+    /// What the HTML of feed entries showed, by its exact text as written
+    /// (escaped) in the feed: a post is carried by several feeds and judged
+    /// once, and unescaped only then.
     pub fragments: Fragments,
 }
 
@@ -505,27 +506,24 @@ pub struct Context<'a> {
 pub struct Fragments(std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>>>);
 
 impl Fragments {
-    /// The findings in `html`, judged by `judge` unless the same text was
-    /// judged before.
-    pub(crate) fn get_or_judge(
-        &self,
-        html: &str,
-        judge: impl FnOnce() -> Vec<Finding>,
-    ) -> Arc<Vec<Finding>> {
-        let known = self
-            .0
+    /// The findings in the HTML written (escaped) as `written` in a feed,
+    /// if the same text was judged before.
+    pub(crate) fn get(&self, written: &str) -> Option<Arc<Vec<Finding>>> {
+        self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(html)
-            .cloned();
-        known.unwrap_or_else(|| {
-            let found = Arc::new(judge());
-            self.0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(html.to_string(), found.clone());
-            found
-        })
+            .get(written)
+            .cloned()
+    }
+
+    /// Keeps what was found in the HTML written as `written`.
+    pub(crate) fn insert(&self, written: &str, found: Vec<Finding>) -> Arc<Vec<Finding>> {
+        let found = Arc::new(found);
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(written.to_string(), found.clone());
+        found
     }
 }
 
