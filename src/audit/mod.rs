@@ -242,13 +242,15 @@ impl Policy {
         if !is_plain(raw) {
             return None;
         }
-        let (before_fragment, fragment) = match raw.split_once('#') {
-            Some((path, fragment)) => (path, Some(percent_decode(fragment))),
+        // Byte loops: these strings are short, and most links are these.
+        let (before_fragment, fragment) = match raw.bytes().position(|b| b == b'#') {
+            Some(i) => (&raw[..i], Some(percent_decode(&raw[i + 1..]))),
             None => (raw, None),
         };
         let path = before_fragment
-            .split_once('?')
-            .map_or(before_fragment, |(p, _)| p);
+            .bytes()
+            .position(|b| b == b'?')
+            .map_or(before_fragment, |i| &before_fragment[..i]);
         let below_root = if path.starts_with('/') {
             match path.strip_prefix(self.base_path.as_str()) {
                 Some(rest) => rest.to_string(),
@@ -277,11 +279,15 @@ impl Policy {
 /// browser stays. One string, built in place.
 fn below(dir: &str, path: &str) -> String {
     let mut out = String::with_capacity(dir.len() + path.len() + "index.html".len());
-    for segment in dir.split('/').filter(|s| !s.is_empty()) {
-        out.push_str(segment);
-        out.push('/');
+    if dir.ends_with('/') && !dir.starts_with('/') && !dir.contains("//") {
+        out.push_str(dir);
+    } else {
+        for segment in segments(dir).filter(|s| !s.is_empty()) {
+            out.push_str(segment);
+            out.push('/');
+        }
     }
-    for segment in path.split('/') {
+    for segment in segments(path) {
         match segment {
             "" | "." => {}
             ".." => {
@@ -289,7 +295,8 @@ fn below(dir: &str, path: &str) -> String {
                     return out;
                 }
                 out.pop();
-                out.truncate(out.rfind('/').map_or(0, |i| i + 1));
+                let parent = out.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1);
+                out.truncate(parent);
             }
             s => {
                 out.push_str(s);
@@ -306,6 +313,24 @@ fn below(dir: &str, path: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// The parts of `path` between slashes, as `split('/')` gives them.
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| b == b'/') {
+            Some(i) => {
+                rest = Some(&text[i + 1..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
 }
 
 /// A relative or root-relative path that every browser reads the same

@@ -921,7 +921,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(redirector) = REDIRECTORS
             .iter()
-            .find(|r| host == **r || host.ends_with(&format!(".{r}")))
+            .find(|r| host == **r || host.strip_suffix(**r).is_some_and(|sub| sub.ends_with('.')))
         {
             self.find(
                 Severity::Warning,

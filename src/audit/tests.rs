@@ -609,9 +609,10 @@ fn relative_paths_lead_where_join_says() {
     }
     paths.sort();
     paths.dedup();
-    for dir in ["", "posts/", "posts/a/", "tags/x/page/2/"] {
+    for dir in ["", "posts/", "posts/a/", "tags/x/page/2/", "a//b/", "/a/"] {
         for path in paths.iter().filter(|p| !p.is_empty()) {
             assert_eq!(super::below(dir, path), old(dir, path), "{dir} + {path}");
+            assert!(super::segments(path).eq(path.split('/')), "{path}");
         }
     }
 }
