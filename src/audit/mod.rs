@@ -336,11 +336,22 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
 /// A relative or root-relative path that every browser reads the same
 /// way: no scheme, no host, nothing a URL parser would drop or change.
 fn is_plain(raw: &str) -> bool {
-    !raw.is_empty()
-        && !raw.starts_with("//")
-        && !raw
-            .bytes()
-            .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f))
+    /// The bytes a plain path may hold: no controls or spaces, no `\\`,
+    /// `:`, `&` or DEL.
+    const KEPT: [bool; 256] = {
+        let mut kept = [true; 256];
+        let mut b = 0;
+        while b <= b' ' {
+            kept[b as usize] = false;
+            b += 1;
+        }
+        kept[b'\\' as usize] = false;
+        kept[b':' as usize] = false;
+        kept[b'&' as usize] = false;
+        kept[0x7f] = false;
+        kept
+    };
+    !raw.is_empty() && !raw.starts_with("//") && raw.bytes().all(|b| KEPT[usize::from(b)])
 }
 
 /// The output file a path below the site root (percent-encoded) is

@@ -167,6 +167,8 @@ pub(crate) struct Written {
 #[derive(Debug)]
 pub(crate) struct Reading {
     pub markers: Markers,
+    /// How many `<` the text has.
+    pub tags: usize,
     /// Every place in the text where an HTML tokenizer, in whatever state
     /// it is, could read an attribute `href`, `xlink:href` or `rel` with a
     /// value, in order: a superset of the attributes any tokenizer reads
@@ -182,9 +184,11 @@ pub(crate) struct Reading {
 pub(crate) fn read(text: &str) -> Reading {
     let bytes = text.as_bytes();
     let mut markers = Markers::default();
+    let mut tags = 0;
     let mut links = Some(Vec::new());
     for at in Hits::new(bytes) {
         if bytes[at] == b'<' {
+            tags += 1;
             markers.see(bytes, at);
         } else if let Some(found) = links.as_mut() {
             match link_attribute(bytes, at) {
@@ -194,7 +198,11 @@ pub(crate) fn read(text: &str) -> Reading {
             }
         }
     }
-    Reading { markers, links }
+    Reading {
+        markers,
+        tags,
+        links,
+    }
 }
 
 /// The link attribute whose `=` is at `equals`, if it could be one
@@ -295,7 +303,7 @@ impl<'a> Hits<'a> {
         Hits {
             bytes,
             word: 0,
-            mask: word_at(bytes, 0).map_or(0, |w| equal_bytes(w, b'<') | equal_bytes(w, b'=')),
+            mask: word_at(bytes, 0).map_or(0, lt_or_equals),
         }
     }
 }
@@ -307,7 +315,7 @@ impl Iterator for Hits<'_> {
         while self.mask == 0 {
             self.word += 8;
             let word = word_at(self.bytes, self.word)?;
-            self.mask = equal_bytes(word, b'<') | equal_bytes(word, b'=');
+            self.mask = lt_or_equals(word);
         }
         let at = self.word + (self.mask.trailing_zeros() / 8) as usize;
         self.mask &= self.mask - 1;
@@ -329,6 +337,12 @@ fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
             Some(u64::from_le_bytes(word))
         }
     }
+}
+
+/// The top bit of each byte of `word` that is `<` (0x3C) or `=` (0x3D):
+/// they differ only in the lowest bit, so one comparison finds both.
+fn lt_or_equals(word: u64) -> u64 {
+    equal_bytes(word | 0x0101_0101_0101_0101, b'=')
 }
 
 /// The top bit of each byte of `word` that equals `byte` (exact: no carry
@@ -426,6 +440,7 @@ mod tests {
             assert_eq!(found[0].at, n + 3);
             let hits: Vec<usize> = Hits::new(text.as_bytes()).collect();
             assert_eq!(count(text.as_bytes(), b'='), n + 1);
+            assert_eq!(read(&text).tags, 1);
             let expected: Vec<usize> = text
                 .bytes()
                 .enumerate()
@@ -447,6 +462,10 @@ mod tests {
                     .filter(|&i| bytes[i] == b'<')
                     .fold(0u64, |m, i| m | 0x80 << (8 * i));
                 assert_eq!(equal_bytes(word, b'<'), expected, "{b} at {at}");
+                let either = (0..8)
+                    .filter(|&i| matches!(bytes[i], b'<' | b'='))
+                    .fold(0u64, |m, i| m | 0x80 << (8 * i));
+                assert_eq!(lt_or_equals(word), either, "{b} at {at}");
             }
         }
     }

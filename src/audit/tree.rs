@@ -494,7 +494,7 @@ static NO_NAME: std::sync::LazyLock<QualName> =
 
 impl Name<'_> {
     fn qual(&self) -> &QualName {
-        self.nodes[self.id].name().unwrap_or(&NO_NAME)
+        self.nodes[self.id].name().unwrap_or_else(|| &NO_NAME)
     }
 }
 
