@@ -569,6 +569,153 @@ fn one_parse_publishes_what_the_rewrite_would() {
         }
     }
     assert!(direct >= 60, "only {direct} pages took the one-parse way");
+
+    // Pages put together at random from pieces that change how a page is
+    // read (foreign content, raw text, comments, quotes, tables, …).
+    let pieces = [
+        "<a href=\"https://example.org/x\">",
+        "</a>",
+        "<a href=\"https://example.org/y\" rel=\"noopener noreferrer\">",
+        "<a rel=\"me\" href=\"https://example.org/\">",
+        "<a href='https://example.org/q'>",
+        "<a href=../b/>",
+        "<area href=\"https://example.org/\">",
+        "<svg>",
+        "</svg>",
+        "<svg/>",
+        "<math>",
+        "</math>",
+        "<mi>",
+        "<style>",
+        "</style>",
+        "<textarea>",
+        "</textarea>",
+        "<title>",
+        "</title>",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script>",
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</table>",
+        "<template>",
+        "</template>",
+        "<noscript>",
+        "<select>",
+        "<xmp>",
+        "</xmp>",
+        "<iframe>",
+        "</iframe>",
+        "Text",
+        " ",
+        "\n",
+        "&amp;",
+        "&",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "=",
+        "href=\"https://example.org/z\"",
+        " rel=\"noopener\"",
+        "<div title=\"",
+        "\">",
+        "<div>",
+        "</div>",
+        "<a href=\"https://example.org/?utm_source=x\">",
+        "<a href=\"https://media.example.net/\">",
+        "<link rel=stylesheet href=\"https://media.example.net/s.css\">",
+        "<image xlink:href=\"https://example.org/i.png\"/>",
+        "<a xlink:href=\"https://example.org/\">",
+        "<plaintext>",
+        "<form action=\"/x\">",
+        "</form>",
+        "<a href=\"https://example.org/x\" title=\"t\">",
+        "<A HREF=\"https://example.org/U\">",
+        "<a href=\"https://example.org/x\"/>",
+        "<a\nhref=\"https://example.org/nl\">",
+        "<a href=\"https://example.org/x\" REL=\"noopener noreferrer\">",
+        "<a href=\"https://blog.example/sub/posts/b/\">",
+        "<h2 id=\"x\">",
+        "</h2>",
+        "<a href=\"#x\">",
+        "<foreignObject>",
+        "<desc>",
+        "<font color=red>",
+        "<br>",
+        "<a href=\"https://example.org/&#x61;\">",
+        "<a href=\"https://example.org/x\" rel=\"noopener&#32;noreferrer\">",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % n as u64).unwrap_or(0)
+    };
+    let whole = [
+        "<p>Text</p>",
+        "<a href=\"https://example.org/x\">x</a>",
+        "<div>y</div>",
+        "<b>b</b>",
+        "<svg><a href=\"https://example.org/s\"><text>s</text></a></svg>",
+        "<table><tr><td>x</td></tr></table>",
+        "<h2 id=\"x\">h</h2>",
+        "<a href=\"#x\">#</a>",
+        "<style>p{}</style>",
+        "<textarea>&lt;a href=\"https://example.org/t\"&gt;</textarea>",
+        "<template><a href=\"https://example.org/t\">t</a></template>",
+        "<math><mi>x</mi></math>",
+        "<svg/>",
+        "<!-- <a href=\"https://example.org/c\"> -->",
+        "<img src=\"a.png\" alt=\"\">",
+        "<a href=\"https://example.org/x\" rel=\"noopener noreferrer\">x</a>",
+        "<a href='https://example.org/q'>q</a>",
+        "<a href=\"https://example.org/x\" title=\"t > u\">x</a>",
+        "<a rel=\"me\" href=\"https://example.org/\">me</a>",
+        "<A HREF=\"https://example.org/U\">U</A>",
+        "<a href=\"https://example.org/&#x61;\">e</a>",
+        "<a href=\"https://blog.example/sub/posts/b/\">own</a>",
+        "<link rel=stylesheet href=\"https://media.example.net/s.css\">",
+        "<svg><image xlink:href=\"https://example.org/i.png\"/></svg>",
+        "<svg><foreignObject><a href=\"https://example.org/f\">f</a></foreignObject></svg>",
+        "<svg><desc><a href=\"https://example.org/d\">d</a></desc></svg>",
+        "<math><mi><a href=\"https://example.org/m\">m</a></mi></math>",
+        "<svg><style><a href=\"https://example.org/s\">s</a></style></svg>",
+        "<svg><title><style>x</style></title></svg>",
+        "<map name=m><area href=\"https://example.org/\" alt=\"\"></map>",
+        "<p title=\"href=https://example.org/\">t</p>",
+        "<xmp><a href=\"https://example.org/x\">x</a></xmp>",
+    ];
+    let mut direct = 0;
+    for _ in 0..6000 {
+        let start = starts[next(3)];
+        let body: String = (0..1 + next(10))
+            .map(|_| {
+                if next(4) == 0 {
+                    pieces[next(pieces.len())]
+                } else {
+                    whole[next(whole.len())]
+                }
+            })
+            .collect();
+        let html = format!("{start}{body}\n</body>\n</html>\n");
+        let full = html::audit_fully(&policy, &page, &html);
+        if let Some(one) = html::audit_directly(&policy, &page, &html) {
+            direct += 1;
+            assert_eq!(described(&one), described(&full), "{html}");
+        }
+    }
+    assert!(
+        direct >= 300,
+        "only {direct} generated pages took the one-parse way"
+    );
 }
 
 /// `below` reads relative paths as `util::url::join` does, keeping a
