@@ -539,7 +539,32 @@ pub struct Context<'a> {
 
 /// See [`Context::fragments`].
 #[derive(Debug, Default)]
-pub struct Fragments(std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>>>);
+pub struct Fragments(
+    std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>, std::hash::BuildHasherDefault<WordHasher>>>,
+);
+
+/// A hasher for the long texts of feed entries, eight bytes a step (the
+/// map compares the texts themselves, so a collision costs only time; the
+/// texts are the site's own).
+#[derive(Debug, Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = chunk.try_into().map_or(0, u64::from_le_bytes);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl Fragments {
     /// The findings in the HTML written (escaped) as `written` in a feed,
