@@ -1005,13 +1005,51 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// `<name`, for the elements that most often have attributes the rules
-/// read without an allocation each.
+/// `<name`, without an allocation for the elements of pages and feeds
+/// that most often have attributes the rules read.
 fn start_tag(tag: &str) -> Cow<'static, str> {
     const COMMON: &[&str] = &[
-        "<a", "<link", "<meta", "<img", "<li", "<h2", "<h3", "<h1", "<h4", "<div", "<span",
-        "<section", "<main", "<nav", "<p", "<sup", "<ol", "<ul", "<html", "<body", "<script",
-        "<style", "<svg", "<use", "<image", "<source", "<iframe", "<input", "<form",
+        "<a",
+        "<link",
+        "<meta",
+        "<img",
+        "<li",
+        "<h2",
+        "<h3",
+        "<h1",
+        "<h4",
+        "<div",
+        "<span",
+        "<section",
+        "<main",
+        "<nav",
+        "<p",
+        "<sup",
+        "<ol",
+        "<ul",
+        "<html",
+        "<body",
+        "<script",
+        "<style",
+        "<svg",
+        "<use",
+        "<image",
+        "<source",
+        "<iframe",
+        "<input",
+        "<form",
+        // Feeds.
+        "<feed",
+        "<entry",
+        "<content",
+        "<summary",
+        "<title",
+        "<rss",
+        "<channel",
+        "<item",
+        "<category",
+        "<guid",
+        "<description",
     ];
     COMMON
         .iter()
