@@ -1,15 +1,22 @@
-//! Pages: rewritten with lol_html, then judged on the tree a browser
+//! Pages: rewritten where they must be, then judged on the tree a browser
 //! builds from the result.
 //!
-//! Two passes, each for what it does best. lol_html, a streaming rewriter,
-//! changes the page where it must and keeps every other byte: it puts the
-//! Content-Security-Policy and referrer `<meta>`s first in the head,
-//! removes tracking parameters from links and adds `rel="noopener
-//! noreferrer"` to outbound ones. Then html5ever (see [`super::tree`])
-//! parses the very bytes that will be published, and the rules judge its
-//! elements by vocabulary and name. Whatever lol_html cannot rewrite with
-//! certainty, and every parse error html5ever reports, is an error: the
-//! page is not published unless the audit read all of it without doubt.
+//! The rewrite puts the Content-Security-Policy and referrer `<meta>`s
+//! first in the head, removes tracking parameters from links and adds
+//! `rel="noopener noreferrer"` to outbound ones; then html5ever (see
+//! [`super::tree`]) parses the very bytes that will be published, and the
+//! rules judge its elements by vocabulary and name. Every parse error
+//! html5ever reports is an error: the page is not published unless the
+//! audit read all of it without doubt.
+//!
+//! Most pages need of the rewrite only what can be written without a
+//! rewriter: the `<meta>`s go in by a byte insertion where it would put
+//! them, `rel` onto outbound links written plainly, and the one parse of
+//! the verdict confirms that nothing else would change
+//! ([`audit_directly`]). Every other page takes the full way: lol_html, a
+//! streaming rewriter that changes the page where it must and keeps every
+//! other byte, then the verdict on what it wrote; whatever lol_html cannot
+//! rewrite with certainty is an error too.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -100,7 +107,8 @@ const REL: &str = " rel=\"noopener noreferrer\"";
 /// page then takes the full way, lol_html and a second parse.
 ///
 /// Returns exactly what the full way returns, with the same findings, for
-/// every page it accepts; `tests::direct_equals_full` holds it to that.
+/// every page it accepts; `audit::tests::one_parse_publishes_what_the_rewrite_would`
+/// holds it to that.
 pub(super) fn audit_directly<'a>(
     policy: &'a Policy,
     page: &'a Page,

@@ -1,9 +1,10 @@
 //! The privacy audit: proof, on every build, that the site keeps echt's
 //! promise.
 //!
-//! Every emitted HTML page goes through a real HTML tokenizer (lol_html) on
-//! its way to the output, every stylesheet and `<style>` through a real CSS
-//! tokenizer (cssparser), every SVG and feed through an XML parser
+//! Every emitted HTML page is parsed on its way to the output by html5ever
+//! into the tree a browser builds (after lol_html rewrote it, where it
+//! needs rewriting), every stylesheet and `<style>` goes through a real
+//! CSS tokenizer (cssparser), every SVG and feed through an XML parser
 //! (quick-xml). Anything that would make a reader's browser run code or
 //! contact another host is an error: scripts, event handlers, `javascript:`
 //! URLs, and resources (images, frames, fonts, stylesheets, forms, …) from
