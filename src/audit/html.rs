@@ -1,15 +1,22 @@
-//! Pages: rewritten with lol_html, then judged on the tree a browser
+//! Pages: rewritten where they must be, then judged on the tree a browser
 //! builds from the result.
 //!
-//! Two passes, each for what it does best. lol_html, a streaming rewriter,
-//! changes the page where it must and keeps every other byte: it puts the
-//! Content-Security-Policy and referrer `<meta>`s first in the head,
-//! removes tracking parameters from links and adds `rel="noopener
-//! noreferrer"` to outbound ones. Then html5ever (see [`super::tree`])
-//! parses the very bytes that will be published, and the rules judge its
-//! elements by vocabulary and name. Whatever lol_html cannot rewrite with
-//! certainty, and every parse error html5ever reports, is an error: the
-//! page is not published unless the audit read all of it without doubt.
+//! The rewrite puts the Content-Security-Policy and referrer `<meta>`s
+//! first in the head, removes tracking parameters from links and adds
+//! `rel="noopener noreferrer"` to outbound ones; then html5ever (see
+//! [`super::tree`]) parses the very bytes that will be published, and the
+//! rules judge its elements by vocabulary and name. Every parse error
+//! html5ever reports is an error: the page is not published unless the
+//! audit read all of it without doubt.
+//!
+//! Most pages need of the rewrite only what can be written without a
+//! rewriter: the `<meta>`s go in by a byte insertion where it would put
+//! them, `rel` onto outbound links written plainly, and the one parse of
+//! the verdict confirms that nothing else would change
+//! ([`audit_directly`]). Every other page takes the full way: lol_html, a
+//! streaming rewriter that changes the page where it must and keeps every
+//! other byte, then the verdict on what it wrote; whatever lol_html cannot
+//! rewrite with certainty is an error too.
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -20,6 +27,7 @@ use lol_html::html_content::{ContentType, Element as LolElement};
 use lol_html::{element, HtmlRewriter, Settings};
 
 use super::rules::{self, Attr, Checker, Element, Vocabulary};
+use super::scan;
 use super::tree::{self, Kind, Tree};
 use super::{At, Finding, Page, Policy, Target};
 use crate::util::error::Severity;
@@ -37,6 +45,11 @@ pub(crate) struct Audited<'a> {
 
 /// Rewrites and judges a whole page of the site.
 pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> Audited<'a> {
+    audit_directly(policy, page, html).unwrap_or_else(|| audit_fully(policy, page, html))
+}
+
+/// The full way: lol_html's pass, then the verdict on what it wrote.
+pub(super) fn audit_fully<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> Audited<'a> {
     let mut checker = Checker::new(policy, page);
     match rewrite(policy, page, html, true) {
         Ok((rewritten, notes)) => {
@@ -79,11 +92,199 @@ pub(crate) fn audit_page<'a>(policy: &'a Policy, page: &'a Page, html: &str) -> 
     }
 }
 
+/// What lol_html's pass adds to an outbound link without `rel`.
+const REL: &str = " rel=\"noopener noreferrer\"";
+
+/// The one-parse way, for the common page that needs of lol_html's pass
+/// only what can be written without it: echt's `<meta>`s, inserted where
+/// the pass would put them (found by [`scan::head_insertion`] on pages
+/// that start plainly), and `rel` on outbound links written plainly. The
+/// verdict then reads the bytes that are published, as always, and also
+/// confirms that the pass would have changed nothing else: no parse error
+/// (where lol_html and html5ever could read tags differently), the policy
+/// first in `<head>`, and every outbound link as the pass leaves it
+/// ([`links_as_cleaned`]). None whenever any of that is not certain: the
+/// page then takes the full way, lol_html and a second parse.
+///
+/// Returns exactly what the full way returns, with the same findings, for
+/// every page it accepts; `audit::tests::one_parse_publishes_what_the_rewrite_would`
+/// holds it to that.
+pub(super) fn audit_directly<'a>(
+    policy: &'a Policy,
+    page: &'a Page,
+    html: &str,
+) -> Option<Audited<'a>> {
+    let scan::Reading {
+        markers,
+        tags,
+        links,
+    } = scan::read(html);
+    if markers.noscript || markers.ambiguous {
+        return None;
+    }
+    let head_at = scan::head_insertion(html)?;
+    let written = links?;
+    let mut outbound: Vec<Cow<'_, str>> = Vec::new();
+    let mut splices: Vec<usize> = Vec::new();
+    for w in written.iter().filter(|w| w.name != scan::Name::Rel) {
+        let raw = &html[w.value.clone()];
+        if raw.contains('\0') {
+            return None;
+        }
+        let value = if raw.contains('&') {
+            htmlize::unescape_attribute(raw)
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let Some(host) = policy.outbound_host(page, &value) else {
+            continue;
+        };
+        // Removing tracking parameters is the pass's work, with a note.
+        if !super::tracking::strip(value.trim(), &host).1.is_empty() {
+            return None;
+        }
+        // lol_html follows SVG and MathML more simply than html5ever; with
+        // neither on the page, every `<a>` it sees is an HTML one.
+        if w.name == scan::Name::Href && !markers.foreign {
+            if let Some(close) = plain_link_without_rel(html, w.at) {
+                if close > head_at && splices.last().is_none_or(|&last| last < close) {
+                    splices.push(close);
+                }
+            }
+        }
+        outbound.push(value);
+    }
+    // The pass compares `rel` as written; the tree has it decoded.
+    let rel_as_written = || {
+        written
+            .iter()
+            .filter(|w| w.name == scan::Name::Rel)
+            .all(|w| !html[w.value.clone()].contains(['&', '\0']))
+    };
+    if !outbound.is_empty() && !rel_as_written() {
+        return None;
+    }
+    let mut text =
+        String::with_capacity(html.len() + policy.head().len() + splices.len() * REL.len());
+    text.push_str(&html[..head_at]);
+    text.push_str(policy.head());
+    let mut from = head_at;
+    for close in splices {
+        text.push_str(&html[from..close]);
+        text.push_str(REL);
+        from = close;
+    }
+    text.push_str(&html[from..]);
+
+    // Each level of nesting takes a `<`: most pages have too few to ask.
+    let tags = tags + scan::count(policy.head().as_bytes(), b'<');
+    if tags > tree::MAX_DEPTH && tree::too_deep(&text).is_some() {
+        return None;
+    }
+    let tree = tree::document(&text, OPTIONS);
+    if !tree.errors.is_empty()
+        || !policy_is_first(&tree)
+        || !links_as_cleaned(policy, page, &tree, &outbound)
+    {
+        return None;
+    }
+    let mut checker = Checker::new(policy, page);
+    walk(&mut checker, &tree);
+    refine(&text, &mut checker.findings);
+    Some(Audited {
+        html: text,
+        checker,
+        notes: Vec::new(),
+    })
+}
+
+/// The `>` of the start tag whose `href` starts at `name_at`, if that tag
+/// is an `<a>` or `<area>` without `rel`, written the plainest way and as
+/// lol_html writes tags it changes ([`scan::PlainTag::tight`]): the pass
+/// would add [`REL`] right there.
+fn plain_link_without_rel(html: &str, name_at: usize) -> Option<usize> {
+    let start = html[..name_at].rfind('<')?;
+    let tag = scan::plain_tag(html, start)?;
+    let is_link = matches!(tag.name, "a" | "area");
+    let href_here = tag
+        .attrs
+        .iter()
+        .any(|(name, at, value)| *name == "href" && *at == name_at && value.is_some());
+    (is_link && href_here && tag.tight && !tag.has("rel")).then_some(tag.close)
+}
+
+/// Whether lol_html's pass would leave every outbound link of `tree` as
+/// it is: the tree's outbound `href`s and `xlink:href`s, in the order the
+/// parser made their elements, are exactly the `expected` values (the
+/// byte scan's, a superset of what any tokenizer reads, so no link of
+/// the pass can be missing from the tree), and each outbound `href` of an
+/// `<a>` or `<area>` is on an HTML element whose `rel` already has
+/// `noopener` and `noreferrer` as the pass writes them.
+fn links_as_cleaned(policy: &Policy, page: &Page, tree: &Tree, expected: &[Cow<'_, str>]) -> bool {
+    let mut expected = expected.iter();
+    for node in &tree.nodes {
+        let Kind::Element { name, attrs, .. } = &node.kind else {
+            continue;
+        };
+        for a in attrs {
+            let plain_href = a.name.ns == ns!() && a.name.local == local_name!("href");
+            let is_link = plain_href
+                || (a.name.ns == ns!() && &*a.name.local == "xlink:href")
+                || (a.name.ns == ns!(xlink) && a.name.local == local_name!("href"));
+            if !is_link || policy.outbound_host(page, &a.value).is_none() {
+                continue;
+            }
+            if expected.next().map(AsRef::as_ref) != Some(&*a.value) {
+                return false;
+            }
+            let is_link_element =
+                name.local == local_name!("a") || name.local == local_name!("area");
+            if plain_href && is_link_element {
+                let rel = attrs
+                    .iter()
+                    .find(|r| r.name.ns == ns!() && r.name.local == local_name!("rel"));
+                if name.ns != ns!(html) || !rel.is_some_and(|r| rel_as_cleaned(&r.value)) {
+                    return false;
+                }
+            }
+        }
+    }
+    expected.next().is_none()
+}
+
+/// Whether lol_html's pass leaves this `rel` as it is (see [`clean_link`]).
+fn rel_as_cleaned(rel: &str) -> bool {
+    let has = |token: &str| {
+        rel.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case(token))
+    };
+    has("noopener")
+        && has("noreferrer")
+        && rel.split_ascii_whitespace().collect::<Vec<_>>().join(" ") == rel
+}
+
 /// Cleans an HTML fragment (a post in a feed) the way pages are cleaned:
 /// links lose tracking parameters and outbound ones get `noopener
 /// noreferrer`. The feed's audit judges the result.
 pub fn clean_fragment(policy: &Policy, html: &str) -> String {
     let page = Page::new(policy, "index.html");
+    // The pass changes only elements with an outbound link: without one
+    // in the bytes (a superset of what it reads), it changes nothing.
+    let outbound = scan::read(html).links.is_none_or(|written| {
+        written
+            .iter()
+            .filter(|w| w.name != scan::Name::Rel)
+            .any(|w| {
+                let raw = &html[w.value.clone()];
+                raw.contains('\0')
+                    || policy
+                        .outbound_host(&page, &htmlize::unescape_attribute(raw))
+                        .is_some()
+            })
+    });
+    if !outbound {
+        return html.to_string();
+    }
     rewrite(policy, &page, html, false).map_or_else(|_| html.to_string(), |(text, _)| text)
 }
 
@@ -111,12 +312,16 @@ pub(crate) fn judge_fragment(checker: &mut Checker<'_>, text: &str) {
     judge(checker, text, tree::fragment);
 }
 
+/// How the verdict parses: as a browser without scripts, with html5ever's
+/// quick error messages.
+const OPTIONS: tree::Options = tree::Options {
+    scripting: false,
+    exact_errors: false,
+    srcdoc: false,
+};
+
 fn judge(checker: &mut Checker<'_>, text: &str, parse: fn(&str, tree::Options) -> Tree) -> Tree {
-    let options = tree::Options {
-        scripting: false,
-        exact_errors: false,
-        srcdoc: false,
-    };
+    let options = OPTIONS;
     if let Some(offset) = tree::too_deep(text) {
         checker.find(
             Severity::Error,
@@ -464,38 +669,11 @@ fn walk(checker: &mut Checker<'_>, tree: &Tree) {
 /// `<head>` (after `<meta charset>`), before anything that loads: a
 /// browser ignores a policy that comes later or stands in the body.
 fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
-    let is_policy = |id: usize| {
-        element_attr(tree, id, "http-equiv")
-            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
-            && tree.nodes[id].is_html(&local_name!("meta"))
-    };
-    let is_referrer = |id: usize| {
-        tree.nodes[id].is_html(&local_name!("meta"))
-            && element_attr(tree, id, "name").is_some_and(|v| v.eq_ignore_ascii_case("referrer"))
-    };
-    let head = tree
-        .children(0)
-        .find(|&c| tree.nodes[c].is_html(&local_name!("html")))
-        .and_then(|html| tree.child_element(html, &local_name!("head")));
-    let in_head: Vec<usize> = head
-        .map(|h| {
-            tree.children(h)
-                .filter(|&c| tree.nodes[c].name().is_some())
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut expected = in_head.iter().copied().peekable();
-    if expected.peek().is_some_and(|&first| {
-        tree.nodes[first].is_html(&local_name!("meta"))
-            && element_attr(tree, first, "charset").is_some()
-    }) {
-        expected.next();
-    }
-    let first = expected.next();
-    let second = expected.next();
-    if first.is_some_and(is_policy) && second.is_some_and(is_referrer) {
+    let (head, first, _) = head_start(tree);
+    if policy_is_first(tree) {
         return;
     }
+    let is_policy = |id: usize| is_policy(tree, id);
     let policy = tree
         .nodes
         .iter()
@@ -503,7 +681,7 @@ fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
         .find(|(id, n)| n.name().is_some() && is_policy(*id))
         .map(|(id, _)| id);
     let (message, at, needles) = match policy {
-        Some(p) if head.is_some_and(|h| tree.nodes[p].parent == Some(h)) => {
+        Some(p) if head.is_some_and(|h| tree.nodes[p].parent() == Some(h)) => {
             let before = first.filter(|&f| f != p);
             let shown = before.and_then(|b| tree.nodes[b].name()).map_or_else(
                 || "another element".to_string(),
@@ -540,6 +718,45 @@ fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
     if let Some(finding) = checker.findings.last_mut() {
         finding.layout = true;
     }
+}
+
+/// Whether echt's `<meta>`s are the first children of `<head>` (after
+/// `<meta charset>`).
+fn policy_is_first(tree: &Tree) -> bool {
+    let (_, first, second) = head_start(tree);
+    first.is_some_and(|f| is_policy(tree, f)) && second.is_some_and(|s| is_referrer(tree, s))
+}
+
+/// The `<head>` of the document, and its first two elements after a
+/// `<meta charset>` that comes first.
+fn head_start(tree: &Tree) -> (Option<usize>, Option<usize>, Option<usize>) {
+    let head = tree
+        .children(0)
+        .find(|&c| tree.nodes[c].is_html(&local_name!("html")))
+        .and_then(|html| tree.child_element(html, &local_name!("head")));
+    let mut elements = head
+        .into_iter()
+        .flat_map(|h| tree.children(h))
+        .filter(|&c| tree.nodes[c].name().is_some())
+        .peekable();
+    if elements.peek().is_some_and(|&first| {
+        tree.nodes[first].is_html(&local_name!("meta"))
+            && element_attr(tree, first, "charset").is_some()
+    }) {
+        elements.next();
+    }
+    (head, elements.next(), elements.next())
+}
+
+fn is_policy(tree: &Tree, id: usize) -> bool {
+    tree.nodes[id].is_html(&local_name!("meta"))
+        && element_attr(tree, id, "http-equiv")
+            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
+}
+
+fn is_referrer(tree: &Tree, id: usize) -> bool {
+    tree.nodes[id].is_html(&local_name!("meta"))
+        && element_attr(tree, id, "name").is_some_and(|v| v.eq_ignore_ascii_case("referrer"))
 }
 
 /// What made the body start before the policy `<meta>` at `policy`: the

@@ -1,9 +1,10 @@
 //! The privacy audit: proof, on every build, that the site keeps echt's
 //! promise.
 //!
-//! Every emitted HTML page goes through a real HTML tokenizer (lol_html) on
-//! its way to the output, every stylesheet and `<style>` through a real CSS
-//! tokenizer (cssparser), every SVG and feed through an XML parser
+//! Every emitted HTML page is parsed on its way to the output by html5ever
+//! into the tree a browser builds (after lol_html rewrote it, where it
+//! needs rewriting), every stylesheet and `<style>` goes through a real
+//! CSS tokenizer (cssparser), every SVG and feed through an XML parser
 //! (quick-xml). Anything that would make a reader's browser run code or
 //! contact another host is an error: scripts, event handlers, `javascript:`
 //! URLs, and resources (images, frames, fonts, stylesheets, forms, …) from
@@ -28,6 +29,7 @@ pub mod files;
 pub mod headers;
 mod html;
 mod rules;
+mod scan;
 pub mod tracking;
 mod tree;
 mod xml;
@@ -121,9 +123,14 @@ impl Policy {
     /// control characters dropped, tabs and line breaks inside removed,
     /// backslashes as slashes, schemes in any case.
     pub(crate) fn judge(&self, page: &Page, raw: &str) -> Target {
-        if let Some(target) = self.judge_plain(page, raw) {
+        if let Some(target) = self.judge_plain(page, raw).or_else(|| self.judge_own(raw)) {
             return target;
         }
+        self.judge_parsed(page, raw)
+    }
+
+    /// [`Policy::judge`] by the URL parser.
+    fn judge_parsed(&self, page: &Page, raw: &str) -> Target {
         // `https:host/x` is relative to an https page but leads to `host`
         // from an http page or from disk: take it as the absolute URL.
         let form = rules::browser_form(raw);
@@ -151,7 +158,7 @@ impl Policy {
                 if own {
                     match url.path().strip_prefix(&self.base_path) {
                         Some(rest) => Target::Site {
-                            file: file_of(&percent_decode(rest)),
+                            file: file_of(rest.to_string()),
                             fragment: url.fragment().map(percent_decode),
                         },
                         None if url.path() == self.base_path.trim_end_matches('/') => {
@@ -178,29 +185,77 @@ impl Policy {
         }
     }
 
+    /// The host a link to another host (allowed or not) leads to, the
+    /// links lol_html's pass cleans; None for every other URL, without a
+    /// URL parser for the plain paths most links are.
+    pub(crate) fn outbound_host(&self, page: &Page, raw: &str) -> Option<String> {
+        if is_plain(raw) {
+            return None;
+        }
+        match self.judge(page, raw) {
+            Target::Foreign(host) | Target::Allowed(host) => Some(host),
+            _ => None,
+        }
+    }
+
+    /// A link to this site's base URL written out (`https://host/base/`,
+    /// as feeds and canonical links write them), in characters the URL
+    /// parser keeps as they are: the path after the base URL is the path
+    /// below the site root, without a URL parser.
+    fn judge_own(&self, raw: &str) -> Option<Target> {
+        let site = self.site.as_str();
+        let rest = raw.strip_prefix(site).filter(|_| site.ends_with('/'))?;
+        let (before_fragment, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (rest, None),
+        };
+        let (path, query) = match before_fragment.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (before_fragment, None),
+        };
+        let kept =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'%');
+        let plain_path = path.bytes().all(|c| kept(c) || c == b'/')
+            && !path.starts_with('/')
+            && !path.contains("//")
+            && path
+                .split('/')
+                .all(|segment| segment != "." && segment != "..")
+            // `%2e` is a dot to the URL parser's `..`.
+            && !path
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%2e"));
+        let plain_rest = query.into_iter().chain(fragment).all(|text| {
+            text.bytes()
+                .all(|c| kept(c) || matches!(c, b'/' | b'?' | b'=' | b'&' | b'+'))
+        });
+        (plain_path && plain_rest).then(|| Target::Site {
+            file: file_of(path.to_string()),
+            fragment: fragment.map(percent_decode),
+        })
+    }
+
     /// The common case without a URL parser: a plain relative or
     /// root-relative path. None for anything a browser could read
     /// differently.
     fn judge_plain(&self, page: &Page, raw: &str) -> Option<Target> {
-        let plain = !raw.is_empty()
-            && !raw.starts_with("//")
-            && !raw
-                .bytes()
-                .any(|b| b <= b' ' || matches!(b, b'\\' | b':' | b'&' | 0x7f));
-        if !plain {
+        if !is_plain(raw) {
             return None;
         }
-        let (before_fragment, fragment) = match raw.split_once('#') {
-            Some((path, fragment)) => (path, Some(percent_decode(fragment))),
+        // Byte loops: these strings are short, and most links are these.
+        let (before_fragment, fragment) = match raw.bytes().position(|b| b == b'#') {
+            Some(i) => (&raw[..i], Some(percent_decode(&raw[i + 1..]))),
             None => (raw, None),
         };
         let path = before_fragment
-            .split_once('?')
-            .map_or(before_fragment, |(p, _)| p);
-        let below_root = if let Some(absolute) = path.strip_prefix('/') {
-            match format!("/{absolute}").strip_prefix(&self.base_path) {
+            .bytes()
+            .position(|b| b == b'?')
+            .map_or(before_fragment, |i| &before_fragment[..i]);
+        let below_root = if path.starts_with('/') {
+            match path.strip_prefix(self.base_path.as_str()) {
                 Some(rest) => rest.to_string(),
-                None if format!("/{absolute}/") == self.base_path => String::new(),
+                None if self.base_path.strip_suffix('/') == Some(path) => String::new(),
                 None => return Some(Target::OwnHost),
             }
         } else if path.is_empty() {
@@ -209,38 +264,109 @@ impl Policy {
                 fragment,
             });
         } else {
-            match crate::util::url::join(&page.dir, path) {
-                Some(joined) => {
-                    // `join` drops a trailing slash and `.`/`..` keep a folder.
-                    let folder = path.ends_with('/')
-                        || path.ends_with("/.")
-                        || path.ends_with("/..")
-                        || path == "."
-                        || path == "..";
-                    if folder && !joined.is_empty() && !joined.ends_with('/') {
-                        format!("{joined}/")
-                    } else {
-                        joined
-                    }
-                }
-                // Climbing above the root: a browser stays at the root.
-                None => String::new(),
-            }
+            below(&page.dir, path)
         };
         Some(Target::Site {
-            file: file_of(&percent_decode(&below_root)),
+            file: file_of(below_root),
             fragment,
         })
     }
 }
 
-/// The output file a path below the site root is served from.
-fn file_of(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
+/// The path below the site root that the relative `path` (not empty, no
+/// query or fragment) leads to from the folder `dir`, as `util::url::join`
+/// reads it (`.` and `..` resolved, empty segments dropped), a folder
+/// keeping its slash; climbing above the root leads to the root, where a
+/// browser stays. One string, built in place.
+fn below(dir: &str, path: &str) -> String {
+    let mut out = String::with_capacity(dir.len() + path.len() + "index.html".len());
+    if dir.ends_with('/') && !dir.starts_with('/') && !dir.contains("//") {
+        out.push_str(dir);
     } else {
-        path.to_string()
+        for segment in segments(dir).filter(|s| !s.is_empty()) {
+            out.push_str(segment);
+            out.push('/');
+        }
     }
+    for segment in segments(path) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if out.is_empty() {
+                    return out;
+                }
+                out.pop();
+                let parent = out.bytes().rposition(|b| b == b'/').map_or(0, |i| i + 1);
+                out.truncate(parent);
+            }
+            s => {
+                out.push_str(s);
+                out.push('/');
+            }
+        }
+    }
+    let folder = path.ends_with('/')
+        || path.ends_with("/.")
+        || path.ends_with("/..")
+        || path == "."
+        || path == "..";
+    if !folder {
+        out.pop();
+    }
+    out
+}
+
+/// The parts of `path` between slashes, as `split('/')` gives them.
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| b == b'/') {
+            Some(i) => {
+                rest = Some(&text[i + 1..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
+/// A relative or root-relative path that every browser reads the same
+/// way: no scheme, no host, nothing a URL parser would drop or change.
+fn is_plain(raw: &str) -> bool {
+    /// The bytes a plain path may hold: no controls or spaces, no `\\`,
+    /// `:`, `&` or DEL.
+    const KEPT: [bool; 256] = {
+        let mut kept = [true; 256];
+        let mut b = 0;
+        while b <= b' ' {
+            kept[b as usize] = false;
+            b += 1;
+        }
+        kept[b'\\' as usize] = false;
+        kept[b':' as usize] = false;
+        kept[b'&' as usize] = false;
+        kept[0x7f] = false;
+        kept
+    };
+    !raw.is_empty() && !raw.starts_with("//") && raw.bytes().all(|b| KEPT[usize::from(b)])
+}
+
+/// The output file a path below the site root (percent-encoded) is
+/// served from.
+fn file_of(path: String) -> String {
+    let mut file = if path.contains('%') {
+        percent_decode(&path)
+    } else {
+        path
+    };
+    if file.is_empty() || file.ends_with('/') {
+        file.push_str("index.html");
+    }
+    file
 }
 
 /// `%C3%A4` → `ä`; invalid sequences stay as they are.
@@ -409,37 +535,60 @@ pub struct Context<'a> {
     pub output: &'a Path,
     /// Whether to keep outbound links, located (for `echt check --external`).
     pub outbound: bool,
-    /// What the HTML of feed entries showed, by its exact text: a post is
-    /// carried by several feeds and judged once.
+    /// What the HTML of feed entries showed, by its exact text as written
+    /// (escaped) in the feed: a post is carried by several feeds and judged
+    /// once, and unescaped only then.
     pub fragments: Fragments,
 }
 
 /// See [`Context::fragments`].
 #[derive(Debug, Default)]
-pub struct Fragments(std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>>>);
+pub struct Fragments(
+    std::sync::Mutex<HashMap<String, Arc<Vec<Finding>>, std::hash::BuildHasherDefault<WordHasher>>>,
+);
+
+/// A hasher for the long texts of feed entries, eight bytes a step (the
+/// map compares the texts themselves, so a collision costs only time; the
+/// texts are the site's own).
+#[derive(Debug, Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = chunk.try_into().map_or(0, u64::from_le_bytes);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl Fragments {
-    /// The findings in `html`, judged by `judge` unless the same text was
-    /// judged before.
-    pub(crate) fn get_or_judge(
-        &self,
-        html: &str,
-        judge: impl FnOnce() -> Vec<Finding>,
-    ) -> Arc<Vec<Finding>> {
-        let known = self
-            .0
+    /// The findings in the HTML written (escaped) as `written` in a feed,
+    /// if the same text was judged before.
+    pub(crate) fn get(&self, written: &str) -> Option<Arc<Vec<Finding>>> {
+        self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(html)
-            .cloned();
-        known.unwrap_or_else(|| {
-            let found = Arc::new(judge());
-            self.0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(html.to_string(), found.clone());
-            found
-        })
+            .get(written)
+            .cloned()
+    }
+
+    /// Keeps what was found in the HTML written as `written`.
+    pub(crate) fn insert(&self, written: &str, found: Vec<Finding>) -> Arc<Vec<Finding>> {
+        let found = Arc::new(found);
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(written.to_string(), found.clone());
+        found
     }
 }
 

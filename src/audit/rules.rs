@@ -336,7 +336,7 @@ impl<'a> Checker<'a> {
         // or, where only the tree knows it, for `<name`.
         let whole = Attr {
             name: Cow::Borrowed(""),
-            value: Cow::Owned(format!("<{}", el.tag)),
+            value: start_tag(el.tag),
             raw: Cow::Borrowed(el.raw),
             at: el.at.clone(),
         };
@@ -364,7 +364,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
             if URL_ATTRIBUTES.contains(&name)
-                && a.value.contains(':')
+                && may_run(&a.value)
                 && self.policy.judge(self.page, &a.value) == Target::Script
             {
                 self.error(
@@ -921,7 +921,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(redirector) = REDIRECTORS
             .iter()
-            .find(|r| host == **r || host.ends_with(&format!(".{r}")))
+            .find(|r| host == **r || host.strip_suffix(**r).is_some_and(|sub| sub.ends_with('.')))
         {
             self.find(
                 Severity::Warning,
@@ -1003,6 +1003,58 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// `<name`, without an allocation for the elements of pages and feeds
+/// that most often have attributes the rules read.
+fn start_tag(tag: &str) -> Cow<'static, str> {
+    const COMMON: &[&str] = &[
+        "<a",
+        "<link",
+        "<meta",
+        "<img",
+        "<li",
+        "<h2",
+        "<h3",
+        "<h1",
+        "<h4",
+        "<div",
+        "<span",
+        "<section",
+        "<main",
+        "<nav",
+        "<p",
+        "<sup",
+        "<ol",
+        "<ul",
+        "<html",
+        "<body",
+        "<script",
+        "<style",
+        "<svg",
+        "<use",
+        "<image",
+        "<source",
+        "<iframe",
+        "<input",
+        "<form",
+        // Feeds.
+        "<feed",
+        "<entry",
+        "<content",
+        "<summary",
+        "<title",
+        "<rss",
+        "<channel",
+        "<item",
+        "<category",
+        "<guid",
+        "<description",
+    ];
+    COMMON
+        .iter()
+        .find(|c| &c[1..] == tag)
+        .map_or_else(|| Cow::Owned(format!("<{tag}")), |c| Cow::Borrowed(*c))
 }
 
 /// Where `len` bytes at `offset` of a CSS `text` are, given where the text
@@ -1087,6 +1139,18 @@ pub(crate) fn browser_form(url: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(trimmed)
     }
+}
+
+/// Whether `url` may be a `javascript:` or `vbscript:` URL: the URL
+/// parser takes the scheme from the start of its browser form, so no
+/// other URL is one (a cheap test before asking the URL parser).
+fn may_run(url: &str) -> bool {
+    let form = browser_form(url);
+    let starts = |scheme: &str| {
+        form.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    };
+    starts("javascript:") || starts("vbscript:")
 }
 
 fn is_data(url: &str) -> bool {

@@ -480,3 +480,336 @@ fn found_by_fuzzing() {
         checker.findings
     );
 }
+
+/// Pages that take the one-parse way publish exactly what lol_html's pass
+/// and a second parse would, with the same findings; pages it is unsure
+/// of take the full way.
+#[test]
+fn one_parse_publishes_what_the_rewrite_would() {
+    let policy = policy("privacy:\n  allow_hosts: [media.example.net, '*.cdn.example']\n");
+    let page = Page::new(&policy, "posts/a/index.html");
+    let starts = [
+        "<!doctype html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n<title>t</title>\n</head>\n<body>\n",
+        "<!DOCTYPE html><html><head><title>t</title></head><body>",
+        "<!doctype html><html><head> <link rel=\"stylesheet\" href=\"s.css\"><title>t</title></head><body>",
+        "<!doctype html><html><head><meta name=\"x\" charset=\"utf-8\"/><title>t</title></head><body>",
+        "<!doctype html><html><head></head><body>",
+        "<!doctype html><head><title>t</title></head><body>",
+        "<html><head><title>t</title></head><body>",
+        "<!doctype html><html><head><!-- c --><title>t</title></head><body>",
+    ];
+    let out = "https://example.org/x";
+    let bodies = [
+        "<p>Text</p>".to_string(),
+        format!("<p><a href=\"{out}\">x</a> und <a href=\"{out}\" title=\"a > b\">y</a></p>"),
+        format!("<a href=\"{out}\" rel=\"noopener noreferrer\">x</a>"),
+        format!("<a href=\"{out}\" REL=\"noreferrer NOOPENER\">x</a>"),
+        format!("<a href=\"{out}\" rel=\"me\">x</a>"),
+        format!("<a rel=\"noopener  noreferrer\" href=\"{out}\">x</a>"),
+        format!("<a rel=\"noopener&#32;noreferrer\" href=\"{out}\">x</a>"),
+        format!("<a href='{out}'>x</a><a href={out}>y</a><a class=k href=\"{out}\">z</a>"),
+        format!("<a  href=\"{out}\">x</a><a href=\"{out}\" >y</a><a href=\"{out}\"/>z</a>"),
+        format!("<a href=\"{out}?utm_source=feed&amp;a=1\">x</a>"),
+        format!("<a href=\"{out}?a=1&amp;b=2\">x</a>"),
+        format!("<a href=\"{out}?a=1&b=2\">x</a>"),
+        "<a href=\"https://blog.example/sub/posts/b/\">x</a><a href=\"../b/\">y</a>".to_string(),
+        "<a href=\"//example.org/x\">x</a><a href=\"https:example.org/x\">y</a>".to_string(),
+        "<a href=\" https://example.org/x \">x</a><a href=\"HTTPS://Example.ORG\">y</a>"
+            .to_string(),
+        format!("<map name=m><area href=\"{out}\" alt=\"\"></map>"),
+        format!("<svg><a href=\"{out}\"><text>x</text></a></svg>"),
+        format!("<svg/><a href=\"{out}\">x</a>"),
+        format!("<svg/><a href=\"{out}\" rel=\"noopener noreferrer\">x</a>"),
+        format!("<math><mi><a href=\"{out}\">x</a></mi></math>"),
+        format!("<svg><style><a href=\"{out}\">x</a></style></svg>"),
+        format!("<p title=\"see href={out}\">x</p>"),
+        "<pre><code>&lt;a href=&quot;https://example.org/&quot;&gt;</code></pre>".to_string(),
+        "<link rel=\"stylesheet\" href=\"https://media.example.net/a.css\">".to_string(),
+        "<a href=\"https://media.example.net/\">x</a>".to_string(),
+        "<img src=\"https://evil.example/p.gif\" alt=\"\"><p onclick=\"x()\">y</p>".to_string(),
+        format!("<noscript><a href=\"{out}\">x</a></noscript>"),
+        "<select><option>x</option></select>".to_string(),
+        format!("<iframe srcdoc=\"<a href='{out}'>x</a>\"></iframe>"),
+        format!("<template><a href=\"{out}\">x</a></template>"),
+        format!("<textarea><a href=\"{out}\">x</a></textarea>"),
+        format!("<a href=\"{out}\"><b>x</a></b>"),
+        format!("<!-- <a href=\"{out}\"> -->"),
+        format!("<a href=\"{out}\" xlink:href=\"{out}\">x</a>"),
+        format!("<svg><image xlink:href=\"{out}\"/></svg>"),
+        "<a href=\"#top\">x</a><a href=\"#fehlt\">y</a><h2 id=\"da\">z</h2>".to_string(),
+        "<a href=\"mailto:a@b.example\">x</a><a href=\"javascript:x()\">y</a>".to_string(),
+        format!("<a href=\"{out}\">{}</a>", "<div>".repeat(600)),
+    ];
+    let described = |a: &html::Audited<'_>| {
+        let findings: Vec<String> = a
+            .checker
+            .findings
+            .iter()
+            .map(|f| format!("{:?} {} {:?} {:?}", f.severity, f.message, f.at, f.needles))
+            .collect();
+        format!(
+            "{}\n{findings:#?}\n{:?} {:?} {:?} {:?} {}",
+            a.html,
+            a.checker.ids,
+            a.checker.links,
+            a.checker.resources,
+            a.checker.outbound,
+            a.notes.len()
+        )
+    };
+    let mut direct = 0;
+    for start in starts {
+        for body in &bodies {
+            let html = format!("{start}{body}\n</body>\n</html>\n");
+            let full = html::audit_fully(&policy, &page, &html);
+            if let Some(one) = html::audit_directly(&policy, &page, &html) {
+                direct += 1;
+                assert_eq!(described(&one), described(&full), "{html}");
+            }
+        }
+    }
+    assert!(direct >= 60, "only {direct} pages took the one-parse way");
+
+    // Pages put together at random from pieces that change how a page is
+    // read (foreign content, raw text, comments, quotes, tables, …).
+    let pieces = [
+        "<a href=\"https://example.org/x\">",
+        "</a>",
+        "<a href=\"https://example.org/y\" rel=\"noopener noreferrer\">",
+        "<a rel=\"me\" href=\"https://example.org/\">",
+        "<a href='https://example.org/q'>",
+        "<a href=../b/>",
+        "<area href=\"https://example.org/\">",
+        "<svg>",
+        "</svg>",
+        "<svg/>",
+        "<math>",
+        "</math>",
+        "<mi>",
+        "<style>",
+        "</style>",
+        "<textarea>",
+        "</textarea>",
+        "<title>",
+        "</title>",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script>",
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</table>",
+        "<template>",
+        "</template>",
+        "<noscript>",
+        "<select>",
+        "<xmp>",
+        "</xmp>",
+        "<iframe>",
+        "</iframe>",
+        "Text",
+        " ",
+        "\n",
+        "&amp;",
+        "&",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "=",
+        "href=\"https://example.org/z\"",
+        " rel=\"noopener\"",
+        "<div title=\"",
+        "\">",
+        "<div>",
+        "</div>",
+        "<a href=\"https://example.org/?utm_source=x\">",
+        "<a href=\"https://media.example.net/\">",
+        "<link rel=stylesheet href=\"https://media.example.net/s.css\">",
+        "<image xlink:href=\"https://example.org/i.png\"/>",
+        "<a xlink:href=\"https://example.org/\">",
+        "<plaintext>",
+        "<form action=\"/x\">",
+        "</form>",
+        "<a href=\"https://example.org/x\" title=\"t\">",
+        "<A HREF=\"https://example.org/U\">",
+        "<a href=\"https://example.org/x\"/>",
+        "<a\nhref=\"https://example.org/nl\">",
+        "<a href=\"https://example.org/x\" REL=\"noopener noreferrer\">",
+        "<a href=\"https://blog.example/sub/posts/b/\">",
+        "<h2 id=\"x\">",
+        "</h2>",
+        "<a href=\"#x\">",
+        "<foreignObject>",
+        "<desc>",
+        "<font color=red>",
+        "<br>",
+        "<a href=\"https://example.org/&#x61;\">",
+        "<a href=\"https://example.org/x\" rel=\"noopener&#32;noreferrer\">",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % n as u64).unwrap_or(0)
+    };
+    let whole = [
+        "<p>Text</p>",
+        "<a href=\"https://example.org/x\">x</a>",
+        "<div>y</div>",
+        "<b>b</b>",
+        "<svg><a href=\"https://example.org/s\"><text>s</text></a></svg>",
+        "<table><tr><td>x</td></tr></table>",
+        "<h2 id=\"x\">h</h2>",
+        "<a href=\"#x\">#</a>",
+        "<style>p{}</style>",
+        "<textarea>&lt;a href=\"https://example.org/t\"&gt;</textarea>",
+        "<template><a href=\"https://example.org/t\">t</a></template>",
+        "<math><mi>x</mi></math>",
+        "<svg/>",
+        "<!-- <a href=\"https://example.org/c\"> -->",
+        "<img src=\"a.png\" alt=\"\">",
+        "<a href=\"https://example.org/x\" rel=\"noopener noreferrer\">x</a>",
+        "<a href='https://example.org/q'>q</a>",
+        "<a href=\"https://example.org/x\" title=\"t > u\">x</a>",
+        "<a rel=\"me\" href=\"https://example.org/\">me</a>",
+        "<A HREF=\"https://example.org/U\">U</A>",
+        "<a href=\"https://example.org/&#x61;\">e</a>",
+        "<a href=\"https://blog.example/sub/posts/b/\">own</a>",
+        "<link rel=stylesheet href=\"https://media.example.net/s.css\">",
+        "<svg><image xlink:href=\"https://example.org/i.png\"/></svg>",
+        "<svg><foreignObject><a href=\"https://example.org/f\">f</a></foreignObject></svg>",
+        "<svg><desc><a href=\"https://example.org/d\">d</a></desc></svg>",
+        "<math><mi><a href=\"https://example.org/m\">m</a></mi></math>",
+        "<svg><style><a href=\"https://example.org/s\">s</a></style></svg>",
+        "<svg><title><style>x</style></title></svg>",
+        "<map name=m><area href=\"https://example.org/\" alt=\"\"></map>",
+        "<p title=\"href=https://example.org/\">t</p>",
+        "<xmp><a href=\"https://example.org/x\">x</a></xmp>",
+    ];
+    let mut direct = 0;
+    for _ in 0..6000 {
+        let start = starts[next(3)];
+        let body: String = (0..1 + next(10))
+            .map(|_| {
+                if next(4) == 0 {
+                    pieces[next(pieces.len())]
+                } else {
+                    whole[next(whole.len())]
+                }
+            })
+            .collect();
+        let html = format!("{start}{body}\n</body>\n</html>\n");
+        let full = html::audit_fully(&policy, &page, &html);
+        if let Some(one) = html::audit_directly(&policy, &page, &html) {
+            direct += 1;
+            assert_eq!(described(&one), described(&full), "{html}");
+        }
+    }
+    assert!(
+        direct >= 300,
+        "only {direct} generated pages took the one-parse way"
+    );
+}
+
+/// `below` reads relative paths as `util::url::join` does, keeping a
+/// folder's slash.
+#[test]
+fn relative_paths_lead_where_join_says() {
+    let old = |dir: &str, path: &str| match crate::util::url::join(dir, path) {
+        Some(joined) => {
+            let folder = path.ends_with('/')
+                || path.ends_with("/.")
+                || path.ends_with("/..")
+                || path == "."
+                || path == "..";
+            if folder && !joined.is_empty() && !joined.ends_with('/') {
+                format!("{joined}/")
+            } else {
+                joined
+            }
+        }
+        None => String::new(),
+    };
+    let segments = ["a", "b%20c", ".", "..", "", "x.html"];
+    let mut paths = vec![String::new()];
+    for _ in 0..4 {
+        let longer: Vec<String> = paths
+            .iter()
+            .flat_map(|p| {
+                segments.iter().map(move |s| {
+                    if p.is_empty() {
+                        (*s).to_string()
+                    } else {
+                        format!("{p}/{s}")
+                    }
+                })
+            })
+            .collect();
+        paths.extend(longer);
+    }
+    paths.sort();
+    paths.dedup();
+    for dir in ["", "posts/", "posts/a/", "tags/x/page/2/", "a//b/", "/a/"] {
+        for path in paths.iter().filter(|p| !p.is_empty()) {
+            assert_eq!(super::below(dir, path), old(dir, path), "{dir} + {path}");
+            assert!(super::segments(path).eq(path.split('/')), "{path}");
+        }
+    }
+}
+
+/// Links to the site written out are read without the URL parser only
+/// where it would read them the same.
+#[test]
+fn own_absolute_urls_without_the_url_parser() {
+    let p = policy("");
+    let page = Page::new(&p, "posts/a/index.html");
+    let mut fast = 0;
+    for rest in [
+        "",
+        "posts/b/",
+        "posts/b",
+        "posts/b/#teil",
+        "posts/b/#",
+        "posts/b/?x=1&y=2#t",
+        "Gr%C3%BC%C3%9Fe/",
+        "a%2Fb/",
+        "a/./b/",
+        "a/../b/",
+        "a//b/",
+        "/x/",
+        "a b/",
+        "a\\b/",
+        "ä/",
+        "x.xml",
+        "posts/b/#fn-1",
+        "posts/b/#%C3%A4",
+        "posts/b/#a b",
+        "posts/b/#a#b",
+        "posts/b?#x",
+        "..",
+        ".",
+        "%2e%2e/x/",
+    ] {
+        for base in [
+            "https://blog.example/sub/",
+            "https://blog.example/",
+            "https://BLOG.example/sub/",
+        ] {
+            let url = format!("{base}{rest}");
+            if let Some(target) = p.judge_own(&url) {
+                fast += 1;
+                assert_eq!(target, p.judge_parsed(&page, &url), "{url}");
+            }
+            assert_eq!(p.judge(&page, &url), p.judge_parsed(&page, &url), "{url}");
+        }
+    }
+    assert!(fast >= 10, "{fast}");
+    assert_eq!(p.judge_own("https://blog.example/subx/"), None);
+}

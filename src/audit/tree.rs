@@ -46,19 +46,39 @@ pub(crate) enum Kind {
     Other,
 }
 
+/// An optional link to another node in four bytes instead of sixteen: a
+/// page makes a node for every twenty bytes or so, and the arena's size
+/// is much of the tree's cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot(u32);
+
+impl Slot {
+    const NONE: Slot = Slot(u32::MAX);
+
+    /// A link to `id`; none for an id beyond what four bytes hold, which
+    /// the sink reports as a parse error (the page is refused).
+    fn to(id: Id) -> Slot {
+        u32::try_from(id).map_or(Slot::NONE, Slot)
+    }
+
+    fn get(self) -> Option<Id> {
+        (self != Slot::NONE).then_some(self.0 as usize)
+    }
+}
+
 /// One node and where it sits.
 #[derive(Debug)]
 pub(crate) struct Node {
     pub kind: Kind,
     /// The line of the input where the parser was when it made the node.
     pub line: u64,
-    pub parent: Option<Id>,
-    first_child: Option<Id>,
-    last_child: Option<Id>,
-    previous: Option<Id>,
-    next: Option<Id>,
+    parent: Slot,
+    first_child: Slot,
+    last_child: Slot,
+    previous: Slot,
+    next: Slot,
     /// A template's contents.
-    contents: Option<Id>,
+    contents: Slot,
 }
 
 impl Node {
@@ -66,13 +86,18 @@ impl Node {
         Node {
             kind,
             line,
-            parent: None,
-            first_child: None,
-            last_child: None,
-            previous: None,
-            next: None,
-            contents: None,
+            parent: Slot::NONE,
+            first_child: Slot::NONE,
+            last_child: Slot::NONE,
+            previous: Slot::NONE,
+            next: Slot::NONE,
+            contents: Slot::NONE,
         }
+    }
+
+    /// The node's parent (a template's contents have the template).
+    pub fn parent(&self) -> Option<Id> {
+        self.parent.get()
     }
 
     /// The element's name, if it is one.
@@ -199,6 +224,11 @@ fn is_raw(name: &str) -> bool {
 /// time on such input.
 pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
+    // Each level takes a start tag: a text with fewer `<` than that
+    // cannot be too deep (most pages; counting is quick).
+    if super::scan::count(bytes, b'<') <= MAX_DEPTH {
+        return None;
+    }
     let mut depth = 0usize;
     let mut i = 0;
     while let Some(found) = bytes
@@ -270,14 +300,14 @@ fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize>
 
 /// Parses a whole page.
 pub(crate) fn document(text: &str, options: Options) -> Tree {
-    html5ever::parse_document(Sink::new(), parse_opts(options)).one(text)
+    html5ever::parse_document(Sink::new(text), parse_opts(options)).one(text)
 }
 
 /// Parses a piece of HTML as the content of a `<div>` (a feed entry).
 pub(crate) fn fragment(text: &str, options: Options) -> Tree {
     let context = QualName::new(None, ns!(html), local_name!("div"));
     html5ever::parse_fragment(
-        Sink::new(),
+        Sink::new(text),
         parse_opts(options),
         context,
         Vec::new(),
@@ -291,7 +321,7 @@ impl Tree {
     pub fn children(&self, id: Id) -> Children<'_> {
         Children {
             tree: self,
-            next: self.nodes.get(id).and_then(|n| n.first_child),
+            next: self.nodes.get(id).and_then(|n| n.first_child.get()),
         }
     }
 
@@ -318,7 +348,7 @@ impl Tree {
     pub fn ancestors(&self, id: Id) -> Ancestors<'_> {
         Ancestors {
             tree: self,
-            next: self.nodes.get(id).and_then(|n| n.parent),
+            next: self.nodes.get(id).and_then(|n| n.parent.get()),
         }
     }
 }
@@ -335,7 +365,7 @@ impl Iterator for Children<'_> {
 
     fn next(&mut self) -> Option<Id> {
         let current = self.next?;
-        self.next = self.tree.nodes[current].next;
+        self.next = self.tree.nodes[current].next.get();
         Some(current)
     }
 }
@@ -352,7 +382,7 @@ impl Iterator for Ancestors<'_> {
 
     fn next(&mut self) -> Option<Id> {
         let current = self.next?;
-        self.next = self.tree.nodes[current].parent;
+        self.next = self.tree.nodes[current].parent.get();
         Some(current)
     }
 }
@@ -365,16 +395,26 @@ struct Sink {
 }
 
 impl Sink {
-    fn new() -> Self {
+    /// A sink for `text`: room for the nodes a page of its length makes.
+    fn new(text: &str) -> Self {
+        let mut nodes = Vec::with_capacity(text.len() / 16 + 8);
+        nodes.push(Node::new(Kind::Document, 1));
         Sink {
-            nodes: RefCell::new(vec![Node::new(Kind::Document, 1)]),
+            nodes: RefCell::new(nodes),
             errors: RefCell::new(Vec::new()),
             line: Cell::new(1),
         }
     }
 
     fn add(&self, kind: Kind) -> Id {
-        let mut nodes = self.nodes.borrow_mut();
+        self.push(&mut self.nodes.borrow_mut(), kind)
+    }
+
+    fn push(&self, nodes: &mut Vec<Node>, kind: Kind) -> Id {
+        if nodes.len() == Slot::NONE.0 as usize {
+            // Links to more nodes read as none: refuse the page.
+            self.parse_error(Cow::Borrowed("too many nodes"));
+        }
         nodes.push(Node::new(kind, self.line.get()));
         nodes.len() - 1
     }
@@ -384,62 +424,60 @@ impl Sink {
             let n = &nodes[id];
             (n.parent, n.previous, n.next)
         };
-        let Some(parent) = parent else { return };
-        match previous {
+        let Some(parent) = parent.get() else { return };
+        match previous.get() {
             Some(p) => nodes[p].next = next,
             None => nodes[parent].first_child = next,
         }
-        match next {
+        match next.get() {
             Some(n) => nodes[n].previous = previous,
             None => nodes[parent].last_child = previous,
         }
         let n = &mut nodes[id];
-        n.parent = None;
-        n.previous = None;
-        n.next = None;
+        n.parent = Slot::NONE;
+        n.previous = Slot::NONE;
+        n.next = Slot::NONE;
     }
 
     fn append_node(nodes: &mut [Node], parent: Id, child: Id) {
         Sink::detach(nodes, child);
         let last = nodes[parent].last_child;
-        nodes[child].parent = Some(parent);
+        nodes[child].parent = Slot::to(parent);
         nodes[child].previous = last;
-        match last {
-            Some(l) => nodes[l].next = Some(child),
-            None => nodes[parent].first_child = Some(child),
+        match last.get() {
+            Some(l) => nodes[l].next = Slot::to(child),
+            None => nodes[parent].first_child = Slot::to(child),
         }
-        nodes[parent].last_child = Some(child);
+        nodes[parent].last_child = Slot::to(child);
     }
 
     fn insert_before(nodes: &mut [Node], sibling: Id, child: Id) {
-        let Some(parent) = nodes[sibling].parent else {
+        let Some(parent) = nodes[sibling].parent.get() else {
             return;
         };
         Sink::detach(nodes, child);
         let previous = nodes[sibling].previous;
-        nodes[child].parent = Some(parent);
+        nodes[child].parent = Slot::to(parent);
         nodes[child].previous = previous;
-        nodes[child].next = Some(sibling);
-        nodes[sibling].previous = Some(child);
-        match previous {
-            Some(p) => nodes[p].next = Some(child),
-            None => nodes[parent].first_child = Some(child),
+        nodes[child].next = Slot::to(sibling);
+        nodes[sibling].previous = Slot::to(child);
+        match previous.get() {
+            Some(p) => nodes[p].next = Slot::to(child),
+            None => nodes[parent].first_child = Slot::to(child),
         }
     }
 
     /// Appends text to `parent`, merged with a text node before it.
     fn append_text(&self, parent: Id, text: &StrTendril) {
-        {
-            let mut nodes = self.nodes.borrow_mut();
-            if let Some(last) = nodes[parent].last_child {
-                if let Kind::Text(existing) = &mut nodes[last].kind {
-                    existing.push_tendril(text);
-                    return;
-                }
+        let mut nodes = self.nodes.borrow_mut();
+        if let Some(last) = nodes[parent].last_child.get() {
+            if let Kind::Text(existing) = &mut nodes[last].kind {
+                existing.push_tendril(text);
+                return;
             }
         }
-        let id = self.add(Kind::Text(text.clone()));
-        Sink::append_node(&mut self.nodes.borrow_mut(), parent, id);
+        let id = self.push(&mut nodes, Kind::Text(text.clone()));
+        Sink::append_node(&mut nodes, parent, id);
     }
 }
 
@@ -456,7 +494,7 @@ static NO_NAME: std::sync::LazyLock<QualName> =
 
 impl Name<'_> {
     fn qual(&self) -> &QualName {
-        self.nodes[self.id].name().unwrap_or(&NO_NAME)
+        self.nodes[self.id].name().unwrap_or_else(|| &NO_NAME)
     }
 }
 
@@ -506,9 +544,9 @@ impl TreeSink for Sink {
         if flags.template {
             let contents = self.add(Kind::Fragment);
             let mut nodes = self.nodes.borrow_mut();
-            nodes[id].contents = Some(contents);
+            nodes[id].contents = Slot::to(contents);
             // Not a child, but its elements are inside the template.
-            nodes[contents].parent = Some(id);
+            nodes[contents].parent = Slot::to(id);
         }
         id
     }
@@ -531,7 +569,7 @@ impl TreeSink for Sink {
     }
 
     fn append_based_on_parent_node(&self, element: &Id, previous: &Id, child: NodeOrText<Id>) {
-        let has_parent = self.nodes.borrow()[*element].parent.is_some();
+        let has_parent = self.nodes.borrow()[*element].parent.get().is_some();
         if has_parent {
             self.append_before_sibling(element, child);
         } else {
@@ -545,14 +583,14 @@ impl TreeSink for Sink {
     }
 
     fn get_template_contents(&self, target: &Id) -> Id {
-        let contents = self.nodes.borrow()[*target].contents;
+        let contents = self.nodes.borrow()[*target].contents.get();
         contents.unwrap_or_else(|| {
             // html5ever asks only for templates, which have contents; a
             // fragment made here keeps the arena consistent regardless.
             let id = self.add(Kind::Fragment);
             let mut nodes = self.nodes.borrow_mut();
-            nodes[*target].contents = Some(id);
-            nodes[id].parent = Some(*target);
+            nodes[*target].contents = Slot::to(id);
+            nodes[id].parent = Slot::to(*target);
             id
         })
     }
@@ -570,19 +608,16 @@ impl TreeSink for Sink {
             }
             NodeOrText::AppendText(text) => {
                 let mut nodes = self.nodes.borrow_mut();
-                let Some(parent) = nodes[*sibling].parent else {
+                if nodes[*sibling].parent.get().is_none() {
                     return;
-                };
-                if let Some(previous) = nodes[*sibling].previous {
+                }
+                if let Some(previous) = nodes[*sibling].previous.get() {
                     if let Kind::Text(existing) = &mut nodes[previous].kind {
                         existing.push_tendril(&text);
                         return;
                     }
                 }
-                let line = self.line.get();
-                nodes.push(Node::new(Kind::Text(text), line));
-                let id = nodes.len() - 1;
-                nodes[id].parent = Some(parent);
+                let id = self.push(&mut nodes, Kind::Text(text));
                 Sink::insert_before(&mut nodes, *sibling, id);
             }
         }
@@ -608,7 +643,7 @@ impl TreeSink for Sink {
 
     fn reparent_children(&self, node: &Id, new_parent: &Id) {
         let mut nodes = self.nodes.borrow_mut();
-        while let Some(child) = nodes[*node].first_child {
+        while let Some(child) = nodes[*node].first_child.get() {
             Sink::append_node(&mut nodes, *new_parent, child);
         }
     }
@@ -677,10 +712,32 @@ mod tests {
             .nodes
             .iter()
             .position(|n| n.is_html(&local_name!("table")));
-        let parent = |id: Option<usize>| id.and_then(|i| tree.nodes[i].parent);
+        let parent = |id: Option<usize>| id.and_then(|i| tree.nodes[i].parent());
         assert_eq!(parent(img), parent(table));
-        assert_eq!(img.and_then(|i| tree.nodes[i].next), table);
+        assert_eq!(img.and_then(|i| tree.nodes[i].next.get()), table);
         assert!(!tree.errors.is_empty(), "foster parenting is a parse error");
+    }
+
+    #[test]
+    fn text_moved_out_of_a_table_keeps_its_siblings() {
+        let tree = document(
+            "<!doctype html><body><p>a</p><table>x<tr><td>y</td></tr></table><div>z</div>",
+            OPTIONS,
+        );
+        let body = tree
+            .nodes
+            .iter()
+            .position(|n| n.is_html(&local_name!("body")))
+            .unwrap_or_default();
+        let children: Vec<String> = tree
+            .children(body)
+            .map(|c| match &tree.nodes[c].kind {
+                Kind::Text(t) => t.to_string(),
+                Kind::Element { name, .. } => format!("<{}>", name.local),
+                _ => "?".to_string(),
+            })
+            .collect();
+        assert_eq!(children, ["<p>", "x", "<table>", "<div>"]);
     }
 
     #[test]

@@ -113,6 +113,39 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                     style_text(checker, &pieces);
                 }
             }
+            Ok(Event::Text(t)) if feed_html(&open, kind).is_some() => {
+                // An entry's HTML, as a feed reader shows it: its problems
+                // point at the element in the feed. Known by its text as
+                // written when another feed carried it, without unescaping.
+                let Some(fragments) = feed_html(&open, kind) else {
+                    continue;
+                };
+                let written = text.get(span.clone()).unwrap_or_default();
+                let found = match fragments.get(written) {
+                    Some(found) => found,
+                    None => {
+                        let content = match t.unescape() {
+                            Ok(content) => content,
+                            Err(e) => {
+                                refuse(
+                                    checker,
+                                    format!("echt cannot read this XML text: {e}"),
+                                    span.clone(),
+                                );
+                                break;
+                            }
+                        };
+                        let mut inner = Checker::new(checker.policy(), checker.page());
+                        html::judge_fragment(&mut inner, &content);
+                        fragments.insert(written, inner.findings)
+                    }
+                };
+                for finding in found.iter() {
+                    let mut finding = finding.clone();
+                    finding.at = At::Span(span.clone());
+                    checker.findings.push(finding);
+                }
+            }
             Ok(event @ (Event::Text(_) | Event::CData(_))) => {
                 let content = match &event {
                     Event::Text(t) => match t.unescape() {
@@ -149,16 +182,11 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                             at: At::Span(span.clone()),
                         };
                         checker.feed_link(&at);
-                    } else if let (true, Kind::Feed(fragments)) = (parent.html_text, kind) {
-                        // The entry's HTML, as a feed reader shows it: its
-                        // problems point at the element in the feed.
-                        let found = fragments.get_or_judge(&content, || {
-                            let mut inner = Checker::new(checker.policy(), checker.page());
-                            html::judge_fragment(&mut inner, &content);
-                            inner.findings
-                        });
-                        for finding in found.iter() {
-                            let mut finding = finding.clone();
+                    } else if let (true, Kind::Feed(_)) = (parent.html_text, kind) {
+                        // An entry's HTML in CDATA (echt writes none).
+                        let mut inner = Checker::new(checker.policy(), checker.page());
+                        html::judge_fragment(&mut inner, &content);
+                        for mut finding in inner.findings {
                             finding.at = At::Span(span.clone());
                             checker.findings.push(finding);
                         }
@@ -218,6 +246,15 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
             }
         }
         before = after;
+    }
+}
+
+/// The cache of entries' HTML when the innermost open element of a feed
+/// holds HTML text.
+fn feed_html<'f>(open: &[Open], kind: Kind<'f>) -> Option<&'f super::Fragments> {
+    match (open.last(), kind) {
+        (Some(parent), Kind::Feed(fragments)) if parent.html_text => Some(fragments),
+        _ => None,
     }
 }
 
