@@ -18,19 +18,40 @@ pub fn html(text: &str) -> String {
 
 /// Escapes text for XML and drops characters XML 1.0 forbids.
 pub fn xml(text: &str) -> String {
+    /// Bytes that need a look: the five escaped ones, controls other than
+    /// tab and line breaks, and 0xEF, the first byte of U+FFFE and U+FFFF.
+    const LOOK: [bool; 256] = {
+        let mut look = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            look[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+            b += 1;
+        }
+        look[b'&' as usize] = true;
+        look[b'<' as usize] = true;
+        look[b'>' as usize] = true;
+        look[b'"' as usize] = true;
+        look[b'\'' as usize] = true;
+        look[0xEF] = true;
+        look
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
+    let mut rest = text;
+    while let Some(i) = rest.bytes().position(|b| LOOK[usize::from(b)]) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or(' ');
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
+        rest = &rest[i + c.len_utf8()..];
     }
+    out.push_str(rest);
     out
 }
 

@@ -271,6 +271,11 @@ pub(crate) const CASES: &[Case] = &[
         fails(SCRIPT, "content/posts/a.md:5:19"),
     ),
     case!(
+        "math-script",
+        [post!(r#"<p><math><mi>x</mi><script>fetch("https://evil.example/math")</script></math></p>"#)],
+        fails(SCRIPT, "content/posts/a.md:5:20"),
+    ),
+    case!(
         "svg-foreignobject-script",
         [post!(
             r#"<div><svg><foreignObject><script>fetch("https://evil.example/foreign-object")</script></foreignObject></svg></div>"#
