@@ -19,7 +19,8 @@
 //! site's own sources.
 //!
 //! Stage 4. Takes files to write; hands on `public/` (or the preview's
-//! memory) and, through [`plan`], which files a change touches.
+//! memory), through [`plan`] which files a change touches, and through
+//! [`cache`] what the last good build knew, kept beside the output.
 
 use std::collections::HashSet;
 use std::io::Read;

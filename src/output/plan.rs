@@ -1,4 +1,5 @@
-//! Rebuilding only what a change touches, for the preview.
+//! Rebuilding only what a change touches, for the preview and for a
+//! cached `echt build`.
 //!
 //! Every output file gets a fingerprint: a hash of everything it is made
 //! from. For a page that is its template (with the templates that one
@@ -11,9 +12,10 @@
 //! unchanged would render to the same bytes, so the preview after any
 //! series of edits equals a clean build of the same sources.
 //!
-//! The fingerprints themselves are computed next to the code that renders
-//! each file (`render::Prepared::fingerprints`, `feed::fingerprints`), so that what a
-//! page shows and what its fingerprint covers are read together.
+//! The fingerprints themselves are computed by the code that renders each
+//! file (`render::Prepared::fingerprints`), from the same typed template
+//! contexts the templates are given, so what a page shows and what its
+//! fingerprint covers cannot drift apart.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

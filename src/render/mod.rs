@@ -15,7 +15,7 @@
 //! shared by every list they appear in. The same structs hash into each
 //! page's fingerprint (`Prepared::fingerprints`, for the preview).
 //!
-//! Stage 7, the last before the commands. Takes the site model and the
+//! Stage 6, the last before the commands. Takes the site model and the
 //! [`theme`]'s templates; hands the audited bytes to an output sink.
 
 use std::borrow::Cow;
