@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::source::config::Config;
-use crate::util::error::{Diagnostic, Severity};
+use crate::util::error::{Diagnostic, Origin, Severity};
 
 pub use files::copied;
 pub use html::clean_fragment;
@@ -445,36 +445,6 @@ pub struct Finding {
 /// Finds a finding of `file` in `origins`, the sources it was made of.
 pub fn locate_in(origins: Vec<Origin>, file: &str, finding: &Finding) -> Option<Diagnostic> {
     Sources::new(origins).in_sources(file, finding)
-}
-
-/// A source an output file is made of, to locate findings in.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// The path shown in messages: `content/posts/a.md`.
-    pub shown: PathBuf,
-    pub text: String,
-}
-
-impl Origin {
-    /// The site's echt.yaml (None if it went away meanwhile).
-    pub fn config(root: &Path) -> Option<Origin> {
-        Some(Origin {
-            shown: PathBuf::from(crate::source::config::CONFIG_FILE),
-            text: std::fs::read_to_string(root.join(crate::source::config::CONFIG_FILE)).ok()?,
-        })
-    }
-
-    /// A content file's text, read again to locate a finding (None if it
-    /// went away meanwhile).
-    pub fn content(root: &Path, source: &crate::source::content::Source) -> Option<Origin> {
-        let on_disk = root
-            .join(crate::source::content::CONTENT_DIR)
-            .join(&source.rel);
-        Some(Origin {
-            shown: source.display_path(),
-            text: std::fs::read_to_string(on_disk).ok()?,
-        })
-    }
 }
 
 /// What the audit learned about one output file.

@@ -15,9 +15,10 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::audit::{self, Origin, Policy};
+use crate::audit::{self, Policy};
 use crate::site::{Document, Site};
 use crate::source::config::Config;
+use crate::util::error::Origin;
 use crate::util::escape::xml;
 use crate::util::url;
 
@@ -99,13 +100,13 @@ impl Feed<'_> {
         }
     }
 
-    /// The sources of its entries, read only to locate what the audit
-    /// found.
+    /// The sources of its entries, looked at only to locate what the
+    /// audit found.
     pub fn origins(&self, site: &Site) -> Vec<Origin> {
         self.entries
             .iter()
-            .filter_map(|e| Origin::content(&site.config.root, &site.posts[e.text.value].source))
-            .chain(Origin::config(&site.config.root))
+            .map(|e| site.posts[e.text.value].origin())
+            .chain([site.config.origin()])
             .collect()
     }
 

@@ -30,15 +30,16 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 use tera::Context;
 
-use crate::audit::{self, Facts, FileFacts, Origin, Policy};
+use crate::audit::{self, Facts, FileFacts, Policy};
 use crate::output::plan::Fingerprints;
 use crate::output::Sink;
 use crate::render::context::{Base, Cards, PageContext};
 use crate::render::feed::{Bodies, Feed};
 use crate::render::outputs::{Copied, Job, Output, Outputs, What};
 use crate::render::theme::Theme;
-use crate::site::Site;
+use crate::site::{Document, Site};
 use crate::util::error::Diagnostic;
+use crate::util::error::Origin;
 use crate::util::fingerprint::fingerprint;
 use crate::util::url;
 
@@ -554,17 +555,17 @@ impl Sink for Refusing<'_> {
     }
 }
 
-/// The sources a page is made of, read only to locate what the audit
+/// The sources a page is made of, looked at only to locate what the audit
 /// found: the documents it shows, its template and the templates that one
 /// uses, and echt.yaml (whose values templates show).
 fn job_origins(site: &Site, theme: &Theme, job: &Job) -> Vec<Origin> {
     let mut origins: Vec<Origin> = job
         .documents(site)
         .into_iter()
-        .filter_map(|doc| Origin::content(&site.config.root, &doc.source))
+        .map(Document::origin)
         .collect();
     origins.extend(theme.origins(job.template()));
-    origins.extend(Origin::config(&site.config.root));
+    origins.push(site.config.origin());
     origins
 }
 

@@ -13,11 +13,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tera::Tera;
 
 use crate::source::config::{Config, CONFIG_FILE};
 use crate::source::content::walk_files;
+use crate::util::error::Origin;
 use crate::util::error::{Diagnostic, Error, Result};
 use crate::util::escape;
 use crate::util::fingerprint::fingerprint;
@@ -244,14 +246,14 @@ impl Theme {
 
     /// The sources a page rendered with `template` is made of, for the
     /// audit to locate what it finds: the template first.
-    pub fn origins(&self, template: &str) -> Vec<crate::audit::Origin> {
+    pub fn origins(&self, template: &str) -> Vec<Origin> {
         let mut names: Vec<&str> = self.used_by(template).into_iter().collect();
         names.sort_by_key(|n| *n != template);
         names
             .into_iter()
-            .map(|n| crate::audit::Origin {
+            .map(|n| Origin {
                 shown: self.sources[n].0.clone(),
-                text: self.sources[n].1.clone(),
+                text: Arc::from(self.sources[n].1.as_str()),
             })
             .collect()
     }

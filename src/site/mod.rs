@@ -23,7 +23,7 @@ use crate::source::config::Config;
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::yaml;
-use crate::util::error::{Diagnostic, Result};
+use crate::util::error::{Diagnostic, Origin, Result};
 use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
@@ -58,9 +58,19 @@ pub struct Document {
     /// Changes whenever anything the document is made of changes: its
     /// source file, URL, language, or what its links point to.
     pub fingerprint: u64,
+    /// The file's text as read, where the audit locates findings.
+    pub text: Arc<str>,
 }
 
 impl Document {
+    /// The document as a source of the pages that show it.
+    pub fn origin(&self) -> Origin {
+        Origin {
+            shown: self.source.display_path(),
+            text: self.text.clone(),
+        }
+    }
+
     pub fn reading_time(&self) -> usize {
         self.rendered.words.div_ceil(200).max(1)
     }
@@ -124,7 +134,7 @@ pub struct Site {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Parsed {
     source: Source,
-    text: String,
+    text: Arc<str>,
     front: Arc<FrontMatter>,
     body_offset: usize,
     date: Option<DateTime<FixedOffset>>,
@@ -308,7 +318,7 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     }
     Ok(Parsed {
         source: source.clone(),
-        text,
+        text: Arc::from(text),
         front: Arc::new(front),
         body_offset,
         date,
@@ -666,6 +676,7 @@ fn documents(
             image,
             future,
             tags: Vec::new(),
+            text: doc.text.clone(),
         };
         match document.source.kind {
             Kind::Post => posts.push(document),
@@ -717,7 +728,7 @@ fn tags(
             .as_ref()
             .as_ref()
             .ok()?;
-        Some(parsed.text.as_str())
+        Some(&*parsed.text)
     }));
     tags
 }

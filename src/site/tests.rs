@@ -21,6 +21,7 @@ fn post(rel: &str, tags: &[&str]) -> Document {
         future: false,
         tags: Vec::new(),
         fingerprint: 0,
+        text: Arc::from(""),
     }
 }
 
@@ -79,7 +80,7 @@ fn parsed(rel: &str, kind: Kind, slug: Option<&str>) -> Parsed {
     let slug_stem = name_parts(&source).1.to_string();
     Parsed {
         source,
-        text: String::new(),
+        text: Arc::from(""),
         front: Arc::new(FrontMatter {
             slug: slug.map(str::to_string),
             ..FrontMatter::default()

@@ -6,11 +6,12 @@
 //! URL normalised, the language known.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::source::yaml;
-use crate::util::error::{Diagnostic, Error, Result};
+use crate::util::error::{Diagnostic, Error, Origin, Result};
 use crate::util::i18n::Language;
 
 pub const CONFIG_FILE: &str = "echt.yaml";
@@ -139,6 +140,9 @@ pub struct Config {
     pub page_budget: u64,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
+    /// echt.yaml as it was read, where the audit locates a finding in a
+    /// value that templates show.
+    pub text: Arc<str>,
 }
 
 impl Config {
@@ -166,12 +170,23 @@ impl Config {
         let raw: RawConfig = yaml::parse(file, source, 0)?;
         let mut errors = yaml::check_escapes(file, source, 0);
         match check(root, raw) {
-            Ok(config) if errors.is_empty() => Ok(config),
+            Ok(config) if errors.is_empty() => Ok(Config {
+                text: Arc::from(source),
+                ..config
+            }),
             Ok(_) => Err(Error::new(errors)),
             Err(problems) => {
                 errors.extend(problems.into_iter().map(|p| p.locate(file, source)));
                 Err(Error::new(errors))
             }
+        }
+    }
+
+    /// echt.yaml as a source of the pages, for locating findings.
+    pub fn origin(&self) -> Origin {
+        Origin {
+            shown: PathBuf::from(CONFIG_FILE),
+            text: self.text.clone(),
         }
     }
 
@@ -292,6 +307,7 @@ fn check(root: &Path, raw: RawConfig) -> std::result::Result<Config, Vec<Problem
             privacy,
             page_budget,
             extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
+            text: Arc::from(""),
         }),
         (base_url, title, posts_per_page, language, theme, privacy, page_budget) => {
             let mut problems = Vec::new();

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How bad a problem is. Only errors fail a build; warnings and notes are
 /// printed and the build goes on.
@@ -414,6 +415,16 @@ fn visible(c: char) -> char {
         '\u{80}'..='\u{9F}' => '\u{FFFD}',
         c => c,
     }
+}
+/// A source an output file is made of, as it was read for this build: where
+/// the audit locates what it found in a page (the post, the template,
+/// echt.yaml). Kept from the load rather than read again, so a location
+/// always points into the text that was rendered.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The path shown in messages: `content/posts/a.md`.
+    pub shown: PathBuf,
+    pub text: Arc<str>,
 }
 
 /// Everything that went wrong in one command, in the order it was found.
