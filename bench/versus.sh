@@ -11,7 +11,8 @@
 #
 # What it measures, per N, echt and Hugo alternating (echt, Hugo, echt,
 # Hugo, ...) so that machine noise hits both, RUNS times each:
-#   fresh    a full build into an empty output folder (the output folder, and
+#   fresh    a full build into an empty output folder (the output folder and
+#            echt's build cache beside it, and
 #            for Hugo its resources/ and cache folders, are deleted before
 #            each timed build, untimed);
 #   rebuild  a build into the previous output with nothing changed;
@@ -88,7 +89,7 @@ FS="$(stat -f -c %T "$WORK")"
 cleanup() {
     if [[ "$KEEP" != 1 ]]; then
         # The bulky sites and outputs; the logs and raw timings stay.
-        rm -rf "$WORK"/echt-site-* "$WORK"/hugo-site-* "$WORK"/out-* "$WORK"/cache-*
+        rm -rf "$WORK"/echt-site-* "$WORK"/hugo-site-* "$WORK"/out-* "$WORK"/cache-* "$WORK"/.out-*.echt.cache
     fi
 }
 trap cleanup EXIT
@@ -148,6 +149,8 @@ for n in "$@"; do
     esite="$WORK/echt-site-$n"
     hsite="$WORK/hugo-site-$n"
     eout="$WORK/out-echt-$n"
+    # echt's build cache sits beside its output folder (ARCHITECTURE.md).
+    ecache="$WORK/.out-echt-$n.echt.cache"
     hout="$WORK/out-hugo-$n"
     hcache="$WORK/cache-hugo-$n"
 
@@ -204,7 +207,7 @@ for n in "$@"; do
     # --- Fresh builds: empty output (and Hugo's caches) before each. ---
     log "== N=$n: $RUNS fresh builds each"
     for ((i = 1; i <= RUNS; i++)); do
-        rm -rf "$eout"
+        rm -rf "$eout" "$ecache"
         timed "$n" fresh echt "$i" "${echt_cmd[@]}"
         if [[ $HAVE_HUGO == 1 ]]; then
             rm -rf "$hout" "$hsite/resources" "$hcache"
