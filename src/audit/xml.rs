@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
@@ -63,21 +63,42 @@ fn vocabulary(ns: &ResolveResult<'_>) -> Vocabulary {
     }
 }
 
+/// Refuses what echt cannot read: an error at `span`.
+fn refuse(checker: &mut Checker<'_>, message: String, span: Range<usize>) {
+    checker.find(
+        Severity::Error,
+        message,
+        UNSURE_HINT,
+        At::Span(span),
+        Vec::new(),
+    );
+}
+
+/// The text of `t` with its references resolved, or None once refused.
+fn unescaped<'t>(
+    checker: &mut Checker<'_>,
+    t: &'t BytesText<'_>,
+    span: &Range<usize>,
+) -> Option<Cow<'t, str>> {
+    match t.unescape() {
+        Ok(content) => Some(content),
+        Err(e) => {
+            refuse(
+                checker,
+                format!("echt cannot read this XML text: {e}"),
+                span.clone(),
+            );
+            None
+        }
+    }
+}
+
 /// Judges the XML `text`; what is found goes into `checker`.
 pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut open: Vec<Open> = Vec::new();
     let mut before = 0usize;
-    let refuse = |checker: &mut Checker<'_>, message: String, span: Range<usize>| {
-        checker.find(
-            Severity::Error,
-            message,
-            UNSURE_HINT,
-            At::Span(span),
-            Vec::new(),
-        );
-    };
     loop {
         let event = reader.read_event();
         let after = usize::try_from(reader.buffer_position()).unwrap_or(text.len());
@@ -124,16 +145,8 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                 let found = match fragments.get(written) {
                     Some(found) => found,
                     None => {
-                        let content = match t.unescape() {
-                            Ok(content) => content,
-                            Err(e) => {
-                                refuse(
-                                    checker,
-                                    format!("echt cannot read this XML text: {e}"),
-                                    span.clone(),
-                                );
-                                break;
-                            }
+                        let Some(content) = unescaped(checker, &t, &span) else {
+                            break;
                         };
                         let mut inner = Checker::new(checker.policy(), checker.page());
                         html::judge_fragment(&mut inner, &content);
@@ -148,16 +161,9 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
             }
             Ok(event @ (Event::Text(_) | Event::CData(_))) => {
                 let content = match &event {
-                    Event::Text(t) => match t.unescape() {
-                        Ok(content) => content,
-                        Err(e) => {
-                            refuse(
-                                checker,
-                                format!("echt cannot read this XML text: {e}"),
-                                span.clone(),
-                            );
-                            break;
-                        }
+                    Event::Text(t) => match unescaped(checker, t, &span) {
+                        Some(content) => content,
+                        None => break,
                     },
                     Event::CData(t) => String::from_utf8_lossy(t),
                     _ => Cow::Borrowed(""),
