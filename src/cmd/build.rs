@@ -92,12 +92,44 @@ pub struct Loaded {
 
 /// Reads config, theme and content for `options`, gathering every problem.
 pub fn load(options: &BuildOptions) -> Result<Loaded> {
-    load_cached(options, &mut Cache::default())
+    load_cached(options, &mut Cache::default(), None)
 }
 
-/// [`load`], reusing what `cache` holds from an earlier load (the preview).
-pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
-    load_with(config(options)?, options, cache)
+/// [`load`], reusing what `cache` holds from an earlier load (the preview),
+/// and `theme` if it was loaded with the same config and no template or
+/// theme file changed since.
+pub fn load_cached(
+    options: &BuildOptions,
+    cache: &mut Cache,
+    theme: Option<(Theme, u64)>,
+) -> Result<Loaded> {
+    let config = config(options)?;
+    let theme = theme.filter(|(_, config_print)| *config_print == config_print_of(&config));
+    match theme {
+        Some((theme, _)) => {
+            let loaded = Site::load(config, &selection(options), cache);
+            let (site, errors) = loaded?;
+            Ok(Loaded {
+                site,
+                theme,
+                errors,
+            })
+        }
+        None => load_with(config, options, cache),
+    }
+}
+
+/// What a theme loaded for `config` depends on in it.
+pub fn config_print_of(config: &Config) -> u64 {
+    fingerprint(format!("{config:?}"))
+}
+
+fn selection(options: &BuildOptions) -> Selection {
+    Selection {
+        drafts: options.drafts,
+        future: options.future,
+        now: Utc::now().fixed_offset(),
+    }
 }
 
 /// The site's config, with the options' `base_url`.
@@ -110,11 +142,7 @@ fn config(options: &BuildOptions) -> Result<Config> {
 }
 
 fn load_with(config: Config, options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
-    let selection = Selection {
-        drafts: options.drafts,
-        future: options.future,
-        now: Utc::now().fixed_offset(),
-    };
+    let selection = selection(options);
     let (theme, loaded) = rayon::join(
         || Theme::load(&config),
         || Site::load(config.clone(), &selection, cache),

@@ -10,7 +10,7 @@
 //! linked [`Site`] with every document's rendered HTML, and the
 //! [`registry`] that gives every output path one owner.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -129,6 +129,8 @@ struct Parsed {
     body_offset: usize,
     date: Option<DateTime<FixedOffset>>,
     slug_stem: String,
+    /// The URL path the document asks for (see [`document_path`]).
+    path: String,
 }
 
 /// What the preview keeps from one load to the next, so that a save re-reads,
@@ -141,11 +143,25 @@ pub struct Cache {
     seen: HashMap<PathBuf, u64>,
     /// By path below `content/`.
     sources: HashMap<String, CachedSource>,
+    /// What the last load found in `content/`, kept for the preview: see
+    /// [`Cache::still_walked`].
+    #[serde(skip)]
+    walked: Option<Inventory>,
+    /// Every path the watcher reported since the last load.
+    #[serde(skip)]
+    reported: Vec<PathBuf>,
+    /// The last link map, and a fingerprint of what it was made from.
+    #[serde(skip)]
+    links: Option<(u64, Arc<HashMap<String, String>>)>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct CachedSource {
     stamp: u64,
+    /// The stamp the file had when its text last changed: a save that
+    /// leaves the text as it was (or a `touch`) changes the stamp, not
+    /// this, so the document's fingerprint and its pages stay the same.
+    version: u64,
     parsed: Arc<std::result::Result<Parsed, Vec<Diagnostic>>>,
     rendering: Option<Arc<Rendering>>,
 }
@@ -178,16 +194,96 @@ impl Cache {
         for path in paths {
             *self.seen.entry(path.clone()).or_default() += 1;
         }
+        if self.walked.is_some() {
+            self.reported.extend_from_slice(paths);
+        }
+    }
+
+    /// Forgets what the last load found in `content/`, so the next load
+    /// walks it again and stamps every file: for when the watcher may
+    /// have missed a change.
+    pub fn forget_walk(&mut self) {
+        self.walked = None;
+        self.reported.clear();
     }
 
     /// A number that changes whenever the file at `path` may have changed:
     /// its size, modification time and how often the watcher reported it.
     pub fn stamp(&self, path: &Path) -> u64 {
-        let meta = std::fs::metadata(path).ok();
+        self.stamp_with(path, std::fs::metadata(path).ok())
+    }
+
+    fn stamp_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> u64 {
         fingerprint((
             meta.map(|m| (m.len(), m.modified().ok())),
             self.seen.get(path),
         ))
+    }
+
+    /// A source's stamp, and whether the file may be changed under
+    /// another path (see [`linked`]). The stamp is [`Cache::stamp`]'s: a
+    /// symbolic link's is that of the file it points to.
+    fn source_stamp(&self, path: &Path) -> (u64, bool) {
+        let meta = std::fs::symlink_metadata(path).ok();
+        let linked = meta.as_ref().is_some_and(linked);
+        let meta = if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+            std::fs::metadata(path).ok()
+        } else {
+            meta
+        };
+        (self.stamp_with(path, meta), linked)
+    }
+
+    /// The last load's inventory of `content/` if it is still right, with
+    /// the sources to stamp again; None when `content/` must be walked and
+    /// every source stamped.
+    ///
+    /// A file appears, disappears or moves in `content/` only with an event
+    /// naming its path, so the inventory still holds if every path the
+    /// watcher reported below `content/` since is a file it lists, and
+    /// still a file (editor leftovers, which no walk finds, do not count).
+    /// The files it did not report kept their stamps. A site with a source
+    /// that can be changed under another path (a symbolic link, a file
+    /// with two names) never gets here: the watcher reports a change under
+    /// the path that was written to (see `Site::load`).
+    fn still_walked(&mut self, content_dir: &Path) -> Option<(Inventory, HashSet<String>)> {
+        let inventory = self.walked.take()?;
+        let reported = std::mem::take(&mut self.reported);
+        let mut stale = HashSet::new();
+        for path in &reported {
+            let Ok(rel) = path.strip_prefix(content_dir) else {
+                // Elsewhere in the site (a template, echt.yaml), or
+                // `content/` itself.
+                if content_dir.starts_with(path) {
+                    return None;
+                }
+                continue;
+            };
+            let mut names = Vec::new();
+            for component in rel.components() {
+                match component {
+                    std::path::Component::Normal(name) => names.push(name.to_str()?),
+                    _ => return None,
+                }
+            }
+            if names.is_empty() {
+                return None;
+            }
+            if names.iter().any(|name| content::is_ignored(name)) {
+                continue;
+            }
+            let rel = names.join("/");
+            let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+            if !is_file {
+                return None;
+            }
+            if self.sources.contains_key(&rel) {
+                stale.insert(rel);
+            } else if !inventory.assets.iter().any(|asset| asset.rel == rel) {
+                return None;
+            }
+        }
+        Some((inventory, stale))
     }
 }
 
@@ -201,22 +297,35 @@ impl Site {
         selection: &Selection,
         cache: &mut Cache,
     ) -> Result<(Site, Vec<Diagnostic>)> {
-        let inventory = content::discover(&config.root)?;
+        let content_dir = config.root.join(CONTENT_DIR);
+        let (inventory, stale) = match cache.still_walked(&content_dir) {
+            Some((inventory, stale)) => (inventory, Some(stale)),
+            None => {
+                cache.forget_walk();
+                (content::discover(&config.root)?, None)
+            }
+        };
         let mut errors = Vec::new();
-        let sources = read_sources(&config, &inventory, cache);
+        let (sources, mut linked) = read_sources(&config, &inventory, cache, stale.as_ref());
+        if stale.is_none() && !linked {
+            linked = linked_folders(&content_dir, &inventory);
+        }
         let (mut parsed, broken) = parsed_sources(&inventory, &sources, &mut errors);
-        parsed.retain(|(doc, _)| is_published(doc, selection));
+        parsed.retain(|(_, doc, _)| is_published(doc, selection));
         let placed = place(parsed, &mut errors);
-        let links = link_map(&inventory, &placed, &broken);
+        let links = cache.link_map(&inventory, &placed, &broken);
         let renderings = render_placed(&config, &placed, &links);
-        let rendered_now = renderings_by_source(&placed, &renderings);
-        let (mut posts, mut pages) = documents(placed, renderings, selection, &mut errors);
-        cache.sources = remember(&inventory, sources, rendered_now);
+        let (mut posts, mut pages, rendered_now) =
+            documents(placed, renderings, selection, &mut errors);
+        remember(&mut cache.sources, &inventory, sources, rendered_now);
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
         let aliases = collect_aliases(&posts, &pages, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
         let static_files = static_files(&config, &mut errors);
+        if !linked {
+            cache.walked = Some(inventory);
+        }
         Ok((
             Site {
                 config,
@@ -232,47 +341,123 @@ impl Site {
     }
 }
 
+impl Clone for CachedSource {
+    fn clone(&self) -> Self {
+        CachedSource {
+            stamp: self.stamp,
+            version: self.version,
+            parsed: self.parsed.clone(),
+            rendering: self.rendering.clone(),
+        }
+    }
+}
+
+/// Whether a file (as `symlink_metadata` describes it) can be changed
+/// under another path than its own: a symbolic link, or a file with more
+/// than one name. The watcher reports a change under the path that was
+/// written to.
+fn linked(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    let names = std::os::unix::fs::MetadataExt::nlink(meta);
+    #[cfg(not(unix))]
+    let names = 1;
+    meta.file_type().is_symlink() || names > 1
+}
+
+/// Whether a folder on the way from `content/` to a source is a symbolic
+/// link (see [`linked`]).
+fn linked_folders(content_dir: &Path, inventory: &Inventory) -> bool {
+    let mut folders: HashSet<&str> = HashSet::new();
+    for source in &inventory.sources {
+        let mut rel = source.rel.as_str();
+        while let Some((folder, _)) = rel.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            rel = folder;
+        }
+    }
+    folders.into_iter().any(|folder| {
+        std::fs::symlink_metadata(content_dir.join(folder))
+            .is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
 /// Every source of `inventory`, read and parsed, or taken from `cache` if
 /// its stamp is unchanged (with its last rendering, which is checked later).
-fn read_sources(config: &Config, inventory: &Inventory, cache: &Cache) -> Vec<CachedSource> {
+/// With `stale`, only the sources it names are stamped again; the others
+/// keep the stamps they had. Also says whether a source is a symbolic link.
+fn read_sources(
+    config: &Config,
+    inventory: &Inventory,
+    cache: &Cache,
+    stale: Option<&HashSet<String>>,
+) -> (Vec<CachedSource>, bool) {
     let content_dir = config.root.join(CONTENT_DIR);
-    // The stamp is taken before the file is read: a write in between makes
-    // the next load read it again.
-    inventory
+    let read: Vec<(CachedSource, bool)> = inventory
         .sources
         .par_iter()
         .map(|s| {
-            let stamp = cache.stamp(&content_dir.join(&s.rel));
-            match cache.sources.get(&s.rel) {
-                Some(c) if c.stamp == stamp => CachedSource {
+            let cached = cache.sources.get(&s.rel);
+            if let (Some(stale), Some(c)) = (stale, cached) {
+                if !stale.contains(&s.rel) {
+                    return (c.clone(), false);
+                }
+            }
+            // The stamp is taken before the file is read: a write in
+            // between makes the next load read it again.
+            let (stamp, linked) = cache.source_stamp(&content_dir.join(&s.rel));
+            let source = match cached {
+                Some(c) if c.stamp == stamp => c.clone(),
+                Some(c) => read_again(config, s, c, stamp),
+                None => CachedSource {
                     stamp,
-                    parsed: c.parsed.clone(),
-                    rendering: c.rendering.clone(),
-                },
-                _ => CachedSource {
-                    stamp,
-                    parsed: Arc::new(parse(config, s)),
+                    version: stamp,
+                    parsed: Arc::new(read(config, s).and_then(|text| parse(s, text))),
                     rendering: None,
                 },
-            }
+            };
+            (source, linked)
         })
-        .collect()
+        .collect();
+    let linked = read.iter().any(|(_, linked)| *linked);
+    (read.into_iter().map(|(source, _)| source).collect(), linked)
 }
 
-/// The sources that parsed, and the paths of those that did not (whose
-/// problems go to `errors`).
+/// A source whose stamp changed: parsed again, unless its text is what it
+/// was (a save without changes, `touch`).
+fn read_again(config: &Config, source: &Source, cached: &CachedSource, stamp: u64) -> CachedSource {
+    let text = read(config, source);
+    if let (Ok(text), Ok(parsed)) = (&text, cached.parsed.as_ref()) {
+        if *text == parsed.text {
+            return CachedSource {
+                stamp,
+                ..cached.clone()
+            };
+        }
+    }
+    CachedSource {
+        stamp,
+        version: stamp,
+        parsed: Arc::new(text.and_then(|text| parse(source, text))),
+        rendering: None,
+    }
+}
+
+/// The sources that parsed, by index into `sources`, and the paths of
+/// those that did not (whose problems go to `errors`).
 fn parsed_sources<'a>(
     inventory: &Inventory,
     sources: &'a [CachedSource],
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<(&'a Parsed, &'a CachedSource)>, Vec<String>) {
+) -> (Vec<(usize, &'a Parsed, &'a CachedSource)>, Vec<String>) {
     let mut parsed = Vec::new();
     // Files that failed to parse still exist: links to them are not
     // reported a second time as broken.
     let mut broken = Vec::new();
-    for (cached, source) in sources.iter().zip(&inventory.sources) {
+    for (i, (cached, source)) in sources.iter().zip(&inventory.sources).enumerate() {
         match cached.parsed.as_ref() {
-            Ok(p) => parsed.push((p, cached)),
+            Ok(p) => parsed.push((i, p, cached)),
             Err(e) => {
                 errors.extend(e.iter().cloned());
                 broken.push(source.rel.clone());
@@ -282,7 +467,8 @@ fn parsed_sources<'a>(
     (parsed, broken)
 }
 
-fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+/// A source's text, as parsing wants it.
+fn read(config: &Config, source: &Source) -> std::result::Result<String, Vec<Diagnostic>> {
     let display = source.display_path();
     let file = config.root.join(CONTENT_DIR).join(&source.rel);
     let bytes = std::fs::read(&file).map_err(|e| {
@@ -295,6 +481,11 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     if text.contains(crate::util::url::ROOT) {
         text = text.replace(crate::util::url::ROOT, "");
     }
+    Ok(text)
+}
+
+fn parse(source: &Source, text: String) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+    let display = source.display_path();
     let split = frontmatter::split(&display, &text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(&display, &split)?;
     let body_offset = split.body_offset;
@@ -306,14 +497,17 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
     }
-    Ok(Parsed {
+    let mut parsed = Parsed {
         source: source.clone(),
         text,
         front: Arc::new(front),
         body_offset,
         date,
         slug_stem: stem.to_string(),
-    })
+        path: String::new(),
+    };
+    parsed.path = document_path(&parsed);
+    Ok(parsed)
 }
 
 /// The date a Jekyll file name starts with, if any, and the rest of the
@@ -349,6 +543,8 @@ fn is_published(doc: &Parsed, selection: &Selection) -> bool {
 
 /// A published source and the URL path it claimed.
 struct Placed<'a> {
+    /// Index into the load's sources.
+    index: usize,
     doc: &'a Parsed,
     cached: &'a CachedSource,
     path: String,
@@ -358,13 +554,13 @@ struct Placed<'a> {
 /// usable path, or on a path another one claimed first, is left out with a
 /// problem in `errors`.
 fn place<'a>(
-    documents: Vec<(&'a Parsed, &'a CachedSource)>,
+    documents: Vec<(usize, &'a Parsed, &'a CachedSource)>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Placed<'a>> {
     let mut urls = UrlRegistry::new();
-    let mut placed = Vec::new();
-    for (doc, cached) in documents {
-        let path = document_path(doc);
+    let mut placed = Vec::with_capacity(documents.len());
+    for (index, doc, cached) in documents {
+        let path = doc.path.clone();
         if is_nameless(&path) {
             errors.push(
                 Diagnostic::file(
@@ -376,7 +572,12 @@ fn place<'a>(
             continue;
         }
         match urls.claim(&path, &doc.source.display_path()) {
-            Ok(()) => placed.push(Placed { doc, cached, path }),
+            Ok(()) => placed.push(Placed {
+                index,
+                doc,
+                cached,
+                path,
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -480,6 +681,56 @@ fn link_key(rel: &str) -> String {
     }
 }
 
+impl Cache {
+    /// [`link_map`], or the last one if it was made from the same files
+    /// placed at the same paths.
+    fn link_map(
+        &mut self,
+        inventory: &Inventory,
+        placed: &[Placed<'_>],
+        broken: &[String],
+    ) -> Arc<HashMap<String, String>> {
+        let print = fingerprint(LinkInputs {
+            inventory,
+            placed,
+            broken,
+        });
+        match &self.links {
+            Some((last, links)) if *last == print => links.clone(),
+            _ => {
+                let links = Arc::new(link_map(inventory, placed, broken));
+                self.links = Some((print, links.clone()));
+                links
+            }
+        }
+    }
+}
+
+/// Everything [`link_map`] reads, hashed.
+struct LinkInputs<'a> {
+    inventory: &'a Inventory,
+    placed: &'a [Placed<'a>],
+    broken: &'a [String],
+}
+
+impl std::hash::Hash for LinkInputs<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.placed.len().hash(state);
+        for p in self.placed {
+            (&p.doc.source.rel, &p.doc.source.bundle, &p.path).hash(state);
+        }
+        self.broken.hash(state);
+        self.inventory.sources.len().hash(state);
+        for source in &self.inventory.sources {
+            source.rel.hash(state);
+        }
+        self.inventory.assets.len().hash(state);
+        for asset in &self.inventory.assets {
+            (&asset.rel, asset.bundle, &asset.rel_in_bundle).hash(state);
+        }
+    }
+}
+
 /// Where each content file ends up, by its path below `content/` (in NFC).
 fn link_map(
     inventory: &Inventory,
@@ -522,7 +773,9 @@ fn render_placed(
 ) -> Vec<Arc<Rendering>> {
     placed
         .par_iter()
-        .map(|Placed { doc, cached, path }| {
+        .map(|Placed {
+                  doc, cached, path, ..
+              }| {
             let language = doc.front.lang.unwrap_or(config.language);
             match &cached.rendering {
                 Some(r) if r.still_good(path, language, links) => r.clone(),
@@ -617,29 +870,32 @@ fn render_with_links(
     }
 }
 
-/// Each rendering by its source's path below `content/`, for the cache.
-fn renderings_by_source(
-    placed: &[Placed<'_>],
-    renderings: &[Arc<Rendering>],
-) -> HashMap<String, Arc<Rendering>> {
-    placed
-        .iter()
-        .zip(renderings)
-        .map(|(p, rendering)| (p.doc.source.rel.clone(), rendering.clone()))
-        .collect()
-}
-
 /// The placed sources as documents, posts and pages apart; one whose
-/// rendering failed is left out with its problems in `errors`.
+/// rendering failed is left out with its problems in `errors`. Also the
+/// renderings made now, by index into the load's sources, for the cache.
 fn documents(
     placed: Vec<Placed<'_>>,
     renderings: Vec<Arc<Rendering>>,
     selection: &Selection,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<Document>, Vec<Document>) {
+) -> (Vec<Document>, Vec<Document>, Vec<(usize, Arc<Rendering>)>) {
     let mut posts = Vec::new();
     let mut pages = Vec::new();
-    for (Placed { doc, cached, path }, rendering) in placed.into_iter().zip(renderings) {
+    let mut rendered_now = Vec::new();
+    for (placed, rendering) in placed.into_iter().zip(renderings) {
+        let Placed {
+            index,
+            doc,
+            cached,
+            path,
+        } = placed;
+        let new = cached
+            .rendering
+            .as_ref()
+            .is_none_or(|r| !Arc::ptr_eq(r, &rendering));
+        if new {
+            rendered_now.push((index, rendering.clone()));
+        }
         let (rendered, image) = match &rendering.result {
             Ok(r) => r.clone(),
             Err(e) => {
@@ -651,7 +907,7 @@ fn documents(
         let document = Document {
             fingerprint: fingerprint((
                 &doc.source.rel,
-                cached.stamp,
+                cached.version,
                 &path,
                 rendering.language,
                 future,
@@ -672,27 +928,33 @@ fn documents(
             Kind::Page => pages.push(document),
         }
     }
-    (posts, pages)
+    (posts, pages, rendered_now)
 }
 
-/// What the cache keeps for the next load: every source of this one, with
-/// the rendering it got now, if any; files that are gone are forgotten.
+/// Makes `cache` what the next load starts from: every source of this
+/// one, with the rendering it got now, if any; files that are gone are
+/// forgotten.
 fn remember(
+    cache: &mut HashMap<String, CachedSource>,
     inventory: &Inventory,
-    sources: Vec<CachedSource>,
-    mut rendered_now: HashMap<String, Arc<Rendering>>,
-) -> HashMap<String, CachedSource> {
-    inventory
-        .sources
-        .iter()
-        .zip(sources)
-        .map(|(source, mut cached)| {
-            if let Some(rendering) = rendered_now.remove(&source.rel) {
-                cached.rendering = Some(rendering);
+    mut sources: Vec<CachedSource>,
+    rendered_now: Vec<(usize, Arc<Rendering>)>,
+) {
+    for (i, rendering) in rendered_now {
+        sources[i].rendering = Some(rendering);
+    }
+    for (source, cached) in inventory.sources.iter().zip(sources) {
+        match cache.get_mut(&source.rel) {
+            Some(slot) => *slot = cached,
+            None => {
+                cache.insert(source.rel.clone(), cached);
             }
-            (source.rel.clone(), cached)
-        })
-        .collect()
+        }
+    }
+    if cache.len() > inventory.sources.len() {
+        let now: HashSet<&str> = inventory.sources.iter().map(|s| s.rel.as_str()).collect();
+        cache.retain(|rel, _| now.contains(rel.as_str()));
+    }
 }
 
 /// Posts newest first (equal dates by path), pages by path.
@@ -758,22 +1020,35 @@ fn collect_tags(posts: &mut [Document]) -> (Vec<Tag>, Vec<TagProblem>) {
     }
     let mut problems = Vec::new();
     let mut by_slug: BTreeMap<String, Group> = BTreeMap::new();
+    // Sites use few tags many times: each spelling is normalised once.
+    let mut normalised: HashMap<&str, (String, String)> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
-        for (t, name) in post.front.tags.iter().enumerate() {
-            let name: String = name.nfc().collect();
-            let slug = slugify(&name);
+        for (t, written) in post.front.tags.iter().enumerate() {
+            let (name, slug) = normalised.entry(written).or_insert_with(|| {
+                let name: String = written.nfc().collect();
+                let slug = slugify(&name);
+                (name, slug)
+            });
             if slug.is_empty() {
                 problems.push(TagProblem::NoSlug((i, t)));
                 continue;
             }
-            let group = by_slug.entry(slug).or_insert_with(|| Group {
-                posts: Vec::new(),
-                spellings: Vec::new(),
-            });
+            if !by_slug.contains_key(slug.as_str()) {
+                by_slug.insert(
+                    slug.clone(),
+                    Group {
+                        posts: Vec::new(),
+                        spellings: Vec::new(),
+                    },
+                );
+            }
+            let Some(group) = by_slug.get_mut(slug.as_str()) else {
+                continue;
+            };
             if group.posts.last() != Some(&i) {
                 group.posts.push(i);
             }
-            match group.spellings.iter_mut().find(|s| s.name == name) {
+            match group.spellings.iter_mut().find(|s| s.name == *name) {
                 Some(spelling) => {
                     if spelling.at.last().is_none_or(|&(p, _)| p != i) {
                         spelling.posts += 1;
@@ -781,7 +1056,7 @@ fn collect_tags(posts: &mut [Document]) -> (Vec<Tag>, Vec<TagProblem>) {
                     spelling.at.push((i, t));
                 }
                 None => group.spellings.push(Spelling {
-                    name,
+                    name: name.clone(),
                     posts: 1,
                     at: vec![(i, t)],
                 }),

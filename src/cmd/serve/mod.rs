@@ -10,6 +10,10 @@
 //! A rebuild reads, parses and renders only the sources a save touched
 //! (`site::Cache`) and renders only the output files whose fingerprints
 //! changed (`plan`); the rest of the last good snapshot is carried over.
+//! When a save touched nothing but files in `content/` that were there
+//! before, `content/` is not walked again, only the touched files are
+//! stamped, and the theme is kept. The new snapshot is published before
+//! the last one is freed.
 
 #[cfg(test)]
 mod rebuilds;
@@ -28,13 +32,16 @@ use std::time::Instant;
 use chrono::{Datelike, Utc};
 use notify::Watcher;
 
-use crate::cmd::build::{self, BuildOptions, Built};
+use crate::cmd::build::{self, BuildOptions, Built, Loaded};
 use crate::output::plan::Plan;
+use crate::render::theme::Theme;
 use crate::render::{Prepared, RenderOptions};
 use crate::site::{Cache, Site};
+use crate::source::content::CONTENT_DIR;
 use crate::util::error::{Diagnostic, Error, Result};
 use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
+use watch::Batch;
 
 /// The `echt serve` options.
 #[derive(Debug, Clone)]
@@ -55,6 +62,9 @@ pub struct ServeOptions {
 pub struct Rebuilder {
     /// Parsed and rendered sources.
     cache: Cache,
+    /// The theme of the last load, with the fingerprint of the config it
+    /// was loaded for; kept while only `content/` changes.
+    theme: Option<(Theme, u64)>,
     last: Option<LastGood>,
 }
 
@@ -81,12 +91,48 @@ pub struct Rebuilt {
 }
 
 impl Rebuilder {
-    /// Rebuilds after the files at `touched` changed (as the watcher
-    /// reported them). On failure the last good build stays the base for
-    /// the next attempt.
-    pub fn rebuild(&mut self, options: &BuildOptions, touched: &[PathBuf]) -> Result<Rebuilt> {
-        self.cache.touch(touched);
-        let loaded = build::load_cached(options, &mut self.cache)?;
+    /// Rebuilds after the changes of `batch`. On failure the last good
+    /// build stays the base for the next attempt.
+    pub fn rebuild(&mut self, options: &BuildOptions, batch: &Batch) -> Result<Rebuilt> {
+        self.rebuild_then(options, batch, |_| {})
+    }
+
+    /// [`Rebuilder::rebuild`], calling `publish` with the new build before
+    /// anything of the last one is freed (which takes a while for a large
+    /// site).
+    pub fn rebuild_then(
+        &mut self,
+        options: &BuildOptions,
+        batch: &Batch,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
+        if batch.lost {
+            self.cache.forget_walk();
+        }
+        self.cache.touch(&batch.paths);
+        // The theme is made of templates, theme files and echt.yaml.
+        let theme = self
+            .theme
+            .take()
+            .filter(|_| !batch.lost && batch.only_below(&options.root, &options.root.join(CONTENT_DIR)));
+        let loaded = build::load_cached(options, &mut self.cache, theme)?;
+        let rendered = self.render(&loaded);
+        let config = build::config_print_of(&loaded.site.config);
+        let Loaded { site, theme, .. } = loaded;
+        self.theme = Some((theme, config));
+        let (rendered, built) = rendered?;
+        let last = self.last.replace(LastGood {
+            snapshot: rendered.snapshot.clone(),
+            built,
+            site,
+        });
+        publish(&rendered);
+        drop(last);
+        Ok(rendered)
+    }
+
+    /// Renders what changed since the last good build into a new snapshot.
+    fn render(&self, loaded: &Loaded) -> Result<(Rebuilt, Built)> {
         let render = RenderOptions {
             year: Utc::now().year(),
             preview: true,
@@ -102,20 +148,16 @@ impl Rebuilder {
         let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
         let mut snapshot = sink.into_snapshot();
         snapshot.remove(&done.plan.remove);
-        let snapshot = Arc::new(snapshot);
         let files = done.built.prints.len();
-        drop(prepared);
-        self.last = Some(LastGood {
-            snapshot: snapshot.clone(),
-            built: done.built,
-            site: loaded.site,
-        });
-        Ok(Rebuilt {
-            snapshot,
-            plan: done.plan,
-            files,
-            warnings: done.warnings,
-        })
+        Ok((
+            Rebuilt {
+                snapshot: Arc::new(snapshot),
+                plan: done.plan,
+                files,
+                warnings: done.warnings,
+            },
+            done.built,
+        ))
     }
 
     /// How the preview shows a failed build: in place of the pages of the
@@ -200,23 +242,35 @@ impl Preview {
             rebuilder: Mutex::new(Rebuilder::default()),
             warned: Mutex::default(),
         };
-        preview.rebuild(&[]);
+        preview.rebuild(&Batch::default());
         Ok((preview, listener))
     }
 
-    /// Rebuilds after the files at `touched` changed, and publishes; on
-    /// failure keeps the last good site and shows the errors. Returns a
-    /// line for the terminal.
-    pub fn rebuild(&self, touched: &[PathBuf]) -> String {
+    /// Rebuilds after the changes of `batch`, and publishes; on failure
+    /// keeps the last good site and shows the errors. Returns a line for
+    /// the terminal.
+    pub fn rebuild(&self, batch: &Batch) -> String {
         let start = Instant::now();
         let mut rebuilder = self
             .rebuilder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut published = start.elapsed();
+        let publish = |rebuilt: &Rebuilt| {
+            let change = if rebuilt.plan.is_empty() {
+                Change::Nothing
+            } else if rebuilt.plan.only_stylesheets() {
+                Change::Css
+            } else {
+                Change::Page
+            };
+            self.state.publish(rebuilt.snapshot.clone(), change);
+            published = start.elapsed();
+        };
         // A bug in echt must not end the preview: the last good site stays
         // and the next save starts afresh.
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rebuilder.rebuild(&self.build, touched)
+            rebuilder.rebuild_then(&self.build, batch, publish)
         }));
         let outcome = attempt.unwrap_or_else(|panic| {
             *rebuilder = Rebuilder::default();
@@ -235,15 +289,7 @@ impl Preview {
         });
         match outcome {
             Ok(rebuilt) => {
-                let change = if rebuilt.plan.is_empty() {
-                    Change::Nothing
-                } else if rebuilt.plan.only_stylesheets() {
-                    Change::Css
-                } else {
-                    Change::Page
-                };
                 let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
-                self.state.publish(rebuilt.snapshot, change);
                 let mut warned = self
                     .warned
                     .lock()
@@ -256,7 +302,7 @@ impl Preview {
                 }
                 format!(
                     "echt: rebuilt in {} ms ({written} of {} files changed)",
-                    start.elapsed().as_millis(),
+                    published.as_millis(),
                     rebuilt.files
                 )
             }
@@ -323,7 +369,7 @@ impl Watching<'_> {
     /// Rebuilds after every burst of changes, until the watcher stops.
     pub fn run(mut self) {
         let root = self.preview.build.root.clone();
-        while let Some(batch) = watch::next_batch(&self.events) {
+        while let Some(batch) = watch::next_batch(&root, &self.events) {
             if !batch.matters(&root) {
                 continue;
             }
@@ -343,7 +389,7 @@ impl Watching<'_> {
                     self.watching.insert(path);
                 }
             }
-            say(&self.preview.rebuild(&batch.paths));
+            say(&self.preview.rebuild(&batch));
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::watch::Batch;
 use super::Rebuilder;
 use crate::cmd::build::BuildOptions;
 use crate::output::plan::Plan;
@@ -64,7 +65,7 @@ impl Fixture {
         );
         site.write("static/x.txt", "x");
         site.rebuilder
-            .rebuild(&site.options, &[])
+            .rebuild(&site.options, &Batch::default())
             .expect("the first build");
         site
     }
@@ -89,10 +90,10 @@ impl Fixture {
     fn rebuild(&mut self, touched: &[PathBuf]) -> Plan {
         let rebuilt = self
             .rebuilder
-            .rebuild(&self.options, touched)
+            .rebuild(&self.options, &Batch::of(touched.to_vec()))
             .expect("the rebuild");
         let clean = Rebuilder::default()
-            .rebuild(&self.options, &[])
+            .rebuild(&self.options, &Batch::default())
             .expect("a clean build");
         assert_eq!(
             rebuilt.snapshot.differences(&clean.snapshot),
@@ -363,7 +364,10 @@ fn the_configuration_renders_every_generated_file() {
 fn after_a_broken_save_the_next_good_one_plans_from_the_last_good_build() {
     let mut site = Fixture::new();
     let b = site.edit("content/posts/b.md", "date: 2024-02-01", "date: 2024-02-30");
-    assert!(site.rebuilder.rebuild(&site.options, &[b]).is_err());
+    assert!(site
+        .rebuilder
+        .rebuild(&site.options, &Batch::of([b]))
+        .is_err());
     site.edit("content/posts/b.md", "date: 2024-02-30", "date: 2024-02-01");
     let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
     let plan = site.rebuild(&[b]);
