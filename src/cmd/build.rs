@@ -223,16 +223,19 @@ impl Loaded {
     /// the files `also` names (every file when there is no last build);
     /// the audit's facts of the others are carried over, and the verdict
     /// is on all of them. `out` keeps what it has of the other files.
+    ///
+    /// The facts are moved out of `last`, not copied: after a success it
+    /// has none left; after a failure it is as it was.
     pub fn render_changed<S: Sink>(
         &self,
         prepared: &Prepared<'_>,
         prints: Fingerprints,
-        last: Option<&Built>,
+        mut last: Option<&mut Built>,
         also: &[String],
         out: &S,
     ) -> Result<Changed> {
-        let mut plan = prints.plan(last.map(|last| &last.prints));
-        let (rendered, mut facts) = match last {
+        let mut plan = prints.plan(last.as_deref().map(|last| &last.prints));
+        let (rendered, mut facts) = match last.as_deref_mut() {
             None => (self.render_prepared(prepared, out)?, Facts::new()),
             Some(last) => {
                 if !also.is_empty() {
@@ -244,22 +247,41 @@ impl Loaded {
                 let planned = Planned { out, plan: &plan };
                 (
                     self.render_prepared(prepared, &planned)?,
-                    last.facts.clone(),
+                    std::mem::take(&mut last.facts),
                 )
             }
         };
         // Files not rendered again keep what the audit found in them.
+        let mut undo = Vec::new();
         for gone in &plan.remove {
-            facts.remove(gone);
+            if let Some(was) = facts.remove(gone) {
+                undo.push((gone.clone(), Some(was)));
+            }
         }
-        facts.extend(rendered.facts);
-        let warnings = verdict(&facts, self.site.config.page_budget, prepared)?;
-        Ok(Changed {
-            plan,
-            built: Built { prints, facts },
-            stats: rendered.stats,
-            warnings,
-        })
+        for (file, f) in rendered.facts {
+            let was = facts.insert(file.clone(), f);
+            undo.push((file, was));
+        }
+        match verdict(&facts, self.site.config.page_budget, prepared) {
+            Ok(warnings) => Ok(Changed {
+                plan,
+                built: Built { prints, facts },
+                stats: rendered.stats,
+                warnings,
+            }),
+            Err(e) => {
+                if let Some(last) = last {
+                    for (file, was) in undo.into_iter().rev() {
+                        match was {
+                            Some(was) => facts.insert(file, was),
+                            None => facts.remove(&file),
+                        };
+                    }
+                    last.facts = facts;
+                }
+                Err(e)
+            }
+        }
     }
 }
 
@@ -617,7 +639,7 @@ impl Run<'_> {
                 warnings: done.warnings,
             });
         }
-        let (last, also) = match last {
+        let (mut last, also) = match last {
             Some((last, altered)) => {
                 let also = last.written.unknown(prints.files(), altered);
                 (Some(last), also)
@@ -625,7 +647,7 @@ impl Run<'_> {
             None => (None, Vec::new()),
         };
         let compare = Update::compare(output);
-        let built = last.as_ref().map(|l| &l.built);
+        let built = last.as_mut().map(|l| &mut l.built);
         let done = loaded.render_changed(&prepared, prints, built, &also, &compare)?;
         let changes = compare.changes();
         if last.is_some() && done.plan.is_empty() && changes.changed() == 0 {

@@ -560,8 +560,7 @@ fn place<'a>(
     let mut urls = UrlRegistry::new();
     let mut placed = Vec::with_capacity(documents.len());
     for (index, doc, cached) in documents {
-        let path = doc.path.clone();
-        if is_nameless(&path) {
+        if is_nameless(&doc.path) {
             errors.push(
                 Diagnostic::file(
                     doc.source.display_path(),
@@ -571,12 +570,12 @@ fn place<'a>(
             );
             continue;
         }
-        match urls.claim(&path, &doc.source.display_path()) {
+        match urls.claim(&doc.path, &doc.source) {
             Ok(()) => placed.push(Placed {
                 index,
                 doc,
                 cached,
-                path,
+                path: doc.path.clone(),
             }),
             Err(e) => errors.push(e),
         }
@@ -632,13 +631,30 @@ fn document_path(doc: &Parsed) -> String {
 }
 
 /// Which file claimed which output path; generated pages are reserved.
-struct UrlRegistry {
+struct UrlRegistry<'a, O> {
     /// Output path (`posts/a/`, `alt/seite.html`) → the file that claimed
     /// it.
-    claimed: HashMap<String, PathBuf>,
+    claimed: HashMap<&'a str, O>,
 }
 
-impl UrlRegistry {
+/// A file that claims a URL, named only when it cannot have it.
+trait Claimant: Copy {
+    fn shown(self) -> PathBuf;
+}
+
+impl Claimant for &Path {
+    fn shown(self) -> PathBuf {
+        self.to_path_buf()
+    }
+}
+
+impl Claimant for &Source {
+    fn shown(self) -> PathBuf {
+        self.display_path()
+    }
+}
+
+impl<'a, O: Claimant> UrlRegistry<'a, O> {
     /// Documents claim their URLs against each other here, before links
     /// are resolved; every other output path is claimed against these in
     /// `registry`, which owns the whole output folder.
@@ -649,24 +665,26 @@ impl UrlRegistry {
     }
 
     /// Claims an output path for `by`. `x/index.html` and `x/` are the same.
-    fn claim(&mut self, path: &str, by: &std::path::Path) -> std::result::Result<(), Diagnostic> {
+    fn claim(&mut self, path: &'a str, by: O) -> std::result::Result<(), Diagnostic> {
         let path = path.strip_suffix("index.html").unwrap_or(path);
-        let shown = format!("/{path}");
-        match self.claimed.get(path) {
-            None => {
-                self.claimed.insert(path.to_string(), by.to_path_buf());
-                Ok(())
+        let owner = match self.claimed.entry(path) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(by);
+                return Ok(());
             }
-            Some(owner) => Err(Diagnostic::file(
-                by,
-                format!("the URL {shown} is already taken by {}", owner.display()),
-            )
-            .hint(format!(
-                "{} and {} would both be written to {shown}; rename one of them or give it a `slug:` in its front matter",
-                owner.display(),
-                by.display()
-            ))),
-        }
+            std::collections::hash_map::Entry::Occupied(entry) => entry.get().shown(),
+        };
+        let by = by.shown();
+        let shown = format!("/{path}");
+        Err(Diagnostic::file(
+            &by,
+            format!("the URL {shown} is already taken by {}", owner.display()),
+        )
+        .hint(format!(
+            "{} and {} would both be written to {shown}; rename one of them or give it a `slug:` in its front matter",
+            owner.display(),
+            by.display()
+        )))
     }
 }
 
@@ -720,13 +738,10 @@ impl std::hash::Hash for LinkInputs<'_> {
             (&p.doc.source.rel, &p.doc.source.bundle, &p.path).hash(state);
         }
         self.broken.hash(state);
-        self.inventory.sources.len().hash(state);
-        for source in &self.inventory.sources {
-            source.rel.hash(state);
-        }
         self.inventory.assets.len().hash(state);
         for asset in &self.inventory.assets {
-            (&asset.rel, asset.bundle, &asset.rel_in_bundle).hash(state);
+            let bundle = asset.bundle.map(|i| &self.inventory.sources[i].rel);
+            (&asset.rel, bundle, &asset.rel_in_bundle).hash(state);
         }
     }
 }
@@ -773,15 +788,17 @@ fn render_placed(
 ) -> Vec<Arc<Rendering>> {
     placed
         .par_iter()
-        .map(|Placed {
-                  doc, cached, path, ..
-              }| {
-            let language = doc.front.lang.unwrap_or(config.language);
-            match &cached.rendering {
-                Some(r) if r.still_good(path, language, links) => r.clone(),
-                _ => Arc::new(render_document(doc, path, language, links)),
-            }
-        })
+        .map(
+            |Placed {
+                 doc, cached, path, ..
+             }| {
+                let language = doc.front.lang.unwrap_or(config.language);
+                match &cached.rendering {
+                    Some(r) if r.still_good(path, language, links) => r.clone(),
+                    _ => Arc::new(render_document(doc, path, language, links)),
+                }
+            },
+        )
         .collect()
 }
 

@@ -111,53 +111,21 @@ impl Rebuilder {
         }
         self.cache.touch(&batch.paths);
         // The theme is made of templates, theme files and echt.yaml.
-        let theme = self
-            .theme
-            .take()
-            .filter(|_| !batch.lost && batch.only_below(&options.root, &options.root.join(CONTENT_DIR)));
+        let theme = self.theme.take().filter(|_| {
+            !batch.lost && batch.only_below(&options.root, &options.root.join(CONTENT_DIR))
+        });
         let loaded = build::load_cached(options, &mut self.cache, theme)?;
-        let rendered = self.render(&loaded);
+        let rendered = render(&self.cache, self.last.as_mut(), &loaded, publish);
         let config = build::config_print_of(&loaded.site.config);
         let Loaded { site, theme, .. } = loaded;
         self.theme = Some((theme, config));
         let (rendered, built) = rendered?;
-        let last = self.last.replace(LastGood {
+        self.last = Some(LastGood {
             snapshot: rendered.snapshot.clone(),
             built,
             site,
         });
-        publish(&rendered);
-        drop(last);
         Ok(rendered)
-    }
-
-    /// Renders what changed since the last good build into a new snapshot.
-    fn render(&self, loaded: &Loaded) -> Result<(Rebuilt, Built)> {
-        let render = RenderOptions {
-            year: Utc::now().year(),
-            preview: true,
-        };
-        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
-        let cache = &self.cache;
-        let prints = prepared.fingerprints(&|path| cache.stamp(path));
-        let sink = match &self.last {
-            Some(last) => MemorySink::from(last.snapshot.as_ref()),
-            None => MemorySink::default(),
-        };
-        let last = self.last.as_ref().map(|last| &last.built);
-        let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
-        let mut snapshot = sink.into_snapshot();
-        snapshot.remove(&done.plan.remove);
-        let files = done.built.prints.len();
-        Ok((
-            Rebuilt {
-                snapshot: Arc::new(snapshot),
-                plan: done.plan,
-                files,
-                warnings: done.warnings,
-            },
-            done.built,
-        ))
     }
 
     /// How the preview shows a failed build: in place of the pages of the
@@ -187,6 +155,41 @@ impl Rebuilder {
             pages,
         }
     }
+}
+
+/// Renders what changed since the `last` good build into a new snapshot,
+/// and has it published before the rendering's own data is freed.
+fn render(
+    cache: &Cache,
+    last: Option<&mut LastGood>,
+    loaded: &Loaded,
+    publish: impl FnOnce(&Rebuilt),
+) -> Result<(Rebuilt, Built)> {
+    let render = RenderOptions {
+        year: Utc::now().year(),
+        preview: true,
+    };
+    let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
+    let prints = prepared.fingerprints(&|path| cache.stamp(path));
+    let (sink, last) = match last {
+        Some(last) => (
+            MemorySink::from(last.snapshot.as_ref()),
+            Some(&mut last.built),
+        ),
+        None => (MemorySink::default(), None),
+    };
+    let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
+    let mut snapshot = sink.into_snapshot();
+    snapshot.remove(&done.plan.remove);
+    let files = done.built.prints.len();
+    let rebuilt = Rebuilt {
+        snapshot: Arc::new(snapshot),
+        plan: done.plan,
+        files,
+        warnings: done.warnings,
+    };
+    publish(&rebuilt);
+    Ok((rebuilt, done.built))
 }
 
 /// A running preview: its address and its state.

@@ -148,10 +148,7 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
 
 /// Waits for the next burst of events (of the site at `root`) and
 /// collects it; None when the watcher is gone.
-pub fn next_batch(
-    root: &Path,
-    events: &Receiver<notify::Result<notify::Event>>,
-) -> Option<Batch> {
+pub fn next_batch(root: &Path, events: &Receiver<notify::Result<notify::Event>>) -> Option<Batch> {
     let mut batch = Batch::default();
     let first = events.recv().ok()?;
     batch.add(root, first);
