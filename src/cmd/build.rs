@@ -124,7 +124,8 @@ pub fn config_print_of(config: &Config) -> u64 {
     fingerprint(format!("{config:?}"))
 }
 
-fn selection(options: &BuildOptions) -> Selection {
+/// What `options` include of the site now.
+pub fn selection(options: &BuildOptions) -> Selection {
     Selection {
         drafts: options.drafts,
         future: options.future,
@@ -133,7 +134,7 @@ fn selection(options: &BuildOptions) -> Selection {
 }
 
 /// The site's config, with the options' `base_url`.
-fn config(options: &BuildOptions) -> Result<Config> {
+pub fn config(options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;

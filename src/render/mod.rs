@@ -37,7 +37,7 @@ use crate::render::context::{Base, Cards, PageContext};
 use crate::render::feed::{Bodies, Feed};
 use crate::render::outputs::{Copied, Job, Output, Outputs, What};
 use crate::render::theme::Theme;
-use crate::site::Site;
+use crate::site::{DocumentAt, Site};
 use crate::util::error::Diagnostic;
 use crate::util::fingerprint::fingerprint;
 use crate::util::url;
@@ -423,15 +423,48 @@ impl<'a> Prepared<'a> {
     /// The fingerprint of every output file (see `plan`). `stamp` tells
     /// when a copied file's source changed.
     pub fn fingerprints(&self, stamp: &(dyn Fn(&Path) -> u64 + Sync)) -> Fingerprints {
+        let mut fingerprints = Fingerprints::default();
+        for (file, print) in self.fingerprints_where(stamp, |_| true) {
+            fingerprints.insert(file.clone(), print);
+        }
+        fingerprints
+    }
+
+    /// The fingerprints that can differ from those of the site before
+    /// the edits `site::Site::patch` made to the `edited` documents: their
+    /// own pages', and those of every file that is not a page. A patch
+    /// leaves what other pages show of a document as it was.
+    pub fn fingerprints_after_patch(
+        &self,
+        edited: &[DocumentAt],
+        stamp: &(dyn Fn(&Path) -> u64 + Sync),
+    ) -> Vec<(&String, u64)> {
+        self.fingerprints_where(stamp, |what| {
+            let at = match what {
+                What::Page(Job::Post(i)) => DocumentAt::Post(*i),
+                What::Page(Job::Page(i) | Job::Privacy { page: Some(i) }) => DocumentAt::Page(*i),
+                What::Page(_) => return false,
+                _ => return true,
+            };
+            edited.contains(&at)
+        })
+    }
+
+    /// The fingerprints of the output files `wanted` picks.
+    fn fingerprints_where(
+        &self,
+        stamp: &(dyn Fn(&Path) -> u64 + Sync),
+        wanted: impl Fn(&What<'_>) -> bool + Sync,
+    ) -> Vec<(&String, u64)> {
         let site = self.site;
         // The audit's policy and everything else echt.yaml decides.
         let config = fingerprint(format!("{:?}", site.config));
         let shared = fingerprint((config, self.base_print));
         let templates = self.theme.fingerprints();
-        let prints: Vec<(&String, u64)> = self
-            .outputs
+        self.outputs
             .files
             .par_iter()
+            .filter(|file| wanted(&file.what))
             .map(|file| {
                 let print = match &file.what {
                     What::Page(job) => {
@@ -452,12 +485,19 @@ impl<'a> Prepared<'a> {
                 };
                 (&file.path, print)
             })
-            .collect();
-        let mut fingerprints = Fingerprints::default();
-        for (file, print) in prints {
-            fingerprints.insert(file.clone(), print);
-        }
-        fingerprints
+            .collect()
+    }
+
+    /// The fingerprint of what all pages share besides their templates:
+    /// echt.yaml and the data every template sees.
+    pub fn shared_print(&self) -> u64 {
+        let config = fingerprint(format!("{:?}", self.site.config));
+        fingerprint((config, self.base_print))
+    }
+
+    /// How many files the site outputs.
+    pub fn file_count(&self) -> usize {
+        self.outputs.files.len()
     }
 }
 

@@ -153,6 +153,9 @@ pub struct Cache {
     /// The last link map, and a fingerprint of what it was made from.
     #[serde(skip)]
     links: Option<(u64, Arc<HashMap<String, String>>)>,
+    /// Whether the last load found no problem (see [`Site::patch`]).
+    #[serde(skip)]
+    clean: bool,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -234,8 +237,8 @@ impl Cache {
         (self.stamp_with(path, meta), linked)
     }
 
-    /// The last load's inventory of `content/` if it is still right, with
-    /// the sources to stamp again; None when `content/` must be walked and
+    /// The sources to stamp again if the last load's inventory of
+    /// `content/` is still right; None when `content/` must be walked and
     /// every source stamped.
     ///
     /// A file appears, disappears or moves in `content/` only with an event
@@ -246,11 +249,10 @@ impl Cache {
     /// that can be changed under another path (a symbolic link, a file
     /// with two names) never gets here: the watcher reports a change under
     /// the path that was written to (see `Site::load`).
-    fn still_walked(&mut self, content_dir: &Path) -> Option<(Inventory, HashSet<String>)> {
-        let inventory = self.walked.take()?;
-        let reported = std::mem::take(&mut self.reported);
+    fn stale_sources(&self, content_dir: &Path) -> Option<HashSet<String>> {
+        let inventory = self.walked.as_ref()?;
         let mut stale = HashSet::new();
-        for path in &reported {
+        for path in &self.reported {
             let Ok(rel) = path.strip_prefix(content_dir) else {
                 // Elsewhere in the site (a template, echt.yaml), or
                 // `content/` itself.
@@ -283,7 +285,127 @@ impl Cache {
                 return None;
             }
         }
-        Some((inventory, stale))
+        Some(stale)
+    }
+}
+
+/// A document of a [`Site`], by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentAt {
+    Post(usize),
+    Page(usize),
+}
+
+impl Site {
+    /// The document at `at`.
+    pub fn document(&self, at: DocumentAt) -> &Document {
+        match at {
+            DocumentAt::Post(i) => &self.posts[i],
+            DocumentAt::Page(i) => &self.pages[i],
+        }
+    }
+
+    fn document_of(&self, rel: &str) -> Option<DocumentAt> {
+        if let Some(i) = self.posts.iter().position(|d| d.source.rel == rel) {
+            return Some(DocumentAt::Post(i));
+        }
+        let i = self.pages.iter().position(|d| d.source.rel == rel)?;
+        Some(DocumentAt::Page(i))
+    }
+
+    /// Brings this site, which the last load made with `cache`, up to date
+    /// without loading it again, if what changed since changes nothing but
+    /// the documents' own pages: the watcher reported nothing but edits of
+    /// sources (see [`Cache::stale_sources`]), the last load found no
+    /// problem, and each source whose text changed kept its front matter
+    /// and, rendered again without a problem, the summary and reading time
+    /// that lists show. Every other part of the site is made of front
+    /// matter, file names and summaries alone, so it stays as it is.
+    ///
+    /// Returns the documents whose text changed; None when the site must be
+    /// loaded again, and then neither the site nor the cache has changed.
+    pub fn patch(&mut self, selection: &Selection, cache: &mut Cache) -> Option<Vec<DocumentAt>> {
+        // Without `future`, a post is left out until its date: the site
+        // changes by itself.
+        if !cache.clean || !selection.future {
+            return None;
+        }
+        let now = selection.now;
+        let still_future = |d: &Document| d.future == d.date.is_some_and(|date| date > now);
+        if !self.posts.iter().chain(&self.pages).all(still_future) {
+            return None;
+        }
+        let content_dir = self.config.root.join(CONTENT_DIR);
+        let stale = cache.stale_sources(&content_dir)?;
+        let links = cache.links.as_ref()?.1.clone();
+        let mut updates = Vec::new();
+        for rel in stale {
+            let cached = cache.sources.get(&rel)?;
+            let (stamp, linked) = cache.source_stamp(&content_dir.join(&rel));
+            if linked {
+                return None;
+            }
+            if stamp == cached.stamp {
+                continue;
+            }
+            let old = cached.parsed.as_ref().as_ref().ok()?;
+            let text = read(&self.config, &old.source).ok()?;
+            if text == old.text {
+                let same = CachedSource {
+                    stamp,
+                    ..cached.clone()
+                };
+                updates.push((rel, same, None));
+                continue;
+            }
+            let new = parse(&old.source, text).ok()?;
+            if new.text[..new.body_offset] != old.text[..old.body_offset] {
+                return None;
+            }
+            let at = self.document_of(&rel)?;
+            let doc = self.document(at);
+            let rendering = render_document(&new, &doc.path, doc.language, &links);
+            let (rendered, image) = rendering.result.as_ref().ok()?;
+            let edited = Document {
+                fingerprint: document_print(&rel, stamp, &doc.path, &rendering, doc.future),
+                source: doc.source.clone(),
+                front: new.front.clone(),
+                path: doc.path.clone(),
+                date: doc.date,
+                language: doc.language,
+                rendered: rendered.clone(),
+                image: image.clone(),
+                future: doc.future,
+                tags: doc.tags.clone(),
+            };
+            if rendered.summary != doc.rendered.summary
+                || rendered.has_more != doc.rendered.has_more
+                || edited.reading_time() != doc.reading_time()
+                || edited.image != doc.image
+            {
+                return None;
+            }
+            let source = CachedSource {
+                stamp,
+                version: stamp,
+                parsed: Arc::new(Ok(new)),
+                rendering: Some(Arc::new(rendering)),
+            };
+            updates.push((rel, source, Some((at, edited))));
+        }
+        let mut edited = Vec::new();
+        for (rel, source, document) in updates {
+            cache.sources.insert(rel, source);
+            if let Some((at, document)) = document {
+                match at {
+                    DocumentAt::Post(i) => self.posts[i] = document,
+                    DocumentAt::Page(i) => self.pages[i] = document,
+                }
+                edited.push(at);
+            }
+        }
+        cache.reported.clear();
+        Some(edited)
     }
 }
 
@@ -298,12 +420,12 @@ impl Site {
         cache: &mut Cache,
     ) -> Result<(Site, Vec<Diagnostic>)> {
         let content_dir = config.root.join(CONTENT_DIR);
-        let (inventory, stale) = match cache.still_walked(&content_dir) {
-            Some((inventory, stale)) => (inventory, Some(stale)),
-            None => {
-                cache.forget_walk();
-                (content::discover(&config.root)?, None)
-            }
+        let stale = cache.stale_sources(&content_dir);
+        cache.reported.clear();
+        let walked = cache.walked.take();
+        let (inventory, stale) = match (walked, stale) {
+            (Some(inventory), Some(stale)) => (inventory, Some(stale)),
+            _ => (content::discover(&config.root)?, None),
         };
         let mut errors = Vec::new();
         let (sources, mut linked) = read_sources(&config, &inventory, cache, stale.as_ref());
@@ -315,8 +437,11 @@ impl Site {
         let placed = place(parsed, &mut errors);
         let links = cache.link_map(&inventory, &placed, &broken);
         let renderings = render_placed(&config, &placed, &links);
-        let (mut posts, mut pages, rendered_now) =
-            documents(placed, renderings, selection, &mut errors);
+        let Documents {
+            mut posts,
+            mut pages,
+            rendered_now,
+        } = documents(placed, renderings, selection, &mut errors);
         remember(&mut cache.sources, &inventory, sources, rendered_now);
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
@@ -326,6 +451,7 @@ impl Site {
         if !linked {
             cache.walked = Some(inventory);
         }
+        cache.clean = errors.is_empty();
         Ok((
             Site {
                 config,
@@ -887,15 +1013,23 @@ fn render_with_links(
     }
 }
 
+/// The documents of a load.
+struct Documents {
+    posts: Vec<Document>,
+    pages: Vec<Document>,
+    /// The renderings made now, by index into the load's sources, for the
+    /// cache.
+    rendered_now: Vec<(usize, Arc<Rendering>)>,
+}
+
 /// The placed sources as documents, posts and pages apart; one whose
-/// rendering failed is left out with its problems in `errors`. Also the
-/// renderings made now, by index into the load's sources, for the cache.
+/// rendering failed is left out with its problems in `errors`.
 fn documents(
     placed: Vec<Placed<'_>>,
     renderings: Vec<Arc<Rendering>>,
     selection: &Selection,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<Document>, Vec<Document>, Vec<(usize, Arc<Rendering>)>) {
+) -> Documents {
     let mut posts = Vec::new();
     let mut pages = Vec::new();
     let mut rendered_now = Vec::new();
@@ -922,14 +1056,7 @@ fn documents(
         };
         let future = doc.date.is_some_and(|d| d > selection.now);
         let document = Document {
-            fingerprint: fingerprint((
-                &doc.source.rel,
-                cached.version,
-                &path,
-                rendering.language,
-                future,
-                &rendering.looked_up,
-            )),
+            fingerprint: document_print(&doc.source.rel, cached.version, &path, &rendering, future),
             source: doc.source.clone(),
             front: doc.front.clone(),
             path,
@@ -945,7 +1072,24 @@ fn documents(
             Kind::Page => pages.push(document),
         }
     }
-    (posts, pages, rendered_now)
+    Documents {
+        posts,
+        pages,
+        rendered_now,
+    }
+}
+
+/// A document's fingerprint (see [`Document::fingerprint`]): its source
+/// at `version` rendered as `rendering` describes.
+fn document_print(rel: &str, version: u64, path: &str, rendering: &Rendering, future: bool) -> u64 {
+    fingerprint((
+        rel,
+        version,
+        path,
+        rendering.language,
+        future,
+        &rendering.looked_up,
+    ))
 }
 
 /// Makes `cache` what the next load starts from: every source of this

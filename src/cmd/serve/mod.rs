@@ -33,10 +33,10 @@ use chrono::{Datelike, Utc};
 use notify::Watcher;
 
 use crate::cmd::build::{self, BuildOptions, Built, Loaded};
-use crate::output::plan::Plan;
+use crate::output::plan::{Fingerprints, Plan};
 use crate::render::theme::Theme;
 use crate::render::{Prepared, RenderOptions};
-use crate::site::{Cache, Site};
+use crate::site::{Cache, DocumentAt, Site};
 use crate::source::content::CONTENT_DIR;
 use crate::util::error::{Diagnostic, Error, Result};
 use server::{Change, Failure, State};
@@ -62,11 +62,18 @@ pub struct ServeOptions {
 pub struct Rebuilder {
     /// Parsed and rendered sources.
     cache: Cache,
-    /// The theme of the last load, with the fingerprint of the config it
-    /// was loaded for; kept while only `content/` changes.
-    theme: Option<(Theme, u64)>,
+    /// The theme of the last load; kept while only `content/` changes.
+    theme: Option<KeptTheme>,
     last: Option<LastGood>,
+    /// The model of the last good build, to find the pages of files that
+    /// break later, and to patch (see `site::Site::patch`).
+    site: Option<Site>,
+    /// Whether the last rebuild was good: then `cache` describes `site`.
+    patchable: bool,
 }
+
+/// A theme, with the fingerprint of the config it was loaded for.
+type KeptTheme = (Theme, u64);
 
 /// The last good build.
 #[derive(Debug)]
@@ -74,8 +81,8 @@ struct LastGood {
     snapshot: Arc<Snapshot>,
     /// Its fingerprints and what the audit learned about each file.
     built: Built,
-    /// Its model, to find the pages of files that break later.
-    site: Site,
+    /// The fingerprint of what all its pages share.
+    shared: u64,
 }
 
 /// The outcome of a good rebuild.
@@ -88,6 +95,9 @@ pub struct Rebuilt {
     pub files: usize,
     /// The audit's warnings and notes about the whole site.
     pub warnings: Vec<Diagnostic>,
+    /// Whether the last good site was patched rather than loaded again
+    /// (see `site::Site::patch`).
+    pub patched: bool,
 }
 
 impl Rebuilder {
@@ -106,6 +116,7 @@ impl Rebuilder {
         batch: &Batch,
         publish: impl FnOnce(&Rebuilt),
     ) -> Result<Rebuilt> {
+        let patchable = std::mem::take(&mut self.patchable);
         if batch.lost {
             self.cache.forget_walk();
         }
@@ -114,17 +125,71 @@ impl Rebuilder {
         let theme = self.theme.take().filter(|_| {
             !batch.lost && batch.only_below(&options.root, &options.root.join(CONTENT_DIR))
         });
+        let edited = match &theme {
+            Some((_, config)) if patchable => self.patch(options, *config),
+            _ => None,
+        };
+        match (edited, theme, self.site.take()) {
+            (Some(edited), Some((theme, _)), Some(site)) => {
+                let errors = Vec::new();
+                let loaded = Loaded {
+                    site,
+                    theme,
+                    errors,
+                };
+                self.render(loaded, Some(&edited), publish)
+            }
+            (_, theme, site) => {
+                self.site = site;
+                self.load_and_render(options, theme, publish)
+            }
+        }
+    }
+
+    /// Loads the site (reusing what the cache holds) and renders it.
+    fn load_and_render(
+        &mut self,
+        options: &BuildOptions,
+        theme: Option<KeptTheme>,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
         let loaded = build::load_cached(options, &mut self.cache, theme)?;
-        let rendered = render(&self.cache, self.last.as_mut(), &loaded, publish);
+        self.render(loaded, None, publish)
+    }
+
+    /// Patches the last good site with the edits since (see
+    /// `site::Site::patch`) if its config, whose fingerprint is `config`,
+    /// did not change; returns the documents edited.
+    fn patch(&mut self, options: &BuildOptions, config: u64) -> Option<Vec<DocumentAt>> {
+        let site = self.site.as_mut()?;
+        let now = build::config(options).ok()?;
+        if build::config_print_of(&now) != config || build::config_print_of(&site.config) != config
+        {
+            return None;
+        }
+        site.patch(&build::selection(options), &mut self.cache)
+    }
+
+    /// Renders `loaded` (whose `edited` documents alone changed, if it
+    /// was patched) and keeps it for the next rebuild.
+    fn render(
+        &mut self,
+        loaded: Loaded,
+        edited: Option<&[DocumentAt]>,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
+        let rendered = render(&self.cache, self.last.as_mut(), &loaded, edited, publish);
         let config = build::config_print_of(&loaded.site.config);
         let Loaded { site, theme, .. } = loaded;
         self.theme = Some((theme, config));
-        let (rendered, built) = rendered?;
-        self.last = Some(LastGood {
-            snapshot: rendered.snapshot.clone(),
-            built,
-            site,
-        });
+        // After a failed load, the pages of the last good site show its
+        // errors; a patched site is that site.
+        if rendered.is_ok() || edited.is_some() {
+            self.site = Some(site);
+        }
+        let (rendered, last) = rendered?;
+        self.last = Some(last);
+        self.patchable = true;
         Ok(rendered)
     }
 
@@ -136,13 +201,12 @@ impl Rebuilder {
             .iter()
             .all(|d| d.path.starts_with(crate::source::content::CONTENT_DIR));
         let pages = in_content.then(|| {
-            let Some(last) = &self.last else {
+            let Some(site) = &self.site else {
                 return HashSet::new();
             };
-            last.site
-                .posts
+            site.posts
                 .iter()
-                .chain(&last.site.pages)
+                .chain(&site.pages)
                 .filter(|doc| {
                     let path = doc.source.display_path();
                     error.diagnostics.iter().any(|d| d.path == path)
@@ -158,19 +222,30 @@ impl Rebuilder {
 }
 
 /// Renders what changed since the `last` good build into a new snapshot,
-/// and has it published before the rendering's own data is freed.
+/// and has it published before the rendering's own data is freed. When
+/// only the `edited` documents changed (see `site::Site::patch`), only the
+/// fingerprints that can have changed are taken anew.
 fn render(
     cache: &Cache,
     last: Option<&mut LastGood>,
     loaded: &Loaded,
+    edited: Option<&[DocumentAt]>,
     publish: impl FnOnce(&Rebuilt),
-) -> Result<(Rebuilt, Built)> {
+) -> Result<(Rebuilt, LastGood)> {
     let render = RenderOptions {
         year: Utc::now().year(),
         preview: true,
     };
     let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
-    let prints = prepared.fingerprints(&|path| cache.stamp(path));
+    let stamp = |path: &std::path::Path| cache.stamp(path);
+    let shared = prepared.shared_print();
+    let patched = match (edited, last.as_deref()) {
+        (Some(edited), Some(last)) if last.shared == shared => {
+            patched_prints(&prepared, &last.built.prints, edited, &stamp)
+        }
+        _ => None,
+    };
+    let prints = patched.unwrap_or_else(|| prepared.fingerprints(&stamp));
     let (sink, last) = match last {
         Some(last) => (
             MemorySink::from(last.snapshot.as_ref()),
@@ -187,9 +262,42 @@ fn render(
         plan: done.plan,
         files,
         warnings: done.warnings,
+        patched: edited.is_some(),
     };
     publish(&rebuilt);
-    Ok((rebuilt, done.built))
+    let last = LastGood {
+        snapshot: rebuilt.snapshot.clone(),
+        built: done.built,
+        shared,
+    };
+    Ok((rebuilt, last))
+}
+
+/// The fingerprints of a patched site: those of the `last` build, with the
+/// ones that can have changed taken anew; None if the site does not have
+/// the same files.
+fn patched_prints(
+    prepared: &Prepared<'_>,
+    last: &Fingerprints,
+    edited: &[DocumentAt],
+    stamp: &(dyn Fn(&std::path::Path) -> u64 + Sync),
+) -> Option<Fingerprints> {
+    if prepared.file_count() != last.len() {
+        return None;
+    }
+    let mut prints = last.clone();
+    for (file, print) in prepared.fingerprints_after_patch(edited, stamp) {
+        if !prints.replace(file, print) {
+            return None;
+        }
+    }
+    // Every test that patches checks the patch against the whole.
+    debug_assert_eq!(
+        prints,
+        prepared.fingerprints(stamp),
+        "a patch missed a change"
+    );
+    Some(prints)
 }
 
 /// A running preview: its address and its state.

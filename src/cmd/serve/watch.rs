@@ -67,6 +67,14 @@ impl Batch {
         }
     }
 
+    /// Changes the watcher may have missed.
+    pub fn lost() -> Batch {
+        Batch {
+            lost: true,
+            ..Batch::default()
+        }
+    }
+
     /// Whether anything in the batch can change the site.
     pub fn matters(&self, root: &Path) -> bool {
         self.paths.iter().any(|p| relevant(root, p))
@@ -164,6 +172,119 @@ pub fn next_batch(root: &Path, events: &Receiver<notify::Result<notify::Event>>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notify::event::{CreateKind, DataChange, Flag, MetadataKind, RenameMode};
+
+    fn batch(events: Vec<notify::Result<notify::Event>>) -> Batch {
+        let mut batch = Batch::default();
+        for event in events {
+            batch.add(Path::new("/site"), event);
+        }
+        batch
+    }
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    const POST: &str = "/site/content/posts/a.md";
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+    const CLOSE: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+    #[test]
+    fn a_write_in_place_ends_soon_after_the_file_is_closed() {
+        let open = batch(vec![
+            event(EventKind::Access(AccessKind::Open(AccessMode::Any)), POST),
+            event(WRITE, POST),
+            event(WRITE, POST),
+        ]);
+        assert_eq!(open.quiet(), QUIET);
+        let closed = batch(vec![
+            event(WRITE, POST),
+            event(WRITE, POST),
+            event(CLOSE, POST),
+        ]);
+        assert_eq!(closed.quiet(), CLOSED);
+        assert_eq!(closed.paths, [PathBuf::from(POST)]);
+        assert!(!closed.lost);
+        // A backup or swap file does not count; `touch` is a write too.
+        let leftovers = batch(vec![
+            event(
+                EventKind::Create(CreateKind::File),
+                "/site/content/posts/a.md~",
+            ),
+            event(WRITE, "/site/content/posts/a.md~"),
+            event(CLOSE, "/site/content/posts/a.md~"),
+            event(WRITE, POST),
+            event(
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+                POST,
+            ),
+            event(CLOSE, POST),
+        ]);
+        assert_eq!(leftovers.quiet(), CLOSED);
+        // Closing a file that does not matter proves nothing.
+        let backup = batch(vec![
+            event(WRITE, "/site/content/posts/a.md~"),
+            event(CLOSE, "/site/content/posts/a.md~"),
+        ]);
+        assert_eq!(backup.quiet(), QUIET);
+    }
+
+    #[test]
+    fn a_file_written_anew_waits_for_quiet() {
+        // A temporary file renamed over the post.
+        let renamed = batch(vec![
+            event(
+                EventKind::Create(CreateKind::File),
+                "/site/content/posts/a.md.tmp",
+            ),
+            event(WRITE, "/site/content/posts/a.md.tmp"),
+            event(CLOSE, "/site/content/posts/a.md.tmp"),
+            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), POST),
+        ]);
+        assert_eq!(renamed.quiet(), QUIET);
+        // Deleted and written again.
+        let recreated = batch(vec![
+            event(EventKind::Remove(notify::event::RemoveKind::File), POST),
+            event(EventKind::Create(CreateKind::File), POST),
+            event(WRITE, POST),
+            event(CLOSE, POST),
+        ]);
+        assert_eq!(recreated.quiet(), QUIET);
+        // Two files, one still open.
+        let two = batch(vec![
+            event(WRITE, POST),
+            event(CLOSE, POST),
+            event(WRITE, "/site/content/posts/b.md"),
+        ]);
+        assert_eq!(two.quiet(), QUIET);
+    }
+
+    #[test]
+    fn lost_events_are_noted() {
+        let overflow = Ok(notify::Event::new(EventKind::Other).set_flag(Flag::Rescan));
+        let lost = batch(vec![event(WRITE, POST), event(CLOSE, POST), overflow]);
+        assert!(lost.lost);
+        assert_eq!(lost.quiet(), QUIET);
+        let failed = batch(vec![Err(notify::Error::generic("gone"))]);
+        assert!(failed.lost);
+    }
+
+    #[test]
+    fn a_batch_knows_where_its_changes_are() {
+        let root = Path::new("/site");
+        let content = root.join("content");
+        let edits = Batch::of([
+            PathBuf::from(POST),
+            // Editor leftovers and the output do not count.
+            PathBuf::from("/site/templates/.post.html.swp"),
+            PathBuf::from("/site/public/index.html"),
+        ]);
+        assert!(edits.only_below(root, &content));
+        let template = Batch::of([PathBuf::from(POST), root.join("templates/post.html")]);
+        assert!(!template.only_below(root, &content));
+        assert!(!Batch::of([root.join("echt.yaml")]).only_below(root, &content));
+    }
 
     #[test]
     fn editor_leftovers_and_output_do_not_count() {
