@@ -35,6 +35,7 @@ use crate::output::plan::Fingerprints;
 use crate::output::Sink;
 use crate::render::context::{Base, Cards, PageContext};
 use crate::render::feed::{Bodies, Feed};
+pub use crate::render::outputs::Layout;
 use crate::render::outputs::{Copied, Job, Output, Outputs, What};
 use crate::render::theme::Theme;
 use crate::site::{DocumentAt, Site};
@@ -139,8 +140,6 @@ pub struct Prepared<'a> {
     base_print: u64,
     cards: Cards<'a>,
     policy: Policy,
-    /// Every file of the site, for the audit's link checks.
-    files: HashSet<String>,
     /// How the output folder is named in messages.
     output: PathBuf,
     /// Whether the audit keeps outbound links (see `check`).
@@ -222,8 +221,33 @@ impl Body<'_> {
 
 impl<'a> Prepared<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, options: &RenderOptions) -> Self {
-        let outputs = Outputs::new(site, theme);
-        let files = outputs.registry.paths().cloned().collect();
+        Prepared::with_outputs(site, theme, Outputs::new(site, theme), options)
+    }
+
+    /// [`Prepared::new`] with the layout of an earlier load of `site`
+    /// (with `theme`) that differs from it in nothing a list, a link or
+    /// the sitemap shows (see `site::Site::patch`).
+    pub fn with_layout(
+        site: &'a Site,
+        theme: &'a Theme,
+        layout: Arc<Layout>,
+        options: &RenderOptions,
+    ) -> Self {
+        let outputs = Outputs::with(site, layout);
+        // Every test that patches checks the layout against a new one.
+        debug_assert!(
+            outputs.same_as(&Outputs::new(site, theme)),
+            "the layout of a patched site changed"
+        );
+        Prepared::with_outputs(site, theme, outputs, options)
+    }
+
+    fn with_outputs(
+        site: &'a Site,
+        theme: &'a Theme,
+        outputs: Outputs<'a>,
+        options: &RenderOptions,
+    ) -> Self {
         let base = Base::new(site, &outputs, options);
         Prepared {
             site,
@@ -233,11 +257,16 @@ impl<'a> Prepared<'a> {
             outputs,
             cards: Cards::new(site),
             policy: Policy::new(&site.config),
-            files,
             output: PathBuf::from("public"),
             outbound: false,
             pages_by_file: OnceLock::new(),
         }
+    }
+
+    /// The output files and their owners, to keep for
+    /// [`Prepared::with_layout`].
+    pub fn layout(&self) -> Arc<Layout> {
+        self.outputs.layout()
     }
 
     /// Has the audit keep every outbound link and where it was written.
@@ -256,7 +285,7 @@ impl<'a> Prepared<'a> {
     pub fn render(&self, out: &dyn Sink) -> Rendering {
         let cx = audit::Context {
             outbound: self.outbound,
-            ..audit::Context::new(&self.policy, &self.files, &self.output)
+            ..audit::Context::new(&self.policy, &self.outputs.paths, &self.output)
         };
         // Nothing is written where the registry found a clash.
         let out = &Refusing {
@@ -294,7 +323,7 @@ impl<'a> Prepared<'a> {
         }
         // One broken template fails every page that uses it: say it once.
         errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
-        let count = |pick: fn(&What<'_>) -> bool| {
+        let count = |pick: fn(&What) -> bool| {
             let files = &self.outputs.files;
             files.iter().filter(|file| pick(&file.what)).count()
         };
@@ -315,7 +344,7 @@ impl<'a> Prepared<'a> {
     /// as the audit needs it.
     fn render_file<'f>(
         &'f self,
-        file: &'f Output<'a>,
+        file: &'f Output,
         shared: &mut Context,
         bodies: &Bodies<'_>,
     ) -> Result<Made<'f>, Diagnostic> {
@@ -454,7 +483,7 @@ impl<'a> Prepared<'a> {
     fn fingerprints_where(
         &self,
         stamp: &(dyn Fn(&Path) -> u64 + Sync),
-        wanted: impl Fn(&What<'_>) -> bool + Sync,
+        wanted: impl Fn(&What) -> bool + Sync,
     ) -> Vec<(&String, u64)> {
         let site = self.site;
         // The audit's policy and everything else echt.yaml decides.

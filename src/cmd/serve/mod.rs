@@ -35,7 +35,7 @@ use notify::Watcher;
 use crate::cmd::build::{self, BuildOptions, Built, Loaded};
 use crate::output::plan::{Fingerprints, Plan};
 use crate::render::theme::Theme;
-use crate::render::{Prepared, RenderOptions};
+use crate::render::{Layout, Prepared, RenderOptions};
 use crate::site::{Cache, DocumentAt, Site};
 use crate::source::content::CONTENT_DIR;
 use crate::util::error::{Diagnostic, Error, Result};
@@ -83,6 +83,8 @@ struct LastGood {
     built: Built,
     /// The fingerprint of what all its pages share.
     shared: u64,
+    /// Its files and their owners.
+    layout: Arc<Layout>,
 }
 
 /// The outcome of a good rebuild.
@@ -236,7 +238,11 @@ fn render(
         year: Utc::now().year(),
         preview: true,
     };
-    let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
+    let (site, theme) = (&loaded.site, &loaded.theme);
+    let prepared = match (edited, last.as_deref()) {
+        (Some(_), Some(last)) => Prepared::with_layout(site, theme, last.layout.clone(), &render),
+        _ => Prepared::new(site, theme, &render),
+    };
     let stamp = |path: &std::path::Path| cache.stamp(path);
     let shared = prepared.shared_print();
     let patched = match (edited, last.as_deref()) {
@@ -269,6 +275,7 @@ fn render(
         snapshot: rebuilt.snapshot.clone(),
         built: done.built,
         shared,
+        layout: prepared.layout(),
     };
     Ok((rebuilt, last))
 }
