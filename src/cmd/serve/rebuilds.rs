@@ -314,6 +314,31 @@ fn a_new_file_reported_alone_is_found() {
     assert!(plan.remove.contains("posts/c/index.html"));
 }
 
+/// A source reached through a symbolic link, or with a second name,
+/// changes without an event under its own path: such a site is walked and
+/// stamped on every save.
+#[cfg(unix)]
+#[test]
+fn a_source_with_another_name_is_stamped_on_every_save() {
+    for link in [true, false] {
+        let mut site = Fixture::new();
+        let elsewhere = site.write("notizen/d.md", &post("D", "2024-05-01", "Eins", "Erste."));
+        let d = site.dir.path().join("content/posts/d.md");
+        if link {
+            std::os::unix::fs::symlink(&elsewhere, &d).expect("symlink");
+        } else {
+            std::fs::hard_link(&elsewhere, &d).expect("hard link");
+        }
+        site.rebuild(&[d]);
+        std::fs::write(&elsewhere, post("D", "2024-05-01", "Eins", "Zweite.")).expect("write");
+        // Another post's edit is all the watcher reports.
+        let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
+        let rebuilt = site.rebuild_batch(&Batch::of([b]));
+        assert!(!rebuilt.patched);
+        assert!(rebuilt.plan.write.contains("posts/d/index.html"), "{link}");
+    }
+}
+
 #[test]
 fn a_patch_the_audit_refuses_keeps_the_last_good_build() {
     let mut site = Fixture::new();
