@@ -92,16 +92,49 @@ pub struct Loaded {
 
 /// Reads config, theme and content for `options`, gathering every problem.
 pub fn load(options: &BuildOptions) -> Result<Loaded> {
-    load_cached(options, &mut Cache::default())
+    load_cached(options, &mut Cache::default(), None)
 }
 
-/// [`load`], reusing what `cache` holds from an earlier load (the preview).
-pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
-    load_with(config(options)?, options, cache)
+/// [`load`], reusing what `cache` holds from an earlier load (the preview),
+/// and `theme` if it was loaded with the same config and no template or
+/// theme file changed since.
+pub fn load_cached(
+    options: &BuildOptions,
+    cache: &mut Cache,
+    theme: Option<(Theme, u64)>,
+) -> Result<Loaded> {
+    let config = config(options)?;
+    let theme = theme.filter(|(_, config_print)| *config_print == config_print_of(&config));
+    match theme {
+        Some((theme, _)) => {
+            let loaded = Site::load(config, &selection(options), cache);
+            let (site, errors) = loaded?;
+            Ok(Loaded {
+                site,
+                theme,
+                errors,
+            })
+        }
+        None => load_with(config, options, cache),
+    }
+}
+
+/// What a theme loaded for `config` depends on in it.
+pub fn config_print_of(config: &Config) -> u64 {
+    fingerprint(format!("{config:?}"))
+}
+
+/// What `options` include of the site now.
+pub fn selection(options: &BuildOptions) -> Selection {
+    Selection {
+        drafts: options.drafts,
+        future: options.future,
+        now: Utc::now().fixed_offset(),
+    }
 }
 
 /// The site's config, with the options' `base_url`.
-fn config(options: &BuildOptions) -> Result<Config> {
+pub fn config(options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;
@@ -110,11 +143,7 @@ fn config(options: &BuildOptions) -> Result<Config> {
 }
 
 fn load_with(config: Config, options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
-    let selection = Selection {
-        drafts: options.drafts,
-        future: options.future,
-        now: Utc::now().fixed_offset(),
-    };
+    let selection = selection(options);
     let (theme, loaded) = rayon::join(
         || Theme::load(&config),
         || Site::load(config.clone(), &selection, cache),
@@ -195,16 +224,19 @@ impl Loaded {
     /// the files `also` names (every file when there is no last build);
     /// the audit's facts of the others are carried over, and the verdict
     /// is on all of them. `out` keeps what it has of the other files.
+    ///
+    /// The facts are moved out of `last`, not copied: after a success it
+    /// has none left; after a failure it is as it was.
     pub fn render_changed<S: Sink>(
         &self,
         prepared: &Prepared<'_>,
         prints: Fingerprints,
-        last: Option<&Built>,
+        mut last: Option<&mut Built>,
         also: &[String],
         out: &S,
     ) -> Result<Changed> {
-        let mut plan = prints.plan(last.map(|last| &last.prints));
-        let (rendered, mut facts) = match last {
+        let mut plan = prints.plan(last.as_deref().map(|last| &last.prints));
+        let (rendered, mut facts) = match last.as_deref_mut() {
             None => (self.render_prepared(prepared, out)?, Facts::new()),
             Some(last) => {
                 if !also.is_empty() {
@@ -216,22 +248,41 @@ impl Loaded {
                 let planned = Planned { out, plan: &plan };
                 (
                     self.render_prepared(prepared, &planned)?,
-                    last.facts.clone(),
+                    std::mem::take(&mut last.facts),
                 )
             }
         };
         // Files not rendered again keep what the audit found in them.
+        let mut undo = Vec::new();
         for gone in &plan.remove {
-            facts.remove(gone);
+            if let Some(was) = facts.remove(gone) {
+                undo.push((gone.clone(), Some(was)));
+            }
         }
-        facts.extend(rendered.facts);
-        let warnings = verdict(&facts, self.site.config.page_budget, prepared)?;
-        Ok(Changed {
-            plan,
-            built: Built { prints, facts },
-            stats: rendered.stats,
-            warnings,
-        })
+        for (file, f) in rendered.facts {
+            let was = facts.insert(file.clone(), f);
+            undo.push((file, was));
+        }
+        match verdict(&facts, self.site.config.page_budget, prepared) {
+            Ok(warnings) => Ok(Changed {
+                plan,
+                built: Built { prints, facts },
+                stats: rendered.stats,
+                warnings,
+            }),
+            Err(e) => {
+                if let Some(last) = last {
+                    for (file, was) in undo.into_iter().rev() {
+                        match was {
+                            Some(was) => facts.insert(file, was),
+                            None => facts.remove(&file),
+                        };
+                    }
+                    last.facts = facts;
+                }
+                Err(e)
+            }
+        }
     }
 }
 
@@ -589,7 +640,7 @@ impl Run<'_> {
                 warnings: done.warnings,
             });
         }
-        let (last, also) = match last {
+        let (mut last, also) = match last {
             Some((last, altered)) => {
                 let also = last.written.unknown(prints.files(), altered);
                 (Some(last), also)
@@ -597,7 +648,7 @@ impl Run<'_> {
             None => (None, Vec::new()),
         };
         let compare = Update::compare(output);
-        let built = last.as_ref().map(|l| &l.built);
+        let built = last.as_mut().map(|l| &mut l.built);
         let done = loaded.render_changed(&prepared, prints, built, &also, &compare)?;
         let changes = compare.changes();
         if last.is_some() && done.plan.is_empty() && changes.changed() == 0 {

@@ -34,6 +34,22 @@ impl Fingerprints {
         self.0.entry(file).or_insert(fingerprint);
     }
 
+    /// Replaces the fingerprint of a file it has; false if it has none.
+    pub fn replace(&mut self, file: &str, fingerprint: u64) -> bool {
+        match self.0.get_mut(file) {
+            Some(print) => {
+                *print = fingerprint;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The fingerprint of `file`, if the site has it.
+    pub fn get(&self, file: &str) -> Option<u64> {
+        self.0.get(file).copied()
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

@@ -35,9 +35,10 @@ use crate::output::plan::Fingerprints;
 use crate::output::Sink;
 use crate::render::context::{Base, Cards, PageContext};
 use crate::render::feed::{Bodies, Feed};
+pub use crate::render::outputs::Layout;
 use crate::render::outputs::{Copied, Job, Output, Outputs, What};
 use crate::render::theme::Theme;
-use crate::site::{Document, Site};
+use crate::site::{Document, DocumentAt, Site};
 use crate::util::error::Diagnostic;
 use crate::util::error::Origin;
 use crate::util::fingerprint::fingerprint;
@@ -140,8 +141,6 @@ pub struct Prepared<'a> {
     base_print: u64,
     cards: Cards<'a>,
     policy: Policy,
-    /// Every file of the site, for the audit's link checks.
-    files: HashSet<String>,
     /// How the output folder is named in messages.
     output: PathBuf,
     /// Whether the audit keeps outbound links (see `check`).
@@ -223,8 +222,33 @@ impl Body<'_> {
 
 impl<'a> Prepared<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme, options: &RenderOptions) -> Self {
-        let outputs = Outputs::new(site, theme);
-        let files = outputs.registry.paths().cloned().collect();
+        Prepared::with_outputs(site, theme, Outputs::new(site, theme), options)
+    }
+
+    /// [`Prepared::new`] with the layout of an earlier load of `site`
+    /// (with `theme`) that differs from it in nothing a list, a link or
+    /// the sitemap shows (see `site::Site::patch`).
+    pub fn with_layout(
+        site: &'a Site,
+        theme: &'a Theme,
+        layout: Arc<Layout>,
+        options: &RenderOptions,
+    ) -> Self {
+        let outputs = Outputs::with(site, layout);
+        // Every test that patches checks the layout against a new one.
+        debug_assert!(
+            outputs.same_as(&Outputs::new(site, theme)),
+            "the layout of a patched site changed"
+        );
+        Prepared::with_outputs(site, theme, outputs, options)
+    }
+
+    fn with_outputs(
+        site: &'a Site,
+        theme: &'a Theme,
+        outputs: Outputs<'a>,
+        options: &RenderOptions,
+    ) -> Self {
         let base = Base::new(site, &outputs, options);
         Prepared {
             site,
@@ -234,11 +258,16 @@ impl<'a> Prepared<'a> {
             outputs,
             cards: Cards::new(site),
             policy: Policy::new(&site.config),
-            files,
             output: PathBuf::from("public"),
             outbound: false,
             pages_by_file: OnceLock::new(),
         }
+    }
+
+    /// The output files and their owners, to keep for
+    /// [`Prepared::with_layout`].
+    pub fn layout(&self) -> Arc<Layout> {
+        self.outputs.layout()
     }
 
     /// Has the audit keep every outbound link and where it was written.
@@ -257,7 +286,7 @@ impl<'a> Prepared<'a> {
     pub fn render(&self, out: &dyn Sink) -> Rendering {
         let cx = audit::Context {
             outbound: self.outbound,
-            ..audit::Context::new(&self.policy, &self.files, &self.output)
+            ..audit::Context::new(&self.policy, &self.outputs.paths, &self.output)
         };
         // Nothing is written where the registry found a clash.
         let out = &Refusing {
@@ -295,7 +324,7 @@ impl<'a> Prepared<'a> {
         }
         // One broken template fails every page that uses it: say it once.
         errors.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.message == b.message);
-        let count = |pick: fn(&What<'_>) -> bool| {
+        let count = |pick: fn(&What) -> bool| {
             let files = &self.outputs.files;
             files.iter().filter(|file| pick(&file.what)).count()
         };
@@ -316,7 +345,7 @@ impl<'a> Prepared<'a> {
     /// as the audit needs it.
     fn render_file<'f>(
         &'f self,
-        file: &'f Output<'a>,
+        file: &'f Output,
         shared: &mut Context,
         bodies: &Bodies<'_>,
     ) -> Result<Made<'f>, Diagnostic> {
@@ -424,15 +453,48 @@ impl<'a> Prepared<'a> {
     /// The fingerprint of every output file (see `plan`). `stamp` tells
     /// when a copied file's source changed.
     pub fn fingerprints(&self, stamp: &(dyn Fn(&Path) -> u64 + Sync)) -> Fingerprints {
+        let mut fingerprints = Fingerprints::default();
+        for (file, print) in self.fingerprints_where(stamp, |_| true) {
+            fingerprints.insert(file.clone(), print);
+        }
+        fingerprints
+    }
+
+    /// The fingerprints that can differ from those of the site before
+    /// the edits `site::Site::patch` made to the `edited` documents: their
+    /// own pages', and those of every file that is not a page. A patch
+    /// leaves what other pages show of a document as it was.
+    pub fn fingerprints_after_patch(
+        &self,
+        edited: &[DocumentAt],
+        stamp: &(dyn Fn(&Path) -> u64 + Sync),
+    ) -> Vec<(&String, u64)> {
+        self.fingerprints_where(stamp, |what| {
+            let at = match what {
+                What::Page(Job::Post(i)) => DocumentAt::Post(*i),
+                What::Page(Job::Page(i) | Job::Privacy { page: Some(i) }) => DocumentAt::Page(*i),
+                What::Page(_) => return false,
+                _ => return true,
+            };
+            edited.contains(&at)
+        })
+    }
+
+    /// The fingerprints of the output files `wanted` picks.
+    fn fingerprints_where(
+        &self,
+        stamp: &(dyn Fn(&Path) -> u64 + Sync),
+        wanted: impl Fn(&What) -> bool + Sync,
+    ) -> Vec<(&String, u64)> {
         let site = self.site;
         // The audit's policy and everything else echt.yaml decides.
         let config = fingerprint(format!("{:?}", site.config));
         let shared = fingerprint((config, self.base_print));
         let templates = self.theme.fingerprints();
-        let prints: Vec<(&String, u64)> = self
-            .outputs
+        self.outputs
             .files
             .par_iter()
+            .filter(|file| wanted(&file.what))
             .map(|file| {
                 let print = match &file.what {
                     What::Page(job) => {
@@ -453,12 +515,19 @@ impl<'a> Prepared<'a> {
                 };
                 (&file.path, print)
             })
-            .collect();
-        let mut fingerprints = Fingerprints::default();
-        for (file, print) in prints {
-            fingerprints.insert(file.clone(), print);
-        }
-        fingerprints
+            .collect()
+    }
+
+    /// The fingerprint of what all pages share besides their templates:
+    /// echt.yaml and the data every template sees.
+    pub fn shared_print(&self) -> u64 {
+        let config = fingerprint(format!("{:?}", self.site.config));
+        fingerprint((config, self.base_print))
+    }
+
+    /// How many files the site outputs.
+    pub fn file_count(&self) -> usize {
+        self.outputs.files.len()
     }
 }
 

@@ -6,9 +6,14 @@
 //! (`site.privacy_url` is null when there is no privacy page, a tag's
 //! `atom_url` when its feed is not written), the sitemap lists its pages,
 //! the renderer walks it, and the preview fingerprints it.
+//!
+//! The list with its registry (the [`Layout`]) owns all it holds, so the
+//! preview can keep it for a site patched where no list shows it (see
+//! `site::Site::patch`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -44,16 +49,16 @@ pub(super) enum Job {
 }
 
 /// One file of the output.
-#[derive(Debug)]
-pub(super) struct Output<'a> {
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Output {
     /// Below the output folder: `posts/a/index.html`.
     pub path: String,
-    pub what: What<'a>,
+    pub what: What,
 }
 
 /// What makes an output file.
-#[derive(Debug)]
-pub(super) enum What<'a> {
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum What {
     /// A page, through its template.
     Page(Job),
     /// A feed (by index into [`Outputs::feeds`]) in one format.
@@ -66,32 +71,72 @@ pub(super) enum What<'a> {
         problems: Vec<Diagnostic>,
     },
     /// A file copied as it is.
-    Copy(Copied<'a>),
+    Copy(Copied),
 }
 
 /// Where a copied file comes from.
-#[derive(Debug)]
-pub(super) enum Copied<'a> {
-    File(&'a Path),
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Copied {
+    File(PathBuf),
     Embedded(&'static [u8]),
 }
 
 /// Everything a site's output consists of, decided before any rendering.
 #[derive(Debug)]
 pub(super) struct Outputs<'a> {
-    /// Every output file, in the order their owners claimed their paths.
-    pub files: Vec<Output<'a>>,
+    layout: Arc<Layout>,
     pub feeds: Vec<Feed<'a>>,
+}
+
+/// The output files, and who owns each path.
+#[derive(Debug)]
+pub struct Layout {
+    /// Every output file, in the order their owners claimed their paths.
+    pub(super) files: Vec<Output>,
     /// Who writes every output file; clashes are errors.
-    pub registry: Registry,
+    pub(super) registry: Registry,
     /// Paths the registry refused: nothing is written there.
-    pub refused: HashSet<String>,
+    pub(super) refused: HashSet<String>,
+    /// Every path, for the audit's link checks.
+    pub(super) paths: HashSet<String>,
+}
+
+impl std::ops::Deref for Outputs<'_> {
+    type Target = Layout;
+
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
 }
 
 impl<'a> Outputs<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let jobs = jobs(site);
         let feeds = feed::feeds(site);
+        Outputs {
+            layout: Arc::new(Layout::new(site, theme, &feeds)),
+            feeds,
+        }
+    }
+
+    /// The outputs of `site` with the layout of an earlier load of it that
+    /// lists, links and the sitemap show the same (see
+    /// `site::Site::patch`).
+    pub fn with(site: &'a Site, layout: Arc<Layout>) -> Self {
+        Outputs {
+            layout,
+            feeds: feed::feeds(site),
+        }
+    }
+
+    /// The layout, to keep.
+    pub fn layout(&self) -> Arc<Layout> {
+        self.layout.clone()
+    }
+}
+
+impl Layout {
+    fn new(site: &Site, theme: &Theme, feeds: &[Feed<'_>]) -> Self {
+        let jobs = jobs(site);
         let (mut copies, copy_clashes) = files_to_copy(site, theme);
 
         let mut generated: Vec<(String, Vec<u8>, Vec<Diagnostic>, Owner)> = Vec::new();
@@ -187,7 +232,7 @@ impl<'a> Outputs<'a> {
             });
         }
         for (path, from) in copies {
-            let owner = match from {
+            let owner = match &from {
                 Copied::File(file) => {
                     Owner::file(file.strip_prefix(&site.config.root).unwrap_or(file))
                 }
@@ -201,14 +246,29 @@ impl<'a> Outputs<'a> {
             }
         }
         let refused = registry.check().into_iter().collect();
-        Outputs {
+        let paths = registry.paths().cloned().collect();
+        Layout {
             files,
-            feeds,
             registry,
             refused,
+            paths,
         }
     }
 
+    /// Whether two layouts list the same files, owned alike.
+    pub(super) fn same_as(&self, other: &Layout) -> bool {
+        self.files == other.files
+            && self.refused == other.refused
+            && self.paths == other.paths
+            && self.registry.problems == other.registry.problems
+            && self.registry.paths().all(|path| {
+                format!("{:?}", self.registry.owner(path))
+                    == format!("{:?}", other.registry.owner(path))
+            })
+    }
+}
+
+impl Outputs<'_> {
     /// The pages rendered through templates.
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
         self.files.iter().filter_map(|file| match &file.what {
@@ -388,7 +448,7 @@ pub(super) fn list_path(base: &str, n: usize) -> String {
 }
 
 /// The text of a file that would be copied, and how it is shown.
-fn read_copied(site: &Site, to: &str, from: &Copied<'_>) -> Result<(PathBuf, String), Diagnostic> {
+fn read_copied(site: &Site, to: &str, from: &Copied) -> Result<(PathBuf, String), Diagnostic> {
     match from {
         Copied::File(path) => {
             let shown = path
@@ -415,20 +475,17 @@ fn read_copied(site: &Site, to: &str, from: &Copied<'_>) -> Result<(PathBuf, Str
 /// Every file copied as is, by destination: the theme's static files, then
 /// the site's `static/`, then files from `content/`, each winning over the
 /// one before.
-fn files_to_copy<'a>(
-    site: &'a Site,
-    theme: &'a Theme,
-) -> (BTreeMap<String, Copied<'a>>, Vec<Diagnostic>) {
+fn files_to_copy(site: &Site, theme: &Theme) -> (BTreeMap<String, Copied>, Vec<Diagnostic>) {
     let mut copies = BTreeMap::new();
     for (to, from) in &theme.static_files {
         let from = match from {
-            StaticFile::OnDisk(path) => Copied::File(path),
+            StaticFile::OnDisk(path) => Copied::File(path.clone()),
             StaticFile::Embedded(bytes) => Copied::Embedded(bytes),
         };
         copies.insert(to.clone(), from);
     }
     for (to, from) in &site.static_files {
-        copies.insert(to.clone(), Copied::File(from));
+        copies.insert(to.clone(), Copied::File(from.clone()));
     }
     // A file from content/ and one from static/ for the same path are a
     // clash: both are the site's own.
@@ -459,7 +516,7 @@ fn files_to_copy<'a>(
             );
             continue;
         }
-        copies.insert(file.to.clone(), Copied::File(&file.from));
+        copies.insert(file.to.clone(), Copied::File(file.from.clone()));
     }
     (copies, clashes)
 }

@@ -10,7 +10,7 @@
 //! linked [`Site`] with every document's rendered HTML, and the
 //! [`registry`] that gives every output path one owner.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -139,6 +139,8 @@ struct Parsed {
     body_offset: usize,
     date: Option<DateTime<FixedOffset>>,
     slug_stem: String,
+    /// The URL path the document asks for (see [`document_path`]).
+    path: String,
 }
 
 /// What the preview keeps from one load to the next, so that a save re-reads,
@@ -151,11 +153,28 @@ pub struct Cache {
     seen: HashMap<PathBuf, u64>,
     /// By path below `content/`.
     sources: HashMap<String, CachedSource>,
+    /// What the last load found in `content/`, kept for the preview: see
+    /// [`Cache::still_walked`].
+    #[serde(skip)]
+    walked: Option<Inventory>,
+    /// Every path the watcher reported since the last load.
+    #[serde(skip)]
+    reported: Vec<PathBuf>,
+    /// The last link map, and a fingerprint of what it was made from.
+    #[serde(skip)]
+    links: Option<(u64, Arc<HashMap<String, String>>)>,
+    /// Whether the last load found no problem (see [`Site::patch`]).
+    #[serde(skip)]
+    clean: bool,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct CachedSource {
     stamp: u64,
+    /// The stamp the file had when its text last changed: a save that
+    /// leaves the text as it was (or a `touch`) changes the stamp, not
+    /// this, so the document's fingerprint and its pages stay the same.
+    version: u64,
     parsed: Arc<std::result::Result<Parsed, Vec<Diagnostic>>>,
     rendering: Option<Arc<Rendering>>,
 }
@@ -188,16 +207,216 @@ impl Cache {
         for path in paths {
             *self.seen.entry(path.clone()).or_default() += 1;
         }
+        if self.walked.is_some() {
+            self.reported.extend_from_slice(paths);
+        }
+    }
+
+    /// Forgets what the last load found in `content/`, so the next load
+    /// walks it again and stamps every file: for when the watcher may
+    /// have missed a change.
+    pub fn forget_walk(&mut self) {
+        self.walked = None;
+        self.reported.clear();
     }
 
     /// A number that changes whenever the file at `path` may have changed:
     /// its size, modification time and how often the watcher reported it.
     pub fn stamp(&self, path: &Path) -> u64 {
-        let meta = std::fs::metadata(path).ok();
+        self.stamp_with(path, std::fs::metadata(path).ok())
+    }
+
+    fn stamp_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> u64 {
         fingerprint((
             meta.map(|m| (m.len(), m.modified().ok())),
             self.seen.get(path),
         ))
+    }
+
+    /// A source's stamp, and whether the file may be changed under
+    /// another path (see [`linked`]). The stamp is [`Cache::stamp`]'s: a
+    /// symbolic link's is that of the file it points to.
+    fn source_stamp(&self, path: &Path) -> (u64, bool) {
+        let meta = std::fs::symlink_metadata(path).ok();
+        let linked = meta.as_ref().is_some_and(linked);
+        let meta = if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+            std::fs::metadata(path).ok()
+        } else {
+            meta
+        };
+        (self.stamp_with(path, meta), linked)
+    }
+
+    /// The sources to stamp again if the last load's inventory of
+    /// `content/` is still right; None when `content/` must be walked and
+    /// every source stamped.
+    ///
+    /// A file appears, disappears or moves in `content/` only with an event
+    /// naming its path, so the inventory still holds if every path the
+    /// watcher reported below `content/` since is a file it lists, and
+    /// still a file (editor leftovers, which no walk finds, do not count).
+    /// The files it did not report kept their stamps. A site with a source
+    /// that can be changed under another path (a symbolic link, a file
+    /// with two names) never gets here: the watcher reports a change under
+    /// the path that was written to (see `Site::load`).
+    fn stale_sources(&self, content_dir: &Path) -> Option<HashSet<String>> {
+        let inventory = self.walked.as_ref()?;
+        let mut stale = HashSet::new();
+        for path in &self.reported {
+            let Ok(rel) = path.strip_prefix(content_dir) else {
+                // Elsewhere in the site (a template, echt.yaml), or
+                // `content/` itself.
+                if content_dir.starts_with(path) {
+                    return None;
+                }
+                continue;
+            };
+            let mut names = Vec::new();
+            for component in rel.components() {
+                match component {
+                    std::path::Component::Normal(name) => names.push(name.to_str()?),
+                    _ => return None,
+                }
+            }
+            if names.is_empty() {
+                return None;
+            }
+            if names.iter().any(|name| content::is_ignored(name)) {
+                continue;
+            }
+            let rel = names.join("/");
+            let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+            if !is_file {
+                return None;
+            }
+            if self.sources.contains_key(&rel) {
+                stale.insert(rel);
+            } else if !inventory.assets.iter().any(|asset| asset.rel == rel) {
+                return None;
+            }
+        }
+        Some(stale)
+    }
+}
+
+/// A document of a [`Site`], by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentAt {
+    Post(usize),
+    Page(usize),
+}
+
+impl Site {
+    /// The document at `at`.
+    pub fn document(&self, at: DocumentAt) -> &Document {
+        match at {
+            DocumentAt::Post(i) => &self.posts[i],
+            DocumentAt::Page(i) => &self.pages[i],
+        }
+    }
+
+    fn document_of(&self, rel: &str) -> Option<DocumentAt> {
+        if let Some(i) = self.posts.iter().position(|d| d.source.rel == rel) {
+            return Some(DocumentAt::Post(i));
+        }
+        let i = self.pages.iter().position(|d| d.source.rel == rel)?;
+        Some(DocumentAt::Page(i))
+    }
+
+    /// Brings this site, which the last load made with `cache`, up to date
+    /// without loading it again, if what changed since changes nothing but
+    /// the documents' own pages: the watcher reported nothing but edits of
+    /// sources (see [`Cache::stale_sources`]), the last load found no
+    /// problem, and each source whose text changed kept its front matter
+    /// and, rendered again without a problem, the summary and reading time
+    /// that lists show. Every other part of the site is made of front
+    /// matter, file names and summaries alone, so it stays as it is.
+    ///
+    /// Returns the documents whose text changed; None when the site must be
+    /// loaded again, and then neither the site nor the cache has changed.
+    pub fn patch(&mut self, selection: &Selection, cache: &mut Cache) -> Option<Vec<DocumentAt>> {
+        // Without `future`, a post is left out until its date: the site
+        // changes by itself.
+        if !cache.clean || !selection.future {
+            return None;
+        }
+        let now = selection.now;
+        let still_future = |d: &Document| d.future == d.date.is_some_and(|date| date > now);
+        if !self.posts.iter().chain(&self.pages).all(still_future) {
+            return None;
+        }
+        let content_dir = self.config.root.join(CONTENT_DIR);
+        let stale = cache.stale_sources(&content_dir)?;
+        let links = cache.links.as_ref()?.1.clone();
+        let mut updates = Vec::new();
+        for rel in stale {
+            let cached = cache.sources.get(&rel)?;
+            let (stamp, linked) = cache.source_stamp(&content_dir.join(&rel));
+            if linked {
+                return None;
+            }
+            if stamp == cached.stamp {
+                continue;
+            }
+            let old = cached.parsed.as_ref().as_ref().ok()?;
+            let text = read(&self.config, &old.source).ok()?;
+            if *text == *old.text {
+                let same = CachedSource {
+                    stamp,
+                    ..cached.clone()
+                };
+                updates.push((rel, same, None));
+                continue;
+            }
+            let new = parse(&old.source, text).ok()?;
+            if new.text[..new.body_offset] != old.text[..old.body_offset] {
+                return None;
+            }
+            let at = self.document_of(&rel)?;
+            let doc = self.document(at);
+            let rendering = render_document(&new, &doc.path, doc.language, &links);
+            let (rendered, image) = rendering.result.as_ref().ok()?;
+            let edited = Document {
+                fingerprint: document_print(&rel, stamp, &doc.path, &rendering, doc.future),
+                source: doc.source.clone(),
+                front: new.front.clone(),
+                path: doc.path.clone(),
+                date: doc.date,
+                language: doc.language,
+                rendered: rendered.clone(),
+                image: image.clone(),
+                future: doc.future,
+                tags: doc.tags.clone(),
+                text: new.text.clone(),
+            };
+            if rendered.summary != doc.rendered.summary
+                || rendered.has_more != doc.rendered.has_more
+                || edited.reading_time() != doc.reading_time()
+                || edited.image != doc.image
+            {
+                return None;
+            }
+            let source = CachedSource {
+                stamp,
+                version: stamp,
+                parsed: Arc::new(Ok(new)),
+                rendering: Some(Arc::new(rendering)),
+            };
+            updates.push((rel, source, Some((at, edited))));
+        }
+        let mut edited = Vec::new();
+        for (rel, source, document) in updates {
+            cache.sources.insert(rel, source);
+            if let Some((at, document)) = document {
+                match at {
+                    DocumentAt::Post(i) => self.posts[i] = document,
+                    DocumentAt::Page(i) => self.pages[i] = document,
+                }
+                edited.push(at);
+            }
+        }
+        cache.reported.clear();
+        Some(edited)
     }
 }
 
@@ -211,22 +430,39 @@ impl Site {
         selection: &Selection,
         cache: &mut Cache,
     ) -> Result<(Site, Vec<Diagnostic>)> {
-        let inventory = content::discover(&config.root)?;
+        let content_dir = config.root.join(CONTENT_DIR);
+        let stale = cache.stale_sources(&content_dir);
+        cache.reported.clear();
+        let walked = cache.walked.take();
+        let (inventory, stale) = match (walked, stale) {
+            (Some(inventory), Some(stale)) => (inventory, Some(stale)),
+            _ => (content::discover(&config.root)?, None),
+        };
         let mut errors = Vec::new();
-        let sources = read_sources(&config, &inventory, cache);
+        let (sources, mut linked) = read_sources(&config, &inventory, cache, stale.as_ref());
+        if stale.is_none() && !linked {
+            linked = linked_folders(&content_dir, &inventory);
+        }
         let (mut parsed, broken) = parsed_sources(&inventory, &sources, &mut errors);
-        parsed.retain(|(doc, _)| is_published(doc, selection));
+        parsed.retain(|(_, doc, _)| is_published(doc, selection));
         let placed = place(parsed, &mut errors);
-        let links = link_map(&inventory, &placed, &broken);
+        let links = cache.link_map(&inventory, &placed, &broken);
         let renderings = render_placed(&config, &placed, &links);
-        let rendered_now = renderings_by_source(&placed, &renderings);
-        let (mut posts, mut pages) = documents(placed, renderings, selection, &mut errors);
-        cache.sources = remember(&inventory, sources, rendered_now);
+        let Documents {
+            mut posts,
+            mut pages,
+            rendered_now,
+        } = documents(placed, renderings, selection, &mut errors);
+        remember(&mut cache.sources, &inventory, sources, rendered_now);
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
         let aliases = collect_aliases(&posts, &pages, &mut errors);
         let files = copied_files(&config, &inventory, &posts);
         let static_files = static_files(&config, &mut errors);
+        if !linked {
+            cache.walked = Some(inventory);
+        }
+        cache.clean = errors.is_empty();
         Ok((
             Site {
                 config,
@@ -242,47 +478,123 @@ impl Site {
     }
 }
 
+impl Clone for CachedSource {
+    fn clone(&self) -> Self {
+        CachedSource {
+            stamp: self.stamp,
+            version: self.version,
+            parsed: self.parsed.clone(),
+            rendering: self.rendering.clone(),
+        }
+    }
+}
+
+/// Whether a file (as `symlink_metadata` describes it) can be changed
+/// under another path than its own: a symbolic link, or a file with more
+/// than one name. The watcher reports a change under the path that was
+/// written to.
+fn linked(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    let names = std::os::unix::fs::MetadataExt::nlink(meta);
+    #[cfg(not(unix))]
+    let names = 1;
+    meta.file_type().is_symlink() || names > 1
+}
+
+/// Whether a folder on the way from `content/` to a source is a symbolic
+/// link (see [`linked`]).
+fn linked_folders(content_dir: &Path, inventory: &Inventory) -> bool {
+    let mut folders: HashSet<&str> = HashSet::new();
+    for source in &inventory.sources {
+        let mut rel = source.rel.as_str();
+        while let Some((folder, _)) = rel.rsplit_once('/') {
+            if !folders.insert(folder) {
+                break;
+            }
+            rel = folder;
+        }
+    }
+    folders.into_iter().any(|folder| {
+        std::fs::symlink_metadata(content_dir.join(folder))
+            .is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
 /// Every source of `inventory`, read and parsed, or taken from `cache` if
 /// its stamp is unchanged (with its last rendering, which is checked later).
-fn read_sources(config: &Config, inventory: &Inventory, cache: &Cache) -> Vec<CachedSource> {
+/// With `stale`, only the sources it names are stamped again; the others
+/// keep the stamps they had. Also says whether a source is a symbolic link.
+fn read_sources(
+    config: &Config,
+    inventory: &Inventory,
+    cache: &Cache,
+    stale: Option<&HashSet<String>>,
+) -> (Vec<CachedSource>, bool) {
     let content_dir = config.root.join(CONTENT_DIR);
-    // The stamp is taken before the file is read: a write in between makes
-    // the next load read it again.
-    inventory
+    let read: Vec<(CachedSource, bool)> = inventory
         .sources
         .par_iter()
         .map(|s| {
-            let stamp = cache.stamp(&content_dir.join(&s.rel));
-            match cache.sources.get(&s.rel) {
-                Some(c) if c.stamp == stamp => CachedSource {
+            let cached = cache.sources.get(&s.rel);
+            if let (Some(stale), Some(c)) = (stale, cached) {
+                if !stale.contains(&s.rel) {
+                    return (c.clone(), false);
+                }
+            }
+            // The stamp is taken before the file is read: a write in
+            // between makes the next load read it again.
+            let (stamp, linked) = cache.source_stamp(&content_dir.join(&s.rel));
+            let source = match cached {
+                Some(c) if c.stamp == stamp => c.clone(),
+                Some(c) => read_again(config, s, c, stamp),
+                None => CachedSource {
                     stamp,
-                    parsed: c.parsed.clone(),
-                    rendering: c.rendering.clone(),
-                },
-                _ => CachedSource {
-                    stamp,
-                    parsed: Arc::new(parse(config, s)),
+                    version: stamp,
+                    parsed: Arc::new(read(config, s).and_then(|text| parse(s, text))),
                     rendering: None,
                 },
-            }
+            };
+            (source, linked)
         })
-        .collect()
+        .collect();
+    let linked = read.iter().any(|(_, linked)| *linked);
+    (read.into_iter().map(|(source, _)| source).collect(), linked)
 }
 
-/// The sources that parsed, and the paths of those that did not (whose
-/// problems go to `errors`).
+/// A source whose stamp changed: parsed again, unless its text is what it
+/// was (a save without changes, `touch`).
+fn read_again(config: &Config, source: &Source, cached: &CachedSource, stamp: u64) -> CachedSource {
+    let text = read(config, source);
+    if let (Ok(text), Ok(parsed)) = (&text, cached.parsed.as_ref()) {
+        if **text == *parsed.text {
+            return CachedSource {
+                stamp,
+                ..cached.clone()
+            };
+        }
+    }
+    CachedSource {
+        stamp,
+        version: stamp,
+        parsed: Arc::new(text.and_then(|text| parse(source, text))),
+        rendering: None,
+    }
+}
+
+/// The sources that parsed, by index into `sources`, and the paths of
+/// those that did not (whose problems go to `errors`).
 fn parsed_sources<'a>(
     inventory: &Inventory,
     sources: &'a [CachedSource],
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<(&'a Parsed, &'a CachedSource)>, Vec<String>) {
+) -> (Vec<(usize, &'a Parsed, &'a CachedSource)>, Vec<String>) {
     let mut parsed = Vec::new();
     // Files that failed to parse still exist: links to them are not
     // reported a second time as broken.
     let mut broken = Vec::new();
-    for (cached, source) in sources.iter().zip(&inventory.sources) {
+    for (i, (cached, source)) in sources.iter().zip(&inventory.sources).enumerate() {
         match cached.parsed.as_ref() {
-            Ok(p) => parsed.push((p, cached)),
+            Ok(p) => parsed.push((i, p, cached)),
             Err(e) => {
                 errors.extend(e.iter().cloned());
                 broken.push(source.rel.clone());
@@ -292,7 +604,8 @@ fn parsed_sources<'a>(
     (parsed, broken)
 }
 
-fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+/// A source's text, as parsing wants it.
+fn read(config: &Config, source: &Source) -> std::result::Result<String, Vec<Diagnostic>> {
     let display = source.display_path();
     let file = config.root.join(CONTENT_DIR).join(&source.rel);
     let bytes = std::fs::read(&file).map_err(|e| {
@@ -305,6 +618,11 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
     if text.contains(crate::util::url::ROOT) {
         text = text.replace(crate::util::url::ROOT, "");
     }
+    Ok(text)
+}
+
+fn parse(source: &Source, text: String) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+    let display = source.display_path();
     let split = frontmatter::split(&display, &text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(&display, &split)?;
     let body_offset = split.body_offset;
@@ -316,14 +634,17 @@ fn parse(config: &Config, source: &Source) -> std::result::Result<Parsed, Vec<Di
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
     }
-    Ok(Parsed {
+    let mut parsed = Parsed {
         source: source.clone(),
         text: Arc::from(text),
         front: Arc::new(front),
         body_offset,
         date,
         slug_stem: stem.to_string(),
-    })
+        path: String::new(),
+    };
+    parsed.path = document_path(&parsed);
+    Ok(parsed)
 }
 
 /// The date a Jekyll file name starts with, if any, and the rest of the
@@ -359,6 +680,8 @@ fn is_published(doc: &Parsed, selection: &Selection) -> bool {
 
 /// A published source and the URL path it claimed.
 struct Placed<'a> {
+    /// Index into the load's sources.
+    index: usize,
     doc: &'a Parsed,
     cached: &'a CachedSource,
     path: String,
@@ -368,14 +691,13 @@ struct Placed<'a> {
 /// usable path, or on a path another one claimed first, is left out with a
 /// problem in `errors`.
 fn place<'a>(
-    documents: Vec<(&'a Parsed, &'a CachedSource)>,
+    documents: Vec<(usize, &'a Parsed, &'a CachedSource)>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Placed<'a>> {
     let mut urls = UrlRegistry::new();
-    let mut placed = Vec::new();
-    for (doc, cached) in documents {
-        let path = document_path(doc);
-        if is_nameless(&path) {
+    let mut placed = Vec::with_capacity(documents.len());
+    for (index, doc, cached) in documents {
+        if is_nameless(&doc.path) {
             errors.push(
                 Diagnostic::file(
                     doc.source.display_path(),
@@ -385,8 +707,13 @@ fn place<'a>(
             );
             continue;
         }
-        match urls.claim(&path, &doc.source.display_path()) {
-            Ok(()) => placed.push(Placed { doc, cached, path }),
+        match urls.claim(&doc.path, &doc.source) {
+            Ok(()) => placed.push(Placed {
+                index,
+                doc,
+                cached,
+                path: doc.path.clone(),
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -441,13 +768,30 @@ fn document_path(doc: &Parsed) -> String {
 }
 
 /// Which file claimed which output path; generated pages are reserved.
-struct UrlRegistry {
+struct UrlRegistry<'a, O> {
     /// Output path (`posts/a/`, `alt/seite.html`) → the file that claimed
     /// it.
-    claimed: HashMap<String, PathBuf>,
+    claimed: HashMap<&'a str, O>,
 }
 
-impl UrlRegistry {
+/// A file that claims a URL, named only when it cannot have it.
+trait Claimant: Copy {
+    fn shown(self) -> PathBuf;
+}
+
+impl Claimant for &Path {
+    fn shown(self) -> PathBuf {
+        self.to_path_buf()
+    }
+}
+
+impl Claimant for &Source {
+    fn shown(self) -> PathBuf {
+        self.display_path()
+    }
+}
+
+impl<'a, O: Claimant> UrlRegistry<'a, O> {
     /// Documents claim their URLs against each other here, before links
     /// are resolved; every other output path is claimed against these in
     /// `registry`, which owns the whole output folder.
@@ -458,24 +802,26 @@ impl UrlRegistry {
     }
 
     /// Claims an output path for `by`. `x/index.html` and `x/` are the same.
-    fn claim(&mut self, path: &str, by: &std::path::Path) -> std::result::Result<(), Diagnostic> {
+    fn claim(&mut self, path: &'a str, by: O) -> std::result::Result<(), Diagnostic> {
         let path = path.strip_suffix("index.html").unwrap_or(path);
-        let shown = format!("/{path}");
-        match self.claimed.get(path) {
-            None => {
-                self.claimed.insert(path.to_string(), by.to_path_buf());
-                Ok(())
+        let owner = match self.claimed.entry(path) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(by);
+                return Ok(());
             }
-            Some(owner) => Err(Diagnostic::file(
-                by,
-                format!("the URL {shown} is already taken by {}", owner.display()),
-            )
-            .hint(format!(
-                "{} and {} would both be written to {shown}; rename one of them or give it a `slug:` in its front matter",
-                owner.display(),
-                by.display()
-            ))),
-        }
+            std::collections::hash_map::Entry::Occupied(entry) => entry.get().shown(),
+        };
+        let by = by.shown();
+        let shown = format!("/{path}");
+        Err(Diagnostic::file(
+            &by,
+            format!("the URL {shown} is already taken by {}", owner.display()),
+        )
+        .hint(format!(
+            "{} and {} would both be written to {shown}; rename one of them or give it a `slug:` in its front matter",
+            owner.display(),
+            by.display()
+        )))
     }
 }
 
@@ -487,6 +833,53 @@ fn link_key(rel: &str) -> String {
         rel.to_string()
     } else {
         rel.nfc().collect()
+    }
+}
+
+impl Cache {
+    /// [`link_map`], or the last one if it was made from the same files
+    /// placed at the same paths.
+    fn link_map(
+        &mut self,
+        inventory: &Inventory,
+        placed: &[Placed<'_>],
+        broken: &[String],
+    ) -> Arc<HashMap<String, String>> {
+        let print = fingerprint(LinkInputs {
+            inventory,
+            placed,
+            broken,
+        });
+        match &self.links {
+            Some((last, links)) if *last == print => links.clone(),
+            _ => {
+                let links = Arc::new(link_map(inventory, placed, broken));
+                self.links = Some((print, links.clone()));
+                links
+            }
+        }
+    }
+}
+
+/// Everything [`link_map`] reads, hashed.
+struct LinkInputs<'a> {
+    inventory: &'a Inventory,
+    placed: &'a [Placed<'a>],
+    broken: &'a [String],
+}
+
+impl std::hash::Hash for LinkInputs<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.placed.len().hash(state);
+        for p in self.placed {
+            (&p.doc.source.rel, &p.doc.source.bundle, &p.path).hash(state);
+        }
+        self.broken.hash(state);
+        self.inventory.assets.len().hash(state);
+        for asset in &self.inventory.assets {
+            let bundle = asset.bundle.map(|i| &self.inventory.sources[i].rel);
+            (&asset.rel, bundle, &asset.rel_in_bundle).hash(state);
+        }
     }
 }
 
@@ -532,13 +925,17 @@ fn render_placed(
 ) -> Vec<Arc<Rendering>> {
     placed
         .par_iter()
-        .map(|Placed { doc, cached, path }| {
-            let language = doc.front.lang.unwrap_or(config.language);
-            match &cached.rendering {
-                Some(r) if r.still_good(path, language, links) => r.clone(),
-                _ => Arc::new(render_document(doc, path, language, links)),
-            }
-        })
+        .map(
+            |Placed {
+                 doc, cached, path, ..
+             }| {
+                let language = doc.front.lang.unwrap_or(config.language);
+                match &cached.rendering {
+                    Some(r) if r.still_good(path, language, links) => r.clone(),
+                    _ => Arc::new(render_document(doc, path, language, links)),
+                }
+            },
+        )
         .collect()
 }
 
@@ -627,16 +1024,13 @@ fn render_with_links(
     }
 }
 
-/// Each rendering by its source's path below `content/`, for the cache.
-fn renderings_by_source(
-    placed: &[Placed<'_>],
-    renderings: &[Arc<Rendering>],
-) -> HashMap<String, Arc<Rendering>> {
-    placed
-        .iter()
-        .zip(renderings)
-        .map(|(p, rendering)| (p.doc.source.rel.clone(), rendering.clone()))
-        .collect()
+/// The documents of a load.
+struct Documents {
+    posts: Vec<Document>,
+    pages: Vec<Document>,
+    /// The renderings made now, by index into the load's sources, for the
+    /// cache.
+    rendered_now: Vec<(usize, Arc<Rendering>)>,
 }
 
 /// The placed sources as documents, posts and pages apart; one whose
@@ -646,10 +1040,24 @@ fn documents(
     renderings: Vec<Arc<Rendering>>,
     selection: &Selection,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<Document>, Vec<Document>) {
+) -> Documents {
     let mut posts = Vec::new();
     let mut pages = Vec::new();
-    for (Placed { doc, cached, path }, rendering) in placed.into_iter().zip(renderings) {
+    let mut rendered_now = Vec::new();
+    for (placed, rendering) in placed.into_iter().zip(renderings) {
+        let Placed {
+            index,
+            doc,
+            cached,
+            path,
+        } = placed;
+        let new = cached
+            .rendering
+            .as_ref()
+            .is_none_or(|r| !Arc::ptr_eq(r, &rendering));
+        if new {
+            rendered_now.push((index, rendering.clone()));
+        }
         let (rendered, image) = match &rendering.result {
             Ok(r) => r.clone(),
             Err(e) => {
@@ -659,14 +1067,7 @@ fn documents(
         };
         let future = doc.date.is_some_and(|d| d > selection.now);
         let document = Document {
-            fingerprint: fingerprint((
-                &doc.source.rel,
-                cached.stamp,
-                &path,
-                rendering.language,
-                future,
-                &rendering.looked_up,
-            )),
+            fingerprint: document_print(&doc.source.rel, cached.version, &path, &rendering, future),
             source: doc.source.clone(),
             front: doc.front.clone(),
             path,
@@ -683,27 +1084,50 @@ fn documents(
             Kind::Page => pages.push(document),
         }
     }
-    (posts, pages)
+    Documents {
+        posts,
+        pages,
+        rendered_now,
+    }
 }
 
-/// What the cache keeps for the next load: every source of this one, with
-/// the rendering it got now, if any; files that are gone are forgotten.
+/// A document's fingerprint (see [`Document::fingerprint`]): its source
+/// at `version` rendered as `rendering` describes.
+fn document_print(rel: &str, version: u64, path: &str, rendering: &Rendering, future: bool) -> u64 {
+    fingerprint((
+        rel,
+        version,
+        path,
+        rendering.language,
+        future,
+        &rendering.looked_up,
+    ))
+}
+
+/// Makes `cache` what the next load starts from: every source of this
+/// one, with the rendering it got now, if any; files that are gone are
+/// forgotten.
 fn remember(
+    cache: &mut HashMap<String, CachedSource>,
     inventory: &Inventory,
-    sources: Vec<CachedSource>,
-    mut rendered_now: HashMap<String, Arc<Rendering>>,
-) -> HashMap<String, CachedSource> {
-    inventory
-        .sources
-        .iter()
-        .zip(sources)
-        .map(|(source, mut cached)| {
-            if let Some(rendering) = rendered_now.remove(&source.rel) {
-                cached.rendering = Some(rendering);
+    mut sources: Vec<CachedSource>,
+    rendered_now: Vec<(usize, Arc<Rendering>)>,
+) {
+    for (i, rendering) in rendered_now {
+        sources[i].rendering = Some(rendering);
+    }
+    for (source, cached) in inventory.sources.iter().zip(sources) {
+        match cache.get_mut(&source.rel) {
+            Some(slot) => *slot = cached,
+            None => {
+                cache.insert(source.rel.clone(), cached);
             }
-            (source.rel.clone(), cached)
-        })
-        .collect()
+        }
+    }
+    if cache.len() > inventory.sources.len() {
+        let now: HashSet<&str> = inventory.sources.iter().map(|s| s.rel.as_str()).collect();
+        cache.retain(|rel, _| now.contains(rel.as_str()));
+    }
 }
 
 /// Posts newest first (equal dates by path), pages by path.
@@ -769,22 +1193,35 @@ fn collect_tags(posts: &mut [Document]) -> (Vec<Tag>, Vec<TagProblem>) {
     }
     let mut problems = Vec::new();
     let mut by_slug: BTreeMap<String, Group> = BTreeMap::new();
+    // Sites use few tags many times: each spelling is normalised once.
+    let mut normalised: HashMap<&str, (String, String)> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
-        for (t, name) in post.front.tags.iter().enumerate() {
-            let name: String = name.nfc().collect();
-            let slug = slugify(&name);
+        for (t, written) in post.front.tags.iter().enumerate() {
+            let (name, slug) = normalised.entry(written).or_insert_with(|| {
+                let name: String = written.nfc().collect();
+                let slug = slugify(&name);
+                (name, slug)
+            });
             if slug.is_empty() {
                 problems.push(TagProblem::NoSlug((i, t)));
                 continue;
             }
-            let group = by_slug.entry(slug).or_insert_with(|| Group {
-                posts: Vec::new(),
-                spellings: Vec::new(),
-            });
+            if !by_slug.contains_key(slug.as_str()) {
+                by_slug.insert(
+                    slug.clone(),
+                    Group {
+                        posts: Vec::new(),
+                        spellings: Vec::new(),
+                    },
+                );
+            }
+            let Some(group) = by_slug.get_mut(slug.as_str()) else {
+                continue;
+            };
             if group.posts.last() != Some(&i) {
                 group.posts.push(i);
             }
-            match group.spellings.iter_mut().find(|s| s.name == name) {
+            match group.spellings.iter_mut().find(|s| s.name == *name) {
                 Some(spelling) => {
                     if spelling.at.last().is_none_or(|&(p, _)| p != i) {
                         spelling.posts += 1;
@@ -792,7 +1229,7 @@ fn collect_tags(posts: &mut [Document]) -> (Vec<Tag>, Vec<TagProblem>) {
                     spelling.at.push((i, t));
                 }
                 None => group.spellings.push(Spelling {
-                    name,
+                    name: name.clone(),
                     posts: 1,
                     at: vec![(i, t)],
                 }),

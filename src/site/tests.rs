@@ -78,7 +78,7 @@ fn parsed(rel: &str, kind: Kind, slug: Option<&str>) -> Parsed {
         bundle,
     };
     let slug_stem = name_parts(&source).1.to_string();
-    Parsed {
+    let mut parsed = Parsed {
         source,
         text: Arc::from(""),
         front: Arc::new(FrontMatter {
@@ -88,7 +88,10 @@ fn parsed(rel: &str, kind: Kind, slug: Option<&str>) -> Parsed {
         body_offset: 0,
         date: None,
         slug_stem,
-    }
+        path: String::new(),
+    };
+    parsed.path = document_path(&parsed);
+    parsed
 }
 
 fn path_of(rel: &str, kind: Kind, slug: Option<&str>) -> String {
@@ -99,6 +102,7 @@ fn path_of(rel: &str, kind: Kind, slug: Option<&str>) -> String {
 fn cached() -> CachedSource {
     CachedSource {
         stamp: 0,
+        version: 0,
         parsed: Arc::new(Err(Vec::new())),
         rendering: None,
     }
@@ -201,7 +205,14 @@ fn a_name_without_letters_has_no_url() {
     ];
     let cached = cached();
     let mut errors = Vec::new();
-    let placed = place(sources.iter().map(|p| (p, &cached)).collect(), &mut errors);
+    let placed = place(
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p, &cached))
+            .collect(),
+        &mut errors,
+    );
     let paths: Vec<&str> = placed.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["posts/a/"]);
     assert_eq!(
@@ -270,7 +281,14 @@ fn the_first_of_two_sources_on_one_url_is_placed() {
     ];
     let cached = cached();
     let mut errors = Vec::new();
-    let placed = place(sources.iter().map(|p| (p, &cached)).collect(), &mut errors);
+    let placed = place(
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p, &cached))
+            .collect(),
+        &mut errors,
+    );
     let placed: Vec<(&str, &str)> = placed
         .iter()
         .map(|p| (p.doc.source.rel.as_str(), p.path.as_str()))
@@ -319,6 +337,7 @@ fn the_link_map_knows_every_file() {
     let placed: Vec<Placed<'_>> = [0, 1, 3]
         .into_iter()
         .map(|i| Placed {
+            index: i,
             doc: &sources[i],
             cached: &cached,
             path: document_path(&sources[i]),

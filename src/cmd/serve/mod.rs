@@ -10,6 +10,10 @@
 //! A rebuild reads, parses and renders only the sources a save touched
 //! (`site::Cache`) and renders only the output files whose fingerprints
 //! changed (`plan`); the rest of the last good snapshot is carried over.
+//! When a save touched nothing but files in `content/` that were there
+//! before, `content/` is not walked again, only the touched files are
+//! stamped, and the theme is kept. The new snapshot is published before
+//! the last one is freed.
 
 #[cfg(test)]
 mod rebuilds;
@@ -28,13 +32,16 @@ use std::time::Instant;
 use chrono::{Datelike, Utc};
 use notify::Watcher;
 
-use crate::cmd::build::{self, BuildOptions, Built};
-use crate::output::plan::Plan;
-use crate::render::{Prepared, RenderOptions};
-use crate::site::{Cache, Site};
+use crate::cmd::build::{self, BuildOptions, Built, Loaded};
+use crate::output::plan::{Fingerprints, Plan};
+use crate::render::theme::Theme;
+use crate::render::{Layout, Prepared, RenderOptions};
+use crate::site::{Cache, DocumentAt, Site};
+use crate::source::content::CONTENT_DIR;
 use crate::util::error::{Diagnostic, Error, Result};
 use server::{Change, Failure, State};
 use store::{MemorySink, Snapshot};
+use watch::Batch;
 
 /// The `echt serve` options.
 #[derive(Debug, Clone)]
@@ -55,8 +62,18 @@ pub struct ServeOptions {
 pub struct Rebuilder {
     /// Parsed and rendered sources.
     cache: Cache,
+    /// The theme of the last load; kept while only `content/` changes.
+    theme: Option<KeptTheme>,
     last: Option<LastGood>,
+    /// The model of the last good build, to find the pages of files that
+    /// break later, and to patch (see `site::Site::patch`).
+    site: Option<Site>,
+    /// Whether the last rebuild was good: then `cache` describes `site`.
+    patchable: bool,
 }
+
+/// A theme, with the fingerprint of the config it was loaded for.
+type KeptTheme = (Theme, u64);
 
 /// The last good build.
 #[derive(Debug)]
@@ -64,8 +81,10 @@ struct LastGood {
     snapshot: Arc<Snapshot>,
     /// Its fingerprints and what the audit learned about each file.
     built: Built,
-    /// Its model, to find the pages of files that break later.
-    site: Site,
+    /// The fingerprint of what all its pages share.
+    shared: u64,
+    /// Its files and their owners.
+    layout: Arc<Layout>,
 }
 
 /// The outcome of a good rebuild.
@@ -78,44 +97,102 @@ pub struct Rebuilt {
     pub files: usize,
     /// The audit's warnings and notes about the whole site.
     pub warnings: Vec<Diagnostic>,
+    /// Whether the last good site was patched rather than loaded again
+    /// (see `site::Site::patch`).
+    pub patched: bool,
 }
 
 impl Rebuilder {
-    /// Rebuilds after the files at `touched` changed (as the watcher
-    /// reported them). On failure the last good build stays the base for
-    /// the next attempt.
-    pub fn rebuild(&mut self, options: &BuildOptions, touched: &[PathBuf]) -> Result<Rebuilt> {
-        self.cache.touch(touched);
-        let loaded = build::load_cached(options, &mut self.cache)?;
-        let render = RenderOptions {
-            year: Utc::now().year(),
-            preview: true,
-        };
-        let prepared = Prepared::new(&loaded.site, &loaded.theme, &render);
-        let cache = &self.cache;
-        let prints = prepared.fingerprints(&|path| cache.stamp(path));
-        let sink = match &self.last {
-            Some(last) => MemorySink::from(last.snapshot.as_ref()),
-            None => MemorySink::default(),
-        };
-        let last = self.last.as_ref().map(|last| &last.built);
-        let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
-        let mut snapshot = sink.into_snapshot();
-        snapshot.remove(&done.plan.remove);
-        let snapshot = Arc::new(snapshot);
-        let files = done.built.prints.len();
-        drop(prepared);
-        self.last = Some(LastGood {
-            snapshot: snapshot.clone(),
-            built: done.built,
-            site: loaded.site,
+    /// Rebuilds after the changes of `batch`. On failure the last good
+    /// build stays the base for the next attempt.
+    pub fn rebuild(&mut self, options: &BuildOptions, batch: &Batch) -> Result<Rebuilt> {
+        self.rebuild_then(options, batch, |_| {})
+    }
+
+    /// [`Rebuilder::rebuild`], calling `publish` with the new build before
+    /// anything of the last one is freed (which takes a while for a large
+    /// site).
+    pub fn rebuild_then(
+        &mut self,
+        options: &BuildOptions,
+        batch: &Batch,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
+        let patchable = std::mem::take(&mut self.patchable);
+        if batch.lost {
+            self.cache.forget_walk();
+        }
+        self.cache.touch(&batch.paths);
+        // The theme is made of templates, theme files and echt.yaml.
+        let theme = self.theme.take().filter(|_| {
+            !batch.lost && batch.only_below(&options.root, &options.root.join(CONTENT_DIR))
         });
-        Ok(Rebuilt {
-            snapshot,
-            plan: done.plan,
-            files,
-            warnings: done.warnings,
-        })
+        let edited = match &theme {
+            Some((_, config)) if patchable => self.patch(options, *config),
+            _ => None,
+        };
+        match (edited, theme, self.site.take()) {
+            (Some(edited), Some((theme, _)), Some(site)) => {
+                let errors = Vec::new();
+                let loaded = Loaded {
+                    site,
+                    theme,
+                    errors,
+                };
+                self.render(loaded, Some(&edited), publish)
+            }
+            (_, theme, site) => {
+                self.site = site;
+                self.load_and_render(options, theme, publish)
+            }
+        }
+    }
+
+    /// Loads the site (reusing what the cache holds) and renders it.
+    fn load_and_render(
+        &mut self,
+        options: &BuildOptions,
+        theme: Option<KeptTheme>,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
+        let loaded = build::load_cached(options, &mut self.cache, theme)?;
+        self.render(loaded, None, publish)
+    }
+
+    /// Patches the last good site with the edits since (see
+    /// `site::Site::patch`) if its config, whose fingerprint is `config`,
+    /// did not change; returns the documents edited.
+    fn patch(&mut self, options: &BuildOptions, config: u64) -> Option<Vec<DocumentAt>> {
+        let site = self.site.as_mut()?;
+        let now = build::config(options).ok()?;
+        if build::config_print_of(&now) != config || build::config_print_of(&site.config) != config
+        {
+            return None;
+        }
+        site.patch(&build::selection(options), &mut self.cache)
+    }
+
+    /// Renders `loaded` (whose `edited` documents alone changed, if it
+    /// was patched) and keeps it for the next rebuild.
+    fn render(
+        &mut self,
+        loaded: Loaded,
+        edited: Option<&[DocumentAt]>,
+        publish: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt> {
+        let rendered = render(&self.cache, self.last.as_mut(), &loaded, edited, publish);
+        let config = build::config_print_of(&loaded.site.config);
+        let Loaded { site, theme, .. } = loaded;
+        self.theme = Some((theme, config));
+        // After a failed load, the pages of the last good site show its
+        // errors; a patched site is that site.
+        if rendered.is_ok() || edited.is_some() {
+            self.site = Some(site);
+        }
+        let (rendered, last) = rendered?;
+        self.last = Some(last);
+        self.patchable = true;
+        Ok(rendered)
     }
 
     /// How the preview shows a failed build: in place of the pages of the
@@ -126,13 +203,12 @@ impl Rebuilder {
             .iter()
             .all(|d| d.path.starts_with(crate::source::content::CONTENT_DIR));
         let pages = in_content.then(|| {
-            let Some(last) = &self.last else {
+            let Some(site) = &self.site else {
                 return HashSet::new();
             };
-            last.site
-                .posts
+            site.posts
                 .iter()
-                .chain(&last.site.pages)
+                .chain(&site.pages)
                 .filter(|doc| {
                     let path = doc.source.display_path();
                     error.diagnostics.iter().any(|d| d.path == path)
@@ -145,6 +221,90 @@ impl Rebuilder {
             pages,
         }
     }
+}
+
+/// Renders what changed since the `last` good build into a new snapshot,
+/// and has it published before the rendering's own data is freed. When
+/// only the `edited` documents changed (see `site::Site::patch`), only the
+/// fingerprints that can have changed are taken anew.
+fn render(
+    cache: &Cache,
+    last: Option<&mut LastGood>,
+    loaded: &Loaded,
+    edited: Option<&[DocumentAt]>,
+    publish: impl FnOnce(&Rebuilt),
+) -> Result<(Rebuilt, LastGood)> {
+    let render = RenderOptions {
+        year: Utc::now().year(),
+        preview: true,
+    };
+    let (site, theme) = (&loaded.site, &loaded.theme);
+    let prepared = match (edited, last.as_deref()) {
+        (Some(_), Some(last)) => Prepared::with_layout(site, theme, last.layout.clone(), &render),
+        _ => Prepared::new(site, theme, &render),
+    };
+    let stamp = |path: &std::path::Path| cache.stamp(path);
+    let shared = prepared.shared_print();
+    let patched = match (edited, last.as_deref()) {
+        (Some(edited), Some(last)) if last.shared == shared => {
+            patched_prints(&prepared, &last.built.prints, edited, &stamp)
+        }
+        _ => None,
+    };
+    let prints = patched.unwrap_or_else(|| prepared.fingerprints(&stamp));
+    let (sink, last) = match last {
+        Some(last) => (
+            MemorySink::from(last.snapshot.as_ref()),
+            Some(&mut last.built),
+        ),
+        None => (MemorySink::default(), None),
+    };
+    let done = loaded.render_changed(&prepared, prints, last, &[], &sink)?;
+    let mut snapshot = sink.into_snapshot();
+    snapshot.remove(&done.plan.remove);
+    let files = done.built.prints.len();
+    let rebuilt = Rebuilt {
+        snapshot: Arc::new(snapshot),
+        plan: done.plan,
+        files,
+        warnings: done.warnings,
+        patched: edited.is_some(),
+    };
+    publish(&rebuilt);
+    let last = LastGood {
+        snapshot: rebuilt.snapshot.clone(),
+        built: done.built,
+        shared,
+        layout: prepared.layout(),
+    };
+    Ok((rebuilt, last))
+}
+
+/// The fingerprints of a patched site: those of the `last` build, with the
+/// ones that can have changed taken anew; None if the site does not have
+/// the same files.
+fn patched_prints(
+    prepared: &Prepared<'_>,
+    last: &Fingerprints,
+    edited: &[DocumentAt],
+    stamp: &(dyn Fn(&std::path::Path) -> u64 + Sync),
+) -> Option<Fingerprints> {
+    if prepared.file_count() != last.len() {
+        return None;
+    }
+    let mut prints = last.clone();
+    for (file, print) in prepared.fingerprints_after_patch(edited, stamp) {
+        if !prints.replace(file, print) {
+            return None;
+        }
+    }
+    // Every test that patches checks the patch against the whole.
+    debug_assert_eq!(
+        prints,
+        prepared.fingerprints(stamp),
+        "a patch missed a change"
+    );
+    Some(prints)
 }
 
 /// A running preview: its address and its state.
@@ -200,23 +360,35 @@ impl Preview {
             rebuilder: Mutex::new(Rebuilder::default()),
             warned: Mutex::default(),
         };
-        preview.rebuild(&[]);
+        preview.rebuild(&Batch::default());
         Ok((preview, listener))
     }
 
-    /// Rebuilds after the files at `touched` changed, and publishes; on
-    /// failure keeps the last good site and shows the errors. Returns a
-    /// line for the terminal.
-    pub fn rebuild(&self, touched: &[PathBuf]) -> String {
+    /// Rebuilds after the changes of `batch`, and publishes; on failure
+    /// keeps the last good site and shows the errors. Returns a line for
+    /// the terminal.
+    pub fn rebuild(&self, batch: &Batch) -> String {
         let start = Instant::now();
         let mut rebuilder = self
             .rebuilder
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut published = start.elapsed();
+        let publish = |rebuilt: &Rebuilt| {
+            let change = if rebuilt.plan.is_empty() {
+                Change::Nothing
+            } else if rebuilt.plan.only_stylesheets() {
+                Change::Css
+            } else {
+                Change::Page
+            };
+            self.state.publish(rebuilt.snapshot.clone(), change);
+            published = start.elapsed();
+        };
         // A bug in echt must not end the preview: the last good site stays
         // and the next save starts afresh.
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rebuilder.rebuild(&self.build, touched)
+            rebuilder.rebuild_then(&self.build, batch, publish)
         }));
         let outcome = attempt.unwrap_or_else(|panic| {
             *rebuilder = Rebuilder::default();
@@ -235,15 +407,7 @@ impl Preview {
         });
         match outcome {
             Ok(rebuilt) => {
-                let change = if rebuilt.plan.is_empty() {
-                    Change::Nothing
-                } else if rebuilt.plan.only_stylesheets() {
-                    Change::Css
-                } else {
-                    Change::Page
-                };
                 let written = rebuilt.plan.write.len() + rebuilt.plan.remove.len();
-                self.state.publish(rebuilt.snapshot, change);
                 let mut warned = self
                     .warned
                     .lock()
@@ -256,7 +420,7 @@ impl Preview {
                 }
                 format!(
                     "echt: rebuilt in {} ms ({written} of {} files changed)",
-                    start.elapsed().as_millis(),
+                    published.as_millis(),
                     rebuilt.files
                 )
             }
@@ -323,7 +487,7 @@ impl Watching<'_> {
     /// Rebuilds after every burst of changes, until the watcher stops.
     pub fn run(mut self) {
         let root = self.preview.build.root.clone();
-        while let Some(batch) = watch::next_batch(&self.events) {
+        while let Some(batch) = watch::next_batch(&root, &self.events) {
             if !batch.matters(&root) {
                 continue;
             }
@@ -343,7 +507,7 @@ impl Watching<'_> {
                     self.watching.insert(path);
                 }
             }
-            say(&self.preview.rebuild(&batch.paths));
+            say(&self.preview.rebuild(&batch));
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::watch::Batch;
 use super::Rebuilder;
 use crate::cmd::build::BuildOptions;
 use crate::output::plan::Plan;
@@ -64,7 +65,7 @@ impl Fixture {
         );
         site.write("static/x.txt", "x");
         site.rebuilder
-            .rebuild(&site.options, &[])
+            .rebuild(&site.options, &Batch::default())
             .expect("the first build");
         site
     }
@@ -87,20 +88,84 @@ impl Fixture {
     /// Rebuilds after `touched` changed; the result must equal a clean
     /// build.
     fn rebuild(&mut self, touched: &[PathBuf]) -> Plan {
+        self.rebuild_batch(&Batch::of(touched.to_vec())).plan
+    }
+
+    /// Rebuilds after the changes of `batch`; the result must equal a
+    /// clean build, and what the rebuild keeps must be what a clean build
+    /// keeps.
+    fn rebuild_batch(&mut self, batch: &Batch) -> super::Rebuilt {
         let rebuilt = self
             .rebuilder
-            .rebuild(&self.options, touched)
+            .rebuild(&self.options, batch)
             .expect("the rebuild");
-        let clean = Rebuilder::default()
-            .rebuild(&self.options, &[])
+        let mut clean = Rebuilder::default();
+        let built = clean
+            .rebuild(&self.options, &Batch::default())
             .expect("a clean build");
         assert_eq!(
-            rebuilt.snapshot.differences(&clean.snapshot),
+            rebuilt.snapshot.differences(&built.snapshot),
             Vec::<String>::new(),
             "the rebuild differs from a clean build"
         );
-        rebuilt.plan
+        self.same_as_a_fresh_load();
+        rebuilt
     }
+
+    /// What the rebuilder keeps for the next rebuild (each file's
+    /// fingerprint and what the audit found in it, each document's URL
+    /// and fingerprint) is what a load of the same sources from its cache,
+    /// without patches or the last walk, gives.
+    fn same_as_a_fresh_load(&self) {
+        let cache = rmp_serde::to_vec(&self.rebuilder.cache).expect("the cache serialises");
+        let mut fresh = Rebuilder {
+            cache: rmp_serde::from_slice(&cache).expect("the cache reads back"),
+            ..Rebuilder::default()
+        };
+        fresh
+            .rebuild(&self.options, &Batch::default())
+            .expect("a fresh load");
+        assert_eq!(
+            kept(&self.rebuilder),
+            kept(&fresh),
+            "the rebuild keeps other facts"
+        );
+    }
+}
+
+/// Each file's fingerprint and facts, each document's URL and fingerprint.
+type Kept = (Vec<(String, u64, String)>, Vec<(String, u64)>);
+
+/// What a rebuilder keeps for the next rebuild.
+fn kept(rebuilder: &Rebuilder) -> Kept {
+    let last = rebuilder.last.as_ref().expect("a good build");
+    let mut files: Vec<(String, u64, String)> = last
+        .built
+        .prints
+        .files()
+        .map(|file| {
+            let print = last.built.prints.get(file).expect("a fingerprint");
+            let facts = last.built.facts.get(file).map(|f| {
+                let mut ids: Vec<&String> = f.ids.iter().collect();
+                ids.sort();
+                let f = crate::audit::FileFacts {
+                    ids: Default::default(),
+                    ..(**f).clone()
+                };
+                format!("{f:?} {ids:?}")
+            });
+            (file.clone(), print, format!("{facts:?}"))
+        })
+        .collect();
+    files.sort();
+    let site = rebuilder.site.as_ref().expect("a site");
+    let documents = site
+        .posts
+        .iter()
+        .chain(&site.pages)
+        .map(|doc| (doc.path.clone(), doc.fingerprint))
+        .collect();
+    (files, documents)
 }
 
 fn written(plan: &Plan) -> Vec<&str> {
@@ -146,6 +211,169 @@ fn text_below_the_summary_renders_the_post_and_its_feeds() {
         sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
     );
     assert!(plan.remove.is_empty());
+}
+
+#[test]
+fn text_below_the_summary_patches_the_last_site() {
+    let mut site = Fixture::new();
+    let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [C](c.md).");
+    let rebuilt = site.rebuild_batch(&Batch::of([b.clone()]));
+    assert!(rebuilt.patched);
+    assert_eq!(
+        written(&rebuilt.plan),
+        sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
+    );
+    // Saved again unchanged, or touched: nothing to do.
+    let text = std::fs::read_to_string(&b).expect("read");
+    std::fs::write(&b, text).expect("write");
+    let rebuilt = site.rebuild_batch(&Batch::of([b.clone()]));
+    assert!(rebuilt.patched);
+    assert_eq!(rebuilt.plan, Plan::default());
+    // A page too, once it goes on after its summary (which lists and
+    // the page's description show).
+    let imprint = site.edit("content/impressum.md", "Adresse.", "Adresse.\n\nTelefon.");
+    assert!(!site.rebuild_batch(&Batch::of([imprint])).patched);
+    let imprint = site.edit("content/impressum.md", "Telefon.", "Telefon und Fax.");
+    let rebuilt = site.rebuild_batch(&Batch::of([imprint]));
+    assert!(rebuilt.patched);
+    assert_eq!(written(&rebuilt.plan), ["impressum/index.html"]);
+    // What the patches left in the cache is what the next load builds on.
+    let b = site.edit("content/posts/b.md", "title: \"B\"", "title: \"Bee\"");
+    assert!(!site.rebuild_batch(&Batch::of([b])).patched);
+}
+
+#[test]
+fn what_lists_show_of_a_post_is_never_patched() {
+    let mut site = Fixture::new();
+    let edits = [
+        ("title: \"B\"", "title: \"Bee\""),
+        ("Der erste Absatz von B.", "Der erste Absatz von Bee."),
+        ("date: 2024-02-01", "date: 2024-02-02"),
+        ("tags: [Eins, Zwei]", "tags: [Eins]"),
+        (
+            "Siehe [A](a.md).",
+            "Siehe [A](a.md).\n\n<!-- more -->\n\nMehr.",
+        ),
+        ("---\nDer", "slug: bee\n---\nDer"),
+    ];
+    for (from, to) in edits {
+        let b = site.edit("content/posts/b.md", from, to);
+        let rebuilt = site.rebuild_batch(&Batch::of([b]));
+        assert!(!rebuilt.patched, "{to}");
+        assert!(!rebuilt.plan.is_empty(), "{to}");
+    }
+    // A long text changes the reading time.
+    let words = "Wort ".repeat(400);
+    let b = site.edit("content/posts/b.md", "Mehr.", &words);
+    assert!(!site.rebuild_batch(&Batch::of([b])).patched);
+}
+
+#[test]
+fn an_edit_and_a_new_file_in_one_batch_walk_content_again() {
+    let mut site = Fixture::new();
+    let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
+    let d = site.write(
+        "content/posts/d.md",
+        &post("D", "2024-05-01", "Eins", "Siehe [B](b.md)."),
+    );
+    let rebuilt = site.rebuild_batch(&Batch::of([b, d]));
+    assert!(!rebuilt.patched);
+    assert!(rebuilt.plan.write.contains("posts/d/index.html"));
+    // A file the watcher did not report is found by a walk only: the
+    // preview walks again when the watcher may have missed events.
+    site.write(
+        "content/posts/e.md",
+        &post("E", "2024-06-01", "Eins", "Neu."),
+    );
+    let rebuilt = site.rebuild_batch(&Batch::lost());
+    assert!(rebuilt.plan.write.contains("posts/e/index.html"));
+}
+
+#[test]
+fn a_new_file_reported_alone_is_found() {
+    let mut site = Fixture::new();
+    // A bundle image: not a source, but the inventory must know it.
+    let image = site.write(
+        "content/posts/c-bild.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let plan = site.rebuild(std::slice::from_ref(&image));
+    assert_eq!(written(&plan), ["posts/c-bild.svg"]);
+    // Edited later: known, so no walk is needed, and it is copied again.
+    std::fs::write(
+        &image,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>B</title></svg>",
+    )
+    .expect("write");
+    let plan = site.rebuild(&[image]);
+    assert_eq!(written(&plan), ["posts/c-bild.svg"]);
+    // Removed: reported, and not a file any more.
+    let c = site.dir.path().join("content/posts/c.md");
+    std::fs::remove_file(&c).expect("delete");
+    let plan = site.rebuild(&[c]);
+    assert!(plan.remove.contains("posts/c/index.html"));
+}
+
+/// A source reached through a symbolic link, or with a second name,
+/// changes without an event under its own path: such a site is walked and
+/// stamped on every save.
+#[cfg(unix)]
+#[test]
+fn a_source_with_another_name_is_stamped_on_every_save() {
+    for link in [true, false] {
+        let mut site = Fixture::new();
+        let elsewhere = site.write("notizen/d.md", &post("D", "2024-05-01", "Eins", "Erste."));
+        let d = site.dir.path().join("content/posts/d.md");
+        if link {
+            std::os::unix::fs::symlink(&elsewhere, &d).expect("symlink");
+        } else {
+            std::fs::hard_link(&elsewhere, &d).expect("hard link");
+        }
+        site.rebuild(&[d]);
+        std::fs::write(&elsewhere, post("D", "2024-05-01", "Eins", "Zweite.")).expect("write");
+        // Another post's edit is all the watcher reports.
+        let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
+        let rebuilt = site.rebuild_batch(&Batch::of([b]));
+        assert!(!rebuilt.patched);
+        assert!(rebuilt.plan.write.contains("posts/d/index.html"), "{link}");
+    }
+}
+
+#[test]
+fn a_patch_the_audit_refuses_keeps_the_last_good_build() {
+    let mut site = Fixture::new();
+    let files = site
+        .rebuilder
+        .last
+        .as_ref()
+        .expect("built")
+        .built
+        .facts
+        .len();
+    let b = site.edit(
+        "content/posts/b.md",
+        "Siehe [A](a.md).",
+        "<script>alert(1)</script>",
+    );
+    let error = site
+        .rebuilder
+        .rebuild(&site.options, &Batch::of([b.clone()]))
+        .expect_err("the audit refuses a script");
+    assert!(error.to_string().contains("script"), "{error}");
+    let last = site.rebuilder.last.as_ref().expect("the last good build");
+    assert_eq!(last.built.facts.len(), files);
+    let failure = site.rebuilder.failure(&error);
+    assert!(failure.pages.is_some());
+    let b = site.edit(
+        "content/posts/b.md",
+        "<script>alert(1)</script>",
+        "Siehe [A](a.md)!",
+    );
+    let plan = site.rebuild(&[b]);
+    assert_eq!(
+        written(&plan),
+        sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
+    );
 }
 
 #[test]
@@ -363,7 +591,10 @@ fn the_configuration_renders_every_generated_file() {
 fn after_a_broken_save_the_next_good_one_plans_from_the_last_good_build() {
     let mut site = Fixture::new();
     let b = site.edit("content/posts/b.md", "date: 2024-02-01", "date: 2024-02-30");
-    assert!(site.rebuilder.rebuild(&site.options, &[b]).is_err());
+    assert!(site
+        .rebuilder
+        .rebuild(&site.options, &Batch::of([b]))
+        .is_err());
     site.edit("content/posts/b.md", "date: 2024-02-30", "date: 2024-02-01");
     let b = site.edit("content/posts/b.md", "Siehe [A](a.md).", "Siehe [A](a.md)!");
     let plan = site.rebuild(&[b]);
