@@ -154,7 +154,7 @@ pub struct Cache {
     /// By path below `content/`.
     sources: HashMap<String, CachedSource>,
     /// What the last load found in `content/`, kept for the preview: see
-    /// [`Cache::still_walked`].
+    /// [`Cache::stale_sources`].
     #[serde(skip)]
     walked: Option<Inventory>,
     /// Every path the watcher reported since the last load.
@@ -326,7 +326,7 @@ impl Site {
     /// Brings this site, which the last load made with `cache`, up to date
     /// without loading it again, if what changed since changes nothing but
     /// the documents' own pages: the watcher reported nothing but edits of
-    /// sources (see [`Cache::stale_sources`]), the last load found no
+    /// sources (see `Cache::stale_sources`), the last load found no
     /// problem, and each source whose text changed kept its front matter
     /// and, rendered again without a problem, the summary and reading time
     /// that lists show. Every other part of the site is made of front

@@ -75,9 +75,10 @@ impl Batch {
         }
     }
 
-    /// Whether anything in the batch can change the site.
+    /// Whether anything in the batch can change the site; so can events
+    /// the watcher missed.
     pub fn matters(&self, root: &Path) -> bool {
-        self.paths.iter().any(|p| relevant(root, p))
+        self.lost || self.paths.iter().any(|p| relevant(root, p))
     }
 
     /// Whether every path that matters is below `dir`.
@@ -268,6 +269,9 @@ mod tests {
         assert_eq!(lost.quiet(), QUIET);
         let failed = batch(vec![Err(notify::Error::generic("gone"))]);
         assert!(failed.lost);
+        // Even with no path to show for it, it needs a rebuild.
+        assert!(failed.matters(Path::new("/site")));
+        assert!(!batch(vec![event(WRITE, "/site/public/index.html")]).matters(Path::new("/site")));
     }
 
     #[test]
