@@ -29,7 +29,8 @@ Per N and case it reports median, p90 (nearest rank), min and max of both
 latencies, the median of the server's own "echt: rebuilt in N ms" lines, and
 per N the first full build (process start to the "previewing" line). Runs are
 at least --gap ms apart (after the page was served) so that separate saves
-stay separate batches (the server merges events less than 40 ms apart).
+stay separate batches (the server merges events less than 40 ms apart, or
+10 ms once a write in place was closed).
 Anything odd is listed under the table: extra or missing events or rebuilds,
 a page still old after its `reload` event, `css` instead of `reload`.
 
