@@ -169,11 +169,8 @@ impl Config {
         let file = Path::new(CONFIG_FILE);
         let raw: RawConfig = yaml::parse(file, source, 0)?;
         let mut errors = yaml::check_escapes(file, source, 0);
-        match check(root, raw) {
-            Ok(config) if errors.is_empty() => Ok(Config {
-                text: Arc::from(source),
-                ..config
-            }),
+        match check(root, source, raw) {
+            Ok(config) if errors.is_empty() => Ok(config),
             Ok(_) => Err(Error::new(errors)),
             Err(problems) => {
                 errors.extend(problems.into_iter().map(|p| p.locate(file, source)));
@@ -272,9 +269,10 @@ impl Problem {
     }
 }
 
-/// The settings of `raw` checked, with defaults filled in; or the problems
-/// of every section, in the order of the sections.
-fn check(root: &Path, raw: RawConfig) -> std::result::Result<Config, Vec<Problem>> {
+/// The settings of `raw` (read from `source`) checked, with defaults
+/// filled in; or the problems of every section, in the order of the
+/// sections.
+fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Config, Vec<Problem>> {
     let author = author(raw.author, &raw.title);
     let checked = (
         base_url(&raw.base_url),
@@ -307,7 +305,7 @@ fn check(root: &Path, raw: RawConfig) -> std::result::Result<Config, Vec<Problem
             privacy,
             page_budget,
             extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
-            text: Arc::from(""),
+            text: Arc::from(source),
         }),
         (base_url, title, posts_per_page, language, theme, privacy, page_budget) => {
             let mut problems = Vec::new();
