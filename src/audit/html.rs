@@ -26,6 +26,7 @@ use html5ever::{local_name, ns};
 use lol_html::html_content::{ContentType, Element as LolElement};
 use lol_html::{element, HtmlRewriter, Settings};
 
+use super::plain;
 use super::rules::{self, Attr, Checker, Element, Vocabulary};
 use super::scan;
 use super::tree::{self, Kind, Tree};
@@ -176,6 +177,13 @@ pub(super) fn audit_directly<'a>(
     }
     text.push_str(&html[from..]);
 
+    if let Some(checker) = judge_plainly(policy, page, &text, &outbound) {
+        return Some(Audited {
+            html: text,
+            checker,
+            notes: Vec::new(),
+        });
+    }
     // Each level of nesting takes a `<`: most pages have too few to ask.
     let tags = tags + scan::count(policy.head().as_bytes(), b'<');
     if tags > tree::MAX_DEPTH && tree::too_deep(&text).is_some() {
@@ -184,7 +192,7 @@ pub(super) fn audit_directly<'a>(
     let tree = tree::document(&text, OPTIONS);
     if !tree.errors.is_empty()
         || !policy_is_first(&tree)
-        || !links_as_cleaned(policy, page, &tree, &outbound)
+        || !links_as_cleaned(policy, page, tree_links(&tree), &outbound)
     {
         return None;
     }
@@ -213,40 +221,122 @@ fn plain_link_without_rel(html: &str, name_at: usize) -> Option<usize> {
     (is_link && href_here && tag.tight && !tag.has("rel")).then_some(tag.close)
 }
 
-/// Whether lol_html's pass would leave every outbound link of `tree` as
-/// it is: the tree's outbound `href`s and `xlink:href`s, in the order the
-/// parser made their elements, are exactly the `expected` values (the
-/// byte scan's, a superset of what any tokenizer reads, so no link of
-/// the pass can be missing from the tree), and each outbound `href` of an
-/// `<a>` or `<area>` is on an HTML element whose `rel` already has
-/// `noopener` and `noreferrer` as the pass writes them.
-fn links_as_cleaned(policy: &Policy, page: &Page, tree: &Tree, expected: &[Cow<'_, str>]) -> bool {
-    let mut expected = expected.iter();
-    for node in &tree.nodes {
-        let Kind::Element { name, attrs, .. } = &node.kind else {
-            continue;
+/// The verdict on a page without html5ever, for a page written plainly
+/// (see [`plain`]) that passes clean: echt's `<meta>`s first in `<head>`,
+/// every outbound link as lol_html's pass leaves it, and no finding at
+/// all. None otherwise: the caller parses the page with html5ever then,
+/// which also places any finding exactly.
+fn judge_plainly<'a>(
+    policy: &'a Policy,
+    page: &'a Page,
+    text: &str,
+    outbound: &[Cow<'_, str>],
+) -> Option<Checker<'a>> {
+    let read = plain::read(text)?;
+    let links = read.elements.iter().flat_map(|e| {
+        let rel = matches!(e.name, "a" | "area").then(|| e.attr("rel"));
+        e.attrs
+            .iter()
+            .filter(|(name, _)| matches!(*name, "href" | "xlink:href"))
+            .map(move |(name, value)| LinkAttr {
+                value,
+                rel: if *name == "href" { rel } else { None },
+            })
+    });
+    if !plain_policy_is_first(&read) || !links_as_cleaned(policy, page, links, outbound) {
+        return None;
+    }
+    let mut checker = Checker::new(policy, page);
+    let mut attrs: Vec<Attr<'_>> = Vec::new();
+    for e in &read.elements {
+        attrs.clear();
+        let at = At::Line(e.line);
+        attrs.extend(e.attrs.iter().map(|(name, value)| Attr {
+            name: Cow::Borrowed(*name),
+            value: Cow::Borrowed(value.as_ref()),
+            raw: Cow::Borrowed(""),
+            at: at.clone(),
+        }));
+        judge_element(
+            &mut checker,
+            Vocabulary::Html,
+            e.name,
+            &mut attrs,
+            e.text,
+            at,
+        );
+    }
+    if !checker.findings.is_empty() {
+        return None;
+    }
+    #[cfg(debug_assertions)]
+    if let Err(why) = plain::agrees(&read, &tree::document(text, OPTIONS)) {
+        panic!("the plain reading of a page differs from html5ever's: {why}\n{text}");
+    }
+    Some(checker)
+}
+
+/// A link attribute (`href`, `xlink:href`) as [`links_as_cleaned`] sees it.
+struct LinkAttr<'t> {
+    value: &'t str,
+    /// For the `href` of an `<a>` or `<area>`: its `rel`, if it is an HTML
+    /// element that has one.
+    rel: Option<Option<&'t str>>,
+}
+
+/// The link attributes of a tree's elements, in the order the parser
+/// made them.
+fn tree_links(tree: &Tree) -> impl Iterator<Item = LinkAttr<'_>> {
+    tree.nodes.iter().flat_map(|node| {
+        let (name, attrs) = match &node.kind {
+            Kind::Element { name, attrs, .. } => (Some(name), attrs.as_slice()),
+            _ => (None, [].as_slice()),
         };
-        for a in attrs {
+        let is_link_element =
+            name.is_some_and(|n| n.local == local_name!("a") || n.local == local_name!("area"));
+        let rel = is_link_element.then(|| {
+            attrs
+                .iter()
+                .find(|r| r.name.ns == ns!() && r.name.local == local_name!("rel"))
+                .filter(|_| name.is_some_and(|n| n.ns == ns!(html)))
+                .map(|r| &*r.value)
+        });
+        attrs.iter().filter_map(move |a| {
             let plain_href = a.name.ns == ns!() && a.name.local == local_name!("href");
             let is_link = plain_href
                 || (a.name.ns == ns!() && &*a.name.local == "xlink:href")
                 || (a.name.ns == ns!(xlink) && a.name.local == local_name!("href"));
-            if !is_link || policy.outbound_host(page, &a.value).is_none() {
-                continue;
-            }
-            if expected.next().map(AsRef::as_ref) != Some(&*a.value) {
-                return false;
-            }
-            let is_link_element =
-                name.local == local_name!("a") || name.local == local_name!("area");
-            if plain_href && is_link_element {
-                let rel = attrs
-                    .iter()
-                    .find(|r| r.name.ns == ns!() && r.name.local == local_name!("rel"));
-                if name.ns != ns!(html) || !rel.is_some_and(|r| rel_as_cleaned(&r.value)) {
-                    return false;
-                }
-            }
+            is_link.then(|| LinkAttr {
+                value: &a.value,
+                rel: if plain_href { rel } else { None },
+            })
+        })
+    })
+}
+
+/// Whether lol_html's pass would leave every outbound link of a page as
+/// it is: the page's outbound `href`s and `xlink:href`s, in the order
+/// the parser made their elements, are exactly the `expected` values (the
+/// byte scan's, a superset of what any tokenizer reads, so no link of
+/// the pass can be missing from the page), and each outbound `href` of
+/// an `<a>` or `<area>` is on an HTML element whose `rel` already has
+/// `noopener` and `noreferrer` as the pass writes them.
+fn links_as_cleaned<'t>(
+    policy: &Policy,
+    page: &Page,
+    links: impl Iterator<Item = LinkAttr<'t>>,
+    expected: &[Cow<'_, str>],
+) -> bool {
+    let mut expected = expected.iter();
+    for link in links {
+        if policy.outbound_host(page, link.value).is_none() {
+            continue;
+        }
+        if expected.next().map(AsRef::as_ref) != Some(link.value) {
+            return false;
+        }
+        if link.rel.is_some_and(|rel| !rel.is_some_and(rel_as_cleaned)) {
+            return false;
         }
     }
     expected.next().is_none()
@@ -623,10 +713,7 @@ fn walk(checker: &mut Checker<'_>, tree: &Tree) {
         } else {
             Cow::Owned(str::to_ascii_lowercase(&name.local))
         };
-        if tag == "style" && matches!(vocabulary, Vocabulary::Html | Vocabulary::Svg) {
-            let css = tree.child_text(id);
-            checker.stylesheet(&css, &at, super::css::Kind::Stylesheet, "");
-        }
+        let css = (tag == "style").then(|| tree.child_text(id));
         attrs.clear();
         for a in written {
             let key: Cow<'_, str> = if a.name.ns == ns!(xlink) {
@@ -640,29 +727,45 @@ fn walk(checker: &mut Checker<'_>, tree: &Tree) {
             } else {
                 Cow::Owned(str::to_ascii_lowercase(&a.name.local))
             };
-            // Elements of SVG and MathML keep all their attributes, since
-            // any of them may hold a CSS value.
-            let relevant = vocabulary != Vocabulary::Html || rules::matters(&key);
-            if relevant {
-                attrs.push(Attr {
-                    name: key,
-                    value: Cow::Borrowed(&a.value),
-                    raw: Cow::Borrowed(""),
-                    at: at.clone(),
-                });
-            }
+            attrs.push(Attr {
+                name: key,
+                value: Cow::Borrowed(&a.value),
+                raw: Cow::Borrowed(""),
+                at: at.clone(),
+            });
         }
-        if attrs.is_empty() && !BARE.contains(&tag.as_ref()) {
-            continue;
-        }
-        checker.element(&Element {
-            vocabulary,
-            tag: &tag,
-            attrs: &attrs,
-            at,
-            raw: "",
-        });
+        judge_element(checker, vocabulary, &tag, &mut attrs, css.as_deref(), at);
     }
+}
+
+/// Applies the rules to one element: its `<style>` text (in HTML and
+/// SVG), and the attributes that matter. An HTML element keeps only the
+/// attributes the rules look at; those of SVG and MathML keep all, since
+/// any of them may hold a CSS value.
+fn judge_element<'t>(
+    checker: &mut Checker<'_>,
+    vocabulary: Vocabulary,
+    tag: &str,
+    attrs: &mut Vec<Attr<'t>>,
+    style: Option<&str>,
+    at: At,
+) {
+    if let Some(css) = style.filter(|_| matches!(vocabulary, Vocabulary::Html | Vocabulary::Svg)) {
+        checker.stylesheet(css, &at, super::css::Kind::Stylesheet, "");
+    }
+    if vocabulary == Vocabulary::Html {
+        attrs.retain(|a| rules::matters(&a.name));
+    }
+    if attrs.is_empty() && !BARE.contains(&tag) {
+        return;
+    }
+    checker.element(&Element {
+        vocabulary,
+        tag,
+        attrs,
+        at,
+        raw: "",
+    });
 }
 
 /// Checks on the tree that echt's `<meta>`s are the first children of
@@ -724,7 +827,9 @@ fn check_policy_first(checker: &mut Checker<'_>, tree: &Tree) {
 /// `<meta charset>`).
 fn policy_is_first(tree: &Tree) -> bool {
     let (_, first, second) = head_start(tree);
-    first.is_some_and(|f| is_policy(tree, f)) && second.is_some_and(|s| is_referrer(tree, s))
+    let meta = |id: usize| MetaAttrs::of_tree(tree, id);
+    first.and_then(meta).is_some_and(|m| m.is_policy())
+        && second.and_then(meta).is_some_and(|m| m.is_referrer())
 }
 
 /// The `<head>` of the document, and its first two elements after a
@@ -748,15 +853,64 @@ fn head_start(tree: &Tree) -> (Option<usize>, Option<usize>, Option<usize>) {
     (head, elements.next(), elements.next())
 }
 
-fn is_policy(tree: &Tree, id: usize) -> bool {
-    tree.nodes[id].is_html(&local_name!("meta"))
-        && element_attr(tree, id, "http-equiv")
-            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
+/// The same as [`policy_is_first`] for a page read plainly.
+fn plain_policy_is_first(read: &plain::Plain<'_>) -> bool {
+    let mut head = read
+        .head
+        .iter()
+        .map(|&i| MetaAttrs::of_plain(&read.elements[i]))
+        .peekable();
+    if head
+        .peek()
+        .is_some_and(|m| m.as_ref().is_some_and(|m| m.charset))
+    {
+        head.next();
+    }
+    head.next().flatten().is_some_and(|m| m.is_policy())
+        && head.next().flatten().is_some_and(|m| m.is_referrer())
 }
 
-fn is_referrer(tree: &Tree, id: usize) -> bool {
-    tree.nodes[id].is_html(&local_name!("meta"))
-        && element_attr(tree, id, "name").is_some_and(|v| v.eq_ignore_ascii_case("referrer"))
+/// What tells echt's `<meta>`s apart.
+struct MetaAttrs<'t> {
+    charset: bool,
+    http_equiv: Option<&'t str>,
+    name: Option<&'t str>,
+}
+
+impl<'t> MetaAttrs<'t> {
+    /// Those of an HTML `<meta>` in `tree`; None for any other node.
+    fn of_tree(tree: &'t Tree, id: usize) -> Option<Self> {
+        tree.nodes[id]
+            .is_html(&local_name!("meta"))
+            .then(|| MetaAttrs {
+                charset: element_attr(tree, id, "charset").is_some(),
+                http_equiv: element_attr(tree, id, "http-equiv"),
+                name: element_attr(tree, id, "name"),
+            })
+    }
+
+    /// Those of a `<meta>` read plainly; None for any other element.
+    fn of_plain(e: &'t plain::Seen<'_>) -> Option<Self> {
+        (e.name == "meta").then(|| MetaAttrs {
+            charset: e.attr("charset").is_some(),
+            http_equiv: e.attr("http-equiv"),
+            name: e.attr("name"),
+        })
+    }
+
+    fn is_policy(&self) -> bool {
+        self.http_equiv
+            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
+    }
+
+    fn is_referrer(&self) -> bool {
+        self.name
+            .is_some_and(|v| v.eq_ignore_ascii_case("referrer"))
+    }
+}
+
+fn is_policy(tree: &Tree, id: usize) -> bool {
+    MetaAttrs::of_tree(tree, id).is_some_and(|m| m.is_policy())
 }
 
 /// What made the body start before the policy `<meta>` at `policy`: the

@@ -28,6 +28,7 @@ pub mod css;
 pub mod files;
 pub mod headers;
 mod html;
+mod plain;
 mod rules;
 mod scan;
 pub mod tracking;
@@ -577,6 +578,22 @@ impl<'a> Context<'a> {
     fn shown(&self, file: &str) -> PathBuf {
         self.output.join(file)
     }
+}
+
+/// For the fuzzer: whether `text` is a page the audit reads without
+/// html5ever (Ok(true)), one it leaves to html5ever (Ok(false)), or one
+/// the two read differently (Err, saying how), which must never be.
+#[doc(hidden)]
+pub fn plain_reading_agrees(text: &str) -> Result<bool, String> {
+    let Some(read) = plain::read(text) else {
+        return Ok(false);
+    };
+    let options = tree::Options {
+        scripting: false,
+        exact_errors: false,
+        srcdoc: false,
+    };
+    plain::agrees(&read, &tree::document(text, options)).map(|()| true)
 }
 
 /// Audits and rewrites one HTML page; `origins` are the sources it is made

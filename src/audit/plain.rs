@@ -1,0 +1,734 @@
+//! The elements of a page written so plainly that its tree needs no tree
+//! builder: the pages echt's own templates and Markdown write.
+//!
+//! html5ever's parse (see [`super::tree`]) was most of the time of a fresh
+//! build, and almost every page echt writes is the same simple shape: a
+//! doctype, `<html>`, a `<head>` of `<meta>`, `<link>`, `<title>` and
+//! `<style>`, a `<body>` of ordinary elements, each closed by its own end
+//! tag, every tag written the plainest way. For such a page the tree is
+//! the nesting of its tags, and every element is made from one tag, in the
+//! order of the tags, with the tag's attributes.
+//!
+//! [`read`] reads a page only if it is of that shape, and says it does not
+//! know (None) at the first thing that is not: a tag written otherwise, a
+//! `<` that opens no plain tag, a character reference outside a short
+//! list, an element outside a list of those the tree builder treats
+//! simply, an end tag that does not close the current element, or any
+//! start tag after which the tree builder would close, move, clone or
+//! imply an element (a block inside `<p>`, a `<li>` in an open `<li>`, a
+//! link in a link, anything but rows and cells in a table, …). The caller
+//! then takes html5ever's way, so a page this reader cannot vouch for is
+//! judged exactly as before, never less strictly. In debug builds (the
+//! tests and the fuzzer) every page it reads is read by html5ever too, and
+//! the two readings must agree ([`agrees`]).
+
+use std::borrow::Cow;
+
+use super::scan::{self, PlainTag};
+use super::tree::{Kind, Tree};
+
+/// One element of a plain page, as the tree builder would make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Seen<'a> {
+    /// An HTML element's name (the reader knows no other vocabulary).
+    pub name: &'a str,
+    /// Its attributes in the order written, values decoded.
+    pub attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// The line of the tag's `>`, where html5ever's tokenizer is when it
+    /// hands the tag on.
+    pub line: u64,
+    /// The text of a `<style>`.
+    pub text: Option<&'a str>,
+}
+
+impl Seen<'_> {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// A page read plainly.
+#[derive(Debug)]
+pub(crate) struct Plain<'a> {
+    /// Every element, in the order of their start tags.
+    pub elements: Vec<Seen<'a>>,
+    /// Which of them are children of `<head>`, in order.
+    pub head: Vec<usize>,
+}
+
+/// Where in the document the reader is: the tree builder's insertion
+/// modes that plain pages pass through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    BeforeHtml,
+    BeforeHead,
+    InHead,
+    AfterHead,
+    InBody,
+    AfterBody,
+    AfterHtml,
+}
+
+/// Nesting deeper than this is left to html5ever, which knows where
+/// browsers stop nesting.
+const MAX_DEPTH: usize = 256;
+
+/// The elements of `text` if it is a plain page; None if not.
+pub(crate) fn read(text: &str) -> Option<Plain<'_>> {
+    const DOCTYPE: &[u8] = b"<!doctype html>";
+    let bytes = text.as_bytes();
+    if !bytes.get(..DOCTYPE.len())?.eq_ignore_ascii_case(DOCTYPE) || has_unusual_bytes(bytes) {
+        return None;
+    }
+    let mut reader = Reader {
+        text,
+        mode: Mode::BeforeHtml,
+        stack: Vec::new(),
+        plain: Plain {
+            elements: Vec::new(),
+            head: Vec::new(),
+        },
+        line: 1,
+        counted: 0,
+    };
+    let mut at = DOCTYPE.len();
+    while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+        reader.text_between(at, lt)?;
+        at = match bytes.get(lt + 1)? {
+            b'!' => comment_end(bytes, lt)?,
+            b'/' => reader.end_tag(lt)?,
+            _ => reader.start_tag(lt)?,
+        };
+    }
+    reader.text_between(at, bytes.len())?;
+    let ended = match reader.mode {
+        Mode::InBody => reader.stack == ["html", "body"],
+        Mode::AfterBody | Mode::AfterHtml => true,
+        _ => false,
+    };
+    ended.then_some(reader.plain)
+}
+
+/// NUL (an error wherever it stands), CR (the tokenizer turns it into a
+/// line feed, which would move every line) and the other C0 controls.
+fn has_unusual_bytes(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0C'))
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    mode: Mode,
+    /// The open elements, outermost first.
+    stack: Vec<&'a str>,
+    plain: Plain<'a>,
+    /// The line at byte `counted`.
+    line: u64,
+    counted: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn current(&self) -> &'a str {
+        self.stack.last().copied().unwrap_or_default()
+    }
+
+    /// The text between two tags.
+    fn text_between(&self, from: usize, to: usize) -> Option<()> {
+        let text = self.text.get(from..to)?;
+        let only_space = match self.mode {
+            Mode::InBody => TABLE_PARTS.contains(&self.current()),
+            // After `</body>` text would go back into the body.
+            _ => true,
+        };
+        if only_space {
+            return text.bytes().all(is_space).then_some(());
+        }
+        plain_references(text).then_some(())
+    }
+
+    /// The line of byte `at` (which only grows between calls).
+    fn line_at(&mut self, at: usize) -> u64 {
+        let bytes = &self.text.as_bytes()[self.counted..at];
+        self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.counted = at;
+        self.line
+    }
+
+    /// An end tag at `lt`; where reading goes on.
+    fn end_tag(&mut self, lt: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let name_end = lt
+            + 2
+            + bytes[lt + 2..]
+                .iter()
+                .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))?;
+        if bytes.get(name_end) != Some(&b'>') || name_end == lt + 2 {
+            return None;
+        }
+        let name = &self.text[lt + 2..name_end];
+        match (self.mode, name) {
+            (Mode::InHead, "head") => self.mode = Mode::AfterHead,
+            (Mode::InBody, "body") if self.stack == ["html", "body"] => {
+                self.mode = Mode::AfterBody;
+            }
+            (Mode::AfterBody, "html") => self.mode = Mode::AfterHtml,
+            (Mode::InBody, _) if self.stack.len() > 2 && self.current() == name => {}
+            _ => return None,
+        }
+        if self.mode != Mode::AfterHtml {
+            self.stack.pop();
+        }
+        Some(name_end + 1)
+    }
+
+    /// A start tag at `lt`; where reading goes on.
+    fn start_tag(&mut self, lt: usize) -> Option<usize> {
+        let tag = scan::plain_tag(self.text, lt)?;
+        let line = self.line_at(tag.close);
+        let name = tag.name;
+        let void = VOID.contains(&name);
+        if tag.slash && !void {
+            return None;
+        }
+        match self.mode {
+            Mode::BeforeHtml if name == "html" => self.mode = Mode::BeforeHead,
+            Mode::BeforeHead if name == "head" => self.mode = Mode::InHead,
+            Mode::InHead if matches!(name, "meta" | "link" | "base" | "title" | "style") => {
+                self.plain.head.push(self.plain.elements.len());
+            }
+            Mode::AfterHead if name == "body" => self.mode = Mode::InBody,
+            Mode::InBody if self.may_open(name) && self.stack.len() < MAX_DEPTH => {}
+            _ => return None,
+        }
+        let mut seen = Seen {
+            name,
+            attrs: attributes(&tag)?,
+            line,
+            text: None,
+        };
+        let mut next = tag.close + 1;
+        if matches!(name, "title" | "style") {
+            let (content, after) = raw_text(self.text, next, name)?;
+            if name == "title" && !plain_references(content) {
+                return None;
+            }
+            if name == "style" {
+                seen.text = Some(content);
+            }
+            next = after;
+        } else if !void {
+            self.stack.push(name);
+        }
+        self.plain.elements.push(seen);
+        Some(next)
+    }
+
+    /// Whether a start tag `name` in the body makes exactly one element
+    /// at the current place and nothing else.
+    fn may_open(&self, name: &str) -> bool {
+        let current = self.current();
+        if let Some(children) = table_children(current) {
+            return children.contains(&name);
+        }
+        let open = |n: &str| self.stack.contains(&n);
+        if CLOSES_P.contains(&name) && open("p") {
+            return false;
+        }
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => !HEADINGS.contains(&current),
+            "li" => !self.closes_open(&["li"]),
+            "dd" | "dt" => !self.closes_open(&["dd", "dt"]),
+            "a" => !open("a"),
+            "table" | "style" => true,
+            _ => CLOSES_P.contains(&name) || FORMATTING.contains(&name) || INLINE.contains(&name),
+        }
+    }
+
+    /// Whether a `<li>` (or `<dd>`, `<dt>`) would close one of `names`
+    /// that is open: the tree builder looks down the open elements for one
+    /// and stops at the first special element other than `<address>`,
+    /// `<div>` and `<p>`.
+    fn closes_open(&self, names: &[&str]) -> bool {
+        for open in self.stack.iter().rev() {
+            if names.contains(open) {
+                return true;
+            }
+            if SPECIAL.contains(open) && !matches!(*open, "address" | "div" | "p") {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+/// A tag's attributes with their values decoded; None for a name written
+/// twice (html5ever keeps the first and reports an error) or a value with
+/// a character reference this reader does not know.
+fn attributes<'a>(tag: &PlainTag<'a>) -> Option<Vec<(&'a str, Cow<'a, str>)>> {
+    let mut attrs: Vec<(&'a str, Cow<'a, str>)> = Vec::with_capacity(tag.attrs.len());
+    for &(name, _, value) in &tag.attrs {
+        if attrs.iter().any(|(n, _)| *n == name) {
+            return None;
+        }
+        attrs.push((name, decode(value.unwrap_or_default())?));
+    }
+    Some(attrs)
+}
+
+/// The end of the comment at `lt` (after its `-->`), if it is one written
+/// plainly: no `--` inside, and not starting with `>` or `->`.
+fn comment_end(bytes: &[u8], lt: usize) -> Option<usize> {
+    if bytes.get(lt..lt + 4)? != b"<!--" {
+        return None;
+    }
+    let body = lt + 4;
+    if matches!(bytes.get(body..body + 1), Some(b">")) || bytes.get(body..body + 2)? == b"->" {
+        return None;
+    }
+    let dashes = body + memchr::memmem::find(&bytes[body..], b"--")?;
+    let inside = &bytes[body..dashes];
+    // `<!--` inside a comment, or one ending in `<!-`, is an error.
+    if memchr::memmem::find(inside, b"<!--").is_some() || inside.ends_with(b"<!-") {
+        return None;
+    }
+    (bytes.get(dashes + 2) == Some(&b'>')).then_some(dashes + 3)
+}
+
+/// The text of a `<title>` or `<style>` starting at `from` and where
+/// reading goes on after its end tag, which must be the first `</name`
+/// in any case and written `</name>`.
+fn raw_text<'a>(text: &'a str, from: usize, name: &str) -> Option<(&'a str, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        let close = at + memchr::memmem::find(&bytes[at..], b"</")?;
+        let after = close + 2;
+        let candidate = bytes.get(after..after + name.len());
+        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+            return (candidate == Some(name.as_bytes())
+                && bytes.get(after + name.len()) == Some(&b'>'))
+            .then(|| (&text[from..close], after + name.len() + 1));
+        }
+        at = after;
+    }
+}
+
+/// The character references echt's escaping writes (tera's and
+/// pulldown-cmark's), and what they stand for.
+const REFERENCES: &[(&str, &str)] = &[
+    ("&amp;", "&"),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&#x27;", "'"),
+    ("&#39;", "'"),
+    ("&#x2F;", "/"),
+];
+
+/// The reference at the start of `text`, and its length.
+fn reference(text: &str) -> Option<(&'static str, usize)> {
+    REFERENCES
+        .iter()
+        .find(|(r, _)| text.starts_with(r))
+        .map(|(r, c)| (*c, r.len()))
+}
+
+/// Whether every `&` in `text` starts a reference of [`REFERENCES`] (an
+/// `&` before a space or at the end stands for itself).
+fn plain_references(text: &str) -> bool {
+    memchr::memchr_iter(b'&', text.as_bytes()).all(|at| {
+        let rest = &text[at..];
+        reference(rest).is_some() || rest.as_bytes().get(1).is_none_or(|&b| is_space(b))
+    })
+}
+
+/// An attribute value with its references decoded; None for any `&`
+/// that starts no reference of [`REFERENCES`].
+fn decode(value: &str) -> Option<Cow<'_, str>> {
+    let Some(first) = memchr::memchr(b'&', value.as_bytes()) else {
+        return Some(Cow::Borrowed(value));
+    };
+    let mut out = String::with_capacity(value.len());
+    out.push_str(&value[..first]);
+    let mut rest = &value[first..];
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let (ch, len) = reference(&rest[amp..])?;
+        out.push_str(ch);
+        rest = &rest[amp + len..];
+    }
+    out.push_str(rest);
+    Some(Cow::Owned(out))
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0C' | b' ')
+}
+
+/// Elements without content or end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr",
+];
+
+/// Start tags that close an open `<p>` (html5ever's list, and the other
+/// blocks the tree builder closes a `<p>` for).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "li",
+    "dd",
+    "dt",
+    "hr",
+    "table",
+];
+
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// The formatting elements the tree builder keeps a list of (less
+/// `<nobr>` and `<a>`, which have rules of their own).
+const FORMATTING: &[&str] = &[
+    "b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u",
+];
+
+/// Elements the tree builder inserts where they stand and nothing else
+/// (its "any other start tag"), and the void ones it inserts the same way.
+const INLINE: &[&str] = &[
+    "abbr", "area", "bdi", "bdo", "br", "cite", "data", "del", "dfn", "img", "input", "ins", "kbd",
+    "label", "mark", "picture", "q", "samp", "source", "span", "sub", "sup", "time", "track",
+    "var", "wbr",
+];
+
+/// Table elements that hold no text, only other table elements.
+const TABLE_PARTS: &[&str] = &["table", "thead", "tbody", "tfoot", "tr", "colgroup"];
+
+/// What may be opened in a table part without the tree builder implying
+/// or moving an element; None outside table parts.
+fn table_children(current: &str) -> Option<&'static [&'static str]> {
+    Some(match current {
+        "table" => &["colgroup", "thead", "tbody", "tfoot"],
+        "thead" | "tbody" | "tfoot" => &["tr"],
+        "tr" => &["td", "th"],
+        "colgroup" => &["col"],
+        _ => return None,
+    })
+}
+
+/// html5ever's special elements (`tree_builder::tag_sets::special_tag`).
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "isindex",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
+];
+
+/// Whether html5ever reads `text` as `plain` says: no parse error, and
+/// exactly these elements, in this order, with these attributes and
+/// lines, `<style>` texts and children of `<head>`. The cross-check of
+/// debug builds.
+pub(crate) fn agrees(plain: &Plain<'_>, tree: &Tree) -> Result<(), String> {
+    if let Some((line, error)) = tree.errors.first() {
+        return Err(format!(
+            "html5ever reports a parse error on line {line}: {error}"
+        ));
+    }
+    let mut elements = plain.elements.iter();
+    let mut head = Vec::new();
+    for (id, node) in tree.nodes.iter().enumerate() {
+        let Kind::Element { name, attrs, .. } = &node.kind else {
+            continue;
+        };
+        let parent = node.parent().and_then(|p| tree.nodes[p].name());
+        if parent.is_some_and(|p| &*p.local == "head") {
+            head.push(id);
+        }
+        let seen = Seen {
+            name: &name.local,
+            attrs: attrs
+                .iter()
+                .map(|a| (&*a.name.local, Cow::Borrowed(&*a.value)))
+                .collect(),
+            line: node.line,
+            text: None,
+        };
+        let css = (&*name.local == "style").then(|| tree.child_text(id));
+        let Some(expected) = elements.next() else {
+            return Err(format!("html5ever has more elements: {seen:?}"));
+        };
+        let same_name = name.ns == html5ever::ns!(html) && seen.name == expected.name;
+        if !same_name
+            || seen.attrs != expected.attrs
+            || seen.line != expected.line
+            || css.as_deref() != expected.text
+        {
+            return Err(format!(
+                "html5ever reads {seen:?} (style {css:?}) where the plain reading has {expected:?}"
+            ));
+        }
+    }
+    if let Some(rest) = elements.next() {
+        return Err(format!("the plain reading has more elements: {rest:?}"));
+    }
+    // Element ids of the tree count every node; compare positions among
+    // elements.
+    let element_index = |id: usize| {
+        tree.nodes[..id]
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Element { .. }))
+            .count()
+    };
+    let head: Vec<usize> = head.into_iter().map(element_index).collect();
+    if head != plain.head {
+        return Err(format!(
+            "html5ever's `<head>` holds elements {head:?}, the plain reading's {:?}",
+            plain.head
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::tree;
+
+    const OPTIONS: tree::Options = tree::Options {
+        scripting: false,
+        exact_errors: false,
+        srcdoc: false,
+    };
+
+    fn page(body: &str) -> String {
+        format!(
+            "<!doctype html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n<title>T &amp; t</title>\n\
+             <style>p {{ color: red }}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        )
+    }
+
+    /// Reads `text` both ways; the plain reading, if any, must agree.
+    fn both(text: &str) -> bool {
+        let plain = read(text);
+        if let Some(plain) = &plain {
+            let tree = tree::document(text, OPTIONS);
+            if let Err(why) = agrees(plain, &tree) {
+                panic!("{why}\n{text}");
+            }
+        }
+        plain.is_some()
+    }
+
+    #[test]
+    fn pages_echt_writes_are_read_plainly() {
+        for body in [
+            "<header><nav><ul><li><a href=\"/\" aria-current=\"page\">Start</a></li></ul></nav></header>",
+            "<main><article><h1 id=\"x\">Titel</h1><p>Ein <em>Satz</em> &amp; <code>x &lt; y</code>.</p>\n\
+             <pre><code class=\"language-rust\">fn main() {}\n</code></pre>\n<hr>\n<img src=\"a.png\" alt=\"A\" loading=\"lazy\"></article></main>",
+            "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>",
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nx</li>\n<li><p>a</p><ul><li>b</li></ul></li>\n</ul>",
+            "<dl><dt>a</dt><dd>b<div><p>c</p></div></dd></dl><!-- a comment -->",
+            "<p>A &amp; B, <a href=\"https://example.org/?a=1&amp;b=2\" rel=\"noopener noreferrer\">link</a><br/>x</p>",
+            "<blockquote><p>Zitat</p></blockquote><figure><img src=\"x.png\" alt=\"\"><figcaption>Bild</figcaption></figure>",
+            "<div><a href=\"/x/\"><div>block in a link</div></a></div><p>R&amp;D &amp; more & less</p>",
+        ] {
+            assert!(both(&page(body)), "{body}");
+        }
+        let bare = "<!DOCTYPE html><html><head><title>x</title></head><body><p>x</p>";
+        assert!(both(bare));
+    }
+
+    #[test]
+    fn anything_the_tree_builder_does_more_with_is_left_to_it() {
+        for body in [
+            "<p><div>block in p</div></p>",
+            "<p>one<p>two</p></p>",
+            "<ul><li>a<li>b</li></ul>",
+            "<ul><li><div><li>x</li></div></li></ul>",
+            "<a href=\"/\"><a href=\"/y/\">x</a></a>",
+            "<table><tr><td>x</td></tr></table>",
+            "<table><tbody><tr><td>x</td></tr></tbody>text</table>",
+            "<h1><h2>x</h2></h1>",
+            "<b><i>x</b></i>",
+            "<p>x</P>",
+            "<P>x</p>",
+            "<p class=x>y</p>",
+            "<p class='x'>y</p>",
+            "<p class=\"a\" class=\"b\">y</p>",
+            "<p>&nbsp;</p>",
+            "<p>a &copy b</p>",
+            "<a href=\"/?a=1&b=2\">x</a>",
+            "<svg><a href=\"x\">y</a></svg>",
+            "<math><mi>x</mi></math>",
+            "<script>x</script>",
+            "<noscript><p>x</p></noscript>",
+            "<template><p>x</p></template>",
+            "<select><option>x</option></select>",
+            "<textarea>x</textarea>",
+            "<p>a < b</p>",
+            "<p>a <!-- x -- y --> b</p>",
+            "<p>a <!--> b</p>",
+            "<p>a <!---> b</p>",
+            "<p>a <!-- <!-- --> b</p>",
+            "<div/>x",
+            "<custom-element>x</custom-element>",
+            "<image src=\"x.png\">",
+            "<body class=\"x\">",
+            "<p>x\0y</p>",
+            "<p>x\ry</p>",
+            "<style>a {}</STYLE>",
+            "<style>a {}</style >",
+            "</p>",
+            "<br></br>",
+        ] {
+            assert!(!both(&page(body)), "{body}");
+        }
+        for text in [
+            "<html><head></head><body></body></html>",
+            "<!doctype html><html><head><div></div></head><body></body></html>",
+            "<!doctype html><html><head></head>x<body></body></html>",
+            "<!doctype html><html><head></head><body></body></html>x",
+            "<!doctype html><html><head></head><body><div></body></html>",
+            "<!doctype html><html><head></head><body></body><p>x</p></html>",
+            "<!doctype html><html><head></head><body><p>x</p></div></body></html>",
+            "<!doctype html><html><head><title>x</head><body></body></html>",
+            "<!doctype html><p>x</p>",
+        ] {
+            assert!(!both(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn lines_are_where_the_tokenizer_hands_each_tag_on() {
+        let text = page("<p\nclass=\"a\">x</p>\n\n<a\n  href=\"/\">y</a>");
+        assert!(both(&text));
+        let plain = read(&text).unwrap();
+        let a = plain.elements.iter().find(|e| e.name == "a").unwrap();
+        assert_eq!(
+            a.line,
+            text[..text.find("href").unwrap()].matches('\n').count() as u64 + 1
+        );
+    }
+
+    #[test]
+    fn values_are_decoded_and_style_text_kept() {
+        let text = page("<a href=\"/?a=1&amp;b=&quot;2&quot;\" title=\"&#x27;x&#39;&#x2F;\">y</a>");
+        let plain = read(&text).unwrap();
+        let a = plain.elements.iter().find(|e| e.name == "a").unwrap();
+        assert_eq!(a.attr("href"), Some("/?a=1&b=\"2\""));
+        assert_eq!(a.attr("title"), Some("'x'/"));
+        let style = plain.elements.iter().find(|e| e.name == "style").unwrap();
+        assert_eq!(style.text, Some("p { color: red }"));
+        assert_eq!(plain.head, [2, 3, 4]);
+    }
+}
