@@ -246,6 +246,22 @@ fn judge_plainly<'a>(
     if !plain_policy_is_first(&read) || !links_as_cleaned(policy, page, links, outbound) {
         return None;
     }
+    let checker = walk_plain(policy, page, &read)?;
+    #[cfg(debug_assertions)]
+    if let Err(why) = plain::agrees(&read, &tree::document(text, OPTIONS)) {
+        panic!("the plain reading of a page differs from html5ever's: {why}\n{text}");
+    }
+    Some(checker)
+}
+
+/// Applies the rules to the elements of a plain reading, in a checker of
+/// its own; None if they found anything (the caller then judges the text
+/// on html5ever's tree, which places each finding).
+fn walk_plain<'a>(
+    policy: &'a Policy,
+    page: &'a Page,
+    read: &plain::Plain<'_>,
+) -> Option<Checker<'a>> {
     let mut checker = Checker::new(policy, page);
     let mut attrs: Vec<Attr<'_>> = Vec::new();
     for e in &read.elements {
@@ -266,14 +282,7 @@ fn judge_plainly<'a>(
             at,
         );
     }
-    if !checker.findings.is_empty() {
-        return None;
-    }
-    #[cfg(debug_assertions)]
-    if let Err(why) = plain::agrees(&read, &tree::document(text, OPTIONS)) {
-        panic!("the plain reading of a page differs from html5ever's: {why}\n{text}");
-    }
-    Some(checker)
+    checker.findings.is_empty().then_some(checker)
 }
 
 /// A link attribute (`href`, `xlink:href`) as [`links_as_cleaned`] sees it.
@@ -398,7 +407,20 @@ pub(crate) fn judge_srcdoc(checker: &mut Checker<'_>, text: &str) {
 }
 
 /// Judges a piece of HTML shown inside another page (a feed entry).
+///
+/// A fragment written plainly (see [`plain`]) that passes clean is
+/// judged without html5ever.
 pub(crate) fn judge_fragment(checker: &mut Checker<'_>, text: &str) {
+    let plainly = plain::read_fragment(text)
+        .and_then(|read| Some((walk_plain(checker.policy(), checker.page(), &read)?, read)));
+    if let Some((clean, _read)) = plainly {
+        #[cfg(debug_assertions)]
+        if let Err(why) = plain::agrees(&_read, &tree::fragment(text, OPTIONS)) {
+            panic!("the plain reading of a fragment differs from html5ever's: {why}\n{text}");
+        }
+        checker.extend(clean);
+        return;
+    }
     judge(checker, text, tree::fragment);
 }
 

@@ -580,20 +580,28 @@ impl<'a> Context<'a> {
     }
 }
 
-/// For the fuzzer: whether `text` is a page the audit reads without
-/// html5ever (Ok(true)), one it leaves to html5ever (Ok(false)), or one
-/// the two read differently (Err, saying how), which must never be.
+/// For the fuzzer: whether the audit reads `text` without html5ever, as
+/// a page or as a feed entry's fragment (Ok(true)), or leaves it to
+/// html5ever both ways (Ok(false)); Err, saying how, if a plain reading
+/// differs from html5ever's, which must never be.
 #[doc(hidden)]
 pub fn plain_reading_agrees(text: &str) -> Result<bool, String> {
-    let Some(read) = plain::read(text) else {
-        return Ok(false);
-    };
     let options = tree::Options {
         scripting: false,
         exact_errors: false,
         srcdoc: false,
     };
-    plain::agrees(&read, &tree::document(text, options)).map(|()| true)
+    let mut read = false;
+    if let Some(plain) = plain::read(text) {
+        plain::agrees(&plain, &tree::document(text, options))?;
+        read = true;
+    }
+    if let Some(plain) = plain::read_fragment(text) {
+        plain::agrees(&plain, &tree::fragment(text, options))
+            .map_err(|e| format!("as a fragment: {e}"))?;
+        read = true;
+    }
+    Ok(read)
 }
 
 /// Audits and rewrites one HTML page; `origins` are the sources it is made

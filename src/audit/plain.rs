@@ -80,36 +80,30 @@ const MAX_DEPTH: usize = 256;
 pub(crate) fn read(text: &str) -> Option<Plain<'_>> {
     const DOCTYPE: &[u8] = b"<!doctype html>";
     let bytes = text.as_bytes();
-    if !bytes.get(..DOCTYPE.len())?.eq_ignore_ascii_case(DOCTYPE) || has_unusual_bytes(bytes) {
+    if !bytes.get(..DOCTYPE.len())?.eq_ignore_ascii_case(DOCTYPE) {
         return None;
     }
-    let mut reader = Reader {
-        text,
-        mode: Mode::BeforeHtml,
-        stack: Vec::new(),
-        plain: Plain {
-            elements: Vec::new(),
-            head: Vec::new(),
-        },
-        line: 1,
-        counted: 0,
-    };
-    let mut at = DOCTYPE.len();
-    while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
-        reader.text_between(at, lt)?;
-        at = match bytes.get(lt + 1)? {
-            b'!' => comment_end(bytes, lt)?,
-            b'/' => reader.end_tag(lt)?,
-            _ => reader.start_tag(lt)?,
-        };
+    let reader = Reader::new(text, Mode::BeforeHtml, Vec::new());
+    let plain = reader.run(DOCTYPE.len())?;
+    Some(plain)
+}
+
+/// The elements of `text` read as the content of a `<div>` (a feed
+/// entry, see [`super::tree::fragment`]) if it is plain; None if not.
+/// The first two elements are those the tree builder makes first, both
+/// without attributes: the context `<div>` and the fragment's root
+/// `<html>`.
+pub(crate) fn read_fragment(text: &str) -> Option<Plain<'_>> {
+    let mut reader = Reader::new(text, Mode::InBody, vec!["html"]);
+    for name in ["div", "html"] {
+        reader.plain.elements.push(Seen {
+            name,
+            attrs: Vec::new(),
+            line: 1,
+            text: None,
+        });
     }
-    reader.text_between(at, bytes.len())?;
-    let ended = match reader.mode {
-        Mode::InBody => reader.stack == ["html", "body"],
-        Mode::AfterBody | Mode::AfterHtml => true,
-        _ => false,
-    };
-    ended.then_some(reader.plain)
+    reader.run(0)
 }
 
 /// NUL (an error wherever it stands), CR (the tokenizer turns it into a
@@ -125,6 +119,9 @@ struct Reader<'a> {
     mode: Mode,
     /// The open elements, outermost first.
     stack: Vec<&'a str>,
+    /// How many of them no end tag in the body may close: `<html>` and
+    /// `<body>` of a page, the root of a fragment.
+    floor: usize,
     plain: Plain<'a>,
     /// The line at byte `counted`.
     line: u64,
@@ -132,6 +129,44 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str, mode: Mode, stack: Vec<&'a str>) -> Self {
+        Reader {
+            text,
+            mode,
+            floor: if stack.is_empty() { 2 } else { stack.len() },
+            stack,
+            plain: Plain {
+                elements: Vec::new(),
+                head: Vec::new(),
+            },
+            line: 1,
+            counted: 0,
+        }
+    }
+
+    /// Reads from byte `at` to the end.
+    fn run(mut self, mut at: usize) -> Option<Plain<'a>> {
+        let bytes = self.text.as_bytes();
+        if has_unusual_bytes(bytes) {
+            return None;
+        }
+        while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+            self.text_between(at, lt)?;
+            at = match bytes.get(lt + 1)? {
+                b'!' => comment_end(bytes, lt)?,
+                b'/' => self.end_tag(lt)?,
+                _ => self.start_tag(lt)?,
+            };
+        }
+        self.text_between(at, bytes.len())?;
+        let ended = match self.mode {
+            Mode::InBody => self.stack.len() == self.floor,
+            Mode::AfterBody | Mode::AfterHtml => true,
+            _ => false,
+        };
+        ended.then_some(self.plain)
+    }
+
     fn current(&self) -> &'a str {
         self.stack.last().copied().unwrap_or_default()
     }
@@ -176,7 +211,7 @@ impl<'a> Reader<'a> {
                 self.mode = Mode::AfterBody;
             }
             (Mode::AfterBody, "html") => self.mode = Mode::AfterHtml,
-            (Mode::InBody, _) if self.stack.len() > 2 && self.current() == name => {}
+            (Mode::InBody, _) if self.stack.len() > self.floor && self.current() == name => {}
             _ => return None,
         }
         if self.mode != Mode::AfterHtml {
@@ -705,6 +740,37 @@ mod tests {
             "<!doctype html><p>x</p>",
         ] {
             assert!(!both(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn feed_entries_are_read_as_fragments() {
+        let read_both = |text: &str| {
+            let plain = read_fragment(text);
+            if let Some(plain) = &plain {
+                let tree = tree::fragment(text, OPTIONS);
+                if let Err(why) = agrees(plain, &tree) {
+                    panic!("{why}\n{text}");
+                }
+            }
+            plain.is_some()
+        };
+        for text in [
+            "<p>Der <em>erste</em> Absatz &amp; mehr.</p>\n<ul>\n<li>a</li>\n</ul>",
+            "<h2 id=\"x\">T</h2><table><thead><tr><th>a</th></tr></thead></table>",
+            "Text ohne Element",
+            "",
+        ] {
+            assert!(read_both(text), "{text}");
+        }
+        for text in [
+            "<p>a<div>b</div></p>",
+            "</div>",
+            "<body><p>x</p></body>",
+            "<!doctype html><p>x</p>",
+            "<p>offen",
+        ] {
+            assert!(!read_both(text), "{text}");
         }
     }
 

@@ -307,6 +307,16 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Takes over everything `other` collected about the same document,
+    /// as if it had read those elements itself.
+    pub fn extend(&mut self, other: Checker<'_>) {
+        self.findings.extend(other.findings);
+        self.ids.extend(other.ids);
+        self.links.extend(other.links);
+        self.resources.extend(other.resources);
+        self.outbound.extend(other.outbound);
+    }
+
     pub fn find(
         &mut self,
         severity: Severity,
