@@ -8,21 +8,26 @@
 //! and find the summary. The summary is written a second time without ids, so
 //! many summaries can share a list page.
 //!
+//! Parsing, links, quotes, the plan of ids and footnote numbers and the
+//! summary's end are here; `write` walks the events into HTML, and
+//! `constructs` holds the markup of each construct echt writes itself.
+//!
 //! Stage 2. Takes one document's text and the map of where every other
 //! document lives; hands on its HTML, table of contents, summary and the
 //! links it asked for.
+
+mod constructs;
+mod write;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use crate::util::error::{Diagnostic, Lines};
-use crate::util::escape;
-use crate::util::i18n;
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 use crate::util::url::{self, ROOT};
@@ -180,10 +185,10 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     let plan = Plan::new(&events, input);
     // Rendered documents live until the build ends: give back the slack
     // that growing the strings left (it doubled peak memory).
-    let mut html = plan.write(&events, events.len(), true);
+    let mut html = plan.write_page(&events);
     html.shrink_to_fit();
     let (summary_end, has_more) = summary_end(&events);
-    let mut summary = plan.write(&events, summary_end, false);
+    let mut summary = plan.write_summary(&events, summary_end);
     summary.shrink_to_fit();
     let summary_text = truncate_words(&plain_text(&events[..summary_end]), DESCRIPTION_LENGTH);
     Ok(Rendered {
@@ -200,7 +205,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
 /// without ids, and its plain text for descriptions.
 pub fn render_summary(input: &Input<'_>) -> Result<(String, String), Vec<Diagnostic>> {
     let (events, _) = events(input)?;
-    let html = Plan::new(&events, input).write(&events, events.len(), false);
+    let html = Plan::new(&events, input).write_summary(&events, events.len());
     Ok((
         html,
         truncate_words(&plain_text(&events), DESCRIPTION_LENGTH),
@@ -486,7 +491,7 @@ impl<'i> Plan<'i> {
                 Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
                 Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
                 Event::Start(Tag::Heading { level, id, .. }) if in_footnote == 0 => {
-                    let title = plain_text(&events[i + 1..heading_end(events, i)]);
+                    let title = plain_text(&events[i + 1..matching_end(events, i)]);
                     let id = match id {
                         Some(id) => id.to_string(),
                         None => {
@@ -535,6 +540,11 @@ impl<'i> Plan<'i> {
             .map(|k| &self.headings[k])
     }
 
+    /// The number of the footnote `label`, if anything refers to it.
+    fn footnote(&self, label: &str) -> Option<usize> {
+        self.footnotes.get(&label.to_lowercase()).copied()
+    }
+
     fn toc(&self) -> Vec<TocEntry> {
         let flat: Vec<TocEntry> = self
             .headings
@@ -548,204 +558,6 @@ impl<'i> Plan<'i> {
             .collect();
         nest(flat)
     }
-
-    /// Writes events `[0, end)` as HTML; `full` adds ids, anchors and the
-    /// footnote list.
-    fn write(&self, events: &[Spanned<'_>], end: usize, full: bool) -> String {
-        self.write_range(events, 0, end, full)
-    }
-
-    /// Writes events `[start, end)`; parts inside headings and footnotes
-    /// come through here too, so footnote references in them are numbered
-    /// and linked like all others.
-    fn write_range(&self, events: &[Spanned<'_>], start: usize, end: usize, full: bool) -> String {
-        let strings = i18n::strings(self.language);
-        let mut out: Vec<Event<'_>> = Vec::with_capacity(end - start);
-        let mut definitions: Vec<(usize, String)> = Vec::new();
-        let mut defined: HashSet<usize> = HashSet::new();
-        let mut references_seen: HashMap<usize, usize> = HashMap::new();
-        let mut alignments: Vec<Alignment> = Vec::new();
-        let mut cell = 0;
-        let mut in_head = false;
-        let mut i = start;
-        while i < end {
-            let (event, _) = &events[i];
-            match event {
-                Event::Start(Tag::Heading { level, classes, .. }) => {
-                    let close = heading_end(events, i);
-                    let inner = self.write_range(events, i + 1, close, false);
-                    let Some((_, id, title, _)) = self.heading(i) else {
-                        // Not planned (cannot happen outside footnotes): plain.
-                        out.push(Event::Html(format!("<{level}>{inner}</{level}>\n").into()));
-                        i = close + 1;
-                        continue;
-                    };
-                    let class = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape::html(&classes.join(" ")))
-                    };
-                    let tag = level.to_string();
-                    let html = if full {
-                        format!(
-                            "<{tag} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"{ROOT}{page}#{id}\" aria-label=\"{label}: {title}\">#</a></{tag}>\n",
-                            id = escape::html(id),
-                            page = self.page_path,
-                            label = strings.anchor_label,
-                            title = escape::html(title),
-                        )
-                    } else {
-                        format!("<{tag}{class}>{inner}</{tag}>\n")
-                    };
-                    out.push(Event::Html(html.into()));
-                    i = close + 1;
-                    continue;
-                }
-                Event::Start(Tag::Image {
-                    dest_url, title, ..
-                }) => {
-                    let close = matching_end(events, i);
-                    let alt = plain_text(&events[i + 1..close]);
-                    let title = if title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" title=\"{}\"", escape::html(title))
-                    };
-                    out.push(Event::InlineHtml(
-                        format!(
-                            "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
-                            escape::html(dest_url),
-                            escape::html(&alt)
-                        )
-                        .into(),
-                    ));
-                    i = close + 1;
-                    continue;
-                }
-                Event::FootnoteReference(label) => {
-                    let n = self
-                        .footnotes
-                        .get(&label.to_lowercase())
-                        .copied()
-                        .unwrap_or(0);
-                    let seen = references_seen.entry(n).or_insert(0);
-                    *seen += 1;
-                    let html = if full {
-                        let id = if *seen == 1 {
-                            format!("fnref-{n}")
-                        } else {
-                            format!("fnref-{n}-{seen}")
-                        };
-                        format!("<sup class=\"footnote-ref\"><a href=\"{ROOT}{page}#fn-{n}\" id=\"{id}\">{n}</a></sup>", page = self.page_path)
-                    } else {
-                        format!("<sup class=\"footnote-ref\"><a href=\"{ROOT}{page}#fn-{n}\">{n}</a></sup>", page = self.page_path)
-                    };
-                    out.push(Event::InlineHtml(html.into()));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let close = matching_end(events, i);
-                    // Definitions nobody refers to are left out, and so are
-                    // repeated ones: each number is listed once.
-                    let number = self.footnotes.get(&label.to_lowercase()).copied();
-                    if let Some(n) = number.filter(|n| full && defined.insert(*n)) {
-                        definitions.push((n, self.write_range(events, i + 1, close, false)));
-                    }
-                    i = close + 1;
-                    continue;
-                }
-                Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) => {}
-                Event::Start(Tag::Table(aligns)) => {
-                    alignments = aligns.clone();
-                    out.push(Event::Html("<div class=\"table-wrap\">\n<table>\n".into()));
-                }
-                Event::End(TagEnd::Table) => {
-                    out.push(Event::Html("</tbody>\n</table>\n</div>\n".into()))
-                }
-                Event::Start(Tag::TableHead) => {
-                    in_head = true;
-                    cell = 0;
-                    out.push(Event::Html("<thead>\n<tr>".into()));
-                }
-                Event::End(TagEnd::TableHead) => {
-                    in_head = false;
-                    out.push(Event::Html("</tr>\n</thead>\n<tbody>\n".into()));
-                }
-                Event::Start(Tag::TableRow) => {
-                    cell = 0;
-                    out.push(Event::Html("<tr>".into()));
-                }
-                Event::End(TagEnd::TableRow) => out.push(Event::Html("</tr>\n".into())),
-                Event::Start(Tag::TableCell) => {
-                    let tag = if in_head { "th" } else { "td" };
-                    let class = match alignments.get(cell) {
-                        Some(Alignment::Left) => " class=\"align-left\"",
-                        Some(Alignment::Center) => " class=\"align-center\"",
-                        Some(Alignment::Right) => " class=\"align-right\"",
-                        _ => "",
-                    };
-                    out.push(Event::Html(format!("<{tag}{class}>").into()));
-                }
-                Event::End(TagEnd::TableCell) => {
-                    out.push(Event::Html(if in_head { "</th>" } else { "</td>" }.into()));
-                    cell += 1;
-                }
-                Event::Start(Tag::List(start)) if starts_task_list(events, i) => {
-                    let html = match start {
-                        Some(n) if *n != 1 => format!("<ol class=\"task-list\" start=\"{n}\">\n"),
-                        Some(_) => "<ol class=\"task-list\">\n".to_string(),
-                        None => "<ul class=\"task-list\">\n".to_string(),
-                    };
-                    out.push(Event::Html(html.into()));
-                }
-                Event::Start(Tag::Item)
-                    if matches!(events.get(i + 1), Some((Event::TaskListMarker(_), _))) =>
-                {
-                    out.push(Event::Html("<li class=\"task\">".into()));
-                }
-                Event::TaskListMarker(done) => {
-                    let checked = if *done { " checked" } else { "" };
-                    out.push(Event::InlineHtml(
-                        format!("<input type=\"checkbox\" disabled{checked}> ").into(),
-                    ));
-                }
-                other => out.push(other.clone()),
-            }
-            i += 1;
-        }
-        let mut html_out = String::with_capacity((end - start) * 16);
-        html::push_html(&mut html_out, out.into_iter());
-        // pulldown-cmark percent-encodes the root marker inside link URLs.
-        if html_out.contains(ENCODED_ROOT) {
-            html_out = html_out.replace(ENCODED_ROOT, ROOT);
-        }
-        if full && !definitions.is_empty() {
-            definitions.sort_by_key(|(n, _)| *n);
-            html_out.push_str(&format!(
-                "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
-                strings.footnotes
-            ));
-            for (n, body) in definitions {
-                let back = format!(
-                    " <a class=\"footnote-back\" href=\"{ROOT}{page}#fnref-{n}\" aria-label=\"{label}\">↩</a>",
-                    page = self.page_path,
-                    label = strings.back_to_text
-                );
-                let body = body.trim_end();
-                let body = match body.strip_suffix("</p>") {
-                    Some(inner) => format!("{inner}{back}</p>"),
-                    None => format!("{body}{back}"),
-                };
-                html_out.push_str(&format!("<li id=\"fn-{n}\">{body}</li>\n"));
-            }
-            html_out.push_str("</ol>\n</section>\n");
-        }
-        html_out
-    }
-}
-
-/// Whether the list starting at `i` has a task marker in its first item.
-fn starts_task_list(events: &[(Event<'_>, std::ops::Range<usize>)], i: usize) -> bool {
-    matches!(events.get(i + 2), Some((Event::TaskListMarker(_), _)))
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -757,10 +569,6 @@ fn heading_number(level: HeadingLevel) -> u8 {
         HeadingLevel::H5 => 5,
         HeadingLevel::H6 => 6,
     }
-}
-
-fn heading_end(events: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> usize {
-    matching_end(events, start)
 }
 
 /// The index of the `End` that closes the `Start` at `start`.
@@ -798,296 +606,4 @@ fn insert(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn render_with(
-        body: &str,
-        language: Language,
-        links: &HashMap<String, String>,
-    ) -> Result<Rendered, Vec<Diagnostic>> {
-        let links = Links::new(links);
-        let source = format!("---\ntitle: t\n---\n{body}");
-        let input = Input {
-            path: Path::new("content/posts/a.md"),
-            source: &source,
-            body_offset: 16,
-            page_path: "posts/a/",
-            source_dir: "posts",
-            links: &links,
-            language,
-        };
-        render(&input)
-    }
-
-    fn de(body: &str) -> Rendered {
-        render_with(body, Language::De, &HashMap::new()).unwrap()
-    }
-
-    #[test]
-    fn german_quotes() {
-        let r = de("Sie sagte \"Hallo\" und 'so' geht's.\n");
-        assert!(r.html.contains("„Hallo“"), "{}", r.html);
-        assert!(r.html.contains("‚so‘"), "{}", r.html);
-        assert!(r.html.contains("geht’s"), "{}", r.html);
-        let en = render_with("\"Hi\"\n", Language::En, &HashMap::new()).unwrap();
-        assert!(en.html.contains("“Hi”"), "{}", en.html);
-    }
-
-    #[test]
-    fn headings_get_stable_unique_ids() {
-        let r = de("## Über uns\n\n## Über uns\n\n### Tiefer {#eigene-id}\n");
-        assert!(r.html.contains("<h2 id=\"ueber-uns\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"ueber-uns-2\">"), "{}", r.html);
-        assert!(r.html.contains("<h3 id=\"eigene-id\">"), "{}", r.html);
-        assert!(
-            r.html.contains("href=\"\u{E000}posts/a/#ueber-uns\""),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.toc.len(), 2);
-        assert_eq!(r.toc[1].children[0].id, "eigene-id");
-    }
-
-    #[test]
-    fn summary_stops_at_more_marker() {
-        let r = de("Erster Absatz.\n\nZweiter.\n\n<!-- more -->\n\nRest.\n");
-        assert_eq!(r.summary, "<p>Erster Absatz.</p>\n<p>Zweiter.</p>\n");
-        assert!(r.has_more);
-        assert!(!r.html.contains("more"), "{}", r.html);
-        let r = de("Eins <!--more--> zwei.\n\nRest.\n");
-        assert!(r.summary.starts_with("<p>Eins"), "{}", r.summary);
-        assert!(r.has_more);
-    }
-
-    #[test]
-    fn more_marker_inside_raw_html_keeps_tags_balanced() {
-        let r = de(
-            "Intro.\n\n<figure>\n<img src=\"x.jpg\" alt=\"\">\n</figure>\n<!-- more -->\n\nRest.\n",
-        );
-        assert!(r.summary.contains("</figure>"), "{}", r.summary);
-        assert!(!r.summary.contains("Rest"), "{}", r.summary);
-        assert!(r.has_more);
-    }
-
-    #[test]
-    fn summary_defaults_to_first_paragraph() {
-        let r = de("## Titel\n\nErster Absatz.\n\nZweiter.\n");
-        assert_eq!(r.summary, "<h2>Titel</h2>\n<p>Erster Absatz.</p>\n");
-        assert_eq!(r.summary_text, "Titel Erster Absatz.");
-        let short = de("Nur ein Absatz.\n");
-        assert!(!short.has_more);
-    }
-
-    #[test]
-    fn heading_ids_never_repeat_and_explicit_ids_stay() {
-        let r = de("## Dup\n\n## Dup\n\n## Dup-2\n\n## Eigen {#dup}\n\n## Fn 1\n\nText[^a].\n\n[^a]: Note.\n");
-        let ids: Vec<&str> = r
-            .html
-            .match_indices(" id=\"")
-            .map(|(i, _)| {
-                let rest = &r.html[i + 5..];
-                &rest[..rest.find('"').unwrap()]
-            })
-            .collect();
-        assert_eq!(
-            ids,
-            ["dup-2", "dup-3", "dup-2-2", "dup", "fn-1-2", "fnref-1", "fn-1"]
-        );
-    }
-
-    #[test]
-    fn footnote_labels_ignore_case_and_unused_or_repeated_definitions_are_dropped() {
-        let r = de("Text[^A].\n\n[^a]: Erste.\n[^a]: Doppelt.\n[^b]: Unbenutzt.\n");
-        assert!(
-            r.html.contains("href=\"\u{E000}posts/a/#fn-1\""),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.html.matches("<li id=").count(), 1, "{}", r.html);
-        assert!(
-            !r.html.contains("Unbenutzt") && !r.html.contains("Doppelt"),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn footnotes_in_headings_and_footnotes_are_linked() {
-        let r = de("## Titel[^x]\n\nText[^y].\n\n[^x]: Eins.\n[^y]: Zwei, siehe[^x].\n");
-        assert!(
-            r.html.contains(
-                "Titel<sup class=\"footnote-ref\"><a href=\"\u{E000}posts/a/#fn-1\">1</a></sup>"
-            ),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("Zwei, siehe<sup class=\"footnote-ref\"><a href=\"\u{E000}posts/a/#fn-1\">1</a></sup>"), "{}", r.html);
-    }
-
-    #[test]
-    fn footnotes_are_collected_at_the_end() {
-        let r = de("Text[^a] und mehr[^b].\n\n[^b]: Zweite.\n[^a]: Erste.\n\nSchluss.\n");
-        assert!(
-            r.html
-                .contains("<a href=\"\u{E000}posts/a/#fn-1\" id=\"fnref-1\">1</a>"),
-            "{}",
-            r.html
-        );
-        let list = &r.html[r.html.find("<section class=\"footnotes\"").unwrap()..];
-        assert!(list.find("fn-1").unwrap() < list.find("fn-2").unwrap());
-        assert!(list.contains("Erste."), "{list}");
-        assert!(r.html.find("Schluss").unwrap() < r.html.find("footnotes").unwrap());
-        assert!(!r.summary.contains("id="), "{}", r.summary);
-    }
-
-    #[test]
-    fn links_to_markdown_files_become_urls() {
-        let links = HashMap::from([
-            ("posts/b.md".to_string(), "posts/b/".to_string()),
-            ("ueber-mich.md".to_string(), "ueber-mich/".to_string()),
-        ]);
-        let r = render_with(
-            "[B](b.md#teil) [Ich](../ueber-mich.md) [x](https://example.org/a.md)\n",
-            Language::De,
-            &links,
-        )
-        .unwrap();
-        assert!(
-            r.html.contains("href=\"\u{E000}posts/b/#teil\""),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("href=\"\u{E000}ueber-mich/\""),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("href=\"https://example.org/a.md\""),
-            "{}",
-            r.html
-        );
-        let errors =
-            render_with("Text\n\nSiehe [dort](fehlt.md).\n", Language::De, &links).unwrap_err();
-        let msg = errors[0].to_string();
-        assert!(msg.contains("content/posts/a.md:6:7"), "{msg}");
-        assert!(msg.contains("link to `fehlt.md`"), "{msg}");
-    }
-
-    #[test]
-    fn links_find_files_in_any_unicode_form_and_with_escapes() {
-        // The link map's keys are NFC; the file was NFD on disk.
-        let links = HashMap::from([
-            ("posts/Über.md".to_string(), "posts/ueber/".to_string()),
-            (
-                "posts/mein beitrag.md".to_string(),
-                "posts/mein-beitrag/".to_string(),
-            ),
-            (
-                "posts/a/Grüße 1.png".to_string(),
-                "posts/a/Grüße 1.png".to_string(),
-            ),
-        ]);
-        let r = render_with(
-            "[nfc](Über.md) [nfd](U\u{308}ber.md#teil) [leer](mein%20beitrag.md?x=1#a) [bild](a/Gr%C3%BC%C3%9Fe%201.png) [roh](%zz.png)\n",
-            Language::De,
-            &links,
-        )
-        .unwrap();
-        for href in [
-            "href=\"\u{E000}posts/ueber/\"",
-            "href=\"\u{E000}posts/ueber/#teil\"",
-            "href=\"\u{E000}posts/mein-beitrag/?x=1#a\"",
-            "href=\"\u{E000}posts/a/Gr%C3%BC%C3%9Fe%201.png\"",
-            "href=\"\u{E000}posts/a/%zz.png\"",
-        ] {
-            assert!(r.html.contains(href), "{href} in {}", r.html);
-        }
-        assert_eq!(percent_decode("a%20b%C3%BC"), Some("a bü".to_string()));
-        assert_eq!(percent_decode("100%"), Some("100%".to_string()));
-        assert_eq!(percent_decode("%FF"), None);
-        assert_eq!(percent_decode("ohne"), None);
-    }
-
-    #[test]
-    fn many_equal_headings_and_footnotes() {
-        let mut body = String::new();
-        for i in 0..3000 {
-            body.push_str(&format!("## Notiz\n\nText[^{i}].\n\n"));
-        }
-        body.push_str("## Notiz-2\n\n");
-        for i in 0..3000 {
-            body.push_str(&format!("[^{i}]: Fußnote {i}.\n"));
-        }
-        let r = de(&body);
-        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(&ids[..3], ["notiz", "notiz-2", "notiz-3"]);
-        assert_eq!(ids[2999], "notiz-3000");
-        // Generated before, so this one steps aside.
-        assert_eq!(ids[3000], "notiz-2-2");
-        assert_eq!(r.html.matches("<li id=\"fn-").count(), 3000);
-        assert!(
-            r.html.contains("<li id=\"fn-3000\"><p>Fußnote 2999."),
-            "{}",
-            &r.html[r.html.len() - 300..]
-        );
-    }
-
-    #[test]
-    fn many_broken_links_are_all_located() {
-        let body = "[a](fehlt.md) ".repeat(5000);
-        let errors = render_with(&body, Language::De, &HashMap::new()).unwrap_err();
-        assert_eq!(errors.len(), 5000);
-        assert_eq!((errors[4999].line, errors[4999].column), (4, 4999 * 14 + 1));
-        assert_eq!(
-            errors[4999].source_line.as_ref().map(|l| l.chars().count()),
-            Some(100)
-        );
-    }
-
-    #[test]
-    fn tables_use_classes_not_styles() {
-        let r = de("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
-        assert!(
-            r.html.contains("<th class=\"align-left\">a</th>"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html.contains("<td class=\"align-right\">2</td>"),
-            "{}",
-            r.html
-        );
-        assert!(!r.html.contains("style="), "{}", r.html);
-    }
-
-    #[test]
-    fn images_are_lazy_and_keep_alt_text() {
-        let r = de("![Ein *Bild*](bild.png \"Titel\")\n");
-        assert!(r.html.contains("<img src=\"\u{E000}posts/a/bild.png\" alt=\"Ein Bild\" title=\"Titel\" loading=\"lazy\" decoding=\"async\">"), "{}", r.html);
-    }
-
-    #[test]
-    fn task_lists() {
-        let r = de("- [x] erledigt\n- [ ] offen\n");
-        assert!(r.html.contains("<ul class=\"task-list\">"), "{}", r.html);
-        assert!(
-            r.html
-                .contains("<li class=\"task\"><input type=\"checkbox\" disabled checked> erledigt"),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn truncation_keeps_words_whole() {
-        assert_eq!(truncate_words("eins zwei drei", 9), "eins zwei…");
-        assert_eq!(truncate_words("kurz", 9), "kurz");
-    }
-
-    #[test]
-    fn words_are_counted() {
-        assert_eq!(de("Eins zwei drei — vier.\n").words, 4);
-    }
-}
+mod tests;
