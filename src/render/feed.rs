@@ -160,8 +160,8 @@ impl Feed<'_> {
                 x,
                 "<summary type=\"html\">{summary}</summary>\n<content type=\"html\" xml:base=\"{link}\">{content}</content>\n</entry>\n",
                 link = xml(&link),
-                summary = xml(summary),
-                content = xml(body),
+                summary = summary,
+                content = body,
             );
         }
         x.push_str("</feed>\n");
@@ -205,7 +205,7 @@ impl Feed<'_> {
             let _ = write!(
                 x,
                 "<description>{}</description>\n</item>\n",
-                xml(&bodies.of(entry.text.value).1)
+                bodies.of(entry.text.value).1
             );
         }
         x.push_str("</channel>\n</rss>\n");
@@ -286,7 +286,7 @@ fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Fee
 pub struct Bodies<'a> {
     site: &'a Site,
     policy: &'a Policy,
-    /// By index into the site's posts: (summary, body).
+    /// By index into the site's posts: (summary, body), escaped for XML.
     made: Vec<OnceLock<(String, String)>>,
 }
 
@@ -299,13 +299,17 @@ impl<'a> Bodies<'a> {
         }
     }
 
-    /// The summary and the body (full text or summary, as configured).
+    /// The summary and the body (full text or summary, as configured),
+    /// escaped for XML: a post is in several feeds, and escaped once.
     fn of(&self, post: usize) -> &(String, String) {
         self.made[post].get_or_init(|| {
             let config = &self.site.config;
             let rendered = &self.site.posts[post].rendered;
             let absolute = |html: &str| {
-                audit::clean_fragment(self.policy, &url::finish(html, &config.base_url))
+                xml(&audit::clean_fragment(
+                    self.policy,
+                    &url::finish(html, &config.base_url),
+                ))
             };
             let summary = absolute(&rendered.summary);
             let body = if config.feed.full_content {

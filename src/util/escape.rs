@@ -2,17 +2,24 @@
 
 /// Escapes text for HTML attributes and content.
 pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut from = 0;
+    // Runs of bytes that need nothing are copied whole; the five escaped
+    // characters are ASCII, so every cut is between characters.
+    for (i, b) in text.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(escaped);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -57,7 +64,17 @@ pub fn xml(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::xml;
+    use super::{html, xml};
+
+    #[test]
+    fn html_escaping_keeps_everything_else() {
+        assert_eq!(
+            html("<a href=\"x\">Ä & 'ö'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Ä &amp; &#39;ö&#39;&lt;/a&gt;"
+        );
+        assert_eq!(html("ohne"), "ohne");
+        assert_eq!(html(""), "");
+    }
 
     #[test]
     fn xml_escaping_drops_forbidden_characters() {
