@@ -90,22 +90,28 @@ pub(super) fn footnote_reference(page_path: &str, n: usize, nth: Option<usize>) 
 
 /// The list of footnotes at the end of a page, by number, each with a link
 /// back to its first reference (inside its last paragraph, if it ends with
-/// one). `notes` holds each footnote's body as HTML.
+/// one) where `linked` says the page has one with an id. `notes` holds
+/// each footnote's body as HTML.
 pub(super) fn footnote_list(
     page_path: &str,
     strings: &Strings,
     notes: &BTreeMap<usize, String>,
+    linked: &dyn Fn(usize) -> bool,
 ) -> String {
     let mut html = format!(
         "<section class=\"footnotes\" aria-label=\"{}\">\n<ol>\n",
         strings.footnotes
     );
     for (n, body) in notes {
+        let body = body.trim_end();
+        if !linked(*n) {
+            html.push_str(&format!("<li id=\"fn-{n}\">{body}</li>\n"));
+            continue;
+        }
         let back = format!(
             " <a class=\"footnote-back\" href=\"{ROOT}{page_path}#fnref-{n}\" aria-label=\"{label}\">↩</a>",
             label = strings.back_to_text
         );
-        let body = body.trim_end();
         let body = match body.strip_suffix("</p>") {
             Some(inner) => format!("{inner}{back}</p>"),
             None => format!("{body}{back}"),

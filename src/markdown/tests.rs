@@ -122,6 +122,15 @@ fn footnote_labels_ignore_case_and_unused_or_repeated_definitions_are_dropped() 
 #[test]
 fn footnotes_in_headings_and_footnotes_are_linked() {
     let r = de("## Titel[^x]\n\nText[^y].\n\n[^x]: Eins.\n[^y]: Zwei, siehe[^x].\n");
+    // Footnote 1 is referred to only from a heading and a footnote, which
+    // carry no ids: its entry has no link back to a reference.
+    assert!(
+        r.html.contains("<li id=\"fn-1\"><p>Eins.</p></li>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("#fnref-2\""), "{}", r.html);
+    assert!(!r.html.contains("#fnref-1\""), "{}", r.html);
     assert!(
         r.html.contains(
             "Titel<sup class=\"footnote-ref\"><a href=\"\u{E000}posts/a/#fn-1\">1</a></sup>"
@@ -417,7 +426,7 @@ fn footnote_list_puts_the_back_link_into_the_last_paragraph() {
         )
     };
     assert_eq!(
-        constructs::footnote_list("posts/a/", strings, &notes),
+        constructs::footnote_list("posts/a/", strings, &notes, &|_| true),
         format!(
             "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n\
              <li id=\"fn-1\"><p>Eins.</p>\n<p>Zwei.{}</p></li>\n\

@@ -22,11 +22,24 @@ impl Plan<'_> {
     pub(super) fn write_page(&self, events: &[Spanned<'_>]) -> String {
         let mut writer = Writer::new(self, events, Ids::Page);
         writer.write(0..events.len());
-        let Writer { out, notes, .. } = writer;
+        let Writer {
+            out,
+            notes,
+            references,
+            ..
+        } = writer;
         let mut html = to_html(out, events.len());
         if !notes.is_empty() {
             let strings = i18n::strings(self.language);
-            html.push_str(&constructs::footnote_list(self.page_path, strings, &notes));
+            // A footnote referred to only from a heading or another
+            // footnote has no reference with an id to go back to.
+            let linked = |n: usize| references.contains_key(&n);
+            html.push_str(&constructs::footnote_list(
+                self.page_path,
+                strings,
+                &notes,
+                &linked,
+            ));
         }
         html
     }

@@ -406,3 +406,15 @@ fn front_matter_summary_and_image_resolve_like_the_text() {
     let err = broken.build().fails();
     assert!(err.starts_with("error: link to `fehlt.md`, which is not a post or page of this site\n  --> content/posts/a.md:4:10\n"), "{err}");
 }
+
+#[test]
+fn a_footnote_referred_to_only_from_a_heading_or_a_footnote_builds() {
+    // Such a footnote has no reference with an id on the page, so its
+    // entry must not link back to one (the audit refuses dangling anchors).
+    let body = "## Warum[^a]\n\nText[^b].\n\n[^a]: Nur im Titel.\n[^b]: Siehe auch[^a].\n";
+    let site = TestSite::new().post("fussnoten.md", &post("Fußnoten", "2024-03-01", body));
+    let built = site.build().ok();
+    let page = built.page("posts/fussnoten/");
+    assert!(page.contains("<li id=\"fn-1\"><p>Nur im Titel.</p></li>"), "{page}");
+    assert!(page.contains("href=\"../../posts/fussnoten/#fnref-2\""), "{page}");
+}
