@@ -24,7 +24,7 @@
 
 use std::borrow::Cow;
 
-use super::scan::{self, PlainTag};
+use super::scan;
 use super::tree::{Kind, Tree};
 
 /// One element of a plain page, as the tree builder would make it.
@@ -144,7 +144,8 @@ impl<'a> Reader<'a> {
             open_p: 0,
             open_a: 0,
             plain: Plain {
-                elements: Vec::new(),
+                // Pages have a tag every hundred bytes or so.
+                elements: Vec::with_capacity(text.len() / 128),
                 head: Vec::new(),
             },
             line: 1,
@@ -243,7 +244,15 @@ impl<'a> Reader<'a> {
 
     /// A start tag at `lt`; where reading goes on.
     fn start_tag(&mut self, lt: usize) -> Option<usize> {
-        let tag = scan::plain_tag(self.text, lt)?;
+        let mut attrs: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        let tag = scan::read_tag(self.text, lt, |name, _, value| {
+            // html5ever keeps the first of two equal names, with an error.
+            if attrs.iter().any(|(n, _)| *n == name) {
+                return None;
+            }
+            attrs.push((name, decode(value.unwrap_or_default())?));
+            Some(())
+        })?;
         let line = self.line_at(tag.close);
         let name = tag.name;
         let class = class(name);
@@ -263,7 +272,7 @@ impl<'a> Reader<'a> {
         }
         let mut seen = Seen {
             name,
-            attrs: attributes(&tag)?,
+            attrs,
             line,
             text: None,
         };
@@ -317,20 +326,6 @@ impl<'a> Reader<'a> {
         }
         false
     }
-}
-
-/// A tag's attributes with their values decoded; None for a name written
-/// twice (html5ever keeps the first and reports an error) or a value with
-/// a character reference this reader does not know.
-fn attributes<'a>(tag: &PlainTag<'a>) -> Option<Vec<(&'a str, Cow<'a, str>)>> {
-    let mut attrs: Vec<(&'a str, Cow<'a, str>)> = Vec::with_capacity(tag.attrs.len());
-    for &(name, _, value) in &tag.attrs {
-        if attrs.iter().any(|(n, _)| *n == name) {
-            return None;
-        }
-        attrs.push((name, decode(value.unwrap_or_default())?));
-    }
-    Some(attrs)
 }
 
 /// The end of the comment at `lt` (after its `-->`), if it is one written

@@ -52,6 +52,41 @@ fn is_name_byte(b: u8) -> bool {
 
 /// Reads the start tag at `at` if it is written the plainest way.
 pub(crate) fn plain_tag(text: &str, at: usize) -> Option<PlainTag<'_>> {
+    let mut attrs = Vec::new();
+    let end = read_tag(text, at, |name, at, value| {
+        attrs.push((name, at, value));
+        Some(())
+    })?;
+    Some(PlainTag {
+        name: end.name,
+        attrs,
+        close: end.close,
+        slash: end.slash,
+        tight: end.tight,
+    })
+}
+
+/// A start tag read by [`read_tag`], less its attributes.
+#[derive(Debug)]
+pub(crate) struct TagEnd<'a> {
+    pub name: &'a str,
+    /// Where the `>` is.
+    pub close: usize,
+    /// Written with `/` before `>`.
+    pub slash: bool,
+    /// See [`PlainTag::tight`].
+    pub tight: bool,
+}
+
+/// Reads the start tag at `at` if it is written the plainest way (see
+/// [`PlainTag`]), handing each attribute (name, where the name starts,
+/// the value without quotes) to `attr` as it goes, which may stop the
+/// reading with None.
+pub(crate) fn read_tag<'a>(
+    text: &'a str,
+    at: usize,
+    mut attr: impl FnMut(&'a str, usize, Option<&'a str>) -> Option<()>,
+) -> Option<TagEnd<'a>> {
     let bytes = text.as_bytes();
     if bytes.get(at) != Some(&b'<') || !bytes.get(at + 1)?.is_ascii_lowercase() {
         return None;
@@ -65,7 +100,6 @@ pub(crate) fn plain_tag(text: &str, at: usize) -> Option<PlainTag<'_>> {
         i += 1;
     }
     let name = &text[at + 1..i];
-    let mut attrs = Vec::new();
     let mut tight = true;
     loop {
         let spaces = skip_space(bytes, i);
@@ -75,18 +109,16 @@ pub(crate) fn plain_tag(text: &str, at: usize) -> Option<PlainTag<'_>> {
         match *bytes.get(i)? {
             b'>' => {
                 tight &= !separated;
-                return Some(PlainTag {
+                return Some(TagEnd {
                     name,
-                    attrs,
                     close: i,
                     slash: false,
                     tight,
                 });
             }
             b'/' if bytes.get(i + 1) == Some(&b'>') => {
-                return Some(PlainTag {
+                return Some(TagEnd {
                     name,
-                    attrs,
                     close: i + 1,
                     slash: true,
                     tight: false,
@@ -98,19 +130,19 @@ pub(crate) fn plain_tag(text: &str, at: usize) -> Option<PlainTag<'_>> {
                 while bytes.get(i).copied().is_some_and(is_name_byte) {
                     i += 1;
                 }
-                let attr = &text[start..i];
+                let name = &text[start..i];
                 let value = if bytes.get(i) == Some(&b'=') {
                     if bytes.get(i + 1) != Some(&b'"') {
                         return None;
                     }
                     let open = i + 2;
-                    let end = open + bytes.get(open..)?.iter().position(|&b| b == b'"')?;
+                    let end = open + memchr::memchr(b'"', bytes.get(open..)?)?;
                     i = end + 1;
                     Some(&text[open..end])
                 } else {
                     None
                 };
-                attrs.push((attr, start, value));
+                attr(name, start, value)?;
             }
             _ => return None,
         }

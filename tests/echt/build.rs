@@ -415,6 +415,12 @@ fn a_footnote_referred_to_only_from_a_heading_or_a_footnote_builds() {
     let site = TestSite::new().post("fussnoten.md", &post("Fußnoten", "2024-03-01", body));
     let built = site.build().ok();
     let page = built.page("posts/fussnoten/");
-    assert!(page.contains("<li id=\"fn-1\"><p>Nur im Titel.</p></li>"), "{page}");
-    assert!(page.contains("href=\"../../posts/fussnoten/#fnref-2\""), "{page}");
+    assert!(
+        page.contains("<li id=\"fn-1\"><p>Nur im Titel.</p></li>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"../../posts/fussnoten/#fnref-2\""),
+        "{page}"
+    );
 }
