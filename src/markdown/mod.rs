@@ -350,10 +350,21 @@ pub fn truncate_words(text: &str, max: usize) -> String {
 /// How long a description made from the summary may be, in characters.
 const DESCRIPTION_LENGTH: usize = 160;
 
+/// The words of `text`: runs between whitespace that hold a letter or a
+/// digit (so a lone dash is none), in one pass.
 fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    let mut words = 0;
+    // Whether the run so far is already counted.
+    let mut counted = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            words += 1;
+            counted = true;
+        }
+    }
+    words
 }
 
 /// Where the summary ends (an event index) and whether more follows.

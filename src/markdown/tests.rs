@@ -311,6 +311,22 @@ fn truncation_keeps_words_whole() {
 #[test]
 fn words_are_counted() {
     assert_eq!(de("Eins zwei drei — vier.\n").words, 4);
+    // As many as the runs between whitespace that hold a letter or digit.
+    for text in [
+        "",
+        "  ",
+        "a",
+        " — ",
+        "Straße\u{a0}und\u{2003}Weg\u{b}x\u{85}y",
+        "٣ 🙂 …a ✓b -- 1",
+        "Eins,zwei  drei\n\tvier",
+    ] {
+        let expected = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        assert_eq!(super::count_words(text), expected, "{text:?}");
+    }
 }
 
 // The pure parts on their own: the markup of each construct, the writer's
