@@ -419,6 +419,9 @@ fn html_element<'a>(
                     inner_document(base, &what, &a.value, depth, out);
                 }
             }
+            // Browsers read `srcset` on these two only (`<image>` becomes
+            // `<img>` in the tree).
+            "srcset" if !matches!(tag, "img" | "source") => {}
             "srcset" => {
                 for url in srcset(&a.value) {
                     resource(base, &what, url, out);
