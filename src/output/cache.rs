@@ -14,10 +14,12 @@
 //! not match, does not decode or does not add up is a [`Miss`]: the build
 //! makes that part anew. A cache can make a build faster, never different.
 //!
-//! It also answers two questions about files on disk that a cached build
+//! It also answers three questions about files on disk that a cached build
 //! must ask: which output files are no longer as the last build left them
-//! ([`Written`]), and which sources were modified so recently that their
-//! modification time cannot tell a later write apart ([`recent`]).
+//! ([`Written`]), which sources were modified so recently that their
+//! modification time cannot tell a later write apart ([`recent`]), and
+//! whether any file below the site's folders changed at all since the last
+//! build ([`stamp_files`]).
 //!
 //! Part of the output stage; knows nothing of what it stores.
 
@@ -32,14 +34,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::util::error::{io_message, Error, Result};
-use crate::util::fingerprint::fingerprint;
+use crate::util::fingerprint::{fingerprint, FileStamp};
 
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 12] = b"echt-cache\n\0";
 
 /// Changes whenever the layout of the cache changes in a way the other
 /// parts of [`Key`] would not notice.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a cache must have been written by, and for, to be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -326,6 +328,73 @@ pub fn static_str<'de, D: serde::Deserializer<'de>>(
     Ok(leaked)
 }
 
+/// A value that a cache file keeps as its encoding, decoded only when
+/// wanted ([`Lazy::value`]): a build that learns from the other parts of
+/// the file that it needs nothing more skips the cost of decoding it. The
+/// file's checksum covers it like everything else.
+pub enum Lazy<T> {
+    Decoded(T),
+    Encoded(Vec<u8>),
+}
+
+impl<T: Deserialize<'static>> Lazy<T> {
+    /// The value, decoded if it was read from a file.
+    pub fn value(self) -> std::result::Result<T, Miss> {
+        match self {
+            Lazy::Decoded(value) => Ok(value),
+            Lazy::Encoded(bytes) => {
+                T::deserialize(&mut rmp_serde::Deserializer::new(bytes.as_slice()))
+                    .map_err(|e| Miss::Damaged(e.to_string()))
+            }
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lazy::Decoded(_) => write!(f, "Lazy::Decoded"),
+            Lazy::Encoded(bytes) => write!(f, "Lazy::Encoded({} bytes)", bytes.len()),
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Lazy<T> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Lazy::Decoded(value) => {
+                let bytes = rmp_serde::to_vec(value).map_err(serde::ser::Error::custom)?;
+                serializer.serialize_bytes(&bytes)
+            }
+            Lazy::Encoded(bytes) => serializer.serialize_bytes(bytes),
+        }
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Lazy<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "bytes")
+            }
+            fn visit_bytes<E>(self, bytes: &[u8]) -> std::result::Result<Vec<u8>, E> {
+                Ok(bytes.to_vec())
+            }
+            fn visit_byte_buf<E>(self, bytes: Vec<u8>) -> std::result::Result<Vec<u8>, E> {
+                Ok(bytes)
+            }
+        }
+        Ok(Lazy::Encoded(deserializer.deserialize_byte_buf(Bytes)?))
+    }
+}
+
 fn modified_nanos(meta: &std::fs::Metadata) -> u128 {
     meta.modified()
         .ok()
@@ -334,9 +403,9 @@ fn modified_nanos(meta: &std::fs::Metadata) -> u128 {
 }
 
 /// Size and modification time of a file, as the build left it.
-type FileStamp = (u64, u128);
+type WrittenStamp = (u64, u128);
 
-fn file_stamp(path: &Path) -> Option<FileStamp> {
+fn file_stamp(path: &Path) -> Option<WrittenStamp> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     meta.is_file().then(|| (meta.len(), modified_nanos(&meta)))
 }
@@ -348,13 +417,13 @@ fn file_stamp(path: &Path) -> Option<FileStamp> {
 /// hand, by another program, by an echt without this cache) must be
 /// rendered again too, or the output would stay wrong.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct Written(HashMap<String, FileStamp>);
+pub struct Written(HashMap<String, WrittenStamp>);
 
 impl Written {
     /// Notes how the files `rel` (below `target`) look now; files that
     /// are not there are forgotten.
     pub fn record<'a>(&mut self, target: &Path, rel: impl IntoParallelIterator<Item = &'a String>) {
-        let stamps: Vec<(&String, Option<FileStamp>)> = rel
+        let stamps: Vec<(&String, Option<WrittenStamp>)> = rel
             .into_par_iter()
             .map(|rel| (rel, file_stamp(&target.join(rel))))
             .collect();
@@ -397,6 +466,11 @@ impl Written {
                 .cloned(),
         );
         altered
+    }
+
+    /// Whether it holds a record of every one of `files`.
+    pub fn covers<'a>(&self, mut files: impl Iterator<Item = &'a String>) -> bool {
+        files.all(|f| self.0.contains_key(f))
     }
 
     pub fn len(&self) -> usize {
@@ -467,6 +541,89 @@ pub fn recent(
                         .is_none_or(|t| t >= since)
                 })
                 .map(walkdir::DirEntry::into_path)
+        })
+        .collect()
+}
+
+/// A fingerprint of every file below `dirs` (and of which of them are
+/// folders), as a later build finds them only if no file was added,
+/// removed, renamed, rewritten or replaced: each file counts with its
+/// name and [`FileStamp`] (through symbolic links, of the file they point
+/// to). Entries for which `skip` is true are passed by, as the build
+/// passes them by.
+///
+/// None when the stamps prove nothing: a file was modified at `since` or
+/// later (see [`RACY`]), something could not be read, or symbolic links
+/// lead round in a circle.
+pub fn stamp_files(
+    dirs: &[PathBuf],
+    since: SystemTime,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Option<u64> {
+    let stamped = dirs
+        .par_iter()
+        .map(|dir| {
+            if !dir.is_dir() {
+                return Some(None);
+            }
+            let followed = [std::fs::canonicalize(dir).ok()?];
+            stamp_folder(dir, since, skip, &followed).map(Some)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(fingerprint((dirs, stamped)))
+}
+
+/// What [`stamp_files`] notes of a folder's entry.
+#[derive(Hash)]
+enum Stamped {
+    File(FileStamp),
+    Folder(Vec<(std::ffi::OsString, Stamped)>),
+}
+
+/// The entries of the folder `dir`, by name, and below, in parallel.
+/// `followed` are the folders, as their real paths, that the walk went
+/// into from the start or through a symbolic link.
+fn stamp_folder(
+    dir: &Path,
+    since: SystemTime,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+    followed: &[PathBuf],
+) -> Option<Vec<(std::ffi::OsString, Stamped)>> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        if !skip(&name.to_string_lossy()) {
+            entries.push((name, entry));
+        }
+    }
+    entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+    entries
+        .into_par_iter()
+        .map(|(name, entry)| {
+            let linked = entry.file_type().ok()?.is_symlink();
+            let meta = if linked {
+                std::fs::metadata(entry.path()).ok()?
+            } else {
+                entry.metadata().ok()?
+            };
+            let stamped = if meta.is_dir() {
+                let path = entry.path();
+                let mut followed = followed.to_vec();
+                if linked {
+                    let real = std::fs::canonicalize(&path).ok()?;
+                    if followed.contains(&real) {
+                        return None;
+                    }
+                    followed.push(real);
+                }
+                Stamped::Folder(stamp_folder(&path, since, skip, &followed)?)
+            } else {
+                let stamp = FileStamp::of(&meta);
+                stamp.modified().filter(|t| *t < since)?;
+                Stamped::File(stamp)
+            };
+            Some((name, stamped))
         })
         .collect()
 }
@@ -561,6 +718,63 @@ mod tests {
         let mut altered = written.altered(target);
         altered.sort();
         assert_eq!(altered, ["a.html", "c.css"]);
+        Ok(())
+    }
+
+    #[test]
+    fn stamps_of_files_tell_every_change() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path();
+        let folders = [site.join("content"), site.join("themes/eigen")];
+        std::fs::create_dir_all(site.join("content/posts"))?;
+        let long_ago = SystemTime::now() - Duration::from_secs(3600);
+        let write = |rel: &str, text: &str| -> std::io::Result<()> {
+            let path = site.join(rel);
+            std::fs::write(&path, text)?;
+            File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(long_ago)
+        };
+        let skip = |name: &str| name.starts_with('.');
+        let since = SystemTime::now() - RACY;
+        let stamp = || stamp_files(&folders, since, &skip);
+        write("content/posts/a.md", "eins")?;
+        let first = stamp();
+        assert!(first.is_some());
+        assert_eq!(stamp(), first, "nothing changed");
+        write("content/posts/.a.md.swp", "vim")?;
+        assert_eq!(stamp(), first, "what the build passes by does not count");
+        let mut last = first;
+        let mut changed = |what: &str| {
+            let now = stamp();
+            assert!(now.is_some() && now != last, "{what} went unnoticed");
+            last = now;
+        };
+        write("content/posts/a.md", "zwei")?;
+        changed("the same size, dated back");
+        write("content/posts/b.md", "neu")?;
+        changed("a new file");
+        std::fs::rename(
+            site.join("content/posts/b.md"),
+            site.join("content/posts/c.md"),
+        )?;
+        changed("a renamed file");
+        std::fs::remove_file(site.join("content/posts/c.md"))?;
+        changed("a removed file");
+        std::fs::create_dir_all(&folders[1])?;
+        changed("a folder that now exists");
+        std::fs::create_dir_all(site.join("content/bilder"))?;
+        changed("a new folder in it");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(site.join("content"), site.join("content/bilder/rund"))?;
+            assert_eq!(stamp(), None, "links that lead round in a circle");
+            std::fs::remove_file(site.join("content/bilder/rund"))?;
+            assert_eq!(stamp(), last);
+        }
+        std::fs::write(site.join("content/posts/a.md"), "drei")?;
+        assert_eq!(stamp(), None, "a file modified just now proves nothing");
         Ok(())
     }
 

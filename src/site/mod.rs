@@ -24,7 +24,7 @@ use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Origin, Result};
-use crate::util::fingerprint::fingerprint;
+use crate::util::fingerprint::{fingerprint, FileStamp};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 
@@ -220,17 +220,22 @@ impl Cache {
         self.reported.clear();
     }
 
+    /// The date of every source it holds that has one: drafts, future
+    /// posts and pages too.
+    pub fn dates(&self) -> impl Iterator<Item = DateTime<FixedOffset>> + '_ {
+        self.sources
+            .values()
+            .filter_map(|source| source.parsed.as_ref().as_ref().ok()?.date)
+    }
+
     /// A number that changes whenever the file at `path` may have changed:
-    /// its size, modification time and how often the watcher reported it.
+    /// its [`FileStamp`] and how often the watcher reported it.
     pub fn stamp(&self, path: &Path) -> u64 {
         self.stamp_with(path, std::fs::metadata(path).ok())
     }
 
     fn stamp_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> u64 {
-        fingerprint((
-            meta.map(|m| (m.len(), m.modified().ok())),
-            self.seen.get(path),
-        ))
+        fingerprint((meta.as_ref().map(FileStamp::of), self.seen.get(path)))
     }
 
     /// A source's stamp, and whether the file may be changed under
