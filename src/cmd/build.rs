@@ -327,16 +327,24 @@ struct Sources {
 
 /// The build cache's half about the output folder: valid only for the
 /// output as that build left it, and rewritten by every build that
-/// changes it. What the last build made and found (`built`, the larger
-/// part) is decoded only by a build that goes on to load the site.
-#[derive(Debug, Serialize, Deserialize)]
+/// changes it. It is written in two parts: first the [`Head`], then what
+/// the build made, the larger part, which only a build that goes on to
+/// load the site decodes.
+#[derive(Debug)]
 struct Outputs {
+    head: Head,
+    built: Built,
+}
+
+/// What a build reads of the outputs' half before it knows whether it
+/// has anything to do.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
     /// What lets the next build see that nothing changed; None when that
     /// build could not have told.
     unchanged: Option<Unchanged>,
     /// How the output files looked when the build was done.
     written: Written,
-    built: cache::Lazy<Built>,
 }
 
 impl Outputs {
@@ -364,10 +372,13 @@ impl Outputs {
         // A file the build cannot vouch for is rendered by the next one.
         let unchanged = unchanged.filter(|_| written.covers(built.prints.files()));
         Outputs {
-            unchanged,
-            written,
-            built: cache::Lazy::Decoded(built),
+            head: Head { unchanged, written },
+            built,
         }
+    }
+
+    fn write(&self, path: &Path, key: &cache::Key) -> Result<()> {
+        cache::write_parts(path, key, &[&self.head, &self.built])
     }
 }
 
@@ -446,38 +457,59 @@ fn input_folders(config: &Config) -> Vec<PathBuf> {
     ]
 }
 
-/// The outputs' half of the cache as a build reads it first, with the
-/// output files that were changed since it was written once they were
-/// looked for.
+/// The outputs' half of the cache as a build reads it first: its head,
+/// not yet checked, and the rest; with the output files that were changed
+/// since it was written once they were looked for.
 #[derive(Debug)]
 struct Recalled {
-    outputs: Outputs,
+    head: Head,
+    rest: cache::Rest,
     altered: Option<Vec<String>>,
 }
 
+/// What a build learns from the head of the outputs' half.
+#[derive(Debug)]
+enum Recall {
+    /// It has nothing to do (see [`Unchanged`]), and this is its report.
+    Unchanged(Done),
+    /// It loads the site, with what it read.
+    Load(std::result::Result<Recalled, Miss>),
+}
+
 impl Recalled {
-    /// What a build that starts at `now` with `inputs` into `output` did,
-    /// if the last build's record proves that it would change nothing
-    /// (see [`Unchanged`]).
-    fn unchanged(
-        &mut self,
-        inputs: Option<u64>,
-        now: DateTime<Utc>,
-        output: &Path,
-    ) -> Option<Done> {
-        let unchanged = self.outputs.unchanged.as_ref()?;
+    /// Whether the last build's record may prove that a build that starts
+    /// at `now` has nothing to do (the clock is in its span).
+    fn may_hold(&self, now: DateTime<Utc>) -> bool {
+        let unchanged = self.head.unchanged.as_ref();
+        unchanged.is_some_and(|u| u.from <= now && now < u.until)
+    }
+
+    /// Whether a build that starts at `now` with `inputs` into `output`
+    /// has anything to do.
+    fn settle(mut self, inputs: Option<u64>, now: DateTime<Utc>, output: &Path) -> Recall {
+        let Some(unchanged) = self.head.unchanged.as_ref() else {
+            return Recall::Load(Ok(self));
+        };
         if !unchanged.holds(inputs, now) {
-            return None;
+            return Recall::Load(Ok(self));
         }
         // Only now is it worth looking at every output file.
-        let altered = self.altered.insert(self.outputs.written.altered(output));
-        altered.is_empty().then(|| Done {
+        let altered = self.altered.insert(self.head.written.altered(output));
+        if !altered.is_empty() {
+            return Recall::Load(Ok(self));
+        }
+        let done = Done {
             stats: unchanged.stats,
             changed: Some(0),
             rendered: 0,
             skipped: true,
             warnings: unchanged.warnings.clone(),
-        })
+        };
+        // The record counts only in a file that is whole.
+        match self.rest.check() {
+            Ok(()) => Recall::Unchanged(done),
+            Err(miss) => Recall::Load(Err(miss)),
+        }
     }
 }
 
@@ -558,8 +590,8 @@ fn copy_stamp(sources: &Cache, path: &Path, started: SystemTime) -> u64 {
     }
 }
 
-/// Reads the outputs' half of the cache for an output folder a build
-/// left (`previous`).
+/// Reads the head of the outputs' half of the cache for an output folder
+/// a build left (`previous`).
 fn recall_outputs(
     files: &CacheFiles,
     key: &cache::Key,
@@ -568,9 +600,10 @@ fn recall_outputs(
     if !previous {
         return Err(Miss::Missing);
     }
-    let outputs = cache::read::<Outputs>(&files.outputs, key)?;
+    let (head, rest) = cache::read_first::<Head>(&files.outputs, key)?;
     Ok(Recalled {
-        outputs,
+        head,
+        rest,
         altered: None,
     })
 }
@@ -578,25 +611,33 @@ fn recall_outputs(
 /// Reads the rest of what the build cache has for a build that loads the
 /// site into `output`: the sources' half (unless `no_cache`), and what the
 /// last build made, from what was `recalled`, with the output files
-/// changed since. Says why a part is damaged.
+/// changed since; meanwhile `stamp`s the inputs. Says why a part is
+/// damaged.
 fn recall(
     files: &CacheFiles,
     key: &cache::Key,
     output: &Path,
     no_cache: bool,
     recalled: std::result::Result<Recalled, Miss>,
+    stamp: impl FnOnce() -> cache::Stamps + Send,
     note: &mut Option<String>,
-) -> (Option<Sources>, Option<Last>) {
+) -> (cache::Stamps, Option<Sources>, Option<Last>) {
     // The sources' half, the large one, is read on this thread: with
     // glibc, other threads allocate from arenas that grow in small steps,
     // one system call each, which made reading it twice as slow.
-    let (sources, last) = std::thread::scope(|scope| {
+    let (inputs, sources, last) = std::thread::scope(|scope| {
+        let inputs = scope.spawn(stamp);
         let last = scope.spawn(|| {
-            let Recalled { outputs, altered } = recalled?;
-            let altered = altered.unwrap_or_else(|| outputs.written.altered(output));
+            let Recalled {
+                head,
+                rest,
+                altered,
+            } = recalled?;
+            let built = rest.value()?;
+            let altered = altered.unwrap_or_else(|| head.written.altered(output));
             Ok(Last {
-                built: outputs.built.value()?,
-                written: outputs.written,
+                built,
+                written: head.written,
                 altered,
             })
         });
@@ -608,14 +649,15 @@ fn recall(
         let last = last
             .join()
             .unwrap_or_else(|_| Err(Miss::Damaged("unreadable".into())));
-        (sources, last)
+        let stamps = inputs.join().unwrap_or_default();
+        (stamps, sources, last)
     });
     for miss in [sources.as_ref().err(), last.as_ref().err()] {
         if let Some(miss @ Miss::Damaged(_)) = miss {
             *note = Some(format!("{miss}; what it held was made anew"));
         }
     }
-    (sources.ok(), last.ok())
+    (inputs, sources.ok(), last.ok())
 }
 
 /// Starts writing the sources' half of the cache anew if there is none or
@@ -666,7 +708,7 @@ fn remember(
     outputs: Option<&Outputs>,
 ) {
     let sources = renewed.map_or(Ok(()), cache::Pending::commit);
-    let outputs = outputs.map_or(Ok(()), |o| cache::write(&files.outputs, key, o));
+    let outputs = outputs.map_or(Ok(()), |o| o.write(&files.outputs, key));
     for written in [sources, outputs] {
         if let Err(e) = written {
             for d in &e.diagnostics {
@@ -753,6 +795,7 @@ struct Run<'a> {
 }
 
 /// What a build did, for its [`Report`].
+#[derive(Debug)]
 struct Done {
     stats: Stats,
     changed: Option<usize>,
@@ -771,26 +814,31 @@ impl Run<'_> {
         let previous = Update::previous_build(output)?;
         let now = DateTime::<Utc>::from(self.started);
         // The inputs are stamped before any of them is read (see
-        // `Unchanged`), while the outputs' half is read.
+        // `Unchanged`): right away if the last build's record may prove
+        // that there is nothing to do, else while the cache is read.
         let folders = input_folders(&config);
-        let (inputs, mut recalled) = rayon::join(
-            || {
-                let skip = &crate::source::content::is_ignored;
-                cache::stamp_files(&folders, racy_since(self.started), skip)
-            },
-            || recall_outputs(&self.files, &key, previous && !options.no_cache),
-        );
-        if let Ok(recalled) = &mut recalled {
-            if let Some(done) = recalled.unchanged(inputs, now, output) {
-                return Ok(done);
+        let stamp = || {
+            let skip = &crate::source::content::is_ignored;
+            cache::stamp_files(&folders, racy_since(self.started), skip)
+        };
+        let recalled = recall_outputs(&self.files, &key, previous && !options.no_cache);
+        let (stamped, recalled) = match recalled {
+            Ok(recalled) if recalled.may_hold(now) => {
+                let stamps = stamp();
+                match recalled.settle(stamps.print, now, output) {
+                    Recall::Unchanged(done) => return Ok(done),
+                    Recall::Load(recalled) => (Some(stamps), recalled),
+                }
             }
-        }
-        let (mut known, last) = recall(
+            recalled => (None, recalled),
+        };
+        let (stamps, mut known, last) = recall(
             &self.files,
             &key,
             output,
             options.no_cache,
             recalled,
+            || stamped.unwrap_or_else(stamp),
             &mut self.note,
         );
         let mut sources = Cache::default();
@@ -798,6 +846,9 @@ impl Run<'_> {
             sources = std::mem::take(&mut known.cache);
             sources.touch(&known.racy);
         }
+        // The sources are not stamped a second time.
+        let inputs = stamps.print;
+        sources.stamped(stamps.files);
         let loaded = load_with(config, &selection_at(options, now), &mut sources)?;
         let render = RenderOptions {
             year: now.year(),
@@ -852,9 +903,11 @@ impl Run<'_> {
                 // one could not, or it would not have got here).
                 drop(prepared);
                 let outputs = unchanged(done.stats, &done.warnings).map(|unchanged| Outputs {
-                    unchanged: Some(unchanged),
-                    written: last.written,
-                    built: cache::Lazy::Decoded(done.built),
+                    head: Head {
+                        unchanged: Some(unchanged),
+                        written: last.written,
+                    },
+                    built: done.built,
                 });
                 remember(&self.files, &key, renewed, outputs.as_ref());
                 drop_later((loaded, outputs));

@@ -8,7 +8,8 @@
 //! that is renamed over the old one only after a fully successful build,
 //! so it is always either a good build's or absent.
 //!
-//! What is in the files is up to the caller (`cmd::build`); this module
+//! What is in the files is up to the caller (`cmd::build`), in one part
+//! or several, of which a reader may decode only the first; this module
 //! keeps them honest: a [`Key`] says which echt and which site settings
 //! wrote a file, a checksum covers its contents, and anything that does
 //! not match, does not decode or does not add up is a [`Miss`]: the build
@@ -122,6 +123,18 @@ pub fn folder(output: &Path) -> PathBuf {
 /// `T` need only deserialize from `'static` data (an audit finding keeps
 /// `&'static str`s): a reader owns whatever it hands out.
 pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Result<T, Miss> {
+    let (value, rest) = read_first(path, key)?;
+    rest.check()?;
+    Ok(value)
+}
+
+/// Reads the first part of the cache file at `path` (see [`write_parts`])
+/// if `key` wrote it. What it says can be trusted only once the [`Rest`]
+/// is checked (or decoded, which checks it).
+pub fn read_first<T: Deserialize<'static>>(
+    path: &Path,
+    key: &Key,
+) -> std::result::Result<(T, Rest), Miss> {
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Missing),
@@ -154,23 +167,64 @@ pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Res
     if written != *key {
         return Err(Miss::Stale);
     }
-    let value = T::deserialize(&mut rmp_serde::Deserializer::new(&mut reader))
-        .map_err(|e| Miss::Damaged(e.to_string()))?;
-    // Only now is it known whether what was decoded was what was written.
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
-    let checked = reader.into_inner();
-    if checked.count != body || checked.crc.finalize() != crc {
-        return Err(damaged("checksum mismatch"));
+    let mut rest = Rest { reader, body, crc };
+    let value = rest.decode()?;
+    Ok((value, rest))
+}
+
+/// What follows the first part of a cache file, not yet read.
+pub struct Rest {
+    reader: BufReader<Checked<std::io::Take<File>>>,
+    /// The length and checksum the file says it has.
+    body: u64,
+    crc: u32,
+}
+
+impl Rest {
+    /// Decodes the next part and checks the whole file.
+    pub fn value<T: Deserialize<'static>>(mut self) -> std::result::Result<T, Miss> {
+        let value = self.decode()?;
+        self.check()?;
+        Ok(value)
     }
-    Ok(value)
+
+    fn decode<T: Deserialize<'static>>(&mut self) -> std::result::Result<T, Miss> {
+        T::deserialize(&mut rmp_serde::Deserializer::new(&mut self.reader))
+            .map_err(|e| Miss::Damaged(e.to_string()))
+    }
+
+    /// Reads what is left without decoding it: only now is it known
+    /// whether what was decoded was what was written.
+    pub fn check(mut self) -> std::result::Result<(), Miss> {
+        std::io::copy(&mut self.reader, &mut std::io::sink())
+            .map_err(|e| Miss::Damaged(io_message(&e)))?;
+        let checked = self.reader.into_inner();
+        if checked.count != self.body || checked.crc.finalize() != self.crc {
+            return Err(Miss::Damaged("checksum mismatch".into()));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rest").field("body", &self.body).finish()
+    }
 }
 
 /// Writes `value` as the cache file at `path`, atomically: into a
 /// temporary file beside it that is then renamed over the old one.
 pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
+    write_parts(path, key, &[value])
+}
+
+/// Writes `parts` one after the other as the cache file at `path`,
+/// atomically (see [`write`]); a reader can stop after the first
+/// ([`read_first`]).
+pub fn write_parts(path: &Path, key: &Key, parts: &[&dyn Part]) -> Result<()> {
     let temporary = temporary(path);
     let renamed =
-        write_file(&temporary, key, value).and_then(|()| std::fs::rename(&temporary, path));
+        write_file(&temporary, key, parts).and_then(|()| std::fs::rename(&temporary, path));
     renamed.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Error::io(path, &e)
@@ -189,7 +243,7 @@ where
     let temporary = temporary(&path);
     let to = temporary.clone();
     let thread = std::thread::Builder::new()
-        .spawn(move || write_file(&to, &key, &make()))
+        .spawn(move || write_file(&to, &key, &[&make()]))
         .map_err(|e| Error::io(&path, &e));
     Pending {
         path,
@@ -236,7 +290,18 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_extension(format!("tmp-{}", std::process::id()))
 }
 
-fn write_file<T: Serialize>(temporary: &Path, key: &Key, value: &T) -> std::io::Result<()> {
+/// A part of a cache file: any value that serialises.
+pub trait Part {
+    fn encode(&self, out: &mut dyn Write) -> std::result::Result<(), rmp_serde::encode::Error>;
+}
+
+impl<T: Serialize> Part for T {
+    fn encode(&self, mut out: &mut dyn Write) -> std::result::Result<(), rmp_serde::encode::Error> {
+        rmp_serde::encode::write(&mut out, self)
+    }
+}
+
+fn write_file(temporary: &Path, key: &Key, parts: &[&dyn Part]) -> std::io::Result<()> {
     if let Some(folder) = temporary.parent() {
         std::fs::create_dir_all(folder)?;
     }
@@ -244,8 +309,10 @@ fn write_file<T: Serialize>(temporary: &Path, key: &Key, value: &T) -> std::io::
     let mut writer = BufWriter::with_capacity(BUFFER, Checked::new(file));
     writer.write_all(MAGIC)?;
     let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
-    rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
-    rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
+    key.encode(&mut writer).map_err(encode)?;
+    for part in parts {
+        part.encode(&mut writer).map_err(encode)?;
+    }
     let checked = writer
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)?;
@@ -326,73 +393,6 @@ pub fn static_str<'de, D: serde::Deserializer<'de>>(
     let leaked: &'static str = Box::leak(text.into_boxed_str());
     known.insert(leaked);
     Ok(leaked)
-}
-
-/// A value that a cache file keeps as its encoding, decoded only when
-/// wanted ([`Lazy::value`]): a build that learns from the other parts of
-/// the file that it needs nothing more skips the cost of decoding it. The
-/// file's checksum covers it like everything else.
-pub enum Lazy<T> {
-    Decoded(T),
-    Encoded(Vec<u8>),
-}
-
-impl<T: Deserialize<'static>> Lazy<T> {
-    /// The value, decoded if it was read from a file.
-    pub fn value(self) -> std::result::Result<T, Miss> {
-        match self {
-            Lazy::Decoded(value) => Ok(value),
-            Lazy::Encoded(bytes) => {
-                T::deserialize(&mut rmp_serde::Deserializer::new(bytes.as_slice()))
-                    .map_err(|e| Miss::Damaged(e.to_string()))
-            }
-        }
-    }
-}
-
-impl<T> std::fmt::Debug for Lazy<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Lazy::Decoded(_) => write!(f, "Lazy::Decoded"),
-            Lazy::Encoded(bytes) => write!(f, "Lazy::Encoded({} bytes)", bytes.len()),
-        }
-    }
-}
-
-impl<T: Serialize> Serialize for Lazy<T> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        match self {
-            Lazy::Decoded(value) => {
-                let bytes = rmp_serde::to_vec(value).map_err(serde::ser::Error::custom)?;
-                serializer.serialize_bytes(&bytes)
-            }
-            Lazy::Encoded(bytes) => serializer.serialize_bytes(bytes),
-        }
-    }
-}
-
-impl<'de, T> Deserialize<'de> for Lazy<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Vec<u8>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "bytes")
-            }
-            fn visit_bytes<E>(self, bytes: &[u8]) -> std::result::Result<Vec<u8>, E> {
-                Ok(bytes.to_vec())
-            }
-            fn visit_byte_buf<E>(self, bytes: Vec<u8>) -> std::result::Result<Vec<u8>, E> {
-                Ok(bytes)
-            }
-        }
-        Ok(Lazy::Encoded(deserializer.deserialize_byte_buf(Bytes)?))
-    }
 }
 
 fn modified_nanos(meta: &std::fs::Metadata) -> u128 {
@@ -545,87 +545,126 @@ pub fn recent(
         .collect()
 }
 
-/// A fingerprint of every file below `dirs` (and of which of them are
-/// folders), as a later build finds them only if no file was added,
-/// removed, renamed, rewritten or replaced: each file counts with its
-/// name and [`FileStamp`] (through symbolic links, of the file they point
-/// to). Entries for which `skip` is true are passed by, as the build
-/// passes them by.
-///
-/// None when the stamps prove nothing: a file was modified at `since` or
-/// later (see [`RACY`]), something could not be read, or symbolic links
-/// lead round in a circle.
+/// What [`stamp_files`] found.
+#[derive(Debug, Default)]
+pub struct Stamps {
+    /// A fingerprint of every file below the folders (and of which of the
+    /// folders exist), as a later walk finds them only if no file was
+    /// added, removed, renamed, rewritten or replaced: each file counts
+    /// with its name and [`FileStamp`] (through symbolic links, of the
+    /// file they point to). None when it proves nothing: a file was
+    /// modified at `since` or later (see [`RACY`]), something could not be
+    /// read, or symbolic links lead round in a circle.
+    pub print: Option<u64>,
+    /// Every file's stamp by path, with whether it is
+    /// [`linked`](crate::util::fingerprint::linked).
+    pub files: HashMap<PathBuf, (FileStamp, bool)>,
+}
+
+/// Stamps every file below `dirs` (see [`Stamps`]). Entries for which
+/// `skip` is true are passed by, as the build passes them by.
 pub fn stamp_files(
     dirs: &[PathBuf],
     since: SystemTime,
     skip: &(dyn Fn(&str) -> bool + Sync),
-) -> Option<u64> {
-    let stamped = dirs
+) -> Stamps {
+    // For each folder: None if it could not be read, Some(None) if it is
+    // not a folder.
+    let stamped: Vec<Option<Option<Vec<Stamped>>>> = dirs
         .par_iter()
         .map(|dir| {
             if !dir.is_dir() {
                 return Some(None);
             }
             let followed = [std::fs::canonicalize(dir).ok()?];
-            stamp_folder(dir, since, skip, &followed).map(Some)
+            stamp_folder(dir, skip, &followed).map(Some)
         })
-        .collect::<Option<Vec<_>>>()?;
-    Some(fingerprint((dirs, stamped)))
+        .collect();
+    let whole = stamped.iter().all(Option::is_some);
+    let recent = stamped
+        .iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .any(|file| file.stamp.modified().is_none_or(|t| t >= since));
+    let print = (whole && !recent).then(|| fingerprint((dirs, &stamped)));
+    let files = stamped
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .map(|file| (file.path, (file.stamp, file.linked)))
+        .collect();
+    Stamps { print, files }
 }
 
-/// What [`stamp_files`] notes of a folder's entry.
+/// What [`stamp_files`] notes of a file.
 #[derive(Hash)]
-enum Stamped {
-    File(FileStamp),
-    Folder(Vec<(std::ffi::OsString, Stamped)>),
+struct Stamped {
+    path: PathBuf,
+    stamp: FileStamp,
+    linked: bool,
 }
 
-/// The entries of the folder `dir`, by name, and below, in parallel.
-/// `followed` are the folders, as their real paths, that the walk went
-/// into from the start or through a symbolic link.
+/// Every file below the folder `dir`, its own before those of its
+/// folders, each in the order the system lists them (which changes only
+/// with what is in the folder); None if one could not be read. `followed`
+/// are the folders, as their real paths, that the walk went into from the
+/// start or through a symbolic link.
 fn stamp_folder(
     dir: &Path,
-    since: SystemTime,
     skip: &(dyn Fn(&str) -> bool + Sync),
     followed: &[PathBuf],
-) -> Option<Vec<(std::ffi::OsString, Stamped)>> {
-    let mut entries = Vec::new();
+) -> Option<Vec<Stamped>> {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
-        let name = entry.file_name();
-        if !skip(&name.to_string_lossy()) {
-            entries.push((name, entry));
+        if skip(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let kind = entry.file_type().ok()?;
+        if kind.is_dir() {
+            folders.push((entry.path(), None));
+        } else if kind.is_symlink() && std::fs::metadata(entry.path()).ok()?.is_dir() {
+            let real = std::fs::canonicalize(entry.path()).ok()?;
+            if followed.contains(&real) {
+                return None;
+            }
+            folders.push((entry.path(), Some(real)));
+        } else {
+            files.push(entry);
         }
     }
-    entries.sort_by(|(a, _), (b, _)| a.cmp(b));
-    entries
+    let mut stamped = files
         .into_par_iter()
-        .map(|(name, entry)| {
-            let linked = entry.file_type().ok()?.is_symlink();
-            let meta = if linked {
-                std::fs::metadata(entry.path()).ok()?
+        .map(|entry| {
+            // As `symlink_metadata` describes it.
+            let own = entry.metadata().ok()?;
+            let path = entry.path();
+            let linked = crate::util::fingerprint::linked(&own);
+            let stamp = if own.file_type().is_symlink() {
+                FileStamp::of(&std::fs::metadata(&path).ok()?)
             } else {
-                entry.metadata().ok()?
+                FileStamp::of(&own)
             };
-            let stamped = if meta.is_dir() {
-                let path = entry.path();
-                let mut followed = followed.to_vec();
-                if linked {
-                    let real = std::fs::canonicalize(&path).ok()?;
-                    if followed.contains(&real) {
-                        return None;
-                    }
-                    followed.push(real);
-                }
-                Stamped::Folder(stamp_folder(&path, since, skip, &followed)?)
-            } else {
-                let stamp = FileStamp::of(&meta);
-                stamp.modified().filter(|t| *t < since)?;
-                Stamped::File(stamp)
-            };
-            Some((name, stamped))
+            Some(Stamped {
+                path,
+                stamp,
+                linked,
+            })
         })
-        .collect()
+        .collect::<Option<Vec<_>>>()?;
+    let below = folders
+        .into_par_iter()
+        .map(|(folder, real)| {
+            let mut followed = followed.to_vec();
+            followed.extend(real);
+            stamp_folder(&folder, skip, &followed)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    stamped.extend(below.into_iter().flatten());
+    Some(stamped)
 }
 
 #[cfg(test)]
@@ -684,6 +723,30 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_parts_is_read_as_far_as_wanted_and_checked_whole() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("outputs");
+        let key = Key::new(1);
+        let tail: Vec<String> = (0..100).map(|i| format!("Teil {i}")).collect();
+        write_parts(&file, &key, &[&"Kopf", &tail])?;
+        let (head, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(head, "Kopf");
+        assert_eq!(rest.value::<Vec<String>>(), Ok(tail));
+        let (_, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(rest.check(), Ok(()));
+        // A byte changed after the first part is noticed by the check,
+        // without decoding.
+        let mut bytes = std::fs::read(&file)?;
+        let at = bytes.len() - 40;
+        bytes[at] ^= 0x20;
+        std::fs::write(&file, &bytes)?;
+        let (head, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(head, "Kopf");
+        assert!(rest.check().is_err());
+        Ok(())
+    }
+
+    #[test]
     fn a_pending_file_replaces_the_old_one_only_when_committed() -> TestResult {
         let dir = tempfile::tempdir()?;
         let file = dir.path().join("cache/sources");
@@ -738,7 +801,7 @@ mod tests {
         };
         let skip = |name: &str| name.starts_with('.');
         let since = SystemTime::now() - RACY;
-        let stamp = || stamp_files(&folders, since, &skip);
+        let stamp = || stamp_files(&folders, since, &skip).print;
         write("content/posts/a.md", "eins")?;
         let first = stamp();
         assert!(first.is_some());
@@ -765,7 +828,11 @@ mod tests {
         std::fs::create_dir_all(&folders[1])?;
         changed("a folder that now exists");
         std::fs::create_dir_all(site.join("content/bilder"))?;
-        changed("a new folder in it");
+        assert_eq!(
+            stamp(),
+            last,
+            "an empty folder holds nothing the build reads"
+        );
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(site.join("content"), site.join("content/bilder/rund"))?;
@@ -775,6 +842,43 @@ mod tests {
         }
         std::fs::write(site.join("content/posts/a.md"), "drei")?;
         assert_eq!(stamp(), None, "a file modified just now proves nothing");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_of_files_are_those_of_what_they_name() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("posts"))?;
+        std::fs::write(content.join("posts/a.md"), "a")?;
+        std::fs::write(content.join("b.md"), "b")?;
+        std::fs::hard_link(content.join("b.md"), dir.path().join("b-auch.md"))?;
+        std::os::unix::fs::symlink(content.join("posts"), content.join("alt"))?;
+        let stamps = stamp_files(
+            std::slice::from_ref(&content),
+            SystemTime::now(),
+            &|_: &str| false,
+        );
+        let mut files: Vec<&PathBuf> = stamps.files.keys().collect();
+        files.sort();
+        assert_eq!(
+            files,
+            ["alt/a.md", "b.md", "posts/a.md"]
+                .map(|f| content.join(f))
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        for (path, (stamp, linked)) in &stamps.files {
+            assert_eq!(*stamp, FileStamp::of(&std::fs::metadata(path)?), "{path:?}");
+            let own = std::fs::symlink_metadata(path)?;
+            assert_eq!(*linked, crate::util::fingerprint::linked(&own), "{path:?}");
+        }
+        assert!(
+            stamps.files[&content.join("b.md")].1,
+            "a file with two names"
+        );
+        assert!(!stamps.files[&content.join("posts/a.md")].1);
         Ok(())
     }
 

@@ -55,6 +55,18 @@ impl FileStamp {
     }
 }
 
+/// Whether a file (as `symlink_metadata` describes it) can be changed
+/// under another path than its own: a symbolic link, or a file with more
+/// than one name. The preview's watcher reports a change under the path
+/// that was written to.
+pub fn linked(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    let names = std::os::unix::fs::MetadataExt::nlink(meta);
+    #[cfg(not(unix))]
+    let names = 1;
+    meta.file_type().is_symlink() || names > 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::fingerprint;
