@@ -10,13 +10,15 @@
 //! (`output::cache`) when there is a good one: sources whose stamps did
 //! not change are neither read nor rendered again, and only the output
 //! files whose fingerprints changed are rendered and audited
-//! ([`Loaded::render_changed`], which the preview uses too).
+//! ([`Loaded::render_changed`], which the preview uses too). A rebuild in
+//! which nothing changed at all, as the cache can prove (see
+//! [`Unchanged`]), loads nothing and ends there.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Facts};
@@ -52,6 +54,9 @@ pub struct Report {
     /// Files rendered (or copied) and audited: all of them, unless the
     /// build cache told which had changed.
     pub rendered: usize,
+    /// Whether the build cache proved that nothing the output is made of
+    /// changed, so that nothing was loaded, rendered or written.
+    pub skipped: bool,
     pub elapsed: Duration,
     pub output: PathBuf,
     /// The audit's warnings and notes (a build with errors fails).
@@ -115,7 +120,7 @@ pub fn load_cached(
                 errors,
             })
         }
-        None => load_with(config, options, cache),
+        None => load_with(config, &selection(options), cache),
     }
 }
 
@@ -126,10 +131,15 @@ pub fn config_print_of(config: &Config) -> u64 {
 
 /// What `options` include of the site now.
 pub fn selection(options: &BuildOptions) -> Selection {
+    selection_at(options, Utc::now())
+}
+
+/// What `options` include of the site at `now`.
+fn selection_at(options: &BuildOptions, now: DateTime<Utc>) -> Selection {
     Selection {
         drafts: options.drafts,
         future: options.future,
-        now: Utc::now().fixed_offset(),
+        now: now.fixed_offset(),
     }
 }
 
@@ -142,11 +152,10 @@ pub fn config(options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
-fn load_with(config: Config, options: &BuildOptions, cache: &mut Cache) -> Result<Loaded> {
-    let selection = selection(options);
+fn load_with(config: Config, selection: &Selection, cache: &mut Cache) -> Result<Loaded> {
     let (theme, loaded) = rayon::join(
         || Theme::load(&config),
-        || Site::load(config.clone(), &selection, cache),
+        || Site::load(config.clone(), selection, cache),
     );
     let (site, mut errors) = loaded?;
     match theme {
@@ -318,11 +327,22 @@ struct Sources {
 
 /// The build cache's half about the output folder: valid only for the
 /// output as that build left it, and rewritten by every build that
-/// changes it.
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(bound(deserialize = "Built: Deserialize<'de>"))]
+/// changes it. It is written in two parts: first the [`Head`], then what
+/// the build made, the larger part, which only a build that goes on to
+/// load the site decodes.
+#[derive(Debug)]
 struct Outputs {
+    head: Head,
     built: Built,
+}
+
+/// What a build reads of the outputs' half before it knows whether it
+/// has anything to do.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head {
+    /// What lets the next build see that nothing changed; None when that
+    /// build could not have told.
+    unchanged: Option<Unchanged>,
     /// How the output files looked when the build was done.
     written: Written,
 }
@@ -330,7 +350,13 @@ struct Outputs {
 impl Outputs {
     /// The outputs' half after a build that carried out `plan` over the
     /// output `written` describes (None: everything was written).
-    fn after(built: Built, written: Option<Written>, output: &Path, plan: &Plan) -> Outputs {
+    fn after(
+        built: Built,
+        written: Option<Written>,
+        output: &Path,
+        plan: &Plan,
+        unchanged: Option<Unchanged>,
+    ) -> Outputs {
         let written = match written {
             Some(mut written) => {
                 written.forget(&plan.remove);
@@ -343,8 +369,156 @@ impl Outputs {
                 written
             }
         };
-        Outputs { built, written }
+        // A file the build cannot vouch for is rendered by the next one.
+        let unchanged = unchanged.filter(|_| written.covers(built.prints.files()));
+        Outputs {
+            head: Head { unchanged, written },
+            built,
+        }
     }
+
+    fn write(&self, path: &Path, key: &cache::Key) -> Result<()> {
+        cache::write_parts(path, key, &[&self.head, &self.built])
+    }
+}
+
+/// How a build can tell, without loading anything, that it would make
+/// exactly the output that the last one left: every file it reads is as
+/// it was then ([`input_folders`], echt.yaml, echt itself and the options
+/// are in the cache's key), no output file was changed since, and the
+/// clock is still in the span in which the site looks the same.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Unchanged {
+    /// `cache::stamp_files` of the input folders when the build started.
+    inputs: u64,
+    /// The build's clock: the site looks the same from then on ...
+    from: DateTime<Utc>,
+    /// ... until a source's date comes (a post becomes due, a document
+    /// stops being in the future) or the year changes (copyright lines).
+    until: DateTime<Utc>,
+    /// What the build said.
+    stats: Stats,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Unchanged {
+    /// The record of a build that started at `from` with `inputs`, of a
+    /// site that looks the same `until`; None when the inputs prove
+    /// nothing.
+    fn new(
+        inputs: Option<u64>,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        stats: Stats,
+        warnings: &[Diagnostic],
+    ) -> Option<Unchanged> {
+        Some(Unchanged {
+            inputs: inputs?,
+            from,
+            until,
+            stats,
+            warnings: warnings.to_vec(),
+        })
+    }
+
+    /// Whether a build that starts at `now` with `inputs` would make what
+    /// the build this describes made.
+    fn holds(&self, inputs: Option<u64>, now: DateTime<Utc>) -> bool {
+        inputs == Some(self.inputs) && self.from <= now && now < self.until
+    }
+}
+
+/// The first moment after `now` at which a site whose sources have the
+/// `dates` may look different by the clock alone: the next of those
+/// dates, or the next new year (UTC, as the copyright year is taken).
+fn same_site_until(
+    now: DateTime<Utc>,
+    dates: impl Iterator<Item = DateTime<FixedOffset>>,
+) -> DateTime<Utc> {
+    let new_year = Utc
+        .with_ymd_and_hms(now.year().saturating_add(1), 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(now);
+    dates
+        .map(|date| date.with_timezone(&Utc))
+        .filter(|date| *date > now)
+        .fold(new_year, DateTime::min)
+}
+
+/// The folders below the site root whose files a build reads, besides
+/// echt.yaml: sources, copied files and templates.
+fn input_folders(config: &Config) -> Vec<PathBuf> {
+    let root = &config.root;
+    vec![
+        root.join(crate::source::content::CONTENT_DIR),
+        root.join("static"),
+        root.join("templates"),
+        root.join("themes").join(&config.theme),
+    ]
+}
+
+/// The outputs' half of the cache as a build reads it first: its head,
+/// not yet checked, and the rest; with the output files that were changed
+/// since it was written once they were looked for.
+#[derive(Debug)]
+struct Recalled {
+    head: Head,
+    rest: cache::Rest,
+    altered: Option<Vec<String>>,
+}
+
+/// What a build learns from the head of the outputs' half.
+#[derive(Debug)]
+enum Recall {
+    /// It has nothing to do (see [`Unchanged`]), and this is its report.
+    Unchanged(Done),
+    /// It loads the site, with what it read.
+    Load(std::result::Result<Recalled, Miss>),
+}
+
+impl Recalled {
+    /// Whether the last build's record may prove that a build that starts
+    /// at `now` has nothing to do (the clock is in its span).
+    fn may_hold(&self, now: DateTime<Utc>) -> bool {
+        let unchanged = self.head.unchanged.as_ref();
+        unchanged.is_some_and(|u| u.from <= now && now < u.until)
+    }
+
+    /// Whether a build that starts at `now` with `inputs` into `output`
+    /// has anything to do.
+    fn settle(mut self, inputs: Option<u64>, now: DateTime<Utc>, output: &Path) -> Recall {
+        let Some(unchanged) = self.head.unchanged.as_ref() else {
+            return Recall::Load(Ok(self));
+        };
+        if !unchanged.holds(inputs, now) {
+            return Recall::Load(Ok(self));
+        }
+        // Only now is it worth looking at every output file.
+        let altered = self.altered.insert(self.head.written.altered(output));
+        if !altered.is_empty() {
+            return Recall::Load(Ok(self));
+        }
+        let done = Done {
+            stats: unchanged.stats,
+            changed: Some(0),
+            rendered: 0,
+            skipped: true,
+            warnings: unchanged.warnings.clone(),
+        };
+        // The record counts only in a file that is whole.
+        match self.rest.check() {
+            Ok(()) => Recall::Unchanged(done),
+            Err(miss) => Recall::Load(Err(miss)),
+        }
+    }
+}
+
+/// The last build as the cache tells it, for a build that loads the site.
+#[derive(Debug)]
+struct Last {
+    built: Built,
+    written: Written,
+    altered: Vec<String>,
 }
 
 /// The files of the build cache of one output folder.
@@ -416,40 +590,74 @@ fn copy_stamp(sources: &Cache, path: &Path, started: SystemTime) -> u64 {
     }
 }
 
-/// Reads what the build cache has for this build: the sources' half
-/// always, the outputs' half only for an output folder a build left, with
-/// the output files that were changed since. Says why a half is damaged.
+/// Reads the head of the outputs' half of the cache for an output folder
+/// a build left (`previous`).
+fn recall_outputs(
+    files: &CacheFiles,
+    key: &cache::Key,
+    previous: bool,
+) -> std::result::Result<Recalled, Miss> {
+    if !previous {
+        return Err(Miss::Missing);
+    }
+    let (head, rest) = cache::read_first::<Head>(&files.outputs, key)?;
+    Ok(Recalled {
+        head,
+        rest,
+        altered: None,
+    })
+}
+
+/// Reads the rest of what the build cache has for a build that loads the
+/// site into `output`: the sources' half (unless `no_cache`), and what the
+/// last build made, from what was `recalled`, with the output files
+/// changed since; meanwhile `stamp`s the inputs. Says why a part is
+/// damaged.
 fn recall(
     files: &CacheFiles,
     key: &cache::Key,
     output: &Path,
-    previous: bool,
+    no_cache: bool,
+    recalled: std::result::Result<Recalled, Miss>,
+    stamp: impl FnOnce() -> cache::Stamps + Send,
     note: &mut Option<String>,
-) -> (Option<Sources>, Option<(Outputs, Vec<String>)>) {
+) -> (cache::Stamps, Option<Sources>, Option<Last>) {
     // The sources' half, the large one, is read on this thread: with
     // glibc, other threads allocate from arenas that grow in small steps,
     // one system call each, which made reading it twice as slow.
-    let (sources, outputs) = std::thread::scope(|scope| {
-        let outputs = scope.spawn(|| {
-            if !previous {
-                return Err(Miss::Missing);
-            }
-            let outputs = cache::read::<Outputs>(&files.outputs, key)?;
-            let altered = outputs.written.altered(output);
-            Ok((outputs, altered))
+    let (inputs, sources, last) = std::thread::scope(|scope| {
+        let inputs = scope.spawn(stamp);
+        let last = scope.spawn(|| {
+            let Recalled {
+                head,
+                rest,
+                altered,
+            } = recalled?;
+            let built = rest.value()?;
+            let altered = altered.unwrap_or_else(|| head.written.altered(output));
+            Ok(Last {
+                built,
+                written: head.written,
+                altered,
+            })
         });
-        let sources = cache::read::<Sources>(&files.sources, key);
-        let outputs = outputs
+        let sources = if no_cache {
+            Err(Miss::Missing)
+        } else {
+            cache::read::<Sources>(&files.sources, key)
+        };
+        let last = last
             .join()
             .unwrap_or_else(|_| Err(Miss::Damaged("unreadable".into())));
-        (sources, outputs)
+        let stamps = inputs.join().unwrap_or_default();
+        (stamps, sources, last)
     });
-    for miss in [sources.as_ref().err(), outputs.as_ref().err()] {
+    for miss in [sources.as_ref().err(), last.as_ref().err()] {
         if let Some(miss @ Miss::Damaged(_)) = miss {
             *note = Some(format!("{miss}; what it held was made anew"));
         }
     }
-    (sources.ok(), outputs.ok())
+    (inputs, sources.ok(), last.ok())
 }
 
 /// Starts writing the sources' half of the cache anew if there is none or
@@ -500,7 +708,7 @@ fn remember(
     outputs: Option<&Outputs>,
 ) {
     let sources = renewed.map_or(Ok(()), cache::Pending::commit);
-    let outputs = outputs.map_or(Ok(()), |o| cache::write(&files.outputs, key, o));
+    let outputs = outputs.map_or(Ok(()), |o| o.write(&files.outputs, key));
     for written in [sources, outputs] {
         if let Err(e) = written {
             for d in &e.diagnostics {
@@ -566,6 +774,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         stats: done.stats,
         changed: done.changed,
         rendered: done.rendered,
+        skipped: done.skipped,
         elapsed: start.elapsed(),
         output: run.output,
         warnings: done.warnings,
@@ -586,10 +795,12 @@ struct Run<'a> {
 }
 
 /// What a build did, for its [`Report`].
+#[derive(Debug)]
 struct Done {
     stats: Stats,
     changed: Option<usize>,
     rendered: usize,
+    skipped: bool,
     warnings: Vec<Diagnostic>,
 }
 
@@ -601,24 +812,55 @@ impl Run<'_> {
         let config = config(options)?;
         let key = cache_key(&config, options, &self.shown);
         let previous = Update::previous_build(output)?;
-        let (mut known, last) = if options.no_cache {
-            (None, None)
-        } else {
-            recall(&self.files, &key, output, previous, &mut self.note)
+        let now = DateTime::<Utc>::from(self.started);
+        // The inputs are stamped before any of them is read (see
+        // `Unchanged`): right away if the last build's record may prove
+        // that there is nothing to do, else while the cache is read.
+        let folders = input_folders(&config);
+        let stamp = || {
+            let skip = &crate::source::content::is_ignored;
+            cache::stamp_files(&folders, racy_since(self.started), skip)
         };
+        let recalled = recall_outputs(&self.files, &key, previous && !options.no_cache);
+        let (stamped, recalled) = match recalled {
+            Ok(recalled) if recalled.may_hold(now) => {
+                let stamps = stamp();
+                match recalled.settle(stamps.print, now, output) {
+                    Recall::Unchanged(done) => return Ok(done),
+                    Recall::Load(recalled) => (Some(stamps), recalled),
+                }
+            }
+            recalled => (None, recalled),
+        };
+        let (stamps, mut known, last) = recall(
+            &self.files,
+            &key,
+            output,
+            options.no_cache,
+            recalled,
+            || stamped.unwrap_or_else(stamp),
+            &mut self.note,
+        );
         let mut sources = Cache::default();
         if let Some(known) = &mut known {
             sources = std::mem::take(&mut known.cache);
             sources.touch(&known.racy);
         }
-        let loaded = load_with(config, options, &mut sources)?;
+        // The sources are not stamped a second time.
+        let inputs = stamps.print;
+        sources.stamped(stamps.files);
+        let loaded = load_with(config, &selection_at(options, now), &mut sources)?;
         let render = RenderOptions {
-            year: Utc::now().year(),
+            year: now.year(),
             preview: false,
         };
         let prepared = Prepared::new(&loaded.site, &loaded.theme, &render).shown_as(&self.shown);
         let started = self.started;
         let prints = prepared.fingerprints(&|path| copy_stamp(&sources, path, started));
+        let until = same_site_until(now, sources.dates());
+        let unchanged = |stats: Stats, warnings: &[Diagnostic]| {
+            Unchanged::new(inputs, now, until, stats, warnings)
+        };
         let renewed = renew_sources(&self.files, &key, sources, known, &loaded.site, started);
 
         // Nothing reaches the output folder unless the whole build is fine.
@@ -630,19 +872,21 @@ impl Run<'_> {
             staging.commit()?;
             drop(prepared);
             let rendered = done.built.prints.len();
-            let outputs = Outputs::after(done.built, None, output, &done.plan);
+            let unchanged = unchanged(done.stats, &done.warnings);
+            let outputs = Outputs::after(done.built, None, output, &done.plan, unchanged);
             remember(&self.files, &key, renewed, Some(&outputs));
             drop_later((loaded, outputs));
             return Ok(Done {
                 stats: done.stats,
                 changed: None,
                 rendered,
+                skipped: false,
                 warnings: done.warnings,
             });
         }
         let (mut last, also) = match last {
-            Some((last, altered)) => {
-                let also = last.written.unknown(prints.files(), altered);
+            Some(last) => {
+                let also = last.written.unknown(prints.files(), last.altered.clone());
                 (Some(last), also)
             }
             None => (None, Vec::new()),
@@ -651,18 +895,32 @@ impl Run<'_> {
         let built = last.as_mut().map(|l| &mut l.built);
         let done = loaded.render_changed(&prepared, prints, built, &also, &compare)?;
         let changes = compare.changes();
-        if last.is_some() && done.plan.is_empty() && changes.changed() == 0 {
-            // The cache describes the output as it is.
-            drop(prepared);
-            drop_later((loaded, last, done.built));
-            remember(&self.files, &key, renewed, None);
-            return Ok(Done {
-                stats: done.stats,
-                changed: Some(0),
-                rendered: 0,
-                warnings: done.warnings,
-            });
-        }
+        let unchanged_output = done.plan.is_empty() && changes.changed() == 0;
+        let last = match last {
+            Some(last) if unchanged_output => {
+                // The cache describes the output as it is; it is written anew
+                // only to let the next build see that nothing changed (this
+                // one could not, or it would not have got here).
+                drop(prepared);
+                let outputs = unchanged(done.stats, &done.warnings).map(|unchanged| Outputs {
+                    head: Head {
+                        unchanged: Some(unchanged),
+                        written: last.written,
+                    },
+                    built: done.built,
+                });
+                remember(&self.files, &key, renewed, outputs.as_ref());
+                drop_later((loaded, outputs));
+                return Ok(Done {
+                    stats: done.stats,
+                    changed: Some(0),
+                    rendered: 0,
+                    skipped: false,
+                    warnings: done.warnings,
+                });
+            }
+            last => last,
+        };
         // Until the output is as this build wants it, the cache knows
         // nothing about it.
         cache::discard(&self.files.outputs)?;
@@ -691,14 +949,65 @@ impl Run<'_> {
             Some(_) => done.plan.write.len(),
             None => done.built.prints.len(),
         };
-        let outputs = Outputs::after(done.built, last.map(|l| l.written), output, &done.plan);
+        let unchanged = unchanged(done.stats, &done.warnings);
+        let written = last.map(|l| l.written);
+        let outputs = Outputs::after(done.built, written, output, &done.plan, unchanged);
         remember(&self.files, &key, renewed, Some(&outputs));
         drop_later((loaded, outputs));
         Ok(Done {
             stats: done.stats,
             changed: Some(changes.changed() + removed),
             rendered,
+            skipped: false,
             warnings: done.warnings,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("a date")
+    }
+
+    #[test]
+    fn a_site_looks_the_same_until_its_next_date_or_the_new_year() {
+        let now = at("2025-06-01T12:00:00+00:00").with_timezone(&Utc);
+        let new_year = at("2026-01-01T00:00:00+00:00").with_timezone(&Utc);
+        assert_eq!(same_site_until(now, std::iter::empty()), new_year);
+        let dates = [
+            at("2025-05-01T00:00:00+00:00"),
+            at("2025-06-01T12:00:00+00:00"),
+            at("2025-09-01T08:00:00+02:00"),
+            at("2025-07-01T00:00:00-05:00"),
+            at("2027-01-01T00:00:00+00:00"),
+        ];
+        // Dates that have come are published already.
+        assert_eq!(
+            same_site_until(now, dates.into_iter()),
+            at("2025-07-01T05:00:00+00:00").with_timezone(&Utc)
+        );
+    }
+
+    #[test]
+    fn a_record_holds_for_the_same_inputs_within_its_span() {
+        let from = at("2025-06-01T12:00:00+00:00").with_timezone(&Utc);
+        let until = at("2025-06-02T00:00:00+00:00").with_timezone(&Utc);
+        let record = Unchanged::new(Some(7), from, until, Stats::default(), &[]);
+        let Some(record) = record else {
+            panic!("inputs that prove something make a record");
+        };
+        assert!(record.holds(Some(7), from));
+        assert!(record.holds(Some(7), until - chrono::Duration::seconds(1)));
+        assert!(!record.holds(Some(7), until), "a post became due");
+        assert!(
+            !record.holds(Some(7), from - chrono::Duration::seconds(1)),
+            "the clock went back"
+        );
+        assert!(!record.holds(Some(8), from), "an input changed");
+        assert!(!record.holds(None, from), "an input is too recent");
+        assert!(Unchanged::new(None, from, until, Stats::default(), &[]).is_none());
     }
 }

@@ -8,16 +8,19 @@
 //! that is renamed over the old one only after a fully successful build,
 //! so it is always either a good build's or absent.
 //!
-//! What is in the files is up to the caller (`cmd::build`); this module
+//! What is in the files is up to the caller (`cmd::build`), in one part
+//! or several, of which a reader may decode only the first; this module
 //! keeps them honest: a [`Key`] says which echt and which site settings
 //! wrote a file, a checksum covers its contents, and anything that does
 //! not match, does not decode or does not add up is a [`Miss`]: the build
 //! makes that part anew. A cache can make a build faster, never different.
 //!
-//! It also answers two questions about files on disk that a cached build
+//! It also answers three questions about files on disk that a cached build
 //! must ask: which output files are no longer as the last build left them
-//! ([`Written`]), and which sources were modified so recently that their
-//! modification time cannot tell a later write apart ([`recent`]).
+//! ([`Written`]), which sources were modified so recently that their
+//! modification time cannot tell a later write apart ([`recent`]), and
+//! whether any file below the site's folders changed at all since the last
+//! build ([`stamp_files`]).
 //!
 //! Part of the output stage; knows nothing of what it stores.
 
@@ -32,14 +35,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::util::error::{io_message, Error, Result};
-use crate::util::fingerprint::fingerprint;
+use crate::util::fingerprint::{fingerprint, FileStamp};
 
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 12] = b"echt-cache\n\0";
 
 /// Changes whenever the layout of the cache changes in a way the other
 /// parts of [`Key`] would not notice.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a cache must have been written by, and for, to be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +123,18 @@ pub fn folder(output: &Path) -> PathBuf {
 /// `T` need only deserialize from `'static` data (an audit finding keeps
 /// `&'static str`s): a reader owns whatever it hands out.
 pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Result<T, Miss> {
+    let (value, rest) = read_first(path, key)?;
+    rest.check()?;
+    Ok(value)
+}
+
+/// Reads the first part of the cache file at `path` (see [`write_parts`])
+/// if `key` wrote it. What it says can be trusted only once the [`Rest`]
+/// is checked (or decoded, which checks it).
+pub fn read_first<T: Deserialize<'static>>(
+    path: &Path,
+    key: &Key,
+) -> std::result::Result<(T, Rest), Miss> {
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Missing),
@@ -152,23 +167,64 @@ pub fn read<T: Deserialize<'static>>(path: &Path, key: &Key) -> std::result::Res
     if written != *key {
         return Err(Miss::Stale);
     }
-    let value = T::deserialize(&mut rmp_serde::Deserializer::new(&mut reader))
-        .map_err(|e| Miss::Damaged(e.to_string()))?;
-    // Only now is it known whether what was decoded was what was written.
-    std::io::copy(&mut reader, &mut std::io::sink()).map_err(io)?;
-    let checked = reader.into_inner();
-    if checked.count != body || checked.crc.finalize() != crc {
-        return Err(damaged("checksum mismatch"));
+    let mut rest = Rest { reader, body, crc };
+    let value = rest.decode()?;
+    Ok((value, rest))
+}
+
+/// What follows the first part of a cache file, not yet read.
+pub struct Rest {
+    reader: BufReader<Checked<std::io::Take<File>>>,
+    /// The length and checksum the file says it has.
+    body: u64,
+    crc: u32,
+}
+
+impl Rest {
+    /// Decodes the next part and checks the whole file.
+    pub fn value<T: Deserialize<'static>>(mut self) -> std::result::Result<T, Miss> {
+        let value = self.decode()?;
+        self.check()?;
+        Ok(value)
     }
-    Ok(value)
+
+    fn decode<T: Deserialize<'static>>(&mut self) -> std::result::Result<T, Miss> {
+        T::deserialize(&mut rmp_serde::Deserializer::new(&mut self.reader))
+            .map_err(|e| Miss::Damaged(e.to_string()))
+    }
+
+    /// Reads what is left without decoding it: only now is it known
+    /// whether what was decoded was what was written.
+    pub fn check(mut self) -> std::result::Result<(), Miss> {
+        std::io::copy(&mut self.reader, &mut std::io::sink())
+            .map_err(|e| Miss::Damaged(io_message(&e)))?;
+        let checked = self.reader.into_inner();
+        if checked.count != self.body || checked.crc.finalize() != self.crc {
+            return Err(Miss::Damaged("checksum mismatch".into()));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rest").field("body", &self.body).finish()
+    }
 }
 
 /// Writes `value` as the cache file at `path`, atomically: into a
 /// temporary file beside it that is then renamed over the old one.
 pub fn write<T: Serialize>(path: &Path, key: &Key, value: &T) -> Result<()> {
+    write_parts(path, key, &[value])
+}
+
+/// Writes `parts` one after the other as the cache file at `path`,
+/// atomically (see [`write`]); a reader can stop after the first
+/// ([`read_first`]).
+pub fn write_parts(path: &Path, key: &Key, parts: &[&dyn Part]) -> Result<()> {
     let temporary = temporary(path);
     let renamed =
-        write_file(&temporary, key, value).and_then(|()| std::fs::rename(&temporary, path));
+        write_file(&temporary, key, parts).and_then(|()| std::fs::rename(&temporary, path));
     renamed.map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Error::io(path, &e)
@@ -187,7 +243,7 @@ where
     let temporary = temporary(&path);
     let to = temporary.clone();
     let thread = std::thread::Builder::new()
-        .spawn(move || write_file(&to, &key, &make()))
+        .spawn(move || write_file(&to, &key, &[&make()]))
         .map_err(|e| Error::io(&path, &e));
     Pending {
         path,
@@ -234,7 +290,18 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_extension(format!("tmp-{}", std::process::id()))
 }
 
-fn write_file<T: Serialize>(temporary: &Path, key: &Key, value: &T) -> std::io::Result<()> {
+/// A part of a cache file: any value that serialises.
+pub trait Part {
+    fn encode(&self, out: &mut dyn Write) -> std::result::Result<(), rmp_serde::encode::Error>;
+}
+
+impl<T: Serialize> Part for T {
+    fn encode(&self, mut out: &mut dyn Write) -> std::result::Result<(), rmp_serde::encode::Error> {
+        rmp_serde::encode::write(&mut out, self)
+    }
+}
+
+fn write_file(temporary: &Path, key: &Key, parts: &[&dyn Part]) -> std::io::Result<()> {
     if let Some(folder) = temporary.parent() {
         std::fs::create_dir_all(folder)?;
     }
@@ -242,8 +309,10 @@ fn write_file<T: Serialize>(temporary: &Path, key: &Key, value: &T) -> std::io::
     let mut writer = BufWriter::with_capacity(BUFFER, Checked::new(file));
     writer.write_all(MAGIC)?;
     let encode = |e: rmp_serde::encode::Error| std::io::Error::other(e.to_string());
-    rmp_serde::encode::write(&mut writer, key).map_err(encode)?;
-    rmp_serde::encode::write(&mut writer, value).map_err(encode)?;
+    key.encode(&mut writer).map_err(encode)?;
+    for part in parts {
+        part.encode(&mut writer).map_err(encode)?;
+    }
     let checked = writer
         .into_inner()
         .map_err(std::io::IntoInnerError::into_error)?;
@@ -334,9 +403,9 @@ fn modified_nanos(meta: &std::fs::Metadata) -> u128 {
 }
 
 /// Size and modification time of a file, as the build left it.
-type FileStamp = (u64, u128);
+type WrittenStamp = (u64, u128);
 
-fn file_stamp(path: &Path) -> Option<FileStamp> {
+fn file_stamp(path: &Path) -> Option<WrittenStamp> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     meta.is_file().then(|| (meta.len(), modified_nanos(&meta)))
 }
@@ -348,13 +417,13 @@ fn file_stamp(path: &Path) -> Option<FileStamp> {
 /// hand, by another program, by an echt without this cache) must be
 /// rendered again too, or the output would stay wrong.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct Written(HashMap<String, FileStamp>);
+pub struct Written(HashMap<String, WrittenStamp>);
 
 impl Written {
     /// Notes how the files `rel` (below `target`) look now; files that
     /// are not there are forgotten.
     pub fn record<'a>(&mut self, target: &Path, rel: impl IntoParallelIterator<Item = &'a String>) {
-        let stamps: Vec<(&String, Option<FileStamp>)> = rel
+        let stamps: Vec<(&String, Option<WrittenStamp>)> = rel
             .into_par_iter()
             .map(|rel| (rel, file_stamp(&target.join(rel))))
             .collect();
@@ -397,6 +466,11 @@ impl Written {
                 .cloned(),
         );
         altered
+    }
+
+    /// Whether it holds a record of every one of `files`.
+    pub fn covers<'a>(&self, mut files: impl Iterator<Item = &'a String>) -> bool {
+        files.all(|f| self.0.contains_key(f))
     }
 
     pub fn len(&self) -> usize {
@@ -471,6 +545,128 @@ pub fn recent(
         .collect()
 }
 
+/// What [`stamp_files`] found.
+#[derive(Debug, Default)]
+pub struct Stamps {
+    /// A fingerprint of every file below the folders (and of which of the
+    /// folders exist), as a later walk finds them only if no file was
+    /// added, removed, renamed, rewritten or replaced: each file counts
+    /// with its name and [`FileStamp`] (through symbolic links, of the
+    /// file they point to). None when it proves nothing: a file was
+    /// modified at `since` or later (see [`RACY`]), something could not be
+    /// read, or symbolic links lead round in a circle.
+    pub print: Option<u64>,
+    /// Every file's stamp by path, with whether it is
+    /// [`linked`](crate::util::fingerprint::linked).
+    pub files: HashMap<PathBuf, (FileStamp, bool)>,
+}
+
+/// Stamps every file below `dirs` (see [`Stamps`]). Entries for which
+/// `skip` is true are passed by, as the build passes them by.
+pub fn stamp_files(
+    dirs: &[PathBuf],
+    since: SystemTime,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Stamps {
+    // For each folder: None if it could not be read, Some(None) if it is
+    // not a folder.
+    let stamped: Vec<Option<Option<Vec<Stamped>>>> = dirs
+        .par_iter()
+        .map(|dir| {
+            if !dir.is_dir() {
+                return Some(None);
+            }
+            let followed = [std::fs::canonicalize(dir).ok()?];
+            stamp_folder(dir, skip, &followed).map(Some)
+        })
+        .collect();
+    let whole = stamped.iter().all(Option::is_some);
+    let recent = stamped
+        .iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .any(|file| file.stamp.modified().is_none_or(|t| t >= since));
+    let print = (whole && !recent).then(|| fingerprint((dirs, &stamped)));
+    let files = stamped
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flatten()
+        .map(|file| (file.path, (file.stamp, file.linked)))
+        .collect();
+    Stamps { print, files }
+}
+
+/// What [`stamp_files`] notes of a file.
+#[derive(Hash)]
+struct Stamped {
+    path: PathBuf,
+    stamp: FileStamp,
+    linked: bool,
+}
+
+/// Every file below the folder `dir`, its own before those of its
+/// folders, each in the order the system lists them (which changes only
+/// with what is in the folder); None if one could not be read. `followed`
+/// are the folders, as their real paths, that the walk went into from the
+/// start or through a symbolic link.
+fn stamp_folder(
+    dir: &Path,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+    followed: &[PathBuf],
+) -> Option<Vec<Stamped>> {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        if skip(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let kind = entry.file_type().ok()?;
+        if kind.is_dir() {
+            folders.push((entry.path(), None));
+        } else if kind.is_symlink() && std::fs::metadata(entry.path()).ok()?.is_dir() {
+            let real = std::fs::canonicalize(entry.path()).ok()?;
+            if followed.contains(&real) {
+                return None;
+            }
+            folders.push((entry.path(), Some(real)));
+        } else {
+            files.push(entry);
+        }
+    }
+    let mut stamped = files
+        .into_par_iter()
+        .map(|entry| {
+            // As `symlink_metadata` describes it.
+            let own = entry.metadata().ok()?;
+            let path = entry.path();
+            let linked = crate::util::fingerprint::linked(&own);
+            let stamp = if own.file_type().is_symlink() {
+                FileStamp::of(&std::fs::metadata(&path).ok()?)
+            } else {
+                FileStamp::of(&own)
+            };
+            Some(Stamped {
+                path,
+                stamp,
+                linked,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let below = folders
+        .into_par_iter()
+        .map(|(folder, real)| {
+            let mut followed = followed.to_vec();
+            followed.extend(real);
+            stamp_folder(&folder, skip, &followed)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    stamped.extend(below.into_iter().flatten());
+    Some(stamped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +723,30 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_parts_is_read_as_far_as_wanted_and_checked_whole() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("outputs");
+        let key = Key::new(1);
+        let tail: Vec<String> = (0..100).map(|i| format!("Teil {i}")).collect();
+        write_parts(&file, &key, &[&"Kopf", &tail])?;
+        let (head, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(head, "Kopf");
+        assert_eq!(rest.value::<Vec<String>>(), Ok(tail));
+        let (_, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(rest.check(), Ok(()));
+        // A byte changed after the first part is noticed by the check,
+        // without decoding.
+        let mut bytes = std::fs::read(&file)?;
+        let at = bytes.len() - 40;
+        bytes[at] ^= 0x20;
+        std::fs::write(&file, &bytes)?;
+        let (head, rest) = read_first::<String>(&file, &key).map_err(|m| m.to_string())?;
+        assert_eq!(head, "Kopf");
+        assert!(rest.check().is_err());
+        Ok(())
+    }
+
+    #[test]
     fn a_pending_file_replaces_the_old_one_only_when_committed() -> TestResult {
         let dir = tempfile::tempdir()?;
         let file = dir.path().join("cache/sources");
@@ -561,6 +781,104 @@ mod tests {
         let mut altered = written.altered(target);
         altered.sort();
         assert_eq!(altered, ["a.html", "c.css"]);
+        Ok(())
+    }
+
+    #[test]
+    fn stamps_of_files_tell_every_change() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let site = dir.path();
+        let folders = [site.join("content"), site.join("themes/eigen")];
+        std::fs::create_dir_all(site.join("content/posts"))?;
+        let long_ago = SystemTime::now() - Duration::from_secs(3600);
+        let write = |rel: &str, text: &str| -> std::io::Result<()> {
+            let path = site.join(rel);
+            std::fs::write(&path, text)?;
+            File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(long_ago)
+        };
+        let skip = |name: &str| name.starts_with('.');
+        let since = SystemTime::now() - RACY;
+        let stamp = || stamp_files(&folders, since, &skip).print;
+        write("content/posts/a.md", "eins")?;
+        let first = stamp();
+        assert!(first.is_some());
+        assert_eq!(stamp(), first, "nothing changed");
+        write("content/posts/.a.md.swp", "vim")?;
+        assert_eq!(stamp(), first, "what the build passes by does not count");
+        let mut last = first;
+        let mut changed = |what: &str| {
+            let now = stamp();
+            assert!(now.is_some() && now != last, "{what} went unnoticed");
+            last = now;
+        };
+        write("content/posts/a.md", "zwei")?;
+        changed("the same size, dated back");
+        write("content/posts/b.md", "neu")?;
+        changed("a new file");
+        std::fs::rename(
+            site.join("content/posts/b.md"),
+            site.join("content/posts/c.md"),
+        )?;
+        changed("a renamed file");
+        std::fs::remove_file(site.join("content/posts/c.md"))?;
+        changed("a removed file");
+        std::fs::create_dir_all(&folders[1])?;
+        changed("a folder that now exists");
+        std::fs::create_dir_all(site.join("content/bilder"))?;
+        assert_eq!(
+            stamp(),
+            last,
+            "an empty folder holds nothing the build reads"
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(site.join("content"), site.join("content/bilder/rund"))?;
+            assert_eq!(stamp(), None, "links that lead round in a circle");
+            std::fs::remove_file(site.join("content/bilder/rund"))?;
+            assert_eq!(stamp(), last);
+        }
+        std::fs::write(site.join("content/posts/a.md"), "drei")?;
+        assert_eq!(stamp(), None, "a file modified just now proves nothing");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stamps_of_files_are_those_of_what_they_name() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("posts"))?;
+        std::fs::write(content.join("posts/a.md"), "a")?;
+        std::fs::write(content.join("b.md"), "b")?;
+        std::fs::hard_link(content.join("b.md"), dir.path().join("b-auch.md"))?;
+        std::os::unix::fs::symlink(content.join("posts"), content.join("alt"))?;
+        let stamps = stamp_files(
+            std::slice::from_ref(&content),
+            SystemTime::now(),
+            &|_: &str| false,
+        );
+        let mut files: Vec<&PathBuf> = stamps.files.keys().collect();
+        files.sort();
+        assert_eq!(
+            files,
+            ["alt/a.md", "b.md", "posts/a.md"]
+                .map(|f| content.join(f))
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        for (path, (stamp, linked)) in &stamps.files {
+            assert_eq!(*stamp, FileStamp::of(&std::fs::metadata(path)?), "{path:?}");
+            let own = std::fs::symlink_metadata(path)?;
+            assert_eq!(*linked, crate::util::fingerprint::linked(&own), "{path:?}");
+        }
+        assert!(
+            stamps.files[&content.join("b.md")].1,
+            "a file with two names"
+        );
+        assert!(!stamps.files[&content.join("posts/a.md")].1);
         Ok(())
     }
 

@@ -5,9 +5,9 @@
 //! `year`, `preview`), serialised once per build, and its own
 //! ([`PageContext`]: `root`, `lang`, its URLs and a [`View`] per kind of
 //! page). Lists and pages hold [`CardRef`]s, which serialise to the
-//! document's card, made once per build, and hash as the card's
-//! fingerprint: a list page's fingerprint covers what its cards show,
-//! never the posts' full texts.
+//! document's card and hash as the card's fingerprint, taken once per
+//! build: a list page's fingerprint covers what its cards show, never the
+//! posts' full texts.
 //!
 //! Hashing stays cheap because no field is formatted to be hashed: URLs
 //! and dates are formatted when serialised and hash as what they are made
@@ -192,16 +192,18 @@ enum View<'a> {
     },
 }
 
-/// The card of every post and page, made when first needed (a rebuild of
-/// a few pages needs only a few) and then shared by every list it is in
-/// and by its own page.
+/// The card of every post and page, made whenever a page shows it, and
+/// its fingerprint, taken when first needed (a rebuild of a few pages
+/// needs only a few) and then shared by every list it is in and by its
+/// own page. Cards are not kept: every card of a site serialised is
+/// larger than all its posts' texts (50 MB at 10,000 posts), and made
+/// again costs no more than copying a kept one into a page's context.
 #[derive(Debug)]
 pub(super) struct Cards<'a> {
     site: &'a Site,
     /// Each tag's path, by index.
     tag_paths: Vec<String>,
     /// By document: the posts, then the pages.
-    values: Vec<OnceLock<Value>>,
     prints: Vec<OnceLock<u64>>,
 }
 
@@ -211,7 +213,6 @@ impl<'a> Cards<'a> {
         Cards {
             site,
             tag_paths: site.tags.iter().map(Tag::path).collect(),
-            values: (0..documents).map(|_| OnceLock::new()).collect(),
             prints: (0..documents).map(|_| OnceLock::new()).collect(),
         }
     }
@@ -223,11 +224,6 @@ impl<'a> Cards<'a> {
             Some(page) => &site.pages[page],
         };
         Card::new(site, &self.tag_paths, doc)
-    }
-
-    fn value(&self, document: usize) -> &Value {
-        self.values[document]
-            .get_or_init(|| serde_json::to_value(self.card(document)).unwrap_or_default())
     }
 
     fn print(&self, document: usize) -> u64 {
@@ -253,7 +249,7 @@ impl<'a> Cards<'a> {
     }
 }
 
-/// A document's card: serialised once, hashed as its fingerprint.
+/// A document's card: serialised as the card, hashed as its fingerprint.
 #[derive(Debug)]
 struct CardRef<'a> {
     cards: &'a Cards<'a>,
@@ -262,7 +258,7 @@ struct CardRef<'a> {
 
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.cards.value(self.document).serialize(serializer)
+        self.cards.card(self.document).serialize(serializer)
     }
 }
 

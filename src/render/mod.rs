@@ -11,9 +11,10 @@
 //! Templates get small typed contexts (`context`): a post page sees its
 //! post and two neighbours, a list page the ten cards it shows. The data
 //! every page shares is serialised once per build and each rendering
-//! thread keeps one copy of it; cards are serialised once per build and
-//! shared by every list they appear in. The same structs hash into each
-//! page's fingerprint (`Prepared::fingerprints`, for the preview).
+//! thread keeps one copy of it; a card's fingerprint is taken once per
+//! build and shared by every list it appears in. The same structs hash
+//! into each page's fingerprint (`Prepared::fingerprints`, for the
+//! preview and the build cache).
 //!
 //! Stage 6, the last before the commands. Takes the site model and the
 //! [`theme`]'s templates; hands the audited bytes to an output sink.
@@ -52,7 +53,7 @@ mod outputs;
 pub mod theme;
 
 /// Counts for the summary line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub pages: usize,
     pub posts: usize,

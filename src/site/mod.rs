@@ -24,7 +24,7 @@ use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Origin, Result};
-use crate::util::fingerprint::fingerprint;
+use crate::util::fingerprint::{fingerprint, linked, FileStamp};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 
@@ -166,6 +166,9 @@ pub struct Cache {
     /// Whether the last load found no problem (see [`Site::patch`]).
     #[serde(skip)]
     clean: bool,
+    /// Stamps of files taken for this load already (see [`Cache::stamped`]).
+    #[serde(skip)]
+    known: HashMap<PathBuf, (FileStamp, bool)>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -220,23 +223,44 @@ impl Cache {
         self.reported.clear();
     }
 
-    /// A number that changes whenever the file at `path` may have changed:
-    /// its size, modification time and how often the watcher reported it.
-    pub fn stamp(&self, path: &Path) -> u64 {
-        self.stamp_with(path, std::fs::metadata(path).ok())
+    /// The date of every source it holds that has one: drafts, future
+    /// posts and pages too.
+    pub fn dates(&self) -> impl Iterator<Item = DateTime<FixedOffset>> + '_ {
+        self.sources
+            .values()
+            .filter_map(|source| source.parsed.as_ref().as_ref().ok()?.date)
     }
 
-    fn stamp_with(&self, path: &Path, meta: Option<std::fs::Metadata>) -> u64 {
-        fingerprint((
-            meta.map(|m| (m.len(), m.modified().ok())),
-            self.seen.get(path),
-        ))
+    /// Takes the stamps of `files` (with whether each is [`linked`]) as
+    /// they were just taken, by someone who walked the site before any of
+    /// them was read (`echt build`), instead of taking them again.
+    pub fn stamped(&mut self, files: HashMap<PathBuf, (FileStamp, bool)>) {
+        self.known = files;
+    }
+
+    /// A number that changes whenever the file at `path` may have changed:
+    /// its [`FileStamp`] and how often the watcher reported it.
+    pub fn stamp(&self, path: &Path) -> u64 {
+        match self.known.get(path) {
+            Some((stamp, _)) => self.stamp_with(path, Some(*stamp)),
+            None => self.stamp_with(
+                path,
+                std::fs::metadata(path).ok().as_ref().map(FileStamp::of),
+            ),
+        }
+    }
+
+    fn stamp_with(&self, path: &Path, stamp: Option<FileStamp>) -> u64 {
+        fingerprint((stamp, self.seen.get(path)))
     }
 
     /// A source's stamp, and whether the file may be changed under
     /// another path (see [`linked`]). The stamp is [`Cache::stamp`]'s: a
     /// symbolic link's is that of the file it points to.
     fn source_stamp(&self, path: &Path) -> (u64, bool) {
+        if let Some((stamp, linked)) = self.known.get(path) {
+            return (self.stamp_with(path, Some(*stamp)), *linked);
+        }
         let meta = std::fs::symlink_metadata(path).ok();
         let linked = meta.as_ref().is_some_and(linked);
         let meta = if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
@@ -244,7 +268,10 @@ impl Cache {
         } else {
             meta
         };
-        (self.stamp_with(path, meta), linked)
+        (
+            self.stamp_with(path, meta.as_ref().map(FileStamp::of)),
+            linked,
+        )
     }
 
     /// The sources to stamp again if the last load's inventory of
@@ -487,18 +514,6 @@ impl Clone for CachedSource {
             rendering: self.rendering.clone(),
         }
     }
-}
-
-/// Whether a file (as `symlink_metadata` describes it) can be changed
-/// under another path than its own: a symbolic link, or a file with more
-/// than one name. The watcher reports a change under the path that was
-/// written to.
-fn linked(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    let names = std::os::unix::fs::MetadataExt::nlink(meta);
-    #[cfg(not(unix))]
-    let names = 1;
-    meta.file_type().is_symlink() || names > 1
 }
 
 /// Whether a folder on the way from `content/` to a source is a symbolic

@@ -22,6 +22,8 @@ struct Edited {
     /// Clean builds go to numbered folders in here.
     clean: tempfile::TempDir,
     checks: Cell<usize>,
+    /// When every file seems to have been written (see [`Edited::age`]).
+    long_ago: SystemTime,
 }
 
 const CONFIG: &str = "title: Cacheblog\nbase_url: https://example.org/\nlanguage: de\nauthor:\n  name: Erika\nposts_per_page: 2\n";
@@ -78,22 +80,13 @@ impl Edited {
                 "---\ntitle: Impressum\n---\nAdresse.\n",
             )
             .file("static/x.txt", "x");
-        // Written long ago: nothing is too recent to be trusted (see
-        // `a_file_rewritten_within_the_same_tick_is_read_again`).
-        let long_ago = SystemTime::now() - Duration::from_secs(3600);
-        for entry in walkdir::WalkDir::new(site.root())
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if entry.file_type().is_file() {
-                set_modified(entry.path(), long_ago);
-            }
-        }
         let edited = Edited {
             site,
             clean: tempfile::tempdir().unwrap(),
             checks: Cell::new(0),
+            long_ago: SystemTime::now() - Duration::from_secs(3600),
         };
+        edited.age();
         let first = edited.check("the first build");
         assert_eq!(first.changed, None, "a new output folder");
         edited
@@ -101,6 +94,40 @@ impl Edited {
 
     fn path(&self, rel: &str) -> PathBuf {
         self.site.root().join(rel)
+    }
+
+    /// Dates every file of the site (not the output or the cache) that was
+    /// modified since `long_ago` back to then: nothing is too recent to be
+    /// trusted (see `a_file_rewritten_within_the_same_tick_is_read_again`),
+    /// and an edit that keeps a file's size is told by its change time or
+    /// inode alone.
+    fn age(&self) {
+        for entry in walkdir::WalkDir::new(self.site.root())
+            .into_iter()
+            .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(".public"))
+            .filter_map(Result::ok)
+        {
+            let output = entry.path().starts_with(self.path("public"));
+            let modified = entry.metadata().unwrap().modified().unwrap();
+            if entry.file_type().is_file() && !output && modified > self.long_ago {
+                set_modified(entry.path(), self.long_ago);
+            }
+        }
+    }
+
+    /// After a change (made by `change`, with every file then dated
+    /// back): the next build must see it, and the one after that nothing.
+    #[track_caller]
+    fn skips_only_when_unchanged(&self, what: &str, change: impl FnOnce(&Edited)) {
+        change(self);
+        self.age();
+        let changed = self.check(what);
+        assert!(!changed.skipped, "{what}: the build was skipped");
+        let again = self.check(&format!("{what}, then nothing"));
+        assert!(
+            again.skipped,
+            "{what}, then nothing: the build was not skipped"
+        );
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -196,6 +223,7 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     let site = Edited::new();
     let again = site.check("nothing changed");
     assert_eq!((again.changed, again.rendered), (Some(0), 0));
+    assert!(again.skipped, "nothing changed: the build was not skipped");
 
     site.edit("content/posts/b.md", "Siehe [C]", "Siehe auch [C]");
     let below = site.check("text below the summary");
@@ -308,18 +336,134 @@ fn a_file_rewritten_within_the_same_tick_is_read_again() {
     assert_eq!(page(&built, "x.txt"), "z");
 }
 
+/// A build that finds every file as the last build left it, and the
+/// output too, is skipped: the cache proves that it would write the same.
+/// Any change to what a build reads or writes must be seen.
+#[test]
+fn an_unchanged_build_is_skipped_only_when_nothing_changed() {
+    let site = Edited::new();
+    let skipped = site.check("nothing changed");
+    assert!(
+        skipped.skipped,
+        "nothing changed: the build was not skipped"
+    );
+    // Edits that keep a file's size and modification time.
+    site.skips_only_when_unchanged("a post's text", |s| {
+        s.edit("content/posts/a.md", "Mehr von A.", "Mehr von Z.")
+    });
+    site.skips_only_when_unchanged("a post's front matter", |s| {
+        s.edit("content/posts/b.md", "title: \"B\"", "title: \"C\"")
+    });
+    site.skips_only_when_unchanged("a page", |s| {
+        s.edit("content/impressum.md", "Adresse.", "Anschri.")
+    });
+    site.skips_only_when_unchanged("a static file", |s| s.write("static/x.txt", "y"));
+    site.skips_only_when_unchanged("a bundle's image", |s| {
+        s.edit("content/posts/d/bild.svg", "/svg\"/>", "/svg\" />")
+    });
+    site.skips_only_when_unchanged("a file replaced by a copy", |s| {
+        let copy = s.path("static/x.kopie");
+        std::fs::copy(s.path("static/x.txt"), &copy).unwrap();
+        std::fs::rename(&copy, s.path("static/x.txt")).unwrap();
+    });
+    site.skips_only_when_unchanged("a file touched", |s| {
+        set_modified(
+            &s.path("static/x.txt"),
+            SystemTime::now() - Duration::from_secs(2 * 86_400),
+        )
+    });
+    site.skips_only_when_unchanged("a static file added", |s| s.write("static/neu.txt", "neu"));
+    site.skips_only_when_unchanged("a file added to content/", |s| {
+        s.write(
+            "content/bilder/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+    });
+    site.skips_only_when_unchanged("a file removed", |s| s.remove("static/neu.txt"));
+    site.skips_only_when_unchanged("a new post", |s| {
+        s.write(
+            "content/posts/e.md",
+            &post("E", "2024-06-01", "Eins", "Neu."),
+        )
+    });
+    site.skips_only_when_unchanged("a template override added", |s| {
+        s.write(
+            "templates/post.html",
+            &theme_file("templates/post.html").replace("</article>", "<p>Danke.</p></article>"),
+        )
+    });
+    site.skips_only_when_unchanged("a template override changed", |s| {
+        s.edit("templates/post.html", "Danke.", "Dank!")
+    });
+    site.skips_only_when_unchanged("a template override removed", |s| {
+        s.remove("templates/post.html")
+    });
+    site.skips_only_when_unchanged("a theme folder that replaces the built-in theme", |s| {
+        for rel in ["templates", "static"].iter().flat_map(|folder| {
+            let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+            walkdir::WalkDir::new(theme.join(folder))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(move |e| {
+                    e.path()
+                        .strip_prefix(&theme)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect::<Vec<_>>()
+        }) {
+            let text = theme_file(&rel).replace("</article>", "<p>Eigen.</p></article>");
+            s.write(&format!("themes/default/{rel}"), &text);
+        }
+    });
+    site.skips_only_when_unchanged("a theme's template changed", |s| {
+        s.edit("themes/default/templates/post.html", "Eigen.", "Anders.")
+    });
+    site.skips_only_when_unchanged("echt.yaml", |s| {
+        s.edit("echt.yaml", "title: Cacheblog", "title: Cacheblog 3")
+    });
+    site.skips_only_when_unchanged("an output file changed by hand", |s| {
+        std::fs::write(s.path("public/posts/b/index.html"), "von Hand").unwrap()
+    });
+    site.skips_only_when_unchanged("an output file removed by hand", |s| {
+        std::fs::remove_file(s.path("public/atom.xml")).unwrap()
+    });
+    // What the build passes by does not count.
+    site.write("content/posts/.a.md.swp", "Vim");
+    site.write("static/notiz.txt~", "alt");
+    site.age();
+    let ignored = site.check("editor leftovers");
+    assert!(
+        ignored.skipped,
+        "editor leftovers: the build was not skipped"
+    );
+}
+
 #[test]
 fn a_future_post_is_published_once_its_time_has_come() {
     let site = Edited::new();
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(3);
     site.write(
         "content/posts/bald.md",
         &post("Bald", &soon.to_rfc3339(), "Eins", "Gleich."),
     );
+    site.age();
     let before = site.check("a post in the future");
     assert!(!before.output.join("posts/bald/index.html").exists());
-    std::thread::sleep(Duration::from_millis(2100));
+    // Until its time, nothing changes.
+    let again = site.cached().unwrap();
+    if chrono::Utc::now() < soon {
+        assert!(again.skipped, "a post in the future, then nothing");
+    }
+    let wait = (soon - chrono::Utc::now()).to_std().unwrap_or_default();
+    std::thread::sleep(wait + Duration::from_millis(100));
     let after = site.check("the same post, now in the past");
+    assert!(
+        !after.skipped,
+        "the post's time came: the build was skipped"
+    );
     assert!(after.output.join("posts/bald/index.html").exists());
 }
 

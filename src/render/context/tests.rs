@@ -74,9 +74,7 @@ fn contexts(f: &fixture::Fixture) -> Contexts {
     Contexts {
         base: json(Base::new(site, &outputs, &options)),
         pages,
-        cards: (0..site.posts.len())
-            .map(|i| cards.value(i).clone())
-            .collect(),
+        cards: (0..site.posts.len()).map(|i| json(cards.post(i))).collect(),
     }
 }
 
