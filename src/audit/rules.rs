@@ -675,7 +675,19 @@ impl<'a> Checker<'a> {
                             content,
                         );
                     } else if let Some(t) = target {
-                        self.internal(&content.with_value(t));
+                        match self.policy.judge(self.page, t) {
+                            Target::Site { .. } | Target::OwnHost | Target::Allowed(_) => {
+                                self.internal(&content.with_value(t));
+                            }
+                            // An address that is no valid URL (browsers then
+                            // stay), `data:`, `mailto:` and other schemes:
+                            // echt cannot tell where such a refresh would go.
+                            _ => self.error(
+                                format!("`<meta http-equiv=refresh>` sends readers on to `{}`, which echt cannot tell is this site", t.trim()),
+                                "link to the page instead",
+                                content,
+                            ),
+                        }
                     }
                 }
             }

@@ -732,6 +732,11 @@ pub(crate) const CASES: &[Case] = &[
         fails("error: `<meta http-equiv=refresh>` sends readers on to another host, `evil.example`", "content/posts/a.md:5:37"),
     ),
     case!(
+        "refresh-invalid-url",
+        [post!(r#"<meta http-equiv="refresh" content="0; url=https://evil.example well>">"#)],
+        fails("error: `<meta http-equiv=refresh>` sends readers on to `https://evil.example well>`, which echt cannot tell is this site", "content/posts/a.md:5:37"),
+    ),
+    case!(
         "refresh-template",
         [head!(r#"<meta http-equiv="refresh" content="0; url=https://evil.example/template">"#)],
         fails("error: `<meta http-equiv=refresh>` sends readers on to another host, `evil.example`", "templates/post.html:6:37"),
