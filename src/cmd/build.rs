@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Facts};
@@ -313,6 +314,10 @@ fn recheck_links(plan: &mut Plan, facts: &Facts) {
 /// whatever the output folder holds, because every entry is checked
 /// against its file's stamp. Rewritten only when many of its entries are
 /// out of date, because it holds every source's text and HTML.
+///
+/// It is stored in [`SOURCE_SHARDS`] files, read and written in
+/// parallel: this struct with the first share of the entries, then a
+/// [`Cache`] with each other share.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Sources {
     /// Every source parsed and rendered, by stamp.
@@ -524,17 +529,46 @@ struct Last {
 /// The files of the build cache of one output folder.
 #[derive(Debug)]
 struct CacheFiles {
-    sources: PathBuf,
+    /// `sources`, then `sources-1`, `sources-2`, …
+    sources: Vec<PathBuf>,
     outputs: PathBuf,
 }
+
+/// How many files the sources' half is stored in (see [`Sources`]).
+const SOURCE_SHARDS: usize = 4;
 
 impl CacheFiles {
     fn of(output: &Path) -> CacheFiles {
         let folder = cache::folder(output);
+        let sources = (0..SOURCE_SHARDS)
+            .map(|i| match i {
+                0 => folder.join("sources"),
+                i => folder.join(format!("sources-{i}")),
+            })
+            .collect();
         CacheFiles {
-            sources: folder.join("sources"),
+            sources,
             outputs: folder.join("outputs"),
         }
+    }
+
+    /// The sources' half, read from its files in parallel; a miss if any
+    /// of them is missing, damaged or from another build.
+    fn read_sources(&self, key: &cache::Key) -> std::result::Result<Sources, Miss> {
+        let (first, rest) = self.sources.split_first().ok_or(Miss::Missing)?;
+        let (first, rest) = rayon::join(
+            || cache::read::<Sources>(first, key),
+            || {
+                rest.par_iter()
+                    .map(|path| cache::read::<Cache>(path, key))
+                    .collect::<std::result::Result<Vec<Cache>, Miss>>()
+            },
+        );
+        let mut sources = first?;
+        let mut shards = rest?;
+        shards.insert(0, std::mem::take(&mut sources.cache));
+        sources.cache = Cache::join(shards);
+        Ok(sources)
     }
 }
 
@@ -644,7 +678,7 @@ fn recall(
         let sources = if no_cache {
             Err(Miss::Missing)
         } else {
-            cache::read::<Sources>(&files.sources, key)
+            files.read_sources(key)
         };
         let last = last
             .join()
@@ -661,8 +695,9 @@ fn recall(
 }
 
 /// Starts writing the sources' half of the cache anew if there is none or
-/// too many of its entries are out of date (see [`may_be_out_of_date`]).
-/// It takes `sources` along; otherwise they are freed.
+/// too many of its entries are out of date (see [`may_be_out_of_date`]),
+/// each of its files on a thread of its own. It takes `sources` along;
+/// otherwise they are freed.
 fn renew_sources(
     files: &CacheFiles,
     key: &cache::Key,
@@ -670,7 +705,7 @@ fn renew_sources(
     known: Option<Sources>,
     site: &Site,
     started: SystemTime,
-) -> Option<cache::Pending> {
+) -> Option<Vec<cache::Pending>> {
     let documents = || site.posts.iter().chain(&site.pages);
     let out_of_date = known.as_ref().map_or(usize::MAX, |known| {
         documents()
@@ -686,15 +721,21 @@ fn renew_sources(
         .map(|doc| (doc.source.rel.clone(), doc.fingerprint))
         .collect();
     let root = site.config.root.clone();
-    Some(cache::write_later(
-        files.sources.clone(),
+    let mut shards = sources.split(files.sources.len()).into_iter();
+    let first = shards.next().unwrap_or_default();
+    let mut pending = vec![cache::write_later(
+        files.sources[0].clone(),
         key.clone(),
         move || Sources {
-            cache: sources,
+            cache: first,
             documents,
             racy: racy_sources(&root, started),
         },
-    ))
+    )];
+    for (path, shard) in files.sources.iter().skip(1).zip(shards) {
+        pending.push(cache::write_later(path.clone(), key.clone(), move || shard));
+    }
+    Some(pending)
 }
 
 /// Writes the build cache after a successful build: the sources' half if
@@ -704,12 +745,16 @@ fn renew_sources(
 fn remember(
     files: &CacheFiles,
     key: &cache::Key,
-    renewed: Option<cache::Pending>,
+    renewed: Option<Vec<cache::Pending>>,
     outputs: Option<&Outputs>,
 ) {
-    let sources = renewed.map_or(Ok(()), cache::Pending::commit);
-    let outputs = outputs.map_or(Ok(()), |o| o.write(&files.outputs, key));
-    for written in [sources, outputs] {
+    let mut written: Vec<Result<()>> = renewed
+        .into_iter()
+        .flatten()
+        .map(cache::Pending::commit)
+        .collect();
+    written.push(outputs.map_or(Ok(()), |o| o.write(&files.outputs, key)));
+    for written in written {
         if let Err(e) = written {
             for d in &e.diagnostics {
                 eprintln!("note: the build cache was not written: {}", d.message);

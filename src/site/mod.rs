@@ -205,6 +205,32 @@ impl Rendering {
 }
 
 impl Cache {
+    /// Splits the sources' entries into `n` caches of about equal size,
+    /// to be stored and read again in parallel ([`Cache::join`]); the
+    /// first also keeps what the watcher saw.
+    pub fn split(self, n: usize) -> Vec<Cache> {
+        let n = n.max(1);
+        let mut shards: Vec<Cache> = (0..n).map(|_| Cache::default()).collect();
+        let mut sources: Vec<(String, CachedSource)> = self.sources.into_iter().collect();
+        sources.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (i, (rel, source)) in sources.into_iter().enumerate() {
+            shards[i % n].sources.insert(rel, source);
+        }
+        shards[0].seen = self.seen;
+        shards
+    }
+
+    /// One cache of the entries of `shards` ([`Cache::split`]).
+    pub fn join(shards: Vec<Cache>) -> Cache {
+        let mut joined = Cache::default();
+        joined.sources.reserve(shards.iter().map(|s| s.sources.len()).sum());
+        for shard in shards {
+            joined.sources.extend(shard.sources);
+            joined.seen.extend(shard.seen);
+        }
+        joined
+    }
+
     /// Notes the files the watcher reported as changed.
     pub fn touch(&mut self, paths: &[PathBuf]) {
         for path in paths {
