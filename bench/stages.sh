@@ -49,7 +49,7 @@ rows = [
     ("source + site + markdown", "load: read, front matter, URLs, Markdown", "echt::site::Site::load"),
     ("", "of which Markdown", "echt::markdown::render"),
     ("render", "theme: templates loaded and checked", "echt::render::theme::Theme::load"),
-    ("render", "the output list and its owners", "echt::render::Prepared::new"),
+    ("render", "the output list and its owners", "echt::render::outputs::Outputs::new"),
     ("render", "render: tera and feed text, per file", "echt::render::Prepared::render_file"),
     ("", "of which tera", "tera::tera::Tera::render"),
     ("", "of which feeds", "echt::render::feed::Feed::render"),
@@ -57,11 +57,11 @@ rows = [
     ("", "of which the plain reading of pages", "echt::audit::plain::read"),
     ("", "of which html5ever's parse of pages", "echt::audit::tree::document"),
     ("", "of which the byte scan of pages", "echt::audit::scan::read"),
-    ("", "of which rules on plainly read pages", "echt::audit::html::walk_plain"),
+    ("", "of which rules on plainly read pages and feed entries", "echt::audit::html::walk_plain"),
     ("", "of which rules on html5ever's tree", "echt::audit::html::walk"),
     ("", "of which feeds", "echt::audit::feed"),
     ("audit", "conclude: anchors, page weights", "echt::audit::conclude"),
-    ("output", "write into the output folder", "echt::output::write_file"),
+    ("output", "write into the output folder", "echt::render::write_file"),
     ("output", "write the build cache", "echt::output::cache::write_file"),
 ]
 print(f"Fresh build of {sys.argv[2]} posts: {total / 1e9:.2f} G instructions\n")

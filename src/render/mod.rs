@@ -344,6 +344,9 @@ impl<'a> Prepared<'a> {
     /// Makes one file: renders a page through its template (with its
     /// fields added to `shared`) or a feed, or reads a copied file as far
     /// as the audit needs it.
+    // Never inlined, here and in the next two steps, so that a profile
+    // shows them apart (`bench/stages.sh`); each runs once per file.
+    #[inline(never)]
     fn render_file<'f>(
         &'f self,
         file: &'f Output,
@@ -382,6 +385,7 @@ impl<'a> Prepared<'a> {
 
     /// Has the audit judge (and, for pages, rewrite) one file; says what
     /// to write.
+    #[inline(never)]
     fn audit_file<'f>(
         &self,
         cx: &audit::Context<'_>,
@@ -560,6 +564,7 @@ fn with_fields(
 }
 
 /// Writes one file.
+#[inline(never)]
 fn write_file(out: &dyn Sink, path: &str, body: Body<'_>) -> Result<(), Diagnostic> {
     match body {
         Body::Bytes(bytes) => out.write(path, &bytes),

@@ -223,7 +223,9 @@ impl Cache {
     /// One cache of the entries of `shards` ([`Cache::split`]).
     pub fn join(shards: Vec<Cache>) -> Cache {
         let mut joined = Cache::default();
-        joined.sources.reserve(shards.iter().map(|s| s.sources.len()).sum());
+        joined
+            .sources
+            .reserve(shards.iter().map(|s| s.sources.len()).sum());
         for shard in shards {
             joined.sources.extend(shard.sources);
             joined.seen.extend(shard.seen);
