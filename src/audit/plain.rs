@@ -568,16 +568,25 @@ mod tests {
         )
     }
 
-    /// Reads `text` both ways; the plain reading, if any, must agree.
+    /// Reads `text` both ways, as a page; the plain reading, if any, must
+    /// agree.
     fn both(text: &str) -> bool {
-        let plain = read(text);
-        if let Some(plain) = &plain {
-            let tree = tree::document(text, OPTIONS);
-            if let Err(why) = agrees(plain, &tree) {
+        both_with(text, read, tree::document)
+    }
+
+    /// Reads `text` plainly with `plain` and by html5ever with `parse`.
+    fn both_with(
+        text: &str,
+        plain: fn(&str) -> Option<Plain<'_>>,
+        parse: fn(&str, tree::Options) -> Tree,
+    ) -> bool {
+        let read = plain(text);
+        if let Some(read) = &read {
+            if let Err(why) = agrees(read, &parse(text, OPTIONS)) {
                 panic!("{why}\n{text}");
             }
         }
-        plain.is_some()
+        read.is_some()
     }
 
     #[test]
@@ -662,16 +671,7 @@ mod tests {
 
     #[test]
     fn feed_entries_are_read_as_fragments() {
-        let read_both = |text: &str| {
-            let plain = read_fragment(text);
-            if let Some(plain) = &plain {
-                let tree = tree::fragment(text, OPTIONS);
-                if let Err(why) = agrees(plain, &tree) {
-                    panic!("{why}\n{text}");
-                }
-            }
-            plain.is_some()
-        };
+        let read_both = |text: &str| both_with(text, read_fragment, tree::fragment);
         for text in [
             "<p>Der <em>erste</em> Absatz &amp; mehr.</p>\n<ul>\n<li>a</li>\n</ul>",
             "<h2 id=\"x\">T</h2><table><thead><tr><th>a</th></tr></thead></table>",
