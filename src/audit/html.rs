@@ -246,7 +246,7 @@ fn judge_plainly<'a>(
     if !plain_policy_is_first(&read) || !links_as_cleaned(policy, page, links, outbound) {
         return None;
     }
-    let checker = walk_plain(policy, page, &read)?;
+    let checker = walk_plain(Checker::new(policy, page), &read)?;
     #[cfg(debug_assertions)]
     if let Err(why) = plain::agrees(&read, &tree::document(text, OPTIONS)) {
         panic!("the plain reading of a page differs from html5ever's: {why}\n{text}");
@@ -254,15 +254,10 @@ fn judge_plainly<'a>(
     Some(checker)
 }
 
-/// Applies the rules to the elements of a plain reading, in a checker of
-/// its own; None if they found anything (the caller then judges the text
-/// on html5ever's tree, which places each finding).
-fn walk_plain<'a>(
-    policy: &'a Policy,
-    page: &'a Page,
-    read: &plain::Plain<'_>,
-) -> Option<Checker<'a>> {
-    let mut checker = Checker::new(policy, page);
+/// Applies the rules to the elements of a plain reading, in `checker`
+/// (an empty one); None if they found anything (the caller then judges
+/// the text on html5ever's tree, which places each finding).
+fn walk_plain<'a>(mut checker: Checker<'a>, read: &plain::Plain<'_>) -> Option<Checker<'a>> {
     let mut attrs: Vec<Attr<'_>> = Vec::new();
     for e in &read.elements {
         attrs.clear();
@@ -412,7 +407,7 @@ pub(crate) fn judge_srcdoc(checker: &mut Checker<'_>, text: &str) {
 /// judged without html5ever.
 pub(crate) fn judge_fragment(checker: &mut Checker<'_>, text: &str) {
     let plainly = plain::read_fragment(text)
-        .and_then(|read| Some((walk_plain(checker.policy(), checker.page(), &read)?, read)));
+        .and_then(|read| Some((walk_plain(checker.sibling(), &read)?, read)));
     if let Some((clean, _read)) = plainly {
         #[cfg(debug_assertions)]
         if let Err(why) = plain::agrees(&_read, &tree::fragment(text, OPTIONS)) {

@@ -288,6 +288,16 @@ impl<'a> Checker<'a> {
         self
     }
 
+    /// An empty checker for the same document, reading as this one does
+    /// (see [`Checker::extend`]).
+    pub fn sibling(&self) -> Checker<'a> {
+        Checker {
+            depth: self.depth,
+            copied: self.copied,
+            ..Checker::new(self.policy, self.page)
+        }
+    }
+
     /// A checker for a document inside this one's.
     fn nested(&self) -> Checker<'a> {
         Checker {
