@@ -83,9 +83,7 @@ pub(crate) fn read(text: &str) -> Option<Plain<'_>> {
     if !bytes.get(..DOCTYPE.len())?.eq_ignore_ascii_case(DOCTYPE) {
         return None;
     }
-    let reader = Reader::new(text, Mode::BeforeHtml, Vec::new());
-    let plain = reader.run(DOCTYPE.len())?;
-    Some(plain)
+    Reader::new(text, Mode::BeforeHtml, Vec::new()).run(DOCTYPE.len())
 }
 
 /// The elements of `text` read as the content of a `<div>` (a feed
