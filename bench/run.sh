@@ -7,8 +7,9 @@
 # i.e. parsing, Markdown rendering, templates, tag pages with pagination,
 # Atom/RSS feeds and writing the output. By default every timed build goes
 # into the output of the previous one, as a normal rebuild of public/ does
-# (echt may then skip unchanged files); FRESH=1 deletes the output folder
-# before each timed build (not timed) to measure full builds from scratch.
+# (with nothing changed, the build cache lets echt stop early); FRESH=1
+# deletes the output folder and the build cache beside it before each timed
+# build (not timed) to measure full builds from scratch.
 #
 # Per N it reports: median, min and max wall time over RUNS builds (after one
 # untimed warm-up build), the peak resident memory (max RSS) of the warm-up
@@ -44,7 +45,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/echt-bench.XXXXXX")"
 cleanup() {
     if [[ "$KEEP" != 1 ]]; then
         # Only the bulky sites and outputs; logs and JSON results stay.
-        rm -rf "$WORK"/site-* "$WORK"/out-*
+        rm -rf "$WORK"/site-* "$WORK"/out-* "$WORK"/.out-*.echt.cache
     fi
 }
 trap cleanup EXIT
@@ -92,6 +93,8 @@ FAILED=0
 for n in "$@"; do
     site="$WORK/site-$n"
     out="$WORK/out-$n"
+    # The build cache beside the output folder (output::cache::folder).
+    cache="$WORK/.out-$n.echt.cache"
 
     log "== N=$n: generating corpus"
     t0="$(now_ns)"
@@ -131,7 +134,7 @@ for n in "$@"; do
         json="$WORK/hyperfine-$n.json"
         prepare=()
         if [[ "$FRESH" == 1 ]]; then
-            prepare=(--prepare "rm -rf $(printf '%q' "$out")")
+            prepare=(--prepare "rm -rf $(printf '%q %q' "$out" "$cache")")
         fi
         hyperfine --runs "$RUNS" --warmup 0 --export-json "$json" "${prepare[@]}" \
             --command-name "echt build ($n posts)" \
@@ -144,7 +147,7 @@ for t in json.load(open(sys.argv[1]))["results"][0]["times"]:
         times="$WORK/times-$n.txt"
         : >"$times"
         for ((i = 1; i <= RUNS; i++)); do
-            if [[ "$FRESH" == 1 ]]; then rm -rf "$out"; fi
+            if [[ "$FRESH" == 1 ]]; then rm -rf "$out" "$cache"; fi
             t0="$(now_ns)"
             "$BIN" "${warm[@]}" >/dev/null
             t1="$(now_ns)"
