@@ -670,7 +670,19 @@ impl<'a> Checker<'a> {
             Some("refresh") => {
                 if let Some(content) = content {
                     let target = refresh_url(&content.value);
-                    if let Some(host) = target.and_then(|t| self.foreign(t)) {
+                    // Stricter than the standard's reading: any word of the
+                    // content that names another host counts, so that a
+                    // refresh written oddly (`ur\u{16}l=…`) cannot hide one.
+                    let word = || {
+                        content
+                            .value
+                            .split(|c: char| {
+                                c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '=')
+                            })
+                            .map(|w| w.trim_matches(['"', '\'']))
+                            .find_map(|w| self.foreign(w))
+                    };
+                    if let Some(host) = target.and_then(|t| self.foreign(t)).or_else(word) {
                         self.error(
                             format!("`<meta http-equiv=refresh>` sends readers on to another host, `{host}`"),
                             "link to it instead",

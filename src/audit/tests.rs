@@ -465,6 +465,12 @@ fn found_by_fuzzing() {
         "<svg><use href=\"data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27%3E%3Cimage id=%27a%27 href=%27https://evil.example/x.png%27/%3E%3C/svg%3E#a\"/></svg>",
         "`evil.example`",
     );
+    // A refresh whose `url=` is broken by control characters still names
+    // another host: refused, whatever a browser would make of it.
+    one(
+        "<meta http-equiv=\"refresh\" content=\"0; ur\u{16}\u{16}l=https://evil.example/t.js\">",
+        "another host, `evil.example`",
+    );
     // Browsers take `type="text/xml"` as XSLT.
     let p = policy("");
     let page = Page::new(&p, "x.svg");

@@ -733,8 +733,13 @@ pub(crate) const CASES: &[Case] = &[
     ),
     case!(
         "refresh-invalid-url",
+        [post!(r#"<meta http-equiv="refresh" content="0; url=http://[::1">"#)],
+        fails("error: `<meta http-equiv=refresh>` sends readers on to `http://[::1`, which echt cannot tell is this site", "content/posts/a.md:5:37"),
+    ),
+    case!(
+        "refresh-url-with-a-space",
         [post!(r#"<meta http-equiv="refresh" content="0; url=https://evil.example well>">"#)],
-        fails("error: `<meta http-equiv=refresh>` sends readers on to `https://evil.example well>`, which echt cannot tell is this site", "content/posts/a.md:5:37"),
+        fails("error: `<meta http-equiv=refresh>` sends readers on to another host, `evil.example`", "content/posts/a.md:5:37"),
     ),
     case!(
         "refresh-template",
