@@ -688,16 +688,13 @@ impl<'a> Checker<'a> {
                             "link to it instead",
                             content,
                         );
-                    } else if target
-                        .is_some_and(|t| self.policy.judge(self.page, t) == Target::Script)
-                    {
-                        self.error(
-                            "a `javascript:` URL in `<meta http-equiv=refresh>` runs code in the reader's browser".into(),
-                            HANDLER_HINT,
-                            content,
-                        );
                     } else if let Some(t) = target {
                         match self.policy.judge(self.page, t) {
+                            Target::Script => self.error(
+                                "a `javascript:` URL in `<meta http-equiv=refresh>` runs code in the reader's browser".into(),
+                                HANDLER_HINT,
+                                content,
+                            ),
                             Target::Site { .. } | Target::OwnHost | Target::Allowed(_) => {
                                 self.internal(&content.with_value(t));
                             }
