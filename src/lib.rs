@@ -4,10 +4,11 @@
 //! The pipeline, one folder per stage, each using only the ones before it
 //! (see ARCHITECTURE.md):
 //! [`util`] → [`source`] → [`markdown`] → [`site`] → [`output`] →
-//! [`audit`] → [`render`] → [`cmd`].
+//! [`audit`] → [`render`] → [`import`] → [`cmd`].
 
 pub mod audit;
 pub mod cmd;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;

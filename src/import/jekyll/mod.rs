@@ -1,0 +1,4 @@
+//! `echt import jekyll SRC DEST`: a Jekyll site (the folder with
+//! `_config.yml`) into an echt site whose every old URL keeps answering.
+
+pub mod content;
