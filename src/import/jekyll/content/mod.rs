@@ -42,6 +42,9 @@ pub struct Options<'a> {
     /// `<!-- more -->`; None for Jekyll's default (the first paragraph,
     /// which is echt's default too).
     pub excerpt_separator: Option<&'a str>,
+    /// The language the text is written in (`de`, `en`, …), for the words
+    /// the conversion writes itself (an embed's link text).
+    pub language: &'a str,
 }
 
 /// The converted text and what the report says about it.
