@@ -2,3 +2,4 @@
 //! `_config.yml`) into an echt site whose every old URL keeps answering.
 
 pub mod content;
+pub mod url;
