@@ -34,6 +34,9 @@ pub enum Command {
         /// Folder to create (must be empty or not exist yet).
         dir: PathBuf,
     },
+    /// Make an echt site from another generator's site.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Create content/posts/<slug>.md for a new post, dated today.
     Post {
         /// The post's title; the file name is derived from it.
@@ -41,6 +44,18 @@ pub enum Command {
         /// The site's folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A Jekyll site (the folder with _config.yml) into a new echt site in
+    /// DEST, keeping every old URL; the report goes to DEST/IMPORT.md.
+    Jekyll {
+        /// The Jekyll site (never changed).
+        src: PathBuf,
+        /// The new site's folder (must be empty or not exist yet).
+        dest: PathBuf,
     },
 }
 
@@ -160,6 +175,9 @@ pub fn run(cli: Cli) -> Result<()> {
             scaffold::new_site(&dir, Local::now().date_naive())?;
             println!("echt: created a new site in {}", dir.display());
             println!("      build it with: echt build --root {}", dir.display());
+        }
+        Command::Import(ImportCommand::Jekyll { src, dest }) => {
+            print!("{}", crate::cmd::import::jekyll(&src, &dest)?);
         }
         Command::Post { title, root } => {
             let path = scaffold::new_post(&root, &title, Local::now().date_naive())?;

@@ -1,8 +1,178 @@
 //! `echt import jekyll SRC DEST`: a Jekyll site (the folder with
 //! `_config.yml`) into an echt site whose every old URL keeps answering.
+//!
+//! The import reads the old site ([`read`]), decides what becomes of each
+//! document and URL ([`plan`]), converts each text ([`content`], asking
+//! [`links`] about the rest of the site), and writes echt.yaml, `content/`,
+//! `static/` and IMPORT.md, the report ([`report`]). It never writes into
+//! SRC and refuses a DEST that is not empty; it writes the same files for
+//! the same site every time.
 
 pub mod config;
 pub mod content;
 pub mod front;
+pub mod links;
+pub mod plan;
 pub mod read;
+pub mod report;
+pub mod site_config;
 pub mod url;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::import::jekyll::content::{convert, Options};
+use crate::import::jekyll::read::{DocKind, Left, OldSite};
+use crate::import::jekyll::report::{Level, Report};
+use crate::util::error::{Diagnostic, Error, Result};
+
+/// The folder, inside DEST, for files that could not be read.
+pub const NEEDS_REVIEW: &str = "needs-review";
+
+/// Imports the Jekyll site at `source` into the new folder `dest`.
+pub fn import(source: &Path, dest: &Path) -> Result<Report> {
+    refuse_non_empty(dest)?;
+    let site = read::read(source)?;
+    let mut report = Report::default();
+    let plan = plan::plan(&site, &mut report);
+    let echt_yaml = site_config::echt_yaml(&site, &plan, &mut report);
+    let index = links::Index::new(&site, &plan);
+    let mut linked_theme = BTreeSet::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for doc in &plan.docs {
+        let old = &site.docs[doc.old];
+        let lookup = index.from(&doc.rel);
+        let options = Options {
+            markup: doc.markup,
+            excerpt_separator: doc.excerpt_separator.as_deref(),
+            language: plan.language.code(),
+        };
+        let converted = convert(&old.body, &options, &lookup);
+        for note in converted.notes {
+            let line = note.line + old.body_shift;
+            report.add(note.kind.into(), &old.rel, line, note.column, note.message);
+        }
+        linked_theme.extend(lookup.linked_theme.into_inner());
+        linked_theme.extend(index.theme_files_in(&converted.text));
+        let front = serde_yaml::to_string(&serde_yaml::Value::Mapping(doc.front.clone()))
+            .unwrap_or_default();
+        let text = format!("---\n{front}---\n{}", converted.text);
+        files.push((Path::new("content").join(&doc.rel), text.into_bytes()));
+        count(&mut report, &old.kind, &doc.front);
+    }
+    copy_files(&site, &linked_theme, &mut files, &mut report)?;
+    for (rel, problem) in &site.broken {
+        report.add(
+            Level::Error,
+            rel,
+            problem.line,
+            problem.column,
+            problem.message.clone(),
+        );
+        if rel != config::CONFIG_FILE {
+            files.push((Path::new(NEEDS_REVIEW).join(rel), read_old(&site, rel)?));
+        }
+    }
+    files.push((PathBuf::from("echt.yaml"), echt_yaml.into_bytes()));
+    files.push((PathBuf::from("IMPORT.md"), report.markdown().into_bytes()));
+    write_all(dest, &files)?;
+    Ok(report)
+}
+
+fn count(report: &mut Report, kind: &DocKind, front: &serde_yaml::Mapping) {
+    let c = &mut report.counts;
+    match kind {
+        DocKind::Post | DocKind::Draft => {
+            c.posts += 1;
+            if front.get("draft") == Some(&serde_yaml::Value::Bool(true)) {
+                c.drafts += 1;
+            }
+        }
+        DocKind::Page => c.pages += 1,
+        DocKind::Collection(_) => c.collection_documents += 1,
+    }
+}
+
+/// Static files to static/, theme files only when linked; the rest is
+/// listed as left behind.
+fn copy_files(
+    site: &OldSite,
+    linked_theme: &BTreeSet<String>,
+    files: &mut Vec<(PathBuf, Vec<u8>)>,
+    report: &mut Report,
+) -> Result<()> {
+    for rel in &site.statics {
+        if rel.starts_with('.') || rel.contains("/.") {
+            report.add(Level::Review, rel, 0, 0, "echt does not publish files whose names start with a dot: copied to static/, serve it through the host's settings".into());
+        }
+        files.push((Path::new("static").join(rel), read_old(site, rel)?));
+        report.urls.insert(report::UrlRow {
+            old: format!("/{}", url::escape_path(rel)),
+            how: "kept (static/)".into(),
+            from: rel.clone(),
+        });
+    }
+    report.counts.static_files = site.statics.len();
+    for rel in &site.theme_files {
+        if linked_theme.contains(rel) {
+            files.push((Path::new("static").join(rel), read_old(site, rel)?));
+            report.counts.static_files += 1;
+            report.add(
+                Level::Review,
+                rel,
+                0,
+                0,
+                "a file of the old theme that a post or page links to: copied to static/".into(),
+            );
+        } else {
+            report.left.insert((
+                rel.clone(),
+                "the old theme (echt's theme replaces it)".into(),
+            ));
+        }
+    }
+    for (rel, why) in &site.left {
+        let why = match why {
+            Left::Machinery => "Jekyll's machinery or build output".to_string(),
+            Left::Theme => "the old theme (echt's theme replaces it)".to_string(),
+            Left::Unpublished(why) => format!("not published by Jekyll either: {why}"),
+        };
+        report.left.insert((rel.clone(), why));
+    }
+    report.counts.left_behind = report.left.len();
+    Ok(())
+}
+
+fn read_old(site: &OldSite, rel: &str) -> Result<Vec<u8>> {
+    let path = site.root.join(rel);
+    std::fs::read(&path).map_err(|e| Error::io(&path, &e))
+}
+
+/// DEST must not exist or be an empty folder.
+fn refuse_non_empty(dest: &Path) -> Result<()> {
+    match std::fs::read_dir(dest) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::from(
+                    Diagnostic::file(dest, "the destination is not empty")
+                        .hint("import into a new or empty folder; nothing was written"),
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(dest, &e)),
+    }
+}
+
+fn write_all(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    std::fs::create_dir_all(dest).map_err(|e| Error::io(dest, &e))?;
+    for (rel, bytes) in files {
+        let path = dest.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+    }
+    Ok(())
+}

@@ -351,7 +351,8 @@ pub fn echt_post_path(post: &EchtPost<'_>, permalink: &str) -> Option<String> {
     let pattern = match permalink {
         "date" => "/:categories/:year/:month/:day/:title.html",
         "pretty" => "/:categories/:year/:month/:day/:title/",
-        "ordinal" | "weekdate" => return None,
+        "ordinal" => "/:categories/:year/:y_day/:title.html",
+        "weekdate" => return None,
         "none" => "/:categories/:title.html",
         custom => custom,
     };
@@ -362,6 +363,7 @@ pub fn echt_post_path(post: &EchtPost<'_>, permalink: &str) -> Option<String> {
 /// Expands echt's placeholders in a permalink pattern; None when the
 /// pattern uses one echt does not have or ends neither in `/` nor `.html`.
 pub fn echt_expand(post: &EchtPost<'_>, pattern: &str) -> Option<String> {
+    let ordinal = pattern == "/:categories/:year/:y_day/:title.html";
     if !(pattern.ends_with('/') || pattern.ends_with(".html")) {
         return None;
     }
@@ -383,6 +385,7 @@ pub fn echt_expand(post: &EchtPost<'_>, pattern: &str) -> Option<String> {
             "day" => date?.format("%d").to_string(),
             "i_month" => date?.month().to_string(),
             "i_day" => date?.day().to_string(),
+            "y_day" if ordinal => date?.format("%j").to_string(),
             "slug" => echt_slugify(source),
             "title" => jekyll_slugify(source, Mode::Pretty, true),
             "categories" => categories(post.categories),
@@ -393,6 +396,73 @@ pub fn echt_expand(post: &EchtPost<'_>, pattern: &str) -> Option<String> {
     }
     out.push_str(rest);
     Some(squeeze(&out).trim_start_matches('/').to_string())
+}
+
+/// The placeholders an echt permalink pattern may use.
+pub const ECHT_PLACEHOLDERS: &[&str] = &[
+    "year",
+    "month",
+    "day",
+    "i_month",
+    "i_day",
+    "slug",
+    "title",
+    "categories",
+];
+
+/// What echt.yaml's `permalink:` says for the old site's setting: the
+/// same style or pattern where echt can follow it (`:output_ext` is
+/// `.html`, an extensionless pattern becomes a folder), else None (echt's
+/// default, and every post gets its own permalink).
+pub fn echt_setting(permalink: &str) -> Option<String> {
+    if matches!(permalink, "date" | "pretty" | "ordinal" | "none") {
+        return Some(permalink.to_string());
+    }
+    let pattern = permalink.replace(":output_ext", ".html");
+    let mut rest = pattern.as_str();
+    while let Some(at) = rest.find(':') {
+        let after = &rest[at + 1..];
+        let len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
+            .count();
+        if !ECHT_PLACEHOLDERS.contains(&&after[..len]) {
+            return None;
+        }
+        rest = &after[len..];
+    }
+    if !pattern.starts_with('/') {
+        return None;
+    }
+    if pattern.ends_with('/') || pattern.ends_with(".html") {
+        Some(pattern)
+    } else if has_extension(&pattern) {
+        None
+    } else {
+        Some(format!("{pattern}/"))
+    }
+}
+
+/// The path echt gives a page at `rel` below `content/` (`über uns.md` →
+/// `ueber-uns/`): each folder and the name slugified, `index` dropped,
+/// `slug:` in place of the name.
+pub fn echt_page_path(rel: &str, slug: Option<&str>) -> String {
+    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    let mut segments: Vec<String> = stem.split('/').map(echt_slugify).collect();
+    if segments.last().is_some_and(|s| s == "index") {
+        segments.pop();
+    }
+    if let Some(slug) = slug.map(echt_slugify).filter(|s| !s.is_empty()) {
+        match segments.last_mut() {
+            Some(last) => *last = slug,
+            None => segments.push(slug),
+        }
+    }
+    let mut path = segments.join("/");
+    if !segments.is_empty() {
+        path.push('/');
+    }
+    path
 }
 
 /// The decoded path below the site root of a Jekyll URL, in echt's terms:

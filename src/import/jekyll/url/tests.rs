@@ -108,7 +108,6 @@ fn echt_follows_jekyll_patterns() {
         for (style, want) in STYLES.iter().zip(row.urls) {
             let echt = echt_post_path(&post, style);
             match *style {
-                "ordinal" => assert_eq!(echt, None),
                 // Extensionless: echt needs a folder or a file.
                 "/:year/:i_month/:i_day/:slug" => assert_eq!(echt, None),
                 _ => assert_eq!(
@@ -233,4 +232,22 @@ fn files_behind_urls() {
     );
     assert_eq!(file_of("/noext"), ("noext.html".to_string(), false));
     assert_eq!(file_of("/feed.xml"), ("feed.xml".to_string(), true));
+}
+
+#[test]
+fn echt_settings_for_jekyll_settings() {
+    assert_eq!(echt_setting("date").as_deref(), Some("date"));
+    assert_eq!(
+        echt_setting("/:year/:month/:day/:title:output_ext").as_deref(),
+        Some("/:year/:month/:day/:title.html")
+    );
+    assert_eq!(
+        echt_setting("/:year/:i_month/:i_day/:slug").as_deref(),
+        Some("/:year/:i_month/:i_day/:slug/")
+    );
+    assert_eq!(echt_setting("/:year/:short_month/:title/"), None);
+    assert_eq!(echt_setting("weekdate"), None);
+    assert_eq!(echt_page_path("über uns.md", None), "ueber-uns/");
+    assert_eq!(echt_page_path("docs/index.md", None), "docs/");
+    assert_eq!(echt_page_path("a/b.md", Some("C D")), "a/c-d/");
 }

@@ -1,0 +1,13 @@
+//! `echt import jekyll SRC DEST`: moving a blog in, with a summary of the
+//! report at the terminal.
+
+use std::path::Path;
+
+use crate::import::jekyll;
+use crate::util::error::Result;
+
+/// Imports the Jekyll site at `source` into `dest`; returns the summary.
+pub fn jekyll(source: &Path, dest: &Path) -> Result<String> {
+    let report = jekyll::import(source, dest)?;
+    Ok(report.summary(&dest.display().to_string()))
+}

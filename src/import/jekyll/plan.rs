@@ -1,0 +1,1005 @@
+//! What becomes of each document: its file in the new site, its front
+//! matter in echt's keys, the URL Jekyll gave it and how that URL keeps
+//! answering (the site's pattern, its own permalink, an alias, or a
+//! redirect for the list pages echt makes its own way).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use serde_yaml::{Mapping, Value};
+
+use crate::import::jekyll::config::{line_of_key, Person};
+use crate::import::jekyll::content::Markup;
+use crate::import::jekyll::front::{self, format_date};
+use crate::import::jekyll::read::{DocKind, OldDoc, OldSite};
+use crate::import::jekyll::report::{Level, Report, UrlRow};
+use crate::import::jekyll::url::{self, Doc, EchtPost, Kind};
+use crate::util::i18n::Language;
+use crate::util::slug::slugify;
+
+/// One document of the new site.
+#[derive(Debug, Clone)]
+pub struct NewDoc {
+    /// Index into [`OldSite::docs`].
+    pub old: usize,
+    /// Below `content/`: `posts/2014-07-07-titel.md`, `impressum.md`.
+    pub rel: String,
+    pub front: Mapping,
+    pub markup: Markup,
+    pub excerpt_separator: Option<String>,
+}
+
+/// The new site, decided.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub docs: Vec<NewDoc>,
+    /// Old path → new path, for list pages (echt.yaml `redirects:`).
+    pub redirects: BTreeMap<String, String>,
+    /// echt.yaml `permalink:`; None for echt's default.
+    pub permalink: Option<String>,
+    pub zone: Tz,
+    pub language: Language,
+}
+
+/// Everything a document's planning needs to know about the site.
+struct Context<'a> {
+    site: &'a OldSite,
+    zone: Tz,
+    language: Language,
+    /// echt.yaml's `permalink:`.
+    setting: Option<String>,
+    /// Content paths already taken.
+    taken: BTreeSet<String>,
+    /// Which pages are in the header navigation (`header_pages`).
+    header_pages: Vec<String>,
+}
+
+/// The site's time zone: `timezone:`, else UTC (what GitHub Pages builds
+/// in), with a note.
+pub fn zone(site: &OldSite, report: &mut Report) -> Tz {
+    let line = line_of_key(&site.config_text, "timezone");
+    match site.config.timezone.as_deref().map(str::parse::<Tz>) {
+        Some(Ok(zone)) => zone,
+        Some(Err(_)) => {
+            let name = site.config.timezone.clone().unwrap_or_default();
+            report.add(
+                Level::Review,
+                "_config.yml",
+                line,
+                1,
+                format!("unknown time zone `{name}`; dates are read as UTC"),
+            );
+            Tz::UTC
+        }
+        None => {
+            report.add(Level::Review, "_config.yml", 0, 0, "no `timezone`: Jekyll used the build machine's zone; dates are read as UTC (as on GitHub Pages), check a post's URL if the old site was built elsewhere".into());
+            Tz::UTC
+        }
+    }
+}
+
+/// The language of the site: `lang`/`locale` (`de_DE` → de); English
+/// when missing or one echt has no words for.
+pub fn language(site: &OldSite, report: &mut Report) -> Language {
+    let written = site.config.lang.clone().unwrap_or_default();
+    let code = written
+        .split(['_', '-'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match Language::from_code(&code) {
+        Some(language) => language,
+        None => {
+            let why = if written.is_empty() {
+                "no `lang` or `locale`: the site is taken as English".to_string()
+            } else {
+                format!(
+                    "echt has no words for the language `{written}`: the site is taken as English"
+                )
+            };
+            report.add(Level::Review, "_config.yml", 0, 0, why);
+            Language::En
+        }
+    }
+}
+
+/// Decides every document of `site`.
+pub fn plan(site: &OldSite, report: &mut Report) -> Plan {
+    let zone = zone(site, report);
+    let language = language(site, report);
+    let setting = url::echt_setting(site.config.post_permalink());
+    if setting.is_none() {
+        report.add(
+            Level::Review,
+            "_config.yml",
+            line_of_key(&site.config_text, "permalink"),
+            1,
+            format!("echt cannot follow the permalink `{}`: every post gets its own `permalink:`, new posts go to /posts/<slug>/", site.config.post_permalink()),
+        );
+    }
+    let mut context = Context {
+        site,
+        zone,
+        language,
+        setting: setting.clone(),
+        taken: BTreeSet::new(),
+        header_pages: header_pages(site),
+    };
+    let mut plan = Plan {
+        docs: Vec::new(),
+        redirects: BTreeMap::new(),
+        permalink: setting,
+        zone,
+        language,
+    };
+    let mut posts = 0;
+    for (i, doc) in site.docs.iter().enumerate() {
+        let planned = match &doc.kind {
+            DocKind::Post | DocKind::Draft => plan_post(&mut context, i, doc, report),
+            DocKind::Page => plan_page(&mut context, i, doc, report, &mut plan.redirects),
+            DocKind::Collection(label) => plan_collection(&mut context, i, doc, label, report),
+        };
+        if let Some(planned) = planned {
+            if doc.kind == DocKind::Post && planned.front.get("draft") != Some(&Value::Bool(true)) {
+                posts += 1;
+            }
+            plan.docs.push(planned);
+        }
+    }
+    plugin_redirects(site, language, posts, &mut plan.redirects, report);
+    plan
+}
+
+/// The pages of `header_pages` (minima's navigation).
+fn header_pages(site: &OldSite) -> Vec<String> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<Value>(&site.config_text)
+    else {
+        return Vec::new();
+    };
+    front::word_list(map.get("header_pages"))
+}
+
+/// The line of `key` in a document's front matter, in the file.
+fn key_line(doc: &OldDoc, key: &str) -> usize {
+    if doc.front.contains_key(key) {
+        line_of_key(&doc.yaml, key) + 1
+    } else {
+        1
+    }
+}
+
+fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) -> Option<NewDoc> {
+    let site = cx.site;
+    let draft_folder = doc.kind == DocKind::Draft;
+    let name = doc.name.clone();
+    let stem_after_date = name
+        .as_ref()
+        .map_or_else(|| doc.stem().to_string(), |n| n.basename.clone());
+    let date = post_date(cx, doc, report);
+    let categories = front::categories(
+        name.as_ref().map_or(&[][..], |n| &n.folder_categories[..]),
+        &doc.front,
+    );
+    let published = doc.front.get("published") != Some(&Value::Bool(false));
+    let draft = draft_folder || !published;
+    let file = doc.rel.rsplit('/').next().unwrap_or(&doc.rel);
+    let file_stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let mut rel = format!("posts/{file_stem}.md");
+    if cx.taken.contains(&rel) {
+        let folder = doc.rel.rsplit('/').nth(1).unwrap_or("more");
+        rel = format!("posts/{folder}/{file_stem}.md");
+    }
+    cx.taken.insert(rel.clone());
+    let mut fm = Mapping::new();
+    let title = front::text(&doc.front, "title").unwrap_or_else(|| {
+        let made = front::titleize(&stem_after_date);
+        report.add(
+            Level::Changed,
+            &doc.rel,
+            1,
+            1,
+            format!("no `title`: `{made}`, from the file name, as Jekyll shows it"),
+        );
+        made
+    });
+    fm.insert("title".into(), title.into());
+    if let Some(date) = &date {
+        fm.insert("date".into(), format_date(date).into());
+    }
+    common_fields(cx, doc, &mut fm, report);
+    let mut tags: Vec<String> = categories.clone();
+    tags.extend(front::word_list(
+        doc.front.get("tags").or_else(|| doc.front.get("tag")),
+    ));
+    let tags = unique_by_slug(tags);
+    if !tags.is_empty() {
+        fm.insert("tags".into(), strings(&tags));
+    }
+    if !categories.is_empty() {
+        fm.insert("categories".into(), strings(&categories));
+        if doc.front.contains_key("categories") || doc.front.contains_key("category") {
+            report.add(
+                Level::Changed,
+                &doc.rel,
+                key_line(doc, "categories").max(key_line(doc, "category")),
+                1,
+                "categories are kept and also become tags".into(),
+            );
+        }
+    }
+    if draft {
+        fm.insert("draft".into(), true.into());
+        let why = if draft_folder {
+            "a draft (`_drafts`)"
+        } else {
+            "`published: false`"
+        };
+        report.add(
+            Level::Changed,
+            &doc.rel,
+            key_line(doc, "published"),
+            1,
+            format!("{why}: `draft: true`"),
+        );
+    }
+    if let Some(slug) = front::text(&doc.front, "slug") {
+        fm.insert("slug".into(), slug.into());
+    }
+    let jdoc = Doc {
+        kind: Kind::Post,
+        path: name
+            .as_ref()
+            .map_or_else(|| doc.stem().to_string(), |n| n.path.clone()),
+        basename: stem_after_date.clone(),
+        name: name
+            .as_ref()
+            .map_or_else(|| doc.stem().to_string(), |n| n.name.clone()),
+        slug: front::text(&doc.front, "slug"),
+        date,
+        categories: categories.clone(),
+        permalink: front::text(&doc.front, "permalink"),
+        output_ext: ".html".into(),
+    };
+    let template = jdoc
+        .permalink
+        .clone()
+        .unwrap_or_else(|| url::post_template(site.config.post_permalink()));
+    let echt_stem = echt_stem(&rel);
+    let slug = front::text(&doc.front, "slug");
+    let echt = EchtPost {
+        stem: &echt_stem,
+        slug: slug.as_deref(),
+        date,
+        categories: &categories,
+    };
+    let echt_path = match &cx.setting {
+        Some(setting) => url::echt_post_path(&echt, setting),
+        None => Some(format!(
+            "posts/{}/",
+            slugify(slug.as_deref().unwrap_or(&echt_stem))
+        )),
+    };
+    match url::jekyll_url(&jdoc, &template) {
+        Ok(old) if !draft => keep_url(&old, echt_path.as_deref(), doc, &mut fm, report),
+        Ok(_) => {}
+        Err(unknown) => report.add(
+            Level::Review,
+            &doc.rel,
+            key_line(doc, "permalink"),
+            1,
+            format!(
+                "the permalink uses `:{}`, which Jekyll does not know: no old URL to keep",
+                unknown.0
+            ),
+        ),
+    }
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: excerpt_separator(site, doc),
+    })
+}
+
+/// The file stem echt reads a post's slug from: after a `YYYY-MM-DD-`
+/// prefix.
+fn echt_stem(rel: &str) -> String {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let b = stem.as_bytes();
+    let dated = b.len() > 11
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && b[10] == b'-';
+    if dated {
+        stem[11..].to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// The date of a post: the front matter's, else the file name's, else
+/// (drafts) the file's time.
+fn post_date(cx: &Context<'_>, doc: &OldDoc, report: &mut Report) -> Option<DateTime<FixedOffset>> {
+    if let Some(written) = front::written(&doc.yaml, "date") {
+        match front::read_date(&written, cx.zone) {
+            Some(date) => {
+                if written.quoted || !written.text.contains('+') && written.text.len() > 10 {
+                    report.add(
+                        Level::Changed,
+                        &doc.rel,
+                        key_line(doc, "date"),
+                        1,
+                        format!(
+                            "`date: {}` read as Jekyll reads it: {}",
+                            written.text,
+                            format_date(&date)
+                        ),
+                    );
+                }
+                return Some(date);
+            }
+            None => report.add(
+                Level::Review,
+                &doc.rel,
+                key_line(doc, "date"),
+                1,
+                format!(
+                    "`date: {}` is not a date Jekyll reads; the file name's date is used",
+                    written.text
+                ),
+            ),
+        }
+    }
+    if let Some(name) = &doc.name {
+        return front::file_date(name.date, cx.zone);
+    }
+    let modified = std::fs::metadata(cx.site.root.join(&doc.rel))
+        .and_then(|m| m.modified())
+        .ok()?;
+    report.add(
+        Level::Review,
+        &doc.rel,
+        1,
+        1,
+        "a draft without a date: the file's modification time is its date".into(),
+    );
+    Some(front::instant(modified, cx.zone))
+}
+
+/// Fields posts, pages and collection documents share.
+fn common_fields(cx: &Context<'_>, doc: &OldDoc, fm: &mut Mapping, report: &mut Report) {
+    if let Some(updated) = ["last_modified_at", "updated", "modified"]
+        .iter()
+        .find_map(|k| front::written(&doc.yaml, k).filter(|_| doc.front.contains_key(*k)))
+        .and_then(|w| front::read_date(&w, cx.zone))
+    {
+        fm.insert("updated".into(), format_date(&updated).into());
+    }
+    if let Some(author) = author(cx, doc, report) {
+        for (k, v) in author {
+            fm.insert(k, v);
+        }
+    }
+    for key in ["description"] {
+        if let Some(text) = front::text(&doc.front, key) {
+            fm.insert(key.into(), text.into());
+        }
+    }
+    if let Some(excerpt) = front::text(&doc.front, "excerpt") {
+        fm.insert("summary".into(), excerpt.into());
+        report.add(
+            Level::Changed,
+            &doc.rel,
+            key_line(doc, "excerpt"),
+            1,
+            "`excerpt` → `summary`".into(),
+        );
+    }
+    image(doc, fm);
+    let mut aliases = front::word_list(doc.front.get("redirect_from"));
+    aliases.extend(front::word_list(doc.front.get("aliases")));
+    if !aliases.is_empty() {
+        fm.insert("aliases".into(), strings(&aliases));
+        if doc.front.contains_key("redirect_from") {
+            report.add(
+                Level::Changed,
+                &doc.rel,
+                key_line(doc, "redirect_from"),
+                1,
+                "`redirect_from` → `aliases`".into(),
+            );
+        }
+    }
+    if let Some(lang) = front::text(&doc.front, "lang") {
+        let code = lang
+            .split(['_', '-'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if Language::from_code(&code).is_some() {
+            fm.insert("lang".into(), code.into());
+        }
+    }
+    extras(doc, fm, report);
+}
+
+/// Keys echt does not know stay under their names (templates see them as
+/// `extra`); keys that would mean something else to echt are renamed.
+fn extras(doc: &OldDoc, fm: &mut Mapping, report: &mut Report) {
+    const USED: &[&str] = &[
+        "title",
+        "date",
+        "layout",
+        "categories",
+        "category",
+        "tags",
+        "tag",
+        "published",
+        "excerpt",
+        "description",
+        "image",
+        "slug",
+        "permalink",
+        "redirect_from",
+        "aliases",
+        "author",
+        "authors",
+        "lang",
+        "last_modified_at",
+        "updated",
+        "modified",
+        "excerpt_separator",
+        "render_with_liquid",
+    ];
+    const ECHT: &[&str] = &[
+        "summary",
+        "draft",
+        "menu",
+        "image_alt",
+        "image_credit",
+        "extra",
+    ];
+    for (key, value) in &doc.front {
+        let Some(key) = key.as_str() else { continue };
+        if USED.contains(&key) || fm.contains_key(key) {
+            continue;
+        }
+        if ECHT.contains(&key) {
+            let renamed = format!("jekyll_{key}");
+            report.add(
+                Level::Review,
+                &doc.rel,
+                key_line(doc, key),
+                1,
+                format!("`{key}` means something else to echt: kept as `{renamed}`"),
+            );
+            fm.insert(renamed.into(), value.clone());
+        } else {
+            fm.insert(key.into(), value.clone());
+        }
+    }
+    if doc.front.contains_key("redirect_to") {
+        report.add(
+            Level::Review,
+            &doc.rel,
+            key_line(doc, "redirect_to"),
+            1,
+            "`redirect_to`: echt has no page that only sends readers elsewhere; kept as a field"
+                .into(),
+        );
+    }
+}
+
+/// `image:` as a path, or a map with `path` (and `alt`).
+fn image(doc: &OldDoc, fm: &mut Mapping) {
+    match doc.front.get("image") {
+        Some(Value::Mapping(map)) => {
+            let get = |k: &str| map.get(k).and_then(crate::source::yaml::scalar_string);
+            if let Some(path) = get("path").or_else(|| get("url")) {
+                fm.insert("image".into(), path.into());
+            }
+            if let Some(alt) = get("alt") {
+                fm.insert("image_alt".into(), alt.into());
+            }
+        }
+        Some(value) => {
+            if let Some(path) = crate::source::yaml::scalar_string(value) {
+                fm.insert("image".into(), path.into());
+            }
+        }
+        None => {}
+    }
+}
+
+/// `author:` (a key of the site's authors, a name, or a map) as echt's
+/// `author`, with the author's bio as `author_bio`.
+fn author(cx: &Context<'_>, doc: &OldDoc, report: &mut Report) -> Option<Vec<(Value, Value)>> {
+    let line = key_line(doc, "author").max(key_line(doc, "authors"));
+    let written = doc
+        .front
+        .get("author")
+        .or_else(|| doc.front.get("authors"))?;
+    let keys = match written {
+        Value::Mapping(map) => {
+            let get = |k: &str| map.get(k).and_then(crate::source::yaml::scalar_string);
+            let mut author = Mapping::new();
+            author.insert("name".into(), get("name")?.into());
+            if let Some(url) = get("url").or_else(|| get("uri")) {
+                author.insert("url".into(), url.into());
+            }
+            return Some(vec![("author".into(), Value::Mapping(author))]);
+        }
+        other => front::word_list(Some(other)),
+    };
+    let keys = if matches!(written, Value::String(_))
+        && cx.site.person(&keys.join(" ")).is_none()
+        && keys.len() > 1
+    {
+        vec![keys.join(" ")]
+    } else {
+        keys
+    };
+    let people: Vec<(String, Option<&Person>)> = keys
+        .iter()
+        .map(|k| (k.clone(), cx.site.person(k)))
+        .collect();
+    let names: Vec<String> = people
+        .iter()
+        .map(|(k, p)| p.map_or_else(|| k.clone(), |p| p.name.clone()))
+        .collect();
+    let mut fields = Vec::new();
+    let joined = names.join(if cx.language == Language::De {
+        " und "
+    } else {
+        " and "
+    });
+    let found = people.iter().filter(|(_, p)| p.is_some()).count();
+    if found > 0 {
+        report.add(
+            Level::Changed,
+            &doc.rel,
+            line,
+            1,
+            format!("author `{}` → `{joined}`", keys.join(", ")),
+        );
+    }
+    match people.as_slice() {
+        [(_, Some(person))] => {
+            let mut author = Mapping::new();
+            author.insert("name".into(), person.name.clone().into());
+            if let Some(url) = &person.url {
+                author.insert("url".into(), url.clone().into());
+            }
+            fields.push(("author".into(), Value::Mapping(author)));
+            if let Some(bio) = &person.bio {
+                fields.push(("author_bio".into(), bio.clone().into()));
+            }
+        }
+        _ => fields.push(("author".into(), joined.into())),
+    }
+    Some(fields)
+}
+
+/// Makes the old URL answer: nothing when echt gives the document the same
+/// path, else its own `permalink:`, and an alias for an extensionless URL.
+fn keep_url(old: &str, echt: Option<&str>, doc: &OldDoc, fm: &mut Mapping, report: &mut Report) {
+    let want = url::decoded_path(old);
+    let line = key_line(doc, "permalink");
+    let how = if want.is_empty() || want.ends_with('/') || want.ends_with(".html") {
+        if echt == Some(want.as_str()) {
+            "kept".to_string()
+        } else {
+            fm.insert("permalink".into(), format!("/{want}").into());
+            "kept (own `permalink:`)".to_string()
+        }
+    } else if !url::has_extension(&want) {
+        let folder = format!("{want}/");
+        if echt != Some(folder.as_str()) {
+            fm.insert("permalink".into(), format!("/{folder}").into());
+        }
+        let alias = format!("/{want}.html");
+        add_alias(fm, &alias);
+        report.add(Level::Changed, &doc.rel, line, 1, format!("the URL `{old}` had no extension: the page is at `/{folder}`, and `{alias}` (which servers find for `{old}`) leads there"));
+        format!("alias → `/{folder}`")
+    } else {
+        report.add(
+            Level::Review,
+            &doc.rel,
+            line,
+            1,
+            format!("the URL `{old}` is not a page echt can write; it no longer answers"),
+        );
+        return;
+    };
+    report.urls.insert(UrlRow {
+        old: old.to_string(),
+        how,
+        from: doc.rel.clone(),
+    });
+}
+
+fn add_alias(fm: &mut Mapping, alias: &str) {
+    let mut aliases = match fm.remove("aliases") {
+        Some(Value::Sequence(items)) => items,
+        _ => Vec::new(),
+    };
+    if !aliases.iter().any(|a| a.as_str() == Some(alias)) {
+        aliases.push(alias.into());
+    }
+    fm.insert("aliases".into(), Value::Sequence(aliases));
+}
+
+fn excerpt_separator(site: &OldSite, doc: &OldDoc) -> Option<String> {
+    front::text(&doc.front, "excerpt_separator").or_else(|| site.config.excerpt_separator.clone())
+}
+
+/// What a page that lists posts becomes: echt makes its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListPage {
+    Home,
+    Archive,
+    Tags,
+}
+
+fn list_page(doc: &OldDoc) -> Option<ListPage> {
+    let body = &doc.body;
+    if body.contains("paginator.") {
+        return Some(ListPage::Home);
+    }
+    if !body.contains("{% for") && !body.contains("{%- for") {
+        return None;
+    }
+    if body.contains("site.tags") || body.contains("site.categories") {
+        Some(ListPage::Tags)
+    } else if body.contains("site.posts") {
+        Some(ListPage::Archive)
+    } else {
+        None
+    }
+}
+
+fn list_target(list: ListPage, language: Language) -> String {
+    match list {
+        ListPage::Home => "/".into(),
+        ListPage::Archive => format!("/{}", crate::util::i18n::archive_path(language)),
+        ListPage::Tags => "/tags/".into(),
+    }
+}
+
+fn plan_page(
+    cx: &mut Context<'_>,
+    i: usize,
+    doc: &OldDoc,
+    report: &mut Report,
+    redirects: &mut BTreeMap<String, String>,
+) -> Option<NewDoc> {
+    let site = cx.site;
+    let ext = doc.ext();
+    let html = matches!(ext.as_str(), "md" | "markdown" | "html" | "htm");
+    let stem = doc.stem().trim_end_matches('.').to_string();
+    let dir = doc.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let jdoc = Doc {
+        kind: Kind::Page,
+        path: dir.clone(),
+        basename: stem.clone(),
+        name: stem.clone(),
+        slug: None,
+        date: None,
+        categories: Vec::new(),
+        permalink: front::text(&doc.front, "permalink"),
+        output_ext: if html {
+            ".html".into()
+        } else {
+            format!(".{ext}")
+        },
+    };
+    let template = jdoc.permalink.clone().unwrap_or_else(|| {
+        if stem == "index" {
+            "/:path/".into()
+        } else if !html {
+            "/:path/:basename:output_ext".into()
+        } else {
+            url::add_suffix("/:path/:basename", &site.config.permalink)
+        }
+    });
+    let old = match url::jekyll_url(&jdoc, &template) {
+        Ok(old) => old,
+        Err(unknown) => {
+            report.add(
+                Level::Review,
+                &doc.rel,
+                key_line(doc, "permalink"),
+                1,
+                format!(
+                    "the permalink uses `:{}`, which Jekyll refuses for pages: not imported",
+                    unknown.0
+                ),
+            );
+            return None;
+        }
+    };
+    let path = url::decoded_path(&old);
+    if let Some(list) = list_page(doc).filter(|_| html) {
+        let target = list_target(list, cx.language);
+        redirect_list(&old, &target, &doc.rel, redirects, report);
+        report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            format!(
+                "a page that lists posts (Liquid loops): not imported, echt's {} takes its place",
+                target
+            ),
+        );
+        return None;
+    }
+    if path.is_empty() {
+        report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            "the home page: echt writes its own, the text of this page is not imported".into(),
+        );
+        return None;
+    }
+    if !html {
+        let own = matches!(
+            path.as_str(),
+            "atom.xml" | "rss.xml" | "sitemap.xml" | "robots.txt"
+        );
+        let message = if own {
+            format!("`/{path}` made with Liquid: echt writes its own")
+        } else if path == "feed.xml" {
+            redirect_list(&old, "/atom.xml", &doc.rel, redirects, report);
+            "a feed made with Liquid: echt's Atom feed takes its place".to_string()
+        } else {
+            format!("`/{path}` is made with Liquid: not imported, write it by hand into static/ if it is still needed")
+        };
+        report.add(Level::Review, &doc.rel, 1, 1, message);
+        return None;
+    }
+    if path == "404.html" {
+        report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            "the 404 page: echt writes its own".into(),
+        );
+        return None;
+    }
+    let mut rel = format!(
+        "{}{stem}.md",
+        if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        }
+    );
+    if rel.starts_with("posts/") {
+        rel = format!("pages/{rel}");
+    }
+    if cx.taken.contains(&rel) {
+        rel = format!("{}-{ext}.md", rel.trim_end_matches(".md"));
+    }
+    cx.taken.insert(rel.clone());
+    let mut fm = Mapping::new();
+    let title = page_title(doc, &stem, report);
+    fm.insert("title".into(), title.into());
+    if let Some(date) =
+        front::written(&doc.yaml, "date").and_then(|w| front::read_date(&w, cx.zone))
+    {
+        fm.insert("date".into(), format_date(&date).into());
+    }
+    if cx.header_pages.iter().any(|p| p == &doc.rel) {
+        fm.insert("menu".into(), "main".into());
+        report.add(
+            Level::Changed,
+            &doc.rel,
+            1,
+            1,
+            "listed in `header_pages`: `menu: main`".into(),
+        );
+    }
+    common_fields(cx, doc, &mut fm, report);
+    let echt = url::echt_page_path(&rel, None);
+    keep_url(&old, Some(&echt), doc, &mut fm, report);
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: None,
+    })
+}
+
+fn page_title(doc: &OldDoc, stem: &str, report: &mut Report) -> String {
+    front::text(&doc.front, "title").unwrap_or_else(|| {
+        let made = front::titleize(&stem.replace(' ', "-"));
+        report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            format!("no `title`: `{made}`, from the file name"),
+        );
+        made
+    })
+}
+
+fn plan_collection(
+    cx: &mut Context<'_>,
+    i: usize,
+    doc: &OldDoc,
+    label: &str,
+    report: &mut Report,
+) -> Option<NewDoc> {
+    let site = cx.site;
+    let collection = site.config.collections.iter().find(|c| c.label == label)?;
+    let inside = doc
+        .rel
+        .strip_prefix(&format!("_{label}/"))
+        .unwrap_or(&doc.rel);
+    let inside_stem = inside.rsplit_once('.').map_or(inside, |(s, _)| s);
+    let stem = doc.stem().to_string();
+    let date = front::written(&doc.yaml, "date").and_then(|w| front::read_date(&w, cx.zone));
+    let jdoc = Doc {
+        kind: Kind::Collection(label.to_string()),
+        path: inside_stem.trim_end_matches('.').to_string(),
+        basename: stem.clone(),
+        name: stem.clone(),
+        slug: front::text(&doc.front, "slug"),
+        date,
+        categories: front::categories(&[], &doc.front),
+        permalink: front::text(&doc.front, "permalink"),
+        output_ext: ".html".into(),
+    };
+    let template = jdoc.permalink.clone().unwrap_or_else(|| {
+        collection
+            .permalink
+            .clone()
+            .unwrap_or_else(|| url::add_suffix("/:collection/:path", &site.config.permalink))
+    });
+    let rel = format!("{label}/{inside_stem}.md");
+    cx.taken.insert(rel.clone());
+    let mut fm = Mapping::new();
+    fm.insert("title".into(), page_title(doc, &stem, report).into());
+    if let Some(date) = date {
+        fm.insert("date".into(), format_date(&date).into());
+    }
+    common_fields(cx, doc, &mut fm, report);
+    let tags = unique_by_slug({
+        let mut t = front::categories(&[], &doc.front);
+        t.extend(front::word_list(doc.front.get("tags")));
+        t
+    });
+    if !tags.is_empty() {
+        fm.insert("jekyll_tags".into(), strings(&tags));
+    }
+    match url::jekyll_url(&jdoc, &template) {
+        Ok(old) => {
+            let echt = url::echt_page_path(&rel, None);
+            keep_url(&old, Some(&echt), doc, &mut fm, report);
+        }
+        Err(unknown) => report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            format!(
+                "the collection's permalink uses `:{}`, which Jekyll does not know",
+                unknown.0
+            ),
+        ),
+    }
+    report.add(
+        Level::Changed,
+        &doc.rel,
+        1,
+        1,
+        format!("a document of the collection `{label}`: an echt page at `content/{rel}`"),
+    );
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: None,
+    })
+}
+
+/// A redirect from a list page's old URL to echt's page, unless echt's
+/// page is already there.
+fn redirect_list(
+    old: &str,
+    target: &str,
+    from: &str,
+    redirects: &mut BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let decoded = format!("/{}", url::decoded_path(old));
+    let how = if decoded == target
+        || (decoded.ends_with("/index.html") && decoded.trim_end_matches("index.html") == target)
+    {
+        "echt's own page".to_string()
+    } else {
+        redirects.insert(decoded, target.to_string());
+        format!("redirect → `{target}`")
+    };
+    report.urls.insert(UrlRow {
+        old: old.to_string(),
+        how,
+        from: from.to_string(),
+    });
+}
+
+/// The pages plugins made: jekyll-paginate's `/page2/`…, jekyll-feed's
+/// `/feed.xml`, jekyll-sitemap's `/sitemap.xml`.
+fn plugin_redirects(
+    site: &OldSite,
+    language: Language,
+    posts: usize,
+    redirects: &mut BTreeMap<String, String>,
+    report: &mut Report,
+) {
+    let config = &site.config;
+    if let (Some(per_page), true) = (config.paginate, config.has_plugin("jekyll-paginate")) {
+        let pages = posts.div_ceil(per_page).max(1);
+        for n in 2..=pages {
+            let old = format!(
+                "/{}/",
+                config
+                    .paginate_path
+                    .replace(":num", &n.to_string())
+                    .trim_matches('/')
+            );
+            let old = old.replace("//", "/");
+            redirect_list(
+                &old,
+                &format!("/page/{n}/"),
+                "(jekyll-paginate)",
+                redirects,
+                report,
+            );
+        }
+        if pages > 1 {
+            report.add(Level::Changed, "_config.yml", line_of_key(&site.config_text, "paginate"), 1, format!("`paginate: {per_page}` → `posts_per_page: {per_page}`; the old list pages {}…{} redirect to echt's", config.paginate_path.replace(":num", "2"), config.paginate_path.replace(":num", &pages.to_string())));
+        }
+    }
+    if config.has_plugin("jekyll-feed") && !redirects.contains_key("/feed.xml") {
+        redirect_list("/feed.xml", "/atom.xml", "(jekyll-feed)", redirects, report);
+        report.add(Level::Review, "_config.yml", line_of_key(&site.config_text, "plugins"), 1, "jekyll-feed's `/feed.xml` redirects to `/atom.xml` with an HTML page, which many feed readers do not follow: have the server answer `/feed.xml` with a 301 to `/atom.xml`".into());
+    }
+    if config.has_plugin("jekyll-sitemap") {
+        for file in ["/sitemap.xml", "/robots.txt"] {
+            report.urls.insert(UrlRow {
+                old: file.into(),
+                how: "echt's own file".into(),
+                from: "(jekyll-sitemap)".into(),
+            });
+        }
+    }
+    let _ = language;
+}
+
+/// Tags once each, by the slug echt gives them.
+fn unique_by_slug(tags: Vec<String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    tags.into_iter()
+        .filter(|t| !t.trim().is_empty() && seen.insert(slugify(t)))
+        .collect()
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::Sequence(items.iter().map(|s| Value::String(s.clone())).collect())
+}

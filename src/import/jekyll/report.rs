@@ -1,0 +1,167 @@
+//! The report of an import: every change, everything that needs the
+//! author's eye, and where each old URL now answers. Sorted, without
+//! times, so that two imports of one site give the same report.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::import::jekyll::content::NoteKind;
+
+/// How much an item asks of the author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// A file that could not be read; it is not part of the new site.
+    Error,
+    /// Kept visible, or guessed: look at it.
+    Review,
+    /// Converted; listed so that every change can be checked.
+    Changed,
+}
+
+impl From<NoteKind> for Level {
+    fn from(kind: NoteKind) -> Self {
+        match kind {
+            NoteKind::Changed => Level::Changed,
+            NoteKind::Review => Level::Review,
+        }
+    }
+}
+
+/// One line of the report, placed in the old site's file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Item {
+    pub level: Level,
+    /// Relative to the old site's root; empty for the site as a whole.
+    pub file: String,
+    /// 1-based; 0 for the whole file.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Item {
+    fn place(&self) -> String {
+        match (self.file.is_empty(), self.line) {
+            (true, _) => "(site)".to_string(),
+            (false, 0) => self.file.clone(),
+            (false, line) => format!("{}:{line}:{}", self.file, self.column.max(1)),
+        }
+    }
+}
+
+/// Where one old URL answers in the new site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UrlRow {
+    /// The old URL, percent-encoded as Jekyll linked it (without baseurl).
+    pub old: String,
+    /// How it answers: `kept`, `permalink`, `alias → …`, `redirect → …`.
+    pub how: String,
+    /// The old site's file it came from.
+    pub from: String,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub posts: usize,
+    pub drafts: usize,
+    pub pages: usize,
+    pub collection_documents: usize,
+    pub static_files: usize,
+    pub left_behind: usize,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub counts: Counts,
+    pub items: BTreeSet<Item>,
+    pub urls: BTreeSet<UrlRow>,
+    /// Old site files not carried over, with why.
+    pub left: BTreeSet<(String, String)>,
+}
+
+impl Report {
+    pub fn add(&mut self, level: Level, file: &str, line: usize, column: usize, message: String) {
+        self.items.insert(Item {
+            level,
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        });
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        self.items.iter().filter(|i| i.level == level).count()
+    }
+
+    /// The summary printed at the end of an import.
+    pub fn summary(&self, dest: &str) -> String {
+        let c = &self.counts;
+        let mut out = format!(
+            "echt: imported {} posts ({} drafts), {} pages, {} collection documents, {} files into {dest}\n",
+            c.posts, c.drafts, c.pages, c.collection_documents, c.static_files
+        );
+        let _ = writeln!(
+            out,
+            "      {} old URLs keep answering; {} changes, {} to review, {} files not read, {} files left behind",
+            self.urls.len(),
+            self.count(Level::Changed),
+            self.count(Level::Review),
+            self.count(Level::Error),
+            c.left_behind
+        );
+        let attention: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|i| i.level != Level::Changed)
+            .collect();
+        for item in attention.iter().take(12) {
+            let _ = writeln!(out, "  {}: {}", item.place(), item.message);
+        }
+        if attention.len() > 12 {
+            let _ = writeln!(out, "  … and {} more", attention.len() - 12);
+        }
+        let _ = writeln!(out, "      the full report is in {dest}/IMPORT.md");
+        out
+    }
+
+    /// IMPORT.md.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("# Import from Jekyll\n\n");
+        out.push_str(
+            "Places are given in the old site's files (`file:line:column`, lines counted from the top of the file, front matter included).\n\n",
+        );
+        let c = &self.counts;
+        let _ = writeln!(
+            out,
+            "- posts: {} (of which drafts: {})\n- pages: {}\n- collection documents: {}\n- files copied to static/: {}\n- files left behind: {}\n- old URLs that keep answering: {}\n",
+            c.posts, c.drafts, c.pages, c.collection_documents, c.static_files, c.left_behind, self.urls.len()
+        );
+        let sections = [
+            (Level::Error, "Files that could not be read", "They are copied as they were into `needs-review/` (outside `content/`, so echt does not build them); fix them and move them into `content/`."),
+            (Level::Review, "Needs your eye", "Kept visible as text, guessed, or not carried over."),
+            (Level::Changed, "Changes", "Everything the import converted."),
+        ];
+        for (level, title, intro) in sections {
+            let items: Vec<&Item> = self.items.iter().filter(|i| i.level == level).collect();
+            let _ = writeln!(out, "## {title} ({})\n\n{intro}\n", items.len());
+            for item in items {
+                let _ = writeln!(out, "- `{}`: {}", item.place(), item.message);
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "## Old URLs ({})\n", self.urls.len());
+        out.push_str("Every URL the old site had, and how it answers now.\n\n| old URL | answers | from |\n|---|---|---|\n");
+        for row in &self.urls {
+            let _ = writeln!(out, "| `{}` | {} | `{}` |", row.old, row.how, row.from);
+        }
+        let _ = writeln!(out, "\n## Left behind ({})\n", self.left.len());
+        out.push_str("The old site's files that are not part of the new one.\n\n");
+        for (file, why) in &self.left {
+            let _ = writeln!(out, "- `{file}`: {why}");
+        }
+        out
+    }
+}
