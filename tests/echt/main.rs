@@ -21,6 +21,7 @@ mod errors;
 mod feeds;
 mod hostile;
 mod hosting;
+mod import;
 mod input;
 mod layers;
 mod load;

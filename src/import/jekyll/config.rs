@@ -209,6 +209,7 @@ impl JekyllConfig {
             "include",
             "defaults",
             "collections",
+            "header_pages",
         ];
         for key in map.keys().filter_map(yaml::scalar_string) {
             if !used.contains(&key.as_str()) && !MACHINERY.contains(&key.as_str()) {

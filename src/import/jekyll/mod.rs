@@ -102,17 +102,23 @@ fn copy_files(
     report: &mut Report,
 ) -> Result<()> {
     for rel in &site.statics {
+        let bytes = read_old(site, rel)?;
+        if is_html_file(rel) && !is_html_page(&bytes) {
+            report.add(Level::Review, rel, 1, 1, format!("not an HTML page (a verification file?), which echt's audit refuses: kept in {NEEDS_REVIEW}/; verify the site another way (DNS record or a `<meta>` in a template)"));
+            files.push((Path::new(NEEDS_REVIEW).join(rel), bytes));
+            continue;
+        }
         if rel.starts_with('.') || rel.contains("/.") {
             report.add(Level::Review, rel, 0, 0, "echt does not publish files whose names start with a dot: copied to static/, serve it through the host's settings".into());
         }
-        files.push((Path::new("static").join(rel), read_old(site, rel)?));
+        files.push((Path::new("static").join(rel), bytes));
+        report.counts.static_files += 1;
         report.urls.insert(report::UrlRow {
             old: format!("/{}", url::escape_path(rel)),
             how: "kept (static/)".into(),
             from: rel.clone(),
         });
     }
-    report.counts.static_files = site.statics.len();
     for rel in &site.theme_files {
         if linked_theme.contains(rel) {
             files.push((Path::new("static").join(rel), read_old(site, rel)?));
@@ -141,6 +147,19 @@ fn copy_files(
     }
     report.counts.left_behind = report.left.len();
     Ok(())
+}
+
+fn is_html_file(rel: &str) -> bool {
+    matches!(read::extension(rel).as_str(), "html" | "htm")
+}
+
+/// Whether a copied HTML file starts as a page does (`<!doctype html>`).
+fn is_html_page(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    start
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"))
 }
 
 fn read_old(site: &OldSite, rel: &str) -> Result<Vec<u8>> {

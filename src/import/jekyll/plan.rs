@@ -53,6 +53,9 @@ struct Context<'a> {
     taken: BTreeSet<String>,
     /// Which pages are in the header navigation (`header_pages`).
     header_pages: Vec<String>,
+    /// The first spelling of each tag (by echt's slug): echt wants one
+    /// spelling per tag across the site.
+    tag_spelling: BTreeMap<String, String>,
 }
 
 /// The site's time zone: `timezone:`, else UTC (what GitHub Pages builds
@@ -125,6 +128,7 @@ pub fn plan(site: &OldSite, report: &mut Report) -> Plan {
         setting: setting.clone(),
         taken: BTreeSet::new(),
         header_pages: header_pages(site),
+        tag_spelling: BTreeMap::new(),
     };
     let mut plan = Plan {
         docs: Vec::new(),
@@ -212,7 +216,7 @@ fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) 
     tags.extend(front::word_list(
         doc.front.get("tags").or_else(|| doc.front.get("tag")),
     ));
-    let tags = unique_by_slug(tags);
+    let tags = spelled_alike(cx, doc, unique_by_slug(tags), report);
     if !tags.is_empty() {
         fm.insert("tags".into(), strings(&tags));
     }
@@ -727,6 +731,21 @@ fn plan_page(
         }
     };
     let path = url::decoded_path(&old);
+    if path.is_empty() {
+        report.add(
+            Level::Review,
+            &doc.rel,
+            1,
+            1,
+            "the home page: echt writes its own, the text of this page is not imported".into(),
+        );
+        report.urls.insert(UrlRow {
+            old,
+            how: "echt's home page".into(),
+            from: doc.rel.clone(),
+        });
+        return None;
+    }
     if let Some(list) = list_page(doc).filter(|_| html) {
         let target = list_target(list, cx.language);
         redirect_list(&old, &target, &doc.rel, redirects, report);
@@ -739,16 +758,6 @@ fn plan_page(
                 "a page that lists posts (Liquid loops): not imported, echt's {} takes its place",
                 target
             ),
-        );
-        return None;
-    }
-    if path.is_empty() {
-        report.add(
-            Level::Review,
-            &doc.rel,
-            1,
-            1,
-            "the home page: echt writes its own, the text of this page is not imported".into(),
         );
         return None;
     }
@@ -927,7 +936,13 @@ fn redirect_list(
     redirects: &mut BTreeMap<String, String>,
     report: &mut Report,
 ) {
-    let decoded = format!("/{}", url::decoded_path(old));
+    let path = url::decoded_path(old);
+    // An extensionless URL was the file `<url>.html`, which servers find.
+    let decoded = if path.is_empty() || path.ends_with('/') || url::has_extension(&path) {
+        format!("/{path}")
+    } else {
+        format!("/{path}.html")
+    };
     let how = if decoded == target
         || (decoded.ends_with("/index.html") && decoded.trim_end_matches("index.html") == target)
     {
@@ -990,6 +1005,34 @@ fn plugin_redirects(
         }
     }
     let _ = language;
+}
+
+/// Each tag as it was first spelled in the site (`Team`, not `team`).
+fn spelled_alike(
+    cx: &mut Context<'_>,
+    doc: &OldDoc,
+    tags: Vec<String>,
+    report: &mut Report,
+) -> Vec<String> {
+    tags.into_iter()
+        .map(|tag| {
+            let first = cx
+                .tag_spelling
+                .entry(slugify(&tag))
+                .or_insert_with(|| tag.clone());
+            if *first != tag {
+                let line = key_line(doc, "tags").max(key_line(doc, "categories"));
+                report.add(
+                    Level::Changed,
+                    &doc.rel,
+                    line,
+                    1,
+                    format!("the tag `{tag}` is spelled `{first}`, as in the posts before"),
+                );
+            }
+            first.clone()
+        })
+        .collect()
 }
 
 /// Tags once each, by the slug echt gives them.

@@ -171,7 +171,7 @@ impl OldSite {
         let owned = rel.clone();
         let segments: Vec<&str> = owned.split('/').collect();
         let dirs = &segments[..segments.len() - 1];
-        if let Some(label) = first.strip_prefix('_').filter(|_| dirs.len() > 0) {
+        if let Some(label) = first.strip_prefix('_').filter(|_| !dirs.is_empty()) {
             if let Some(folder) = ["_posts", "_drafts"].into_iter().find(|f| dirs.contains(f)) {
                 return self.read_post(rel, folder);
             }
