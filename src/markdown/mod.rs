@@ -246,7 +246,7 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
         .find(['#', '?'])
         .map_or((dest, ""), |i| dest.split_at(i));
     // `mein%20beitrag.md` is the file `mein beitrag.md`.
-    let decoded = percent_decode(written);
+    let decoded = url::percent_decode(written);
     let path = decoded.as_deref().unwrap_or(written);
     let target = url::join(input.source_dir, path);
     if crate::source::content::is_markdown(path) {
@@ -262,40 +262,12 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     // anything else is relative to the page, as a browser would read it.
     let resolved = match target.and_then(|t| input.links.get(&t)) {
         Some(site_path) => site_path,
-        None => match url::join(input.page_path, written) {
+        None => match url::join(url::folder(input.page_path), written) {
             Some(p) => p,
             None => return Ok(None),
         },
     };
     Ok(Some(format!("{ROOT}{resolved}{suffix}")))
-}
-
-/// `%XX` escapes decoded, if there are any and they make UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return None;
-    }
-    let hex = |b: u8| char::from(b).to_digit(16);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)),
-            _ => None,
-        };
-        match escaped {
-            Some((h, l)) => {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Turns pulldown-cmark's English curly quotes German: “…” → „…“ and ‘…’ →

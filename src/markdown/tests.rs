@@ -226,10 +226,16 @@ fn links_find_files_in_any_unicode_form_and_with_escapes() {
     ] {
         assert!(r.html.contains(href), "{href} in {}", r.html);
     }
-    assert_eq!(percent_decode("a%20b%C3%BC"), Some("a bü".to_string()));
-    assert_eq!(percent_decode("100%"), Some("100%".to_string()));
-    assert_eq!(percent_decode("%FF"), None);
-    assert_eq!(percent_decode("ohne"), None);
+    assert_eq!(
+        crate::util::url::percent_decode("a%20b%C3%BC"),
+        Some("a bü".to_string())
+    );
+    assert_eq!(
+        crate::util::url::percent_decode("100%"),
+        Some("100%".to_string())
+    );
+    assert_eq!(crate::util::url::percent_decode("%FF"), None);
+    assert_eq!(crate::util::url::percent_decode("ohne"), None);
 }
 
 #[test]
