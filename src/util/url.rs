@@ -130,11 +130,40 @@ pub fn site_path(written: &str) -> Option<String> {
     (!bad).then(|| path.to_string())
 }
 
-/// `%XX` escapes decoded, if there are any and they make UTF-8.
+/// `%XX` escapes decoded, if there are any and they make UTF-8; a `%`
+/// without two hex digits stays as it is.
 pub fn percent_decode(text: &str) -> Option<String> {
     if !text.contains('%') {
         return None;
     }
+    String::from_utf8(unescape(text)).ok()
+}
+
+/// `%XX` escapes decoded, bytes that are not UTF-8 replaced (`U+FFFD`).
+pub fn percent_decode_lossy(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    String::from_utf8_lossy(&unescape(text)).into_owned()
+}
+
+/// `%XX` escapes decoded; None for a `%` without two hex digits or for
+/// what is not UTF-8, as a request path is refused.
+pub fn percent_decode_strict(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
+    }
+    String::from_utf8(unescape(text)).ok()
+}
+
+/// The bytes of `text` with every `%XX` escape decoded.
+fn unescape(text: &str) -> Vec<u8> {
     let hex = |b: u8| char::from(b).to_digit(16);
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -155,7 +184,7 @@ pub fn percent_decode(text: &str) -> Option<String> {
             }
         }
     }
-    String::from_utf8(out).ok()
+    out
 }
 
 #[cfg(test)]
