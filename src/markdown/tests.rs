@@ -22,6 +22,7 @@ fn render_with(
         source_dir: "posts",
         links: &links,
         language,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     render(&input)
 }
@@ -351,6 +352,7 @@ fn parsed(body: &str) -> Vec<Spanned<'_>> {
         source_dir: "posts",
         links,
         language: Language::De,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     events(&input).expect("no broken links").0
 }
@@ -374,6 +376,7 @@ fn resolved(dest: &str) -> Result<Option<String>, String> {
         source_dir: "posts",
         links: &links,
         language: Language::De,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     rewrite_url(&input, dest).map_err(|(message, _)| message)
 }
@@ -716,6 +719,7 @@ fn the_summary_has_no_ids_and_no_footnote_list() {
             source_dir: "posts",
             links: &links,
             language: Language::En,
+            heading_ids: crate::source::config::HeadingIds::Echt,
         };
         render_summary(&input).unwrap()
     };

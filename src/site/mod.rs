@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::markdown::{self, Rendered};
-use crate::source::config::Config;
+use crate::source::config::{Config, HeadingIds};
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
 use crate::source::permalink::{self, Permalink};
@@ -430,7 +430,13 @@ impl Site {
             }
             let at = self.document_of(&rel)?;
             let doc = self.document(at);
-            let rendering = render_document(&new, &doc.path, doc.language, &links);
+            let rendering = render_document(
+                &new,
+                &doc.path,
+                doc.language,
+                self.config.heading_ids,
+                &links,
+            );
             let (rendered, image) = rendering.result.as_ref().ok()?;
             let edited = Document {
                 fingerprint: document_print(&rel, stamp, &doc.path, &rendering, doc.future),
@@ -1013,7 +1019,13 @@ fn render_placed(
                 let language = doc.front.lang.unwrap_or(config.language);
                 match &cached.rendering {
                     Some(r) if r.still_good(path, language, links) => r.clone(),
-                    _ => Arc::new(render_document(doc, path, language, links)),
+                    _ => Arc::new(render_document(
+                        doc,
+                        path,
+                        language,
+                        config.heading_ids,
+                        links,
+                    )),
                 }
             },
         )
@@ -1026,10 +1038,11 @@ fn render_document(
     doc: &Parsed,
     path: &str,
     language: Language,
+    heading_ids: HeadingIds,
     links: &HashMap<String, String>,
 ) -> Rendering {
     let links = markdown::Links::new(links);
-    let result = render_with_links(doc, path, language, &links);
+    let result = render_with_links(doc, path, language, heading_ids, &links);
     Rendering {
         path: path.to_string(),
         language,
@@ -1042,6 +1055,7 @@ fn render_with_links(
     doc: &Parsed,
     path: &str,
     language: Language,
+    heading_ids: HeadingIds,
     links: &markdown::Links<'_>,
 ) -> std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>> {
     let display = doc.source.display_path();
@@ -1054,6 +1068,7 @@ fn render_with_links(
         source_dir,
         links,
         language,
+        heading_ids,
     };
     let front_matter = &doc.text[..doc.body_offset];
     // Problems in a front matter field are shown at that field's line.

@@ -167,3 +167,22 @@ fn bad_permalinks_are_errors_at_their_place() {
         "{err}"
     );
 }
+
+#[test]
+fn headings_get_the_ids_kramdown_gave_them() {
+    let body = "## Was hat sich geändert ?\n\nViel.\n\n## Über Größe & Maß\n\nText.\n\n## Über Größe & Maß\n\nNoch einmal. [Zurück](#was-hat-sich-geändert-)\n";
+    let site = site_with("markdown:\n  heading_ids: kramdown\n")
+        .post("2016-05-05-ids.md", &post("Ids", "2016-05-05", body));
+    let page = site.build().ok().page("posts/ids/index.html");
+    for id in [
+        "was-hat-sich-geändert-",
+        "über-größe--maß",
+        "über-größe--maß-1",
+    ] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}: {page}");
+    }
+    let site = site_with("").post("2016-05-05-ids.md", &post("Ids", "2016-05-05", body));
+    // With echt's ids the old anchor is gone, and the audit says so.
+    let err = site.build().fails();
+    assert!(err.contains("#was-hat-sich-geändert-"), "{err}");
+}
