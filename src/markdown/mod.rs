@@ -17,6 +17,7 @@
 //! links it asked for.
 
 mod constructs;
+mod ids;
 mod write;
 
 use std::cell::RefCell;
@@ -27,9 +28,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+use crate::source::config::HeadingIds;
 use crate::util::error::{Diagnostic, Lines};
 use crate::util::i18n::Language;
-use crate::util::slug::slugify;
 use crate::util::url::{self, ROOT};
 
 /// Where a document lives, for resolving its links and locating errors.
@@ -46,6 +47,8 @@ pub struct Input<'a> {
     pub source_dir: &'a str,
     pub links: &'a Links<'a>,
     pub language: Language,
+    /// Whose rules generated heading ids follow.
+    pub heading_ids: HeadingIds,
 }
 
 /// Content files (by path below `content/`) to their site paths. Every
@@ -246,7 +249,7 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
         .find(['#', '?'])
         .map_or((dest, ""), |i| dest.split_at(i));
     // `mein%20beitrag.md` is the file `mein beitrag.md`.
-    let decoded = percent_decode(written);
+    let decoded = url::percent_decode(written);
     let path = decoded.as_deref().unwrap_or(written);
     let target = url::join(input.source_dir, path);
     if crate::source::content::is_markdown(path) {
@@ -262,40 +265,12 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
     // anything else is relative to the page, as a browser would read it.
     let resolved = match target.and_then(|t| input.links.get(&t)) {
         Some(site_path) => site_path,
-        None => match url::join(input.page_path, written) {
+        None => match url::join(url::folder(input.page_path), written) {
             Some(p) => p,
             None => return Ok(None),
         },
     };
     Ok(Some(format!("{ROOT}{resolved}{suffix}")))
-}
-
-/// `%XX` escapes decoded, if there are any and they make UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return None;
-    }
-    let hex = |b: u8| char::from(b).to_digit(16);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)),
-            _ => None,
-        };
-        match escaped {
-            Some((h, l)) => {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Turns pulldown-cmark's English curly quotes German: “…” → „…“ and ‘…’ →
@@ -494,40 +469,21 @@ impl<'i> Plan<'i> {
             used.insert(format!("fn-{n}"));
             used.insert(format!("fnref-{n}"));
         }
+        let mut ids = ids::Ids::new(input.heading_ids, fallback, used);
         let mut headings = Vec::new();
-        let mut next_number: HashMap<String, usize> = HashMap::new();
         let mut in_footnote = 0;
-        for (i, (event, _)) in events.iter().enumerate() {
+        for (i, (event, range)) in events.iter().enumerate() {
             match event {
                 Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
                 Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
                 Event::Start(Tag::Heading { level, id, .. }) if in_footnote == 0 => {
-                    let title = plain_text(&events[i + 1..matching_end(events, i)]);
+                    let content = &events[i + 1..matching_end(events, i)];
+                    let title = plain_text(content);
                     let id = match id {
                         Some(id) => id.to_string(),
                         None => {
-                            let slug = slugify(&title);
-                            let base = if slug.is_empty() {
-                                fallback.to_string()
-                            } else {
-                                slug
-                            };
-                            // Each base remembers the number it got to: a
-                            // thousand headings "Notiz" take a thousand
-                            // steps, not half a million.
-                            let next = next_number.entry(base.clone()).or_insert(1);
-                            let mut id = if *next == 1 {
-                                base.clone()
-                            } else {
-                                format!("{base}-{next}")
-                            };
-                            while used.contains(&id) {
-                                *next += 1;
-                                id = format!("{base}-{next}");
-                            }
-                            *next += 1;
-                            used.insert(id.clone());
-                            id
+                            let at = input.body_offset + range.start..input.body_offset + range.end;
+                            ids.make(content, input.source.get(at).unwrap_or_default())
                         }
                     };
                     headings.push((i, id, title, heading_number(*level)));

@@ -22,6 +22,7 @@ fn render_with(
         source_dir: "posts",
         links: &links,
         language,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     render(&input)
 }
@@ -226,10 +227,16 @@ fn links_find_files_in_any_unicode_form_and_with_escapes() {
     ] {
         assert!(r.html.contains(href), "{href} in {}", r.html);
     }
-    assert_eq!(percent_decode("a%20b%C3%BC"), Some("a bü".to_string()));
-    assert_eq!(percent_decode("100%"), Some("100%".to_string()));
-    assert_eq!(percent_decode("%FF"), None);
-    assert_eq!(percent_decode("ohne"), None);
+    assert_eq!(
+        crate::util::url::percent_decode("a%20b%C3%BC"),
+        Some("a bü".to_string())
+    );
+    assert_eq!(
+        crate::util::url::percent_decode("100%"),
+        Some("100%".to_string())
+    );
+    assert_eq!(crate::util::url::percent_decode("%FF"), None);
+    assert_eq!(crate::util::url::percent_decode("ohne"), None);
 }
 
 #[test]
@@ -345,6 +352,7 @@ fn parsed(body: &str) -> Vec<Spanned<'_>> {
         source_dir: "posts",
         links,
         language: Language::De,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     events(&input).expect("no broken links").0
 }
@@ -368,6 +376,7 @@ fn resolved(dest: &str) -> Result<Option<String>, String> {
         source_dir: "posts",
         links: &links,
         language: Language::De,
+        heading_ids: crate::source::config::HeadingIds::Echt,
     };
     rewrite_url(&input, dest).map_err(|(message, _)| message)
 }
@@ -710,6 +719,7 @@ fn the_summary_has_no_ids_and_no_footnote_list() {
             source_dir: "posts",
             links: &links,
             language: Language::En,
+            heading_ids: crate::source::config::HeadingIds::Echt,
         };
         render_summary(&input).unwrap()
     };

@@ -36,7 +36,7 @@ use crate::output::plan::Fingerprints;
 use crate::output::Sink;
 use crate::render::context::{Base, Cards, PageContext};
 use crate::render::feed::{Bodies, Feed};
-pub use crate::render::outputs::Layout;
+pub use crate::render::outputs::{page_file, Layout};
 use crate::render::outputs::{Copied, Job, Output, Outputs, What};
 use crate::render::theme::Theme;
 use crate::site::{Document, DocumentAt, Site};

@@ -410,7 +410,7 @@ impl Job {
     fn file(&self, site: &Site) -> String {
         match self {
             Job::NotFound => "404.html".to_string(),
-            job => format!("{}index.html", job.path(site)),
+            job => page_file(job.path(site)),
         }
     }
 
@@ -424,6 +424,16 @@ impl Job {
             Job::Tags | Job::Tag { page: 0, .. } | Job::Archive => Some(None),
             _ => None,
         }
+    }
+}
+
+/// The file of the page at `path`: a folder's index.html, or the file a
+/// permalink such as `2014/07/07/a.html` names.
+pub fn page_file(path: String) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        path + "index.html"
+    } else {
+        path
     }
 }
 

@@ -19,9 +19,10 @@ use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::markdown::{self, Rendered};
-use crate::source::config::Config;
+use crate::source::config::{Config, HeadingIds};
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
+use crate::source::permalink::{self, Permalink};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Origin, Result};
 use crate::util::fingerprint::{fingerprint, linked, FileStamp};
@@ -423,13 +424,19 @@ impl Site {
                 updates.push((rel, same, None));
                 continue;
             }
-            let new = parse(&old.source, text).ok()?;
+            let new = parse(&old.source, text, &self.config.permalink).ok()?;
             if new.text[..new.body_offset] != old.text[..old.body_offset] {
                 return None;
             }
             let at = self.document_of(&rel)?;
             let doc = self.document(at);
-            let rendering = render_document(&new, &doc.path, doc.language, &links);
+            let rendering = render_document(
+                &new,
+                &doc.path,
+                doc.language,
+                self.config.heading_ids,
+                &links,
+            );
             let (rendered, image) = rendering.result.as_ref().ok()?;
             let edited = Document {
                 fingerprint: document_print(&rel, stamp, &doc.path, &rendering, doc.future),
@@ -511,7 +518,13 @@ impl Site {
         remember(&mut cache.sources, &inventory, sources, rendered_now);
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
-        let aliases = collect_aliases(&posts, &pages, &mut errors);
+        let mut aliases = collect_aliases(&posts, &pages, &mut errors);
+        aliases.extend(config.redirects.iter().map(|redirect| Alias {
+            file: redirect.file.clone(),
+            target: redirect.to.clone(),
+            written: redirect.from.clone(),
+            source: PathBuf::from(crate::source::config::CONFIG_FILE),
+        }));
         let files = copied_files(&config, &inventory, &posts);
         let static_files = static_files(&config, &mut errors);
         if !linked {
@@ -593,7 +606,9 @@ fn read_sources(
                 None => CachedSource {
                     stamp,
                     version: stamp,
-                    parsed: Arc::new(read(config, s).and_then(|text| parse(s, text))),
+                    parsed: Arc::new(
+                        read(config, s).and_then(|text| parse(s, text, &config.permalink)),
+                    ),
                     rendering: None,
                 },
             };
@@ -619,7 +634,7 @@ fn read_again(config: &Config, source: &Source, cached: &CachedSource, stamp: u6
     CachedSource {
         stamp,
         version: stamp,
-        parsed: Arc::new(text.and_then(|text| parse(source, text))),
+        parsed: Arc::new(text.and_then(|text| parse(source, text, &config.permalink))),
         rendering: None,
     }
 }
@@ -664,7 +679,11 @@ fn read(config: &Config, source: &Source) -> std::result::Result<String, Vec<Dia
     Ok(text)
 }
 
-fn parse(source: &Source, text: String) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+fn parse(
+    source: &Source,
+    text: String,
+    permalink: &Permalink,
+) -> std::result::Result<Parsed, Vec<Diagnostic>> {
     let display = source.display_path();
     let split = frontmatter::split(&display, &text).map_err(|d| vec![d])?;
     let front = frontmatter::parse(&display, &split)?;
@@ -677,6 +696,18 @@ fn parse(source: &Source, text: String) -> std::result::Result<Parsed, Vec<Diagn
         return Err(vec![Diagnostic::at(&display, &text, 2, 1, "the post has no date")
             .hint("add a line like `date: 2024-03-11` to the front matter, or start the file name with the date (2024-03-11-titel.md)")]);
     }
+    if date.is_none() && front.permalink.as_ref().is_some_and(Permalink::needs_date) {
+        return Err(vec![yaml::key_diagnostic(
+            &display,
+            split.yaml,
+            "permalink",
+            split.yaml_shift,
+            "the permalink needs a date, and this page has none",
+        )
+        .hint(
+            "add `date:` to the front matter, or leave the date out of the permalink",
+        )]);
+    }
     let mut parsed = Parsed {
         source: source.clone(),
         text: Arc::from(text),
@@ -686,7 +717,7 @@ fn parse(source: &Source, text: String) -> std::result::Result<Parsed, Vec<Diagn
         slug_stem: stem.to_string(),
         path: String::new(),
     };
-    parsed.path = document_path(&parsed);
+    parsed.path = document_path(&parsed, permalink);
     Ok(parsed)
 }
 
@@ -767,47 +798,60 @@ fn place<'a>(
 /// one empty segment, after its last slash; a file name without letters
 /// gives `posts//`.
 fn is_nameless(path: &str) -> bool {
-    path.split('/').filter(|segment| segment.is_empty()).count() > 1
+    match path.strip_suffix(".html") {
+        // A file: `2014/07/07/.html` or `a//b.html`.
+        Some(file) => file.ends_with('/') || file.split('/').any(str::is_empty),
+        None => path.split('/').filter(|segment| segment.is_empty()).count() > 1,
+    }
 }
 
 /// The URL path of a document, from its file name (or `slug:`).
-fn document_path(doc: &Parsed) -> String {
+fn document_path(doc: &Parsed, permalink: &Permalink) -> String {
     let chosen = doc
         .front
         .slug
         .as_deref()
         .map(slugify)
         .filter(|s| !s.is_empty());
-    match doc.source.kind {
-        Kind::Post => {
-            let slug = chosen.unwrap_or_else(|| slugify(&doc.slug_stem));
-            format!("posts/{slug}/")
-        }
-        Kind::Page => {
-            let rel = doc
-                .source
-                .rel
-                .rsplit_once('.')
-                .map_or(doc.source.rel.as_str(), |(s, _)| s);
-            let mut segments: Vec<String> = rel.split('/').map(slugify).collect();
-            if segments.last().is_some_and(|s| s == "index") {
-                segments.pop();
-            }
-            if let Some(slug) = chosen {
-                match segments.last_mut() {
-                    Some(last) => *last = slug,
-                    None => segments.push(slug),
-                }
-            }
-            // `content/index.md` is the home page's path (and clashes
-            // with it); `content/🎉.md` has a nameless segment, `/`.
-            let mut path = segments.join("/");
-            if !segments.is_empty() {
-                path.push('/');
-            }
-            path
+    let pattern = match (&doc.front.permalink, doc.source.kind) {
+        (Some(own), _) => own,
+        (None, Kind::Post) => permalink,
+        (None, Kind::Page) => return page_path(doc, chosen),
+    };
+    let slug = chosen.unwrap_or_else(|| slugify(&doc.slug_stem));
+    pattern.expand(&permalink::Values {
+        date: doc.date,
+        slug: &slug,
+        name: doc.front.slug.as_deref().unwrap_or(&doc.slug_stem),
+        categories: &doc.front.categories,
+    })
+}
+
+/// A page's path: its place below `content/`, each folder slugified,
+/// `index` meaning its folder, the last part replaced by `slug:`.
+fn page_path(doc: &Parsed, chosen: Option<String>) -> String {
+    let rel = doc
+        .source
+        .rel
+        .rsplit_once('.')
+        .map_or(doc.source.rel.as_str(), |(s, _)| s);
+    let mut segments: Vec<String> = rel.split('/').map(slugify).collect();
+    if segments.last().is_some_and(|s| s == "index") {
+        segments.pop();
+    }
+    if let Some(slug) = chosen {
+        match segments.last_mut() {
+            Some(last) => *last = slug,
+            None => segments.push(slug),
         }
     }
+    // `content/index.md` is the home page's path (and clashes
+    // with it); `content/🎉.md` has a nameless segment, `/`.
+    let mut path = segments.join("/");
+    if !segments.is_empty() {
+        path.push('/');
+    }
+    path
 }
 
 /// Which file claimed which output path; generated pages are reserved.
@@ -975,7 +1019,13 @@ fn render_placed(
                 let language = doc.front.lang.unwrap_or(config.language);
                 match &cached.rendering {
                     Some(r) if r.still_good(path, language, links) => r.clone(),
-                    _ => Arc::new(render_document(doc, path, language, links)),
+                    _ => Arc::new(render_document(
+                        doc,
+                        path,
+                        language,
+                        config.heading_ids,
+                        links,
+                    )),
                 }
             },
         )
@@ -988,10 +1038,11 @@ fn render_document(
     doc: &Parsed,
     path: &str,
     language: Language,
+    heading_ids: HeadingIds,
     links: &HashMap<String, String>,
 ) -> Rendering {
     let links = markdown::Links::new(links);
-    let result = render_with_links(doc, path, language, &links);
+    let result = render_with_links(doc, path, language, heading_ids, &links);
     Rendering {
         path: path.to_string(),
         language,
@@ -1004,6 +1055,7 @@ fn render_with_links(
     doc: &Parsed,
     path: &str,
     language: Language,
+    heading_ids: HeadingIds,
     links: &markdown::Links<'_>,
 ) -> std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>> {
     let display = doc.source.display_path();
@@ -1016,6 +1068,7 @@ fn render_with_links(
         source_dir,
         links,
         language,
+        heading_ids,
     };
     let front_matter = &doc.text[..doc.body_offset];
     // Problems in a front matter field are shown at that field's line.
@@ -1375,7 +1428,7 @@ fn collect_aliases(
     let mut aliases = Vec::new();
     for doc in posts.iter().chain(pages) {
         for alias in &doc.front.aliases {
-            match alias_file(alias) {
+            match crate::util::url::old_path_file(alias) {
                 // The output registry checks that nothing else is written
                 // there.
                 Some(file) => aliases.push(Alias {
@@ -1397,32 +1450,11 @@ fn collect_aliases(
     aliases
 }
 
-/// The output file of an old URL: `/2019/03/alt/` and `/2019/03/alt` are
-/// `2019/03/alt/index.html`, `/alt.html` stays a file. None for what is not
-/// a path on this site: another site's URL, `.` or `..`, a query or a
-/// fragment.
-fn alias_file(alias: &str) -> Option<String> {
-    let trimmed = alias.trim().trim_start_matches('/');
-    let bad = trimmed.split('/').any(|s| s == ".." || s == ".")
-        || crate::util::url::has_scheme(trimmed)
-        || trimmed.contains(['?', '#', '\\']);
-    if bad {
-        return None;
-    }
-    Some(if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
-        trimmed.to_string()
-    } else if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        format!("{trimmed}/index.html")
-    })
-}
-
 fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> Vec<CopiedFile> {
     let bundle_paths: HashMap<&str, &str> = posts
         .iter()
         .filter(|p| p.source.bundle.is_some())
-        .map(|p| (p.source.rel.as_str(), p.path.as_str()))
+        .map(|p| (p.source.rel.as_str(), crate::util::url::folder(&p.path)))
         .collect();
     let content = config.root.join(CONTENT_DIR);
     inventory

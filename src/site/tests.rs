@@ -90,12 +90,12 @@ fn parsed(rel: &str, kind: Kind, slug: Option<&str>) -> Parsed {
         slug_stem,
         path: String::new(),
     };
-    parsed.path = document_path(&parsed);
+    parsed.path = document_path(&parsed, &Permalink::default());
     parsed
 }
 
 fn path_of(rel: &str, kind: Kind, slug: Option<&str>) -> String {
-    document_path(&parsed(rel, kind, slug))
+    document_path(&parsed(rel, kind, slug), &Permalink::default())
 }
 
 /// A cache entry for tests that only need one to point at.
@@ -340,7 +340,7 @@ fn the_link_map_knows_every_file() {
             index: i,
             doc: &sources[i],
             cached: &cached,
-            path: document_path(&sources[i]),
+            path: document_path(&sources[i], &Permalink::default()),
         })
         .collect();
     let broken = [
@@ -382,7 +382,7 @@ fn with_aliases(rel: &str, path: &str, aliases: &[&str]) -> Document {
 
 #[test]
 fn aliases_are_paths_on_this_site() {
-    let file = |alias| alias_file(alias);
+    let file = |alias| crate::util::url::old_path_file(alias);
     assert_eq!(
         file("/2019/03/alt/").as_deref(),
         Some("2019/03/alt/index.html")

@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::source::permalink::{self, Permalink};
 use crate::source::yaml;
 use crate::util::error::{Diagnostic, Error, Origin, Result};
 use crate::util::i18n::Language;
+use crate::util::url;
 
 pub const CONFIG_FILE: &str = "echt.yaml";
 
@@ -30,8 +32,25 @@ struct RawConfig {
     feed: Option<RawFeed>,
     privacy: Option<RawPrivacy>,
     page_budget: Option<serde_yaml::Value>,
+    permalink: Option<String>,
+    #[serde(default)]
+    redirects: Vec<RawRedirect>,
+    markdown: Option<RawMarkdown>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with from and to")]
+struct RawRedirect {
+    from: String,
+    to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with heading_ids")]
+struct RawMarkdown {
+    heading_ids: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +92,41 @@ pub struct Author {
     pub email: Option<String>,
     pub url: Option<String>,
 }
+
+/// An old path that sends readers on (`redirects` in echt.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Redirect {
+    /// The old path as written.
+    pub from: String,
+    /// The file written there: `archive.html`, `page2/index.html`.
+    pub file: String,
+    /// Where it sends readers, below the site root: `archiv/`.
+    pub to: String,
+}
+
+/// How headings get their ids, so that links from elsewhere into a moved
+/// blog's posts keep finding their place.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum HeadingIds {
+    /// echt's own: ASCII slugs, umlauts spelled out (`ueber-uns`).
+    #[default]
+    Echt,
+    /// kramdown with its GFM input, Jekyll's default (`über-uns`).
+    Kramdown,
+    /// kramdown with its own input (`input: kramdown`): ASCII letters only.
+    KramdownClassic,
+    /// GitHub's (README files, html-pipeline).
+    Github,
+}
+
+const HEADING_IDS: [(&str, HeadingIds); 4] = [
+    ("echt", HeadingIds::Echt),
+    ("kramdown", HeadingIds::Kramdown),
+    ("kramdown-classic", HeadingIds::KramdownClassic),
+    ("github", HeadingIds::Github),
+];
 
 /// What goes into the Atom and RSS feeds.
 #[derive(Debug, Clone)]
@@ -138,6 +192,13 @@ pub struct Config {
     pub privacy: PrivacyConfig,
     /// Bytes a page may weigh with its stylesheets and images.
     pub page_budget: u64,
+    /// Where posts go (`permalink`): `/posts/:slug/` unless set.
+    pub permalink: Permalink,
+    /// Old paths that are not a document's, sent on to the site's own
+    /// (`redirects`).
+    pub redirects: Vec<Redirect>,
+    /// How headings get their ids (`markdown.heading_ids`).
+    pub heading_ids: HeadingIds,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// echt.yaml as it was read, where the audit locates a finding in a
@@ -217,9 +278,13 @@ struct Problem {
 enum Place {
     /// At the value of a top-level key.
     Key(&'static str),
-    /// At `text` where it is written after the nested `key:` (or at
-    /// `privacy`, where all nested keys are, if it is not found).
-    Text { key: &'static str, text: String },
+    /// At `text` where it is written after the nested `key:` (or at the
+    /// top-level `section` it is in, if it is not found).
+    Text {
+        section: &'static str,
+        key: &'static str,
+        text: String,
+    },
 }
 
 impl Problem {
@@ -231,9 +296,15 @@ impl Problem {
         }
     }
 
-    fn at_text(key: &'static str, text: &str, message: impl Into<String>) -> Self {
+    fn at_text(
+        section: &'static str,
+        key: &'static str,
+        text: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             at: Place::Text {
+                section,
                 key,
                 text: text.to_string(),
             },
@@ -251,14 +322,14 @@ impl Problem {
     fn locate(self, file: &Path, source: &str) -> Diagnostic {
         let located = match &self.at {
             Place::Key(key) => yaml::key_diagnostic(file, source, key, 0, self.message),
-            Place::Text { key, text } => {
+            Place::Text { section, key, text } => {
                 let key = format!("{key}:");
                 let after = source.find(&key).map_or(0, |i| i + key.len());
                 match source[after..].find(text.as_str()) {
                     Some(i) if !text.is_empty() => {
                         Diagnostic::at_offset(file, source, after + i, text.len(), self.message)
                     }
-                    _ => yaml::key_diagnostic(file, source, "privacy", 0, self.message),
+                    _ => yaml::key_diagnostic(file, source, section, 0, self.message),
                 }
             }
         };
@@ -274,51 +345,130 @@ impl Problem {
 /// sections.
 fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Config, Vec<Problem>> {
     let author = author(raw.author, &raw.title);
+    let mut problems = Vec::new();
     let checked = (
-        base_url(&raw.base_url),
-        title(&raw.title),
-        posts_per_page(raw.posts_per_page),
-        language(raw.language.as_deref()),
-        theme(raw.theme),
-        privacy(raw.privacy),
-        page_budget(raw.page_budget.as_ref()),
+        keep(base_url(&raw.base_url), &mut problems),
+        keep(title(&raw.title), &mut problems),
+        keep(posts_per_page(raw.posts_per_page), &mut problems),
+        keep(language(raw.language.as_deref()), &mut problems),
+        keep(theme(raw.theme), &mut problems),
+        keep_all(privacy(raw.privacy), &mut problems),
+        keep(page_budget(raw.page_budget.as_ref()), &mut problems),
+        keep(permalink(raw.permalink.as_deref()), &mut problems),
+        keep_all(redirects(raw.redirects), &mut problems),
+        keep(heading_ids(raw.markdown), &mut problems),
     );
-    match checked {
-        (
-            Ok(base_url),
-            Ok(()),
-            Ok(posts_per_page),
-            Ok(language),
-            Ok(theme),
-            Ok(privacy),
-            Ok(page_budget),
-        ) => Ok(Config {
-            root: root.to_path_buf(),
-            title: raw.title,
-            description: raw.description,
-            base_url,
-            language,
-            author,
-            theme,
-            posts_per_page,
-            feed: feed(raw.feed),
-            privacy,
-            page_budget,
-            extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
-            text: Arc::from(source),
-        }),
-        (base_url, title, posts_per_page, language, theme, privacy, page_budget) => {
-            let mut problems = Vec::new();
-            problems.extend(base_url.err());
-            problems.extend(title.err());
-            problems.extend(posts_per_page.err());
-            problems.extend(language.err());
-            problems.extend(theme.err());
-            problems.extend(privacy.err().into_iter().flatten());
-            problems.extend(page_budget.err());
-            Err(problems)
+    let (
+        Some(base_url),
+        Some(()),
+        Some(posts_per_page),
+        Some(language),
+        Some(theme),
+        Some(privacy),
+        Some(page_budget),
+        Some(permalink),
+        Some(redirects),
+        Some(heading_ids),
+    ) = checked
+    else {
+        return Err(problems);
+    };
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        language,
+        author,
+        theme,
+        posts_per_page,
+        feed: feed(raw.feed),
+        privacy,
+        page_budget,
+        permalink,
+        redirects,
+        heading_ids,
+        extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
+        text: Arc::from(source),
+    })
+}
+
+/// The value of a checked section, its problem kept in `problems`.
+fn keep<T>(checked: std::result::Result<T, Problem>, problems: &mut Vec<Problem>) -> Option<T> {
+    checked.map_err(|p| problems.push(p)).ok()
+}
+
+/// The value of a checked section, its problems kept in `problems`.
+fn keep_all<T>(
+    checked: std::result::Result<T, Vec<Problem>>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    checked.map_err(|p| problems.extend(p)).ok()
+}
+
+/// `permalink`: a pattern or one of Jekyll's named styles.
+fn permalink(raw: Option<&str>) -> std::result::Result<Permalink, Problem> {
+    match raw {
+        None => Ok(Permalink::default()),
+        Some(written) => Permalink::parse(written)
+            .map_err(|why| Problem::at_key("permalink", why).hint(permalink::HINT)),
+    }
+}
+
+/// `redirects`: old paths on this site, each sent to a path on this site.
+fn redirects(raw: Vec<RawRedirect>) -> std::result::Result<Vec<Redirect>, Vec<Problem>> {
+    let mut redirects = Vec::new();
+    let mut problems = Vec::new();
+    for RawRedirect { from, to } in raw {
+        let file = url::old_path_file(&from);
+        let target = url::site_path(&to);
+        match (file, target) {
+            (Some(file), Some(to)) => redirects.push(Redirect { from, file, to }),
+            (None, _) => problems.push(
+                Problem::at_text(
+                    "redirects",
+                    "redirects",
+                    &from,
+                    format!("`{from}` is not a path on this site"),
+                )
+                .hint("write old URLs as paths, e.g. `from: /archive.html`"),
+            ),
+            (_, None) => problems.push(
+                Problem::at_text(
+                    "redirects",
+                    "redirects",
+                    &to,
+                    format!("`{to}` is not a path on this site"),
+                )
+                .hint("redirects send readers to this site's own pages, e.g. `to: /archiv/`"),
+            ),
         }
     }
+    if problems.is_empty() {
+        Ok(redirects)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `markdown.heading_ids`: echt, kramdown, kramdown-classic or github.
+fn heading_ids(raw: Option<RawMarkdown>) -> std::result::Result<HeadingIds, Problem> {
+    let Some(written) = raw.and_then(|m| m.heading_ids) else {
+        return Ok(HeadingIds::default());
+    };
+    HEADING_IDS
+        .iter()
+        .find(|(name, _)| *name == written.trim())
+        .map(|(_, ids)| *ids)
+        .ok_or_else(|| {
+            Problem::at_text(
+                "markdown",
+                "heading_ids",
+                &written,
+                format!("echt does not know the heading ids `{written}`"),
+            )
+            .hint("write echt, kramdown (Jekyll's default), kramdown-classic or github")
+        })
 }
 
 /// `base_url`: absolute http(s); it is made to end with `/`.
@@ -445,7 +595,7 @@ fn hosts(key: &'static str, entries: &[String]) -> std::result::Result<Vec<Strin
         match allowed_host(entry) {
             Ok(host) => hosts.push(host),
             Err(why) => problems.push(
-                Problem::at_text(key, entry, why)
+                Problem::at_text("privacy", key, entry, why)
                     .hint("write host names only, e.g. `media.example.net` or `*.example.net`"),
             ),
         }
@@ -464,6 +614,7 @@ fn own_scripts(raw: Option<&str>) -> std::result::Result<bool, Problem> {
         None | Some("none") => Ok(false),
         Some("self") => Ok(true),
         Some(other) => Err(Problem::at_text(
+            "privacy",
             "allow_scripts",
             other,
             format!("allow_scripts `{other}` is not `self` or `none`"),
@@ -799,22 +950,22 @@ mod tests {
             problems,
             Err(vec![
                 Problem {
-                    at: Place::Text { key: "allow_hosts", text: "https://x.org/".into() },
+                    at: Place::Text { section: "privacy", key: "allow_hosts", text: "https://x.org/".into() },
                     message: "`https://x.org/` is not a host name".into(),
                     hint: host_hint,
                 },
                 Problem {
-                    at: Place::Text { key: "allow_hosts", text: "*.".into() },
+                    at: Place::Text { section: "privacy", key: "allow_hosts", text: "*.".into() },
                     message: "`*.` is not a host name".into(),
                     hint: host_hint,
                 },
                 Problem {
-                    at: Place::Text { key: "allow_redirects", text: "a..b".into() },
+                    at: Place::Text { section: "privacy", key: "allow_redirects", text: "a..b".into() },
                     message: "`a..b` is not a host name".into(),
                     hint: host_hint,
                 },
                 Problem {
-                    at: Place::Text { key: "allow_scripts", text: "all".into() },
+                    at: Place::Text { section: "privacy", key: "allow_scripts", text: "all".into() },
                     message: "allow_scripts `all` is not `self` or `none`".into(),
                     hint: Some("echt never allows scripts from other hosts; `self` allows the site's own script files"),
                 },
@@ -853,12 +1004,18 @@ mod tests {
             (d.line, d.column, d.width, d.hint)
         };
         assert_eq!(
-            shown(Problem::at_text("allow_hosts", "b/c", "m").hint("h")),
+            shown(Problem::at_text("privacy", "allow_hosts", "b/c", "m").hint("h")),
             (4, 25, 3, Some("h".to_string()))
         );
         // Not found after its key: shown at `privacy`.
-        assert_eq!(shown(Problem::at_text("allow_redirects", "x", "m")).0, 3);
-        assert_eq!(shown(Problem::at_text("allow_hosts", "", "m")).0, 3);
+        assert_eq!(
+            shown(Problem::at_text("privacy", "allow_redirects", "x", "m")).0,
+            3
+        );
+        assert_eq!(
+            shown(Problem::at_text("privacy", "allow_hosts", "", "m")).0,
+            3
+        );
         assert_eq!(shown(Problem::at_key("base_url", "m")).0, 2);
     }
 

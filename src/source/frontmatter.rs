@@ -97,6 +97,8 @@ pub struct FrontMatter {
     pub description: Option<String>,
     pub slug: Option<String>,
     pub aliases: Vec<String>,
+    /// Where this document goes, overriding echt.yaml's pattern.
+    pub permalink: Option<crate::source::permalink::Permalink>,
     pub author: Option<Author>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
@@ -126,6 +128,7 @@ const TEXT_KEYS: &[&str] = &[
     "tags",
     "categories",
     "aliases",
+    "permalink",
 ];
 
 /// The hint shown for every date problem.
@@ -269,6 +272,7 @@ fn read_field(
         "tags" => fm.tags = words(key, value)?,
         "categories" => fm.categories = words(key, value)?,
         "aliases" => fm.aliases = aliases(value)?,
+        "permalink" => fm.permalink = permalink(key, value)?,
         "draft" => {
             if let Some(draft) = draft(value)? {
                 fm.draft = draft;
@@ -325,6 +329,19 @@ fn date(key: &str, value: &Value) -> Result<Option<DateTime<FixedOffset>>, Probl
             Err(Problem::new(format!("invalid date `{shown}` in `{key}`")).hint(DATE_HINT))
         }
     }
+}
+
+/// `permalink`: a pattern, as in echt.yaml.
+fn permalink(
+    key: &str,
+    value: &Value,
+) -> Result<Option<crate::source::permalink::Permalink>, Problem> {
+    let Some(written) = text(key, value)? else {
+        return Ok(None);
+    };
+    crate::source::permalink::Permalink::parse(&written)
+        .map(Some)
+        .map_err(|why| Problem::new(why).hint(crate::source::permalink::HINT))
 }
 
 /// `tags` or `categories`: a list, or words separated by commas.

@@ -8,4 +8,5 @@
 pub mod config;
 pub mod content;
 pub mod frontmatter;
+pub mod permalink;
 pub mod yaml;

@@ -46,6 +46,29 @@ pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
     }
 }
 
+/// Unicode's letters, marks and decimal digits (`[\p{L}\p{M}\p{Nd}]`):
+/// what Jekyll keeps of a name in a URL.
+pub fn is_letter_mark_or_digit(c: char) -> bool {
+    static CLASS: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^[\p{L}\p{M}\p{Nd}]$").ok());
+    matches_class(&CLASS, c)
+}
+
+/// Ruby's `\p{Word}` (alphabetic, marks, decimal digits, connector
+/// punctuation): what kramdown and GitHub keep of a heading in its id.
+pub fn is_word(c: char) -> bool {
+    static CLASS: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}]$").ok());
+    matches_class(&CLASS, c)
+}
+
+fn matches_class(class: &std::sync::LazyLock<Option<regex::Regex>>, c: char) -> bool {
+    let mut buf = [0; 4];
+    class
+        .as_ref()
+        .is_some_and(|class| class.is_match(c.encode_utf8(&mut buf)))
+}
+
 /// Whether `c` is a control character no text file should hold: C0 except
 /// tab, line feed and carriage return, DEL, and C1 (U+0080 to U+009F).
 /// They are invisible in most editors, arrive by copying from PDFs and old

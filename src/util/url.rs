@@ -60,6 +60,13 @@ pub fn has_scheme(url: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
+/// The folder a page's relative links start from: a folder path is its
+/// own (`posts/a/`), a file's is the one it is in (`2014/07/07/a.html` →
+/// `2014/07/07/`).
+pub fn folder(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
+}
+
 /// Joins a relative path onto a directory (both below the site or content
 /// root, `/`-separated) and removes `.` and `..`. None when it climbs above.
 pub fn join(dir: &str, relative: &str) -> Option<String> {
@@ -81,6 +88,105 @@ pub fn join(dir: &str, relative: &str) -> Option<String> {
     Some(joined)
 }
 
+/// The output file of an old URL: `/2019/03/alt/` and `/2019/03/alt` are
+/// `2019/03/alt/index.html`, `/alt.html` stays a file; `%XX` escapes are
+/// decoded (`/release%20notes/` is the folder `release notes`). None for
+/// what is not a path on this site: another site's URL, `.` or `..`, a
+/// query or a fragment.
+pub fn old_path_file(old: &str) -> Option<String> {
+    let trimmed = old.trim();
+    let decoded = percent_decode(trimmed);
+    let trimmed = decoded
+        .as_deref()
+        .unwrap_or(trimmed)
+        .trim_start_matches('/');
+    let bad = trimmed.split('/').any(|s| s == ".." || s == ".")
+        || has_scheme(trimmed)
+        || trimmed.contains(['?', '#', '\\'])
+        || trimmed.chars().any(crate::util::text::is_control);
+    if bad {
+        return None;
+    }
+    Some(if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        trimmed.to_string()
+    } else if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        format!("{trimmed}/index.html")
+    })
+}
+
+/// A path on this site as written in echt.yaml (`/archiv/`), below the
+/// site root (`archiv/`). None for another site's URL, a relative path,
+/// `.` or `..`, a query or a fragment.
+pub fn site_path(written: &str) -> Option<String> {
+    let path = written.trim().strip_prefix('/')?;
+    let bad = path.starts_with('/')
+        || path.split('/').any(|s| s == ".." || s == ".")
+        || path.contains(['?', '#', '\\'])
+        || path
+            .chars()
+            .any(|c| c.is_whitespace() || crate::util::text::is_control(c));
+    (!bad).then(|| path.to_string())
+}
+
+/// `%XX` escapes decoded, if there are any and they make UTF-8; a `%`
+/// without two hex digits stays as it is.
+pub fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    String::from_utf8(unescape(text)).ok()
+}
+
+/// `%XX` escapes decoded, bytes that are not UTF-8 replaced (`U+FFFD`).
+pub fn percent_decode_lossy(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    String::from_utf8_lossy(&unescape(text)).into_owned()
+}
+
+/// `%XX` escapes decoded; None for a `%` without two hex digits or for
+/// what is not UTF-8, as a request path is refused.
+pub fn percent_decode_strict(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
+    }
+    String::from_utf8(unescape(text)).ok()
+}
+
+/// The bytes of `text` with every `%XX` escape decoded.
+fn unescape(text: &str) -> Vec<u8> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)),
+            _ => None,
+        };
+        match escaped {
+            Some((h, l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +204,49 @@ mod tests {
         assert_eq!(relative_root("index.html"), "./");
         assert_eq!(relative_root("posts/a/index.html"), "../../");
         assert_eq!(relative_root("tags/x/page/2/index.html"), "../../../../");
+    }
+
+    #[test]
+    fn folders_of_pages() {
+        assert_eq!(folder("posts/a/"), "posts/a/");
+        assert_eq!(folder("2014/07/07/a.html"), "2014/07/07/");
+        assert_eq!(folder("a.html"), "");
+        assert_eq!(folder(""), "");
+    }
+
+    #[test]
+    fn old_paths_become_files() {
+        assert_eq!(
+            old_path_file("/2019/03/alt/").as_deref(),
+            Some("2019/03/alt/index.html")
+        );
+        assert_eq!(
+            old_path_file("/2019/03/alt").as_deref(),
+            Some("2019/03/alt/index.html")
+        );
+        assert_eq!(old_path_file("/alt.html").as_deref(), Some("alt.html"));
+        assert_eq!(
+            old_path_file("/release%20notes/2016/x.html").as_deref(),
+            Some("release notes/2016/x.html")
+        );
+        assert_eq!(
+            old_path_file("/2015/%C3%9Cber-Gr%C3%B6%C3%9Fe.html").as_deref(),
+            Some("2015/Über-Größe.html")
+        );
+        for bad in [
+            "https://x.org/a/",
+            "/a/../b/",
+            "/a?x=1",
+            "/a#b",
+            "/a%2F..%2F..%2Fb/",
+        ] {
+            assert_eq!(old_path_file(bad), None, "{bad}");
+        }
+        assert_eq!(site_path("/archiv/").as_deref(), Some("archiv/"));
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        for bad in ["archiv/", "//x.org/", "https://x.org/", "/a b/", "/../x/"] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod layers;
 mod load;
 mod nginx;
 mod outputs;
+mod permalinks;
 mod privacy;
 mod sample;
 mod serve;

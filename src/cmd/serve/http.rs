@@ -27,7 +27,7 @@ pub fn resolve(target: &str) -> Target {
     if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
         return Target::Forbidden;
     }
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = crate::util::url::percent_decode_strict(path) else {
         return Target::Forbidden;
     };
     if decoded.contains(['\\', '\0']) {
@@ -46,24 +46,6 @@ pub fn resolve(target: &str) -> Target {
         rel: segments.join("/"),
         dir: decoded.is_empty() || decoded.ends_with('/'),
     }
-}
-
-/// Decodes `%XX` escapes; None for malformed escapes or invalid UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The Content-Type for a file name.

@@ -213,7 +213,7 @@ impl Rebuilder {
                     let path = doc.source.display_path();
                     error.diagnostics.iter().any(|d| d.path == path)
                 })
-                .map(|doc| format!("{}index.html", doc.path))
+                .map(|doc| crate::render::page_file(doc.path.clone()))
                 .collect()
         });
         Failure {
