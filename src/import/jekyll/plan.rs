@@ -269,7 +269,12 @@ fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) 
         .permalink
         .clone()
         .unwrap_or_else(|| url::post_template(site.config.post_permalink()));
-    let echt_stem = echt_stem(&rel);
+    let echt_stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(&rel)
+        .trim_end_matches(".md")
+        .to_string();
     let slug = front::text(&doc.front, "slug");
     let echt = EchtPost {
         stem: &echt_stem,
@@ -305,28 +310,6 @@ fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) 
         markup: doc.markup,
         excerpt_separator: excerpt_separator(site, doc),
     })
-}
-
-/// The file stem echt reads a post's slug from: after a `YYYY-MM-DD-`
-/// prefix.
-fn echt_stem(rel: &str) -> String {
-    let file = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = file.strip_suffix(".md").unwrap_or(file);
-    let b = stem.as_bytes();
-    let dated = b.len() > 11
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
-        && b[10] == b'-';
-    if dated {
-        stem[11..].to_string()
-    } else {
-        stem.to_string()
-    }
 }
 
 /// The date of a post: the front matter's, else the file name's, else
@@ -593,26 +576,16 @@ fn author(cx: &Context<'_>, doc: &OldDoc, report: &mut Report) -> Option<Vec<(Va
 }
 
 /// Makes the old URL answer: nothing when echt gives the document the same
-/// path, else its own `permalink:`, and an alias for an extensionless URL.
+/// path, else its own `permalink:`, or an alias where the path cannot be
+/// a permalink (an extensionless URL, a space in a category).
 fn keep_url(old: &str, echt: Option<&str>, doc: &OldDoc, fm: &mut Mapping, report: &mut Report) {
     let want = url::decoded_path(old);
     let line = key_line(doc, "permalink");
-    let how = if want.is_empty() || want.ends_with('/') || want.ends_with(".html") {
-        if echt == Some(want.as_str()) {
-            "kept".to_string()
-        } else {
-            fm.insert("permalink".into(), format!("/{want}").into());
-            "kept (own `permalink:`)".to_string()
-        }
+    let page = want.is_empty() || want.ends_with('/') || want.ends_with(".html");
+    let (folder, alias) = if page {
+        (want.clone(), old.to_string())
     } else if !url::has_extension(&want) {
-        let folder = format!("{want}/");
-        if echt != Some(folder.as_str()) {
-            fm.insert("permalink".into(), format!("/{folder}").into());
-        }
-        let alias = format!("/{want}.html");
-        add_alias(fm, &alias);
-        report.add(Level::Changed, &doc.rel, line, 1, format!("the URL `{old}` had no extension: the page is at `/{folder}`, and `{alias}` (which servers find for `{old}`) leads there"));
-        format!("alias → `/{folder}`")
+        (format!("{want}/"), format!("{old}.html"))
     } else {
         report.add(
             Level::Review,
@@ -623,6 +596,26 @@ fn keep_url(old: &str, echt: Option<&str>, doc: &OldDoc, fm: &mut Mapping, repor
         );
         return;
     };
+    let how = if echt == Some(folder.as_str()) {
+        "kept".to_string()
+    } else if url::permalink_safe(&folder) {
+        fm.insert("permalink".into(), format!("/{folder}").into());
+        "kept (own `permalink:`)".to_string()
+    } else {
+        let at = echt.map_or_else(|| "its new place".to_string(), |e| format!("`/{e}`"));
+        report.add(Level::Changed, &doc.rel, line, 1, format!("the URL `{old}` holds characters a permalink cannot: the page is at {at}, the old URL leads there"));
+        add_alias(fm, old);
+        return insert_row(report, old, format!("alias → {at}"), doc);
+    };
+    if !page {
+        add_alias(fm, &alias);
+        report.add(Level::Changed, &doc.rel, line, 1, format!("the URL `{old}` had no extension: the page is at `/{folder}`, and `{alias}` (which servers find for `{old}`) leads there"));
+        return insert_row(report, old, format!("alias → `/{folder}`"), doc);
+    }
+    insert_row(report, old, how, doc);
+}
+
+fn insert_row(report: &mut Report, old: &str, how: String, doc: &OldDoc) {
     report.urls.insert(UrlRow {
         old: old.to_string(),
         how,

@@ -12,8 +12,11 @@ use crate::util::i18n::Language;
 /// The heading ids echt writes for a site whose `kramdown: input:` is
 /// `input`: the GFM parser (Jekyll's default) and classic kramdown.
 pub fn heading_ids(input: &str) -> &'static str {
-    let _ = input;
-    "kramdown"
+    if input.eq_ignore_ascii_case("kramdown") {
+        "kramdown-classic"
+    } else {
+        "kramdown"
+    }
 }
 
 /// The text of echt.yaml.
@@ -82,12 +85,17 @@ pub fn echt_yaml(site: &OldSite, plan: &Plan, report: &mut Report) -> String {
     );
     yaml.insert("markdown".into(), Value::Mapping(markdown));
     if !plan.redirects.is_empty() {
-        let redirects: Mapping = plan
+        let redirects = plan
             .redirects
             .iter()
-            .map(|(from, to)| (Value::from(from.clone()), Value::from(to.clone())))
+            .map(|(from, to)| {
+                let mut pair = Mapping::new();
+                pair.insert("from".into(), from.clone().into());
+                pair.insert("to".into(), to.clone().into());
+                Value::Mapping(pair)
+            })
             .collect();
-        yaml.insert("redirects".into(), Value::Mapping(redirects));
+        yaml.insert("redirects".into(), Value::Sequence(redirects));
     }
     if !extra.is_empty() {
         yaml.insert("extra".into(), Value::Mapping(extra));
@@ -183,7 +191,8 @@ fn left_over_keys(site: &OldSite, report: &mut Report) {
             );
         }
     }
-    if site.config.kramdown_input != "GFM" {
-        report.add(Level::Review, "_config.yml", line_of_key(&site.config_text, "kramdown"), 1, format!("`kramdown: input: {}`: echt's `heading_ids: kramdown` follows the GFM parser's ids (Jekyll's default); check anchors with non-ASCII letters", site.config.kramdown_input));
-    }
+    let input = &site.config.kramdown_input;
+    let line = line_of_key(&site.config_text, "kramdown");
+    let ids = heading_ids(input);
+    report.add(Level::Changed, "_config.yml", line, 1, format!("kramdown's input `{input}` → `markdown: heading_ids: {ids}`: headings keep the ids the old site gave them"));
 }

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Datelike, FixedOffset};
 use regex::Regex;
 
+use crate::source::frontmatter::date_from_file_name;
+use crate::source::permalink::{Permalink, Values};
 use crate::util::slug::slugify as echt_slugify;
 
 /// Jekyll's named permalink styles and the templates of their posts.
@@ -336,70 +338,51 @@ pub fn has_extension(path: &str) -> bool {
 /// writes.
 #[derive(Debug, Clone)]
 pub struct EchtPost<'a> {
-    /// The file name's stem after its date prefix.
+    /// The new file's stem (`2014-07-07-titel`).
     pub stem: &'a str,
     pub slug: Option<&'a str>,
     pub date: Option<DateTime<FixedOffset>>,
     pub categories: &'a [String],
 }
 
-/// The path echt gives a post under the site's `permalink:` (a Jekyll
-/// style or a pattern of echt's placeholders), decoded, below the site
-/// root (`2014/07/07/titel.html`, `posts/titel/`); None for a pattern echt
-/// cannot follow (then the import writes the post's own permalink).
+/// The path echt gives a post under the site's `permalink:` (echt's own
+/// code), decoded, below the site root (`2014/07/07/titel.html`,
+/// `posts/titel/`); None for a setting echt refuses.
 pub fn echt_post_path(post: &EchtPost<'_>, permalink: &str) -> Option<String> {
-    let pattern = match permalink {
-        "date" => "/:categories/:year/:month/:day/:title.html",
-        "pretty" => "/:categories/:year/:month/:day/:title/",
-        "ordinal" => "/:categories/:year/:y_day/:title.html",
-        "weekdate" => return None,
-        "none" => "/:categories/:title.html",
-        custom => custom,
-    };
-    let pattern = pattern.replace(":output_ext", ".html");
-    echt_expand(post, &pattern)
-}
-
-/// Expands echt's placeholders in a permalink pattern; None when the
-/// pattern uses one echt does not have or ends neither in `/` nor `.html`.
-pub fn echt_expand(post: &EchtPost<'_>, pattern: &str) -> Option<String> {
-    let ordinal = pattern == "/:categories/:year/:y_day/:title.html";
-    if !(pattern.ends_with('/') || pattern.ends_with(".html")) {
+    let pattern = Permalink::parse(permalink).ok()?;
+    let stem = date_from_file_name(post.stem).map_or(post.stem, |(_, rest)| rest);
+    let chosen = post.slug.map(echt_slugify).filter(|s| !s.is_empty());
+    let slug = chosen.unwrap_or_else(|| echt_slugify(stem));
+    if pattern.needs_date() && post.date.is_none() {
         return None;
     }
-    let source = post.slug.unwrap_or(post.stem);
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let len = after
-            .bytes()
-            .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
-            .count();
-        let name = &after[..len];
-        let date = post.date;
-        let value = match name {
-            "year" => date?.format("%Y").to_string(),
-            "month" => date?.format("%m").to_string(),
-            "day" => date?.format("%d").to_string(),
-            "i_month" => date?.month().to_string(),
-            "i_day" => date?.day().to_string(),
-            "y_day" if ordinal => date?.format("%j").to_string(),
-            "slug" => echt_slugify(source),
-            "title" => jekyll_slugify(source, Mode::Pretty, true),
-            "categories" => categories(post.categories),
-            _ => return None,
-        };
-        out.push_str(&value);
-        rest = &after[len..];
+    Some(pattern.expand(&Values {
+        date: post.date,
+        slug: &slug,
+        name: post.slug.unwrap_or(stem),
+        categories: post.categories,
+    }))
+}
+
+/// Whether echt's patterns may hold `c` as it is (what a URL path can
+/// carry unescaped, letters of any script included).
+fn echt_allows(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@".contains(c)
+    } else {
+        !c.is_whitespace() && !c.is_control()
     }
-    out.push_str(rest);
-    Some(squeeze(&out).trim_start_matches('/').to_string())
+}
+
+/// Whether a decoded path can be written as an echt `permalink:` as it is
+/// (no placeholder, nothing a URL path would have to escape).
+pub fn permalink_safe(path: &str) -> bool {
+    !path.contains(':') && path.chars().all(echt_allows)
 }
 
 /// The placeholders an echt permalink pattern may use.
 pub const ECHT_PLACEHOLDERS: &[&str] = &[
+    "y_day",
     "year",
     "month",
     "day",
@@ -434,13 +417,14 @@ pub fn echt_setting(permalink: &str) -> Option<String> {
     if !pattern.starts_with('/') {
         return None;
     }
-    if pattern.ends_with('/') || pattern.ends_with(".html") {
-        Some(pattern)
+    let pattern = if pattern.ends_with('/') || pattern.ends_with(".html") {
+        pattern
     } else if has_extension(&pattern) {
-        None
+        return None;
     } else {
-        Some(format!("{pattern}/"))
-    }
+        format!("{pattern}/")
+    };
+    Permalink::parse(&pattern).ok().map(|_| pattern)
 }
 
 /// The path echt gives a page at `rel` below `content/` (`über uns.md` →

@@ -91,14 +91,17 @@ fn every_observed_post_url() {
     }
 }
 
-/// echt's side: wherever echt can follow the pattern, it gives the same
-/// path as Jekyll, decoded; the differences are exactly the ones an
-/// explicit permalink or an alias must cover.
+/// echt's side, with echt's own permalink code: wherever echt can follow
+/// the pattern it gives the same path as Jekyll, decoded, except for the
+/// posts listed here, which the import gives their own permalink or an
+/// alias.
 #[test]
 fn echt_follows_jekyll_patterns() {
+    let mut differ = Vec::new();
     for row in OBSERVED.iter().filter(|r| r.permalink.is_none()) {
         let doc = doc_of(row);
-        let stem = doc.basename.clone();
+        let file = row.rel.rsplit('/').next().unwrap_or(row.rel);
+        let stem = file.rsplit_once('.').map_or(file, |(s, _)| s).to_string();
         let post = EchtPost {
             stem: &stem,
             slug: row.slug,
@@ -106,19 +109,52 @@ fn echt_follows_jekyll_patterns() {
             categories: &doc.categories,
         };
         for (style, want) in STYLES.iter().zip(row.urls) {
-            let echt = echt_post_path(&post, style);
-            match *style {
-                // Extensionless: echt needs a folder or a file.
-                "/:year/:i_month/:i_day/:slug" => assert_eq!(echt, None),
-                _ => assert_eq!(
-                    echt.as_deref(),
-                    Some(decoded_path(want).as_str()),
-                    "{} {style}",
-                    row.rel
-                ),
+            let Some(setting) = echt_setting(style) else {
+                panic!("{style}");
+            };
+            let echt = echt_post_path(&post, &setting);
+            let want = decoded_path(want);
+            let want = if want.ends_with('/') || want.ends_with(".html") {
+                want
+            } else {
+                format!("{want}/")
+            };
+            if echt.as_deref() != Some(want.as_str()) {
+                differ.push(format!("{} {style}", row.rel));
             }
         }
     }
+    let with_title = [
+        "date",
+        "pretty",
+        "none",
+        "/:year/:month/:day/:title.html",
+        "/:categories/:title/",
+        "ordinal",
+    ];
+    let mut expected = Vec::new();
+    for row in OBSERVED.iter().filter(|r| r.permalink.is_none()) {
+        for style in STYLES {
+            let categories = style != "/:year/:month/:day/:title.html"
+                && style != "/:year/:i_month/:i_day/:slug";
+            // A space in a category: echt makes it a hyphen.
+            let space = row.categories.iter().any(|c| c.contains(' ')) && categories;
+            // echt's `:slug` spells umlauts out (ä → ae) and drops
+            // apostrophes; Jekyll's keeps letters and makes `'` a hyphen.
+            let slug = style == "/:year/:i_month/:i_day/:slug"
+                && ["Über-Größe", "05-team-meeting", "amp's"]
+                    .iter()
+                    .any(|n| row.rel.contains(n));
+            // A date echt does not read from the file name (one digit),
+            // trailing dots Jekyll drops from `:title`.
+            let name = row.rel.contains("2018-1-2-")
+                || (row.rel.contains("trailing-dots") && with_title.contains(&style));
+            if space || name || slug {
+                expected.push(format!("{} {style}", row.rel));
+            }
+        }
+    }
+    assert_eq!(differ, expected);
 }
 
 #[test]
