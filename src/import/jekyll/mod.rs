@@ -73,6 +73,7 @@ pub fn import(source: &Path, dest: &Path) -> Result<Report> {
             files.push((Path::new(NEEDS_REVIEW).join(rel), read_old(&site, rel)?));
         }
     }
+    server_redirects(&site, &plan, &mut files, &mut report);
     files.push((PathBuf::from("echt.yaml"), echt_yaml.into_bytes()));
     files.push((PathBuf::from("IMPORT.md"), report.markdown().into_bytes()));
     write_all(dest, &files)?;
@@ -147,6 +148,39 @@ fn copy_files(
     }
     report.counts.left_behind = report.left.len();
     Ok(())
+}
+
+/// Feeds that moved (`/feed.xml` → `/atom.xml`) also get a real 301 in
+/// `static/_redirects` (Netlify, Cloudflare Pages): feed readers follow
+/// those, not echt's HTML redirect pages.
+fn server_redirects(
+    site: &OldSite,
+    plan: &plan::Plan,
+    files: &mut Vec<(PathBuf, Vec<u8>)>,
+    report: &mut Report,
+) {
+    let base = &site.config.baseurl;
+    let lines: String = plan
+        .redirects
+        .iter()
+        .filter(|(from, _)| from.ends_with(".xml"))
+        .map(|(from, to)| format!("{base}{from} {base}{to} 301\n"))
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    if site.statics.iter().any(|s| s == "_redirects") {
+        report.add(
+            Level::Review,
+            "_redirects",
+            0,
+            0,
+            format!("the site has its own _redirects: add the feeds' lines to it:\n{lines}"),
+        );
+        return;
+    }
+    files.push((PathBuf::from("static/_redirects"), lines.into_bytes()));
+    report.add(Level::Changed, "", 0, 0, "static/_redirects sends the old feeds to echt's with a 301 on hosts that read it (Netlify, Cloudflare Pages)".into());
 }
 
 fn is_html_file(rel: &str) -> bool {

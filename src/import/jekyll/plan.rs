@@ -986,7 +986,7 @@ fn plugin_redirects(
     }
     if config.has_plugin("jekyll-feed") && !redirects.contains_key("/feed.xml") {
         redirect_list("/feed.xml", "/atom.xml", "(jekyll-feed)", redirects, report);
-        report.add(Level::Review, "_config.yml", line_of_key(&site.config_text, "plugins"), 1, "jekyll-feed's `/feed.xml` redirects to `/atom.xml` with an HTML page, which many feed readers do not follow: have the server answer `/feed.xml` with a 301 to `/atom.xml`".into());
+        report.add(Level::Review, "_config.yml", line_of_key(&site.config_text, "plugins"), 1, format!("jekyll-feed's `/feed.xml` redirects to `/atom.xml` with an HTML page, which many feed readers do not follow: static/_redirects has a 301 for Netlify and Cloudflare Pages; on nginx add `location = {b}/feed.xml {{ return 301 {b}/atom.xml; }}`", b = config.baseurl));
     }
     if config.has_plugin("jekyll-sitemap") {
         for file in ["/sitemap.xml", "/robots.txt"] {
