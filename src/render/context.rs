@@ -313,7 +313,7 @@ struct Absolute<'a> {
 
 impl Serialize for Absolute<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("{}{}", self.base_url, self.path))
+        serializer.collect_str(&url::absolute(self.base_url, &self.path))
     }
 }
 

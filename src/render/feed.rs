@@ -113,7 +113,7 @@ impl Feed<'_> {
     /// An Atom 1.0 feed.
     fn atom(&self, bodies: &Bodies<'_>) -> String {
         let c = &self.channel;
-        let site_url = format!("{}{}", c.base_url, self.base);
+        let site_url = url::absolute(c.base_url, &self.base);
         let mut x = String::with_capacity(4096);
         let _ = write!(
             x,
@@ -141,7 +141,7 @@ impl Feed<'_> {
         x.push_str("</author>\n<generator>echt</generator>\n");
         for entry in &self.entries {
             let (summary, body) = bodies.of(entry.text.value);
-            let link = format!("{}{}", c.base_url, entry.path);
+            let link = url::absolute(c.base_url, &entry.path);
             let _ = write!(
                 x,
                 "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
@@ -171,7 +171,7 @@ impl Feed<'_> {
     /// An RSS 2.0 feed, with the full text in `description`.
     fn rss(&self, bodies: &Bodies<'_>) -> String {
         let c = &self.channel;
-        let site_url = format!("{}{}", c.base_url, self.base);
+        let site_url = url::absolute(c.base_url, &self.base);
         let mut x = String::with_capacity(4096);
         let _ = write!(
             x,
@@ -185,7 +185,7 @@ impl Feed<'_> {
             let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.0.to_rfc2822());
         }
         for entry in &self.entries {
-            let link = format!("{}{}", c.base_url, entry.path);
+            let link = url::absolute(c.base_url, &entry.path);
             let _ = write!(
                 x,
                 "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n",
@@ -340,7 +340,7 @@ pub fn sitemap<'p>(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, lastmod) in pages {
-        let _ = write!(x, "<url><loc>{}</loc>", xml(&format!("{base}{path}")));
+        let _ = write!(x, "<url><loc>{}</loc>", xml(&url::absolute(base, path)));
         if let Some(d) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", d.to_rfc3339());
         }

@@ -535,7 +535,7 @@ fn files_to_copy(site: &Site, theme: &Theme) -> (BTreeMap<String, Copied>, Vec<D
 fn redirect_page(site: &Site, file: &str, target: &str) -> String {
     let root = url::relative_root(file);
     let href = escape::html(&format!("{root}{target}"));
-    let canonical = escape::html(&format!("{}{target}", site.config.base_url));
+    let canonical = escape::html(&url::absolute(&site.config.base_url, target));
     let lang = site.config.language;
     let text = i18n::strings(lang).redirect_text;
     format!(

@@ -47,6 +47,26 @@ pub fn finish(text: &str, root: &str) -> String {
     out
 }
 
+/// The absolute URL of the path below the site root at `base_url`, with
+/// everything an URL cannot hold as it is (letters beyond ASCII, spaces)
+/// percent-encoded: sitemaps, feeds and canonical links want URLs, not the
+/// IRIs HTML allows.
+pub fn absolute(base_url: &str, path: &str) -> String {
+    let mut out = String::with_capacity(base_url.len() + path.len());
+    out.push_str(base_url);
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/%#?".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// True for `https:`, `mailto:` and other URLs with a scheme.
 pub fn has_scheme(url: &str) -> bool {
     let Some(colon) = url.find(':') else {
@@ -204,6 +224,18 @@ mod tests {
         assert_eq!(relative_root("index.html"), "./");
         assert_eq!(relative_root("posts/a/index.html"), "../../");
         assert_eq!(relative_root("tags/x/page/2/index.html"), "../../../../");
+    }
+
+    #[test]
+    fn absolute_urls_are_encoded() {
+        assert_eq!(
+            absolute("https://e.org/blog/", "2015/Über Größe.html#x"),
+            "https://e.org/blog/2015/%C3%9Cber%20Gr%C3%B6%C3%9Fe.html#x"
+        );
+        assert_eq!(
+            absolute("https://e.org/", "posts/a/"),
+            "https://e.org/posts/a/"
+        );
     }
 
     #[test]

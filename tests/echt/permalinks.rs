@@ -60,6 +60,13 @@ fn date_permalinks_write_files_and_every_link_follows() {
         sitemap.contains("<loc>https://example.org/2015/07/07/Teamtreffen.html</loc>"),
         "{sitemap}"
     );
+    // Sitemaps and feeds want URLs: what is not ASCII is encoded.
+    assert!(
+        sitemap.contains("<loc>https://example.org/release-notes/2015/03/01/Was-hat-sich-ge%C3%A4ndert.html</loc>"),
+        "{sitemap}"
+    );
+    assert!(feed
+        .contains("https://example.org/release-notes/2015/03/01/Was-hat-sich-ge%C3%A4ndert.html"));
     let tag = built.page("tags/team/index.html");
     assert!(
         tag.contains("href=\"../../2014/07/07/Teamtreffen.html\""),

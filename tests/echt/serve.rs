@@ -513,3 +513,40 @@ fn deleting_a_file_breaks_the_unchanged_pages_that_link_to_it() {
     );
     assert!(body.contains("content/posts/verweis.md:5:"), "{body}");
 }
+
+#[test]
+fn permalink_pages_are_served_edited_and_shown_broken_at_their_own_url() {
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &format!("{}permalink: date\n", crate::support::CONFIG),
+        )
+        .post(
+            "2014-07-07-Über-Größe.md",
+            &post("Über Größe", "2014-07-07T12:00:00+02:00", "Erster Stand."),
+        );
+    let served = Served::start(&site);
+    let url = "/2014/07/07/%C3%9Cber-Gr%C3%B6%C3%9Fe.html";
+    let (status, head, body) = served.get(url);
+    assert_eq!(status, 200, "{body}");
+    assert!(head.contains("text/html"), "{head}");
+    assert!(body.contains("reload.js\" defer"), "{body}");
+    let mut events = served.events();
+    let path = site.root().join("content/posts/2014-07-07-Über-Größe.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Erster Stand.", "Zweiter Stand.")).unwrap();
+    wait_for_event(&mut events, "reload");
+    assert!(served.get(url).2.contains("Zweiter Stand."));
+    std::fs::write(
+        &path,
+        text.replace(
+            "date: 2014-07-07T12:00:00+02:00",
+            "date: 2014-07-07T12:00:00+02:00\ntags: [[x]]",
+        ),
+    )
+    .unwrap();
+    wait_for_event(&mut events, "reload");
+    let (status, _, body) = served.get(url);
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("role=\"alert\""), "{body}");
+}
