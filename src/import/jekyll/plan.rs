@@ -173,46 +173,106 @@ fn key_line(doc: &OldDoc, key: &str) -> usize {
     }
 }
 
-fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) -> Option<NewDoc> {
-    let site = cx.site;
-    let draft_folder = doc.kind == DocKind::Draft;
-    let name = doc.name.clone();
-    let stem_after_date = name
-        .as_ref()
-        .map_or_else(|| doc.stem().to_string(), |n| n.basename.clone());
-    let date = post_date(cx, doc, report);
-    let categories = front::categories(
-        name.as_ref().map_or(&[][..], |n| &n.folder_categories[..]),
-        &doc.front,
-    );
-    let published = doc.front.get("published") != Some(&Value::Bool(false));
-    let draft = draft_folder || !published;
-    let file = doc.rel.rsplit('/').next().unwrap_or(&doc.rel);
-    let file_stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    let mut rel = format!("posts/{file_stem}.md");
-    if cx.taken.contains(&rel) {
-        let folder = doc.rel.rsplit('/').nth(1).unwrap_or("more");
-        rel = format!("posts/{folder}/{file_stem}.md");
+/// What Jekyll knew of a post besides its text.
+struct PostFacts {
+    /// The file name after its date (`:title` comes from it).
+    basename: String,
+    date: Option<DateTime<FixedOffset>>,
+    categories: Vec<String>,
+    slug: Option<String>,
+    draft: bool,
+}
+
+impl PostFacts {
+    fn of(cx: &Context<'_>, doc: &OldDoc, report: &mut Report) -> PostFacts {
+        let name = doc.name.as_ref();
+        let published = doc.front.get("published") != Some(&Value::Bool(false));
+        PostFacts {
+            basename: name.map_or_else(|| doc.stem().to_string(), |n| n.basename.clone()),
+            date: post_date(cx, doc, report),
+            categories: front::categories(
+                name.map_or(&[][..], |n| &n.folder_categories[..]),
+                &doc.front,
+            ),
+            slug: front::text(&doc.front, "slug"),
+            draft: doc.kind == DocKind::Draft || !published,
+        }
     }
-    cx.taken.insert(rel.clone());
+}
+
+/// A line of the report at `key` of a document's front matter.
+fn note(report: &mut Report, level: Level, doc: &OldDoc, key: &str, message: String) {
+    report.add(level, &doc.rel, key_line(doc, key), 1, message);
+}
+
+fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) -> Option<NewDoc> {
+    let facts = PostFacts::of(cx, doc, report);
+    let rel = post_file(cx, doc);
     let mut fm = Mapping::new();
     let title = front::text(&doc.front, "title").unwrap_or_else(|| {
-        let made = front::titleize(&stem_after_date);
-        report.add(
-            Level::Changed,
-            &doc.rel,
-            1,
-            1,
-            format!("no `title`: `{made}`, from the file name, as Jekyll shows it"),
-        );
+        let made = front::titleize(&facts.basename);
+        let why = format!("no `title`: `{made}`, from the file name, as Jekyll shows it");
+        note(report, Level::Changed, doc, "title", why);
         made
     });
     fm.insert("title".into(), title.into());
-    if let Some(date) = &date {
+    if let Some(date) = &facts.date {
         fm.insert("date".into(), format_date(date).into());
     }
     common_fields(cx, doc, &mut fm, report);
-    let mut tags: Vec<String> = categories.clone();
+    post_tags(cx, doc, &facts.categories, &mut fm, report);
+    if facts.draft {
+        fm.insert("draft".into(), true.into());
+        let why = if doc.kind == DocKind::Draft {
+            "a draft (`_drafts`)"
+        } else {
+            "`published: false`"
+        };
+        note(
+            report,
+            Level::Changed,
+            doc,
+            "published",
+            format!("{why}: `draft: true`"),
+        );
+    }
+    if let Some(slug) = &facts.slug {
+        fm.insert("slug".into(), slug.clone().into());
+    }
+    if !facts.draft {
+        keep_post_url(cx, doc, &facts, &rel, &mut fm, report);
+    }
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: excerpt_separator(cx.site, doc),
+    })
+}
+
+/// `posts/<the old file name>.md`; a name taken twice (two `_posts`
+/// folders) goes into a folder named after the old one.
+fn post_file(cx: &mut Context<'_>, doc: &OldDoc) -> String {
+    let mut rel = format!("posts/{}.md", doc.stem());
+    if cx.taken.contains(&rel) {
+        let folder = doc.rel.rsplit('/').nth(1).unwrap_or("more");
+        rel = format!("posts/{folder}/{}.md", doc.stem());
+    }
+    cx.taken.insert(rel.clone());
+    rel
+}
+
+/// Categories and tags together as tags; categories also as themselves
+/// (`:categories` in the permalink reads them).
+fn post_tags(
+    cx: &mut Context<'_>,
+    doc: &OldDoc,
+    categories: &[String],
+    fm: &mut Mapping,
+    report: &mut Report,
+) {
+    let mut tags: Vec<String> = categories.to_vec();
     tags.extend(front::word_list(
         doc.front.get("tags").or_else(|| doc.front.get("tag")),
     ));
@@ -221,95 +281,70 @@ fn plan_post(cx: &mut Context<'_>, i: usize, doc: &OldDoc, report: &mut Report) 
         fm.insert("tags".into(), strings(&tags));
     }
     if !categories.is_empty() {
-        fm.insert("categories".into(), strings(&categories));
-        if doc.front.contains_key("categories") || doc.front.contains_key("category") {
-            report.add(
-                Level::Changed,
-                &doc.rel,
-                key_line(doc, "categories").max(key_line(doc, "category")),
-                1,
-                "categories are kept and also become tags".into(),
-            );
+        fm.insert("categories".into(), strings(categories));
+        let key = if doc.front.contains_key("category") {
+            "category"
+        } else {
+            "categories"
+        };
+        if doc.front.contains_key(key) {
+            let why = "categories are kept and also become tags".to_string();
+            note(report, Level::Changed, doc, key, why);
         }
     }
-    if draft {
-        fm.insert("draft".into(), true.into());
-        let why = if draft_folder {
-            "a draft (`_drafts`)"
-        } else {
-            "`published: false`"
-        };
-        report.add(
-            Level::Changed,
-            &doc.rel,
-            key_line(doc, "published"),
-            1,
-            format!("{why}: `draft: true`"),
-        );
-    }
-    if let Some(slug) = front::text(&doc.front, "slug") {
-        fm.insert("slug".into(), slug.into());
-    }
+}
+
+/// The post's URL under Jekyll and under echt, and what keeps the old one.
+fn keep_post_url(
+    cx: &Context<'_>,
+    doc: &OldDoc,
+    facts: &PostFacts,
+    rel: &str,
+    fm: &mut Mapping,
+    report: &mut Report,
+) {
+    let name = doc.name.as_ref();
     let jdoc = Doc {
         kind: Kind::Post,
-        path: name
-            .as_ref()
-            .map_or_else(|| doc.stem().to_string(), |n| n.path.clone()),
-        basename: stem_after_date.clone(),
-        name: name
-            .as_ref()
-            .map_or_else(|| doc.stem().to_string(), |n| n.name.clone()),
-        slug: front::text(&doc.front, "slug"),
-        date,
-        categories: categories.clone(),
+        path: name.map_or_else(|| doc.stem().to_string(), |n| n.path.clone()),
+        basename: facts.basename.clone(),
+        name: name.map_or_else(|| doc.stem().to_string(), |n| n.name.clone()),
+        slug: facts.slug.clone(),
+        date: facts.date,
+        categories: facts.categories.clone(),
         permalink: front::text(&doc.front, "permalink"),
         output_ext: ".html".into(),
     };
     let template = jdoc
         .permalink
         .clone()
-        .unwrap_or_else(|| url::post_template(site.config.post_permalink()));
-    let echt_stem = rel
+        .unwrap_or_else(|| url::post_template(cx.site.config.post_permalink()));
+    let stem = rel
         .rsplit('/')
         .next()
-        .unwrap_or(&rel)
-        .trim_end_matches(".md")
-        .to_string();
-    let slug = front::text(&doc.front, "slug");
+        .unwrap_or(rel)
+        .trim_end_matches(".md");
     let echt = EchtPost {
-        stem: &echt_stem,
-        slug: slug.as_deref(),
-        date,
-        categories: &categories,
+        stem,
+        slug: facts.slug.as_deref(),
+        date: facts.date,
+        categories: &facts.categories,
     };
-    let echt_path = match &cx.setting {
-        Some(setting) => url::echt_post_path(&echt, setting),
-        None => Some(format!(
-            "posts/{}/",
-            slugify(slug.as_deref().unwrap_or(&echt_stem))
-        )),
-    };
+    let setting = cx
+        .setting
+        .as_deref()
+        .unwrap_or(crate::source::permalink::DEFAULT);
+    let echt_path = url::echt_post_path(&echt, setting);
     match url::jekyll_url(&jdoc, &template) {
-        Ok(old) if !draft => keep_url(&old, echt_path.as_deref(), doc, &mut fm, report),
-        Ok(_) => {}
-        Err(unknown) => report.add(
-            Level::Review,
-            &doc.rel,
-            key_line(doc, "permalink"),
-            1,
-            format!(
+        Ok(old) => keep_url(&old, echt_path.as_deref(), doc, fm, report),
+        Err(unknown) => {
+            let why = format!(
                 "the permalink uses `:{}`, which Jekyll does not know: no old URL to keep",
                 unknown.0
-            ),
-        ),
+            );
+            note(report, Level::Review, doc, "permalink", why);
+        }
     }
-    Some(NewDoc {
-        old: i,
-        rel,
-        front: fm,
-        markup: doc.markup,
-        excerpt_separator: excerpt_separator(site, doc),
-    })
 }
 
 /// The date of a post: the front matter's, else the file name's, else
@@ -678,14 +713,53 @@ fn plan_page(
     report: &mut Report,
     redirects: &mut BTreeMap<String, String>,
 ) -> Option<NewDoc> {
-    let site = cx.site;
-    let ext = doc.ext();
-    let html = matches!(ext.as_str(), "md" | "markdown" | "html" | "htm");
+    let html = matches!(doc.ext().as_str(), "md" | "markdown" | "html" | "htm");
+    let old = match page_url(cx.site, doc, html) {
+        Ok(old) => old,
+        Err(unknown) => {
+            let why = format!(
+                "the permalink uses `:{unknown}`, which Jekyll refuses for pages: not imported"
+            );
+            note(report, Level::Review, doc, "permalink", why);
+            return None;
+        }
+    };
+    if replaced(cx, doc, &old, html, redirects, report) {
+        return None;
+    }
+    let rel = page_file(cx, doc);
+    let mut fm = Mapping::new();
     let stem = doc.stem().trim_end_matches('.').to_string();
-    let dir = doc.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    fm.insert("title".into(), page_title(doc, &stem, report).into());
+    if let Some(date) =
+        front::written(&doc.yaml, "date").and_then(|w| front::read_date(&w, cx.zone))
+    {
+        fm.insert("date".into(), format_date(&date).into());
+    }
+    if cx.header_pages.iter().any(|p| p == &doc.rel) {
+        fm.insert("menu".into(), "main".into());
+        let why = "listed in `header_pages`: `menu: main`".to_string();
+        report.add(Level::Changed, &doc.rel, 1, 1, why);
+    }
+    common_fields(cx, doc, &mut fm, report);
+    let echt = url::echt_page_path(&rel, None);
+    keep_url(&old, Some(&echt), doc, &mut fm, report);
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: None,
+    })
+}
+
+/// A page's URL under Jekyll; Err names a placeholder Jekyll refuses.
+fn page_url(site: &OldSite, doc: &OldDoc, html: bool) -> Result<String, String> {
+    let ext = doc.ext();
+    let stem = doc.stem().trim_end_matches('.').to_string();
     let jdoc = Doc {
         kind: Kind::Page,
-        path: dir.clone(),
+        path: doc.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string(),
         basename: stem.clone(),
         name: stem.clone(),
         slug: None,
@@ -707,122 +781,75 @@ fn plan_page(
             url::add_suffix("/:path/:basename", &site.config.permalink)
         }
     });
-    let old = match url::jekyll_url(&jdoc, &template) {
-        Ok(old) => old,
-        Err(unknown) => {
-            report.add(
-                Level::Review,
-                &doc.rel,
-                key_line(doc, "permalink"),
-                1,
-                format!(
-                    "the permalink uses `:{}`, which Jekyll refuses for pages: not imported",
-                    unknown.0
-                ),
-            );
-            return None;
-        }
-    };
-    let path = url::decoded_path(&old);
-    if path.is_empty() {
-        report.add(
-            Level::Review,
-            &doc.rel,
-            1,
-            1,
-            "the home page: echt writes its own, the text of this page is not imported".into(),
-        );
-        report.urls.insert(UrlRow {
-            old,
+    url::jekyll_url(&jdoc, &template).map_err(|unknown| unknown.0)
+}
+
+/// Whether echt makes this page its own way (the home page, lists of
+/// posts, feeds, the 404 page); its old URL then redirects or is echt's.
+fn replaced(
+    cx: &Context<'_>,
+    doc: &OldDoc,
+    old: &str,
+    html: bool,
+    redirects: &mut BTreeMap<String, String>,
+    report: &mut Report,
+) -> bool {
+    let path = url::decoded_path(old);
+    let message = if path.is_empty() {
+        let row = UrlRow {
+            old: old.to_string(),
             how: "echt's home page".into(),
             from: doc.rel.clone(),
-        });
-        return None;
-    }
-    if let Some(list) = list_page(doc).filter(|_| html) {
-        let target = list_target(list, cx.language);
-        redirect_list(&old, &target, &doc.rel, redirects, report);
-        report.add(
-            Level::Review,
-            &doc.rel,
-            1,
-            1,
-            format!(
-                "a page that lists posts (Liquid loops): not imported, echt's {} takes its place",
-                target
-            ),
-        );
-        return None;
-    }
-    if !html {
-        let own = matches!(
-            path.as_str(),
-            "atom.xml" | "rss.xml" | "sitemap.xml" | "robots.txt"
-        );
-        let message = if own {
-            format!("`/{path}` made with Liquid: echt writes its own")
-        } else if path == "feed.xml" {
-            redirect_list(&old, "/atom.xml", &doc.rel, redirects, report);
-            "a feed made with Liquid: echt's Atom feed takes its place".to_string()
-        } else {
-            format!("`/{path}` is made with Liquid: not imported, write it by hand into static/ if it is still needed")
         };
-        report.add(Level::Review, &doc.rel, 1, 1, message);
-        return None;
-    }
-    if path == "404.html" {
-        report.add(
-            Level::Review,
-            &doc.rel,
-            1,
-            1,
-            "the 404 page: echt writes its own".into(),
-        );
-        return None;
-    }
-    let mut rel = format!(
-        "{}{stem}.md",
-        if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        }
-    );
+        report.urls.insert(row);
+        "the home page: echt writes its own, the text of this page is not imported".to_string()
+    } else if let Some(list) = list_page(doc).filter(|_| html) {
+        let target = list_target(list, cx.language);
+        redirect_list(old, &target, &doc.rel, redirects, report);
+        format!(
+            "a page that lists posts (Liquid loops): not imported, echt's {target} takes its place"
+        )
+    } else if matches!(
+        path.as_str(),
+        "atom.xml" | "rss.xml" | "sitemap.xml" | "robots.txt"
+    ) {
+        format!("`/{path}` made with Liquid: echt writes its own")
+    } else if path == "feed.xml" {
+        redirect_list(old, "/atom.xml", &doc.rel, redirects, report);
+        "a feed made with Liquid: echt's Atom feed takes its place".to_string()
+    } else if !html {
+        format!("`/{path}` is made with Liquid: not imported, write it by hand into static/ if it is still needed")
+    } else if path == "404.html" {
+        let row = UrlRow {
+            old: old.to_string(),
+            how: "echt's 404 page".into(),
+            from: doc.rel.clone(),
+        };
+        report.urls.insert(row);
+        "the 404 page: echt writes its own".to_string()
+    } else {
+        return false;
+    };
+    report.add(Level::Review, &doc.rel, 1, 1, message);
+    true
+}
+
+/// The page's file below `content/`: its old place, as Markdown (not
+/// below `posts/`, where echt finds posts).
+fn page_file(cx: &mut Context<'_>, doc: &OldDoc) -> String {
+    let stem = doc.stem().trim_end_matches('.');
+    let mut rel = match doc.rel.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{stem}.md"),
+        None => format!("{stem}.md"),
+    };
     if rel.starts_with("posts/") {
         rel = format!("pages/{rel}");
     }
     if cx.taken.contains(&rel) {
-        rel = format!("{}-{ext}.md", rel.trim_end_matches(".md"));
+        rel = format!("{}-{}.md", rel.trim_end_matches(".md"), doc.ext());
     }
     cx.taken.insert(rel.clone());
-    let mut fm = Mapping::new();
-    let title = page_title(doc, &stem, report);
-    fm.insert("title".into(), title.into());
-    if let Some(date) =
-        front::written(&doc.yaml, "date").and_then(|w| front::read_date(&w, cx.zone))
-    {
-        fm.insert("date".into(), format_date(&date).into());
-    }
-    if cx.header_pages.iter().any(|p| p == &doc.rel) {
-        fm.insert("menu".into(), "main".into());
-        report.add(
-            Level::Changed,
-            &doc.rel,
-            1,
-            1,
-            "listed in `header_pages`: `menu: main`".into(),
-        );
-    }
-    common_fields(cx, doc, &mut fm, report);
-    let echt = url::echt_page_path(&rel, None);
-    keep_url(&old, Some(&echt), doc, &mut fm, report);
-    Some(NewDoc {
-        old: i,
-        rel,
-        front: fm,
-        markup: doc.markup,
-        excerpt_separator: None,
-    })
+    rel
 }
 
 fn page_title(doc: &OldDoc, stem: &str, report: &mut Report) -> String {
