@@ -157,8 +157,9 @@ fn assert_old_urls(public: &Path, urls: &[(&str, &str)]) {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every relative link and anchor in every page of `public` resolves.
-fn assert_links_resolve(public: &Path) {
+/// Every link and anchor into the site in every page of `public`
+/// resolves; links from the root start with the site's `base` path.
+fn assert_links_resolve(public: &Path, base: &str) {
     let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
     let mut problems = Vec::new();
     for (rel, bytes) in tree(public) {
@@ -178,6 +179,13 @@ fn assert_links_resolve(public: &Path) {
             let path = path.split('?').next().unwrap();
             let target = if path.is_empty() {
                 Some(public.join(&rel))
+            } else if let Some(rooted) = path.strip_prefix('/') {
+                let below = format!("/{rooted}");
+                let Some(below) = below.strip_prefix(base) else {
+                    problems.push(format!("{rel}: link outside the site {link}"));
+                    continue;
+                };
+                served(public, &decode(below))
             } else {
                 served(
                     public,
@@ -225,7 +233,7 @@ const TEAM_URLS: &[(&str, &str)] = &[
     ("/ueber-uns", "kleines Team"),
     ("/impressum", "Musterweg"),
     ("/archive", "Teamtreffen"),
-    ("/404.html", "404"),
+    ("/404.html", "Seite nicht gefunden"),
     ("/img/werkbank.png", "PNG"),
     ("/img/2019/teamfoto.png", "PNG"),
     ("/img/diagramm.png", "PNG"),
@@ -278,7 +286,7 @@ fn team_blog_keeps_every_url_and_builds() {
     let dir = imported_and_built("jekyll-team");
     let public = dir.path().join("site/public");
     assert_old_urls(&public, TEAM_URLS);
-    assert_links_resolve(&public);
+    assert_links_resolve(&public, "");
     // The draft and the unpublished post are drafts, not published.
     let posts = dir.path().join("site/content/posts");
     for draft in ["ideen-fuer-2020.md", "2020-02-10-zwischenstand.md"] {
@@ -322,13 +330,13 @@ fn project_blog_keeps_every_url_and_builds() {
     let dir = imported_and_built("jekyll-project");
     let public = dir.path().join("site/public");
     assert_old_urls(&public, PROJECT_URLS);
-    assert_links_resolve(&public);
+    assert_links_resolve(&public, "/project");
     let yaml = std::fs::read_to_string(dir.path().join("site/echt.yaml")).unwrap();
     for expected in [
         "base_url: https://tidepool.example.org/project/",
         "permalink: pretty",
         "posts_per_page: 3",
-        "  /page2/: /page/2/",
+        "- from: /page2/\n  to: /page/2/\n",
     ] {
         assert!(yaml.contains(expected), "missing `{expected}` in\n{yaml}");
     }
