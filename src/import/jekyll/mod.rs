@@ -110,7 +110,10 @@ fn copy_files(
             continue;
         }
         if rel.starts_with('.') || rel.contains("/.") {
-            report.add(Level::Review, rel, 0, 0, "echt does not publish files whose names start with a dot: copied to static/, serve it through the host's settings".into());
+            let why = "echt does not publish files whose names start with a dot: kept in static/, serve it through the host's settings";
+            report.add(Level::Review, rel, 0, 0, why.into());
+            files.push((Path::new("static").join(rel), bytes));
+            continue;
         }
         files.push((Path::new("static").join(rel), bytes));
         report.counts.static_files += 1;

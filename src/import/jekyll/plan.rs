@@ -1066,3 +1066,85 @@ fn unique_by_slug(tags: Vec<String>) -> Vec<String> {
 fn strings(items: &[String]) -> Value {
     Value::Sequence(items.iter().map(|s| Value::String(s.clone())).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(rel: &str) -> OldDoc {
+        OldDoc {
+            rel: rel.into(),
+            kind: DocKind::Post,
+            front: Mapping::new(),
+            yaml: String::new(),
+            body: String::new(),
+            body_shift: 2,
+            markup: Markup::Markdown,
+            name: None,
+        }
+    }
+
+    fn kept(old: &str, echt: &str) -> (Mapping, Report) {
+        let mut fm = Mapping::new();
+        let mut report = Report::default();
+        keep_url(old, Some(echt), &doc("_posts/x.md"), &mut fm, &mut report);
+        (fm, report)
+    }
+
+    fn field(fm: &Mapping, key: &str) -> String {
+        serde_yaml::to_string(&fm.get(key)).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_same_path_needs_nothing() {
+        let (fm, report) = kept(
+            "/2019/01/14/teamtreffen.html",
+            "2019/01/14/teamtreffen.html",
+        );
+        assert!(fm.is_empty());
+        assert_eq!(
+            report.urls.iter().next().map(|r| r.how.as_str()),
+            Some("kept")
+        );
+    }
+
+    #[test]
+    fn another_path_gets_its_own_permalink() {
+        let (fm, _) = kept("/2019/05/20/%C3%9Cber.html", "posts/ueber/");
+        assert_eq!(field(&fm, "permalink"), "/2019/05/20/Über.html\n");
+    }
+
+    #[test]
+    fn an_extensionless_url_becomes_a_folder_and_an_alias() {
+        let (fm, report) = kept("/impressum", "impressum/");
+        assert!(fm.get("permalink").is_none());
+        assert_eq!(field(&fm, "aliases"), "- /impressum.html\n");
+        assert_eq!(report.count(Level::Changed), 1);
+        let (fm, _) = kept("/2014/7/7/titel", "posts/titel/");
+        assert_eq!(field(&fm, "permalink"), "/2014/7/7/titel/\n");
+        assert_eq!(field(&fm, "aliases"), "- /2014/7/7/titel.html\n");
+    }
+
+    #[test]
+    fn a_path_no_permalink_can_hold_gets_an_alias() {
+        let (fm, report) = kept(
+            "/community%20call/2020/12/07/x/",
+            "community-call/2020/12/07/x/",
+        );
+        assert!(fm.get("permalink").is_none());
+        assert_eq!(field(&fm, "aliases"), "- /community%20call/2020/12/07/x/\n");
+        let row = report.urls.iter().next().map(|r| r.how.clone());
+        assert_eq!(
+            row.as_deref(),
+            Some("alias → `/community-call/2020/12/07/x/`")
+        );
+    }
+
+    #[test]
+    fn tags_keep_their_first_spelling() {
+        assert_eq!(
+            unique_by_slug(vec!["Team".into(), "team".into(), "Über".into()]),
+            vec!["Team".to_string(), "Über".to_string()]
+        );
+    }
+}
