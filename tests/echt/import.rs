@@ -430,6 +430,16 @@ fn broken_front_matter_is_located_and_the_rest_imported() {
     );
     assert!(stdout.contains("1 files not read"), "{stdout}");
     assert!(stdout.contains("_posts/2021-12-21-broken.md:"), "{stdout}");
+    // On stderr as echt shows errors: where, and what to do.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "--> _posts/2021-12-21-broken.md:4:1",
+        "starts at line 3, column 7",
+        "needs its closing `]`",
+        "kept as it was in needs-review/",
+    ] {
+        assert!(stderr.contains(expected), "{stderr}");
+    }
     let kept = dir
         .path()
         .join("new/needs-review/_posts/2021-12-21-broken.md");

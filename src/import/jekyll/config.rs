@@ -90,6 +90,30 @@ impl Default for JekyllConfig {
     }
 }
 
+/// The keys the import reads.
+const USED: &[&str] = &[
+    "title",
+    "description",
+    "url",
+    "baseurl",
+    "lang",
+    "locale",
+    "author",
+    "authors",
+    "permalink",
+    "paginate",
+    "paginate_path",
+    "timezone",
+    "excerpt_separator",
+    "kramdown",
+    "plugins",
+    "exclude",
+    "include",
+    "defaults",
+    "collections",
+    "header_pages",
+];
+
 /// Keys Jekyll itself reads that do not change what the site says, or
 /// whose work echt does its own way; not listed as left behind.
 const MACHINERY: &[&str] = &[
@@ -189,30 +213,8 @@ impl JekyllConfig {
         if let Some(Value::Mapping(collections)) = get("collections") {
             config.read_collections(collections);
         }
-        let used = [
-            "title",
-            "description",
-            "url",
-            "baseurl",
-            "lang",
-            "locale",
-            "author",
-            "authors",
-            "permalink",
-            "paginate",
-            "paginate_path",
-            "timezone",
-            "excerpt_separator",
-            "kramdown",
-            "plugins",
-            "exclude",
-            "include",
-            "defaults",
-            "collections",
-            "header_pages",
-        ];
         for key in map.keys().filter_map(yaml::scalar_string) {
-            if !used.contains(&key.as_str()) && !MACHINERY.contains(&key.as_str()) {
+            if !USED.contains(&key.as_str()) && !MACHINERY.contains(&key.as_str()) {
                 config.unused.push((key.clone(), line_of_key(text, &key)));
             }
         }

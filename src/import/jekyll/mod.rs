@@ -69,9 +69,15 @@ pub fn import(source: &Path, dest: &Path) -> Result<Report> {
             problem.column,
             problem.message.clone(),
         );
-        if rel != config::CONFIG_FILE {
+        let kept = if rel == config::CONFIG_FILE {
+            "the import went on with Jekyll's defaults".to_string()
+        } else {
             files.push((Path::new(NEEDS_REVIEW).join(rel), read_old(&site, rel)?));
-        }
+            format!(
+                "the file is kept as it was in {NEEDS_REVIEW}/, the rest of the site is imported"
+            )
+        };
+        report.problems.push(problem.clone().note(kept));
     }
     server_redirects(&site, &plan, &mut files, &mut report);
     files.push((PathBuf::from("echt.yaml"), echt_yaml.into_bytes()));

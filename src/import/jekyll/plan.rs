@@ -873,20 +873,65 @@ fn plan_collection(
     label: &str,
     report: &mut Report,
 ) -> Option<NewDoc> {
-    let site = cx.site;
-    let collection = site.config.collections.iter().find(|c| c.label == label)?;
     let inside = doc
         .rel
         .strip_prefix(&format!("_{label}/"))
         .unwrap_or(&doc.rel);
     let inside_stem = inside.rsplit_once('.').map_or(inside, |(s, _)| s);
-    let stem = doc.stem().to_string();
     let date = front::written(&doc.yaml, "date").and_then(|w| front::read_date(&w, cx.zone));
+    let rel = format!("{label}/{inside_stem}.md");
+    cx.taken.insert(rel.clone());
+    let mut fm = Mapping::new();
+    fm.insert("title".into(), page_title(doc, doc.stem(), report).into());
+    if let Some(date) = date {
+        fm.insert("date".into(), format_date(&date).into());
+    }
+    common_fields(cx, doc, &mut fm, report);
+    // Pages have no tags in echt; templates still see them.
+    let mut tags = front::categories(&[], &doc.front);
+    tags.extend(front::word_list(doc.front.get("tags")));
+    let tags = unique_by_slug(tags);
+    if !tags.is_empty() {
+        fm.insert("jekyll_tags".into(), strings(&tags));
+    }
+    match collection_url(cx.site, doc, label, inside_stem, date) {
+        Some(Ok(old)) => {
+            let echt = url::echt_page_path(&rel, None);
+            keep_url(&old, Some(&echt), doc, &mut fm, report);
+        }
+        Some(Err(unknown)) => {
+            let why =
+                format!("the collection's permalink uses `:{unknown}`, which Jekyll does not know");
+            report.add(Level::Review, &doc.rel, 1, 1, why);
+        }
+        None => return None,
+    }
+    let why = format!("a document of the collection `{label}`: an echt page at `content/{rel}`");
+    report.add(Level::Changed, &doc.rel, 1, 1, why);
+    Some(NewDoc {
+        old: i,
+        rel,
+        front: fm,
+        markup: doc.markup,
+        excerpt_separator: None,
+    })
+}
+
+/// A collection document's URL under Jekyll: its own permalink, the
+/// collection's, or `/:collection/:path` with the site's suffix.
+fn collection_url(
+    site: &OldSite,
+    doc: &OldDoc,
+    label: &str,
+    inside_stem: &str,
+    date: Option<DateTime<FixedOffset>>,
+) -> Option<Result<String, String>> {
+    let collection = site.config.collections.iter().find(|c| c.label == label)?;
     let jdoc = Doc {
         kind: Kind::Collection(label.to_string()),
         path: inside_stem.trim_end_matches('.').to_string(),
-        basename: stem.clone(),
-        name: stem.clone(),
+        basename: doc.stem().to_string(),
+        name: doc.stem().to_string(),
         slug: front::text(&doc.front, "slug"),
         date,
         categories: front::categories(&[], &doc.front),
@@ -899,52 +944,7 @@ fn plan_collection(
             .clone()
             .unwrap_or_else(|| url::add_suffix("/:collection/:path", &site.config.permalink))
     });
-    let rel = format!("{label}/{inside_stem}.md");
-    cx.taken.insert(rel.clone());
-    let mut fm = Mapping::new();
-    fm.insert("title".into(), page_title(doc, &stem, report).into());
-    if let Some(date) = date {
-        fm.insert("date".into(), format_date(&date).into());
-    }
-    common_fields(cx, doc, &mut fm, report);
-    let tags = unique_by_slug({
-        let mut t = front::categories(&[], &doc.front);
-        t.extend(front::word_list(doc.front.get("tags")));
-        t
-    });
-    if !tags.is_empty() {
-        fm.insert("jekyll_tags".into(), strings(&tags));
-    }
-    match url::jekyll_url(&jdoc, &template) {
-        Ok(old) => {
-            let echt = url::echt_page_path(&rel, None);
-            keep_url(&old, Some(&echt), doc, &mut fm, report);
-        }
-        Err(unknown) => report.add(
-            Level::Review,
-            &doc.rel,
-            1,
-            1,
-            format!(
-                "the collection's permalink uses `:{}`, which Jekyll does not know",
-                unknown.0
-            ),
-        ),
-    }
-    report.add(
-        Level::Changed,
-        &doc.rel,
-        1,
-        1,
-        format!("a document of the collection `{label}`: an echt page at `content/{rel}`"),
-    );
-    Some(NewDoc {
-        old: i,
-        rel,
-        front: fm,
-        markup: doc.markup,
-        excerpt_separator: None,
-    })
+    Some(url::jekyll_url(&jdoc, &template).map_err(|unknown| unknown.0))
 }
 
 /// A redirect from a list page's old URL to echt's page, unless echt's

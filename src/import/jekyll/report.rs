@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::import::jekyll::content::NoteKind;
+use crate::util::error::Diagnostic;
 
 /// How much an item asks of the author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,6 +80,9 @@ pub struct Report {
     pub urls: BTreeSet<UrlRow>,
     /// Old site files not carried over, with why.
     pub left: BTreeSet<(String, String)>,
+    /// The files that could not be read, located with their source line,
+    /// to be shown as echt shows every error.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Report {

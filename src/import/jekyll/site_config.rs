@@ -22,54 +22,26 @@ pub fn heading_ids(input: &str) -> &'static str {
 /// The text of echt.yaml.
 pub fn echt_yaml(site: &OldSite, plan: &Plan, report: &mut Report) -> String {
     let config = &site.config;
-    let text = &site.config_text;
-    let line = |key: &str| line_of_key(text, key);
     let mut yaml = Mapping::new();
     let title = config.title.clone().unwrap_or_else(|| {
-        report.add(
-            Level::Review,
-            "_config.yml",
-            0,
-            0,
-            "no `title`: echt.yaml says `My blog`".into(),
-        );
+        let why = "no `title`: echt.yaml says `My blog`".to_string();
+        report.add(Level::Review, "_config.yml", 0, 0, why);
         "My blog".into()
     });
     yaml.insert("title".into(), title.into());
     if let Some(description) = &config.description {
         yaml.insert("description".into(), description.clone().into());
     }
-    let base_url = if config.url.is_empty() {
-        report.add(Level::Review, "_config.yml", 0, 0, "no `url`: echt.yaml's `base_url` is https://example.org/ — put the site's address there".into());
-        format!("https://example.org{}/", config.baseurl)
-    } else {
-        format!("{}{}/", config.url, config.baseurl)
-    };
-    if !config.baseurl.is_empty() {
-        report.add(
-            Level::Changed,
-            "_config.yml",
-            line("baseurl"),
-            1,
-            format!("`url` and `baseurl` → `base_url: {base_url}`"),
-        );
-    }
-    yaml.insert("base_url".into(), base_url.into());
+    yaml.insert("base_url".into(), base_url(site, report).into());
     yaml.insert("language".into(), plan.language.code().into());
     let mut extra = Mapping::new();
     if let Some(person) = site_author(site, report) {
-        let mut author = Mapping::new();
-        author.insert("name".into(), person.name.clone().into());
-        if let Some(email) = &person.email {
-            author.insert("email".into(), email.clone().into());
-        }
-        if let Some(url) = &person.url {
-            author.insert("url".into(), url.clone().into());
-        }
-        yaml.insert("author".into(), Value::Mapping(author));
+        yaml.insert("author".into(), author(&person));
         if let Some(bio) = &person.bio {
             extra.insert("author_bio".into(), bio.clone().into());
-            report.add(Level::Review, "_config.yml", line("author"), 1, "echt's author has no bio: it is in echt.yaml's `extra.author_bio`, for a template to show".into());
+            let why = "echt's author has no bio: it is in echt.yaml's `extra.author_bio`, for a template to show";
+            let line = line_of_key(&site.config_text, "author");
+            report.add(Level::Review, "_config.yml", line, 1, why.into());
         }
     }
     if let Some(per_page) = config.paginate {
@@ -79,23 +51,11 @@ pub fn echt_yaml(site: &OldSite, plan: &Plan, report: &mut Report) -> String {
         yaml.insert("permalink".into(), permalink.clone().into());
     }
     let mut markdown = Mapping::new();
-    markdown.insert(
-        "heading_ids".into(),
-        heading_ids(&config.kramdown_input).into(),
-    );
+    let ids = heading_ids(&config.kramdown_input);
+    markdown.insert("heading_ids".into(), ids.into());
     yaml.insert("markdown".into(), Value::Mapping(markdown));
     if !plan.redirects.is_empty() {
-        let redirects = plan
-            .redirects
-            .iter()
-            .map(|(from, to)| {
-                let mut pair = Mapping::new();
-                pair.insert("from".into(), from.clone().into());
-                pair.insert("to".into(), to.clone().into());
-                Value::Mapping(pair)
-            })
-            .collect();
-        yaml.insert("redirects".into(), Value::Sequence(redirects));
+        yaml.insert("redirects".into(), redirects(plan));
     }
     if !extra.is_empty() {
         yaml.insert("extra".into(), Value::Mapping(extra));
@@ -109,10 +69,48 @@ pub fn echt_yaml(site: &OldSite, plan: &Plan, report: &mut Report) -> String {
             "# Made from the Jekyll site's _config.yml (echt import jekyll); see IMPORT.md.\n"
         }
     };
-    format!(
-        "{header}{}",
-        serde_yaml::to_string(&Value::Mapping(yaml)).unwrap_or_default()
-    )
+    let body = serde_yaml::to_string(&Value::Mapping(yaml)).unwrap_or_default();
+    format!("{header}{body}")
+}
+
+/// `url` + `baseurl`, with a trailing slash.
+fn base_url(site: &OldSite, report: &mut Report) -> String {
+    let config = &site.config;
+    if config.url.is_empty() {
+        let why = "no `url`: echt.yaml's `base_url` is https://example.org/, put the site's address there";
+        report.add(Level::Review, "_config.yml", 0, 0, why.into());
+        return format!("https://example.org{}/", config.baseurl);
+    }
+    let base_url = format!("{}{}/", config.url, config.baseurl);
+    if !config.baseurl.is_empty() {
+        let line = line_of_key(&site.config_text, "baseurl");
+        let why = format!("`url` and `baseurl` → `base_url: {base_url}`");
+        report.add(Level::Changed, "_config.yml", line, 1, why);
+    }
+    base_url
+}
+
+fn author(person: &Person) -> Value {
+    let mut author = Mapping::new();
+    author.insert("name".into(), person.name.clone().into());
+    if let Some(email) = &person.email {
+        author.insert("email".into(), email.clone().into());
+    }
+    if let Some(url) = &person.url {
+        author.insert("url".into(), url.clone().into());
+    }
+    Value::Mapping(author)
+}
+
+/// `redirects:` as echt reads them: a list of `from` and `to`.
+fn redirects(plan: &Plan) -> Value {
+    let pairs = plan.redirects.iter().map(|(from, to)| {
+        let mut pair = Mapping::new();
+        pair.insert("from".into(), from.clone().into());
+        pair.insert("to".into(), to.clone().into());
+        Value::Mapping(pair)
+    });
+    Value::Sequence(pairs.collect())
 }
 
 /// The site's author: `author:` as a key of the authors, a name, or a map.
