@@ -412,6 +412,19 @@ fn a_destination_with_files_is_refused() {
 }
 
 #[test]
+fn a_destination_inside_the_source_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("old");
+    crate::support::copy_tree(&fixture("jekyll-team"), &source);
+    let before = tree(&source);
+    let out = echt(&["import", "jekyll", "old", "old/neu"], dir.path());
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("inside the Jekyll site"), "{stderr}");
+    assert_eq!(before, tree(&source));
+}
+
+#[test]
 fn broken_front_matter_is_located_and_the_rest_imported() {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("old");

@@ -32,6 +32,7 @@ pub const NEEDS_REVIEW: &str = "needs-review";
 /// Imports the Jekyll site at `source` into the new folder `dest`.
 pub fn import(source: &Path, dest: &Path) -> Result<Report> {
     refuse_non_empty(dest)?;
+    refuse_inside(source, dest)?;
     let site = read::read(source)?;
     let mut report = Report::default();
     let plan = plan::plan(&site, &mut report);
@@ -225,6 +226,26 @@ fn refuse_non_empty(dest: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(dest, &e)),
     }
+}
+
+/// DEST inside SRC would change the old site (and a later Jekyll build
+/// of it would publish the new one).
+fn refuse_inside(source: &Path, dest: &Path) -> Result<()> {
+    let source = source.canonicalize().map_err(|e| Error::io(source, &e))?;
+    let existing = dest
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(Path::new("."));
+    let existing = existing
+        .canonicalize()
+        .map_err(|e| Error::io(existing, &e))?;
+    if existing.starts_with(&source) {
+        return Err(Error::from(
+            Diagnostic::file(dest, "the destination is inside the Jekyll site")
+                .hint("import into a folder outside the old site, which stays as it is"),
+        ));
+    }
+    Ok(())
 }
 
 fn write_all(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
