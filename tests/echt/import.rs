@@ -273,6 +273,8 @@ const PROJECT_URLS: &[(&str, &str)] = &[
     ("/sitemap.xml", "urlset"),
     ("/images/logo.png", "PNG"),
     ("/images/2021/benchmark.png", "PNG"),
+    // A file of a collection, published below the collection's name.
+    ("/guides/pipeline.png", "PNG"),
     (
         "/downloads/tidepool-1.0-checksums.txt",
         "tidepool-1.0.tar.gz",

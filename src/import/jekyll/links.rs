@@ -19,8 +19,8 @@ pub struct Index {
     docs: BTreeMap<String, String>,
     /// Old paths of posts (not drafts) → path below `content/`.
     posts: BTreeMap<String, String>,
-    /// Old paths of files copied to static/ (the same path there).
-    statics: BTreeSet<String>,
+    /// Old paths of files copied to static/ → their path there.
+    statics: BTreeMap<String, String>,
     /// Theme files, copied only when something links to them.
     theme: BTreeSet<String>,
     includes: BTreeMap<String, String>,
@@ -31,7 +31,11 @@ pub struct Index {
 impl Index {
     pub fn new(site: &OldSite, plan: &Plan) -> Index {
         let mut index = Index {
-            statics: site.statics.iter().cloned().collect(),
+            statics: site
+                .statics
+                .iter()
+                .map(|rel| (rel.clone(), site.published_path(rel)))
+                .collect(),
             theme: site.theme_files.iter().cloned().collect(),
             includes: site.includes.clone(),
             baseurl: site.config.baseurl.clone(),
@@ -104,8 +108,8 @@ impl Site for Lookup<'_> {
         if let Some(new) = self.index.docs.get(path) {
             return Some(relative(self.from, new));
         }
-        if self.index.statics.contains(path) {
-            return Some(format!("/{}", encode(path)));
+        if let Some(published) = self.index.statics.get(path) {
+            return Some(format!("/{}", encode(published)));
         }
         if self.index.theme.contains(path) {
             self.linked_theme.borrow_mut().insert(path.to_string());

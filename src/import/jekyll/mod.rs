@@ -122,10 +122,11 @@ fn copy_files(
             files.push((Path::new("static").join(rel), bytes));
             continue;
         }
-        files.push((Path::new("static").join(rel), bytes));
+        let published = site.published_path(rel);
+        files.push((Path::new("static").join(&published), bytes));
         report.counts.static_files += 1;
         report.urls.insert(report::UrlRow {
-            old: format!("/{}", url::escape_path(rel)),
+            old: format!("/{}", url::escape_path(&published)),
             how: "kept (static/)".into(),
             from: rel.clone(),
         });

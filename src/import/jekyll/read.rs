@@ -356,6 +356,17 @@ impl OldSite {
         })
     }
 
+    /// Where Jekyll published a copied file: at its path, or for a file of
+    /// a collection (`_guides/a.png`) below the collection's name.
+    pub fn published_path(&self, rel: &str) -> String {
+        match rel.strip_prefix('_').and_then(|r| r.split_once('/')) {
+            Some((label, rest)) if self.config.collections.iter().any(|c| c.label == label) => {
+                format!("{label}/{rest}")
+            }
+            _ => rel.to_string(),
+        }
+    }
+
     /// The authors the site knows: `_config.yml` first, then `_data`.
     pub fn person(&self, key: &str) -> Option<&Person> {
         self.config
