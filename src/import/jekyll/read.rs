@@ -399,3 +399,99 @@ pub fn extension(rel: &str) -> String {
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> OldSite {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        read(dir.path()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn files_sorted_as_jekyll_sorts_them() {
+        let fm = "---\ntitle: T\n---\nText\n";
+        let site = site(&[
+            (
+                "_config.yml",
+                "collections:\n  guides:\n    output: true\n  notes: {}\n",
+            ),
+            ("_posts/2020-01-01-a.md", fm),
+            ("_posts/sub/2020-01-03-c.md", fm),
+            ("news/_posts/2020-01-02-b.md", fm),
+            ("_posts/no-date.md", fm),
+            ("_drafts/d.md", fm),
+            ("about.md", fm),
+            ("README.md", "no front matter\n"),
+            ("img/x.png", "png"),
+            ("assets/css/s.scss", "---\n---\nb {}\n"),
+            ("assets/js/a.js", "1"),
+            ("_layouts/d.html", "{{ content }}"),
+            ("_includes/n.html", "Hinweis"),
+            ("Gemfile", "gem"),
+            ("_site/x.html", "old"),
+            (".hidden", "x"),
+            ("_guides/g.md", fm),
+            ("_guides/g.png", "png"),
+            ("_notes/n.md", fm),
+            ("_data/authors.yml", "jana:\n  name: Jana\n"),
+            ("broken.md", "---\ntitle: [x\n---\n"),
+        ]);
+        let docs: Vec<(&str, &DocKind)> = site
+            .docs
+            .iter()
+            .map(|d| (d.rel.as_str(), &d.kind))
+            .collect();
+        assert_eq!(
+            docs,
+            vec![
+                ("_drafts/d.md", &DocKind::Draft),
+                ("_guides/g.md", &DocKind::Collection("guides".into())),
+                ("_posts/2020-01-01-a.md", &DocKind::Post),
+                ("_posts/sub/2020-01-03-c.md", &DocKind::Post),
+                ("about.md", &DocKind::Page),
+                ("news/_posts/2020-01-02-b.md", &DocKind::Post),
+            ]
+        );
+        let news = site.docs.iter().find(|d| d.rel.starts_with("news/"));
+        let categories = news
+            .and_then(|d| d.name.as_ref())
+            .map(|n| n.folder_categories.clone());
+        assert_eq!(categories, Some(vec!["news".to_string()]));
+        assert_eq!(
+            site.statics,
+            vec!["README.md", "_guides/g.png", "img/x.png"]
+        );
+        assert_eq!(site.published_path("_guides/g.png"), "guides/g.png");
+        assert_eq!(site.theme_files, vec!["_layouts/d.html", "assets/js/a.js"]);
+        assert_eq!(
+            site.includes.get("n.html").map(String::as_str),
+            Some("Hinweis")
+        );
+        assert_eq!(
+            site.data_authors.get("jana").map(|p| p.name.as_str()),
+            Some("Jana")
+        );
+        let broken: Vec<&str> = site.broken.iter().map(|(rel, _)| rel.as_str()).collect();
+        assert_eq!(broken, vec!["broken.md"]);
+        let left: Vec<&str> = site.left.iter().map(|(rel, _)| rel.as_str()).collect();
+        for expected in [
+            ".hidden",
+            "Gemfile",
+            "_site/x.html",
+            "_posts/no-date.md",
+            "_notes/n.md",
+            "assets/css/s.scss",
+        ] {
+            assert!(left.contains(&expected), "{expected}: {left:?}");
+        }
+    }
+}
