@@ -246,6 +246,8 @@ const TEAM_URLS: &[(&str, &str)] = &[
 const PROJECT_URLS: &[(&str, &str)] = &[
     ("/", "Tidepool"),
     ("/news/2020/11/02/hello-tidepool/", "embedded time-series"),
+    // jekyll-redirect-from's page of `redirect_from`.
+    ("/announcing-tidepool/", "embedded time-series"),
     (
         "/community%20call/2020/12/07/community-call/",
         "Twelve people",

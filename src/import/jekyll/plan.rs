@@ -430,6 +430,21 @@ fn common_fields(cx: &Context<'_>, doc: &OldDoc, fm: &mut Mapping, report: &mut 
     aliases.extend(front::word_list(doc.front.get("aliases")));
     if !aliases.is_empty() {
         fm.insert("aliases".into(), strings(&aliases));
+        if cx.site.config.has_plugin("jekyll-redirect-from") {
+            for alias in front::word_list(doc.front.get("redirect_from")) {
+                let old = if alias.starts_with('/') {
+                    alias
+                } else {
+                    format!("/{alias}")
+                };
+                let how = "alias (redirect_from)".to_string();
+                report.urls.insert(UrlRow {
+                    old,
+                    how,
+                    from: doc.rel.clone(),
+                });
+            }
+        }
         if doc.front.contains_key("redirect_from") {
             report.add(
                 Level::Changed,
