@@ -355,7 +355,7 @@ fn project_blog_keeps_every_url_and_builds() {
     );
     let report = report(dir.path());
     assert!(
-        report.contains("`_config.yml:23:1`: `twitter_username`"),
+        report.contains("`_config.yml:24:1`: `twitter_username`"),
         "{report}"
     );
     assert!(
