@@ -521,3 +521,18 @@ fn every_page_real_jekyll_writes_answers_in_echt() {
         assert!(missing.is_empty(), "{name}:\n{}", missing.join("\n"));
     }
 }
+
+#[test]
+fn a_folder_that_is_not_a_jekyll_site_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("old")).unwrap();
+    let out = echt(&["import", "jekyll", "old", "new"], dir.path());
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("_config.yml"), "{stderr}");
+    assert!(
+        stderr.contains("the folder that holds _config.yml"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("new").exists());
+}
