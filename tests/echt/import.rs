@@ -312,7 +312,8 @@ fn team_blog_report_names_places_in_the_old_files() {
     for expected in [
         // Front matter and configuration, placed at their keys.
         "`_posts/2020-02-10-zwischenstand.md:5:1`: `published: false`: `draft: true`",
-        "`_config.yml:26:1`: `google_analytics` has no equivalent",
+        "`_config.yml:36:1`: `google_analytics` has no equivalent",
+        "`technik/_posts/2020-01-13-backups-mit-restic.md:1:1`: front matter from `defaults:` in _config.yml: `layout`, `author`",
         "`_posts/2019-07-08-server-umzug.md:5:1`: `date: 2019-07-08 22:30:00` read as Jekyll reads it: 2019-07-09T00:30:00+02:00",
         "`archive.html:1:1`: a page that lists posts",
         "`assets/fonts/werkbank-sans.woff2`: a file of the old theme that a post or page links to",

@@ -12,6 +12,43 @@ use crate::util::error::Diagnostic;
 
 pub const CONFIG_FILE: &str = "_config.yml";
 
+/// One entry of `defaults:`: values for the documents below `path` (and
+/// of `kind`, if given).
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    /// Below the site's root, without slashes at the ends; empty for all.
+    pub path: String,
+    /// `posts`, `drafts`, `pages` or a collection's label.
+    pub kind: Option<String>,
+    pub values: Mapping,
+}
+
+/// `defaults:` as a list of scopes and values; entries without values are
+/// left out.
+fn defaults(value: &Value) -> Vec<Defaults> {
+    let Value::Sequence(entries) = value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let scope = entry.get("scope");
+            let text = |key: &str| scope.and_then(|s| s.get(key)).and_then(yaml::scalar_string);
+            let Some(Value::Mapping(values)) = entry.get("values") else {
+                return None;
+            };
+            Some(Defaults {
+                path: text("path")
+                    .unwrap_or_default()
+                    .trim_matches('/')
+                    .to_string(),
+                kind: text("type"),
+                values: values.clone(),
+            })
+        })
+        .collect()
+}
+
 /// One collection of `collections:` (posts are not among them).
 #[derive(Debug, Clone)]
 pub struct Collection {
@@ -57,8 +94,8 @@ pub struct JekyllConfig {
     pub plugins: Vec<String>,
     pub exclude: Vec<String>,
     pub include: Vec<String>,
-    /// `defaults:` was set; the import does not apply front matter defaults.
-    pub has_defaults: bool,
+    /// `defaults:`: front matter for the documents each scope names.
+    pub defaults: Vec<Defaults>,
     /// Keys the import does not carry over, with their lines.
     pub unused: Vec<(String, usize)>,
 }
@@ -84,7 +121,7 @@ impl Default for JekyllConfig {
             plugins: Vec::new(),
             exclude: Vec::new(),
             include: Vec::new(),
-            has_defaults: false,
+            defaults: Vec::new(),
             unused: Vec::new(),
         }
     }
@@ -209,7 +246,7 @@ impl JekyllConfig {
             .unwrap_or_default();
         config.exclude = words(get("exclude")).unwrap_or_default();
         config.include = words(get("include")).unwrap_or_default();
-        config.has_defaults = get("defaults").is_some_and(|d| !d.is_null());
+        config.defaults = get("defaults").map(defaults).unwrap_or_default();
         if let Some(Value::Mapping(collections)) = get("collections") {
             config.read_collections(collections);
         }

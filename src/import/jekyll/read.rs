@@ -40,6 +40,8 @@ pub struct OldDoc {
     pub markup: Markup,
     /// Posts and drafts: what the file name says.
     pub name: Option<PostName>,
+    /// Keys that came from `defaults:` in `_config.yml`.
+    pub defaulted: Vec<String>,
 }
 
 impl OldDoc {
@@ -151,6 +153,7 @@ pub fn read(root: &Path) -> Result<OldSite> {
     for rel in files {
         site.classify(rel)?;
     }
+    site.apply_defaults();
     Ok(site)
 }
 
@@ -339,6 +342,7 @@ impl OldSite {
             front,
             markup,
             name,
+            defaulted: Vec::new(),
         });
         Ok(())
     }
@@ -354,6 +358,44 @@ impl OldSite {
             let e = e.trim_matches('/');
             !e.is_empty() && (rel == e || rel.starts_with(&format!("{e}/")))
         })
+    }
+
+    /// Front matter `defaults:` of `_config.yml`, under each document's own
+    /// front matter; of two scopes that match, the longer path (then the
+    /// one with a type) wins, as in Jekyll.
+    fn apply_defaults(&mut self) {
+        let mut defaults: Vec<&config::Defaults> = self.config.defaults.iter().collect();
+        defaults.sort_by_key(|d| (d.path.len(), d.kind.is_some()));
+        for doc in &mut self.docs {
+            let kind = match &doc.kind {
+                DocKind::Post => "posts",
+                DocKind::Draft => "drafts",
+                DocKind::Page => "pages",
+                DocKind::Collection(label) => label.as_str(),
+            };
+            let mut merged = Mapping::new();
+            for default in &defaults {
+                let in_path = default.path.is_empty()
+                    || doc.rel == default.path
+                    || doc.rel.starts_with(&format!("{}/", default.path));
+                let of_kind = default
+                    .kind
+                    .as_deref()
+                    .is_none_or(|k| k == kind || (k == "posts" && doc.kind == DocKind::Draft));
+                if in_path && of_kind {
+                    for (key, value) in &default.values {
+                        merged.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            for (key, value) in merged {
+                if !doc.front.contains_key(&key) {
+                    doc.defaulted
+                        .push(yaml::scalar_string(&key).unwrap_or_default());
+                    doc.front.insert(key, value);
+                }
+            }
+        }
     }
 
     /// Where Jekyll published a copied file: at its path, or for a file of

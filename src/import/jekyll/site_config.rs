@@ -160,16 +160,6 @@ fn left_over_keys(site: &OldSite, report: &mut Report) {
             format!("`{key}` has no equivalent in echt and is not carried over"),
         );
     }
-    if site.config.has_defaults {
-        report.add(
-            Level::Review,
-            "_config.yml",
-            line_of_key(&site.config_text, "defaults"),
-            1,
-            "front matter `defaults:` are not applied: set what they gave in the posts themselves"
-                .into(),
-        );
-    }
     for plugin in &site.config.plugins {
         let known = matches!(
             plugin.as_str(),

@@ -5,6 +5,11 @@ use super::*;
 
 /// Fields posts, pages and collection documents share.
 pub(super) fn common_fields(cx: &Context<'_>, doc: &OldDoc, fm: &mut Mapping, report: &mut Report) {
+    if !doc.defaulted.is_empty() {
+        let keys = doc.defaulted.join("`, `");
+        let why = format!("front matter from `defaults:` in _config.yml: `{keys}`");
+        report.add(Level::Changed, &doc.rel, 1, 1, why);
+    }
     if let Some(updated) = ["last_modified_at", "updated", "modified"]
         .iter()
         .find_map(|k| front::written(&doc.yaml, k).filter(|_| doc.front.contains_key(*k)))

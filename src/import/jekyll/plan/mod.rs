@@ -176,6 +176,9 @@ fn header_pages(site: &OldSite) -> Vec<String> {
 
 /// The line of `key` in a document's front matter, in the file.
 fn key_line(doc: &OldDoc, key: &str) -> usize {
+    if doc.defaulted.iter().any(|k| k == key) {
+        return 1;
+    }
     if doc.front.contains_key(key) {
         line_of_key(&doc.yaml, key) + 1
     } else {
@@ -246,6 +249,7 @@ mod tests {
             body_shift: 2,
             markup: Markup::Markdown,
             name: None,
+            defaulted: Vec::new(),
         }
     }
 
