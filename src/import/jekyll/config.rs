@@ -91,6 +91,8 @@ pub struct JekyllConfig {
     pub collections: Vec<Collection>,
     /// `kramdown: input:`; `GFM` when missing.
     pub kramdown_input: String,
+    /// `kramdown: auto_id_prefix:`, which echt's ids do not have.
+    pub auto_id_prefix: Option<String>,
     pub plugins: Vec<String>,
     pub exclude: Vec<String>,
     pub include: Vec<String>,
@@ -118,6 +120,7 @@ impl Default for JekyllConfig {
             excerpt_separator: None,
             collections: Vec::new(),
             kramdown_input: "GFM".into(),
+            auto_id_prefix: None,
             plugins: Vec::new(),
             exclude: Vec::new(),
             include: Vec::new(),
@@ -241,6 +244,10 @@ impl JekyllConfig {
             .and_then(|k| k.get("input"))
             .and_then(yaml::scalar_string)
             .unwrap_or_else(|| "GFM".into());
+        config.auto_id_prefix = get("kramdown")
+            .and_then(|k| k.get("auto_id_prefix"))
+            .and_then(yaml::scalar_string)
+            .filter(|p| !p.is_empty());
         config.plugins = words(get("plugins"))
             .or_else(|| words(get("gems")))
             .unwrap_or_default();

@@ -181,6 +181,10 @@ fn left_over_keys(site: &OldSite, report: &mut Report) {
     }
     let input = &site.config.kramdown_input;
     let line = line_of_key(&site.config_text, "kramdown");
+    if let Some(prefix) = &site.config.auto_id_prefix {
+        let why = format!("`auto_id_prefix: {prefix}`: echt's heading ids have no prefix, links to `#{prefix}…` from elsewhere no longer find their heading");
+        report.add(Level::Review, "_config.yml", line, 1, why);
+    }
     let ids = heading_ids(input);
     report.add(Level::Changed, "_config.yml", line, 1, format!("kramdown's input `{input}` → `markdown: heading_ids: {ids}`: headings keep the ids the old site gave them"));
 }
