@@ -175,68 +175,64 @@ pub(super) fn author(
     doc: &OldDoc,
     report: &mut Report,
 ) -> Option<Vec<(Value, Value)>> {
-    let line = key_line(doc, "author").max(key_line(doc, "authors"));
     let written = doc
         .front
         .get("author")
         .or_else(|| doc.front.get("authors"))?;
-    let keys = match written {
-        Value::Mapping(map) => {
-            let get = |k: &str| map.get(k).and_then(crate::source::yaml::scalar_string);
-            let mut author = Mapping::new();
-            author.insert("name".into(), get("name")?.into());
-            if let Some(url) = get("url").or_else(|| get("uri")) {
-                author.insert("url".into(), url.into());
-            }
-            return Some(vec![("author".into(), Value::Mapping(author))]);
+    if let Value::Mapping(map) = written {
+        let get = |k: &str| map.get(k).and_then(crate::source::yaml::scalar_string);
+        let mut author = Mapping::new();
+        author.insert("name".into(), get("name")?.into());
+        if let Some(url) = get("url").or_else(|| get("uri")) {
+            author.insert("url".into(), url.into());
         }
-        other => front::word_list(Some(other)),
-    };
-    let keys = if matches!(written, Value::String(_))
-        && cx.site.person(&keys.join(" ")).is_none()
-        && keys.len() > 1
-    {
-        vec![keys.join(" ")]
-    } else {
-        keys
-    };
-    let people: Vec<(String, Option<&Person>)> = keys
+        return Some(vec![("author".into(), Value::Mapping(author))]);
+    }
+    let keys = author_keys(cx, written);
+    let people: Vec<(&str, Option<&Person>)> = keys
         .iter()
-        .map(|k| (k.clone(), cx.site.person(k)))
+        .map(|k| (k.as_str(), cx.site.person(k)))
         .collect();
-    let names: Vec<String> = people
+    let names: Vec<&str> = people
         .iter()
-        .map(|(k, p)| p.map_or_else(|| k.clone(), |p| p.name.clone()))
+        .map(|(k, p)| p.map_or(*k, |p| p.name.as_str()))
         .collect();
-    let mut fields = Vec::new();
-    let joined = names.join(if cx.language == Language::De {
+    let and = if cx.language == Language::De {
         " und "
     } else {
         " and "
-    });
-    let found = people.iter().filter(|(_, p)| p.is_some()).count();
-    if found > 0 {
-        report.add(
-            Level::Changed,
-            &doc.rel,
-            line,
-            1,
-            format!("author `{}` → `{joined}`", keys.join(", ")),
-        );
+    };
+    let joined = names.join(and);
+    if people.iter().any(|(_, p)| p.is_some()) {
+        let line = key_line(doc, "author").max(key_line(doc, "authors"));
+        let why = format!("author `{}` → `{joined}`", keys.join(", "));
+        report.add(Level::Changed, &doc.rel, line, 1, why);
     }
-    match people.as_slice() {
-        [(_, Some(person))] => {
-            let mut author = Mapping::new();
-            author.insert("name".into(), person.name.clone().into());
-            if let Some(url) = &person.url {
-                author.insert("url".into(), url.clone().into());
-            }
-            fields.push(("author".into(), Value::Mapping(author)));
-            if let Some(bio) = &person.bio {
-                fields.push(("author_bio".into(), bio.clone().into()));
-            }
-        }
-        _ => fields.push(("author".into(), joined.into())),
+    let [(_, Some(person))] = people.as_slice() else {
+        return Some(vec![("author".into(), joined.into())]);
+    };
+    let mut author = Mapping::new();
+    author.insert("name".into(), person.name.clone().into());
+    if let Some(url) = &person.url {
+        author.insert("url".into(), url.clone().into());
+    }
+    let mut fields = vec![("author".into(), Value::Mapping(author))];
+    if let Some(bio) = &person.bio {
+        fields.push(("author_bio".into(), bio.clone().into()));
     }
     Some(fields)
+}
+
+/// The author keys of `author:`: a list, or one key; a name with spaces
+/// that is no key stays one name.
+fn author_keys(cx: &Context<'_>, written: &Value) -> Vec<String> {
+    let keys = front::word_list(Some(written));
+    let one_name = matches!(written, Value::String(_))
+        && keys.len() > 1
+        && cx.site.person(&keys.join(" ")).is_none();
+    if one_name {
+        vec![keys.join(" ")]
+    } else {
+        keys
+    }
 }
