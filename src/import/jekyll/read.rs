@@ -186,10 +186,13 @@ impl OldSite {
         let hidden = segments
             .iter()
             .any(|s| s.starts_with('.') || s.starts_with('_'));
-        let wanted = self.config.include.iter().any(|i| {
-            let i = i.trim_matches('/');
-            rel == i || rel.starts_with(&format!("{i}/"))
-        });
+        // `.well-known/` is kept for the author to serve (echt publishes
+        // no hidden files), whether Jekyll published it or not.
+        let wanted = rel.starts_with(".well-known/")
+            || self.config.include.iter().any(|i| {
+                let i = i.trim_matches('/');
+                rel == i || rel.starts_with(&format!("{i}/"))
+            });
         if hidden && !wanted {
             self.left
                 .push((rel, Left::Unpublished("a hidden or `_` name".into())));
