@@ -386,17 +386,19 @@ fn a_second_import_gives_the_same_files() {
 
 #[test]
 fn the_source_is_never_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("old");
-    crate::support::copy_tree(&fixture("jekyll-team"), &source);
-    let before = tree(&source);
-    let out = echt(&["import", "jekyll", "old", "new"], dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(before, tree(&source));
+    for name in ["jekyll-team", "jekyll-project"] {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("old");
+        crate::support::copy_tree(&fixture(name), &source);
+        let before = tree(&source);
+        let out = echt(&["import", "jekyll", "old", "new"], dir.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(before, tree(&source), "{name}");
+    }
 }
 
 #[test]
