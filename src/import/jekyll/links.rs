@@ -17,7 +17,8 @@ use crate::import::jekyll::read::{DocKind, OldSite};
 pub struct Index {
     /// Old path of every written document → its path below `content/`.
     docs: BTreeMap<String, String>,
-    /// Old paths of posts (not drafts) → path below `content/`.
+    /// What `{% post_url %}` may name (`2014-07-07-a`, `sub/2014-07-07-a`,
+    /// `news/2014-07-07-a`) → the post's path below `content/`.
     posts: BTreeMap<String, String>,
     /// Old paths of files copied to static/ → their path there.
     statics: BTreeMap<String, String>,
@@ -46,7 +47,9 @@ impl Index {
             let old = &site.docs[doc.old];
             index.docs.insert(old.rel.clone(), doc.rel.clone());
             if old.kind == DocKind::Post {
-                index.posts.insert(old.rel.clone(), doc.rel.clone());
+                for name in post_url_names(&old.rel) {
+                    index.posts.entry(name).or_insert_with(|| doc.rel.clone());
+                }
             }
         }
         index
@@ -89,18 +92,12 @@ static POST_NAME: LazyLock<Regex> = LazyLock::new(|| {
 impl Site for Lookup<'_> {
     fn post_url(&self, name: &str) -> Option<String> {
         let name = name.trim().trim_start_matches('/');
-        let caps = POST_NAME.captures(name)?;
-        let path = caps.get(1).map_or("", |m| m.as_str());
-        let file = format!(
-            "{}-{}",
-            caps.get(2).map_or("", |m| m.as_str()),
-            caps.get(3).map_or("", |m| m.as_str())
-        );
-        let found = self.index.posts.iter().find(|(old, _)| {
-            let stem = old.rsplit_once('.').map_or(old.as_str(), |(s, _)| s);
-            stem == format!("_posts/{path}{file}") || stem == format!("{path}_posts/{file}")
-        });
-        found.map(|(_, new)| relative(self.from, new))
+        // Jekyll reads the name as (folders/)date-slug.
+        if !POST_NAME.is_match(name) {
+            return None;
+        }
+        let new = self.index.posts.get(name)?;
+        Some(relative(self.from, new))
     }
 
     fn link(&self, path: &str) -> Option<String> {
@@ -128,6 +125,23 @@ impl Site for Lookup<'_> {
 
     fn url(&self) -> &str {
         &self.index.url
+    }
+}
+
+/// The names `{% post_url %}` finds a post by: its path below `_posts/`
+/// without extension (`sub/2014-07-07-a`), and for a post in
+/// `news/_posts/` the folder and the name (`news/2014-07-07-a`).
+fn post_url_names(rel: &str) -> Vec<String> {
+    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
+    let Some((above, inside)) = stem.split_once("_posts/") else {
+        return Vec::new();
+    };
+    if above.is_empty() {
+        vec![inside.to_string()]
+    } else if !inside.contains('/') {
+        vec![format!("{above}{inside}")]
+    } else {
+        Vec::new()
     }
 }
 
@@ -180,5 +194,22 @@ mod tests {
             "../../posts/b%20c%3F.md"
         );
         assert_eq!(relative("posts/sub/a.md", "posts/b.md"), "../b.md");
+    }
+
+    #[test]
+    fn names_post_url_finds_posts_by() {
+        assert_eq!(
+            post_url_names("_posts/2014-07-07-a.md"),
+            vec!["2014-07-07-a"]
+        );
+        assert_eq!(
+            post_url_names("_posts/sub/2014-07-07-a.md"),
+            vec!["sub/2014-07-07-a"]
+        );
+        assert_eq!(
+            post_url_names("news/_posts/2014-07-07-a.md"),
+            vec!["news/2014-07-07-a"]
+        );
+        assert!(post_url_names("about.md").is_empty());
     }
 }
