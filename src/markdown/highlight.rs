@@ -580,20 +580,30 @@ impl Reader {
             return false;
         };
         let mut pending: (Option<&str>, String) = (None, String::new());
+        // Spaces after the pending text: inside its span only if the next
+        // token shares its class.
+        let mut spaces = String::new();
         for (style, text, _) in
             RangedHighlightIterator::new(&mut self.state, &ops, line, &HIGHLIGHTER)
         {
             let text = text.trim_end_matches(['\n', '\r']);
-            let class = class_of(style.foreground);
-            // Neighbours of one class, and spaces between them, are one
-            // span; spaces never start one.
-            if class != pending.0 && !text.trim().is_empty() {
-                lines.token(pending.0, &pending.1);
-                pending = (class, String::new());
+            if text.trim().is_empty() {
+                spaces.push_str(text);
+                continue;
             }
+            let class = class_of(style.foreground);
+            if class != pending.0 {
+                lines.token(pending.0, &pending.1);
+                lines.token(None, &spaces);
+                pending = (class, String::new());
+            } else {
+                pending.1.push_str(&spaces);
+            }
+            spaces.clear();
             pending.1.push_str(text);
         }
         lines.token(pending.0, &pending.1);
+        lines.token(None, &spaces);
         true
     }
 }
