@@ -356,9 +356,12 @@ fn property(name: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The token colours of the highlighting section: (class, colour), light
-/// ones and dark ones.
-fn token_colors() -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// (class, colour) of each rule.
+type Rules = Vec<(String, String)>;
+
+/// The token colours of the highlighting section, light ones and dark
+/// ones.
+fn token_colors() -> (Rules, Rules) {
     let section = STYLE
         .split("/* ---------- Highlighted code")
         .nth(1)
@@ -367,7 +370,7 @@ fn token_colors() -> (Vec<(String, String)>, Vec<(String, String)>) {
         .split_once("@media (prefers-color-scheme: dark)")
         .expect("a dark scheme for highlighting");
     let dark = dark.split("\n}").next().unwrap_or("");
-    let rules = |text: &str| -> Vec<(String, String)> {
+    let rules = |text: &str| -> Rules {
         text.lines()
             .filter_map(|line| {
                 let line = line.trim();
