@@ -453,6 +453,8 @@ pub fn info(info: &str) -> (&str, bool) {
 }
 
 /// The whole `<pre><code>` of a block, ending in a line break.
+// Never inlined, so that a profile shows it (`bench/stages.sh`).
+#[inline(never)]
 pub fn write(block: &Block<'_>, code: &str) -> String {
     let mut html = String::with_capacity(code.len() * 3 + 64);
     html.push_str("<pre");
