@@ -301,6 +301,19 @@ fn highlighted_code_is_coloured_and_copies_without_line_numbers() {
     let selected = selected.as_str().unwrap();
     assert!(selected.starts_with("#!/bin/sh\nset -eu\n"), "{selected:?}");
     assert_eq!(selected.lines().count(), 6, "{selected:?}");
+    // A console session is selected without its prompts.
+    let session = browser.evaluate(
+        &tab,
+        "const s = document.createRange();
+         s.selectNodeContents(document.querySelector('code.language-console'));
+         getSelection().removeAllRanges(); getSelection().addRange(s);
+         getSelection().toString()",
+    );
+    let session = session.as_str().unwrap();
+    assert!(
+        session.starts_with("./sichern.sh ~/projekte\nsende 1.204 Dateien\nls "),
+        "{session:?}"
+    );
     // The accessibility tree has the code's text and no line numbers.
     let tree = browser.call(Some(&tab), "Accessibility.getFullAXTree", json!({}));
     let names: Vec<&str> = tree["nodes"]
