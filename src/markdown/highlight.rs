@@ -57,12 +57,12 @@ pub const CLASSES: &[(&str, &str)] = &[
         "hl-t",
         "entity.name, support.type, support.class, entity.other.inherited-class, \
          storage.type.class.python, meta.mapping.key string, meta.annotation, \
-         entity.name.tag.yaml",
+         entity.name.tag.yaml, entity.name.tag.toml, entity.name.table.toml",
     ),
     (
         "hl-v",
         "variable.parameter, variable.other.readwrite.shell, variable.other.normal.shell, \
-         punctuation.definition.variable, variable.other.member.elixir",
+         punctuation.definition.variable, variable.other.member.elixir, source.php variable.other",
     ),
     ("hl-a", "entity.other.attribute-name"),
     ("hl-g", "entity.name.tag"),
