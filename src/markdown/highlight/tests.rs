@@ -114,7 +114,7 @@ const SAMPLES: &[(&[&str], &str)] = &[
         "FROM debian:12\nRUN apt-get update # zuerst\n",
     ),
     (
-        &["make", "makefile", "mf", "bsdmake", "Makefile"],
+        &["make", "makefile", "mf", "bsdmake", "gnumake", "Makefile"],
         "all: build\n\nbuild:\n\tcargo build --release # bauen\n",
     ),
     (
