@@ -419,3 +419,16 @@ fn contrast_is_computed_as_wcag_says() {
     assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
     assert!((contrast("#777777", "#ffffff") - 4.48).abs() < 0.01);
 }
+
+#[test]
+fn every_class_has_selectors_that_parse() {
+    // A selector that did not parse would leave its class out of the
+    // theme without a word.
+    for (class, selectors) in CLASSES {
+        assert!(
+            selectors.parse::<ScopeSelectors>().is_ok(),
+            "{class}: {selectors}"
+        );
+    }
+    assert_eq!(THEME.scopes.len(), CLASSES.len());
+}
