@@ -14,6 +14,7 @@
 # each file passes through (`render_file`, `audit_file`, `write_file`).
 #
 # Usage:   bench/stages.sh [N]            (default 1000; 10000 takes minutes)
+#          CODE=1 bench/stages.sh 1000    (2-3 code blocks in every post: corpus.py --code)
 # Needs:   cargo, python3, valgrind (callgrind_annotate).
 
 set -euo pipefail
@@ -29,7 +30,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/echt-stages.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 (cd "$REPO" && cargo build --release --quiet)
-python3 "$BENCH_DIR/corpus.py" "$N" "$WORK/site" >/dev/null
+CORPUS_ARGS=()
+[[ "${CODE:-0}" == 1 ]] && CORPUS_ARGS=(--code)
+python3 "$BENCH_DIR/corpus.py" "${CORPUS_ARGS[@]}" "$N" "$WORK/site" >/dev/null
 # One thread: the counts then add up along one call tree.
 RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" \
     "$BIN" build --root "$WORK/site" --output "$WORK/out" >"$WORK/build.log" 2>&1
@@ -48,6 +51,7 @@ def inclusive(symbol):
 rows = [
     ("source + site + markdown", "load: read, front matter, URLs, Markdown", "echt::site::Site::load"),
     ("", "of which Markdown", "echt::markdown::render"),
+    ("", "of which highlighting code", "echt::markdown::highlight::write"),
     ("render", "theme: templates loaded and checked", "echt::render::theme::Theme::load"),
     ("render", "the output list and its owners", "echt::render::outputs::Outputs::new"),
     ("render", "render: tera and feed text, per file", "echt::render::Prepared::render_file"),

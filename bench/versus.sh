@@ -38,6 +38,8 @@
 #          HUGO=/path/to/hugo bench/versus.sh
 #          BUILD=0 bench/versus.sh           (use target/release/echt as it is)
 #          KEEP=1 bench/versus.sh            (keep the generated sites and outputs)
+#          CODE=1 bench/versus.sh 10000      (2-3 code blocks in every post: corpus.py --code;
+#                                             both tools highlight them)
 # Needs:   cargo, python3, GNU time (apt-get install time); hugo optional.
 # Where:   under $TMPDIR, else /dev/shm (tmpfs, so the disk stays out of the
 #          numbers), else /tmp; the file system type is printed.
@@ -46,6 +48,9 @@ set -euo pipefail
 
 RUNS="${RUNS:-5}"
 KEEP="${KEEP:-0}"
+CODE="${CODE:-0}"
+CORPUS_ARGS=()
+[[ "$CODE" == 1 ]] && CORPUS_ARGS=(--code)
 BUILD="${BUILD:-1}"
 HUGO="${HUGO:-hugo}"
 if [[ $# -eq 0 ]]; then
@@ -156,7 +161,7 @@ for n in "$@"; do
 
     # --- The sites (untimed). ---
     log "== N=$n: generating the corpus"
-    python3 "$BENCH_DIR/corpus.py" "$n" "$esite" >&2
+    python3 "$BENCH_DIR/corpus.py" "${CORPUS_ARGS[@]}" "$n" "$esite" >&2
     if [[ $HAVE_HUGO == 1 ]]; then
         log "== N=$n: mirroring the posts into a Hugo site"
         mkdir -p "$hsite/content"

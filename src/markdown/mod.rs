@@ -17,6 +17,7 @@
 //! links it asked for.
 
 mod constructs;
+pub mod highlight;
 mod ids;
 mod write;
 
@@ -102,6 +103,10 @@ pub struct Rendered {
     pub has_more: bool,
     pub toc: Vec<TocEntry>,
     pub words: usize,
+    /// What the author should know but need not fix (a code block in a
+    /// language echt does not know), located in the source.
+    #[serde(default)]
+    pub notes: Vec<Diagnostic>,
 }
 
 /// One heading in the table of contents.
@@ -188,7 +193,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
     let plan = Plan::new(&events, input);
     // Rendered documents live until the build ends: give back the slack
     // that growing the strings left (it doubled peak memory).
-    let mut html = plan.write_page(&events);
+    let (mut html, notes) = plan.write_page(&events);
     html.shrink_to_fit();
     let (summary_end, has_more) = summary_end(&events);
     let mut summary = plan.write_summary(&events, summary_end);
@@ -201,6 +206,7 @@ pub fn render(input: &Input<'_>) -> Result<Rendered, Vec<Diagnostic>> {
         has_more,
         toc: plan.toc(),
         words,
+        notes,
     })
 }
 
@@ -435,6 +441,13 @@ fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
 #[derive(Debug)]
 struct Plan<'i> {
     page_path: &'i str,
+    /// The file, its text and where the body starts, to locate notes.
+    path: &'i Path,
+    source: &'i str,
+    body_offset: usize,
+    /// Each code block's HTML by the event index of its start, once
+    /// written (a block in the summary is written twice).
+    code: RefCell<HashMap<usize, String>>,
     language: Language,
     /// Heading id and level by the event index of the heading's start.
     headings: Vec<(usize, String, String, u8)>,
@@ -493,6 +506,10 @@ impl<'i> Plan<'i> {
         }
         Plan {
             page_path: input.page_path,
+            path: input.path,
+            source: input.source,
+            body_offset: input.body_offset,
+            code: RefCell::new(HashMap::new()),
             language: input.language,
             headings,
             footnotes,

@@ -664,11 +664,10 @@ fn plain_text_leaves_out_footnotes_and_markup() {
 
 #[test]
 fn code_blocks_and_raw_html_pass_through() {
-    let r = de("```rust\nfn main() { \"<x>\" }\n```\n\n<div class=\"roh\">\n<b>fett</b>\n</div>\n\nText mit <kbd>Strg</kbd>.\n");
+    let r = de("```\nfn main() { \"<x>\" }\n```\n\n<div class=\"roh\">\n<b>fett</b>\n</div>\n\nText mit <kbd>Strg</kbd>.\n");
     assert!(
-        r.html.contains(
-            "<pre><code class=\"language-rust\">fn main() { \"&lt;x&gt;\" }\n</code></pre>\n"
-        ),
+        r.html
+            .contains("<pre><code>fn main() { \"&lt;x&gt;\" }\n</code></pre>\n"),
         "{}",
         r.html
     );
@@ -754,4 +753,39 @@ fn the_root_marker_survives_in_link_urls() {
         "{}",
         r.html
     );
+}
+
+#[test]
+fn code_blocks_with_a_language_are_highlighted() {
+    let r = de("Vorher.\n\n```rust\nfn main() { \"<x>\" }\n```\n\n- Liste\n\n  ```sh linenos\n  echo hallo\n  ```\n");
+    assert!(
+        r.html.contains("<pre><code class=\"language-rust\"><span class=\"hl-k\">fn</span> <span class=\"hl-f\">main</span>() { <span class=\"hl-s\">\"&lt;x&gt;\"</span> }\n</code></pre>\n"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<pre class=\"hl-lines\"><code class=\"language-sh\"><span class=\"hl-line\"><span class=\"hl-f\">echo</span> hallo</span>\n</code></pre>"),
+        "{}",
+        r.html
+    );
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+}
+
+#[test]
+fn an_unknown_language_is_noted_where_it_is_written() {
+    // In the summary too, and written there as on the page; noted once.
+    let r = de("```Klingonisch\nqapla'\n```\n\nText.\n\n```text\nroh\n```\n");
+    assert!(
+        r.summary
+            .contains("<pre><code class=\"language-Klingonisch\">qapla'\n</code></pre>"),
+        "{}",
+        r.summary
+    );
+    assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    let note = &r.notes[0];
+    assert_eq!(note.severity, crate::util::error::Severity::Note);
+    assert_eq!(note.path, Path::new("content/posts/a.md"));
+    // The body starts on line 4 (after three lines of front matter).
+    assert_eq!((note.line, note.column, note.width), (4, 4, 11));
+    assert!(note.message.contains("`Klingonisch`"), "{}", note.message);
 }

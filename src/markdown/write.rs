@@ -9,25 +9,30 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Tag};
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag};
 
 use super::constructs::{self, Anchor, Table};
+use super::highlight::{self, Block};
 use super::{is_more_marker, matching_end, plain_text, Plan, Spanned, ENCODED_ROOT};
+use crate::util::error::{Diagnostic, Lines, Severity};
 use crate::util::i18n;
 use crate::util::url::ROOT;
 
 impl Plan<'_> {
     /// The page's HTML of all `events`: headings with ids and anchor links,
-    /// footnote references with ids, and the footnotes listed at the end.
-    pub(super) fn write_page(&self, events: &[Spanned<'_>]) -> String {
+    /// footnote references with ids, and the footnotes listed at the end;
+    /// with a note for each code block in a language echt does not know.
+    pub(super) fn write_page(&self, events: &[Spanned<'_>]) -> (String, Vec<Diagnostic>) {
         let mut writer = Writer::new(self, events, Ids::Page);
         writer.write(0..events.len());
         let Writer {
             out,
             notes,
             references,
+            unknown,
             ..
         } = writer;
+        let remarks = self.unknown_languages(events, &unknown);
         let mut html = to_html(out, events.len());
         if !notes.is_empty() {
             let strings = i18n::strings(self.language);
@@ -41,7 +46,37 @@ impl Plan<'_> {
                 &linked,
             ));
         }
-        html
+        (html, remarks)
+    }
+
+    /// A note for each code block (by event index) whose language echt
+    /// does not know, at the language's place in the fence.
+    fn unknown_languages(
+        &self,
+        events: &[Spanned<'_>],
+        unknown: &[(usize, &str)],
+    ) -> Vec<Diagnostic> {
+        if unknown.is_empty() {
+            return Vec::new();
+        }
+        let lines = Lines::new(self.source);
+        unknown
+            .iter()
+            .map(|&(i, language)| {
+                let start = self.body_offset + events[i].1.start;
+                let fence = self.source[start..].lines().next().unwrap_or("");
+                let at = fence.find(language).map_or(start, |column| start + column);
+                Diagnostic::at_offset_in(
+                    self.path,
+                    &lines,
+                    at,
+                    language.len(),
+                    format!("no highlighting for the unknown language `{language}`: the code block is shown as plain code"),
+                )
+                .severity(Severity::Note)
+                .hint("name a language echt knows (`rust`, `python`, `console`, `sh`, …) or `text` for plain code")
+            })
+            .collect()
     }
 
     /// The HTML of events `[0, end)` without ids, so that many summaries
@@ -88,6 +123,9 @@ struct Writer<'w, 'a> {
     /// Each footnote's body as HTML, by number: the first definition of a
     /// number that is referred to (with [`Ids::Page`] only).
     notes: BTreeMap<usize, String>,
+    /// Code blocks in a language echt does not know: the event index and
+    /// the language (with [`Ids::Page`] only).
+    unknown: Vec<(usize, &'w str)>,
 }
 
 impl<'w, 'a> Writer<'w, 'a> {
@@ -100,6 +138,7 @@ impl<'w, 'a> Writer<'w, 'a> {
             table: Table::default(),
             references: HashMap::new(),
             notes: BTreeMap::new(),
+            unknown: Vec::new(),
         }
     }
 
@@ -127,6 +166,12 @@ impl<'w, 'a> Writer<'w, 'a> {
             }) => return self.image(i, dest_url, title),
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 return self.footnote_definition(i, label)
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                if let Some(next) = self.code_block(i, info) {
+                    return next;
+                }
+                self.out.push(event.clone());
             }
             Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) => {}
@@ -170,6 +215,49 @@ impl<'w, 'a> Writer<'w, 'a> {
         let html = constructs::image(src, title, &alt);
         self.out.push(Event::InlineHtml(html.into()));
         close + 1
+    }
+
+    /// The fenced code block that starts at `i`, highlighted when its info
+    /// string names a language, with numbered lines when it asks for
+    /// them. None leaves a block without either to pulldown-cmark.
+    fn code_block(&mut self, i: usize, info: &'w str) -> Option<usize> {
+        let (written, numbered) = highlight::info(info);
+        if written.is_empty() && !numbered {
+            return None;
+        }
+        let close = matching_end(self.events, i);
+        let language = if written.is_empty() {
+            Some(highlight::Language::Plain)
+        } else {
+            highlight::resolve(written)
+        };
+        if language.is_none() && self.ids == Ids::Page {
+            self.unknown.push((i, written));
+        }
+        // A block in the summary is written for the page too: once.
+        let html = self
+            .plan
+            .code
+            .borrow_mut()
+            .entry(i)
+            .or_insert_with(|| {
+                let code: String = self.events[i + 1..close]
+                    .iter()
+                    .filter_map(|(event, _)| match event {
+                        Event::Text(text) => Some(text.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let block = Block {
+                    written,
+                    language,
+                    numbered,
+                };
+                highlight::write(&block, &code)
+            })
+            .clone();
+        self.out.push(Event::Html(html.into()));
+        Some(close + 1)
     }
 
     /// A footnote reference, numbered by the plan.

@@ -397,7 +397,20 @@ impl<'a> Prepared<'a> {
             Made::Page { html, job } => {
                 // Read only when the audit found something to locate.
                 let origins = || job_origins(site, self.theme, job);
-                let (html, facts) = audit::page(cx, path, &html, &origins);
+                let (html, mut facts) = audit::page(cx, path, &html, &origins);
+                // What the page's own document noted while it was
+                // rendered (an unknown language of a code block) is
+                // reported with the audit's notes, and kept with them in
+                // the build cache.
+                if let Job::Post(i) | Job::Page(i) | Job::Privacy { page: Some(i) } = job {
+                    let document = match job {
+                        Job::Post(_) => &site.posts[*i],
+                        _ => &site.pages[*i],
+                    };
+                    facts
+                        .problems
+                        .extend(document.rendered.notes.iter().cloned());
+                }
                 (Body::text(html), facts)
             }
             Made::Feed { text, feed } => {

@@ -254,3 +254,88 @@ fn policy_violations(events: &[Value]) -> Vec<&Value> {
         })
         .collect()
 }
+
+/// Highlighted code as a reader gets it: the stylesheet colours the
+/// tokens under the page's policy (no `style` needed), and the line
+/// numbers are neither selected with the code nor read out with it.
+#[test]
+#[ignore = "needs chromium"]
+fn highlighted_code_is_coloured_and_copies_without_line_numbers() {
+    let site = TestSite::fixture("code");
+    let served = Served::start(&site);
+    let origin = served.url();
+    let mut browser = Chromium::start();
+    let tab = browser.tab();
+    for domain in ["Page", "Runtime", "Log", "Audits"] {
+        browser.call(Some(&tab), &format!("{domain}.enable"), json!({}));
+    }
+    let url = format!("{origin}posts/sicherung/");
+    let since = browser.navigate(&tab, &url);
+    browser.wait_until(
+        &tab,
+        "the post with code",
+        "document.readyState === 'complete' && document.querySelector('pre.hl-lines') !== null",
+    );
+    // Each kind of token has a colour of its own, none the code's.
+    let colours = browser.evaluate(
+        &tab,
+        "const of = s => getComputedStyle(document.querySelector(s)).color;
+         [of('pre.hl-lines code'), of('.hl-c'), of('.hl-s'), of('.hl-f'), of('.hl-g')]",
+    );
+    let colours: Vec<&str> = colours
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = colours.iter().collect();
+    assert_eq!(distinct.len(), colours.len(), "{colours:?}");
+    // Selecting the numbered block selects the code alone.
+    let selected = browser.evaluate(
+        &tab,
+        "const r = document.createRange();
+         r.selectNodeContents(document.querySelector('pre.hl-lines'));
+         getSelection().removeAllRanges(); getSelection().addRange(r);
+         getSelection().toString()",
+    );
+    let selected = selected.as_str().unwrap();
+    assert!(selected.starts_with("#!/bin/sh\nset -eu\n"), "{selected:?}");
+    assert_eq!(selected.lines().count(), 6, "{selected:?}");
+    // A console session is selected without its prompts.
+    let session = browser.evaluate(
+        &tab,
+        "const s = document.createRange();
+         s.selectNodeContents(document.querySelector('code.language-console'));
+         getSelection().removeAllRanges(); getSelection().addRange(s);
+         getSelection().toString()",
+    );
+    let session = session.as_str().unwrap();
+    assert!(
+        session.starts_with("./sichern.sh ~/projekte\nsende 1.204 Dateien\nls "),
+        "{session:?}"
+    );
+    // The accessibility tree has the code's text and no line numbers.
+    let tree = browser.call(Some(&tab), "Accessibility.getFullAXTree", json!({}));
+    let names: Vec<&str> = tree["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["role"]["value"] == "StaticText")
+        .filter_map(|n| n["name"]["value"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"#!/bin/sh") && names.contains(&"rsync"),
+        "{names:?}"
+    );
+    for number in ["1", "2", "3", "4", "5", "6"] {
+        assert!(
+            !names.contains(&number),
+            "line number {number} in {names:?}"
+        );
+    }
+    let blocked = policy_violations(&browser.events[since..]);
+    assert!(
+        blocked.is_empty(),
+        "blocked by the page's policy: {blocked:#?}"
+    );
+}

@@ -19,6 +19,7 @@ mod cli;
 mod differential;
 mod errors;
 mod feeds;
+mod highlight;
 mod hostile;
 mod hosting;
 mod import;

@@ -1,4 +1,5 @@
-//! The built sample site is valid HTML by the Nu HTML Checker.
+//! The built sample site, and a site with highlighted code, are valid
+//! HTML by the Nu HTML Checker.
 //!
 //! Needs java and the vnu-jar npm package; `.ci/run` installs both and
 //! sets VNU_JAR to the jar's path.
@@ -44,6 +45,20 @@ fn vnu_errors(target: &Path) -> Vec<String> {
 fn sample_site_has_zero_html_errors() {
     let out = build_sample();
     let errors = vnu_errors(&out.path().join("public"));
+    assert!(
+        errors.is_empty(),
+        "vnu reported errors:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs java + vnu-jar (set VNU_JAR)"]
+fn pages_with_highlighted_code_have_zero_html_errors() {
+    let site = crate::support::TestSite::fixture("code");
+    let built = site.build().ok();
+    assert!(built.page("posts/sicherung/").contains("hl-line"));
+    let errors = vnu_errors(&built.public);
     assert!(
         errors.is_empty(),
         "vnu reported errors:\n{}",
