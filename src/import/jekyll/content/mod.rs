@@ -5,6 +5,21 @@
 //! The conversion knows nothing of files: what it needs to know about the
 //! rest of the old site, it asks through [`Site`].
 
+mod code;
+mod embeds;
+mod excerpt;
+mod html;
+mod kramdown;
+mod liquid;
+mod mapped;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use mapped::{line_column, Map, Out};
+use words::Words;
+
 /// What the conversion of one file needs to know about the rest of the site.
 pub trait Site {
     /// The link target for `{% post_url NAME %}` (NAME as written, e.g.
@@ -76,12 +91,96 @@ pub enum NoteKind {
 
 /// Converts the body (the text after the front matter) of one file.
 ///
-/// Scaffolding: the conversion itself is being written; until then the
-/// text is returned as it is, with nothing noted.
+/// The steps run in order, each over the text the one before wrote:
+/// Liquid first (as in Jekyll, where it runs before Markdown), then
+/// kramdown's extensions and block syntax, embeds, abbreviations and the
+/// excerpt separator. Each step notes where it changed something in its own
+/// input; the maps of the steps before lead that back to the body.
 pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted {
-    let _ = (options, site);
-    Converted {
-        text: body.to_string(),
+    let words = Words::new(options.language);
+    let mut steps = Steps {
+        body,
+        maps: Vec::new(),
         notes: Vec::new(),
+    };
+    let (out, notes) = liquid::run(body, options.markup, words, site);
+    let mut text = steps.take(out, notes);
+    let mut abbrs = Vec::new();
+    if options.markup == Markup::Markdown {
+        let (out, notes) = kramdown::extensions(&text);
+        text = steps.take(out, notes);
+        let (out, notes, found) = kramdown::blocks(&text);
+        abbrs = found;
+        text = steps.take(out, notes);
+    }
+    let (out, notes) = embeds::run(&text, options.markup, words, site);
+    text = steps.take(out, notes);
+    if !abbrs.is_empty() {
+        let out = kramdown::abbreviations(&text, &abbrs);
+        text = steps.take(out, Vec::new());
+    }
+    if let Some(separator) = options
+        .excerpt_separator
+        .filter(|s| !s.is_empty() && *s != "\n\n")
+    {
+        let (out, notes) = excerpt::run(&text, separator, options.markup);
+        text = steps.take(out, notes);
+    }
+    let mut notes = steps.notes;
+    notes.sort_by_key(|n| (n.line, n.column));
+    Converted { text, notes }
+}
+
+/// A note placed in the input of the step that made it.
+#[derive(Debug, Clone)]
+struct RawNote {
+    at: usize,
+    kind: NoteKind,
+    message: String,
+}
+
+impl RawNote {
+    fn changed(at: usize, message: String) -> Self {
+        Self {
+            at,
+            kind: NoteKind::Changed,
+            message,
+        }
+    }
+
+    fn review(at: usize, message: String) -> Self {
+        Self {
+            at,
+            kind: NoteKind::Review,
+            message,
+        }
+    }
+}
+
+/// The steps done so far: the way back to the body, and the notes.
+#[derive(Debug)]
+struct Steps<'b> {
+    body: &'b str,
+    /// One map per step, each from its output to its input.
+    maps: Vec<Map>,
+    notes: Vec<Note>,
+}
+
+impl Steps<'_> {
+    /// Places a step's notes in the body and keeps its map.
+    fn take(&mut self, out: Out, notes: Vec<RawNote>) -> String {
+        for raw in notes {
+            let at = self.maps.iter().rev().fold(raw.at, |at, map| map.back(at));
+            let (line, column) = line_column(self.body, at);
+            self.notes.push(Note {
+                line,
+                column,
+                kind: raw.kind,
+                message: raw.message,
+            });
+        }
+        let (text, map) = out.finish();
+        self.maps.push(map);
+        text
     }
 }

@@ -1,0 +1,238 @@
+//! Where a Markdown text has code: fenced and indented code blocks and code
+//! spans, found by CommonMark's rules (closely enough to err on the side
+//! of code). The kramdown, embed and excerpt steps change nothing there.
+
+use std::ops::Range;
+
+/// The code of one text, as sorted byte ranges.
+#[derive(Debug, Default)]
+pub(super) struct Code {
+    blocks: Vec<Range<usize>>,
+    spans: Vec<Range<usize>>,
+}
+
+impl Code {
+    /// Nothing is code (HTML files: code there is escaped anyway).
+    pub(super) fn none() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn markdown(text: &str) -> Self {
+        let mut code = Self::default();
+        let mut chunk: Option<usize> = None;
+        let mut scan = BlockScan::default();
+        for line in lines(text) {
+            let in_block = scan.line(&text[line.clone()]);
+            let blank = text[line.clone()].trim().is_empty();
+            if in_block {
+                code.blocks.push(line.clone());
+            }
+            if in_block || blank {
+                if let Some(start) = chunk.take() {
+                    code.spans_in(text, start..line.start);
+                }
+            } else if chunk.is_none() {
+                chunk = Some(line.start);
+            }
+        }
+        if let Some(start) = chunk {
+            code.spans_in(text, start..text.len());
+        }
+        code
+    }
+
+    fn spans_in(&mut self, text: &str, range: Range<usize>) {
+        let bytes = text.as_bytes();
+        let mut i = range.start;
+        while i < range.end {
+            if bytes[i] != b'`' {
+                i += 1;
+                continue;
+            }
+            let run = run_len(bytes, i, range.end, b'`');
+            let escaped = i > range.start && bytes[i - 1] == b'\\';
+            if escaped {
+                i += 1;
+                continue;
+            }
+            let mut j = i + run;
+            let mut closed = None;
+            while j < range.end {
+                if bytes[j] == b'`' {
+                    let other = run_len(bytes, j, range.end, b'`');
+                    if other == run {
+                        closed = Some(j + other);
+                        break;
+                    }
+                    j += other;
+                } else {
+                    j += 1;
+                }
+            }
+            match closed {
+                Some(end) => {
+                    self.spans.push(i..end);
+                    i = end;
+                }
+                None => i += run,
+            }
+        }
+    }
+
+    /// Whether byte `at` is in a code block.
+    pub(super) fn in_block(&self, at: usize) -> bool {
+        inside(&self.blocks, at)
+    }
+
+    /// Whether byte `at` is in any code.
+    pub(super) fn contains(&self, at: usize) -> bool {
+        inside(&self.blocks, at) || inside(&self.spans, at)
+    }
+}
+
+fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.start <= at);
+    i > 0 && ranges[i - 1].end > at
+}
+
+fn run_len(bytes: &[u8], from: usize, end: usize, b: u8) -> usize {
+    bytes[from..end].iter().take_while(|&&c| c == b).count()
+}
+
+/// The lines of a text, each with its line break.
+pub(super) fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Columns of leading whitespace (tabs to the next multiple of four) and
+/// the byte where the rest starts.
+pub(super) fn indent(line: &str) -> (usize, usize) {
+    let mut cols = 0;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b' ' => cols += 1,
+            b'\t' => cols += 4 - cols % 4,
+            _ => return (cols, i),
+        }
+    }
+    (cols, line.len())
+}
+
+/// The line without blockquote markers (`> `) in front.
+fn unquote(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let (cols, at) = indent(rest);
+        match rest[at..].strip_prefix('>') {
+            Some(after) if cols < 4 => rest = after.strip_prefix(' ').unwrap_or(after),
+            _ => return rest,
+        }
+    }
+}
+
+/// The start of a list item: the columns its content is indented by.
+pub(super) fn list_item(line: &str) -> Option<usize> {
+    let (cols, at) = indent(line);
+    if cols > 3 {
+        return None;
+    }
+    let rest = &line[at..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..10).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let after = &rest[marker..];
+    let content = after.trim_end_matches(['\n', '\r']);
+    if !content.is_empty() && !content.starts_with([' ', '\t']) {
+        return None;
+    }
+    let (spaces, _) = indent(after);
+    let spaces = if (1..=4).contains(&spaces) { spaces } else { 1 };
+    Some(cols + marker + spaces)
+}
+
+/// A fence: its character and length, when the line opens or closes one.
+fn fence(line: &str) -> Option<(u8, usize, &str)> {
+    let (_, at) = indent(line);
+    let rest = &line[at..];
+    let c = *rest.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = rest.bytes().take_while(|&b| b == c).count();
+    if n < 3 {
+        return None;
+    }
+    let info = &rest[n..];
+    if c == b'`' && info.contains('`') {
+        return None;
+    }
+    Some((c, n, info))
+}
+
+/// Line-by-line state of the block scan.
+#[derive(Debug, Default)]
+struct BlockScan {
+    fence: Option<(u8, usize)>,
+    indented: bool,
+    after_blank: bool,
+    started: bool,
+    list: Option<usize>,
+}
+
+impl BlockScan {
+    /// Reads the next line; true when it belongs to a code block.
+    fn line(&mut self, raw: &str) -> bool {
+        let line = unquote(raw);
+        let blank = line.trim().is_empty();
+        let may_start_block = !self.started || self.after_blank;
+        self.started = true;
+        if let Some((c, n)) = self.fence {
+            if let Some((c2, n2, info)) = fence(line) {
+                if c2 == c && n2 >= n && info.trim().is_empty() {
+                    self.fence = None;
+                }
+            }
+            self.after_blank = false;
+            return true;
+        }
+        let (cols, _) = indent(line);
+        let base = self.list.filter(|&l| cols >= l).unwrap_or(0);
+        if blank {
+            self.after_blank = true;
+            return self.indented;
+        }
+        if cols >= base + 4 && (may_start_block || self.indented) {
+            self.indented = true;
+            self.after_blank = false;
+            return true;
+        }
+        self.indented = false;
+        if let Some(item) = list_item(line) {
+            self.list = Some(item);
+        } else if self.after_blank && self.list.is_some_and(|l| cols < l) {
+            self.list = None;
+        }
+        self.after_blank = false;
+        if cols < base + 4 {
+            if let Some((c, n, _)) = fence(line) {
+                self.fence = Some((c, n));
+                return true;
+            }
+        }
+        false
+    }
+}

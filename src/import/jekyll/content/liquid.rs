@@ -1,0 +1,747 @@
+//! Liquid, which Jekyll runs over the whole text (code included) before
+//! Markdown and echt does not run at all: the tags and variables with an
+//! echt equivalent are replaced by it, everything else stays as written
+//! and is noted for review.
+
+use super::embeds;
+use super::mapped::Out;
+use super::words::{What, Words};
+use super::{Markup, NoteKind, RawNote, Site};
+use crate::util::escape;
+
+/// How deep includes may include each other.
+const MAX_DEPTH: usize = 4;
+
+/// One Liquid tag (`{% … %}`) or output (`{{ … }}`) in the input.
+#[derive(Debug, Clone, Copy)]
+struct Token<'t> {
+    start: usize,
+    end: usize,
+    output: bool,
+    name: &'t str,
+    markup: &'t str,
+    /// `{%-`: the whitespace before is removed.
+    lstrip: bool,
+    /// `-%}`: the whitespace after is removed.
+    rstrip: bool,
+}
+
+impl Token<'_> {
+    fn text<'i>(&self, input: &'i str) -> &'i str {
+        &input[self.start..self.end]
+    }
+}
+
+/// The Liquid step for one text.
+pub(super) struct Liquid<'a> {
+    pub(super) site: &'a dyn Site,
+    pub(super) markup: Markup,
+    pub(super) words: Words,
+    /// Parameters of the include being converted (`include.KEY`).
+    params: Vec<(String, String)>,
+    depth: usize,
+}
+
+impl std::fmt::Debug for Liquid<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Liquid")
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+/// Converts the Liquid of `input`.
+pub(super) fn run(
+    input: &str,
+    markup: Markup,
+    words: Words,
+    site: &dyn Site,
+) -> (Out, Vec<RawNote>) {
+    let liquid = Liquid {
+        site,
+        markup,
+        words,
+        params: Vec::new(),
+        depth: 0,
+    };
+    let mut out = Out::default();
+    let mut notes = Vec::new();
+    liquid.convert(input, 0..input.len(), &mut out, &mut notes);
+    (out, notes)
+}
+
+/// The next `{%` or `{{` at or after `from`, before `limit`.
+fn next_open(input: &str, from: usize, limit: usize) -> Option<usize> {
+    let bytes = input.as_bytes();
+    let mut i = from;
+    while i + 1 < limit {
+        if bytes[i] == b'{' && matches!(bytes[i + 1], b'%' | b'{') {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The token starting at `at` (which holds `{%` or `{{`); None when it is
+/// never closed before `limit`.
+fn token(input: &str, at: usize, limit: usize) -> Option<Token<'_>> {
+    let output = input.as_bytes().get(at + 1) == Some(&b'{');
+    let close = if output { "}}" } else { "%}" };
+    let rel = input.get(at + 2..limit)?.find(close)?;
+    let end = at + 2 + rel + 2;
+    let mut inner = &input[at + 2..at + 2 + rel];
+    let lstrip = inner.starts_with('-');
+    if lstrip {
+        inner = &inner[1..];
+    }
+    let rstrip = inner.ends_with('-');
+    if rstrip {
+        inner = &inner[..inner.len() - 1];
+    }
+    let inner = inner.trim();
+    let (name, markup) = if output {
+        ("", inner)
+    } else {
+        let n = inner
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        (&inner[..n], inner[n..].trim())
+    };
+    Some(Token {
+        start: at,
+        end,
+        output,
+        name,
+        markup,
+        lstrip,
+        rstrip,
+    })
+}
+
+/// The first tag named `name` after `from` (for `raw`, whose text is not
+/// read as Liquid).
+fn find_tag<'i>(input: &'i str, from: usize, limit: usize, name: &str) -> Option<Token<'i>> {
+    let mut i = from;
+    while let Some(at) = next_open(input, i, limit) {
+        match token(input, at, limit) {
+            Some(t) if !t.output && t.name == name => return Some(t),
+            _ => i = at + 2,
+        }
+    }
+    None
+}
+
+/// The tag `end` closing a block opened before `from`, skipping `raw`
+/// blocks (whose text may show the end tag).
+fn find_end<'i>(input: &'i str, from: usize, limit: usize, end: &str) -> Option<Token<'i>> {
+    let mut i = from;
+    while let Some(at) = next_open(input, i, limit) {
+        match token(input, at, limit) {
+            Some(t) if !t.output && t.name == end => return Some(t),
+            Some(t) if !t.output && t.name == "raw" => {
+                i = find_tag(input, t.end, limit, "endraw").map_or(t.end, |e| e.end);
+            }
+            Some(t) => i = t.end,
+            None => i = at + 2,
+        }
+    }
+    None
+}
+
+/// Past the whitespace after `at` (for `-%}`).
+fn skip_space(input: &str, at: usize, limit: usize) -> usize {
+    at + input[at..limit].len() - input[at..limit].trim_start().len()
+}
+
+impl Liquid<'_> {
+    fn convert(
+        &self,
+        input: &str,
+        range: std::ops::Range<usize>,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) {
+        let mut i = range.start;
+        let mut copied = range.start;
+        while let Some(at) = next_open(input, i, range.end) {
+            let Some(tok) = token(input, at, range.end) else {
+                let what = if input.as_bytes()[at + 1] == b'{' {
+                    "{{"
+                } else {
+                    "{%"
+                };
+                notes.push(RawNote::review(
+                    at,
+                    format!("`{what}` without its end: kept as text (echt runs no Liquid)"),
+                ));
+                i = at + 2;
+                continue;
+            };
+            out.copy(input, copied..at);
+            let next = self.token(input, tok, range.end, out, notes);
+            copied = next;
+            i = next;
+        }
+        out.copy(input, copied..range.end);
+    }
+
+    /// Converts one token; returns where the input goes on.
+    fn token(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        limit: usize,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) -> usize {
+        let done = |out: &mut Out, text: &str, end: usize, rstrip: bool| {
+            out.insert(text, tok.start);
+            if rstrip {
+                skip_space(input, end, limit)
+            } else {
+                end
+            }
+        };
+        if tok.output {
+            return match self.output(input, tok, out) {
+                Some(text) => {
+                    if tok.lstrip {
+                        out.trim_end();
+                    }
+                    notes.push(RawNote::changed(
+                        tok.start,
+                        if text.is_empty() {
+                            format!(
+                                "`{}` removed: echt adds the site's address itself",
+                                tok.text(input)
+                            )
+                        } else {
+                            format!("`{}` became `{text}`", tok.text(input))
+                        },
+                    ));
+                    done(out, &text, tok.end, tok.rstrip)
+                }
+                None => self.keep(
+                    input,
+                    tok,
+                    out,
+                    notes,
+                    "Liquid output kept as text: echt runs no Liquid",
+                ),
+            };
+        }
+        match tok.name {
+            "raw" => self.raw(input, tok, limit, out, notes),
+            "comment" => self.comment(input, tok, limit, out, notes),
+            "highlight" => self.highlight(input, tok, limit, out, notes),
+            "post_url" | "link" => self.link(input, tok, out, notes),
+            "include" => self.include(input, tok, out, notes),
+            "gist" | "youtube" | "vimeo" | "tweet" | "twitter" => match plugin(tok, self.words) {
+                Some((url, text, provider)) => {
+                    if tok.lstrip {
+                        out.trim_end();
+                    }
+                    notes.push(RawNote::changed(
+                        tok.start,
+                        format!("`{}` ({provider}) became a link to {url}", tok.text(input)),
+                    ));
+                    let html = embeds::link_html(&url, &text);
+                    done(out, &html, tok.end, tok.rstrip)
+                }
+                None => self.keep(
+                    input,
+                    tok,
+                    out,
+                    notes,
+                    "plugin tag without a usable argument kept as text",
+                ),
+            },
+            _ => self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "Liquid tag kept as text: echt runs no Liquid; rewrite or remove it",
+            ),
+        }
+    }
+
+    fn keep(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+        why: &str,
+    ) -> usize {
+        notes.push(RawNote::review(
+            tok.start,
+            format!("`{}`: {why}", tok.text(input)),
+        ));
+        out.copy(input, tok.start..tok.end);
+        tok.end
+    }
+
+    fn raw(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        limit: usize,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) -> usize {
+        let Some(end) = find_tag(input, tok.end, limit, "endraw") else {
+            return self.keep(input, tok, out, notes, "no `{% endraw %}` follows");
+        };
+        if tok.lstrip {
+            out.trim_end();
+        }
+        notes.push(RawNote::changed(
+            tok.start,
+            "`{% raw %}` … `{% endraw %}` removed, the text between kept as written".to_string(),
+        ));
+        out.copy(input, tok.end..end.start);
+        if end.rstrip {
+            skip_space(input, end.end, limit)
+        } else {
+            end.end
+        }
+    }
+
+    /// A Liquid comment was never published; as an HTML comment it is in
+    /// the page's source, which the author should know (hence Review).
+    fn comment(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        limit: usize,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) -> usize {
+        let Some(end) = find_tag(input, tok.end, limit, "endcomment") else {
+            return self.keep(input, tok, out, notes, "no `{% endcomment %}` follows");
+        };
+        let inner = &input[tok.end..end.start];
+        if inner.contains("--") {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "comment with `--` kept as text: it cannot become an HTML comment",
+            );
+        }
+        if tok.lstrip {
+            out.trim_end();
+        }
+        notes.push(RawNote::review(
+            tok.start,
+            "Liquid comment became an HTML comment: it is now in the page's HTML source; delete it if it must stay private".to_string(),
+        ));
+        out.insert("<!--", tok.start);
+        out.copy(input, tok.end..end.start);
+        out.insert("-->", end.start);
+        if end.rstrip {
+            skip_space(input, end.end, limit)
+        } else {
+            end.end
+        }
+    }
+
+    fn highlight(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        limit: usize,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) -> usize {
+        let Some(end) = find_end(input, tok.end, limit, "endhighlight") else {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "no `{% endhighlight %}` follows; kept as text",
+            );
+        };
+        let mut words = tok.markup.split_whitespace();
+        let lang = words.next().unwrap_or("");
+        let valid = !lang.is_empty()
+            && lang
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+#_-".contains(c));
+        let lang = if valid {
+            lang.to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+        let mut linenos = false;
+        let mut dropped = Vec::new();
+        for w in words {
+            if w == "linenos" || w.starts_with("linenos=") {
+                linenos = true;
+            } else {
+                dropped.push(w);
+            }
+        }
+        let body = trim_newlines(input, tok.end, end.start);
+        let mut inner = Out::default();
+        self.convert(input, body, &mut inner, notes);
+        let code = inner.text;
+        if tok.lstrip {
+            out.trim_end();
+        }
+        let mut message = format!("`{}` became a code block", tok.text(input));
+        if !dropped.is_empty() {
+            message.push_str(&format!(" (options dropped: {})", dropped.join(" ")));
+        }
+        if valid {
+            notes.push(RawNote::changed(tok.start, message));
+        } else {
+            message.push_str(" without a language: the tag names none Jekyll accepts");
+            notes.push(RawNote::review(tok.start, message));
+        }
+        let block = match self.markup {
+            Markup::Markdown => fenced(out, tok.start, &code, &lang, linenos),
+            Markup::Html => pre(out, tok.start, &code, &lang),
+        };
+        out.insert(&block, tok.start);
+        let next = if end.rstrip {
+            skip_space(input, end.end, limit)
+        } else {
+            end.end
+        };
+        if !matches!(input.as_bytes().get(next), None | Some(b'\n' | b'\r')) {
+            out.insert("\n", end.start);
+        }
+        next
+    }
+
+    fn link(&self, input: &str, tok: Token<'_>, out: &mut Out, notes: &mut Vec<RawNote>) -> usize {
+        let arg = tok.markup.trim();
+        if arg.is_empty() || arg.contains("{{") || arg.contains("{%") {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "its target is not written out; kept as text",
+            );
+        }
+        let target = if tok.name == "post_url" {
+            self.site.post_url(arg)
+        } else {
+            self.site.link(arg)
+        };
+        let Some(target) = target else {
+            let what = if tok.name == "post_url" {
+                "post"
+            } else {
+                "file"
+            };
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                &format!("the old site has no {what} `{arg}`; kept as text"),
+            );
+        };
+        if tok.lstrip {
+            out.trim_end();
+        }
+        let mut message = format!("`{}` became `{target}`", tok.text(input));
+        let in_html = ["href=\"", "href='", "src=\"", "src='"]
+            .iter()
+            .any(|a| out.text.ends_with(a));
+        if in_html && target.ends_with(".md") {
+            message.push_str(" in an HTML attribute: echt rewrites `.md` links only in Markdown links; write it as `[text](…)`");
+            notes.push(RawNote::review(tok.start, message));
+        } else {
+            notes.push(RawNote::changed(tok.start, message));
+        }
+        out.insert(&target, tok.start);
+        if tok.rstrip {
+            skip_space(input, tok.end, input.len())
+        } else {
+            tok.end
+        }
+    }
+
+    fn include(
+        &self,
+        input: &str,
+        tok: Token<'_>,
+        out: &mut Out,
+        notes: &mut Vec<RawNote>,
+    ) -> usize {
+        let mut parts = tok.markup.splitn(2, char::is_whitespace);
+        let name = parts.next().unwrap_or("");
+        let rest = parts.next().unwrap_or("");
+        if name.is_empty() || name.contains("{{") || self.depth >= MAX_DEPTH {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "include that names no file; kept as text",
+            );
+        }
+        let Some(params) = include_params(rest) else {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                "include with parameters that are not written out; kept as text",
+            );
+        };
+        let Some(text) = self.site.include(name) else {
+            return self.keep(
+                input,
+                tok,
+                out,
+                notes,
+                &format!("no `_includes/{name}`; kept as text"),
+            );
+        };
+        let inner = Liquid {
+            site: self.site,
+            markup: self.markup,
+            words: self.words,
+            params,
+            depth: self.depth + 1,
+        };
+        let mut included = Out::default();
+        let mut inner_notes = Vec::new();
+        inner.convert(&text, 0..text.len(), &mut included, &mut inner_notes);
+        if let Some(n) = inner_notes.iter().find(|n| n.kind == NoteKind::Review) {
+            let why = format!(
+                "`_includes/{name}` is not static ({}); kept as text",
+                n.message
+            );
+            return self.keep(input, tok, out, notes, &why);
+        }
+        if tok.lstrip {
+            out.trim_end();
+        }
+        notes.push(RawNote::changed(
+            tok.start,
+            format!(
+                "`{}` replaced by the text of `_includes/{name}`",
+                tok.text(input)
+            ),
+        ));
+        out.insert(included.text.trim_end_matches(['\n', '\r']), tok.start);
+        if tok.rstrip {
+            skip_space(input, tok.end, input.len())
+        } else {
+            tok.end
+        }
+    }
+
+    /// The text a `{{ … }}` stands for, when it only builds an address of
+    /// the site (or is a literal, or an include's parameter).
+    fn output(&self, input: &str, tok: Token<'_>, out: &Out) -> Option<String> {
+        let mut parts = tok.markup.split('|').map(str::trim);
+        let base = parts.next()?;
+        let mut site_var = false;
+        let mut value = match base {
+            "site.url" | "site.baseurl" | "site.github.url" => {
+                site_var = true;
+                String::new()
+            }
+            _ => match literal(base) {
+                Some(s) => s.to_string(),
+                None => {
+                    let key = base.strip_prefix("include.")?;
+                    self.params.iter().find(|(k, _)| k == key)?.1.clone()
+                }
+            },
+        };
+        let mut address = site_var;
+        for filter in parts {
+            let (name, arg) = match filter.split_once(':') {
+                Some((n, a)) => (n.trim(), Some(a.trim())),
+                None => (filter, None),
+            };
+            let arg_value = |a: Option<&str>| -> Option<String> {
+                let a = a?;
+                match a {
+                    "site.url" | "site.baseurl" | "site.github.url" => Some(String::new()),
+                    _ => literal(a).map(str::to_string),
+                }
+            };
+            match name {
+                "relative_url" | "absolute_url" if arg.is_none() => address = true,
+                "prepend" => {
+                    let a = arg_value(arg)?;
+                    address |= a.is_empty();
+                    value = a + &value;
+                }
+                "append" => value.push_str(&arg_value(arg)?),
+                _ => return None,
+            }
+        }
+        if !address {
+            return Some(value);
+        }
+        if is_absolute(&value) {
+            return Some(value);
+        }
+        if !value.is_empty() {
+            return Some(format!("/{}", value.trim_start_matches('/')));
+        }
+        // The site's address alone: nothing when a path follows, else the
+        // root (in a link) or the whole address (in running text).
+        let after = input[tok.end..].chars().next();
+        if matches!(after, Some('/' | '{')) {
+            return Some(String::new());
+        }
+        let in_link = out.text.ends_with(['(', '"', '\'', '=', '<']);
+        let url = self.site.url();
+        if in_link || url.is_empty() {
+            Some("/".to_string())
+        } else {
+            Some(format!("{url}{}/", self.site.baseurl()))
+        }
+    }
+}
+
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("//")
+        || url.split_once("://").is_some_and(|(s, _)| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
+}
+
+/// A quoted Liquid string.
+fn literal(s: &str) -> Option<&str> {
+    let q = s.chars().next()?;
+    if (q == '"' || q == '\'') && s.len() >= 2 && s.ends_with(q) {
+        Some(&s[1..s.len() - 1])
+    } else {
+        None
+    }
+}
+
+/// `key="v" key2='w'`; None when a value is a variable.
+fn include_params(mut rest: &str) -> Option<Vec<(String, String)>> {
+    let mut params = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Some(params);
+        }
+        let (key, after) = rest.split_once('=')?;
+        let key = key.trim();
+        let after = after.trim_start();
+        let q = after.chars().next()?;
+        if q != '"' && q != '\'' {
+            return None;
+        }
+        let close = after[1..].find(q)? + 1;
+        params.push((key.to_string(), after[1..close].to_string()));
+        rest = &after[close + 1..];
+    }
+}
+
+/// The range between the tags without the line breaks at either end.
+fn trim_newlines(input: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let text = &input[start..end];
+    let lead = text.len() - text.trim_start_matches(['\n', '\r']).len();
+    let body = text.trim_matches(['\n', '\r']);
+    start + lead..start + lead + body.len()
+}
+
+/// A fenced block on lines of its own, at the indentation of the line it
+/// starts on.
+fn fenced(out: &mut Out, at: usize, code: &str, lang: &str, linenos: bool) -> String {
+    let current = &out.text[out.text.rfind('\n').map_or(0, |i| i + 1)..];
+    let indent = if current.trim().is_empty() {
+        current.to_string()
+    } else {
+        out.insert("\n", at);
+        String::new()
+    };
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let mut block = format!("{fence}{lang}");
+    if linenos {
+        block.push_str(" linenos");
+    }
+    block.push('\n');
+    for line in code.split_inclusive('\n') {
+        if !line.trim().is_empty() || !indent.is_empty() {
+            block.push_str(&indent);
+        }
+        block.push_str(line);
+    }
+    if !code.is_empty() && !code.ends_with('\n') {
+        block.push('\n');
+    }
+    block.push_str(&indent);
+    block.push_str(&fence);
+    block
+}
+
+fn pre(out: &mut Out, at: usize, code: &str, lang: &str) -> String {
+    if !out.at_line_start() {
+        out.insert("\n", at);
+    }
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape::html(lang))
+    };
+    format!("<pre><code{class}>{}</code></pre>", escape::html(code))
+}
+
+/// The link a plugin tag stands for: URL, link text and provider.
+fn plugin(tok: Token<'_>, words: Words) -> Option<(String, String, &'static str)> {
+    let mut args = tok
+        .markup
+        .split_whitespace()
+        .map(|a| a.trim_matches(['"', '\'']));
+    let first = args.next()?;
+    match tok.name {
+        "gist" => {
+            let file = args.next();
+            let url = format!("https://gist.github.com/{}", first.trim_matches('/'));
+            let mut text = words.on(What::Code, "GitHub Gist");
+            text.push_str(": ");
+            text.push_str(file.unwrap_or(first));
+            Some((url, text, "GitHub Gist"))
+        }
+        "youtube" => {
+            let url = if is_absolute(first) {
+                first.to_string()
+            } else {
+                format!("https://www.youtube.com/watch?v={first}")
+            };
+            Some((url, words.on(What::Video, "YouTube"), "YouTube"))
+        }
+        "vimeo" => {
+            let url = if is_absolute(first) {
+                first.to_string()
+            } else {
+                format!("https://vimeo.com/{first}")
+            };
+            Some((url, words.on(What::Video, "Vimeo"), "Vimeo"))
+        }
+        _ => {
+            let url = if is_absolute(first) {
+                first.to_string()
+            } else if first.bytes().all(|b| b.is_ascii_digit()) {
+                format!("https://twitter.com/i/status/{first}")
+            } else {
+                return None;
+            };
+            Some((url, words.on(What::Post, "Twitter"), "Twitter"))
+        }
+    }
+}
