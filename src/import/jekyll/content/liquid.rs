@@ -413,8 +413,11 @@ impl Liquid<'_> {
         } else {
             end.end
         };
-        if !matches!(input.as_bytes().get(next), None | Some(b'\n' | b'\r')) {
+        let rest = &input[next..limit];
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if !matches!(rest.as_bytes().get(spaces), None | Some(b'\n' | b'\r')) {
             out.insert("\n", end.start);
+            return next + spaces;
         }
         next
     }
@@ -650,12 +653,25 @@ fn include_params(mut rest: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
-/// The range between the tags without the line breaks at either end.
+/// The range between the tags without the blank lines at either end.
 fn trim_newlines(input: &str, start: usize, end: usize) -> std::ops::Range<usize> {
     let text = &input[start..end];
-    let lead = text.len() - text.trim_start_matches(['\n', '\r']).len();
-    let body = text.trim_matches(['\n', '\r']);
-    start + lead..start + lead + body.len()
+    let mut from = 0;
+    while let Some(n) = text[from..].find('\n') {
+        if !text[from..from + n].trim().is_empty() {
+            break;
+        }
+        from += n + 1;
+    }
+    let mut to = text.len();
+    while let Some(n) = text[from..to].rfind('\n') {
+        if !text[from + n..to].trim().is_empty() {
+            break;
+        }
+        to = from + n;
+    }
+    let body = text[from..to].trim_end_matches('\r');
+    start + from..start + from + body.len()
 }
 
 /// A fenced block on lines of its own, at the indentation of the line it

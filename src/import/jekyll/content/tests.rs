@@ -1,1 +1,399 @@
-//! Tests of the conversion of Jekyll text.
+//! Tests of the conversion of Jekyll text: exact text before and after,
+//! and every note with its kind and place.
+
+use super::*;
+
+/// An old site with two posts, a page, a file and two includes, at
+/// `https://example.org/blog`.
+struct TestSite;
+
+impl Site for TestSite {
+    fn post_url(&self, name: &str) -> Option<String> {
+        match name {
+            "2014-07-07-some-title" => Some("2014-07-07-some-title.md".into()),
+            "2019/2019-02-02-umlaute" => Some("2019-02-02-umlaute.md".into()),
+            _ => None,
+        }
+    }
+    fn link(&self, path: &str) -> Option<String> {
+        match path {
+            "about.md" => Some("../about.md".into()),
+            "assets/a.pdf" => Some("/assets/a.pdf".into()),
+            _ => None,
+        }
+    }
+    fn include(&self, name: &str) -> Option<String> {
+        match name {
+            "hinweis.html" => Some("<p class=\"hinweis\">{{ include.text }}</p>\n".into()),
+            "logo.html" => {
+                Some("<img src=\"{{ site.baseurl }}/img/logo.png\" alt=\"Logo\">\n".into())
+            }
+            "dynamic.html" => Some("<p>{{ page.title }}</p>\n".into()),
+            "loop.html" => Some("{% include loop.html %}".into()),
+            _ => None,
+        }
+    }
+    fn baseurl(&self) -> &str {
+        "/blog"
+    }
+    fn url(&self) -> &str {
+        "https://example.org"
+    }
+}
+
+fn with(body: &str, language: &str, separator: Option<&str>, markup: Markup) -> Converted {
+    let options = Options {
+        markup,
+        excerpt_separator: separator,
+        language,
+    };
+    convert(body, &options, &TestSite)
+}
+
+fn de(body: &str) -> Converted {
+    with(body, "de", None, Markup::Markdown)
+}
+
+fn en(body: &str) -> Converted {
+    with(body, "en", None, Markup::Markdown)
+}
+
+/// The notes as (kind, line, column).
+fn places(c: &Converted) -> Vec<(NoteKind, usize, usize)> {
+    c.notes.iter().map(|n| (n.kind, n.line, n.column)).collect()
+}
+
+use NoteKind::{Changed, Review};
+
+#[test]
+fn highlight_becomes_a_fence_with_its_language() {
+    let c = de("Vorher:\n\n{% highlight Ruby linenos %}\nputs \"<script>\"\n{% endhighlight %}\n\nNachher.\n");
+    assert_eq!(
+        c.text,
+        "Vorher:\n\n```ruby linenos\nputs \"<script>\"\n```\n\nNachher.\n"
+    );
+    assert_eq!(places(&c), [(Changed, 3, 1)]);
+}
+
+#[test]
+fn highlight_mid_line_and_odd_spacing() {
+    let c = en("See{%-   highlight   shell-session -%}$ ls\n{%endhighlight%} done\n");
+    assert_eq!(c.text, "See\n```shell-session\n$ ls\n```\ndone\n");
+    let c = en("x {% highlight html hl_lines=\"1 2\" %}<b>`` ` ``</b>{% endhighlight %}\n");
+    assert_eq!(c.text, "x \n```html\n<b>`` ` ``</b>\n```\n");
+    assert!(
+        c.notes[0].message.contains("options dropped: hl_lines"),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn highlight_in_a_list_keeps_its_indentation() {
+    let c = en("1. Run:\n\n   {% highlight sh %}\n   make\n   {% endhighlight %}\n");
+    assert_eq!(c.text, "1. Run:\n\n   ```sh\n      make\n   ```\n");
+}
+
+#[test]
+fn highlight_without_end_stays_text() {
+    let body = "{% highlight ruby %}\nputs 1\n\nRest des Artikels.\n";
+    let c = de(body);
+    assert_eq!(c.text, body);
+    assert_eq!(places(&c), [(Review, 1, 1)]);
+}
+
+#[test]
+fn liquid_in_highlight_is_converted_and_raw_protects() {
+    let c = en("{% highlight liquid %}\n{% raw %}{{ page.title }}{% endraw %} {{ site.baseurl }}/x\n{% endhighlight %}\n");
+    assert_eq!(c.text, "```liquid\n{{ page.title }} /x\n```\n");
+    assert_eq!(
+        places(&c),
+        [(Changed, 1, 1), (Changed, 2, 1), (Changed, 2, 39)]
+    );
+}
+
+#[test]
+fn post_url_and_link_become_md_links() {
+    let c = de("Siehe [den Beitrag]({{ site.baseurl }}{% post_url 2014-07-07-some-title %}) und [über]({% link about.md %}).\n");
+    assert_eq!(
+        c.text,
+        "Siehe [den Beitrag](2014-07-07-some-title.md) und [über](../about.md).\n"
+    );
+    assert_eq!(
+        places(&c),
+        [(Changed, 1, 21), (Changed, 1, 39), (Changed, 1, 88)]
+    );
+    let c = de("[PDF]({{ site.url }}{{ site.baseurl }}{% link assets/a.pdf %})\n");
+    assert_eq!(c.text, "[PDF](/assets/a.pdf)\n");
+}
+
+#[test]
+fn missing_link_targets_stay_visible() {
+    let body = "Ein [alter Link]({% post_url 2001-01-01-weg %}).\n";
+    let c = de(body);
+    assert_eq!(c.text, body);
+    assert_eq!(places(&c), [(Review, 1, 18)]);
+    assert!(c.notes[0].message.contains("2001-01-01-weg"));
+}
+
+#[test]
+fn site_addresses_become_site_relative() {
+    let c = en("![a]({{ site.baseurl }}/img/a.png) <img src=\"{{ site.url }}{{ site.baseurl }}/img/b.png\">\n[c]({{ \"/files/c.zip\" | relative_url }}) [d]({{ 'd/' | absolute_url }}) {{ \"/e\" | prepend: site.baseurl }}\n");
+    assert_eq!(
+        c.text,
+        "![a](/img/a.png) <img src=\"/img/b.png\">\n[c](/files/c.zip) [d](/d/) /e\n"
+    );
+    assert_eq!(c.notes.len(), 6, "{:?}", c.notes);
+    assert!(c.notes.iter().all(|n| n.kind == Changed));
+    let c = en("[Home]({{ site.url }}) and welcome to {{ site.url }}.\n");
+    assert_eq!(
+        c.text,
+        "[Home](/) and welcome to https://example.org/blog/.\n"
+    );
+}
+
+#[test]
+fn raw_gives_its_text() {
+    let c = en("Write `{% raw %}{{ page.title }}{% endraw %}` in a layout.\n");
+    assert_eq!(c.text, "Write `{{ page.title }}` in a layout.\n");
+    assert_eq!(places(&c), [(Changed, 1, 8)]);
+}
+
+#[test]
+fn other_liquid_stays_visible_and_is_noted() {
+    let body = "{% assign x = 1 %}\nTitel: {{ page.title }}\n{% if x %}ja{% endif %}\n";
+    let c = de(body);
+    assert_eq!(c.text, body);
+    assert_eq!(
+        places(&c),
+        [
+            (Review, 1, 1),
+            (Review, 2, 8),
+            (Review, 3, 1),
+            (Review, 3, 13)
+        ]
+    );
+    let c = de("Ende {{ kaputt\n");
+    assert_eq!(c.text, "Ende {{ kaputt\n");
+    assert_eq!(places(&c), [(Review, 1, 6)]);
+}
+
+#[test]
+fn comments_become_html_comments_for_review() {
+    let c = de("A\n{% comment %}\nnoch nicht\n{% endcomment %}\nB\n");
+    assert_eq!(c.text, "A\n<!--\nnoch nicht\n-->\nB\n");
+    assert_eq!(places(&c), [(Review, 2, 1)]);
+}
+
+#[test]
+fn static_includes_are_inlined() {
+    let c =
+        de("{% include hinweis.html text=\"Achtung, Baustelle!\" %}\n{% include logo.html %}\n");
+    assert_eq!(
+        c.text,
+        "<p class=\"hinweis\">Achtung, Baustelle!</p>\n<img src=\"/img/logo.png\" alt=\"Logo\">\n"
+    );
+    assert_eq!(places(&c), [(Changed, 1, 1), (Changed, 2, 1)]);
+    for body in [
+        "{% include dynamic.html %}\n",
+        "{% include fehlt.html %}\n",
+        "{% include loop.html %}\n",
+        "{% include hinweis.html text=page.x %}\n",
+    ] {
+        let c = de(body);
+        assert_eq!(c.text, body);
+        assert_eq!(places(&c), [(Review, 1, 1)], "{body}");
+    }
+}
+
+#[test]
+fn plugin_tags_become_links() {
+    let c = de("{% youtube dQw4w9WgXcQ %}\n{% gist jane/0123abc hallo.rb %}\n");
+    assert_eq!(
+        c.text,
+        "<a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">Video auf YouTube</a>\n<a href=\"https://gist.github.com/jane/0123abc\">Code auf GitHub Gist: hallo.rb</a>\n"
+    );
+    assert_eq!(places(&c), [(Changed, 1, 1), (Changed, 2, 1)]);
+}
+
+#[test]
+fn heading_ials_become_heading_attributes() {
+    let c = en("## What changed? ##\n{: #changes .wide data-x=\"1\"}\n\nText.\n");
+    assert_eq!(c.text, "## What changed? {#changes .wide}\n\nText.\n");
+    assert_eq!(places(&c), [(Changed, 2, 1)]);
+    assert!(
+        c.notes[0].message.contains("data-x=\"1\" dropped"),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn other_ials_are_dropped() {
+    let c = de("Ein Absatz.\n{: .hinweis}\n\n[Link](https://example.net){:target=\"_blank\"} und *mehr*{: .x}.\n\n`{: .bleibt}`\n\n    {: .code}\n");
+    assert_eq!(c.text, "Ein Absatz.\n\n[Link](https://example.net) und *mehr*.\n\n`{: .bleibt}`\n\n    {: .code}\n");
+    assert_eq!(
+        places(&c),
+        [(Changed, 2, 1), (Changed, 4, 28), (Changed, 4, 57)]
+    );
+}
+
+#[test]
+fn toc_and_options_and_extensions() {
+    let c = en("{::options parse_block_html=\"true\" /}\n* TOC\n{:toc}\n\n{::comment}\nsecret\n{:/comment}\n\n{::nomarkdown}\n<b>x</b>\n\n<i>y</i>\n{:/nomarkdown}\n");
+    assert_eq!(c.text, "\n<!--\nsecret\n-->\n\n\n<b>x</b>\n<i>y</i>\n\n");
+    assert_eq!(
+        places(&c),
+        [
+            (Changed, 1, 1),
+            (Review, 2, 1),
+            (Changed, 5, 1),
+            (Changed, 9, 1)
+        ]
+    );
+}
+
+#[test]
+fn abbreviations_mark_the_first_use() {
+    let c =
+        de("# HTML lernen\n\nHTML ist alt. HTML bleibt.\n\n*[HTML]: Hypertext Markup Language\n");
+    assert_eq!(c.text, "# HTML lernen\n\n<abbr title=\"Hypertext Markup Language\">HTML</abbr> ist alt. HTML bleibt.\n\n");
+    assert_eq!(places(&c), [(Changed, 5, 1)]);
+}
+
+#[test]
+fn markdown_attribute_opens_html_for_markdown() {
+    let c = en("<div class=\"box\" markdown=\"1\">\n*Note:* read this.\n</div>\n");
+    assert_eq!(
+        c.text,
+        "<div class=\"box\">\n\n*Note:* read this.\n\n</div>\n"
+    );
+    assert_eq!(places(&c), [(Changed, 1, 1)]);
+}
+
+#[test]
+fn math_is_noted() {
+    let c = en("Euler: $$e^{i\\pi} + 1 = 0$$\n");
+    assert_eq!(places(&c), [(Review, 1, 8)]);
+}
+
+#[test]
+fn youtube_and_vimeo_iframes_become_links() {
+    let c = de("Mein Vortrag:\n\n<iframe width=\"560\" src=\"https://www.youtube-nocookie.com/embed/abc_123?rel=0\" title=\"Über Bäume\" allowfullscreen></iframe>\n\n<div class=\"v\"><iframe src=\"//player.vimeo.com/video/42\"></iframe></div>\n");
+    assert_eq!(
+        c.text,
+        "Mein Vortrag:\n\n<p><a href=\"https://www.youtube.com/watch?v=abc_123\">Video auf YouTube: Über Bäume</a></p>\n\n<div class=\"v\"><a href=\"https://vimeo.com/42\">Video auf Vimeo</a></div>\n"
+    );
+    assert_eq!(places(&c), [(Changed, 3, 1), (Changed, 5, 16)]);
+}
+
+#[test]
+fn tweets_become_quotes_with_a_link() {
+    let body = "<blockquote class=\"twitter-tweet\"><p lang=\"en\">Shipping <a href=\"https://t.co/x\">today</a>!</p>&mdash; Jane Doe (@jane) <a href=\"https://twitter.com/jane/status/123\">May 1, 2020</a></blockquote>\n<script async src=\"https://platform.twitter.com/widgets.js\" charset=\"utf-8\"></script>\n\nAfter.\n";
+    let c = en(body);
+    assert_eq!(
+        c.text,
+        "<blockquote><p>Shipping today !</p><p>— <a href=\"https://twitter.com/jane/status/123\">Post by Jane Doe (@jane) on Twitter</a></p></blockquote>\n\nAfter.\n"
+    );
+    assert_eq!(places(&c), [(Changed, 1, 1), (Changed, 2, 1)]);
+}
+
+#[test]
+fn gists_codepens_and_toots_become_links() {
+    let c = en("<script src=\"https://gist.github.com/jane/abc123.js?file=demo.rs\"></script>\n<p class=\"codepen\" data-user=\"jane\" data-slug-hash=\"XyZ\" data-pen-title=\"Spinner\">See the pen</p>\n<script async src=\"https://cpwebassets.codepen.io/assets/embed/ei.js\"></script>\n<iframe src=\"https://social.example/@jane/1099/embed\" class=\"mastodon-embed\"></iframe><script src=\"https://social.example/embed.js\" async></script>\n");
+    assert_eq!(
+        c.text,
+        "<p><a href=\"https://gist.github.com/jane/abc123\">Code on GitHub Gist: demo.rs</a></p>\n<p><a href=\"https://codepen.io/jane/pen/XyZ\">Code on CodePen: Spinner</a></p>\n<a href=\"https://social.example/@jane/1099\">Post on Mastodon (social.example)</a>\n"
+    );
+    assert_eq!(
+        places(&c),
+        [
+            (Changed, 1, 1),
+            (Changed, 2, 1),
+            (Changed, 3, 1),
+            (Changed, 4, 1),
+            (Changed, 4, 87)
+        ]
+    );
+}
+
+#[test]
+fn maps_audio_slides_and_others() {
+    let c = de("<iframe src=\"https://www.openstreetmap.org/export/embed.html?bbox=1,2,3,4&amp;marker=52.5,13.4\"></iframe>\n<iframe src=\"https://open.spotify.com/embed/track/77\" title=\"Lied\"></iframe>\n<iframe src=\"https://www.slideshare.net/slideshow/embed_code/key/k1\"></iframe>\n<iframe src=\"https://tracker.example/x\"></iframe>\n<iframe src=\"/local.html\"></iframe>\n");
+    assert_eq!(
+        c.text,
+        "<p><a href=\"https://www.openstreetmap.org/?mlat=52.5&amp;mlon=13.4\">Karte auf OpenStreetMap</a></p>\n<p><a href=\"https://open.spotify.com/track/77\">Audio auf Spotify: Lied</a></p>\n<p><a href=\"https://www.slideshare.net/slideshow/embed_code/key/k1\">Folien auf SlideShare</a></p>\n<p><a href=\"https://tracker.example/x\">Eingebettete Seite von tracker.example</a></p>\n<iframe src=\"/local.html\"></iframe>\n"
+    );
+    assert_eq!(c.notes.len(), 4);
+}
+
+#[test]
+fn external_images_become_links_and_own_images_local() {
+    let c = de("![Ein Hund](https://cdn.example/hund.jpg \"Hund\") ![](https://example.org/blog/img/katze.png)\n[![build](https://ci.example/badge.svg)](https://ci.example/)\n<img src=\"http://other.example/a/b.gif\">\n");
+    assert_eq!(
+        c.text,
+        "[Ein Hund](https://cdn.example/hund.jpg) ![](/img/katze.png)\n[build](https://ci.example/)\n<a href=\"http://other.example/a/b.gif\">b.gif</a>\n"
+    );
+    assert_eq!(
+        places(&c),
+        [
+            (Review, 1, 1),
+            (Changed, 1, 50),
+            (Review, 2, 2),
+            (Review, 3, 1)
+        ]
+    );
+}
+
+#[test]
+fn other_scripts_become_visible_text() {
+    let c = en("Hi <script>alert(1)</script> there.\n\n```html\n<script src=\"https://x.example/a.js\"></script>\n```\n");
+    assert_eq!(c.text, "Hi &lt;script&gt;alert(1)&lt;/script&gt; there.\n\n```html\n<script src=\"https://x.example/a.js\"></script>\n```\n");
+    assert_eq!(places(&c), [(Review, 1, 4)]);
+}
+
+#[test]
+fn excerpt_separator_becomes_more() {
+    let c = with(
+        "Intro text.<!--more-->Rest.\n\n```\n<!--more-->\n```\n",
+        "en",
+        Some("<!--more-->"),
+        Markup::Markdown,
+    );
+    assert_eq!(
+        c.text,
+        "Intro text.\n\n<!-- more -->\n\nRest.\n\n```\n<!--more-->\n```\n"
+    );
+    assert_eq!(places(&c), [(Changed, 1, 12)]);
+    let c = with(
+        "Eins.\n\n---8<---\n\nZwei.\n",
+        "de",
+        Some("---8<---"),
+        Markup::Markdown,
+    );
+    assert_eq!(c.text, "Eins.\n\n<!-- more -->\n\nZwei.\n");
+    let c = with("Eins.\n\nZwei.\n", "de", Some("\n\n"), Markup::Markdown);
+    assert_eq!(c.text, "Eins.\n\nZwei.\n");
+    assert!(c.notes.is_empty());
+}
+
+#[test]
+fn crlf_and_non_ascii_columns() {
+    let c = de("Grüße aus Köln!\r\n\r\nÄrger: {{ page.x }}\r\n{% highlight rb %}\r\nputs 1\r\n{% endhighlight %}\r\n");
+    assert_eq!(
+        c.text,
+        "Grüße aus Köln!\r\n\r\nÄrger: {{ page.x }}\r\n```rb\nputs 1\n```\r\n"
+    );
+    assert_eq!(places(&c), [(Review, 3, 8), (Changed, 4, 1)]);
+}
+
+#[test]
+fn html_pages_get_pre_blocks() {
+    let c = with(
+        "<h1>Hallo</h1>\n{% highlight html %}\n<b>&</b>\n{% endhighlight %}\n",
+        "de",
+        None,
+        Markup::Html,
+    );
+    assert_eq!(c.text, "<h1>Hallo</h1>\n<pre><code class=\"language-html\">&lt;b&gt;&amp;&lt;/b&gt;</code></pre>\n");
+}
