@@ -45,7 +45,10 @@ pub(super) fn run(
         let next = if code.contains(i) {
             None
         } else if b == b'<' {
-            html::start_tag(input, i).and_then(|tag| step.element(&tag))
+            match html::start_tag(input, i) {
+                Some(tag) => step.element(&tag),
+                None => step.broken(i),
+            }
         } else if b == b'!' && markup == Markup::Markdown && bytes.get(i + 1) == Some(&b'[') {
             step.image(i)
         } else {
@@ -179,6 +182,18 @@ impl Step<'_> {
             }
             _ => None,
         }
+    }
+
+    /// A `<script` or `<iframe` that does not read as a tag (an open
+    /// quote, no `>`): its `<` is escaped, so that no browser reads it as one.
+    fn broken(&mut self, at: usize) -> Option<usize> {
+        let head = self.input.get(at + 1..at + 7)?.to_ascii_lowercase();
+        if head != "script" && head != "iframe" {
+            return None;
+        }
+        self.notes.push(RawNote::review(at, format!("unfinished <{head}> tag kept as visible text")));
+        self.replace(at..at + 1, "&lt;");
+        Some(at + 1)
     }
 
     fn script(&mut self, tag: &Tag<'_>, range: std::ops::Range<usize>) -> usize {

@@ -409,7 +409,7 @@ fn markdown_attr(
     if cols > 3 || !line[at..].starts_with('<') {
         return None;
     }
-    let tag = html::start_tag(input, r.start + at)?;
+    let tag = html::start_tag(input, r.start + at).filter(|t| t.end <= r.end)?;
     let (_, value, range) = tag.attrs.iter().find(|a| a.0 == "markdown")?.clone();
     let close = html::close(input, tag.end, &tag.name);
     let parse = matches!(value, "1" | "block" | "span");

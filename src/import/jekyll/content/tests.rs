@@ -397,3 +397,87 @@ fn html_pages_get_pre_blocks() {
     );
     assert_eq!(c.text, "<h1>Hallo</h1>\n<pre><code class=\"language-html\">&lt;b&gt;&amp;&lt;/b&gt;</code></pre>\n");
 }
+
+/// A realistic post through the conversion and then echt's Markdown
+/// renderer: code with its language, links to the other post's URL, the
+/// embed as a link, and no script anywhere.
+#[test]
+fn converted_post_renders_in_echt() {
+    use crate::markdown::{render, Input, Links};
+    use crate::util::i18n::Language;
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    let body = "Wie [letztes Mal]({{ site.baseurl }}{% post_url 2014-07-07-some-title %}) versprochen:\n\n{% highlight HTML %}\n<script>alert(\"{{ site.url }}\")</script>\n{% endhighlight %}\n\n## Video\n{: #video}\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" title=\"Demo\"></iframe>\n\n![Bild]({{ site.baseurl }}/img/a.png)\n";
+    let c = de(body);
+    let map = HashMap::from([
+        ("posts/2014-07-07-some-title.md".to_string(), "2014/07/07/some-title.html".to_string()),
+    ]);
+    let links = Links::new(&map);
+    let source = format!("---\ntitle: t\n---\n{}", c.text);
+    let input = Input {
+        path: Path::new("content/posts/a.md"),
+        source: &source,
+        body_offset: 16,
+        page_path: "posts/a/",
+        source_dir: "posts",
+        links: &links,
+        language: Language::De,
+    };
+    let html = render(&input).unwrap_or_else(|e| panic!("{e:?}\n{}", c.text)).html;
+    assert!(html.contains("href=\"\u{E000}2014/07/07/some-title.html\""), "{html}");
+    assert!(html.contains("class=\"language-html\""), "{html}");
+    assert!(html.contains("&lt;script&gt;alert("), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<iframe"), "{html}");
+    assert!(html.contains("<h2 id=\"video\">"), "{html}");
+    assert!(html.contains("<a href=\"https://www.youtube.com/watch?v=xyz\">Video auf YouTube: Demo</a>"), "{html}");
+    assert!(html.contains("src=\"\u{E000}img/a.png\"") || html.contains("src=\"/img/a.png\""), "{html}");
+    assert!(!html.contains("{{") && !html.contains("{%"), "{html}");
+}
+
+/// Pieces authors write, and pieces that break things, put together in
+/// many ways: the conversion never panics, every note points into the
+/// body, and where no code can hide it, no script or iframe stays active.
+#[test]
+fn never_panics_on_odd_input() {
+    const PIECES: &[&str] = &[
+        "{%", "%}", "{{", "}}", "{%-", "-%}", "{% raw %}", "{% endraw %}", "{% highlight ruby linenos %}",
+        "{% endhighlight %}", "{% comment %}", "{% endcomment %}", "{% post_url 2014-07-07-some-title %}",
+        "{% link about.md %}", "{{ site.baseurl }}", "{{ site.url }}", "{{ \"/x\" | relative_url }}",
+        "{% include hinweis.html text=\"ä\" %}", "{% include loop.html %}", "{% gist a/b %}", "{% youtube %}",
+        "{: .x}", "{:", "{::comment}", "{:/comment}", "{::nomarkdown}", "{:/}", "{::options a=\"1\" /}", "{:toc}",
+        "* TOC", "*[HTML]: Hyper", "HTML", "<div markdown=\"1\">", "</div>", "$$", "<iframe src=\"https://y.example/embed/1\">",
+        "</iframe>", "<script>", "</script>", "<script src=\"//x.example/a.js\"", "<blockquote class=\"twitter-tweet\">",
+        "</blockquote>", "<p class=\"codepen\" data-user=\"u\" data-slug-hash=\"h\">", "</p>", "<img src=\"https://i.example/a.png\">",
+        "![a](https://i.example/b.png)", "[", "]", "(", ")", "<", ">", "\"", "'", "#", "## ", "\n", "\r\n", "\n\n", " ", "-",
+        "ä", "€", "𝄞", "x", "<!--more-->", "<scr", "ipt>",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..3000 {
+        let len = (next() % 24) as usize;
+        let mut body = String::new();
+        for _ in 0..len {
+            body.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let language = if round % 2 == 0 { "de" } else { "en" };
+        let markup = if round % 5 == 0 { Markup::Html } else { Markup::Markdown };
+        let c = with(&body, language, Some("<!--more-->"), markup);
+        let lines = body.split('\n').count();
+        for n in &c.notes {
+            assert!(n.line >= 1 && n.line <= lines, "{n:?} in {body:?}");
+            let line = body.split('\n').nth(n.line - 1).unwrap_or("");
+            assert!(n.column >= 1 && n.column <= line.chars().count() + 1, "{n:?} in {body:?}");
+        }
+        let lower = c.text.to_ascii_lowercase();
+        if markup == Markup::Markdown && !lower.contains("```") && !lower.contains("    ") && !lower.contains('\t') {
+            assert!(!lower.contains("<script") && !lower.contains("<iframe"), "{body:?}\n→ {:?}", c.text);
+        }
+    }
+}
