@@ -191,7 +191,10 @@ impl Step<'_> {
         if head != "script" && head != "iframe" {
             return None;
         }
-        self.notes.push(RawNote::review(at, format!("unfinished <{head}> tag kept as visible text")));
+        self.notes.push(RawNote::review(
+            at,
+            format!("unfinished <{head}> tag kept as visible text"),
+        ));
         self.replace(at..at + 1, "&lt;");
         Some(at + 1)
     }
@@ -331,7 +334,7 @@ impl Step<'_> {
 
     /// `![alt](url "title")` from another host.
     fn image(&mut self, at: usize) -> Option<usize> {
-        let (alt, dest, end) = md_image(self.input, at)?;
+        let MdImage { alt, dest, end } = md_image(self.input, at)?;
         if let Some(local) = localize(dest.1, self.site) {
             self.notes.push(RawNote::changed(
                 at,
@@ -414,9 +417,17 @@ fn file_name(url: &str) -> String {
         .to_string()
 }
 
-/// The parts of `![alt](dest "title")` at `at`: alt, (destination range,
-/// destination), end.
-fn md_image(input: &str, at: usize) -> Option<(&str, (std::ops::Range<usize>, &str), usize)> {
+/// The parts of `![alt](dest "title")`.
+struct MdImage<'i> {
+    alt: &'i str,
+    /// The destination's range and text.
+    dest: (std::ops::Range<usize>, &'i str),
+    /// Just past the `)`.
+    end: usize,
+}
+
+/// The image written at `at`.
+fn md_image(input: &str, at: usize) -> Option<MdImage<'_>> {
     let bytes = input.as_bytes();
     let mut i = at + 2;
     let mut depth = 0usize;
@@ -463,20 +474,18 @@ fn md_image(input: &str, at: usize) -> Option<(&str, (std::ops::Range<usize>, &s
     if between.contains("\n\n") {
         return None;
     }
-    Some((
+    Some(MdImage {
         alt,
-        (dest_start..dest_end, &input[dest_start..dest_end]),
-        close + 1,
-    ))
+        dest: (dest_start..dest_end, &input[dest_start..dest_end]),
+        end: close + 1,
+    })
 }
 
 /// The link that replaces an iframe, by the host it loads from.
 fn iframe_link(src: &str, title: Option<&str>, words: Words) -> Link {
     let h = host(src).to_ascii_lowercase();
     let h = h.strip_prefix("www.").unwrap_or(&h).to_string();
-    let path = src
-        .split_once(&format!("{}", host(src)))
-        .map_or("", |(_, p)| p);
+    let path = src.split_once(host(src)).map_or("", |(_, p)| p);
     let path_only = path.split(['?', '#']).next().unwrap_or("");
     let segs: Vec<&str> = path_only.split('/').filter(|s| !s.is_empty()).collect();
     let query = |key: &str| {

@@ -119,7 +119,7 @@ pub(super) fn close(input: &str, from: usize, name: &str) -> Option<Range<usize>
         let rest = &lower[at..];
         let boundary = |s: &str| {
             s.as_bytes()
-                .get(0)
+                .first()
                 .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
         };
         if rest.starts_with(&end) && boundary(&rest[end.len()..]) {

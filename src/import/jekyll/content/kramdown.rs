@@ -181,39 +181,13 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
             continue;
         };
         let inner = &input[tag_end..end_at];
-        let block = own_line(input, at, tag_end);
-        let replacement = match name.as_str() {
-            "comment" => {
-                notes.push(RawNote::changed(
-                    at,
-                    "kramdown comment became an HTML comment (kramdown wrote it into the page too)"
-                        .to_string(),
-                ));
-                format!("<!--{inner}-->")
-            }
-            "nomarkdown" => {
-                notes.push(RawNote::changed(
-                    at,
-                    "kramdown `{::nomarkdown}` became raw HTML".to_string(),
-                ));
-                let html: Vec<&str> = inner.lines().filter(|l| !l.trim().is_empty()).collect();
-                let html = html.join("\n");
-                if !block {
-                    html
-                } else if html.trim_start().starts_with('<') {
-                    format!("\n{html}\n")
-                } else {
-                    format!("\n<div>\n{html}\n</div>\n")
-                }
-            }
-            _ => {
-                notes.push(RawNote::review(
-                    at,
-                    format!("kramdown extension `{{::{name}}}` kept as text"),
-                ));
-                continue;
-            }
+        let Some((replacement, message)) = extension(&name, inner, own_line(input, at, tag_end))
+        else {
+            let message = format!("kramdown extension `{{::{name}}}` kept as text");
+            notes.push(RawNote::review(at, message));
+            continue;
         };
+        notes.push(RawNote::changed(at, message.to_string()));
         out.copy(input, copied..at);
         out.insert(&replacement, at);
         copied = end_at + end_len;
@@ -221,6 +195,29 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
     }
     out.copy(input, copied..input.len());
     (out, notes)
+}
+
+/// What a block extension with its inside becomes, and the note's words.
+fn extension(name: &str, inner: &str, block: bool) -> Option<(String, &'static str)> {
+    match name {
+        "comment" => Some((
+            format!("<!--{inner}-->"),
+            "kramdown comment became an HTML comment (kramdown wrote it into the page too)",
+        )),
+        "nomarkdown" => {
+            let html: Vec<&str> = inner.lines().filter(|l| !l.trim().is_empty()).collect();
+            let html = html.join("\n");
+            let html = if !block {
+                html
+            } else if html.trim_start().starts_with('<') {
+                format!("\n{html}\n")
+            } else {
+                format!("\n<div>\n{html}\n</div>\n")
+            };
+            Some((html, "kramdown `{::nomarkdown}` became raw HTML"))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `start..end` is alone on its line.
@@ -259,12 +256,23 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
             out.copy(input, r);
             continue;
         }
+        breaks.retain(|&b| b >= r.start);
         if let Some(&b) = breaks.first().filter(|&&b| b < r.end) {
             breaks.remove(0);
             copy_with_break(input, r, b, &mut out);
             continue;
         }
         let next = lines.get(n).map(|r| &input[r.clone()]);
+        let after = lines.get(n + 1).map(|r| &input[r.clone()]);
+        if let (Some(under), Some(ial)) = (next, after.and_then(ial_line)) {
+            if let Some(attrs) = setext_ial(line, under, &ial) {
+                out.insert(&attrs, r.start);
+                out.copy(input, lines[n].clone());
+                notes.push(RawNote::changed(lines[n].end, heading_message(&ial)));
+                n += 2;
+                continue;
+            }
+        }
         if let Some(ial) = next.and_then(ial_line) {
             if let Some(skip) = heading_ial(input, r.clone(), &ial, &mut out, &mut notes) {
                 n += skip;
@@ -276,18 +284,7 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
                 continue;
             }
         }
-        if let Some(ial) = ial_line(line) {
-            let written = content(line).trim();
-            if is_toc(&ial) {
-                notes.push(RawNote::review(r.start, toc_message()));
-            } else {
-                notes.push(RawNote::changed(r.start + line.find('{').unwrap_or(0), format!("kramdown attributes `{written}` removed: echt sets none on paragraphs, lists, tables, images or code")));
-            }
-            continue;
-        }
-        if let Some(abbr) = abbreviation(line) {
-            notes.push(RawNote::changed(r.start, format!("abbreviation `{}` ({}): the definition is removed and the word's first use is marked with <abbr>", abbr.word, abbr.title)));
-            abbrs.push(abbr);
+        if removed_line(line, r.start, &mut notes, &mut abbrs) {
             continue;
         }
         if let Some(close) = markdown_attr(input, r.clone(), &mut out, &mut notes) {
@@ -304,6 +301,70 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
         span_ials(input, r, &code, &mut out, &mut notes);
     }
     (out, notes, abbrs)
+}
+
+/// A line removed as a whole: an attribute list of its own (`{: .x}`,
+/// `{:toc}`) or an abbreviation's definition.
+fn removed_line(line: &str, at: usize, notes: &mut Vec<RawNote>, abbrs: &mut Vec<Abbr>) -> bool {
+    if let Some(ial) = ial_line(line) {
+        let written = content(line).trim();
+        if is_toc(&ial) {
+            notes.push(RawNote::review(at, toc_message()));
+        } else {
+            let message = format!(
+                "kramdown attributes `{written}` removed: echt sets none on paragraphs, lists, tables, images or code"
+            );
+            notes.push(RawNote::changed(at + line.find('{').unwrap_or(0), message));
+        }
+        return true;
+    }
+    let Some(abbr) = abbreviation(line) else {
+        return false;
+    };
+    let message = format!(
+        "abbreviation `{}` ({}): the definition is removed and the word's first use is marked with <abbr>",
+        abbr.word, abbr.title
+    );
+    notes.push(RawNote::changed(at, message));
+    abbrs.push(abbr);
+    true
+}
+
+/// A setext heading (`line` underlined by `under`) followed by an
+/// attribute list: the heading's line with `{#id .class}`.
+fn setext_ial(line: &str, under: &str, ial: &Ial) -> Option<String> {
+    let (cols, _) = code::indent(under);
+    let u = under.trim();
+    let underline =
+        cols < 4 && !u.is_empty() && (u.bytes().all(|b| b == b'=') || u.bytes().all(|b| b == b'-'));
+    let text = content(line).trim_end();
+    let (cols, start) = code::indent(text);
+    let paragraph = cols < 4
+        && !text[start..].is_empty()
+        && !text[start..].starts_with(['#', '<', '>', '{', '|'])
+        && code::list_item(text).is_none();
+    if !underline || !paragraph || text.ends_with('}') {
+        return None;
+    }
+    let attrs = ial.heading_attrs()?;
+    Some(format!("{text} {attrs}{}", eol(line)))
+}
+
+fn heading_message(ial: &Ial) -> String {
+    let dropped: Vec<&str> = ial
+        .others
+        .iter()
+        .map(String::as_str)
+        .chain(ial.ids.iter().skip(1).map(String::as_str))
+        .collect();
+    let mut m = format!(
+        "kramdown attributes after the heading became `{}`",
+        ial.heading_attrs().unwrap_or_default()
+    );
+    if !dropped.is_empty() {
+        m.push_str(&format!(" ({} dropped)", dropped.join(" ")));
+    }
+    m
 }
 
 fn toc_message() -> String {
@@ -332,34 +393,20 @@ fn heading_ial(
     if !atx {
         return None;
     }
-    let attrs = ial.heading_attrs();
     let mut head = text.trim_end();
     let closing = head.trim_end_matches('#');
     if closing.len() < head.len() && closing.ends_with([' ', '\t']) {
         head = closing.trim_end();
     }
-    let ial_line_at = r.end;
-    let dropped: Vec<&str> = ial
-        .others
-        .iter()
-        .map(String::as_str)
-        .chain(ial.ids.iter().skip(1).map(String::as_str))
-        .collect();
-    match attrs {
+    match ial.heading_attrs() {
         Some(attrs) if !head.ends_with('}') => {
             out.insert(&format!("{head} {attrs}{}", eol(line)), r.start);
-            let mut m = format!("kramdown attributes after the heading became `{attrs}`");
-            if !dropped.is_empty() {
-                m.push_str(&format!(" ({} dropped)", dropped.join(" ")));
-            }
-            notes.push(RawNote::changed(ial_line_at, m));
+            notes.push(RawNote::changed(r.end, heading_message(ial)));
         }
         _ => {
-            out.copy(input, r);
-            notes.push(RawNote::changed(
-                ial_line_at,
-                "kramdown attributes after the heading removed: echt has no equivalent".to_string(),
-            ));
+            out.copy(input, r.clone());
+            let message = "kramdown attributes after the heading removed: echt has no equivalent";
+            notes.push(RawNote::changed(r.end, message.to_string()));
         }
     }
     Some(1)

@@ -149,6 +149,70 @@ fn find_end<'i>(input: &'i str, from: usize, limit: usize, end: &str) -> Option<
     None
 }
 
+/// The markup of `{% highlight LANG options %}`.
+struct Highlight<'m> {
+    /// Lowercase; empty when the tag names none Jekyll accepts.
+    lang: String,
+    valid: bool,
+    linenos: bool,
+    /// Options echt has no use for (`hl_lines="1 2"`, …).
+    dropped: Vec<&'m str>,
+}
+
+impl<'m> Highlight<'m> {
+    fn parse(markup: &'m str) -> Self {
+        let mut words = markup.split_whitespace();
+        let lang = words.next().unwrap_or("");
+        let valid = !lang.is_empty()
+            && lang
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+#_-".contains(c));
+        let (linenos, dropped): (Vec<&str>, Vec<&str>) =
+            words.partition(|w| *w == "linenos" || w.starts_with("linenos="));
+        Self {
+            lang: if valid {
+                lang.to_ascii_lowercase()
+            } else {
+                String::new()
+            },
+            valid,
+            linenos: !linenos.is_empty(),
+            dropped,
+        }
+    }
+}
+
+/// After a block's end tag: its whitespace control, and a line break when
+/// text follows on the same line (the block has its lines to itself).
+fn after_block(input: &str, end: Token<'_>, limit: usize, out: &mut Out) -> usize {
+    let next = if end.rstrip {
+        skip_space(input, end.end, limit)
+    } else {
+        end.end
+    };
+    let rest = &input[next..limit];
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if matches!(rest.as_bytes().get(spaces), None | Some(b'\n' | b'\r')) {
+        return next;
+    }
+    out.insert("\n", end.start);
+    next + spaces
+}
+
+/// Writes `text` for a token, with the token's whitespace control;
+/// returns where the input goes on.
+fn replace(input: &str, tok: Token<'_>, limit: usize, out: &mut Out, text: &str) -> usize {
+    if tok.lstrip {
+        out.trim_end();
+    }
+    out.insert(text, tok.start);
+    if tok.rstrip {
+        skip_space(input, tok.end, limit)
+    } else {
+        tok.end
+    }
+}
+
 /// Past the whitespace after `at` (for `-%}`).
 fn skip_space(input: &str, at: usize, limit: usize) -> usize {
     at + input[at..limit].len() - input[at..limit].trim_start().len()
@@ -195,41 +259,21 @@ impl Liquid<'_> {
         out: &mut Out,
         notes: &mut Vec<RawNote>,
     ) -> usize {
-        let done = |out: &mut Out, text: &str, end: usize, rstrip: bool| {
-            out.insert(text, tok.start);
-            if rstrip {
-                skip_space(input, end, limit)
-            } else {
-                end
-            }
-        };
         if tok.output {
-            return match self.output(input, tok, out) {
-                Some(text) => {
-                    if tok.lstrip {
-                        out.trim_end();
-                    }
-                    notes.push(RawNote::changed(
-                        tok.start,
-                        if text.is_empty() {
-                            format!(
-                                "`{}` removed: echt adds the site's address itself",
-                                tok.text(input)
-                            )
-                        } else {
-                            format!("`{}` became `{text}`", tok.text(input))
-                        },
-                    ));
-                    done(out, &text, tok.end, tok.rstrip)
-                }
-                None => self.keep(
-                    input,
-                    tok,
-                    out,
-                    notes,
-                    "Liquid output kept as text: echt runs no Liquid",
-                ),
+            let Some(text) = self.output(input, tok, out) else {
+                let why = "Liquid output kept as text: echt runs no Liquid";
+                return self.keep(input, tok, out, notes, why);
             };
+            let message = if text.is_empty() {
+                format!(
+                    "`{}` removed: echt adds the site's address itself",
+                    tok.text(input)
+                )
+            } else {
+                format!("`{}` became `{text}`", tok.text(input))
+            };
+            notes.push(RawNote::changed(tok.start, message));
+            return replace(input, tok, limit, out, &text);
         }
         match tok.name {
             "raw" => self.raw(input, tok, limit, out, notes),
@@ -237,33 +281,21 @@ impl Liquid<'_> {
             "highlight" => self.highlight(input, tok, limit, out, notes),
             "post_url" | "link" => self.link(input, tok, out, notes),
             "include" => self.include(input, tok, out, notes),
-            "gist" | "youtube" | "vimeo" | "tweet" | "twitter" => match plugin(tok, self.words) {
-                Some((url, text, provider)) => {
-                    if tok.lstrip {
-                        out.trim_end();
-                    }
-                    notes.push(RawNote::changed(
-                        tok.start,
-                        format!("`{}` ({provider}) became a link to {url}", tok.text(input)),
-                    ));
-                    let html = embeds::link_html(&url, &text);
-                    done(out, &html, tok.end, tok.rstrip)
-                }
-                None => self.keep(
-                    input,
-                    tok,
-                    out,
-                    notes,
-                    "plugin tag without a usable argument kept as text",
-                ),
-            },
-            _ => self.keep(
-                input,
-                tok,
-                out,
-                notes,
-                "Liquid tag kept as text: echt runs no Liquid; rewrite or remove it",
-            ),
+            "gist" | "youtube" | "vimeo" | "tweet" | "twitter" => {
+                let Some((url, text, provider)) = plugin(tok, self.words) else {
+                    let why = "plugin tag without a usable argument kept as text";
+                    return self.keep(input, tok, out, notes, why);
+                };
+                notes.push(RawNote::changed(
+                    tok.start,
+                    format!("`{}` ({provider}) became a link to {url}", tok.text(input)),
+                ));
+                replace(input, tok, limit, out, &embeds::link_html(&url, &text))
+            }
+            _ => {
+                let why = "Liquid tag kept as text: echt runs no Liquid; rewrite or remove it";
+                self.keep(input, tok, out, notes, why)
+            }
         }
     }
 
@@ -366,26 +398,12 @@ impl Liquid<'_> {
                 "no `{% endhighlight %}` follows; kept as text",
             );
         };
-        let mut words = tok.markup.split_whitespace();
-        let lang = words.next().unwrap_or("");
-        let valid = !lang.is_empty()
-            && lang
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".+#_-".contains(c));
-        let lang = if valid {
-            lang.to_ascii_lowercase()
-        } else {
-            String::new()
-        };
-        let mut linenos = false;
-        let mut dropped = Vec::new();
-        for w in words {
-            if w == "linenos" || w.starts_with("linenos=") {
-                linenos = true;
-            } else {
-                dropped.push(w);
-            }
-        }
+        let Highlight {
+            lang,
+            valid,
+            linenos,
+            dropped,
+        } = Highlight::parse(tok.markup);
         let body = trim_newlines(input, tok.end, end.start);
         let mut inner = Out::default();
         self.convert(input, body, &mut inner, notes);
@@ -408,18 +426,7 @@ impl Liquid<'_> {
             Markup::Html => pre(out, tok.start, &code, &lang),
         };
         out.insert(&block, tok.start);
-        let next = if end.rstrip {
-            skip_space(input, end.end, limit)
-        } else {
-            end.end
-        };
-        let rest = &input[next..limit];
-        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        if !matches!(rest.as_bytes().get(spaces), None | Some(b'\n' | b'\r')) {
-            out.insert("\n", end.start);
-            return next + spaces;
-        }
-        next
+        after_block(input, end, limit, out)
     }
 
     fn link(&self, input: &str, tok: Token<'_>, out: &mut Out, notes: &mut Vec<RawNote>) -> usize {
@@ -510,6 +517,32 @@ impl Liquid<'_> {
                 &format!("no `_includes/{name}`; kept as text"),
             );
         };
+        let included = match self.included(&text, params) {
+            Ok(included) => included,
+            Err(why) => {
+                let why = format!("`_includes/{name}` is not static ({why}); kept as text");
+                return self.keep(input, tok, out, notes, &why);
+            }
+        };
+        notes.push(RawNote::changed(
+            tok.start,
+            format!(
+                "`{}` replaced by the text of `_includes/{name}`",
+                tok.text(input)
+            ),
+        ));
+        replace(
+            input,
+            tok,
+            input.len(),
+            out,
+            included.trim_end_matches(['\n', '\r']),
+        )
+    }
+
+    /// An include's text converted with its parameters; Err (the first
+    /// problem) when Liquid would be left in it.
+    fn included(&self, text: &str, params: Vec<(String, String)>) -> Result<String, String> {
         let inner = Liquid {
             site: self.site,
             markup: self.markup,
@@ -518,80 +551,19 @@ impl Liquid<'_> {
             depth: self.depth + 1,
         };
         let mut included = Out::default();
-        let mut inner_notes = Vec::new();
-        inner.convert(&text, 0..text.len(), &mut included, &mut inner_notes);
-        if let Some(n) = inner_notes.iter().find(|n| n.kind == NoteKind::Review) {
-            let why = format!(
-                "`_includes/{name}` is not static ({}); kept as text",
-                n.message
-            );
-            return self.keep(input, tok, out, notes, &why);
-        }
-        if tok.lstrip {
-            out.trim_end();
-        }
-        notes.push(RawNote::changed(
-            tok.start,
-            format!(
-                "`{}` replaced by the text of `_includes/{name}`",
-                tok.text(input)
-            ),
-        ));
-        out.insert(included.text.trim_end_matches(['\n', '\r']), tok.start);
-        if tok.rstrip {
-            skip_space(input, tok.end, input.len())
-        } else {
-            tok.end
+        let mut notes = Vec::new();
+        inner.convert(text, 0..text.len(), &mut included, &mut notes);
+        match notes.into_iter().find(|n| n.kind == NoteKind::Review) {
+            Some(n) => Err(n.message),
+            None => Ok(included.text),
         }
     }
 
     /// The text a `{{ … }}` stands for, when it only builds an address of
     /// the site (or is a literal, or an include's parameter).
     fn output(&self, input: &str, tok: Token<'_>, out: &Out) -> Option<String> {
-        let mut parts = tok.markup.split('|').map(str::trim);
-        let base = parts.next()?;
-        let mut site_var = false;
-        let mut value = match base {
-            "site.url" | "site.baseurl" | "site.github.url" => {
-                site_var = true;
-                String::new()
-            }
-            _ => match literal(base) {
-                Some(s) => s.to_string(),
-                None => {
-                    let key = base.strip_prefix("include.")?;
-                    self.params.iter().find(|(k, _)| k == key)?.1.clone()
-                }
-            },
-        };
-        let mut address = site_var;
-        for filter in parts {
-            let (name, arg) = match filter.split_once(':') {
-                Some((n, a)) => (n.trim(), Some(a.trim())),
-                None => (filter, None),
-            };
-            let arg_value = |a: Option<&str>| -> Option<String> {
-                let a = a?;
-                match a {
-                    "site.url" | "site.baseurl" | "site.github.url" => Some(String::new()),
-                    _ => literal(a).map(str::to_string),
-                }
-            };
-            match name {
-                "relative_url" | "absolute_url" if arg.is_none() => address = true,
-                "prepend" => {
-                    let a = arg_value(arg)?;
-                    address |= a.is_empty();
-                    value = a + &value;
-                }
-                "append" => value.push_str(&arg_value(arg)?),
-                _ => return None,
-            }
-        }
-        if !address {
-            return Some(value);
-        }
-        if is_absolute(&value) {
+        let (value, address) = self.evaluate(tok.markup)?;
+        if !address || is_absolute(&value) {
             return Some(value);
         }
         if !value.is_empty() {
@@ -611,6 +583,54 @@ impl Liquid<'_> {
             Some(format!("{url}{}/", self.site.baseurl()))
         }
     }
+
+    /// The value of an output's expression, and whether it is an address
+    /// of the site (the site's address stands for nothing in it); None for
+    /// anything but literals, `site.url`, `site.baseurl`, include
+    /// parameters and the filters `relative_url`, `absolute_url`,
+    /// `prepend` and `append`.
+    fn evaluate(&self, markup: &str) -> Option<(String, bool)> {
+        let mut parts = markup.split('|').map(str::trim);
+        let base = parts.next()?;
+        let mut address = is_site_address(base);
+        let mut value = match literal(base) {
+            _ if address => String::new(),
+            Some(s) => s.to_string(),
+            None => {
+                let key = base.strip_prefix("include.")?;
+                self.params.iter().find(|(k, _)| k == key)?.1.clone()
+            }
+        };
+        let arg_value = |a: Option<&str>| -> Option<String> {
+            let a = a?;
+            if is_site_address(a) {
+                Some(String::new())
+            } else {
+                literal(a).map(str::to_string)
+            }
+        };
+        for filter in parts {
+            let (name, arg) = match filter.split_once(':') {
+                Some((n, a)) => (n.trim(), Some(a.trim())),
+                None => (filter, None),
+            };
+            match name {
+                "relative_url" | "absolute_url" if arg.is_none() => address = true,
+                "prepend" => {
+                    let a = arg_value(arg)?;
+                    address |= a.is_empty();
+                    value = a + &value;
+                }
+                "append" => value.push_str(&arg_value(arg)?),
+                _ => return None,
+            }
+        }
+        Some((value, address))
+    }
+}
+
+fn is_site_address(expression: &str) -> bool {
+    matches!(expression, "site.url" | "site.baseurl" | "site.github.url")
 }
 
 fn is_absolute(url: &str) -> bool {
