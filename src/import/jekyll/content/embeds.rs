@@ -141,19 +141,8 @@ impl Step<'_> {
                 self.post(tag, range)
             }
             "p" | "div" if tag.has_class("codepen") => {
-                let user = tag.attr("data-user")?;
-                let hash = tag.attr("data-slug-hash")?;
                 let range = whole(&tag.name);
-                let inner = &input[tag.end..range.end];
-                let title = tag
-                    .attr("data-pen-title")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| html::text(inner.split("</").next().unwrap_or("")));
-                let link = Link {
-                    url: format!("https://codepen.io/{user}/pen/{hash}"),
-                    text: titled(self.words.on(What::Code, "CodePen"), &title),
-                    provider: "CodePen".into(),
-                };
+                let link = codepen(tag, &input[tag.end..range.end], self.words)?;
                 self.replace_with_link(range.clone(), &link, None);
                 Some(range.end)
             }
@@ -213,54 +202,38 @@ impl Step<'_> {
             let line_start = self.input[..range.start].rfind('\n').map_or(0, |i| i + 1);
             range.start = line_start.max(self.copied);
         }
+        if host == "gist.github.com" {
+            let link = gist(&src, path, self.words);
+            let a = link_html(&link.url, &link.text);
+            let a = if own_lines {
+                format!("<p>{a}</p>\n")
+            } else {
+                a
+            };
+            let message = format!("GitHub Gist embed became a link to {}", link.url);
+            self.notes.push(RawNote::changed(tag.start, message));
+            self.replace(range.clone(), &a);
+            return range.end;
+        }
         let dropped = if host == "platform.twitter.com" {
             Some("Twitter's script")
         } else if path.ends_with("/embed.js") {
             Some("Mastodon's embed script")
         } else if host.ends_with("codepen.io") && path.ends_with("/ei.js") {
             Some("CodePen's script")
-        } else if host == "gist.github.com" {
-            let gist = path.trim_end_matches(".js").to_string();
-            let file = src
-                .split("file=")
-                .nth(1)
-                .map(|f| f.split('&').next().unwrap_or(f));
-            let text = titled(
-                self.words.on(What::Code, "GitHub Gist"),
-                file.unwrap_or(gist.rsplit('/').next().unwrap_or("")),
-            );
-            let link = Link {
-                url: gist,
-                text,
-                provider: "GitHub Gist".into(),
-            };
-            let a = format!("<p>{}</p>", link_html(&link.url, &link.text));
-            let a = if own_lines { format!("{a}\n") } else { a };
-            self.notes.push(RawNote::changed(
-                range.start,
-                format!("GitHub Gist embed became a link to {}", link.url),
-            ));
-            self.replace(range.clone(), &a);
-            return range.end;
         } else {
             None
         };
-        match dropped {
-            Some(what) => {
-                self.notes.push(RawNote::changed(
-                    range.start,
-                    format!("{what} removed ({src}): echt publishes no scripts"),
-                ));
-                self.replace(range.clone(), "");
-            }
-            None => {
-                self.notes.push(RawNote::review(
-                    range.start,
-                    "script kept as visible text: echt publishes no scripts; remove it or replace it with a link".to_string(),
-                ));
-                let text = escape::html(&self.input[range.clone()]);
-                self.replace(range.clone(), &text);
-            }
+        if let Some(what) = dropped {
+            let message = format!("{what} removed ({src}): echt publishes no scripts");
+            self.notes.push(RawNote::changed(tag.start, message));
+            self.replace(range.clone(), "");
+        } else {
+            let message = "script kept as visible text: echt publishes no scripts; remove it or replace it with a link";
+            self.notes
+                .push(RawNote::review(tag.start, message.to_string()));
+            let text = escape::html(&self.input[range.clone()]);
+            self.replace(range.clone(), &text);
         }
         range.end
     }
@@ -359,6 +332,38 @@ impl Step<'_> {
         self.replace(at..end, &replacement);
         Some(end)
     }
+}
+
+/// The gist a `<script src="https://gist.github.com/USER/ID.js?file=F">`
+/// shows.
+fn gist(src: &str, path: &str, words: Words) -> Link {
+    let url = path.trim_end_matches(".js").to_string();
+    let file = src
+        .split("file=")
+        .nth(1)
+        .map(|f| f.split('&').next().unwrap_or(f));
+    let id = url.rsplit('/').next().unwrap_or("");
+    let text = titled(words.on(What::Code, "GitHub Gist"), file.unwrap_or(id));
+    Link {
+        url,
+        text,
+        provider: "GitHub Gist".into(),
+    }
+}
+
+/// The pen a `<p class="codepen" data-user data-slug-hash>` shows.
+fn codepen(tag: &Tag<'_>, inner: &str, words: Words) -> Option<Link> {
+    let user = tag.attr("data-user")?;
+    let hash = tag.attr("data-slug-hash")?;
+    let title = tag
+        .attr("data-pen-title")
+        .map(str::to_string)
+        .unwrap_or_else(|| html::text(inner.split("</").next().unwrap_or("")));
+    Some(Link {
+        url: format!("https://codepen.io/{user}/pen/{hash}"),
+        text: titled(words.on(What::Code, "CodePen"), &title),
+        provider: "CodePen".into(),
+    })
 }
 
 fn titled(words: String, title: &str) -> String {
@@ -484,82 +489,101 @@ fn md_image(input: &str, at: usize) -> Option<MdImage<'_>> {
 /// The link that replaces an iframe, by the host it loads from.
 fn iframe_link(src: &str, title: Option<&str>, words: Words) -> Link {
     let h = host(src).to_ascii_lowercase();
-    let h = h.strip_prefix("www.").unwrap_or(&h).to_string();
+    let h = h.strip_prefix("www.").unwrap_or(&h);
     let path = src.split_once(host(src)).map_or("", |(_, p)| p);
     let path_only = path.split(['?', '#']).next().unwrap_or("");
     let segs: Vec<&str> = path_only.split('/').filter(|s| !s.is_empty()).collect();
-    let query = |key: &str| {
-        path.split_once('?').and_then(|(_, q)| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
-        })
-    };
-    let (what, provider, url) = match h.as_str() {
+    let target = player(h, &segs, src).unwrap_or_else(|| other_frame(h, &segs, src));
+    Link {
+        url: target.url.unwrap_or_else(|| src.to_string()),
+        text: titled(words.on(target.what, &target.provider), title.unwrap_or("")),
+        provider: target.provider,
+    }
+}
+
+/// What an iframe shows and, where known, the page of it on its own site.
+struct Target {
+    what: What,
+    provider: String,
+    url: Option<String>,
+}
+
+fn target(what: What, provider: &str, url: Option<String>) -> Target {
+    Target {
+        what,
+        provider: provider.to_string(),
+        url,
+    }
+}
+
+/// A query parameter of a URL.
+fn query<'u>(url: &'u str, key: &str) -> Option<&'u str> {
+    let (_, q) = url.split_once('?')?;
+    q.split(['&', '#'])
+        .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+}
+
+/// Video, audio and code players.
+fn player(h: &str, segs: &[&str], src: &str) -> Option<Target> {
+    Some(match h {
         "youtube.com" | "youtube-nocookie.com" | "m.youtube.com" => {
-            let url = match segs.as_slice() {
+            let url = match segs {
                 ["embed", "videoseries"] => {
-                    query("list").map(|l| format!("https://www.youtube.com/playlist?list={l}"))
+                    query(src, "list").map(|l| format!("https://www.youtube.com/playlist?list={l}"))
                 }
                 ["embed", id, ..] => Some(format!("https://www.youtube.com/watch?v={id}")),
                 _ => None,
             };
-            (What::Video, "YouTube".to_string(), url)
+            target(What::Video, "YouTube", url)
         }
         "player.vimeo.com" => {
-            let url = match segs.as_slice() {
+            let url = match segs {
                 ["video", id, ..] => Some(format!("https://vimeo.com/{id}")),
                 _ => None,
             };
-            (What::Video, "Vimeo".to_string(), url)
+            target(What::Video, "Vimeo", url)
         }
         "codepen.io" => {
-            let url = match segs.as_slice() {
+            let url = match segs {
                 [user, "embed", "preview", id, ..] | [user, "embed", id, ..] => {
                     Some(format!("https://codepen.io/{user}/pen/{id}"))
                 }
                 _ => None,
             };
-            (What::Code, "CodePen".to_string(), url)
+            target(What::Code, "CodePen", url)
         }
-        "slideshare.net" => (What::Slides, "SlideShare".to_string(), None),
-        "openstreetmap.org" => {
-            let url = query("marker").and_then(|m| {
-                let (lat, lon) = m
-                    .replace("%2C", ",")
-                    .split_once(',')
-                    .map(|(a, b)| (a.to_string(), b.to_string()))?;
-                Some(format!(
-                    "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
-                ))
-            });
-            (What::Map, "OpenStreetMap".to_string(), url)
-        }
-        "w.soundcloud.com" => (What::Audio, "SoundCloud".to_string(), None),
+        "w.soundcloud.com" => target(What::Audio, "SoundCloud", None),
         "open.spotify.com" => {
             let url = (segs.first() == Some(&"embed"))
                 .then(|| format!("https://open.spotify.com/{}", segs[1..].join("/")));
-            (What::Audio, "Spotify".to_string(), url)
+            target(What::Audio, "Spotify", url)
         }
-        _ if h == "google.com" && segs.first() == Some(&"maps")
-            || h.starts_with("maps.google.") =>
-        {
-            (What::Map, "Google Maps".to_string(), None)
-        }
-        _ if segs.last() == Some(&"embed") && segs.iter().any(|s| s.starts_with('@')) => {
-            let url = src
-                .split(['?', '#'])
-                .next()
-                .unwrap_or(src)
-                .trim_end_matches("/embed")
-                .to_string();
-            (What::Post, format!("Mastodon ({h})"), Some(url))
-        }
-        _ => (What::Page, h.clone(), None),
-    };
-    let text = titled(words.on(what, &provider), title.unwrap_or(""));
-    Link {
-        url: url.unwrap_or_else(|| src.to_string()),
-        text,
-        provider,
+        _ => return None,
+    })
+}
+
+/// Slides, maps, toots and anything else.
+fn other_frame(h: &str, segs: &[&str], src: &str) -> Target {
+    if h == "slideshare.net" {
+        return target(What::Slides, "SlideShare", None);
     }
+    if h == "openstreetmap.org" {
+        let url = query(src, "marker").and_then(|m| {
+            let m = m.replace("%2C", ",");
+            let (lat, lon) = m.split_once(',')?;
+            Some(format!(
+                "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+            ))
+        });
+        return target(What::Map, "OpenStreetMap", url);
+    }
+    if h == "google.com" && segs.first() == Some(&"maps") || h.starts_with("maps.google.") {
+        return target(What::Map, "Google Maps", None);
+    }
+    if segs.last() == Some(&"embed") && segs.iter().any(|s| s.starts_with('@')) {
+        let url = src.split(['?', '#']).next().unwrap_or(src);
+        let url = url.trim_end_matches("/embed").to_string();
+        return target(What::Post, &format!("Mastodon ({h})"), Some(url));
+    }
+    target(What::Page, h, None)
 }

@@ -148,29 +148,17 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
         if tag.trim_end().ends_with('/') {
             if name == "options" {
                 out.copy(input, copied..at);
-                let end = whole_line(input, at, tag_end, &mut out);
-                notes.push(RawNote::changed(
-                    at,
-                    format!(
-                        "kramdown `{}` removed: it sets options of kramdown only",
-                        &input[at..tag_end]
-                    ),
-                ));
-                copied = end;
-                i = end;
+                copied = whole_line(input, at, tag_end, &mut out);
+                i = copied;
+                let message = format!(
+                    "kramdown `{}` removed: it sets options of kramdown only",
+                    &input[at..tag_end]
+                );
+                notes.push(RawNote::changed(at, message));
             }
             continue;
         }
-        let ends = [format!("{{:/{name}}}"), "{:/}".to_string()];
-        let Some((end_at, end_len)) = ends
-            .iter()
-            .filter_map(|e| {
-                input[tag_end..]
-                    .find(e.as_str())
-                    .map(|p| (tag_end + p, e.len()))
-            })
-            .min()
-        else {
+        let Some((end_at, end_len)) = extension_end(input, tag_end, &name) else {
             notes.push(RawNote::review(
                 at,
                 format!(
@@ -195,6 +183,14 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
     }
     out.copy(input, copied..input.len());
     (out, notes)
+}
+
+/// Where `{:/name}` or `{:/}` closes an extension, and its length.
+fn extension_end(input: &str, from: usize, name: &str) -> Option<(usize, usize)> {
+    [format!("{{:/{name}}}"), "{:/}".to_string()]
+        .iter()
+        .filter_map(|e| input[from..].find(e.as_str()).map(|p| (from + p, e.len())))
+        .min()
 }
 
 /// What a block extension with its inside becomes, and the note's words.
