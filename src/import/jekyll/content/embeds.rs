@@ -32,6 +32,7 @@ pub(super) fn run(
     };
     let mut step = Step {
         input,
+        markup,
         words,
         site,
         out: Out::default(),
@@ -65,6 +66,7 @@ pub(super) fn run(
 
 struct Step<'a> {
     input: &'a str,
+    markup: Markup,
     words: Words,
     site: &'a dyn Site,
     out: Out,
@@ -147,6 +149,7 @@ impl Step<'_> {
                 Some(range.end)
             }
             "img" => self.img(tag),
+            "a" => self.md_link(tag),
             "video" | "audio" | "embed" | "object" | "source" => {
                 let src = html::url(tag.attr("src").or_else(|| tag.attr("data"))?);
                 let url = external(&src)?;
@@ -171,6 +174,33 @@ impl Step<'_> {
             }
             _ => None,
         }
+    }
+
+    /// An HTML link to a Markdown file (as `{% post_url %}` in an `href`
+    /// leaves it): echt resolves those only in Markdown links.
+    fn md_link(&mut self, tag: &Tag<'_>) -> Option<usize> {
+        let href = tag.attr("href")?;
+        let path = href.split(['#', '?']).next().unwrap_or(href);
+        if !path.ends_with(".md") || href.contains(':') || href.starts_with('/') {
+            return None;
+        }
+        let close = html::close(self.input, tag.end, "a")?;
+        let inner = &self.input[tag.end..close.start];
+        let plain = !inner.contains(['<', '[', ']']) && !inner.contains("\n\n");
+        if self.markup == Markup::Html || !plain || tag.attrs.len() > 1 {
+            let message = format!(
+                "HTML link to `{href}`: echt turns `.md` files into addresses only in Markdown links; write it as [text]({href})"
+            );
+            self.notes.push(RawNote::review(tag.start, message));
+            return None;
+        }
+        let message = format!("HTML link to `{href}` became a Markdown link, which echt resolves");
+        self.notes.push(RawNote::changed(tag.start, message));
+        self.replace(
+            tag.start..close.end,
+            &format!("[{inner}]({})", html::url(href)),
+        );
+        Some(close.end)
     }
 
     /// A `<script` or `<iframe` that does not read as a tag (an open

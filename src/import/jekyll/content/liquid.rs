@@ -462,16 +462,8 @@ impl Liquid<'_> {
         if tok.lstrip {
             out.trim_end();
         }
-        let mut message = format!("`{}` became `{target}`", tok.text(input));
-        let in_html = ["href=\"", "href='", "src=\"", "src='"]
-            .iter()
-            .any(|a| out.text.ends_with(a));
-        if in_html && target.ends_with(".md") {
-            message.push_str(" in an HTML attribute: echt rewrites `.md` links only in Markdown links; write it as `[text](…)`");
-            notes.push(RawNote::review(tok.start, message));
-        } else {
-            notes.push(RawNote::changed(tok.start, message));
-        }
+        let message = format!("`{}` became `{target}`", tok.text(input));
+        notes.push(RawNote::changed(tok.start, message));
         out.insert(&target, tok.start);
         if tok.rstrip {
             skip_space(input, tok.end, input.len())

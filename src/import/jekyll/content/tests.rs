@@ -128,6 +128,22 @@ fn post_url_and_link_become_md_links() {
 }
 
 #[test]
+fn html_links_to_posts_become_markdown_links() {
+    let c = de("Lies <a href=\"{{ site.baseurl }}{% post_url 2014-07-07-some-title %}\">den alten Beitrag</a>.\n<a href=\"{% link about.md %}\" class=\"x\"><b>Über</b></a>\n");
+    assert_eq!(c.text, "Lies [den alten Beitrag](2014-07-07-some-title.md).\n<a href=\"../about.md\" class=\"x\"><b>Über</b></a>\n");
+    assert_eq!(
+        places(&c),
+        [
+            (Changed, 1, 6),
+            (Changed, 1, 15),
+            (Changed, 1, 35),
+            (Review, 2, 1),
+            (Changed, 2, 10)
+        ]
+    );
+}
+
+#[test]
 fn missing_link_targets_stay_visible() {
     let body = "Ein [alter Link]({% post_url 2001-01-01-weg %}).\n";
     let c = de(body);
