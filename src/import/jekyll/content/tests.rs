@@ -136,7 +136,7 @@ fn html_links_to_posts_become_markdown_links() {
         [
             (Changed, 1, 6),
             (Changed, 1, 15),
-            (Changed, 1, 35),
+            (Changed, 1, 33),
             (Review, 2, 1),
             (Changed, 2, 10)
         ]
