@@ -464,7 +464,7 @@ fn markdown_attr(
         r.start + at,
         format!(
             "kramdown's `markdown=\"{}\"` removed from <{}>{}",
-            escape::html(value),
+            value,
             tag.name,
             if parse {
                 "; blank lines around its inside let echt read it as Markdown"

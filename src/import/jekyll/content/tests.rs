@@ -591,3 +591,97 @@ fn never_panics_on_odd_input() {
         }
     }
 }
+
+/// A whole German post as a team blog writes it, before and after.
+#[test]
+fn german_post_before_and_after() {
+    let before = r#"Nach dem [Umzug im Juli]({{ site.baseurl }}{% post_url 2014-07-07-some-title %}) läuft unser Build schneller.
+<!--more-->
+
+* TOC
+{:toc}
+
+## Was hat sich geändert?
+{: #aenderungen}
+
+Die Konfiguration liegt jetzt in `{{ site.baseurl }}/config.yml`:
+
+{% highlight YAML %}
+build:
+  parallel: true   # {{ site.url }}
+{% endhighlight %}
+
+![Diagramm]({{ "/img/diagramm.png" | relative_url }}){: .breit}
+
+<iframe src="https://www.youtube.com/embed/t3am" title="Unser Teamtreffen" frameborder="0"></iframe>
+
+*[CI]: Continuous Integration
+
+Fragen? Die CI hilft. {% if page.comments %}Kommentare{% endif %}
+"#;
+    let after = r#"Nach dem [Umzug im Juli](2014-07-07-some-title.md) läuft unser Build schneller.
+<!-- more -->
+
+
+## Was hat sich geändert? {#aenderungen}
+
+Die Konfiguration liegt jetzt in `/config.yml`:
+
+```yaml
+build:
+  parallel: true   # https://example.org/blog/
+```
+
+![Diagramm](/img/diagramm.png)
+
+<p><a href="https://www.youtube.com/watch?v=t3am">Video auf YouTube: Unser Teamtreffen</a></p>
+
+
+Fragen? Die <abbr title="Continuous Integration">CI</abbr> hilft. {% if page.comments %}Kommentare{% endif %}
+"#;
+    let c = with(before, "de", Some("<!--more-->"), Markup::Markdown);
+    assert_eq!(c.text, after);
+    let notes: Vec<(NoteKind, usize, usize)> = places(&c);
+    assert_eq!(
+        notes,
+        [
+            (Changed, 1, 26),
+            (Changed, 1, 44),
+            (Changed, 2, 1),
+            (Review, 4, 1),
+            (Changed, 8, 1),
+            (Changed, 10, 35),
+            (Changed, 12, 1),
+            (Changed, 14, 22),
+            (Changed, 17, 13),
+            (Changed, 17, 54),
+            (Changed, 19, 1),
+            (Changed, 21, 1),
+            (Review, 23, 23),
+            (Review, 23, 55),
+        ]
+    );
+}
+
+/// A whole English release note, before and after, with the messages.
+#[test]
+fn english_post_before_and_after() {
+    let before = "Version 2.0 is out.\r\n\r\n{% include hinweis.html text=\"Upgrade first!\" %}\r\n\r\n<div class=\"changes\" markdown=\"1\">\r\n* **Faster** builds\r\n</div>\r\n\r\n<script src=\"https://gist.github.com/jane/f00.js\"></script>\r\n\r\n{% raw %}Use `{{ version }}` in templates.{% endraw %}\r\n";
+    let after = "Version 2.0 is out.\r\n\r\n<p class=\"hinweis\">Upgrade first!</p>\r\n\r\n<div class=\"changes\">\r\n\n* **Faster** builds\r\n\n</div>\r\n\r\n<p><a href=\"https://gist.github.com/jane/f00\">Code on GitHub Gist: f00</a></p>\n\r\nUse `{{ version }}` in templates.\r\n";
+    let c = en(before);
+    assert_eq!(c.text, after);
+    let notes: Vec<(NoteKind, usize, usize, &str)> = c
+        .notes
+        .iter()
+        .map(|n| (n.kind, n.line, n.column, n.message.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (Changed, 3, 1, "`{% include hinweis.html text=\"Upgrade first!\" %}` replaced by the text of `_includes/hinweis.html`"),
+            (Changed, 5, 1, "kramdown's `markdown=\"1\"` removed from <div>; blank lines around its inside let echt read it as Markdown"),
+            (Changed, 9, 1, "GitHub Gist embed became a link to https://gist.github.com/jane/f00"),
+            (Changed, 11, 1, "`{% raw %}` … `{% endraw %}` removed, the text between kept as written"),
+        ]
+    );
+}
