@@ -249,7 +249,14 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
         n += 1;
         let line = &input[r.clone()];
         if code.in_block(r.start) {
-            out.copy(input, r);
+            match indented_with_language(input, &lines, n - 1, &code) {
+                Some((fenced, skip, ial_at)) => {
+                    out.insert(&fenced, r.start);
+                    notes.push(RawNote::changed(ial_at, "indented code with kramdown's `{: .language-…}` became a fenced code block with that language".to_string()));
+                    n += skip;
+                }
+                None => out.copy(input, r),
+            }
             continue;
         }
         breaks.retain(|&b| b >= r.start);
@@ -297,6 +304,58 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
         span_ials(input, r, &code, &mut out, &mut notes);
     }
     (out, notes, abbrs)
+}
+
+/// Indented code starting at line `first` that an attribute list with
+/// a class `language-X` follows directly (kramdown highlights it as X): the
+/// fenced block, how many more lines it takes (the list's included), and
+/// where the list is.
+fn indented_with_language(
+    input: &str,
+    lines: &[std::ops::Range<usize>],
+    first: usize,
+    code: &Code,
+) -> Option<(String, usize, usize)> {
+    let starts_block = first == 0 || input[lines[first - 1].clone()].trim().is_empty();
+    let (cols, _) = code::indent(&input[lines[first].clone()]);
+    if !starts_block || cols < 4 || (first > 0 && code.in_block(lines[first - 1].start)) {
+        return None;
+    }
+    let mut last = first;
+    while lines
+        .get(last + 1)
+        .is_some_and(|l| code.in_block(l.start) && !input[l.clone()].trim().is_empty())
+    {
+        last += 1;
+    }
+    let ial_range = lines.get(last + 1)?.clone();
+    let ial = ial_line(&input[ial_range.clone()])?;
+    let lang = ial
+        .classes
+        .iter()
+        .find_map(|c| c.strip_prefix("language-"))?;
+    if lines[first..=last]
+        .iter()
+        .any(|l| code::indent(&input[l.clone()]).0 < 4)
+    {
+        return None;
+    }
+    let mut block = format!("```{lang}\n");
+    for l in &lines[first..=last] {
+        let line = content(&input[l.clone()]);
+        let cut = line
+            .strip_prefix('\t')
+            .or_else(|| line.get(4..))
+            .unwrap_or("");
+        block.push_str(cut);
+        block.push('\n');
+    }
+    block.push_str("```\n");
+    Some((
+        block,
+        last + 1 - first,
+        ial_range.start + input[ial_range].find('{').unwrap_or(0),
+    ))
 }
 
 /// A line removed as a whole: an attribute list of its own (`{: .x}`,

@@ -262,6 +262,18 @@ fn other_ials_are_dropped() {
 }
 
 #[test]
+fn indented_code_with_a_language_becomes_fenced() {
+    let c = en("Run this:\n\n    cargo build\n    \tcargo test\n{: .language-shell}\n\nDone.\n");
+    assert_eq!(
+        c.text,
+        "Run this:\n\n```shell\ncargo build\n\tcargo test\n```\n\nDone.\n"
+    );
+    assert_eq!(places(&c), [(Changed, 5, 1)]);
+    let body = "Text\n\n    code\n\n{: .language-rb}\n";
+    assert_eq!(en(body).text, "Text\n\n    code\n\n");
+}
+
+#[test]
 fn toc_and_options_and_extensions() {
     let c = en("{::options parse_block_html=\"true\" /}\n* TOC\n{:toc}\n\n{::comment}\nsecret\n{:/comment}\n\n{::nomarkdown}\n<b>x</b>\n\n<i>y</i>\n{:/nomarkdown}\n");
     assert_eq!(c.text, "\n<!--\nsecret\n-->\n\n\n<b>x</b>\n<i>y</i>\n\n");
