@@ -265,27 +265,9 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
             copy_with_break(input, r, b, &mut out);
             continue;
         }
-        let next = lines.get(n).map(|r| &input[r.clone()]);
-        let after = lines.get(n + 1).map(|r| &input[r.clone()]);
-        if let (Some(under), Some(ial)) = (next, after.and_then(ial_line)) {
-            if let Some(attrs) = setext_ial(line, under, &ial) {
-                out.insert(&attrs, r.start);
-                out.copy(input, lines[n].clone());
-                notes.push(RawNote::changed(lines[n].end, heading_message(&ial)));
-                n += 2;
-                continue;
-            }
-        }
-        if let Some(ial) = next.and_then(ial_line) {
-            if let Some(skip) = heading_ial(input, r.clone(), &ial, &mut out, &mut notes) {
-                n += skip;
-                continue;
-            }
-            if is_toc(&ial) && code::list_item(line).is_some() {
-                notes.push(RawNote::review(r.start, toc_message()));
-                n += 1;
-                continue;
-            }
+        if let Some(skip) = with_ial(input, &lines, n - 1, &mut out, &mut notes) {
+            n += skip;
+            continue;
         }
         if removed_line(line, r.start, &mut notes, &mut abbrs) {
             continue;
@@ -304,6 +286,39 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
         span_ials(input, r, &code, &mut out, &mut notes);
     }
     (out, notes, abbrs)
+}
+
+/// Line `n` with the attribute list(s) after it that belong to it (a
+/// heading's, a setext heading's, `{:toc}` after its list line), written;
+/// how many more lines that took.
+fn with_ial(
+    input: &str,
+    lines: &[std::ops::Range<usize>],
+    n: usize,
+    out: &mut Out,
+    notes: &mut Vec<RawNote>,
+) -> Option<usize> {
+    let r = lines[n].clone();
+    let line = &input[r.clone()];
+    let next = lines.get(n + 1).map(|r| &input[r.clone()]);
+    let after = lines.get(n + 2).map(|r| &input[r.clone()]);
+    if let (Some(under), Some(ial)) = (next, after.and_then(ial_line)) {
+        if let Some(attrs) = setext_ial(line, under, &ial) {
+            out.insert(&attrs, r.start);
+            out.copy(input, lines[n + 1].clone());
+            notes.push(RawNote::changed(lines[n + 1].end, heading_message(&ial)));
+            return Some(2);
+        }
+    }
+    let ial = next.and_then(ial_line)?;
+    if let Some(skip) = heading_ial(input, r.clone(), &ial, out, notes) {
+        return Some(skip);
+    }
+    if is_toc(&ial) && code::list_item(line).is_some() {
+        notes.push(RawNote::review(r.start, toc_message()));
+        return Some(1);
+    }
+    None
 }
 
 /// Indented code starting at line `first` that an attribute list with
