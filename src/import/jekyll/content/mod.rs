@@ -17,7 +17,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-use mapped::{line_column, Map, Out};
+use mapped::{Lines, Map, Out};
 use words::Words;
 
 /// What the conversion of one file needs to know about the rest of the site.
@@ -99,7 +99,7 @@ pub enum NoteKind {
 pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted {
     let words = Words::new(options.language);
     let mut steps = Steps {
-        body,
+        lines: Lines::new(body),
         maps: Vec::new(),
         notes: Vec::new(),
     };
@@ -160,7 +160,7 @@ impl RawNote {
 /// The steps done so far: the way back to the body, and the notes.
 #[derive(Debug)]
 struct Steps<'b> {
-    body: &'b str,
+    lines: Lines<'b>,
     /// One map per step, each from its output to its input.
     maps: Vec<Map>,
     notes: Vec<Note>,
@@ -171,7 +171,7 @@ impl Steps<'_> {
     fn take(&mut self, out: Out, notes: Vec<RawNote>) -> String {
         for raw in notes {
             let at = self.maps.iter().rev().fold(raw.at, |at, map| map.back(at));
-            let (line, column) = line_column(self.body, at);
+            let (line, column) = self.lines.place(at);
             self.notes.push(Note {
                 line,
                 column,
