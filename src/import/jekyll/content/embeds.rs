@@ -32,6 +32,7 @@ pub(super) fn run(
     };
     let mut step = Step {
         input,
+        index: html::Index::new(input),
         markup,
         words,
         site,
@@ -66,6 +67,7 @@ pub(super) fn run(
 
 struct Step<'a> {
     input: &'a str,
+    index: html::Index<'a>,
     markup: Markup,
     words: Words,
     site: &'a dyn Site,
@@ -121,29 +123,36 @@ impl Step<'_> {
         self.replace(range, &a);
     }
 
+    /// The element that starts with `tag`, to its end tag (or the start
+    /// tag alone, when none follows).
+    fn whole(&mut self, tag: &Tag<'_>) -> std::ops::Range<usize> {
+        let close = self.index.close(tag.end, &tag.name);
+        tag.start..close.map_or(tag.end, |c| c.end)
+    }
+
     /// Handles the element starting with `tag`; where to go on, when it
     /// was one that matters.
     fn element(&mut self, tag: &Tag<'_>) -> Option<usize> {
         let input = self.input;
-        let whole = |name: &str| {
-            html::close(input, tag.end, name).map_or(tag.start..tag.end, |c| tag.start..c.end)
-        };
         match tag.name.as_str() {
             "iframe" => {
                 let src = html::url(tag.attr("src")?);
                 let url = external(&src)?;
-                let range = whole("iframe");
+                let range = self.whole(tag);
                 let link = iframe_link(&url, tag.attr("title"), self.words);
                 self.replace_with_link(range.clone(), &link, None);
                 Some(range.end)
             }
-            "script" => Some(self.script(tag, whole("script"))),
+            "script" => {
+                let range = self.whole(tag);
+                Some(self.script(tag, range))
+            }
             "blockquote" if tag.has_class("twitter-tweet") || tag.has_class("mastodon-embed") => {
-                let range = html::close(input, tag.end, "blockquote")?;
+                let range = self.index.close(tag.end, "blockquote")?;
                 self.post(tag, range)
             }
             "p" | "div" if tag.has_class("codepen") => {
-                let range = whole(&tag.name);
+                let range = self.whole(tag);
                 let link = codepen(tag, &input[tag.end..range.end], self.words)?;
                 self.replace_with_link(range.clone(), &link, None);
                 Some(range.end)
@@ -156,7 +165,7 @@ impl Step<'_> {
                 let range = if matches!(tag.name.as_str(), "embed" | "source") {
                     tag.start..tag.end
                 } else {
-                    whole(&tag.name)
+                    self.whole(tag)
                 };
                 let what = if tag.name == "audio" {
                     What::Audio
@@ -184,7 +193,7 @@ impl Step<'_> {
         if !path.ends_with(".md") || href.contains(':') || href.starts_with('/') {
             return None;
         }
-        let close = html::close(self.input, tag.end, "a")?;
+        let close = self.index.close(tag.end, "a")?;
         let inner = &self.input[tag.end..close.start];
         let plain = !inner.contains(['<', '[', ']']) && !inner.contains("\n\n");
         if self.markup == Markup::Html || !plain || tag.attrs.len() > 1 {

@@ -1,6 +1,7 @@
 //! Just enough reading of HTML written into Markdown to find an embed: one
 //! start tag with its attributes, and the end tag that closes it.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A start tag.
@@ -106,34 +107,65 @@ pub(super) fn start_tag(input: &str, at: usize) -> Option<Tag<'_>> {
     })
 }
 
-/// The end tag closing an element named `name` whose start tag ends at
-/// `from`, counting nested elements of the same name: its range.
-pub(super) fn close(input: &str, from: usize, name: &str) -> Option<Range<usize>> {
-    let lower = input.get(from..)?.to_ascii_lowercase();
-    let open = format!("<{name}");
-    let end = format!("</{name}");
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(rel) = lower[i..].find('<') {
-        let at = i + rel;
-        let rest = &lower[at..];
-        let boundary = |s: &str| {
-            s.as_bytes()
-                .first()
-                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
-        };
-        if rest.starts_with(&end) && boundary(&rest[end.len()..]) {
-            let stop = rest.find('>').map_or(lower.len(), |g| at + g + 1);
-            if depth == 0 {
-                return Some(from + at..from + stop);
-            }
-            depth -= 1;
-        } else if rest.starts_with(&open) && boundary(&rest[open.len()..]) {
-            depth += 1;
+/// The start and end tags of each name in a text, each name found in one
+/// pass, so that finding end tags costs little however many there are.
+#[derive(Debug)]
+pub(super) struct Index<'t> {
+    input: &'t str,
+    /// Per lowercase name: where each tag starts, whether it is an end
+    /// tag, and where it stops.
+    tags: HashMap<String, Vec<(usize, bool, usize)>>,
+}
+
+impl<'t> Index<'t> {
+    pub(super) fn new(input: &'t str) -> Self {
+        Self {
+            input,
+            tags: HashMap::new(),
         }
-        i = at + 1;
     }
-    None
+
+    fn tags(&mut self, name: &str) -> &[(usize, bool, usize)] {
+        let input = self.input;
+        self.tags.entry(name.to_string()).or_insert_with(|| {
+            let bytes = input.as_bytes();
+            let mut found = Vec::new();
+            for (at, _) in input.match_indices('<') {
+                let end = bytes.get(at + 1) == Some(&b'/');
+                let from = at + 1 + usize::from(end);
+                let Some(written) = bytes.get(from..from + name.len()) else {
+                    continue;
+                };
+                let boundary = bytes
+                    .get(from + name.len())
+                    .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'));
+                if written.eq_ignore_ascii_case(name.as_bytes()) && boundary {
+                    let stop = input[at..].find('>').map_or(input.len(), |g| at + g + 1);
+                    found.push((at, end, stop));
+                }
+            }
+            found
+        })
+    }
+
+    /// The end tag closing an element named `name` whose start tag ends
+    /// at `from`: the first one for elements whose content is raw text
+    /// (`script`, `iframe`), else counting nested elements of the name.
+    pub(super) fn close(&mut self, from: usize, name: &str) -> Option<Range<usize>> {
+        let raw = matches!(name, "script" | "iframe" | "style" | "textarea");
+        let tags = self.tags(name);
+        let first = tags.partition_point(|t| t.0 < from);
+        let mut depth = 0usize;
+        for &(at, end, stop) in &tags[first..] {
+            match (end, depth) {
+                (true, 0) => return Some(at..stop),
+                (true, _) => depth -= 1,
+                (false, _) if !raw => depth += 1,
+                (false, _) => {}
+            }
+        }
+        None
+    }
 }
 
 /// The text of some HTML: tags removed, whitespace collapsed (entities are

@@ -129,6 +129,7 @@ fn eol(line: &str) -> &str {
 /// First step: the extensions `{::name}…{:/name}` and `{::name /}`.
 pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
     let code = Code::markdown(input);
+    let mut misses = Vec::new();
     let mut out = Out::default();
     let mut notes = Vec::new();
     let mut copied = 0;
@@ -139,7 +140,8 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
         if code.contains(at) {
             continue;
         }
-        let Some(close) = input[at..].find('}') else {
+        let line_end = input[at..].find('\n').map_or(input.len(), |n| at + n);
+        let Some(close) = input[at..line_end].find('}') else {
             continue;
         };
         let tag_end = at + close + 1;
@@ -158,7 +160,7 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
             }
             continue;
         }
-        let Some((end_at, end_len)) = extension_end(input, tag_end, &name) else {
+        let Some((end_at, end_len)) = extension_end(input, tag_end, &name, &mut misses) else {
             notes.push(RawNote::review(
                 at,
                 format!(
@@ -186,11 +188,25 @@ pub(super) fn extensions(input: &str) -> (Out, Vec<RawNote>) {
 }
 
 /// Where `{:/name}` or `{:/}` closes an extension, and its length.
-fn extension_end(input: &str, from: usize, name: &str) -> Option<(usize, usize)> {
-    [format!("{{:/{name}}}"), "{:/}".to_string()]
+/// `misses` remembers the searches that found nothing (a later one for
+/// the same name finds nothing either).
+fn extension_end(
+    input: &str,
+    from: usize,
+    name: &str,
+    misses: &mut Vec<(String, usize)>,
+) -> Option<(usize, usize)> {
+    if misses.iter().any(|(n, f)| n == name && *f <= from) {
+        return None;
+    }
+    let end = [format!("{{:/{name}}}"), "{:/}".to_string()]
         .iter()
         .filter_map(|e| input[from..].find(e.as_str()).map(|p| (from + p, e.len())))
-        .min()
+        .min();
+    if end.is_none() {
+        misses.push((name.to_string(), from));
+    }
+    end
 }
 
 /// What a block extension with its inside becomes, and the note's words.
@@ -244,6 +260,7 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
     let mut notes = Vec::new();
     let mut abbrs = Vec::new();
     let mut breaks: Vec<usize> = Vec::new();
+    let mut index = html::Index::new(input);
     let mut n = 0;
     while let Some(r) = lines.get(n).cloned() {
         n += 1;
@@ -272,7 +289,7 @@ pub(super) fn blocks(input: &str) -> (Out, Vec<RawNote>, Vec<Abbr>) {
         if removed_line(line, r.start, &mut notes, &mut abbrs) {
             continue;
         }
-        if let Some(close) = markdown_attr(input, r.clone(), &mut out, &mut notes) {
+        if let Some(close) = markdown_attr(input, r.clone(), &mut index, &mut out, &mut notes) {
             breaks.extend(close);
             breaks.sort_unstable();
             continue;
@@ -518,6 +535,7 @@ fn abbreviation(line: &str) -> Option<Abbr> {
 fn markdown_attr(
     input: &str,
     r: std::ops::Range<usize>,
+    index: &mut html::Index<'_>,
     out: &mut Out,
     notes: &mut Vec<RawNote>,
 ) -> Option<Option<usize>> {
@@ -528,7 +546,7 @@ fn markdown_attr(
     }
     let tag = html::start_tag(input, r.start + at).filter(|t| t.end <= r.end)?;
     let (_, value, range) = tag.attrs.iter().find(|a| a.0 == "markdown")?.clone();
-    let close = html::close(input, tag.end, &tag.name);
+    let close = index.close(tag.end, &tag.name);
     let parse = matches!(value, "1" | "block" | "span");
     let before = input[..range.start].trim_end_matches([' ', '\t']).len();
     out.copy(input, r.start..before);

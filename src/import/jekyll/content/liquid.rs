@@ -3,6 +3,8 @@
 //! echt equivalent are replaced by it, everything else stays as written
 //! and is noted for review.
 
+use std::cell::RefCell;
+
 use super::embeds;
 use super::mapped::Out;
 use super::words::{What, Words};
@@ -40,6 +42,7 @@ pub(super) struct Liquid<'a> {
     /// Parameters of the include being converted (`include.KEY`).
     params: Vec<(String, String)>,
     depth: usize,
+    misses: Misses,
 }
 
 impl std::fmt::Debug for Liquid<'_> {
@@ -63,6 +66,7 @@ pub(super) fn run(
         words,
         params: Vec::new(),
         depth: 0,
+        misses: Misses::default(),
     };
     let mut out = Out::default();
     let mut notes = Vec::new();
@@ -119,9 +123,37 @@ fn token(input: &str, at: usize, limit: usize) -> Option<Token<'_>> {
     })
 }
 
+/// Searches for end tags that found nothing: a later search for the same
+/// tag, from further on and within the same limit, finds nothing either
+/// (so many unclosed tags cost one pass over the text, not one each).
+#[derive(Debug, Default)]
+struct Misses(RefCell<Vec<(&'static str, usize, usize)>>);
+
+impl Misses {
+    fn known(&self, name: &str, from: usize, limit: usize) -> bool {
+        self.0
+            .borrow()
+            .iter()
+            .any(|&(n, f, l)| n == name && l == limit && f <= from)
+    }
+
+    fn record(&self, name: &'static str, from: usize, limit: usize) {
+        self.0.borrow_mut().push((name, from, limit));
+    }
+}
+
 /// The first tag named `name` after `from` (for `raw`, whose text is not
 /// read as Liquid).
-fn find_tag<'i>(input: &'i str, from: usize, limit: usize, name: &str) -> Option<Token<'i>> {
+fn find_tag<'i>(
+    input: &'i str,
+    from: usize,
+    limit: usize,
+    name: &'static str,
+    misses: &Misses,
+) -> Option<Token<'i>> {
+    if misses.known(name, from, limit) {
+        return None;
+    }
     let mut i = from;
     while let Some(at) = next_open(input, i, limit) {
         match token(input, at, limit) {
@@ -129,23 +161,34 @@ fn find_tag<'i>(input: &'i str, from: usize, limit: usize, name: &str) -> Option
             _ => i = at + 2,
         }
     }
+    misses.record(name, from, limit);
     None
 }
 
 /// The tag `end` closing a block opened before `from`, skipping `raw`
 /// blocks (whose text may show the end tag).
-fn find_end<'i>(input: &'i str, from: usize, limit: usize, end: &str) -> Option<Token<'i>> {
+fn find_end<'i>(
+    input: &'i str,
+    from: usize,
+    limit: usize,
+    end: &'static str,
+    misses: &Misses,
+) -> Option<Token<'i>> {
+    if misses.known(end, from, limit) {
+        return None;
+    }
     let mut i = from;
     while let Some(at) = next_open(input, i, limit) {
         match token(input, at, limit) {
             Some(t) if !t.output && t.name == end => return Some(t),
             Some(t) if !t.output && t.name == "raw" => {
-                i = find_tag(input, t.end, limit, "endraw").map_or(t.end, |e| e.end);
+                i = find_tag(input, t.end, limit, "endraw", misses).map_or(t.end, |e| e.end);
             }
             Some(t) => i = t.end,
             None => i = at + 2,
         }
     }
+    misses.record(end, from, limit);
     None
 }
 
@@ -228,13 +271,18 @@ impl Liquid<'_> {
     ) {
         let mut i = range.start;
         let mut copied = range.start;
+        // From where on `}}` and `%}` are known not to follow.
+        let mut unclosed = [usize::MAX; 2];
         while let Some(at) = next_open(input, i, range.end) {
-            let Some(tok) = token(input, at, range.end) else {
-                let what = if input.as_bytes()[at + 1] == b'{' {
-                    "{{"
-                } else {
-                    "{%"
-                };
+            let kind = usize::from(input.as_bytes()[at + 1] == b'{');
+            let tok = if at >= unclosed[kind] {
+                None
+            } else {
+                token(input, at, range.end)
+            };
+            let Some(tok) = tok else {
+                unclosed[kind] = unclosed[kind].min(at);
+                let what = if kind == 1 { "{{" } else { "{%" };
                 notes.push(RawNote::review(
                     at,
                     format!("`{what}` without its end: kept as text (echt runs no Liquid)"),
@@ -323,7 +371,7 @@ impl Liquid<'_> {
         out: &mut Out,
         notes: &mut Vec<RawNote>,
     ) -> usize {
-        let Some(end) = find_tag(input, tok.end, limit, "endraw") else {
+        let Some(end) = find_tag(input, tok.end, limit, "endraw", &self.misses) else {
             return self.keep(input, tok, out, notes, "no `{% endraw %}` follows");
         };
         if tok.lstrip {
@@ -351,7 +399,7 @@ impl Liquid<'_> {
         out: &mut Out,
         notes: &mut Vec<RawNote>,
     ) -> usize {
-        let Some(end) = find_tag(input, tok.end, limit, "endcomment") else {
+        let Some(end) = find_tag(input, tok.end, limit, "endcomment", &self.misses) else {
             return self.keep(input, tok, out, notes, "no `{% endcomment %}` follows");
         };
         let inner = &input[tok.end..end.start];
@@ -389,7 +437,7 @@ impl Liquid<'_> {
         out: &mut Out,
         notes: &mut Vec<RawNote>,
     ) -> usize {
-        let Some(end) = find_end(input, tok.end, limit, "endhighlight") else {
+        let Some(end) = find_end(input, tok.end, limit, "endhighlight", &self.misses) else {
             return self.keep(
                 input,
                 tok,
@@ -541,6 +589,7 @@ impl Liquid<'_> {
             words: self.words,
             params,
             depth: self.depth + 1,
+            misses: Misses::default(),
         };
         let mut included = Out::default();
         let mut notes = Vec::new();
