@@ -48,7 +48,7 @@ pub(super) fn run(
             None
         } else if b == b'<' {
             match html::start_tag(input, i) {
-                Some(tag) => step.element(&tag),
+                Some(tag) => step.element(&tag).or_else(|| step.handlers(&tag)),
                 None => step.broken(i),
             }
         } else if b == b'!' && markup == Markup::Markdown && bytes.get(i + 1) == Some(&b'[') {
@@ -210,6 +210,37 @@ impl Step<'_> {
             &format!("[{inner}]({})", html::url(href)),
         );
         Some(close.end)
+    }
+
+    /// Event handler attributes (`onclick`) and `javascript:` links run
+    /// code: they are removed from the tag.
+    fn handlers(&mut self, tag: &Tag<'_>) -> Option<usize> {
+        let code = |(name, value, _): &&(String, &str, std::ops::Range<usize>)| {
+            let script_url = matches!(name.as_str(), "href" | "src" | "action" | "formaction")
+                && value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("javascript:");
+            (name.len() > 2 && name.starts_with("on")) || script_url
+        };
+        let bad: Vec<_> = tag.attrs.iter().filter(code).collect();
+        if bad.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = bad.iter().map(|a| a.0.as_str()).collect();
+        let message = format!(
+            "attribute {} removed from <{}>: it ran code, which echt pages do without",
+            names.join(", "),
+            tag.name
+        );
+        self.notes.push(RawNote::review(tag.start, message));
+        for (_, _, range) in bad {
+            let start = self.input[..range.start]
+                .trim_end_matches([' ', '\t'])
+                .len();
+            self.replace(start.max(self.copied)..range.end, "");
+        }
+        Some(tag.end)
     }
 
     /// A `<script` or `<iframe` that does not read as a tag (an open
