@@ -22,12 +22,12 @@ impl Code {
         let mut chunk: Option<usize> = None;
         let mut scan = BlockScan::default();
         for line in lines(text) {
-            let in_block = scan.line(&text[line.clone()]);
+            let kind = scan.line(&text[line.clone()]);
             let blank = text[line.clone()].trim().is_empty();
-            if in_block {
+            if kind == Kind::Code {
                 code.blocks.push(line.clone());
             }
-            if in_block || blank {
+            if kind != Kind::Text || blank {
                 if let Some(start) = chunk.take() {
                     code.spans_in(text, start..line.start);
                 }
@@ -183,19 +183,164 @@ fn fence(line: &str) -> Option<(u8, usize, &str)> {
     Some((c, n, info))
 }
 
+/// What one line is, for the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// In a fenced or indented code block.
+    Code,
+    /// In an HTML block: neither code nor Markdown.
+    Html,
+    Text,
+}
+
+/// How an HTML block ends (CommonMark's seven kinds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HtmlEnd {
+    /// At a line containing this (lowercase).
+    Marker(String),
+    /// At a blank line.
+    Blank,
+}
+
+/// The names that start an HTML block of kind 6.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+/// Whether `rest` (a line from its first non-space) starts an HTML block,
+/// and how that block ends.
+fn html_start(rest: &str, after_paragraph: bool) -> Option<HtmlEnd> {
+    if !rest.starts_with('<') {
+        return None;
+    }
+    let head: String = rest
+        .chars()
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let ends_name = |after: Option<char>| after.is_none_or(|c| c.is_whitespace() || c == '>');
+    for raw in ["pre", "script", "style", "textarea"] {
+        if let Some(after) = head[1..].strip_prefix(raw) {
+            if ends_name(after.chars().next()) {
+                return Some(HtmlEnd::Marker(format!("</{raw}>")));
+            }
+        }
+    }
+    let marker = |m: &str| Some(HtmlEnd::Marker(m.to_string()));
+    if head.starts_with("<!--") {
+        return marker("-->");
+    }
+    if head.starts_with("<?") {
+        return marker("?>");
+    }
+    if head.starts_with("<![cdata[") {
+        return marker("]]>");
+    }
+    if head[1..].starts_with('!') && head[2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return marker(">");
+    }
+    let name_start = if head[1..].starts_with('/') { 2 } else { 1 };
+    let name: String = rest[name_start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let after = &rest[name_start + name.len()..];
+    let boundary = after.is_empty()
+        || after.starts_with(|c: char| c.is_whitespace() || c == '>')
+        || after.starts_with("/>");
+    if boundary && BLOCK_TAGS.contains(&name.as_str()) {
+        return Some(HtmlEnd::Blank);
+    }
+    (!after_paragraph && !name.is_empty() && alone_tag(rest)).then_some(HtmlEnd::Blank)
+}
+
+/// A complete start or end tag with nothing but whitespace after it.
+fn alone_tag(rest: &str) -> bool {
+    let trimmed = rest.trim_end();
+    if let Some(end) = trimmed.strip_prefix("</") {
+        let name_len = end.chars().take_while(char::is_ascii_alphanumeric).count();
+        return name_len > 0 && end[name_len..].trim() == ">";
+    }
+    super::html::start_tag(trimmed, 0).is_some_and(|t| t.end == trimmed.len())
+}
+
 /// Line-by-line state of the block scan.
 #[derive(Debug, Default)]
 struct BlockScan {
     fence: Option<(u8, usize)>,
+    html: Option<HtmlEnd>,
     indented: bool,
     after_blank: bool,
+    paragraph: bool,
     started: bool,
     list: Option<usize>,
 }
 
 impl BlockScan {
-    /// Reads the next line; true when it belongs to a code block.
-    fn line(&mut self, raw: &str) -> bool {
+    /// Reads the next line: what it is.
+    fn line(&mut self, raw: &str) -> Kind {
         let line = unquote(raw);
         let blank = line.trim().is_empty();
         let may_start_block = !self.started || self.after_blank;
@@ -207,32 +352,63 @@ impl BlockScan {
                 }
             }
             self.after_blank = false;
-            return true;
+            return Kind::Code;
         }
-        let (cols, _) = indent(line);
+        if let Some(end) = &self.html {
+            let ended = match end {
+                HtmlEnd::Blank => blank,
+                HtmlEnd::Marker(m) => line.to_ascii_lowercase().contains(m.as_str()),
+            };
+            if ended {
+                self.html = None;
+            }
+            self.after_blank = blank;
+            self.paragraph = false;
+            return if blank { Kind::Text } else { Kind::Html };
+        }
+        let (cols, at) = indent(line);
         let base = self.list.filter(|&l| cols >= l).unwrap_or(0);
         if blank {
             self.after_blank = true;
-            return self.indented;
+            self.paragraph = false;
+            return if self.indented {
+                Kind::Code
+            } else {
+                Kind::Text
+            };
         }
         if cols >= base + 4 && (may_start_block || self.indented) {
             self.indented = true;
             self.after_blank = false;
-            return true;
+            return Kind::Code;
         }
         self.indented = false;
-        if let Some(item) = list_item(line) {
+        let item = list_item(line);
+        if let Some(item) = item {
             self.list = Some(item);
         } else if self.after_blank && self.list.is_some_and(|l| cols < l) {
             self.list = None;
         }
         self.after_blank = false;
-        if cols < base + 4 {
+        if cols < base + 4 && item.is_none() {
             if let Some((c, n, _)) = fence(line) {
                 self.fence = Some((c, n));
-                return true;
+                self.paragraph = false;
+                return Kind::Code;
+            }
+            if let Some(end) = html_start(&line[at..], self.paragraph) {
+                let ends_here = match &end {
+                    HtmlEnd::Marker(m) => line[at..].to_ascii_lowercase()[1..].contains(m.as_str()),
+                    HtmlEnd::Blank => false,
+                };
+                if !ends_here {
+                    self.html = Some(end);
+                }
+                self.paragraph = false;
+                return Kind::Html;
             }
         }
-        false
+        self.paragraph = !line[at..].starts_with('#');
+        Kind::Text
     }
 }

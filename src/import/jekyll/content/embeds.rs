@@ -111,11 +111,6 @@ impl Step<'_> {
             Some(text) => format!("<a href=\"{}\">{text}</a>", escape::html(&link.url)),
             None => link_html(&link.url, &link.text),
         };
-        let a = if self.own_lines(&range) {
-            format!("<p>{a}</p>")
-        } else {
-            a
-        };
         self.notes.push(RawNote::changed(
             range.start,
             format!("{} embed became a link to {}", link.provider, link.url),
@@ -275,11 +270,9 @@ impl Step<'_> {
         if host == "gist.github.com" {
             let link = gist(&src, path, self.words);
             let a = link_html(&link.url, &link.text);
-            let a = if own_lines {
-                format!("<p>{a}</p>\n")
-            } else {
-                a
-            };
+            // A link alone on its line is a paragraph (a `<p>` there would
+            // start an HTML block, which could take in what follows).
+            let a = if own_lines { format!("{a}\n") } else { a };
             let message = format!("GitHub Gist embed became a link to {}", link.url);
             self.notes.push(RawNote::changed(tag.start, message));
             self.replace(range.clone(), &a);

@@ -738,13 +738,23 @@ fn trim_newlines(input: &str, start: usize, end: usize) -> std::ops::Range<usize
 /// A fenced block on lines of its own, at the indentation of the line it
 /// starts on.
 fn fenced(out: &mut Out, at: usize, code: &str, lang: &str, linenos: bool) -> String {
-    let current = &out.text[out.text.rfind('\n').map_or(0, |i| i + 1)..];
+    let line_start = out.text.rfind('\n').map_or(0, |i| i + 1);
+    let current = out.text[line_start..].to_string();
     let indent = if current.trim().is_empty() {
-        current.to_string()
+        out.truncate(line_start);
+        current
     } else {
         out.insert("\n", at);
         String::new()
     };
+    // A blank line before, so that no paragraph or HTML block (which
+    // would leave the code as raw HTML) takes the fence in.
+    let before = out.text.strip_suffix('\n').unwrap_or("");
+    let last_line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    if !last_line.trim().is_empty() {
+        out.insert("\n", at);
+    }
+    out.insert(&indent, at);
     let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     let mut block = format!("{fence}{lang}");

@@ -89,13 +89,18 @@ pub enum NoteKind {
     Review,
 }
 
+/// How often the embed step may run over its own output.
+const EMBED_ROUNDS: usize = 8;
+
 /// Converts the body (the text after the front matter) of one file.
 ///
 /// The steps run in order, each over the text the one before wrote:
 /// Liquid first (as in Jekyll, where it runs before Markdown), then
-/// kramdown's extensions and block syntax, embeds, abbreviations and the
-/// excerpt separator. Each step notes where it changed something in its own
-/// input; the maps of the steps before lead that back to the body.
+/// kramdown's extensions and block syntax, the excerpt separator, embeds
+/// and abbreviations. Steps that change lines (where blocks start) come
+/// before the embed step, which relies on knowing what is code. Each step
+/// notes where it changed something in its own input; the maps of the
+/// steps before lead that back to the body.
 pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted {
     let words = Words::new(options.language);
     let mut steps = Steps {
@@ -113,18 +118,27 @@ pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted 
         abbrs = found;
         text = steps.take(out, notes);
     }
-    let (out, notes) = embeds::run(&text, options.markup, words, site);
-    text = steps.take(out, notes);
-    if !abbrs.is_empty() {
-        let out = kramdown::abbreviations(&text, &abbrs);
-        text = steps.take(out, Vec::new());
-    }
     if let Some(separator) = options
         .excerpt_separator
         .filter(|s| !s.is_empty() && *s != "\n\n")
     {
         let (out, notes) = excerpt::run(&text, separator, options.markup);
         text = steps.take(out, notes);
+    }
+    // Replacing an embed can change what the text around it is (a line
+    // that started an HTML block may now start a paragraph), so the step
+    // runs again until it finds nothing more.
+    for _ in 0..EMBED_ROUNDS {
+        let (out, notes) = embeds::run(&text, options.markup, words, site);
+        let done = out.text == text;
+        text = steps.take(out, notes);
+        if done {
+            break;
+        }
+    }
+    if !abbrs.is_empty() {
+        let out = kramdown::abbreviations(&text, &abbrs);
+        text = steps.take(out, Vec::new());
     }
     let mut notes = steps.notes;
     notes.sort_by_key(|n| (n.line, n.column));
@@ -172,12 +186,16 @@ impl Steps<'_> {
         for raw in notes {
             let at = self.maps.iter().rev().fold(raw.at, |at, map| map.back(at));
             let (line, column) = self.lines.place(at);
-            self.notes.push(Note {
+            let note = Note {
                 line,
                 column,
                 kind: raw.kind,
                 message: raw.message,
-            });
+            };
+            // A step that runs again says again what it left alone.
+            if !self.notes.contains(&note) {
+                self.notes.push(note);
+            }
         }
         let (text, map) = out.finish();
         self.maps.push(map);
