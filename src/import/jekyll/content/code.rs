@@ -55,11 +55,15 @@ impl Code {
                 i += 1;
                 continue;
             }
+            // Only spans closed on their own line count: a span over lines
+            // may be cut by a block start this scan does not know, and
+            // text wrongly taken for code would be left unconverted.
+            let line_end = text[i..range.end].find('\n').map_or(range.end, |n| i + n);
             let mut j = i + run;
             let mut closed = None;
-            while j < range.end {
+            while j < line_end {
                 if bytes[j] == b'`' {
-                    let other = run_len(bytes, j, range.end, b'`');
+                    let other = run_len(bytes, j, line_end, b'`');
                     if other == run {
                         closed = Some(j + other);
                         break;
@@ -99,12 +103,14 @@ fn run_len(bytes: &[u8], from: usize, end: usize, b: u8) -> usize {
     bytes[from..end].iter().take_while(|&&c| c == b).count()
 }
 
-/// The lines of a text, each with its line break.
+/// The lines of a text, each with its line break (`\n`, `\r\n` or, as
+/// CommonMark has it, a lone `\r`).
 pub(super) fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
             out.push(start..i + 1);
             start = i + 1;
         }
