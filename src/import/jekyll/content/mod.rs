@@ -5,6 +5,21 @@
 //! The conversion knows nothing of files: what it needs to know about the
 //! rest of the old site, it asks through [`Site`].
 
+mod code;
+mod embeds;
+mod excerpt;
+mod html;
+mod kramdown;
+mod liquid;
+mod mapped;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use mapped::{Lines, Map, Out};
+use words::Words;
+
 /// What the conversion of one file needs to know about the rest of the site.
 pub trait Site {
     /// The link target for `{% post_url NAME %}` (NAME as written, e.g.
@@ -74,14 +89,116 @@ pub enum NoteKind {
     Review,
 }
 
+/// How often the embed step may run over its own output.
+const EMBED_ROUNDS: usize = 8;
+
 /// Converts the body (the text after the front matter) of one file.
 ///
-/// Scaffolding: the conversion itself is being written; until then the
-/// text is returned as it is, with nothing noted.
+/// The steps run in order, each over the text the one before wrote:
+/// Liquid first (as in Jekyll, where it runs before Markdown), then
+/// kramdown's extensions and block syntax, the excerpt separator, embeds
+/// and abbreviations. Steps that change lines (where blocks start) come
+/// before the embed step, which relies on knowing what is code. Each step
+/// notes where it changed something in its own input; the maps of the
+/// steps before lead that back to the body.
 pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted {
-    let _ = (options, site);
-    Converted {
-        text: body.to_string(),
+    let words = Words::new(options.language);
+    let mut steps = Steps {
+        lines: Lines::new(body),
+        maps: Vec::new(),
         notes: Vec::new(),
+    };
+    let (out, notes) = liquid::run(body, options.markup, words, site);
+    let mut text = steps.take(out, notes);
+    let mut abbrs = Vec::new();
+    if options.markup == Markup::Markdown {
+        let (out, notes) = kramdown::extensions(&text);
+        text = steps.take(out, notes);
+        let (out, notes, found) = kramdown::blocks(&text);
+        abbrs = found;
+        text = steps.take(out, notes);
+    }
+    if let Some(separator) = options
+        .excerpt_separator
+        .filter(|s| !s.is_empty() && *s != "\n\n")
+    {
+        let (out, notes) = excerpt::run(&text, separator, options.markup);
+        text = steps.take(out, notes);
+    }
+    // Replacing an embed can change what the text around it is (a line
+    // that started an HTML block may now start a paragraph), so the step
+    // runs again until it finds nothing more.
+    for _ in 0..EMBED_ROUNDS {
+        let (out, notes) = embeds::run(&text, options.markup, words, site);
+        let done = out.text == text;
+        text = steps.take(out, notes);
+        if done {
+            break;
+        }
+    }
+    if !abbrs.is_empty() {
+        let out = kramdown::abbreviations(&text, &abbrs);
+        text = steps.take(out, Vec::new());
+    }
+    let mut notes = steps.notes;
+    notes.sort_by_key(|n| (n.line, n.column));
+    Converted { text, notes }
+}
+
+/// A note placed in the input of the step that made it.
+#[derive(Debug, Clone)]
+struct RawNote {
+    at: usize,
+    kind: NoteKind,
+    message: String,
+}
+
+impl RawNote {
+    fn changed(at: usize, message: String) -> Self {
+        Self {
+            at,
+            kind: NoteKind::Changed,
+            message,
+        }
+    }
+
+    fn review(at: usize, message: String) -> Self {
+        Self {
+            at,
+            kind: NoteKind::Review,
+            message,
+        }
+    }
+}
+
+/// The steps done so far: the way back to the body, and the notes.
+#[derive(Debug)]
+struct Steps<'b> {
+    lines: Lines<'b>,
+    /// One map per step, each from its output to its input.
+    maps: Vec<Map>,
+    notes: Vec<Note>,
+}
+
+impl Steps<'_> {
+    /// Places a step's notes in the body and keeps its map.
+    fn take(&mut self, out: Out, notes: Vec<RawNote>) -> String {
+        for raw in notes {
+            let at = self.maps.iter().rev().fold(raw.at, |at, map| map.back(at));
+            let (line, column) = self.lines.place(at);
+            let note = Note {
+                line,
+                column,
+                kind: raw.kind,
+                message: raw.message,
+            };
+            // A step that runs again says again what it left alone.
+            if !self.notes.contains(&note) {
+                self.notes.push(note);
+            }
+        }
+        let (text, map) = out.finish();
+        self.maps.push(map);
+        text
     }
 }
