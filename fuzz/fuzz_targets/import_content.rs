@@ -93,6 +93,7 @@ fn rendered(text: &str) -> String {
         source_dir: "posts",
         links: &links,
         language: Language::De,
+        heading_ids: echt::source::config::HeadingIds::Kramdown,
     };
     markdown::render(&input).map(|r| r.html).unwrap_or_default()
 }

@@ -1,5 +1,6 @@
 //! Arbitrary text as a post's Markdown, rendered with an empty map of
-//! links between posts, in German or English (the first byte decides).
+//! links between posts, in German or English and with each way of making
+//! heading ids (the first byte decides).
 //! No panic; the output is UTF-8.
 
 #![no_main]
@@ -7,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use echt::source::config::HeadingIds;
 use echt::util::i18n::Language;
 use echt::markdown::{self, Input, Links};
 use libfuzzer_sys::fuzz_target;
@@ -23,6 +25,12 @@ fuzz_target!(|data: &[u8]| {
     } else {
         Language::En
     };
+    let heading_ids = match (first >> 1) & 3 {
+        0 => HeadingIds::Echt,
+        1 => HeadingIds::Kramdown,
+        2 => HeadingIds::KramdownClassic,
+        _ => HeadingIds::Github,
+    };
     // Where the body starts: after front matter, if the text has some.
     let body_offset =
         echt::source::frontmatter::split(Path::new("x.md"), source).map_or(0, |split| split.body_offset);
@@ -36,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         source_dir: "posts",
         links: &links,
         language,
+        heading_ids,
     };
     match markdown::render(&input) {
         Ok(rendered) => {

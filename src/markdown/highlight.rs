@@ -518,30 +518,12 @@ impl Lines {
         match class {
             Some(class) => {
                 let _ = write!(self.html, "<span class=\"{class}\">");
-                escape_text(&mut self.html, text);
+                crate::util::escape::push_html_text(&mut self.html, text);
                 self.html.push_str("</span>");
             }
-            None => escape_text(&mut self.html, text),
+            None => crate::util::escape::push_html_text(&mut self.html, text),
         }
     }
-}
-
-/// Text content escaped: only `&`, `<` and `>` need it, and quotes are
-/// common in code.
-fn escape_text(out: &mut String, text: &str) {
-    let mut from = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let escaped = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            _ => continue,
-        };
-        out.push_str(&text[from..i]);
-        out.push_str(escaped);
-        from = i + 1;
-    }
-    out.push_str(&text[from..]);
 }
 
 fn plain(lines: &mut Lines, code: &str) {

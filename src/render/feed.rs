@@ -141,7 +141,7 @@ impl Feed<'_> {
         x.push_str("</author>\n<generator>echt</generator>\n");
         for entry in &self.entries {
             let (summary, body) = bodies.of(entry.text.value);
-            let link = url::absolute(c.base_url, &entry.path);
+            let link = url::absolute(c.base_url, entry.path);
             let _ = write!(
                 x,
                 "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n",
@@ -185,7 +185,7 @@ impl Feed<'_> {
             let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", last.0.to_rfc2822());
         }
         for entry in &self.entries {
-            let link = url::absolute(c.base_url, &entry.path);
+            let link = url::absolute(c.base_url, entry.path);
             let _ = write!(
                 x,
                 "<item>\n<title>{title}</title>\n<link>{link}</link>\n<guid isPermaLink=\"true\">{link}</guid>\n",

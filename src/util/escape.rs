@@ -3,6 +3,17 @@
 /// Escapes text for HTML attributes and content.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text, true);
+    out
+}
+
+/// Appends `text` escaped for HTML content (not attributes): only `&`,
+/// `<` and `>`, so that quotes, common in code, stay as they are.
+pub fn push_html_text(out: &mut String, text: &str) {
+    push_escaped(out, text, false);
+}
+
+fn push_escaped(out: &mut String, text: &str, quotes: bool) {
     let mut from = 0;
     // Runs of bytes that need nothing are copied whole; the five escaped
     // characters are ASCII, so every cut is between characters.
@@ -11,8 +22,8 @@ pub fn html(text: &str) -> String {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+            b'"' if quotes => "&quot;",
+            b'\'' if quotes => "&#39;",
             _ => continue,
         };
         out.push_str(&text[from..i]);
@@ -20,7 +31,6 @@ pub fn html(text: &str) -> String {
         from = i + 1;
     }
     out.push_str(&text[from..]);
-    out
 }
 
 /// Escapes text for XML and drops characters XML 1.0 forbids.
