@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::sample::build_sample;
 
 /// Runs vnu over `target` and returns its error messages as "file: message".
-fn vnu_errors(target: &Path) -> Vec<String> {
+pub fn vnu_errors(target: &Path) -> Vec<String> {
     let jar =
         std::env::var("VNU_JAR").expect("VNU_JAR must point to vnu.jar (npm install vnu-jar)");
     assert!(Path::new(&jar).exists(), "VNU_JAR={jar} does not exist");
