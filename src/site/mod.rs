@@ -816,7 +816,7 @@ fn document_path(doc: &Parsed, permalink: &Permalink) -> String {
     let pattern = match (&doc.front.permalink, doc.source.kind) {
         (Some(own), _) => own,
         (None, Kind::Post) => permalink,
-        (None, Kind::Page) => return page_path(doc, chosen),
+        (None, Kind::Page) => return page_path(&doc.source.rel, chosen.as_deref()),
     };
     let slug = chosen.unwrap_or_else(|| slugify(&doc.slug_stem));
     pattern.expand(&permalink::Values {
@@ -827,22 +827,19 @@ fn document_path(doc: &Parsed, permalink: &Permalink) -> String {
     })
 }
 
-/// A page's path: its place below `content/`, each folder slugified,
-/// `index` meaning its folder, the last part replaced by `slug:`.
-fn page_path(doc: &Parsed, chosen: Option<String>) -> String {
-    let rel = doc
-        .source
-        .rel
-        .rsplit_once('.')
-        .map_or(doc.source.rel.as_str(), |(s, _)| s);
+/// A page's path from its place below `content/` (`über uns.md` →
+/// `ueber-uns/`): each folder slugified, `index` meaning its folder, the
+/// last part replaced by `slug` (already checked to have letters).
+pub fn page_path(rel: &str, slug: Option<&str>) -> String {
+    let rel = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
     let mut segments: Vec<String> = rel.split('/').map(slugify).collect();
     if segments.last().is_some_and(|s| s == "index") {
         segments.pop();
     }
-    if let Some(slug) = chosen {
+    if let Some(slug) = slug {
         match segments.last_mut() {
-            Some(last) => *last = slug,
-            None => segments.push(slug),
+            Some(last) => *last = slug.to_string(),
+            None => segments.push(slug.to_string()),
         }
     }
     // `content/index.md` is the home page's path (and clashes

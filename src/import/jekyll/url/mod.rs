@@ -428,25 +428,10 @@ pub fn echt_setting(permalink: &str) -> Option<String> {
 }
 
 /// The path echt gives a page at `rel` below `content/` (`über uns.md` →
-/// `ueber-uns/`): each folder and the name slugified, `index` dropped,
-/// `slug:` in place of the name.
+/// `ueber-uns/`), `slug:` in place of the name.
 pub fn echt_page_path(rel: &str, slug: Option<&str>) -> String {
-    let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
-    let mut segments: Vec<String> = stem.split('/').map(echt_slugify).collect();
-    if segments.last().is_some_and(|s| s == "index") {
-        segments.pop();
-    }
-    if let Some(slug) = slug.map(echt_slugify).filter(|s| !s.is_empty()) {
-        match segments.last_mut() {
-            Some(last) => *last = slug,
-            None => segments.push(slug),
-        }
-    }
-    let mut path = segments.join("/");
-    if !segments.is_empty() {
-        path.push('/');
-    }
-    path
+    let slug = slug.map(echt_slugify).filter(|s| !s.is_empty());
+    crate::site::page_path(rel, slug.as_deref())
 }
 
 /// The decoded path below the site root of a Jekyll URL, in echt's terms:
