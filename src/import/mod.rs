@@ -6,3 +6,4 @@
 //! above the pipeline: it produces the input the pipeline reads.
 
 pub mod jekyll;
+pub mod wordpress;
