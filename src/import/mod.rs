@@ -5,5 +5,8 @@
 //! of everything that needs the author's eye. It sits beside the commands,
 //! above the pipeline: it produces the input the pipeline reads.
 
+pub(crate) mod html;
 pub mod jekyll;
+pub(crate) mod mapped;
+pub mod note;
 pub mod wordpress;

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::import::jekyll::content::NoteKind;
+use crate::import::note::NoteKind;
 use crate::util::error::Diagnostic;
 
 /// How much an item asks of the author.

@@ -8,16 +8,16 @@
 mod code;
 mod embeds;
 mod excerpt;
-mod html;
 mod kramdown;
 mod liquid;
-mod mapped;
 mod words;
 
 #[cfg(test)]
 mod tests;
 
-use mapped::{Lines, Map, Out};
+pub use crate::import::note::{Note, NoteKind};
+use crate::import::note::{RawNote, Steps};
+use crate::import::{html, mapped};
 use words::Words;
 
 /// What the conversion of one file needs to know about the rest of the site.
@@ -69,26 +69,6 @@ pub struct Converted {
     pub notes: Vec<Note>,
 }
 
-/// One line of the report, placed in the text that was converted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// 1-based, in the body given to [`convert`].
-    pub line: usize,
-    /// 1-based, in characters.
-    pub column: usize,
-    pub kind: NoteKind,
-    pub message: String,
-}
-
-/// Whether a note records a change or asks for the author's eye.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteKind {
-    /// Converted; listed so that every change can be reviewed.
-    Changed,
-    /// Could not be converted (or only partly): kept visible as text.
-    Review,
-}
-
 /// How often the embed step may run over its own output.
 const EMBED_ROUNDS: usize = 8;
 
@@ -103,11 +83,7 @@ const EMBED_ROUNDS: usize = 8;
 /// steps before lead that back to the body.
 pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted {
     let words = Words::new(options.language);
-    let mut steps = Steps {
-        lines: Lines::new(body),
-        maps: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut steps = Steps::new(body);
     let (out, notes) = liquid::run(body, options.markup, words, site);
     let mut text = steps.take(out, notes);
     let mut abbrs = Vec::new();
@@ -125,80 +101,46 @@ pub fn convert(body: &str, options: &Options<'_>, site: &dyn Site) -> Converted 
         let (out, notes) = excerpt::run(&text, separator, options.markup);
         text = steps.take(out, notes);
     }
-    // Replacing an embed can change what the text around it is (a line
-    // that started an HTML block may now start a paragraph), so the step
-    // runs again until it finds nothing more.
+    text = third_party(text, options.markup, words, site, &mut steps);
+    if !abbrs.is_empty() {
+        let out = kramdown::abbreviations(&text, &abbrs);
+        text = steps.take(out, Vec::new());
+    }
+    Converted {
+        text,
+        notes: steps.finish(),
+    }
+}
+
+/// The embed step over `text`: third-party embeds, scripts and images
+/// from other hosts become links. Replacing an embed can change what the
+/// text around it is (a line that started an HTML block may now start a
+/// paragraph), so the step runs again until it finds nothing more.
+fn third_party(
+    mut text: String,
+    markup: Markup,
+    words: Words,
+    site: &dyn Site,
+    steps: &mut Steps<'_>,
+) -> String {
     for _ in 0..EMBED_ROUNDS {
-        let (out, notes) = embeds::run(&text, options.markup, words, site);
+        let (out, notes) = embeds::run(&text, markup, words, site);
         let done = out.text == text;
         text = steps.take(out, notes);
         if done {
             break;
         }
     }
-    if !abbrs.is_empty() {
-        let out = kramdown::abbreviations(&text, &abbrs);
-        text = steps.take(out, Vec::new());
-    }
-    let mut notes = steps.notes;
-    notes.sort_by_key(|n| (n.line, n.column));
-    Converted { text, notes }
+    text
 }
 
-/// A note placed in the input of the step that made it.
-#[derive(Debug, Clone)]
-struct RawNote {
-    at: usize,
-    kind: NoteKind,
-    message: String,
-}
-
-impl RawNote {
-    fn changed(at: usize, message: String) -> Self {
-        Self {
-            at,
-            kind: NoteKind::Changed,
-            message,
-        }
-    }
-
-    fn review(at: usize, message: String) -> Self {
-        Self {
-            at,
-            kind: NoteKind::Review,
-            message,
-        }
-    }
-}
-
-/// The steps done so far: the way back to the body, and the notes.
-#[derive(Debug)]
-struct Steps<'b> {
-    lines: Lines<'b>,
-    /// One map per step, each from its output to its input.
-    maps: Vec<Map>,
-    notes: Vec<Note>,
-}
-
-impl Steps<'_> {
-    /// Places a step's notes in the body and keeps its map.
-    fn take(&mut self, out: Out, notes: Vec<RawNote>) -> String {
-        for raw in notes {
-            let at = self.maps.iter().rev().fold(raw.at, |at, map| map.back(at));
-            let (line, column) = self.lines.place(at);
-            let note = Note {
-                line,
-                column,
-                kind: raw.kind,
-                message: raw.message,
-            };
-            // A step that runs again says again what it left alone.
-            if !self.notes.contains(&note) {
-                self.notes.push(note);
-            }
-        }
-        let (text, map) = out.finish();
-        self.maps.push(map);
-        text
-    }
+/// The embed step for another importer's Markdown text (which may hold
+/// HTML), its notes placed through `steps`.
+pub(crate) fn embeds_in_markdown(
+    text: String,
+    language: &str,
+    site: &dyn Site,
+    steps: &mut Steps<'_>,
+) -> String {
+    third_party(text, Markup::Markdown, Words::new(language), site, steps)
 }

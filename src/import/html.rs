@@ -1,34 +1,35 @@
-//! Just enough reading of HTML written into Markdown to find an embed: one
-//! start tag with its attributes, and the end tag that closes it.
+//! Just enough reading of HTML written into Markdown or into a WordPress
+//! post to find an embed or a block: one start tag with its attributes,
+//! and the end tag that closes it.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 /// A start tag.
 #[derive(Debug)]
-pub(super) struct Tag<'t> {
-    pub(super) start: usize,
+pub(crate) struct Tag<'t> {
+    pub(crate) start: usize,
     /// Just past the `>`.
-    pub(super) end: usize,
+    pub(crate) end: usize,
     /// Lowercase.
-    pub(super) name: String,
+    pub(crate) name: String,
     /// Name (lowercase), value as written, and the whole attribute's range.
-    pub(super) attrs: Vec<(String, &'t str, Range<usize>)>,
+    pub(crate) attrs: Vec<(String, &'t str, Range<usize>)>,
 }
 
 impl Tag<'_> {
-    pub(super) fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|a| a.0 == name).map(|a| a.1)
     }
 
-    pub(super) fn has_class(&self, class: &str) -> bool {
+    pub(crate) fn has_class(&self, class: &str) -> bool {
         self.attr("class")
             .is_some_and(|c| c.split_whitespace().any(|c| c == class))
     }
 }
 
 /// The start tag at `at` (which holds `<`).
-pub(super) fn start_tag(input: &str, at: usize) -> Option<Tag<'_>> {
+pub(crate) fn start_tag(input: &str, at: usize) -> Option<Tag<'_>> {
     let bytes = input.as_bytes();
     let mut i = at + 1;
     let name_len = bytes[i..]
@@ -110,7 +111,7 @@ pub(super) fn start_tag(input: &str, at: usize) -> Option<Tag<'_>> {
 /// The start and end tags of each name in a text, each name found in one
 /// pass, so that finding end tags costs little however many there are.
 #[derive(Debug)]
-pub(super) struct Index<'t> {
+pub(crate) struct Index<'t> {
     input: &'t str,
     /// Per lowercase name: where each tag starts, whether it is an end
     /// tag, and where it stops.
@@ -118,7 +119,7 @@ pub(super) struct Index<'t> {
 }
 
 impl<'t> Index<'t> {
-    pub(super) fn new(input: &'t str) -> Self {
+    pub(crate) fn new(input: &'t str) -> Self {
         Self {
             input,
             tags: HashMap::new(),
@@ -151,7 +152,7 @@ impl<'t> Index<'t> {
     /// The end tag closing an element named `name` whose start tag ends
     /// at `from`: the first one for elements whose content is raw text
     /// (`script`, `iframe`), else counting nested elements of the name.
-    pub(super) fn close(&mut self, from: usize, name: &str) -> Option<Range<usize>> {
+    pub(crate) fn close(&mut self, from: usize, name: &str) -> Option<Range<usize>> {
         let raw = matches!(name, "script" | "iframe" | "style" | "textarea");
         let tags = self.tags(name);
         let first = tags.partition_point(|t| t.0 < from);
@@ -170,7 +171,7 @@ impl<'t> Index<'t> {
 
 /// The text of some HTML: tags removed, whitespace collapsed (entities are
 /// kept, the text stays HTML).
-pub(super) fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -188,6 +189,6 @@ pub(super) fn text(html: &str) -> String {
 }
 
 /// An attribute value as a URL (the entity for `&` decoded).
-pub(super) fn url(value: &str) -> String {
+pub(crate) fn url(value: &str) -> String {
     value.trim().replace("&amp;", "&")
 }

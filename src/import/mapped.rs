@@ -15,20 +15,20 @@ struct Anchor {
 
 /// Output text under construction.
 #[derive(Debug, Default)]
-pub(super) struct Out {
-    pub(super) text: String,
+pub(crate) struct Out {
+    pub(crate) text: String,
     anchors: Vec<Anchor>,
 }
 
 /// The finished way back from an output offset to its input offset.
 #[derive(Debug, Default, Clone)]
-pub(super) struct Map {
+pub(crate) struct Map {
     anchors: Vec<Anchor>,
 }
 
 impl Out {
     /// Copies `input[range]` as it is.
-    pub(super) fn copy(&mut self, input: &str, range: Range<usize>) {
+    pub(crate) fn copy(&mut self, input: &str, range: Range<usize>) {
         if range.start >= range.end {
             return;
         }
@@ -41,7 +41,7 @@ impl Out {
     }
 
     /// Writes new text that stands for the input at `at`.
-    pub(super) fn insert(&mut self, text: &str, at: usize) {
+    pub(crate) fn insert(&mut self, text: &str, at: usize) {
         if text.is_empty() {
             return;
         }
@@ -54,7 +54,7 @@ impl Out {
     }
 
     /// Cuts the output back to `len` bytes (a character boundary).
-    pub(super) fn truncate(&mut self, len: usize) {
+    pub(crate) fn truncate(&mut self, len: usize) {
         if len >= self.text.len() || !self.text.is_char_boundary(len) {
             return;
         }
@@ -63,17 +63,17 @@ impl Out {
     }
 
     /// Removes trailing whitespace, line breaks included (Liquid's `{%-`).
-    pub(super) fn trim_end(&mut self) {
+    pub(crate) fn trim_end(&mut self) {
         let len = self.text.trim_end().len();
         self.truncate(len);
     }
 
     /// Whether the output is at the start of a line.
-    pub(super) fn at_line_start(&self) -> bool {
+    pub(crate) fn at_line_start(&self) -> bool {
         self.text.is_empty() || self.text.ends_with('\n')
     }
 
-    pub(super) fn finish(self) -> (String, Map) {
+    pub(crate) fn finish(self) -> (String, Map) {
         (
             self.text,
             Map {
@@ -85,7 +85,7 @@ impl Out {
 
 impl Map {
     /// The input offset that output offset `at` stands for.
-    pub(super) fn back(&self, at: usize) -> usize {
+    pub(crate) fn back(&self, at: usize) -> usize {
         let i = self.anchors.partition_point(|a| a.out <= at);
         match i.checked_sub(1).and_then(|i| self.anchors.get(i)) {
             Some(a) if a.copied => a.src + (at - a.out),
@@ -97,13 +97,13 @@ impl Map {
 
 /// Where the lines of a text start, to place offsets by line and column.
 #[derive(Debug)]
-pub(super) struct Lines<'t> {
+pub(crate) struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
 
 impl<'t> Lines<'t> {
-    pub(super) fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -111,7 +111,7 @@ impl<'t> Lines<'t> {
     }
 
     /// 1-based line and column (in characters) of byte offset `at`.
-    pub(super) fn place(&self, at: usize) -> (usize, usize) {
+    pub(crate) fn place(&self, at: usize) -> (usize, usize) {
         let mut at = at.min(self.text.len());
         while !self.text.is_char_boundary(at) {
             at -= 1;
