@@ -2,4 +2,5 @@
 //! read an export and convert what its posts say. They are pure: they read
 //! text and return values, and write no file.
 
+pub mod content;
 pub mod wxr;

@@ -603,7 +603,7 @@ fn tree(path: &Path, source: &str) -> Result<(Node, String), Diagnostic> {
 
 /// Text with references XML does not know (`&nbsp;`, written by some
 /// exporters outside CDATA): the known ones decoded, the others kept.
-fn lenient_unescape(raw: &str) -> String {
+pub(crate) fn lenient_unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(i) = rest.find('&') {

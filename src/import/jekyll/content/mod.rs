@@ -10,7 +10,7 @@ mod embeds;
 mod excerpt;
 mod kramdown;
 mod liquid;
-mod words;
+pub(crate) mod words;
 
 #[cfg(test)]
 mod tests;

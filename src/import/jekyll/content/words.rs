@@ -3,13 +3,13 @@
 
 /// The words of one language; German or, for anything else, English.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Words {
+pub(crate) struct Words {
     german: bool,
 }
 
 /// What an embed showed, which names the link that replaces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum What {
+pub(crate) enum What {
     Video,
     Audio,
     Map,
@@ -20,7 +20,7 @@ pub(super) enum What {
 }
 
 impl Words {
-    pub(super) fn new(language: &str) -> Self {
+    pub(crate) fn new(language: &str) -> Self {
         let code = language.split(['-', '_']).next().unwrap_or("");
         Self {
             german: code.eq_ignore_ascii_case("de"),
@@ -28,7 +28,7 @@ impl Words {
     }
 
     /// "Video auf YouTube", "Post on Mastodon", …
-    pub(super) fn on(self, what: What, provider: &str) -> String {
+    pub(crate) fn on(self, what: What, provider: &str) -> String {
         let noun = match (what, self.german) {
             (What::Video, _) => "Video",
             (What::Audio, _) => "Audio",
@@ -52,7 +52,7 @@ impl Words {
     }
 
     /// "Beitrag von NAME auf Twitter" / "Post by NAME on Twitter".
-    pub(super) fn post_by(self, author: &str, provider: &str) -> String {
+    pub(crate) fn post_by(self, author: &str, provider: &str) -> String {
         if author.is_empty() {
             return self.on(What::Post, provider);
         }
