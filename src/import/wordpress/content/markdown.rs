@@ -153,6 +153,7 @@ impl Step<'_> {
         };
         let text = &self.input[inner.clone()];
         let converted = match name {
+            _ if styled(tag) => None,
             "hr" => Some("---".to_string()),
             "p" => inline(text),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -226,6 +227,21 @@ impl Step<'_> {
         }
         end
     }
+}
+
+/// Whether an element's attributes say how it looks (alignment, colour,
+/// a style), which Markdown cannot say.
+fn styled(tag: &Tag<'_>) -> bool {
+    tag.attr("style").is_some()
+        || tag.attr("align").is_some()
+        || tag.attr("class").is_some_and(|c| {
+            c.split_whitespace().any(|c| {
+                c.starts_with("has-text-align-")
+                    || c.starts_with("align")
+                    || (c.starts_with("has-") && c.ends_with("-color"))
+                    || c == "has-background"
+            })
+        })
 }
 
 /// Wrappers read as plain flow: a `div` of the block editor's layout

@@ -213,8 +213,9 @@ fn convert(
                 .attr("")
                 .or(sc.attr("url"))
                 .or(sc.content)
-                .map(str::trim)
+                .map(crate::import::html::url)
                 .filter(|u| u.starts_with("http"))?;
+            let url = url.as_str();
             notes.push(changed(at, format!("[{}] became a link to {url}", sc.name)));
             Some(format!(
                 "<a href=\"{}\">{}</a>",
@@ -340,7 +341,7 @@ fn player(sc: &Shortcode<'_>, at: usize, notes: &mut Vec<RawNote>) -> Option<Str
         .iter()
         .find_map(|k| sc.attr(k))
         .or(sc.content)
-        .map(str::trim)
+        .map(crate::import::html::url)
         .filter(|s| !s.is_empty())?;
     let element = if sc.name.eq_ignore_ascii_case("audio") {
         "audio"
@@ -350,6 +351,6 @@ fn player(sc: &Shortcode<'_>, at: usize, notes: &mut Vec<RawNote>) -> Option<Str
     notes.push(changed(at, format!("[{}] became a player", sc.name)));
     Some(format!(
         "<{element} controls src=\"{}\"></{element}>",
-        escape::html(src)
+        escape::html(&src)
     ))
 }
