@@ -28,9 +28,12 @@ impl Tag<'_> {
     }
 }
 
-/// The start tag at `at` (which holds `<`).
+/// The start tag at `at`; None when there is none (or no `<` there).
 pub(crate) fn start_tag(input: &str, at: usize) -> Option<Tag<'_>> {
     let bytes = input.as_bytes();
+    if bytes.get(at) != Some(&b'<') {
+        return None;
+    }
     let mut i = at + 1;
     let name_len = bytes[i..]
         .iter()

@@ -115,7 +115,7 @@ fn block_at(
     index: &mut Index<'_>,
 ) -> Option<(String, usize, usize)> {
     if input[at..limit].starts_with("<!--") {
-        let end = input[at..limit].find("-->")? + at + 3;
+        let end = input.get(at + 4..limit)?.find("-->")? + at + 7;
         let line_start = input[..at].rfind('\n').map_or(0, |n| n + 1);
         let own_line = input[line_start..at].trim().is_empty()
             && input[end..limit]

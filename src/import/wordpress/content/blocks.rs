@@ -87,7 +87,7 @@ pub(super) fn run(input: &str, language: &str) -> (Out, Vec<RawNote>) {
 
 /// The block comment at `at` (which holds `<!--`), if it is one.
 fn delimiter(input: &str, at: usize) -> Option<Delimiter> {
-    let close = input[at..].find("-->")? + at;
+    let close = input.get(at + 4..)?.find("-->")? + at + 4;
     let inner = input[at + 4..close].trim();
     let (closer, rest) = match inner.strip_prefix("/wp:") {
         Some(rest) => (true, rest),

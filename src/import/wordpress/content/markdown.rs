@@ -119,9 +119,11 @@ impl Step<'_> {
 
     /// `<!--more-->` as echt writes it; other comments as they are.
     fn comment(&mut self, at: usize, limit: usize) -> usize {
-        let end = self.input[at..limit]
-            .find("-->")
-            .map_or(limit, |e| at + e + 3);
+        let end = self
+            .input
+            .get(at + 4..limit)
+            .and_then(|rest| rest.find("-->"))
+            .map_or(limit, |e| at + 4 + e + 3);
         let inner = self.input[at..end]
             .trim_start_matches("<!--")
             .trim_end_matches("-->")

@@ -369,3 +369,287 @@ fn notes_are_placed_with_umlauts_and_crlf() {
     let c = de("Grüße\r\n\r\nÄpfel [unbekannt a=\"1\"]");
     assert_eq!(places(&c), [(NoteKind::Review, 3, 7)]);
 }
+
+/// Pieces of WordPress content, and pieces that break things.
+const PIECES: &[&str] = &[
+    "Text ",
+    "ä ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "<p>",
+    "</p>",
+    "<em>",
+    "</em>",
+    "<strong>x</strong>",
+    "<a href=\"https://example.org/?a=1&amp;b\">l</a>",
+    "<!-- wp:paragraph -->",
+    "<!-- /wp:paragraph -->",
+    "<!-- wp:image {\"id\":21} -->",
+    "<!-- /wp:image -->",
+    "<!-- wp:spacer /-->",
+    "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=q\",\"providerNameSlug\":\"youtube\"} -->",
+    "<!-- /wp:embed -->",
+    "<!-- wp:code -->",
+    "<!-- /wp:code -->",
+    "<!-- wp:",
+    "<!--",
+    "-->",
+    "<!--more-->",
+    "[caption]",
+    "[/caption]",
+    "[caption id=\"a\" caption=\"c\"]<img src=\"https://garten.example.org/wp-content/uploads/2026/04/beet.jpg\">",
+    "[gallery ids=\"21,22\"]",
+    "[gallery]",
+    "[embed]https://vimeo.com/1[/embed]",
+    "[embed]",
+    "[/embed]",
+    "[youtube https://youtu.be/z]",
+    "[youtube=https://youtu.be/z]",
+    "[audio src=\"https://garten.example.org/wp-content/uploads/2026/04/amsel.mp3\"]",
+    "[video mp4=\"https://cdn.example.net/v.mp4\"][/video]",
+    "[contact-form id=\"1\"]",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "<pre>",
+    "</pre>",
+    "<code>",
+    "</code>",
+    "<pre class=\"wp-block-code\"><code class=\"language-rust\">",
+    "<ul><li>",
+    "</li></ul>",
+    "<blockquote>",
+    "</blockquote>",
+    "<div class=\"wp-block-columns\">",
+    "</div>",
+    "<figure>",
+    "</figure>",
+    "<iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
+    "<script src=\"https://tracker.example.net/t.js\"></script>",
+    "<script>alert(1)</script>",
+    "<img src=\"https://other.example.net/p.jpg\" alt=\"p\">",
+    "<img src=\"https://garten.example.org/wp-content/uploads/2026/04/beet-300x200.jpg\" srcset=\"a 1x, b 2x\">",
+    "<",
+    ">",
+    "\"",
+    "*",
+    "#",
+    "1. ",
+    "`",
+    "&nbsp;",
+    "<br>",
+    "<br />",
+    "<h2>",
+    "</h2>",
+    "<table><tr><td>1</td></tr></table>",
+    "<hr>",
+    "    ",
+];
+
+/// Many odd combinations: the conversion never panics, every note points
+/// into the content, no block comment or known shortcode survives where
+/// nothing could hide it, and nothing loads from another host or runs
+/// once echt has rendered the text.
+#[test]
+fn never_panics_and_leaves_nothing_active() {
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..4000 {
+        let len = (next() % 20) as usize;
+        let mut content = String::new();
+        for _ in 0..len {
+            content.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let c = if round % 2 == 0 {
+            de(&content)
+        } else {
+            en(&content)
+        };
+        let normal = content.replace("\r\n", "\n");
+        let lines = normal.split('\n').count();
+        for n in &c.notes {
+            assert!(n.line >= 1 && n.line <= lines, "{n:?} in {content:?}");
+            let line = normal.split('\n').nth(n.line - 1).unwrap_or("");
+            assert!(
+                n.column >= 1 && n.column <= line.chars().count() + 1,
+                "{n:?} in {content:?}"
+            );
+        }
+        let html = rendered(&c.text).to_ascii_lowercase();
+        assert!(
+            !html.contains("<script") && !html.contains("<iframe") && !loads_remote(&html),
+            "{content:?}\n→ {:?}\n→ {html}",
+            c.text
+        );
+    }
+}
+
+/// Whole block and shortcode pieces, in any order, with text between:
+/// no `<!-- wp:` and no known `[shortcode` stays.
+#[test]
+fn no_block_comment_or_known_shortcode_survives() {
+    const WHOLE: &[&str] = &[
+        "<!-- wp:paragraph -->\n<p>a *b*</p>\n<!-- /wp:paragraph -->",
+        "<!-- wp:spacer {\"height\":\"10px\"} /-->",
+        "<!-- wp:embed {\"url\":\"https://vimeo.com/2\",\"providerNameSlug\":\"vimeo\"} -->\n<figure><div>\nhttps://vimeo.com/2\n</div></figure>\n<!-- /wp:embed -->",
+        "<!-- wp:code -->\n<pre class=\"wp-block-code\"><code>x</code></pre>\n<!-- /wp:code -->",
+        "<!-- wp:group -->\n<div class=\"wp-block-group\"><!-- wp:paragraph -->\n<p>in</p>\n<!-- /wp:paragraph --></div>\n<!-- /wp:group -->",
+        "<!-- wp:acme/widget {\"a\":1} -->\n<div>w</div>\n<!-- /wp:acme/widget -->",
+        "[caption id=\"1\"]<img src=\"/a.png\"> Cap[/caption]",
+        "[gallery ids=\"21\"]",
+        "[gallery]",
+        "[embed]https://vimeo.com/1[/embed]",
+        "[youtube https://youtu.be/z]",
+        "[youtube=https://youtu.be/z]",
+        "[audio mp3=\"https://garten.example.org/wp-content/uploads/2026/04/amsel.mp3\"][/audio]",
+        "[video src=\"https://cdn.example.net/v.mp4\"]",
+        "Some text with ä.",
+        "Line\nbreak",
+        "<blockquote>q</blockquote>",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..1000 {
+        let len = 1 + (next() % 8) as usize;
+        let mut content = String::new();
+        for _ in 0..len {
+            content.push_str(WHOLE[(next() % WHOLE.len() as u64) as usize]);
+            content.push_str(["\n\n", "\n", " "][(next() % 3) as usize]);
+        }
+        let c = en(&content);
+        assert!(
+            !c.text.contains("<!-- wp:") && !c.text.contains("<!-- /wp:"),
+            "{content:?}\n→ {}",
+            c.text
+        );
+        let plain = c.text.replace('\\', "");
+        for name in shortcodes::KNOWN {
+            assert!(
+                !plain.contains(&format!("[{name} "))
+                    && !plain.contains(&format!("[{name}]"))
+                    && !plain.contains(&format!("[{name}=")),
+                "{content:?}\n→ {}",
+                c.text
+            );
+        }
+    }
+}
+
+/// The HTML echt's Markdown renderer makes of `text` (empty when it
+/// refuses the text).
+fn rendered(text: &str) -> String {
+    use crate::markdown::{render, Input, Links};
+    use crate::util::i18n::Language;
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    let map = HashMap::new();
+    let links = Links::new(&map);
+    let source = format!("---\ntitle: t\n---\n{text}");
+    let input = Input {
+        path: Path::new("content/posts/a/index.md"),
+        source: &source,
+        body_offset: 16,
+        page_path: "posts/a/",
+        source_dir: "posts/a",
+        links: &links,
+        language: Language::En,
+        heading_ids: crate::source::config::HeadingIds::Kramdown,
+    };
+    render(&input).map(|r| r.html).unwrap_or_default()
+}
+
+/// The converted fixture posts, rendered by echt and put into a page,
+/// pass echt's audit: no error but links to files this test's site does
+/// not have (the importer copies those).
+#[test]
+fn converted_posts_pass_the_audit() {
+    use crate::audit::{self, Context, Policy};
+    use crate::source::config::Config;
+    use crate::util::error::Severity;
+    use crate::util::url::ROOT;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    let config = Config::parse(
+        Path::new("/site"),
+        "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::new(&config);
+    let files: HashSet<String> = ["posts/a/index.html".to_string()].into();
+    let cx = Context::new(&policy, &files, Path::new("public"));
+    for (name, id) in [("classic.xml", 10), ("blocks.xml", 40)] {
+        let c = en(&fixture_content(name, id));
+        let html = rendered(&c.text);
+        assert!(!html.is_empty(), "echt refused\n{}", c.text);
+        let html = html.replace(ROOT, "../../");
+        let page = format!("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>T</title>\n</head>\n<body>\n{html}\n</body>\n</html>\n");
+        let (_, facts) = audit::page(&cx, "posts/a/index.html", &page, &Vec::new);
+        let errors: Vec<String> = facts
+            .problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .filter(|m| {
+                !m.lines()
+                    .next()
+                    .unwrap_or("")
+                    .ends_with("which this site does not have")
+            })
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}\n--- converted ---\n{}\n--- page ---\n{page}",
+            errors.join("\n"),
+            c.text
+        );
+    }
+    let blocks = rendered(&en(&fixture_content("blocks.xml", 40)).text);
+    for expected in [
+        "<h3",
+        "<strong>river</strong>",
+        "<li>Heron</li>",
+        "<blockquote>",
+        "<hr",
+        "<table>",
+        "<figcaption class=\"wp-element-caption\">Grey heron at dawn</figcaption>",
+        "<a href=\"https://fieldnotes.example.com/walks/\">All walks</a>",
+    ] {
+        assert!(blocks.contains(expected), "{expected} in {blocks}");
+    }
+    let classic = rendered(&de(&fixture_content("classic.xml", 10)).text);
+    for expected in [
+        "geerntet.<br",
+        "<em>klein</em>",
+        "<audio controls src=\"amsel.mp3\"></audio>",
+        "<figcaption>Das Beet im April</figcaption>",
+    ] {
+        assert!(classic.contains(expected), "{expected} in {classic}");
+    }
+}
+
+/// Whether an element of `html` loads something from an address with a
+/// host (`src`, `srcset`, `poster`, `data`).
+fn loads_remote(html: &str) -> bool {
+    html.match_indices('<').any(|(at, _)| {
+        crate::import::html::start_tag(html, at).is_some_and(|tag| {
+            tag.attrs.iter().any(|(name, value, _)| {
+                matches!(name.as_str(), "src" | "srcset" | "poster" | "data")
+                    && (value.contains("//") || value.contains(':'))
+            })
+        })
+    })
+}
