@@ -3,4 +3,5 @@
 //! text and return values, and write no file.
 
 pub mod content;
+pub mod uploads;
 pub mod wxr;
