@@ -139,6 +139,15 @@ pub struct PostMedia<'a> {
     pub local: &'a dyn Fn(&str) -> Option<String>,
 }
 
+impl std::fmt::Debug for PostMedia<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostMedia")
+            .field("attachments", &self.attachments)
+            .field("post", &self.post)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Media for PostMedia<'_> {
     fn attachment(&self, id: u64) -> Option<Attachment> {
         self.attachments.get(id)
