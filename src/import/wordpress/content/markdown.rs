@@ -276,21 +276,7 @@ pub(super) fn inline(html_text: &str) -> Option<String> {
         if rest.starts_with("</") {
             let close = rest.find('>')?;
             let name = rest[2..close].trim().to_ascii_lowercase();
-            let (open, from, href) = stack.pop()?;
-            if open != name {
-                return None;
-            }
-            let inner = md[from..].to_string();
-            if inner.trim().is_empty() || inner.trim() != inner {
-                return None;
-            }
-            md.truncate(from);
-            md.push_str(&match name.as_str() {
-                "strong" | "b" => format!("**{inner}**"),
-                "em" | "i" => format!("*{inner}*"),
-                "a" => format!("[{inner}]({})", destination(href.as_deref()?)),
-                _ => return None,
-            });
+            close_inline(&mut md, stack.pop()?, &name)?;
             i += close + 1;
             at_line_start = false;
             continue;
@@ -336,6 +322,29 @@ pub(super) fn inline(html_text: &str) -> Option<String> {
         i += next;
     }
     stack.is_empty().then_some(md)
+}
+
+/// Ends the inline element `open` (name, where its Markdown starts, its
+/// link address) at its end tag `name`; None when the tags do not match
+/// or the content starts or ends with a space (which would not be
+/// emphasis in Markdown).
+fn close_inline(md: &mut String, open: (String, usize, Option<String>), name: &str) -> Option<()> {
+    let (open, from, href) = open;
+    if open != name {
+        return None;
+    }
+    let inner = md[from..].to_string();
+    if inner.trim().is_empty() || inner.trim() != inner {
+        return None;
+    }
+    md.truncate(from);
+    md.push_str(&match name {
+        "strong" | "b" => format!("**{inner}**"),
+        "em" | "i" => format!("*{inner}*"),
+        "a" => format!("[{inner}]({})", destination(href.as_deref()?)),
+        _ => return None,
+    });
+    Some(())
 }
 
 /// A link destination, in `<…>` when it has spaces or parentheses.

@@ -12,7 +12,7 @@ use crate::util::escape;
 use super::{changed, review, Media, RawNote};
 
 /// The media step over one text.
-pub(super) fn run(input: &str, _language: &str, media: &dyn Media) -> (Out, Vec<RawNote>) {
+pub(super) fn run(input: &str, media: &dyn Media) -> (Out, Vec<RawNote>) {
     let mut out = Out::default();
     let mut notes = Vec::new();
     let mut index = Index::new(input);
@@ -46,15 +46,7 @@ pub(super) fn run(input: &str, _language: &str, media: &dyn Media) -> (Out, Vec<
                         format!("{url} was not found: the player became a link to it"),
                     ));
                     out.copy(input, copied..at);
-                    let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-                    out.insert(
-                        &format!(
-                            "<a href=\"{}\">{}</a>",
-                            escape::html(&url),
-                            escape::html(&name)
-                        ),
-                        at,
-                    );
+                    out.insert(&file_link(&url), at);
                     copied = end;
                     i = end;
                     continue;
@@ -82,6 +74,16 @@ pub(super) fn run(input: &str, _language: &str, media: &dyn Media) -> (Out, Vec<
     }
     out.copy(input, copied..input.len());
     (out, notes)
+}
+
+/// `<a href="URL">NAME</a>` with the file's name.
+fn file_link(url: &str) -> String {
+    let name = url.rsplit('/').find(|n| !n.is_empty()).unwrap_or(url);
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape::html(url),
+        escape::html(name)
+    )
 }
 
 fn is_remote(url: &str) -> bool {

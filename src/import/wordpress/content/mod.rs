@@ -90,7 +90,7 @@ pub fn convert(content: &str, options: &Options<'_>, media: &dyn Media) -> Conve
         let out = autop::run(&text);
         text = steps.take(out, Vec::new());
     }
-    let (out, notes) = media::run(&text, options.language, media);
+    let (out, notes) = media::run(&text, media);
     text = steps.take(out, notes);
     let (out, notes) = markdown::run(&text);
     text = steps.take(out, notes);
