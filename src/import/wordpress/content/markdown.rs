@@ -156,13 +156,22 @@ impl Step<'_> {
         let text = &self.input[inner.clone()];
         let converted = match name {
             _ if styled(tag) => None,
+            // An anchor others may link to (headings keep theirs below).
+            "p" | "ul" | "ol" | "blockquote" | "pre" if tag.attr("id").is_some() => None,
             "hr" => Some("---".to_string()),
             "p" => inline(text),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let level = usize::from(name.as_bytes()[1] - b'0');
+                let id = tag.attr("id").map(str::trim).filter(|id| {
+                    !id.is_empty()
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                });
+                let attribute = id.map_or_else(String::new, |id| format!(" {{#{id}}}"));
                 inline(text)
                     .filter(|t| !t.contains('\n'))
-                    .map(|t| format!("{} {t}", "#".repeat(level)))
+                    .map(|t| format!("{} {t}{attribute}", "#".repeat(level)))
             }
             "ul" | "ol" => list(text, name == "ol"),
             "blockquote" => quote(text),

@@ -252,6 +252,18 @@ fn more_and_nextpage() {
 }
 
 #[test]
+fn more_block_and_heading_anchors() {
+    let c = en("<!-- wp:paragraph -->\n<p>Intro</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n\n<!-- wp:heading -->\n<h2 class=\"wp-block-heading\" id=\"weiter-geht-s\">Weiter</h2>\n<!-- /wp:heading -->\n\n<p id=\"kept\">Anchor</p>");
+    assert_eq!(
+        c.text,
+        "Intro\n\n<!-- more -->\n\n## Weiter {#weiter-geht-s}\n\n<p id=\"kept\">Anchor</p>\n"
+    );
+    assert!(c.notes.is_empty(), "{:?}", c.notes);
+    let html = rendered(&c.text);
+    assert!(html.contains("id=\"weiter-geht-s\""), "{html}");
+}
+
+#[test]
 fn block_comments_are_removed() {
     let c = en("<!-- wp:paragraph {\"align\":\"center\"} -->\n<p class=\"has-text-align-center\">Hi</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator /-->\n\n<!-- wp:latest-posts {\"postsToShow\":3} /-->");
     assert_eq!(c.text, "<p class=\"has-text-align-center\">Hi</p>\n");
