@@ -36,6 +36,19 @@ pub struct Site {
     pub base_site_url: String,
     pub base_blog_url: String,
     pub authors: Vec<Author>,
+    /// `wp:category` (slug, name, parent slug) and `wp:tag` (slug, name),
+    /// the archives the blog had; slugs percent-decoded.
+    pub categories: Vec<SiteTerm>,
+    pub tags: Vec<SiteTerm>,
+}
+
+/// A category or tag of the whole blog.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteTerm {
+    pub slug: String,
+    pub name: String,
+    /// The parent category's slug, empty at the top (and for tags).
+    pub parent: String,
 }
 
 /// One `wp:author`.
@@ -400,6 +413,22 @@ pub fn read(path: &Path, source: &str) -> Result<Export, Diagnostic> {
         base_site_url: channel.text_of(Ns::Wp, "base_site_url").trim().to_string(),
         base_blog_url: channel.text_of(Ns::Wp, "base_blog_url").trim().to_string(),
         authors: channel.all(Ns::Wp, "author").map(author).collect(),
+        categories: channel
+            .all(Ns::Wp, "category")
+            .map(|c| SiteTerm {
+                slug: percent_decode(c.text_of(Ns::Wp, "category_nicename").trim()),
+                name: c.text_of(Ns::Wp, "cat_name").trim().to_string(),
+                parent: percent_decode(c.text_of(Ns::Wp, "category_parent").trim()),
+            })
+            .collect(),
+        tags: channel
+            .all(Ns::Wp, "tag")
+            .map(|t| SiteTerm {
+                slug: percent_decode(t.text_of(Ns::Wp, "tag_slug").trim()),
+                name: t.text_of(Ns::Wp, "tag_name").trim().to_string(),
+                parent: String::new(),
+            })
+            .collect(),
     };
     let items = channel
         .all(Ns::Rss, "item")

@@ -51,6 +51,23 @@ fn site_of_a_self_hosted_blog() {
                 first_name: "Hanne".into(),
                 last_name: "Beet".into(),
             }],
+            categories: vec![
+                SiteTerm {
+                    slug: "gemuese".into(),
+                    name: "Gemüse".into(),
+                    parent: String::new(),
+                },
+                SiteTerm {
+                    slug: "wurzelgemüse".into(),
+                    name: "Wurzelgemüse".into(),
+                    parent: "gemuese".into(),
+                },
+            ],
+            tags: vec![SiteTerm {
+                slug: "frühling".into(),
+                name: "Frühling".into(),
+                parent: String::new(),
+            }],
         }
     );
     let kinds: Vec<(u64, &Kind)> = e.items.iter().map(|i| (i.id, &i.kind)).collect();
