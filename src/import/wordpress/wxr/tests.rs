@@ -26,7 +26,7 @@ fn by_id(export: &Export, id: u64) -> &Item {
         .unwrap_or_else(|| panic!("no item {id}"))
 }
 
-fn at(s: &str) -> DateTime<FixedOffset> {
+fn at_(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
@@ -103,7 +103,7 @@ fn site_of_a_wordpress_com_blog_with_https_namespaces() {
     assert!(post.content.starts_with("<!-- wp:paragraph -->\n<p>A walk"));
     assert_eq!(post.content_line, 24);
     // 09:00 local for 14:00 GMT: the blog is five hours behind.
-    assert_eq!(post.date, Some(at("2026-03-01T09:00:00-05:00")));
+    assert_eq!(post.date, Some(at_("2026-03-01T09:00:00-05:00")));
     let terms: Vec<(&str, &str, &str)> = post
         .terms
         .iter()
@@ -134,7 +134,7 @@ fn post_fields() {
     assert_eq!(post.status, Status::Publish);
     assert!(post.sticky);
     assert!(!post.is_protected());
-    assert_eq!(post.date, Some(at("2026-04-12T08:30:00+02:00")));
+    assert_eq!(post.date, Some(at_("2026-04-12T08:30:00+02:00")));
     assert_eq!(post.excerpt, "Die ersten Radieschen sind da.");
     assert_eq!(post.thumbnail_id(), Some(21));
     assert_eq!(post.content_line, 76);
@@ -156,7 +156,7 @@ fn pages_with_parents_and_percent_encoded_slugs() {
     assert_eq!(about.slug, "über-uns");
     assert_eq!(about.slug_raw, "%c3%bcber-uns");
     assert_eq!(about.menu_order, 1);
-    assert_eq!(about.date, Some(at("2026-02-02T10:00:00+01:00")));
+    assert_eq!(about.date, Some(at_("2026-02-02T10:00:00+01:00")));
     let team = by_id(&e, 3);
     assert_eq!(team.parent, 2);
     assert_eq!(by_id(&e, 13).slug, "kürbisse-im-herbst");
@@ -172,10 +172,10 @@ fn statuses_passwords_and_undated_drafts() {
     assert_eq!(draft.status, Status::Draft);
     assert_eq!(draft.slug, "");
     // No GMT date: the local date stands, read as UTC.
-    assert_eq!(draft.date, Some(at("2026-06-01T18:00:00+00:00")));
+    assert_eq!(draft.date, Some(at_("2026-06-01T18:00:00+00:00")));
     let future = by_id(&e, 13);
     assert_eq!(future.status, Status::Future);
-    assert_eq!(future.date, Some(at("2026-12-24T08:00:00+01:00")));
+    assert_eq!(future.date, Some(at_("2026-12-24T08:00:00+01:00")));
     assert_eq!(by_id(&e, 14).status, Status::Trash);
     assert_eq!(by_id(&e, 21).status, Status::Other("inherit".into()));
 }
@@ -197,14 +197,28 @@ fn threaded_comments_pending_spam_and_pings() {
             (103, 0, &Approval::Approved, &CommentKind::Pingback),
             (104, 0, &Approval::Approved, &CommentKind::Trackback),
             (105, 0, &Approval::Spam, &CommentKind::Comment),
+            (106, 101, &Approval::Approved, &CommentKind::Comment),
+            (107, 106, &Approval::Approved, &CommentKind::Comment),
+            (108, 107, &Approval::Approved, &CommentKind::Comment),
+            (109, 108, &Approval::Approved, &CommentKind::Comment),
         ]
     );
+    // Six deep: 109 → 108 → 107 → 106 → 101 → 100.
+    let parent = |id: u64| comments.iter().find(|c| c.id == id).map(|c| c.parent);
+    let mut depth = 1;
+    let mut at = 109;
+    while let Some(p) = parent(at).filter(|&p| p != 0) {
+        depth += 1;
+        at = p;
+    }
+    assert_eq!((depth, at), (6, 100));
+    assert_eq!(comments[9].date, Some(at_("2026-04-16T14:00:00+02:00")));
     let first = &comments[0];
     assert_eq!(first.author, "Jo");
     assert_eq!(first.author_email, "jo@example.net");
     assert_eq!(first.author_url, "https://jo.example.net/");
     assert_eq!(first.author_ip, "192.0.2.7");
-    assert_eq!(first.date, Some(at("2026-04-12T09:15:00+02:00")));
+    assert_eq!(first.date, Some(at_("2026-04-12T09:15:00+02:00")));
     assert_eq!(first.content, "Wie lange haben sie gebraucht?");
     assert_eq!(first.line, 117);
     assert_eq!(comments[3].content, "[…] wie im Gartenbuch beschrieben […]");
@@ -259,13 +273,13 @@ fn wxr_1_0_without_version_element_and_entities_outside_cdata() {
     assert_eq!(e.version, "1.0");
     assert_eq!(e.site.title, "A & B");
     assert_eq!(e.items[0].content, "a&nbsp;b <p> &unknown c");
-    assert_eq!(e.items[0].date, Some(at("2007-01-01T12:00:00+00:00")));
+    assert_eq!(e.items[0].date, Some(at_("2007-01-01T12:00:00+00:00")));
 }
 
 #[test]
 fn offsets_are_read_in_quarter_hours() {
     let half = instant("2026-01-01 00:00:00", date("2026-01-01 05:30:00"));
-    assert_eq!(half, Some(at("2026-01-01T05:30:00+05:30")));
+    assert_eq!(half, Some(at_("2026-01-01T05:30:00+05:30")));
     // A post saved a few seconds after the minute turned.
     let odd = instant("2026-01-01 00:00:00", date("2025-12-31 20:00:03"));
     assert_eq!(odd.map(|d| d.offset().local_minus_utc()), Some(-4 * 3600));
