@@ -103,6 +103,26 @@ pub fn convert(content: &str, options: &Options<'_>, media: &dyn Media) -> Conve
     }
 }
 
+/// Converts the text of a comment (`wp:comment_content`): WordPress shows
+/// it with its paragraph formatting but runs no shortcodes in it and
+/// knows no blocks there, so only the paragraphs, the Markdown and the
+/// embed step apply. The sanitising of what a comment may say is the
+/// comment renderer's part, not this one's.
+pub fn convert_comment(content: &str, options: &Options<'_>) -> Converted {
+    let content = content.replace("\r\n", "\n");
+    let mut steps = Steps::new(&content);
+    let text = steps.take(autop::run(&content), Vec::new());
+    let (out, notes) = markdown::run(&text);
+    let text = steps.take(out, notes);
+    let text = jekyll::embeds_in_markdown(text, options.language, &NoHost, &mut steps);
+    let text = format!("{}\n", text.trim_end());
+    Converted {
+        text: if text == "\n" { String::new() } else { text },
+        notes: steps.finish(),
+        blocks: false,
+    }
+}
+
 /// The embed step's questions about the old site: none of them applies,
 /// as the media step has already made the blog's own files local.
 struct NoHost;

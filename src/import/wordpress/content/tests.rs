@@ -264,6 +264,19 @@ fn more_block_and_heading_anchors() {
 }
 
 #[test]
+fn comments_get_paragraphs_but_no_shortcodes() {
+    let c = convert_comment(
+        "Schön!\nWirklich.\n\n[gallery] bleibt, <a href=\"https://example.net/\">Link</a> auch.\n\n<iframe src=\"https://www.youtube.com/embed/k\"></iframe>",
+        &Options { language: "de" },
+    );
+    assert_eq!(
+        c.text,
+        "Schön!\\\nWirklich.\n\n\\[gallery\\] bleibt, [Link](https://example.net/) auch.\n\n<a href=\"https://www.youtube.com/watch?v=k\">Video auf YouTube</a>\n"
+    );
+    assert_eq!(places(&c), [(NoteKind::Changed, 6, 1)]);
+}
+
+#[test]
 fn block_comments_are_removed() {
     let c = en("<!-- wp:paragraph {\"align\":\"center\"} -->\n<p class=\"has-text-align-center\">Hi</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator /-->\n\n<!-- wp:latest-posts {\"postsToShow\":3} /-->");
     assert_eq!(c.text, "<p class=\"has-text-align-center\">Hi</p>\n");
