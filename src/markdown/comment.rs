@@ -1,0 +1,234 @@
+//! A reader's comment, from Markdown to HTML that can carry nothing but
+//! text formatting.
+//!
+//! A comment is someone else's words, so it is treated as hostile: raw
+//! HTML in it is shown as text (never as markup), images become their alt
+//! text, and the HTML pulldown-cmark writes then goes through ammonia, a
+//! sanitiser that parses with html5ever and keeps only what its allowlist
+//! names: paragraphs, line breaks, emphasis, code, quotes, lists and links
+//! to `http`/`https` addresses, which get `rel="nofollow ugc noopener"`.
+//! Relative links are dropped too: they would point into the site from
+//! text its author did not write.
+//!
+//! Stage 2. Takes a comment's Markdown body; hands on its safe HTML.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// The `rel` of every link in a comment.
+pub const LINK_REL: &str = "nofollow ugc noopener";
+
+/// The only elements a comment may contain.
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+];
+
+/// The comment's Markdown `body` as sanitised HTML.
+pub fn render(body: &str) -> String {
+    let events = safe_events(Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH));
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitiser().clean(&html).to_string()
+}
+
+/// The events of a comment with raw HTML turned into text and images into
+/// their alt text, before the sanitiser sees anything.
+fn safe_events<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut in_image = 0usize;
+    for event in parser {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            // An HTML block is a paragraph of its text.
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Html(text) | Event::InlineHtml(text) => events.push(Event::Text(text)),
+            // Alt text stays as text; nothing inside an image is markup.
+            Event::Text(text) | Event::Code(text) if in_image > 0 => {
+                events.push(Event::Text(text));
+            }
+            _ if in_image > 0 => {}
+            other => events.push(other),
+        }
+    }
+    events
+}
+
+/// ammonia, allowing text formatting and http(s) links only.
+fn sanitiser() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(TAGS.iter().copied().collect())
+        .clean_content_tags(["script", "style"].into_iter().collect())
+        .tag_attributes(
+            [("a", ["href"].into_iter().collect::<HashSet<_>>())]
+                .into_iter()
+                .collect(),
+        )
+        .url_schemes(["http", "https"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some(LINK_REL))
+        .strip_comments(true);
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every element name in `html`.
+    fn tags(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .map(|t| {
+                t.trim_start_matches('/')
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            })
+            .collect()
+    }
+
+    fn assert_only_allowed(input: &str, html: &str) {
+        for tag in tags(html) {
+            assert!(
+                TAGS.contains(&tag.as_str()),
+                "{input:?} gave <{tag}>: {html}"
+            );
+        }
+        let lower = html.to_ascii_lowercase();
+        for bad in [
+            "javascript:",
+            "data:",
+            "onerror",
+            "onclick",
+            "onload",
+            "src=",
+            "style=",
+        ] {
+            // Shown as text it is harmless; inside a tag it is not.
+            for tag in lower.split('<').skip(1) {
+                let inside = tag.split('>').next().unwrap_or_default();
+                assert!(!inside.contains(bad), "{input:?} kept {bad}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_input_keeps_no_markup() {
+        let hostile = [
+            "<script>alert(1)</script>",
+            "<img src=//x onerror=alert(1)>",
+            "<iframe src=\"https://tracker.example/\"></iframe>",
+            "[klick](javascript:alert(1))",
+            "[klick](JaVaScRiPt:alert(1))",
+            "[klick](java&#115;cript:alert(1))",
+            "[klick](data:text/html;base64,PHNjcmlwdD4=)",
+            "![Bild](https://tracker.example/pixel.gif)",
+            "![Bild *mit* `code`](https://tracker.example/a.png \"t\")",
+            "<a href=\"https://example.org\" onclick=\"x()\">a</a>",
+            "<p style=\"background:url(//x)\">p</p>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "<svg><script>alert(1)</script></svg>",
+            "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+            "<!-- <script>x</script> -->",
+            "<<script>script>alert(1)<</script>/script>",
+            "[a](//tracker.example/)",
+            "[a](/intern/)",
+            "<form action=\"https://x.example/\"><input name=a></form>",
+            "<details open ontoggle=alert(1)>",
+            "```html\n<script>alert(1)</script>\n```",
+            "<https://example.org/?a=<script>>",
+            "[a]: javascript:alert(1)\n\n[x][a]",
+        ];
+        for input in hostile {
+            let html = render(input);
+            assert_only_allowed(input, &html);
+            assert!(!html.contains("<script"), "{input:?}: {html}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        assert_eq!(
+            render("<script>alert(1)</script>"),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+        );
+        assert_eq!(
+            render("Ein <b>fetter</b> Versuch"),
+            "<p>Ein &lt;b&gt;fetter&lt;/b&gt; Versuch</p>\n"
+        );
+    }
+
+    #[test]
+    fn images_become_their_alt_text() {
+        assert_eq!(
+            render("Sieh: ![ein Pixel](https://tracker.example/p.gif)"),
+            "<p>Sieh: ein Pixel</p>\n"
+        );
+    }
+
+    #[test]
+    fn links_keep_http_and_get_rel() {
+        assert_eq!(
+            render("[mein Blog](https://example.org/blog)"),
+            "<p><a href=\"https://example.org/blog\" rel=\"nofollow ugc noopener\">mein Blog</a></p>\n"
+        );
+        assert_eq!(
+            render("<https://example.org/>"),
+            "<p><a href=\"https://example.org/\" rel=\"nofollow ugc noopener\">https://example.org/</a></p>\n"
+        );
+        let bad = render("[x](javascript:alert(1))");
+        assert!(!bad.contains("href"), "{bad}");
+        let relative = render("[x](/admin/)");
+        assert!(!relative.contains("href"), "{relative}");
+    }
+
+    #[test]
+    fn text_formatting_survives() {
+        let html = render("*kursiv* **fett** `code`\n\n> Zitat\n\n- eins\n- zwei\n\n1. a\n");
+        assert_eq!(
+            tags(&html)
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>(),
+            [
+                "p",
+                "em",
+                "em",
+                "strong",
+                "strong",
+                "code",
+                "code",
+                "p",
+                "blockquote",
+                "p",
+                "p",
+                "blockquote",
+                "ul",
+                "li",
+                "li",
+                "li",
+                "li",
+                "ul",
+                "ol",
+                "li",
+                "li",
+                "ol"
+            ]
+        );
+    }
+}
