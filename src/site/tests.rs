@@ -22,6 +22,7 @@ fn post(rel: &str, tags: &[&str]) -> Document {
         tags: Vec::new(),
         fingerprint: 0,
         text: Arc::from(""),
+        comments: Arc::default(),
     }
 }
 
