@@ -1,0 +1,247 @@
+//! Readers' comments as files: threads under posts, counts on lists, the
+//! reply link, the comments feed, drafts, closed threads, located errors,
+//! rebuilds that notice a comment, and that no address leaks.
+
+use crate::support::{snapshot, TestSite};
+
+const REPLY_TO: &str = "post@hinterhof.example.org";
+
+#[test]
+fn a_thread_six_deep_is_nested_under_its_post() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let page = built.page("posts/gartenbank/");
+    assert_eq!(page.matches("<li class=\"comment\"").count(), 7, "{page}");
+    assert_eq!(page.matches("<ol class=\"comment-replies\"").count(), 5);
+    // Reading order: date, then id; k-7 answers the post after k-1's thread.
+    let order: Vec<usize> = (1..=7)
+        .map(|i| page.find(&format!("id=\"comment-k-{i}\"")).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // The sixth level sits inside five lists of replies.
+    let before_k6 = &page[..order[5]];
+    let open = before_k6.matches("<ol class=\"comment-replies\"").count();
+    let closed = before_k6.matches("</ol>").count();
+    assert_eq!(open - closed, 5);
+    assert!(page.contains("<span class=\"comment-initials\" aria-hidden=\"true\">JH</span>"));
+    assert!(page.contains(
+        "<h2 id=\"comments-title\">Kommentare <span class=\"comment-count\">(7)</span></h2>"
+    ));
+    // The author's link and a link in a text, both marked as the reader's.
+    assert!(page.contains("<a href=\"https://jonas.example.net/\" rel=\"nofollow ugc noopener"));
+    assert!(page.contains("<a href=\"https://lena.example.org/bank\" rel=\"nofollow ugc noopener"));
+}
+
+#[test]
+fn nothing_a_reader_wrote_becomes_markup_or_a_load() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let page = built.page("posts/gartenbank/");
+    assert!(page.contains("&lt;script&gt;alert(\"Kuchen\")&lt;/script&gt;"));
+    assert!(
+        !page.contains("tracker.example"),
+        "the image's address is gone"
+    );
+    assert!(page.contains("<p>Kuchenbild</p>"));
+    assert!(!page.contains("javascript:"));
+    assert!(!page.contains("<img"), "no avatars, no images");
+}
+
+#[test]
+fn no_address_but_the_reply_address_is_published() {
+    let site = TestSite::fixture("comments");
+    let built = site.build_with(&["--drafts"]).ok();
+    for file in built.files() {
+        let bytes = std::fs::read(built.public.join(&file)).unwrap();
+        let text = String::from_utf8_lossy(&bytes).replace(REPLY_TO, "");
+        // `name@host`, also percent-encoded or as a character reference
+        // (`@media` in a stylesheet is no address).
+        for at in ["@", "%40", "&#64;", "&#x40;"] {
+            for (i, _) in text.match_indices(at) {
+                let before = text[..i].chars().next_back();
+                assert!(
+                    !before.is_some_and(|c| c.is_alphanumeric() || "._-+".contains(c)),
+                    "{file} shows an address: {}",
+                    &text[i.saturating_sub(30)..(i + 30).min(text.len())]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn drafts_wait_for_review() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let page = built.page("posts/gartenbank/");
+    assert!(!page.contains("comment-k-8"));
+    assert!(!page.contains("wartet noch"));
+    let drafts = site.build_with(&["--drafts"]).ok();
+    let page = drafts.page("posts/gartenbank/");
+    assert!(page.contains("id=\"comment-k-8\""));
+    assert!(page.contains("Wartet auf Freigabe"));
+    assert!(page.contains("(8)"));
+}
+
+#[test]
+fn lists_show_how_many_comments_a_post_has() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    for list in ["", "tags/holz/"] {
+        let page = built.page(list);
+        assert!(
+            page.contains("#comments\">7 Kommentare</a>"),
+            "{list}: {page}"
+        );
+    }
+    let home = built.page("");
+    assert!(home.contains("#comments\">1 Kommentar</a>"));
+    // A post nobody answered shows no count.
+    assert_eq!(home.matches("class=\"comment-count\"").count(), 2);
+}
+
+#[test]
+fn the_reply_link_names_the_post_and_a_closed_thread_has_none() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let page = built.page("posts/gartenbank/");
+    assert!(page.contains(
+        "<a href=\"mailto:post@hinterhof.example.org?subject=Re%3A%20Eine%20Bank%20f%C3%BCr%20den%20Garten\">Per E-Mail antworten</a>"
+    ));
+    let closed = built.page("posts/zaun/");
+    assert!(
+        closed.contains("Sieht gut aus!"),
+        "closed threads keep their comments"
+    );
+    assert!(!closed.contains("mailto:"));
+    assert!(closed.contains("Die Kommentare zu diesem Beitrag sind geschlossen."));
+    let quiet = built.page("posts/alt/");
+    assert!(quiet.contains("Per E-Mail antworten"));
+    assert!(!quiet.contains("comment-thread"));
+}
+
+#[test]
+fn without_an_address_there_is_no_reply_link() {
+    let site = TestSite::fixture("comments");
+    let config = std::fs::read_to_string(site.root().join("echt.yaml")).unwrap();
+    let config = config.replace("comments:\n  email: \"post@hinterhof.example.org\"\n", "");
+    let site = site.file("echt.yaml", &config);
+    let built = site.build().ok();
+    assert!(!built.page("posts/gartenbank/").contains("mailto:"));
+    assert!(!built.page("posts/alt/").contains("id=\"comments\""));
+}
+
+#[test]
+fn each_post_with_comments_has_a_comments_feed() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let feed = built.page("posts/gartenbank/comments.xml");
+    assert_eq!(feed.matches("<entry>").count(), 7);
+    assert!(feed.contains(
+        "<link href=\"https://hinterhof.example.org/posts/gartenbank/comments.xml\" rel=\"self\""
+    ));
+    assert!(feed.contains("<id>https://hinterhof.example.org/posts/gartenbank/#comment-k-7</id>"));
+    // Newest first.
+    assert!(feed.find("#comment-k-7").unwrap() < feed.find("#comment-k-1").unwrap());
+    assert!(!feed.contains("k-8"));
+    assert!(built
+        .page("posts/gartenbank/")
+        .contains("href=\"../../posts/gartenbank/comments.xml\""));
+}
+
+#[test]
+fn the_comments_feed_sits_beside_an_html_permalink() {
+    let site = TestSite::fixture("comments");
+    let config = std::fs::read_to_string(site.root().join("echt.yaml")).unwrap();
+    let site = site.file(
+        "echt.yaml",
+        &format!("{config}permalink: \"/:year/:slug.html\"\n"),
+    );
+    let built = site.build().ok();
+    assert!(built.exists("2024/gartenbank.html"));
+    let feed = built.page("2024/gartenbank.comments.xml");
+    assert!(feed.contains("https://hinterhof.example.org/2024/gartenbank.html#comment-k-1"));
+}
+
+#[test]
+fn comment_files_are_never_posts_pages_or_copied_files() {
+    let site = TestSite::fixture("comments").file(
+        "content/posts/gartenbank/comments/notiz.txt",
+        "nur für mich",
+    );
+    let built = site.build().ok();
+    let files = built.files();
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("comments/") || f.contains("k-1")),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn problems_are_located_in_the_comment_file() {
+    let site = TestSite::fixture("comments")
+        .file(
+            "content/posts/gartenbank/comments/k-9.md",
+            "---\nid: k-9\nparent: k-99\nauthor: Anna\ndate: 2024-05-08\n---\nHallo\n",
+        )
+        .file(
+            "content/posts/gartenbank/comments/k-10.md",
+            "---\nid: k-10\nauthor: Anna\nemail: anna@example.org\ndate: 2024-05-08\n---\nHallo\n",
+        );
+    let err = site.build().fails();
+    assert!(err.contains("no comment `k-99` answers this post"), "{err}");
+    assert!(
+        err.contains("content/posts/gartenbank/comments/k-9.md:3:9"),
+        "{err}"
+    );
+    assert!(err.contains("unknown key `email` in a comment"), "{err}");
+    assert!(
+        err.contains("content/posts/gartenbank/comments/k-10.md:4:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rebuild_notices_new_changed_and_removed_comments() {
+    let site = TestSite::fixture("comments");
+    site.build().ok();
+    let comment = "content/posts/alt/comments/a-1.md";
+    let steps: [(&str, Option<&str>); 3] = [
+        (
+            "new",
+            Some("---\nid: a-1\nauthor: Anna\ndate: 2024-03-02\n---\nErster!\n"),
+        ),
+        (
+            "changed",
+            Some("---\nid: a-1\nauthor: Anna\ndate: 2024-03-02\n---\nZweiter Gedanke.\n"),
+        ),
+        ("removed", None),
+    ];
+    for (step, text) in steps {
+        let path = site.root().join(comment);
+        match text {
+            Some(text) => {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, text).unwrap();
+            }
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        let cached = site.build().ok();
+        let page = cached.page("posts/alt/");
+        match text {
+            Some(text) => {
+                let body = text.rsplit("---\n").next().unwrap().trim();
+                assert!(page.contains(body), "{step}: {page}");
+            }
+            None => assert!(!page.contains("comment-thread"), "{step}"),
+        }
+        let cached = snapshot(&cached.public);
+        let clean = site.build_with(&["--no-cache"]).ok();
+        assert!(
+            cached == snapshot(&clean.public),
+            "{step}: cached differs from clean"
+        );
+    }
+}
