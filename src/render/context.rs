@@ -549,6 +549,10 @@ struct PrivacyView<'a> {
     server_rules: Vec<ServerRule>,
     headers: Vec<Header>,
     page_budget: String,
+    /// Whether the site shows readers' comments or asks for replies.
+    comments: bool,
+    /// Where replies go (echt.yaml's `comments.email`).
+    comments_email: Option<&'a str>,
 }
 
 /// A rule every page carries in a `<meta>`.
@@ -631,6 +635,9 @@ impl<'a> PrivacyView<'a> {
                 .map(|(name, value)| Header { name, value })
                 .collect(),
             page_budget: audit::kilobytes(site.config.page_budget),
+            comments: site.config.comments_email.is_some()
+                || site.posts.iter().any(|p| p.comments.count > 0),
+            comments_email: site.config.comments_email.as_deref(),
         }
     }
 }
