@@ -245,3 +245,84 @@ fn a_rebuild_notices_new_changed_and_removed_comments() {
         );
     }
 }
+
+/// The thread on a phone-sized window: nothing sticks out sideways, each
+/// level of replies is visibly further in, and the sixth level still has
+/// most of the width for its text.
+#[test]
+#[ignore = "needs chromium"]
+fn the_thread_reads_well_on_a_phone() {
+    use crate::chromium::Chromium;
+    use serde_json::json;
+
+    let site = TestSite::fixture("comments");
+    let served = crate::served::Served::start(&site);
+    let mut browser = Chromium::start();
+    let page = browser.tab();
+    browser.call(
+        Some(&page),
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    browser.navigate(&page, &format!("{}posts/gartenbank/", served.url()));
+    browser.wait_until(
+        &page,
+        "the thread",
+        "document.readyState === 'complete' && !!document.getElementById('comment-k-6')",
+    );
+    let facts = browser.evaluate(
+        &page,
+        "JSON.stringify({
+            scroll: document.documentElement.scrollWidth,
+            width: window.innerWidth,
+            lefts: [1,2,3,4,5,6].map(i => document.querySelector('#comment-k-' + i + ' > .comment-body').getBoundingClientRect().left),
+            deepest: document.querySelector('#comment-k-6 .comment-text').getBoundingClientRect().width,
+            wider: [...document.querySelectorAll('.comment-body')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).length,
+            images: document.images.length
+        })",
+    );
+    let facts: serde_json::Value = serde_json::from_str(facts.as_str().unwrap()).unwrap();
+    let width = facts["width"].as_f64().unwrap();
+    assert_eq!(width, 360.0, "{facts}");
+    assert!(
+        facts["scroll"].as_f64().unwrap() <= width,
+        "the page scrolls sideways: {facts}"
+    );
+    assert_eq!(facts["wider"], 0, "{facts}");
+    let lefts: Vec<f64> = facts["lefts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_f64().unwrap())
+        .collect();
+    assert!(
+        lefts.windows(2).all(|w| w[1] > w[0]),
+        "each level is further in: {lefts:?}"
+    );
+    assert!(
+        facts["deepest"].as_f64().unwrap() > width * 0.55,
+        "the sixth level has room to read: {facts}"
+    );
+    assert_eq!(facts["images"], 0, "no avatars");
+    assert!(
+        browser
+            .requests()
+            .iter()
+            .all(|r| r.starts_with(&served.url())),
+        "only the site's own requests: {:?}",
+        browser.requests()
+    );
+}
+
+#[test]
+#[ignore = "needs java + vnu-jar (set VNU_JAR)"]
+fn comment_threads_have_zero_html_errors() {
+    let site = TestSite::fixture("comments");
+    let built = site.build_with(&["--drafts"]).ok();
+    let errors = crate::validate::vnu_errors(&built.public);
+    assert!(
+        errors.is_empty(),
+        "vnu reported errors:\n{}",
+        errors.join("\n")
+    );
+}
