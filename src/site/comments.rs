@@ -133,17 +133,19 @@ fn nodes<'a>(
     let Some(list) = children.get(&parent) else {
         return Vec::new();
     };
-    list.iter()
-        .filter_map(|c| {
-            // A circle cannot be reached from the post; a comment is
-            // placed once in any case.
-            placed.insert(c.id.as_str()).then(|| Node {
+    let mut nodes = Vec::new();
+    for c in list {
+        // A circle cannot be reached from the post; a comment is placed
+        // once in any case.
+        if placed.insert(c.id.as_str()) {
+            nodes.push(Node {
                 comment: Arc::clone(c),
                 html: markdown::comment::render(&c.body),
-                replies: nodes(Some(c.id.as_str()), children, placed),
-            })
-        })
-        .collect()
+                replies: self::nodes(Some(c.id.as_str()), children, placed),
+            });
+        }
+    }
+    nodes
 }
 
 #[cfg(test)]

@@ -301,8 +301,8 @@ mod tests {
             ("unknown key `email` in a comment", ":6:"),
             ("`draft` must be true or false", ":7:8"),
         ] {
-            let want = format!("{message}");
-            let found = shown.split("error: ").find(|e| e.starts_with(&want));
+            let want = message;
+            let found = shown.split("error: ").find(|e| e.starts_with(want));
             let found = found.unwrap_or_else(|| panic!("missing {want:?} in\n{shown}"));
             assert!(found.contains(&format!("wp-12.md{at}")), "{found}");
         }
