@@ -326,3 +326,36 @@ fn comment_threads_have_zero_html_errors() {
         errors.join("\n")
     );
 }
+
+#[test]
+fn the_privacy_page_says_how_comments_are_handled() {
+    let site = TestSite::fixture("comments");
+    let built = site.build().ok();
+    let privacy = built.page("datenschutz/");
+    assert!(privacy.contains("<h2 id=\"kommentare\">Kommentare</h2>"));
+    assert!(privacy.contains("E-Mail-Adressen und IP-Adressen werden nie veröffentlicht."));
+    assert!(privacy.contains("Keine Profilbilder von anderen Diensten"));
+    assert!(privacy.contains(&format!("<a href=\"mailto:{REPLY_TO}\">{REPLY_TO}</a>")));
+    // A site without comments says nothing about them.
+    let plain = TestSite::new().post("a.md", &crate::support::post("A", "2024-01-01", "Text."));
+    let plain = plain.build().ok();
+    assert!(!plain.page("datenschutz/").contains("id=\"kommentare\""));
+}
+
+#[test]
+fn an_english_site_speaks_english_about_comments() {
+    let site = TestSite::fixture("comments");
+    let config = std::fs::read_to_string(site.root().join("echt.yaml")).unwrap();
+    let site = site.file("echt.yaml", &config.replace("language: de", "language: en"));
+    let built = site.build().ok();
+    let page = built.page("posts/gartenbank/");
+    assert!(page.contains(">Reply by e-mail</a>"));
+    assert!(page.contains("<h2 id=\"comments-title\">Comments"));
+    assert!(built.page("").contains("#comments\">7 comments</a>"));
+    assert!(built
+        .page("posts/zaun/")
+        .contains("Comments on this post are closed."));
+    assert!(built
+        .page("privacy/")
+        .contains("E-mail addresses and IP addresses are never published."));
+}
