@@ -7,8 +7,10 @@
 //! sanitiser that parses with html5ever and keeps only what its allowlist
 //! names: paragraphs, line breaks, emphasis, code, quotes, lists and links
 //! to `http`/`https` addresses, which get `rel="nofollow ugc noopener"`.
-//! Relative links are dropped too: they would point into the site from
-//! text its author did not write.
+//! Relative links, and links to the site's own host, are their text
+//! alone: they would point into the site from text its author did not
+//! write, and one to a page the site does not have (an imported comment
+//! that names the old blog's address) would fail the build's link check.
 //!
 //! Stage 2. Takes a comment's Markdown body; hands on its safe HTML.
 
@@ -34,9 +36,13 @@ const TAGS: &[&str] = &[
     "a",
 ];
 
-/// The comment's Markdown `body` as sanitised HTML.
-pub fn render(body: &str) -> String {
-    let events = safe_events(Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH));
+/// The comment's Markdown `body` as sanitised HTML; links to `own_host`
+/// (the site's) are their text alone.
+pub fn render(body: &str, own_host: Option<&str>) -> String {
+    let events = safe_events(
+        Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH),
+        own_host,
+    );
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitiser().clean(&html).to_string()
@@ -44,7 +50,7 @@ pub fn render(body: &str) -> String {
 
 /// The events of a comment with raw HTML turned into text and images into
 /// their alt text, before the sanitiser sees anything.
-fn safe_events<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
+fn safe_events<'a>(parser: Parser<'a>, own_host: Option<&str>) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     let mut in_image = 0usize;
     // For each open link, whether it is kept.
@@ -54,7 +60,7 @@ fn safe_events<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
             // A link to anything but a web address is its text alone (an
             // `<a>` without `href` is not valid HTML).
             Event::Start(Tag::Link { ref dest_url, .. }) if in_image == 0 => {
-                let keep = is_web_address(dest_url);
+                let keep = is_web_address(dest_url, own_host);
                 links.push(keep);
                 if keep {
                     events.push(event);
@@ -82,10 +88,14 @@ fn safe_events<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
     events
 }
 
-/// Whether `dest` is an absolute http(s) address, as the sanitiser reads it.
-fn is_web_address(dest: &str) -> bool {
-    url::Url::parse(dest.trim())
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+/// Whether `dest` is an absolute http(s) address of another host than
+/// `own_host`, as the sanitiser reads it.
+fn is_web_address(dest: &str, own_host: Option<&str>) -> bool {
+    url::Url::parse(dest.trim()).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str()
+                .is_some_and(|host| !own_host.is_some_and(|own| own.eq_ignore_ascii_case(host)))
+    })
 }
 
 /// ammonia, allowing text formatting and http(s) links only.
@@ -177,7 +187,7 @@ mod tests {
             "[a]: javascript:alert(1)\n\n[x][a]",
         ];
         for input in hostile {
-            let html = render(input);
+            let html = render(input, None);
             assert_only_allowed(input, &html);
             assert!(!html.contains("<script"), "{input:?}: {html}");
         }
@@ -186,11 +196,11 @@ mod tests {
     #[test]
     fn raw_html_is_shown_as_text() {
         assert_eq!(
-            render("<script>alert(1)</script>"),
+            render("<script>alert(1)</script>", None),
             "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
         );
         assert_eq!(
-            render("Ein <b>fetter</b> Versuch"),
+            render("Ein <b>fetter</b> Versuch", None),
             "<p>Ein &lt;b&gt;fetter&lt;/b&gt; Versuch</p>\n"
         );
     }
@@ -198,7 +208,7 @@ mod tests {
     #[test]
     fn images_become_their_alt_text() {
         assert_eq!(
-            render("Sieh: ![ein Pixel](https://tracker.example/p.gif)"),
+            render("Sieh: ![ein Pixel](https://tracker.example/p.gif)", None),
             "<p>Sieh: ein Pixel</p>\n"
         );
     }
@@ -206,21 +216,32 @@ mod tests {
     #[test]
     fn links_keep_http_and_get_rel() {
         assert_eq!(
-            render("[mein Blog](https://example.org/blog)"),
+            render("[mein Blog](https://example.org/blog)", None),
             "<p><a href=\"https://example.org/blog\" rel=\"nofollow ugc noopener\">mein Blog</a></p>\n"
         );
         assert_eq!(
-            render("<https://example.org/>"),
+            render("<https://example.org/>", None),
             "<p><a href=\"https://example.org/\" rel=\"nofollow ugc noopener\">https://example.org/</a></p>\n"
         );
-        assert_eq!(render("[x](javascript:alert(1))"), "<p>x</p>\n");
-        assert_eq!(render("[x](/admin/)"), "<p>x</p>\n");
-        assert_eq!(render("[x](mailto:a@example.org)"), "<p>x</p>\n");
+        assert_eq!(render("[x](javascript:alert(1))", None), "<p>x</p>\n");
+        assert_eq!(render("[x](/admin/)", None), "<p>x</p>\n");
+        assert_eq!(render("[x](mailto:a@example.org)", None), "<p>x</p>\n");
+        // The site's own address: text, so that no reader's link can
+        // point at a page the site does not have.
+        let own = Some("blog.example.org");
+        assert_eq!(
+            render("[alt](https://BLOG.example.org/?p=12)", own),
+            "<p>alt</p>\n"
+        );
+        assert!(render("[x](https://example.org/)", own).contains("href"));
     }
 
     #[test]
     fn text_formatting_survives() {
-        let html = render("*kursiv* **fett** `code`\n\n> Zitat\n\n- eins\n- zwei\n\n1. a\n");
+        let html = render(
+            "*kursiv* **fett** `code`\n\n> Zitat\n\n- eins\n- zwei\n\n1. a\n",
+            None,
+        );
         assert_eq!(
             tags(&html)
                 .into_iter()

@@ -8,7 +8,7 @@
 //! shown. A `parent` that names no comment of the same post, and replies
 //! that lead round in a circle, are errors.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -51,17 +51,29 @@ pub fn threads(
         .par_iter()
         .map(|file| (file.post, read(config, file)))
         .collect();
-    let mut by_post: HashMap<usize, Vec<Comment>> = HashMap::new();
+    let mut by_post: BTreeMap<usize, Vec<Comment>> = BTreeMap::new();
     for (post, result) in read {
         match result {
             Ok(c) => by_post.entry(post).or_default().push(c),
             Err(mut problems) => errors.append(&mut problems),
         }
     }
+    let own_host = url::Url::parse(&config.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string));
+    // Rendering is most of the work: one post per task.
+    let made: Vec<(String, Thread, Vec<Diagnostic>)> = by_post
+        .into_par_iter()
+        .map(|(post, comments)| {
+            let mut problems = Vec::new();
+            let thread = thread(comments, drafts, own_host.as_deref(), &mut problems);
+            (inventory.sources[post].rel.clone(), thread, problems)
+        })
+        .collect();
     let mut threads = HashMap::new();
-    for (post, comments) in by_post {
-        let rel = inventory.sources[post].rel.clone();
-        threads.insert(rel, thread(comments, drafts, errors));
+    for (rel, thread, mut problems) in made {
+        errors.append(&mut problems);
+        threads.insert(rel, thread);
     }
     threads
 }
@@ -74,8 +86,14 @@ fn read(config: &Config, file: &CommentFile) -> Result<Comment, Vec<Diagnostic>>
     comment::parse(&file.rel, &text)
 }
 
-/// The thread of one post's `comments`, with drafts if `drafts`.
-pub fn thread(mut comments: Vec<Comment>, drafts: bool, errors: &mut Vec<Diagnostic>) -> Thread {
+/// The thread of one post's `comments`, with drafts if `drafts`; links
+/// to `own_host` are their text (see [`markdown::comment`]).
+pub fn thread(
+    mut comments: Vec<Comment>,
+    drafts: bool,
+    own_host: Option<&str>,
+    errors: &mut Vec<Diagnostic>,
+) -> Thread {
     comments.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
     let ids: HashSet<&str> = comments.iter().map(|c| c.id.as_str()).collect();
     let mut problem = false;
@@ -104,7 +122,7 @@ pub fn thread(mut comments: Vec<Comment>, drafts: bool, errors: &mut Vec<Diagnos
         children.entry(c.parent.as_deref()).or_default().push(c);
     }
     let mut placed = HashSet::new();
-    let roots = nodes(None, &children, &mut placed);
+    let roots = nodes(None, &children, own_host, &mut placed);
     for c in &shown {
         let waits_for_draft = c
             .parent
@@ -128,6 +146,7 @@ pub fn thread(mut comments: Vec<Comment>, drafts: bool, errors: &mut Vec<Diagnos
 fn nodes<'a>(
     parent: Option<&'a str>,
     children: &HashMap<Option<&'a str>, Vec<&'a Arc<Comment>>>,
+    own_host: Option<&str>,
     placed: &mut HashSet<&'a str>,
 ) -> Vec<Node> {
     let Some(list) = children.get(&parent) else {
@@ -140,8 +159,8 @@ fn nodes<'a>(
         if placed.insert(c.id.as_str()) {
             nodes.push(Node {
                 comment: Arc::clone(c),
-                html: markdown::comment::render(&c.body),
-                replies: self::nodes(Some(c.id.as_str()), children, placed),
+                html: markdown::comment::render(&c.body, own_host),
+                replies: self::nodes(Some(c.id.as_str()), children, own_host, placed),
             });
         }
     }
@@ -187,6 +206,7 @@ mod tests {
                 comment("f", Some("a"), "2024-01-03", false),
             ],
             false,
+            None,
             &mut errors,
         );
         assert!(errors.is_empty(), "{errors:?}");
@@ -204,8 +224,11 @@ mod tests {
             ]
         };
         let mut errors = Vec::new();
-        assert_eq!(shape(&thread(all(), false, &mut errors).roots), "a");
-        assert_eq!(shape(&thread(all(), true, &mut errors).roots), "a(b(c))");
+        assert_eq!(shape(&thread(all(), false, None, &mut errors).roots), "a");
+        assert_eq!(
+            shape(&thread(all(), true, None, &mut errors).roots),
+            "a(b(c))"
+        );
         assert!(errors.is_empty(), "{errors:?}");
     }
 
@@ -215,6 +238,7 @@ mod tests {
         thread(
             vec![comment("a", Some("zz"), "2024-01-01", false)],
             false,
+            None,
             &mut errors,
         );
         let shown = errors[0].to_string();
@@ -232,6 +256,7 @@ mod tests {
                 comment("c", None, "2024-01-02", false),
             ],
             false,
+            None,
             &mut errors,
         );
         assert_eq!(shape(&t.roots), "c");
