@@ -82,7 +82,11 @@ fn read(config: &Config, file: &CommentFile) -> Result<Comment, Vec<Diagnostic>>
     let shown = std::path::Path::new(CONTENT_DIR).join(&file.rel);
     let bytes = std::fs::read(config.root.join(&shown))
         .map_err(|e| vec![Diagnostic::file(&shown, crate::util::error::io_message(&e))])?;
-    let text = crate::util::text::decode_utf8(&shown, &bytes).map_err(|e| e.diagnostics)?;
+    let mut text = crate::util::text::decode_utf8(&shown, &bytes).map_err(|e| e.diagnostics)?;
+    // The marker of internal URLs is echt's alone, as in posts.
+    if text.contains(crate::util::url::ROOT) {
+        text = text.replace(crate::util::url::ROOT, "");
+    }
     comment::parse(&file.rel, &text)
 }
 

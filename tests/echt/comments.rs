@@ -359,3 +359,17 @@ fn an_english_site_speaks_english_about_comments() {
         .page("privacy/")
         .contains("E-mail addresses and IP addresses are never published."));
 }
+
+#[test]
+fn echts_url_marker_in_a_comment_is_dropped() {
+    // U+E000 marks internal URLs in echt's own output; a reader's text
+    // must not be able to make one.
+    let site = TestSite::fixture("comments").file(
+        "content/posts/alt/comments/a-1.md",
+        "---\nid: a-1\nauthor: Anna\ndate: 2024-03-02\n---\nSiehe \u{E000}geheim/ und [x](\u{E000}posts/zaun/).\n",
+    );
+    let built = site.build().ok();
+    let page = built.page("posts/alt/");
+    assert!(page.contains("Siehe geheim/ und x."), "{page}");
+    assert!(!page.contains("../../geheim"), "{page}");
+}
