@@ -289,6 +289,18 @@ mod tests {
     }
 
     #[test]
+    fn quoted_names_and_a_blank_line_before_the_text() {
+        let c = parse(
+            "posts/a/comments/m-0000abcd.md",
+            "---\nid: m-0000abcd\nparent: m-1234abcd\nauthor: \"Zoë \\\"Zo\\\" Müller: #1\"\ndate: 2026-03-12T14:22:05+01:00\ndraft: true\n---\n\nDanke!\n",
+        )
+        .expect("parses");
+        assert_eq!(c.author, "Zoë \"Zo\" Müller: #1");
+        assert!(c.draft);
+        assert_eq!(c.body.trim(), "Danke!");
+    }
+
+    #[test]
     fn every_problem_is_located_at_its_key() {
         let shown = errors(
             "---\nid: wp-13\nauthor: jana@example.org\nurl: javascript:alert(1)\ndate: gestern\nemail: jana@example.org\ndraft: ja\n---\nx\n",
