@@ -16,6 +16,7 @@
 //! document lives; hands on its HTML, table of contents, summary and the
 //! links it asked for.
 
+pub mod comment;
 mod constructs;
 pub mod highlight;
 mod ids;

@@ -38,6 +38,8 @@ use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
 
+mod comments;
+
 /// Posts long enough to deserve a table of contents.
 const TOC_MIN_WORDS: usize = 600;
 const TOC_MIN_HEADINGS: usize = 3;
@@ -169,6 +171,7 @@ enum View<'a> {
         page: PageView<'a>,
         previous: Option<Link<'a>>,
         next: Option<Link<'a>>,
+        comments: comments::CommentsView<'a>,
     },
     Page {
         page: PageView<'a>,
@@ -284,6 +287,8 @@ struct Card<'a> {
     draft: bool,
     future: bool,
     lang: &'static str,
+    /// Readers' comments shown under the post.
+    comment_count: usize,
 }
 
 #[derive(Debug, Serialize, Hash)]
@@ -367,6 +372,7 @@ impl<'a> Card<'a> {
             draft: doc.front.draft,
             future: doc.future,
             lang: doc.language.code(),
+            comment_count: doc.comments.count,
         }
     }
 }
@@ -543,6 +549,10 @@ struct PrivacyView<'a> {
     server_rules: Vec<ServerRule>,
     headers: Vec<Header>,
     page_budget: String,
+    /// Whether the site shows readers' comments or asks for replies.
+    comments: bool,
+    /// Where replies go (echt.yaml's `comments.email`).
+    comments_email: Option<&'a str>,
 }
 
 /// A rule every page carries in a `<meta>`.
@@ -625,6 +635,9 @@ impl<'a> PrivacyView<'a> {
                 .map(|(name, value)| Header { name, value })
                 .collect(),
             page_budget: audit::kilobytes(site.config.page_budget),
+            comments: site.config.comments_email.is_some()
+                || site.posts.iter().any(|p| p.comments.count > 0),
+            comments_email: site.config.comments_email.as_deref(),
         }
     }
 }
@@ -660,6 +673,11 @@ impl<'a> PageContext<'a> {
                     // comes after.
                     previous: (i + 1 < site.posts.len()).then(|| neighbour(i + 1)),
                     next: (i > 0).then(|| neighbour(i - 1)),
+                    comments: comments::CommentsView::new(
+                        &site.config,
+                        &site.posts[i],
+                        crate::render::feed::comments_file(&site.posts[i]),
+                    ),
                 }
             }
             Job::Page(i) => View::Page {

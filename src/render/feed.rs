@@ -357,6 +357,70 @@ pub fn robots(config: &Config) -> String {
     )
 }
 
+/// Where the comments feed of `post` goes, if it can have comments (a
+/// bundle): beside its page, `posts/a/comments.xml` for a folder,
+/// `posts/a.comments.xml` for `posts/a.html`.
+pub fn comments_file(post: &Document) -> Option<String> {
+    post.source.bundle.as_ref()?;
+    let path = &post.path;
+    Some(if path.is_empty() || path.ends_with('/') {
+        format!("{path}comments.xml")
+    } else {
+        let stem = path.strip_suffix(".html").unwrap_or(path);
+        format!("{stem}.comments.xml")
+    })
+}
+
+/// The Atom feed of the comments under `post`, newest first.
+pub fn comments_atom(config: &Config, post: &Document, file: &str) -> String {
+    let page = url::absolute(&config.base_url, &post.path);
+    let mut comments = Vec::new();
+    let mut stack: Vec<&crate::site::comments::Node> = post.comments.roots.iter().collect();
+    while let Some(node) = stack.pop() {
+        comments.push(node);
+        stack.extend(&node.replies);
+    }
+    comments.sort_by(|a, b| (b.comment.date, &b.comment.id).cmp(&(a.comment.date, &a.comment.id)));
+    let updated = comments
+        .first()
+        .map(|n| n.comment.date)
+        .or(post.date)
+        .map(Date);
+    let mut x = String::with_capacity(1024 + 1024 * comments.len());
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{title}</title>\n<link href=\"{self_url}\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{page}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{page}#comments</id>\n<updated>{updated}</updated>\n<author>\n<name>{name}</name>\n</author>\n<generator>echt</generator>\n",
+        lang = post.language.code(),
+        title = xml(&format!("{} – {}", post.front.title, crate::util::i18n::strings(post.language).comments)),
+        self_url = xml(&url::absolute(&config.base_url, file)),
+        page = xml(&page),
+        updated = rfc3339(updated),
+        name = xml(&config.author.name),
+    );
+    for node in comments {
+        let c = &node.comment;
+        let link = format!("{page}#comment-{}", c.id);
+        let _ = write!(
+            x,
+            "<entry>\n<title>{title}</title>\n<link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{link}</id>\n<published>{date}</published>\n<updated>{date}</updated>\n<author><name>{author}</name>",
+            title = xml(&c.author),
+            link = xml(&link),
+            date = c.date.to_rfc3339(),
+            author = xml(&c.author),
+        );
+        if let Some(uri) = &c.url {
+            let _ = write!(x, "<uri>{}</uri>", xml(uri));
+        }
+        let _ = write!(
+            x,
+            "</author>\n<content type=\"html\">{}</content>\n</entry>\n",
+            xml(&node.html)
+        );
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use quick_xml::events::Event;

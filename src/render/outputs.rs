@@ -200,6 +200,13 @@ impl Layout {
             let page = redirect_page(site, &alias.file, &alias.target).into_bytes();
             generated.push((alias.file.clone(), page, Vec::new(), owner));
         }
+        for post in &site.posts {
+            if let Some(file) = feed::comments_file(post) {
+                let text = feed::comments_atom(&site.config, post, &file).into_bytes();
+                let owner = Owner::generated(format!("the comments feed /{file}"));
+                generated.push((file, text, Vec::new(), owner));
+            }
+        }
 
         // One owner per path, claimed in the order of who may keep it.
         let mut registry = Registry::default();

@@ -29,6 +29,7 @@ use crate::util::fingerprint::{fingerprint, linked, FileStamp};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 
+pub mod comments;
 pub mod registry;
 
 /// What to include in a build.
@@ -61,6 +62,8 @@ pub struct Document {
     pub fingerprint: u64,
     /// The file's text as read, where the audit locates findings.
     pub text: Arc<str>,
+    /// Readers' comments (only a bundle post has any).
+    pub comments: Arc<comments::Thread>,
 }
 
 impl Document {
@@ -450,6 +453,7 @@ impl Site {
                 future: doc.future,
                 tags: doc.tags.clone(),
                 text: new.text.clone(),
+                comments: doc.comments.clone(),
             };
             if rendered.summary != doc.rendered.summary
                 || rendered.has_more != doc.rendered.has_more
@@ -516,6 +520,12 @@ impl Site {
             rendered_now,
         } = documents(placed, renderings, selection, &mut errors);
         remember(&mut cache.sources, &inventory, sources, rendered_now);
+        let mut threads = comments::threads(&config, &inventory, selection.drafts, &mut errors);
+        for post in &mut posts {
+            if let Some(thread) = threads.remove(&post.source.rel) {
+                post.comments = Arc::new(thread);
+            }
+        }
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
         let mut aliases = collect_aliases(&posts, &pages, &mut errors);
@@ -1171,6 +1181,7 @@ fn documents(
             future,
             tags: Vec::new(),
             text: doc.text.clone(),
+            comments: Arc::default(),
         };
         match document.source.kind {
             Kind::Post => posts.push(document),

@@ -22,6 +22,7 @@ fn post(rel: &str, tags: &[&str]) -> Document {
         tags: Vec::new(),
         fingerprint: 0,
         text: Arc::from(""),
+        comments: Arc::default(),
     }
 }
 
@@ -332,6 +333,7 @@ fn the_link_map_knows_every_file() {
             asset("posts/entwurf/bild.jpg", Some(2), "bild.jpg"),
             asset("bilder/logo.png", None, "bilder/logo.png"),
         ],
+        comments: Vec::new(),
     };
     let cached = cached();
     let placed: Vec<Placed<'_>> = [0, 1, 3]

@@ -36,6 +36,7 @@ struct RawConfig {
     #[serde(default)]
     redirects: Vec<RawRedirect>,
     markdown: Option<RawMarkdown>,
+    comments: Option<RawComments>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -45,6 +46,12 @@ struct RawConfig {
 struct RawRedirect {
     from: String,
     to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with email")]
+struct RawComments {
+    email: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,6 +206,9 @@ pub struct Config {
     pub redirects: Vec<Redirect>,
     /// How headings get their ids (`markdown.heading_ids`).
     pub heading_ids: HeadingIds,
+    /// Where readers send replies (`comments.email`): the only e-mail
+    /// address a comment thread shows. None: no reply link.
+    pub comments_email: Option<String>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// echt.yaml as it was read, where the audit locates a finding in a
@@ -357,6 +367,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         keep(permalink(raw.permalink.as_deref()), &mut problems),
         keep_all(redirects(raw.redirects), &mut problems),
         keep(heading_ids(raw.markdown), &mut problems),
+        keep(comments_email(raw.comments), &mut problems),
     );
     let (
         Some(base_url),
@@ -369,6 +380,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         Some(permalink),
         Some(redirects),
         Some(heading_ids),
+        Some(comments_email),
     ) = checked
     else {
         return Err(problems);
@@ -388,6 +400,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         permalink,
         redirects,
         heading_ids,
+        comments_email,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),
     })
@@ -523,6 +536,44 @@ fn theme(raw: Option<String>) -> std::result::Result<String, Problem> {
     } else {
         Ok(theme)
     }
+}
+
+/// `comments.email`: one plain address (`blog@example.org`), or none.
+fn comments_email(raw: Option<RawComments>) -> std::result::Result<Option<String>, Problem> {
+    let Some(email) = raw.and_then(|c| c.email) else {
+        return Ok(None);
+    };
+    let email = email.trim().to_string();
+    if is_plain_address(&email) {
+        return Ok(Some(email));
+    }
+    Err(
+        Problem::at_text("comments", "email", &email, "not an e-mail address")
+            .hint("write one plain address, e.g. `comments: { email: blog@example.org }`"),
+    )
+}
+
+/// Whether `text` is an address like `name@host.example`: no display name,
+/// no spaces or characters that would need quoting, a host with a dot.
+pub fn is_plain_address(text: &str) -> bool {
+    let Some((local, host)) = text.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let host_ok = host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    local_ok && host_ok
 }
 
 /// `author`: the site's title unless set.
@@ -816,6 +867,30 @@ mod tests {
                 "{invalid}"
             );
         }
+    }
+
+    #[test]
+    fn comments_email_is_one_plain_address() -> Result<()> {
+        let base = "title: T\nbase_url: https://example.org/\n";
+        assert_eq!(parse(base)?.comments_email, None);
+        let config = parse(&format!("{base}comments: {{ email: blog@example.org }}\n"))?;
+        assert_eq!(config.comments_email.as_deref(), Some("blog@example.org"));
+        for bad in [
+            "blog",
+            "Blog <blog@example.org>",
+            "a b@example.org",
+            "a@localhost",
+            "a@@b.org",
+            "@b.org",
+        ] {
+            let Err(err) = parse(&format!("{base}comments:\n  email: \"{bad}\"\n")) else {
+                panic!("{bad} was taken");
+            };
+            let shown = err.to_string();
+            assert!(shown.contains("not an e-mail address"), "{bad}: {shown}");
+            assert!(shown.contains(":4:"), "{bad}: {shown}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -61,11 +61,21 @@ pub struct Asset {
     pub rel_in_bundle: String,
 }
 
+/// A reader's comment on a bundle post (`posts/a/comments/wp-12.md`).
+#[derive(Debug, Clone)]
+pub struct CommentFile {
+    /// Relative to `content/`.
+    pub rel: String,
+    /// The index in [`Inventory::sources`] of the post it belongs to.
+    pub post: usize,
+}
+
 /// Everything under `content/`, sorted by path for stable output.
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub sources: Vec<Source>,
     pub assets: Vec<Asset>,
+    pub comments: Vec<CommentFile>,
 }
 
 pub fn is_markdown(name: &str) -> bool {
@@ -161,13 +171,35 @@ pub fn walk_files(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagn
     (files, errors)
 }
 
-/// Sorts relative paths into posts, pages, bundles and assets.
+/// Sorts relative paths into posts, pages, bundles, comments and assets.
+/// The `comments/` folder of a bundle post holds its comments
+/// (`comments/*.md`) and nothing else that is read: no file in it is a
+/// post, page or copied file.
 pub fn classify(files: Vec<String>) -> Inventory {
     let posts_prefix = format!("{POSTS_DIR}/");
     let is_bundle_index = |f: &str| {
         f.starts_with(&posts_prefix)
             && matches!(f.rsplit('/').next(), Some("index.md" | "index.markdown"))
     };
+    let bundle_dirs: Vec<String> = files
+        .iter()
+        .filter(|f| is_bundle_index(f))
+        .map(|f| parent(f).to_string())
+        .collect();
+    // The bundle whose `comments/` folder holds `f`, if it is in one.
+    let comments_of = |f: &str| {
+        bundle_dirs
+            .iter()
+            .find(|dir| {
+                f.strip_prefix(dir.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .and_then(|rest| rest.strip_prefix(crate::source::comment::COMMENTS_DIR))
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .cloned()
+    };
+    let (in_comments, files): (Vec<String>, Vec<String>) =
+        files.into_iter().partition(|f| comments_of(f).is_some());
     // Bundle folders, deepest first so a file belongs to its nearest bundle.
     let mut bundles: Vec<(String, usize)> = Vec::new();
     let mut inv = Inventory::default();
@@ -205,6 +237,17 @@ pub fn classify(files: Vec<String>) -> Inventory {
             bundle,
             rel_in_bundle,
         });
+    }
+    for f in in_comments {
+        let Some(dir) = comments_of(&f) else { continue };
+        let name = &f[dir.len() + 1 + crate::source::comment::COMMENTS_DIR.len() + 1..];
+        let post = inv
+            .sources
+            .iter()
+            .position(|s| s.bundle.as_deref() == Some(dir.as_str()));
+        if let (Some(post), false, true) = (post, name.contains('/'), name.ends_with(".md")) {
+            inv.comments.push(CommentFile { rel: f, post });
+        }
     }
     inv
 }
@@ -282,7 +325,17 @@ mod tests {
             "posts/b/index.md".into(),
             "posts/b/bild.jpg".into(),
             "posts/b/extra/skizze.png".into(),
+            "posts/b/comments/wp-1.md".into(),
+            "posts/b/comments/notiz.txt".into(),
+            "posts/b/comments/alt/wp-2.md".into(),
+            "posts/c/comments/wp-3.md".into(),
         ]);
+        let comments: Vec<_> = inv
+            .comments
+            .iter()
+            .map(|c| (c.rel.as_str(), c.post))
+            .collect();
+        assert_eq!(comments, [("posts/b/comments/wp-1.md", 2)]);
         let kinds: Vec<_> = inv
             .sources
             .iter()
@@ -293,7 +346,8 @@ mod tests {
             [
                 ("impressum.md", Kind::Page),
                 ("posts/2024/a.md", Kind::Post),
-                ("posts/b/index.md", Kind::Post)
+                ("posts/b/index.md", Kind::Post),
+                ("posts/c/comments/wp-3.md", Kind::Post)
             ]
         );
         assert_eq!(inv.sources[2].stem(), "b");

@@ -106,6 +106,9 @@ pub struct FrontMatter {
     pub lang: Option<Language>,
     /// For pages: `main` (header navigation) or `footer`.
     pub menu: Option<String>,
+    /// `comments: false`: the thread is closed (its comments are still
+    /// shown, without a way to reply).
+    pub comments_closed: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -278,6 +281,14 @@ fn read_field(
                 fm.draft = draft;
             }
         }
+        "comments" => match value {
+            Value::Bool(open) => fm.comments_closed = !open,
+            Value::Null => {}
+            _ => {
+                return Err(Problem::new("`comments` must be true or false")
+                    .hint("write `comments: false` to close the thread under this post"))
+            }
+        },
         "summary" => fm.summary = text(key, value)?,
         "description" => fm.description = text(key, value)?,
         "slug" => fm.slug = text(key, value)?,

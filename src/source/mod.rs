@@ -5,6 +5,7 @@
 //! and each file's front matter, parsed and checked key by key
 //! ([`frontmatter`], on top of the located YAML of [`yaml`]).
 
+pub mod comment;
 pub mod config;
 pub mod content;
 pub mod frontmatter;

@@ -77,6 +77,14 @@ pub struct Strings {
     pub post_navigation: &'static str,
     pub no_posts: &'static str,
     pub scheduled: &'static str,
+    pub comments: &'static str,
+    pub comment_count_one: &'static str,
+    pub comment_count_many: &'static str,
+    pub reply_by_email: &'static str,
+    pub comments_closed: &'static str,
+    pub comments_feed: &'static str,
+    pub comment_draft: &'static str,
+    pub replies_to: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -121,6 +129,14 @@ const DE: Strings = Strings {
     post_navigation: "Weitere Beiträge",
     no_posts: "Hier gibt es noch keine Beiträge.",
     scheduled: "Geplant – noch nicht veröffentlicht",
+    comments: "Kommentare",
+    comment_count_one: "Kommentar",
+    comment_count_many: "Kommentare",
+    reply_by_email: "Per E-Mail antworten",
+    comments_closed: "Die Kommentare zu diesem Beitrag sind geschlossen.",
+    comments_feed: "Kommentare als Feed",
+    comment_draft: "Wartet auf Freigabe",
+    replies_to: "Antworten auf",
 };
 
 const EN: Strings = Strings {
@@ -165,6 +181,14 @@ const EN: Strings = Strings {
     post_navigation: "More posts",
     no_posts: "No posts yet.",
     scheduled: "Scheduled – not yet published",
+    comments: "Comments",
+    comment_count_one: "comment",
+    comment_count_many: "comments",
+    reply_by_email: "Reply by e-mail",
+    comments_closed: "Comments on this post are closed.",
+    comments_feed: "Comments feed",
+    comment_draft: "Awaiting review",
+    replies_to: "Replies to",
 };
 
 pub fn strings(language: Language) -> &'static Strings {

@@ -603,3 +603,37 @@ fn after_a_broken_save_the_next_good_one_plans_from_the_last_good_build() {
         sorted(&[&["posts/b/index.html"], &FEEDS_OF_B])
     );
 }
+
+#[test]
+fn a_comment_saved_renders_its_post_again() {
+    let mut site = Fixture::new();
+    let e = site.write(
+        "content/posts/e/index.md",
+        &post("E", "2024-04-01", "Eins", "Ein Bündel."),
+    );
+    site.rebuild(&[e]);
+    let comment = |text: &str| {
+        format!("---\nid: e-1\nauthor: Anna\ndate: 2024-04-02T10:00:00+02:00\n---\n{text}\n")
+    };
+    // New: the post, its feed and the lists that count its comments.
+    let c = site.write("content/posts/e/comments/e-1.md", &comment("Erstens."));
+    let plan = site.rebuild(std::slice::from_ref(&c));
+    let new = written(&plan);
+    for file in ["posts/e/index.html", "posts/e/comments.xml", "index.html"] {
+        assert!(new.contains(&file), "{file} not in {new:?}");
+    }
+    // Edited: the post and its feed, not the lists (the count stays).
+    let c = site.edit("content/posts/e/comments/e-1.md", "Erstens.", "Zweitens.");
+    let plan = site.rebuild(std::slice::from_ref(&c));
+    assert_eq!(
+        written(&plan),
+        ["posts/e/comments.xml", "posts/e/index.html"]
+    );
+    // Removed: the count goes from the lists too.
+    std::fs::remove_file(&c).expect("delete");
+    let plan = site.rebuild(&[c]);
+    let gone = written(&plan);
+    for file in ["posts/e/index.html", "posts/e/comments.xml", "index.html"] {
+        assert!(gone.contains(&file), "{file} not in {gone:?}");
+    }
+}
