@@ -95,7 +95,11 @@ pub fn comment(options: &CommentOptions, now: DateTime<FixedOffset>) -> Result<A
     .text();
     write_new(&options.root, &rel, &text)?;
     Ok(Added {
-        file: path,
+        file: if options.root == Path::new(".") {
+            rel
+        } else {
+            path
+        },
         author,
         parent,
         notes,

@@ -16,6 +16,7 @@ mod build;
 mod cache;
 mod chromium;
 mod cli;
+mod comment;
 mod differential;
 mod errors;
 mod feeds;

@@ -24,13 +24,16 @@ impl Own {
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if self.quoted_lines > 0 || self.attributions > 0 {
-            notes.push(format!(
-                "quoted text removed ({} line{} quoted with `>`, {} attribution line{})",
+            let mut note = format!(
+                "quoted text removed ({} line{} quoted with `>`",
                 self.quoted_lines,
-                plural(self.quoted_lines),
-                self.attributions,
-                plural(self.attributions)
-            ));
+                plural(self.quoted_lines)
+            );
+            if self.attributions > 0 {
+                note.push_str(" and the line introducing it, “… wrote:”");
+            }
+            note.push(')');
+            notes.push(note);
         }
         if self.old_message {
             notes.push("the old message below the reply (Outlook style) removed".into());
