@@ -90,13 +90,17 @@ pub fn read(path: &Path, bytes: &[u8], language: Language) -> Result<Reply> {
         )
         .into());
     }
-    if let Some(address) = &sender {
-        // Fails closed: nothing above may have let the address through.
-        let lower = address.to_lowercase();
-        let leaks = body.to_lowercase().contains(&lower)
+    // Fails closed: nothing above may have let the address through.
+    let secrets = [
+        sender.as_deref(),
+        text::identifying_local_part(sender.as_deref()),
+    ];
+    for secret in secrets.into_iter().flatten() {
+        let secret = secret.to_lowercase();
+        let leaks = body.to_lowercase().contains(&secret)
             || name
                 .as_deref()
-                .is_some_and(|n| n.to_lowercase().contains(&lower));
+                .is_some_and(|n| n.to_lowercase().contains(&secret));
         if leaks {
             return Err(Diagnostic::file(
                 path,
@@ -137,6 +141,11 @@ fn name_from(name: Option<&str>, address: Option<&str>) -> Option<String> {
     }
     if let Some((local, _)) = address.and_then(|a| a.rsplit_once('@')) {
         if name.eq_ignore_ascii_case(local) {
+            return None;
+        }
+    }
+    if let Some(local) = text::identifying_local_part(address) {
+        if name.to_lowercase().contains(&local.to_lowercase()) {
             return None;
         }
     }

@@ -349,6 +349,7 @@ fn the_senders_address_never_leaves_the_reader() {
         "\"lotte.k87@example.org\" <lotte.k87@example.org>",
         "lotte.k87 <lotte.k87@example.org>",
         "\"LOTTE.K87\" <lotte.k87@example.org>",
+        "\"Mira (lotte.k87)\" <lotte.k87@example.org>",
     ] {
         let r = reply(&PLAIN.replace("Mira Olsen <lotte.k87@example.org>", from));
         assert_eq!(r.name, None, "{from}");

@@ -65,12 +65,8 @@ pub fn without_addresses(text: &str, sender: Option<&str>, language: Language) -
         // Fails closed: without the pattern, no text is safe to keep.
         None => return (String::new(), 0),
     };
-    if let Some(local) = sender.and_then(|s| s.rsplit_once('@')).map(|(l, _)| l) {
-        let identifier = local.chars().count() >= 3
-            && local
-                .chars()
-                .any(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '+'));
-        if identifier {
+    if let Some(local) = identifying_local_part(sender) {
+        {
             if let Ok(re) = Regex::new(&format!(
                 r"(?i)(^|[^\w.+-]){}($|[^\w+-]|\.\W|\.$)",
                 regex::escape(local)
@@ -93,6 +89,19 @@ pub fn without_addresses(text: &str, sender: Option<&str>, language: Language) -
         }
     }
     (text, count)
+}
+
+/// The local part of `sender` (`anna.k87` of `anna.k87@example.org`) if
+/// it is an identifier rather than a word: it has a digit, `.`, `_`, `-`
+/// or `+`. A plain word (`anna`) is a name people sign with, not half an
+/// address.
+pub fn identifying_local_part(sender: Option<&str>) -> Option<&str> {
+    let (local, _) = sender?.rsplit_once('@')?;
+    let identifier = local.chars().count() >= 3
+        && local
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '+'));
+    identifier.then_some(local)
 }
 
 /// The reader's plain words as Markdown that shows them as written: a
