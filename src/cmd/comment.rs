@@ -78,6 +78,12 @@ pub fn comment(options: &CommentOptions, now: DateTime<FixedOffset>) -> Result<A
     if !reply.answers.is_empty() && parent.is_none() {
         notes.push("it answers a message that is no comment on this post: a comment of its own, not a reply".into());
     }
+    if thread_closed(&options.root.join(&bundle).join("index.md")) {
+        notes.push(
+            "the post's thread is closed (`comments: false`): the comment shows, but no reply link"
+                .into(),
+        );
+    }
     if reply.message_id.is_none() {
         notes.push("the message has no Message-ID: its id comes from its whole text".into());
     }
@@ -104,6 +110,19 @@ pub fn comment(options: &CommentOptions, now: DateTime<FixedOffset>) -> Result<A
         parent,
         notes,
     })
+}
+
+/// Whether the post at `index` says `comments: false` (a post whose front
+/// matter cannot be read is left to `echt build` to report).
+fn thread_closed(index: &Path) -> bool {
+    let Ok(source) = std::fs::read_to_string(index) else {
+        return false;
+    };
+    let Ok(split) = crate::source::frontmatter::split(index, &source) else {
+        return false;
+    };
+    serde_yaml::from_str::<serde_yaml::Value>(split.yaml)
+        .is_ok_and(|front| front.get("comments") == Some(&serde_yaml::Value::Bool(false)))
 }
 
 /// The message's bytes and the name errors give it.

@@ -272,6 +272,24 @@ fn html_only_and_anonymous_messages() {
 }
 
 #[test]
+fn a_closed_thread_is_noted() {
+    let site = TestSite::fixture("comments");
+    let index = site.root().join("content/posts/sauerteig/index.md");
+    let post = std::fs::read_to_string(&index).unwrap();
+    let site = site.file(
+        "content/posts/sauerteig/index.md",
+        &post.replace("tags: [Brot]\n", "tags: [Brot]\ncomments: false\n"),
+    );
+    let first = mail("first.eml");
+    let out = ok(&comment(
+        &site,
+        &["sauerteig", "--from", first.to_str().unwrap()],
+    ));
+    assert!(out.contains("the post's thread is closed"), "{out}");
+    assert_eq!(comments(&site).len(), 1);
+}
+
+#[test]
 fn an_english_site_names_an_anonymous_reader_in_english() {
     let site = TestSite::fixture("comments");
     let config = std::fs::read_to_string(site.root().join("echt.yaml")).unwrap();

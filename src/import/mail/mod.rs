@@ -55,13 +55,7 @@ pub struct Reply {
 /// `<stdin>`). `language` is the site's, for the words echt writes into
 /// the text (where an address was removed).
 pub fn read(path: &Path, bytes: &[u8], language: Language) -> Result<Reply> {
-    let message = MessageParser::new()
-        .parse(bytes)
-        .filter(|m| m.from().is_some() || m.date().is_some() || m.message_id().is_some())
-        .ok_or_else(|| {
-            Diagnostic::file(path, "this is not an e-mail message: it has no From, Date or Message-ID header")
-                .hint("save the whole message with its headers (in most mail programs: “Save as” or “Show source”, as .eml)")
-        })?;
+    let message = parse(path, bytes)?;
     let mut notes = Vec::new();
     let sender = message
         .from()
@@ -90,25 +84,7 @@ pub fn read(path: &Path, bytes: &[u8], language: Language) -> Result<Reply> {
         )
         .into());
     }
-    // Fails closed: nothing above may have let the address through.
-    let secrets = [
-        sender.as_deref(),
-        text::identifying_local_part(sender.as_deref()),
-    ];
-    for secret in secrets.into_iter().flatten() {
-        let secret = secret.to_lowercase();
-        let leaks = body.to_lowercase().contains(&secret)
-            || name
-                .as_deref()
-                .is_some_and(|n| n.to_lowercase().contains(&secret));
-        if leaks {
-            return Err(Diagnostic::file(
-                path,
-                "the sender's address is still in the text; nothing was written",
-            )
-            .into());
-        }
-    }
+    keeps_address_out(path, sender.as_deref(), name.as_deref(), &body)?;
     Ok(Reply {
         name,
         date: date(&message, &mut notes),
@@ -118,6 +94,43 @@ pub fn read(path: &Path, bytes: &[u8], language: Language) -> Result<Reply> {
         digest: xxhash_rust::xxh3::xxh3_64(bytes),
         notes,
     })
+}
+
+/// The message in `bytes`, if it is one: mail-parser takes anything, so
+/// a text with none of From, Date and Message-ID is refused here.
+fn parse<'x>(path: &Path, bytes: &'x [u8]) -> Result<Message<'x>> {
+    MessageParser::new()
+        .parse(bytes)
+        .filter(|m| m.from().is_some() || m.date().is_some() || m.message_id().is_some())
+        .ok_or_else(|| {
+            Diagnostic::file(path, "this is not an e-mail message: it has no From, Date or Message-ID header")
+                .hint("save the whole message with its headers (in most mail programs: “Save as” or “Show source”, as .eml)")
+                .into()
+        })
+}
+
+/// Fails closed: nothing before may have let the sender's address, or
+/// the local part that identifies it, into the name or the text.
+fn keeps_address_out(
+    path: &Path,
+    sender: Option<&str>,
+    name: Option<&str>,
+    body: &str,
+) -> Result<()> {
+    let secrets = [sender, text::identifying_local_part(sender)];
+    for secret in secrets.into_iter().flatten() {
+        let secret = secret.to_lowercase();
+        let leaks = body.to_lowercase().contains(&secret)
+            || name.is_some_and(|n| n.to_lowercase().contains(&secret));
+        if leaks {
+            return Err(Diagnostic::file(
+                path,
+                "the sender's address is still in the text; nothing was written",
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The display name of `From`, unless it is empty or tells the address:

@@ -419,3 +419,18 @@ fn a_message_without_date_is_noted() {
     assert_eq!(r.date, None);
     assert!(r.notes.iter().any(|n| n.contains("no Date")));
 }
+
+#[test]
+fn the_last_check_refuses_any_trace_of_the_address() {
+    let path = Path::new("m.eml");
+    let sender = Some("Lotte.K87@example.org");
+    assert!(keeps_address_out(path, sender, Some("Mira"), "Hallo\n").is_ok());
+    for (name, body) in [
+        (None, "schreib an lotte.k87@EXAMPLE.org\n"),
+        (None, "ich bin xlotte.k87x\n"),
+        (Some("Mira LOTTE.K87"), "Hallo\n"),
+    ] {
+        let e = keeps_address_out(path, sender, name, body).unwrap_err();
+        assert!(e.to_string().contains("nothing was written"), "{e}");
+    }
+}
