@@ -167,26 +167,65 @@ fn name_from(name: Option<&str>, address: Option<&str>) -> Option<String> {
 
 /// The text the reader wrote: every inline text part, in order (the plain
 /// one of a multipart/alternative), or the text of the HTML where a message
-/// has no plain text. Attachments are named in the notes and left out.
+/// has no plain text (or an empty one). Attachments are named in the notes
+/// and left out.
 fn words(path: &Path, message: &Message<'_>, notes: &mut Vec<String>) -> Result<String> {
+    let mut parts = texts(path, message, &message.text_body, notes)?;
+    if parts.iter().all(|p| p.trim().is_empty()) {
+        let html: Vec<_> = message
+            .html_body
+            .iter()
+            .copied()
+            .filter(|&id| {
+                matches!(
+                    message.parts.get(id as usize).map(|p| &p.body),
+                    Some(PartType::Html(_))
+                )
+            })
+            .collect();
+        if !html.is_empty() {
+            parts = texts(path, message, &html, notes)?;
+        }
+    }
+    for part in message.attachments() {
+        notes.push(format!("{} was left out", attachment(part)));
+    }
+    if parts.is_empty() {
+        return Err(Diagnostic::file(
+            path,
+            "the message has no text: neither a plain text part nor an HTML part",
+        )
+        .hint(
+            "echt takes the words of a reader's message; attachments alone cannot become a comment",
+        )
+        .into());
+    }
+    Ok(parts.join("\n\n"))
+}
+
+/// The text of the parts `ids`: plain text as it is (format=flowed
+/// joined), HTML by its visible words.
+fn texts(
+    path: &Path,
+    message: &Message<'_>,
+    ids: &[u32],
+    notes: &mut Vec<String>,
+) -> Result<Vec<String>> {
     let mut parts = Vec::new();
-    for &id in &message.text_body {
+    for &id in ids {
         let Some(part) = message.parts.get(id as usize) else {
             continue;
         };
         match &part.body {
             PartType::Text(text) => {
-                let flowed = part
-                    .content_type()
-                    .and_then(|ct| ct.attribute("format"))
-                    .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
-                let delsp = part
-                    .content_type()
-                    .and_then(|ct| ct.attribute("delsp"))
-                    .is_some_and(|f| f.eq_ignore_ascii_case("yes"));
+                let attribute = |name: &str, value: &str| {
+                    part.content_type()
+                        .and_then(|ct| ct.attribute(name))
+                        .is_some_and(|v| v.eq_ignore_ascii_case(value))
+                };
                 let text = text::lines(text);
-                parts.push(if flowed {
-                    text::unflow(&text, delsp)
+                parts.push(if attribute("format", "flowed") {
+                    text::unflow(&text, attribute("delsp", "yes"))
                 } else {
                     text
                 });
@@ -205,40 +244,25 @@ fn words(path: &Path, message: &Message<'_>, notes: &mut Vec<String>) -> Result<
             _ => {}
         }
     }
-    for part in message.attachments() {
-        let what = part.attachment_name().map_or_else(
-            || {
-                part.content_type().map_or_else(
-                    || "an attachment".to_string(),
-                    |ct| {
-                        format!(
-                            "an attachment ({}/{})",
-                            ct.ctype(),
-                            ct.subtype().unwrap_or("?")
-                        )
-                    },
-                )
-            },
-            |name| {
-                format!(
-                    "the attachment `{}`",
-                    name.chars().filter(|c| !c.is_control()).collect::<String>()
-                )
-            },
-        );
-        notes.push(format!("{what} was left out"));
+    Ok(parts)
+}
+
+/// How the notes name an attachment: by its file name, else its type.
+fn attachment(part: &mail_parser::MessagePart<'_>) -> String {
+    if let Some(name) = part.attachment_name() {
+        let name: String = name.chars().filter(|c| !c.is_control()).collect();
+        return format!("the attachment `{name}`");
     }
-    if parts.is_empty() {
-        return Err(Diagnostic::file(
-            path,
-            "the message has no text: neither a plain text part nor an HTML part",
-        )
-        .hint(
-            "echt takes the words of a reader's message; attachments alone cannot become a comment",
-        )
-        .into());
-    }
-    Ok(parts.join("\n\n"))
+    part.content_type().map_or_else(
+        || "an attachment".to_string(),
+        |ct| {
+            format!(
+                "an attachment ({}/{})",
+                ct.ctype(),
+                ct.subtype().unwrap_or("?")
+            )
+        },
+    )
 }
 
 /// `Date` as a date with its offset; `None` (and a note) when it is

@@ -434,3 +434,23 @@ fn the_last_check_refuses_any_trace_of_the_address() {
         assert!(e.to_string().contains("nothing was written"), "{e}");
     }
 }
+
+#[test]
+fn an_empty_plain_part_gives_way_to_the_html() {
+    let message = "From: Jonas <jw-1990@example.org>
+Date: Thu, 12 Mar 2026 14:22:05 +0100
+Message-ID: <empty-plain@example.org>
+Content-Type: multipart/alternative; boundary=x
+
+--x
+Content-Type: text/plain; charset=utf-8
+
+\x20
+--x
+Content-Type: text/html; charset=utf-8
+
+<p>Nur im HTML steht <em>etwas</em>.</p>
+--x--
+";
+    assert_eq!(reply(message).body, "Nur im HTML steht etwas.\n");
+}
