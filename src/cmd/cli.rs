@@ -37,9 +37,10 @@ pub enum Command {
     /// Make an echt site from another generator's site.
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Turn a reader's e-mail into a comment on POST, a draft to review
-    /// (content/posts/NAME/comments/m-….md); the sender's address is never
-    /// written.
+    /// Turn a reader's e-mail into a draft comment on a post.
+    ///
+    /// Writes content/posts/NAME/comments/m-….md for you to review; the
+    /// sender's address is never written.
     Comment {
         /// The post: its file (content/posts/NAME/index.md), its folder or
         /// its folder's name.
