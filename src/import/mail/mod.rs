@@ -234,12 +234,14 @@ fn texts(
                 notes.push(
                     "the message has no plain text: its words were taken from its HTML".into(),
                 );
-                parts.push(html::text(markup).ok_or_else(|| {
+                let text = html::text(markup).ok_or_else(|| {
                     Diagnostic::file(
                         path,
                         "the message's HTML nests deeper than browsers show it",
                     )
-                })?);
+                })?;
+                // Control characters a browser would not show either.
+                parts.push(text::lines(&text));
             }
             _ => {}
         }

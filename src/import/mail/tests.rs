@@ -454,3 +454,16 @@ Content-Type: text/html; charset=utf-8
 ";
     assert_eq!(reply(message).body, "Nur im HTML steht etwas.\n");
 }
+
+#[test]
+fn control_characters_in_html_are_no_text() {
+    // Found by the fuzz target import_mail.
+    let message = "From: Jonas <jw-1990@example.org>
+Date: Thu, 12 Mar 2026 14:22:05 +0100
+Message-ID: <ctl@example.org>
+Content-Type: text/html; charset=utf-8
+
+<p>Mein Bro\u{2}t&#1; klebt.</p>
+";
+    assert_eq!(reply(message).body, "Mein Brot klebt.\n");
+}
