@@ -80,7 +80,11 @@ fn yaml_string(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            // Controls, and what YAML readers take for line breaks or a
+            // byte order mark.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -115,6 +119,17 @@ mod tests {
             body: "Danke!\n",
         };
         let text = comment.text();
+        let odd = NewComment {
+            author: "Zeile\u{2028}zwei\u{FEFF}\t",
+            ..comment.clone()
+        }
+        .text();
+        let front = odd.split("---\n").nth(1).unwrap();
+        let parsed: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+        assert_eq!(
+            parsed["author"].as_str(),
+            Some("Zeile\u{2028}zwei\u{FEFF}\t")
+        );
         assert_eq!(
             text,
             "---\nid: m-0000abcd\nparent: m-1234abcd\nauthor: \"Zoë \\\"Zo\\\" Müller: #1\"\ndate: 2026-03-12T14:22:05+01:00\ndraft: true\n---\n\nDanke!\n"
