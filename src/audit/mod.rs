@@ -32,7 +32,7 @@ mod plain;
 mod rules;
 mod scan;
 pub mod tracking;
-mod tree;
+pub(crate) mod tree;
 mod xml;
 
 use std::cell::OnceCell;

@@ -37,6 +37,22 @@ pub enum Command {
     /// Make an echt site from another generator's site.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Turn a reader's e-mail into a draft comment on a post.
+    ///
+    /// Writes content/posts/NAME/comments/m-….md for you to review; the
+    /// sender's address is never written.
+    Comment {
+        /// The post: its file (content/posts/NAME/index.md), its folder or
+        /// its folder's name.
+        post: String,
+        /// The saved message (.eml); without it, the message is read from
+        /// standard input.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create content/posts/<slug>.md for a new post, dated today.
     Post {
         /// The post's title; the file name is derived from it.
@@ -178,6 +194,13 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import(ImportCommand::Jekyll { src, dest }) => {
             print!("{}", crate::cmd::import::jekyll(&src, &dest)?);
+        }
+        Command::Comment { post, from, root } => {
+            let added = crate::cmd::comment::comment(
+                &crate::cmd::comment::CommentOptions { root, post, from },
+                Local::now().fixed_offset(),
+            )?;
+            print!("{added}");
         }
         Command::Post { title, root } => {
             let path = scaffold::new_post(&root, &title, Local::now().date_naive())?;

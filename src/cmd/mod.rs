@@ -10,6 +10,7 @@
 pub mod build;
 pub mod check;
 pub mod cli;
+pub mod comment;
 pub mod external;
 pub mod import;
 pub mod scaffold;

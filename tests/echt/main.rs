@@ -16,6 +16,7 @@ mod build;
 mod cache;
 mod chromium;
 mod cli;
+mod comment;
 mod comments;
 mod differential;
 mod errors;
