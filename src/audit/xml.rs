@@ -209,7 +209,12 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                 }
             }
             Ok(Event::DocType(doctype)) => {
-                if doctype.contains(&b'[') {
+                // A subset is written in brackets; a malformed one may lack
+                // them, so any markup inside the DOCTYPE counts as one.
+                if doctype
+                    .iter()
+                    .any(|b| matches!(b, b'[' | b']' | b'<' | b'>'))
+                {
                     refuse(
                         checker,
                         "a DOCTYPE with declarations of its own (entities), which echt cannot check".into(),

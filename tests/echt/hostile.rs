@@ -1405,6 +1405,11 @@ pub(crate) const CASES: &[Case] = &[
         fails("error: a DOCTYPE with declarations of its own (entities), which echt cannot check", "static/logo.svg:2:1"),
     ),
     case!(
+        "static-svg-doctype-entities-without-brackets",
+        [text!("static/logo.svg", "<!DOCTYPE svg <!ENTITY quelle \"https://img.example/entity.png\">>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"&quelle;\"/></svg>\n")],
+        fails("error: a DOCTYPE with declarations of its own (entities), which echt cannot check", "static/logo.svg:1:1"),
+    ),
+    case!(
         "static-svg-xml-stylesheet",
         [text!("static/logo.svg", "<?xml-stylesheet href=\"https://evil.example/svg.css\" type=\"text/css\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")],
         fails("error: `<?xml-stylesheet href?>` loads from another host, `evil.example`", "static/logo.svg:1:1"),
