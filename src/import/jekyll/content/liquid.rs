@@ -32,6 +32,16 @@ impl Token<'_> {
     fn text<'i>(&self, input: &'i str) -> &'i str {
         &input[self.start..self.end]
     }
+
+    /// Where the input goes on after the token: past the whitespace after
+    /// it (up to `limit`) when it says `-%}`.
+    fn next(&self, input: &str, limit: usize) -> usize {
+        if self.rstrip {
+            skip_space(input, self.end, limit)
+        } else {
+            self.end
+        }
+    }
 }
 
 /// The Liquid step for one text.
@@ -228,11 +238,7 @@ impl<'m> Highlight<'m> {
 /// After a block's end tag: its whitespace control, and a line break when
 /// text follows on the same line (the block has its lines to itself).
 fn after_block(input: &str, end: Token<'_>, limit: usize, out: &mut Out) -> usize {
-    let next = if end.rstrip {
-        skip_space(input, end.end, limit)
-    } else {
-        end.end
-    };
+    let next = end.next(input, limit);
     let rest = &input[next..limit];
     let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     if matches!(rest.as_bytes().get(spaces), None | Some(b'\n' | b'\r')) {
@@ -249,11 +255,7 @@ fn replace(input: &str, tok: Token<'_>, limit: usize, out: &mut Out, text: &str)
         out.trim_end();
     }
     out.insert(text, tok.start);
-    if tok.rstrip {
-        skip_space(input, tok.end, limit)
-    } else {
-        tok.end
-    }
+    tok.next(input, limit)
 }
 
 /// Past the whitespace after `at` (for `-%}`).
@@ -382,11 +384,7 @@ impl Liquid<'_> {
             "`{% raw %}` … `{% endraw %}` removed, the text between kept as written".to_string(),
         ));
         out.copy(input, tok.end..end.start);
-        if end.rstrip {
-            skip_space(input, end.end, limit)
-        } else {
-            end.end
-        }
+        end.next(input, limit)
     }
 
     /// A Liquid comment was never published; as an HTML comment it is in
@@ -422,11 +420,7 @@ impl Liquid<'_> {
         out.insert("<!--", tok.start);
         out.copy(input, tok.end..end.start);
         out.insert("-->", end.start);
-        if end.rstrip {
-            skip_space(input, end.end, limit)
-        } else {
-            end.end
-        }
+        end.next(input, limit)
     }
 
     fn highlight(
@@ -513,11 +507,7 @@ impl Liquid<'_> {
         let message = format!("`{}` became `{target}`", tok.text(input));
         notes.push(RawNote::changed(tok.start, message));
         out.insert(&target, tok.start);
-        if tok.rstrip {
-            skip_space(input, tok.end, input.len())
-        } else {
-            tok.end
-        }
+        tok.next(input, input.len())
     }
 
     fn include(
