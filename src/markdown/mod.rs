@@ -122,7 +122,9 @@ pub struct TocEntry {
 /// [`ROOT`] as it appears in an `href` written by pulldown-cmark.
 const ENCODED_ROOT: &str = "%EE%80%80";
 
-fn options() -> Options {
+/// The Markdown extensions echt's renderer reads (the import asks the
+/// same parser where code is).
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

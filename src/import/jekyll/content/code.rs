@@ -17,6 +17,8 @@ impl Code {
         Self::default()
     }
 
+    /// Code as far as this scan can tell before the text is Markdown that
+    /// echt reads: a step that leaves code alone errs towards code.
     pub(super) fn markdown(text: &str) -> Self {
         let mut code = Self::default();
         let mut chunk: Option<usize> = None;
@@ -38,6 +40,24 @@ impl Code {
         if let Some(start) = chunk {
             code.spans_in(text, start..text.len());
         }
+        code
+    }
+
+    /// Code exactly where echt's Markdown renderer finds it: for a step
+    /// that must not miss active HTML (a script taken for code would be
+    /// published), since any approximation errs one way or the other.
+    pub(super) fn rendered(text: &str) -> Self {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut code = Self::default();
+        for (event, range) in Parser::new_ext(text, crate::markdown::options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => code.blocks.push(range),
+                Event::Code(_) => code.spans.push(range),
+                _ => {}
+            }
+        }
+        code.blocks.sort_by_key(|r| r.start);
+        code.spans.sort_by_key(|r| r.start);
         code
     }
 

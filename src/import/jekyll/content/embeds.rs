@@ -27,7 +27,7 @@ pub(super) fn run(
     site: &dyn Site,
 ) -> (Out, Vec<RawNote>) {
     let code = match markup {
-        Markup::Markdown => Code::markdown(input),
+        Markup::Markdown => Code::rendered(input),
         Markup::Html => Code::none(),
     };
     let mut step = Step {
