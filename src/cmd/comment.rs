@@ -95,8 +95,10 @@ pub fn comment(options: &CommentOptions, now: DateTime<FixedOffset>) -> Result<A
         id: &id,
         parent: parent.as_deref(),
         author: &author,
+        url: None,
         date,
         body: &reply.body,
+        draft: true,
     }
     .text();
     write_new(&options.root, &rel, &text)?;

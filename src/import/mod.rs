@@ -6,9 +6,45 @@
 //! above the pipeline: it produces the input the pipeline reads. A reader's
 //! e-mail comes in the same way ([`mail`]): as a comment file beside its post.
 
+pub mod comment;
 pub(crate) mod html;
 pub mod jekyll;
 pub mod mail;
 pub(crate) mod mapped;
 pub mod note;
+pub mod report;
 pub mod wordpress;
+
+use std::path::{Path, PathBuf};
+
+use crate::util::error::{Diagnostic, Error, Result};
+
+/// DEST must not exist or be an empty folder.
+pub(crate) fn refuse_non_empty(dest: &Path) -> Result<()> {
+    match std::fs::read_dir(dest) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::from(
+                    Diagnostic::file(dest, "the destination is not empty")
+                        .hint("import into a new or empty folder; nothing was written"),
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(dest, &e)),
+    }
+}
+
+/// Writes every file below `dest`, making folders as needed.
+pub(crate) fn write_all(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    std::fs::create_dir_all(dest).map_err(|e| Error::io(dest, &e))?;
+    for (rel, bytes) in files {
+        let path = dest.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! The import reads the old site ([`read`]), decides what becomes of each
 //! document and URL ([`plan`]), converts each text ([`content`], asking
 //! [`links`] about the rest of the site), and writes echt.yaml, `content/`,
-//! `static/` and IMPORT.md, the report ([`report`]). It never writes into
+//! `static/` and IMPORT.md, the report ([`crate::import::report`]). It never writes into
 //! SRC and refuses a DEST that is not empty; it writes the same files for
 //! the same site every time.
 
@@ -14,7 +14,6 @@ pub mod front;
 pub mod links;
 pub mod plan;
 pub mod read;
-pub mod report;
 pub mod site_config;
 pub mod url;
 
@@ -23,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::import::jekyll::content::{convert, Options};
 use crate::import::jekyll::read::{DocKind, Left, OldSite};
-use crate::import::jekyll::report::{Level, Report};
+use crate::import::report::{Level, Report};
 use crate::util::error::{Diagnostic, Error, Result};
 
 /// The folder, inside DEST, for files that could not be read.
@@ -31,10 +30,10 @@ pub const NEEDS_REVIEW: &str = "needs-review";
 
 /// Imports the Jekyll site at `source` into the new folder `dest`.
 pub fn import(source: &Path, dest: &Path) -> Result<Report> {
-    refuse_non_empty(dest)?;
+    crate::import::refuse_non_empty(dest)?;
     refuse_inside(source, dest)?;
     let site = read::read(source)?;
-    let mut report = Report::default();
+    let mut report = Report::new("Jekyll");
     let plan = plan::plan(&site, &mut report);
     let echt_yaml = site_config::echt_yaml(&site, &plan, &mut report);
     let index = links::Index::new(&site, &plan);
@@ -83,7 +82,7 @@ pub fn import(source: &Path, dest: &Path) -> Result<Report> {
     server_redirects(&site, &plan, &mut files, &mut report);
     files.push((PathBuf::from("echt.yaml"), echt_yaml.into_bytes()));
     files.push((PathBuf::from("IMPORT.md"), report.markdown().into_bytes()));
-    write_all(dest, &files)?;
+    crate::import::write_all(dest, &files)?;
     Ok(report)
 }
 
@@ -125,7 +124,7 @@ fn copy_files(
         let published = site.published_path(rel);
         files.push((Path::new("static").join(&published), bytes));
         report.counts.static_files += 1;
-        report.urls.insert(report::UrlRow {
+        report.urls.insert(crate::import::report::UrlRow {
             old: format!("/{}", url::escape_path(&published)),
             how: "kept (static/)".into(),
             from: rel.clone(),
@@ -212,23 +211,6 @@ fn read_old(site: &OldSite, rel: &str) -> Result<Vec<u8>> {
     std::fs::read(&path).map_err(|e| Error::io(&path, &e))
 }
 
-/// DEST must not exist or be an empty folder.
-fn refuse_non_empty(dest: &Path) -> Result<()> {
-    match std::fs::read_dir(dest) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(Error::from(
-                    Diagnostic::file(dest, "the destination is not empty")
-                        .hint("import into a new or empty folder; nothing was written"),
-                ));
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(dest, &e)),
-    }
-}
-
 /// DEST inside SRC would change the old site (and a later Jekyll build
 /// of it would publish the new one).
 fn refuse_inside(source: &Path, dest: &Path) -> Result<()> {
@@ -245,18 +227,6 @@ fn refuse_inside(source: &Path, dest: &Path) -> Result<()> {
             Diagnostic::file(dest, "the destination is inside the Jekyll site")
                 .hint("import into a folder outside the old site, which stays as it is"),
         ));
-    }
-    Ok(())
-}
-
-fn write_all(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    std::fs::create_dir_all(dest).map_err(|e| Error::io(dest, &e))?;
-    for (rel, bytes) in files {
-        let path = dest.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
     }
     Ok(())
 }

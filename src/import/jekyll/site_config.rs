@@ -6,7 +6,7 @@ use serde_yaml::{Mapping, Value};
 use crate::import::jekyll::config::{line_of_key, Person};
 use crate::import::jekyll::plan::Plan;
 use crate::import::jekyll::read::OldSite;
-use crate::import::jekyll::report::{Level, Report};
+use crate::import::report::{Level, Report};
 use crate::util::i18n::Language;
 
 /// The heading ids echt writes for a site whose `kramdown: input:` is

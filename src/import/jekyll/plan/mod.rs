@@ -13,8 +13,8 @@ use crate::import::jekyll::config::{line_of_key, Person};
 use crate::import::jekyll::content::Markup;
 use crate::import::jekyll::front::{self, format_date};
 use crate::import::jekyll::read::{DocKind, OldDoc, OldSite};
-use crate::import::jekyll::report::{Level, Report, UrlRow};
 use crate::import::jekyll::url::{self, Doc, EchtPost, Kind};
+use crate::import::report::{Level, Report, UrlRow};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 

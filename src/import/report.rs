@@ -53,7 +53,7 @@ impl Item {
 /// Where one old URL answers in the new site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct UrlRow {
-    /// The old URL, percent-encoded as Jekyll linked it (without baseurl).
+    /// The old URL, percent-encoded as the old site linked it (without its base path).
     pub old: String,
     /// How it answers: `kept`, `permalink`, `alias → …`, `redirect → …`.
     pub how: String,
@@ -70,11 +70,22 @@ pub struct Counts {
     pub collection_documents: usize,
     pub static_files: usize,
     pub left_behind: usize,
+    /// Readers' comments written as files, and of those the ones waiting
+    /// for the author's review.
+    pub comments: usize,
+    pub comments_waiting: usize,
+    /// Pingbacks and trackbacks (not carried over).
+    pub pings: usize,
+    /// Media files placed beside their posts, and those not found.
+    pub media: usize,
+    pub media_missing: usize,
 }
 
 /// The whole report.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
+    /// The generator moved from (`Jekyll`, `WordPress`).
+    pub source: &'static str,
     pub counts: Counts,
     pub items: BTreeSet<Item>,
     pub urls: BTreeSet<UrlRow>,
@@ -86,6 +97,13 @@ pub struct Report {
 }
 
 impl Report {
+    pub fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            ..Self::default()
+        }
+    }
+
     pub fn add(&mut self, level: Level, file: &str, line: usize, column: usize, message: String) {
         self.items.insert(Item {
             level,
@@ -103,10 +121,22 @@ impl Report {
     /// The summary printed at the end of an import.
     pub fn summary(&self, dest: &str) -> String {
         let c = &self.counts;
+        let collection = if c.collection_documents > 0 {
+            format!(", {} collection documents", c.collection_documents)
+        } else {
+            String::new()
+        };
         let mut out = format!(
-            "echt: imported {} posts ({} drafts), {} pages, {} collection documents, {} files into {dest}\n",
-            c.posts, c.drafts, c.pages, c.collection_documents, c.static_files
+            "echt: imported {} posts ({} drafts), {} pages{collection}, {} files into {dest}\n",
+            c.posts, c.drafts, c.pages, c.static_files
         );
+        if c.comments + c.pings + c.media + c.media_missing > 0 {
+            let _ = writeln!(
+                out,
+                "      {} comments ({} waiting for review), {} pingbacks and trackbacks left out; {} media files, {} not found",
+                c.comments, c.comments_waiting, c.pings, c.media, c.media_missing
+            );
+        }
         let _ = writeln!(
             out,
             "      {} old URLs keep answering; {} changes, {} to review, {} files not read, {} files left behind",
@@ -133,15 +163,20 @@ impl Report {
 
     /// IMPORT.md.
     pub fn markdown(&self) -> String {
-        let mut out = String::from("# Import from Jekyll\n\n");
+        let mut out = format!("# Import from {}\n\n", self.source);
         out.push_str(
-            "Places are given in the old site's files (`file:line:column`, lines counted from the top of the file, front matter included).\n\n",
+            "Places are given in the old site's files as `file:line:column`, lines counted from the top of the file (front matter included).\n\n",
         );
         let c = &self.counts;
         let _ = writeln!(
             out,
-            "- posts: {} (of which drafts: {})\n- pages: {}\n- collection documents: {}\n- files copied to static/: {}\n- files left behind: {}\n- old URLs that keep answering: {}\n",
+            "- posts: {} (of which drafts: {})\n- pages: {}\n- collection documents: {}\n- files copied to static/: {}\n- files left behind: {}\n- old URLs that keep answering: {}",
             c.posts, c.drafts, c.pages, c.collection_documents, c.static_files, c.left_behind, self.urls.len()
+        );
+        let _ = writeln!(
+            out,
+            "- comments: {} (of which waiting for review: {})\n- pingbacks and trackbacks left out: {}\n- media files: {} (not found: {})\n",
+            c.comments, c.comments_waiting, c.pings, c.media, c.media_missing
         );
         let sections = [
             (Level::Error, "Files that could not be read", "They are copied as they were into `needs-review/` (outside `content/`, so echt does not build them); fix them and move them into `content/`."),
