@@ -205,7 +205,7 @@ fn garten_pages_and_menu() {
             ("post_type", 30, 0, 1),
             ("post_type", 31, 200, 2),
             ("post_type", 33, 0, 3),
-            ("taxonomy", 2, 0, 4),
+            ("taxonomy", 3, 0, 4),
             ("custom", 204, 0, 5),
             ("post_type", 34, 0, 6),
         ]
