@@ -688,4 +688,6 @@ fn start(ns: Ns, e: &BytesStart<'_>, at: usize) -> Node {
 }
 
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod tests;
