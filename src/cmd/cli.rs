@@ -73,6 +73,23 @@ pub enum ImportCommand {
         /// The new site's folder (must be empty or not exist yet).
         dest: PathBuf,
     },
+    /// A WordPress export (Tools → Export, WXR) into a new echt site in
+    /// DEST, with its comments, keeping every old URL; the report goes to
+    /// DEST/IMPORT.md.
+    Wordpress {
+        /// The export file (.xml).
+        export: PathBuf,
+        /// The new site's folder (must be empty or not exist yet).
+        dest: PathBuf,
+        /// A copy of the blog's wp-content/uploads folder.
+        #[arg(long, value_name = "DIR")]
+        media: Option<PathBuf>,
+        /// Fetch the files not in --media from the blog's own host (into
+        /// EXPORT-uploads/ beside the export, so that a second run goes on
+        /// where the first stopped).
+        #[arg(long)]
+        download: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +211,18 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Import(ImportCommand::Jekyll { src, dest }) => {
             print!("{}", crate::cmd::import::jekyll(&src, &dest)?);
+        }
+        Command::Import(ImportCommand::Wordpress {
+            export,
+            dest,
+            media,
+            download,
+        }) => {
+            let options = crate::import::wordpress::Options { media, download };
+            print!(
+                "{}",
+                crate::cmd::import::wordpress(&export, &dest, &options)?
+            );
         }
         Command::Comment { post, from, root } => {
             let added = crate::cmd::comment::comment(

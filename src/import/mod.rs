@@ -7,6 +7,7 @@
 //! e-mail comes in the same way ([`mail`]): as a comment file beside its post.
 
 pub mod comment;
+pub mod download;
 pub(crate) mod html;
 pub mod jekyll;
 pub mod mail;

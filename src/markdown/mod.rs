@@ -20,6 +20,7 @@ pub mod comment;
 mod constructs;
 pub mod highlight;
 mod ids;
+mod raw;
 mod write;
 
 use std::cell::RefCell;
@@ -161,6 +162,11 @@ fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagno
                 }
             }
             Event::Code(code) => words += count_words(code),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(new) = raw::rewrite(input, html) {
+                    *html = new.into();
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 match rewrite_url(input, dest_url) {
                     Ok(Some(new)) => *dest_url = new.into(),

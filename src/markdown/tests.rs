@@ -789,3 +789,36 @@ fn an_unknown_language_is_noted_where_it_is_written() {
     assert_eq!((note.line, note.column, note.width), (4, 4, 11));
     assert!(note.message.contains("`Klingonisch`"), "{}", note.message);
 }
+
+/// Raw HTML's `src` and `href` are resolved as Markdown's are: a bundle's
+/// image shows in the summary on a list page, site paths and fragments
+/// follow the page, other hosts and refused values stay as written.
+#[test]
+fn raw_html_urls_resolve_like_markdown_links() {
+    let map = HashMap::from([
+        (
+            "posts/a/beet.jpg".to_string(),
+            "2025/04/a/beet.jpg".to_string(),
+        ),
+        ("posts/b.md".to_string(), "posts/b/".to_string()),
+    ]);
+    let body = "<figure><img src=\"a/beet.jpg\" alt=\"Beet\" width=\"300\"><figcaption>Beet</figcaption></figure>\n\nText mit <a href='/archiv/'>Archiv</a>, <a HREF=\"#teil\">Teil</a>, <a href=\"b.md\">B</a>, <a href=\"https://example.net/x.jpg\">fremd</a>, <a href=\"javascript:alert(1)\">nein</a>.\n\n<!-- <img src=\"a/beet.jpg\"> -->\n\n```html\n<img src=\"a/beet.jpg\">\n```\n";
+    let r = render_with(body, Language::De, &map).unwrap_or_else(|e| panic!("{e:?}"));
+    for expected in [
+        "<img src=\"\u{E000}2025/04/a/beet.jpg\" alt=\"Beet\" width=\"300\">",
+        "<a href='\u{E000}archiv/'>Archiv</a>",
+        "<a HREF=\"\u{E000}posts/a/#teil\">Teil</a>",
+        "<a href=\"\u{E000}posts/b/\">B</a>",
+        "<a href=\"https://example.net/x.jpg\">fremd</a>",
+        "<a href=\"javascript:alert(1)\">nein</a>",
+        "<!-- <img src=\"a/beet.jpg\"> -->",
+        "<span class=\"hl-s\">\"a/beet.jpg\"</span>",
+    ] {
+        assert!(r.html.contains(expected), "{expected}\n{}", r.html);
+    }
+    assert!(
+        r.summary.contains("\u{E000}2025/04/a/beet.jpg"),
+        "{}",
+        r.summary
+    );
+}

@@ -109,9 +109,15 @@ impl<'a> Base<'a> {
     pub fn new(site: &'a Site, outputs: &Outputs<'_>, options: &RenderOptions) -> Self {
         let config = &site.config;
         let menu = |which: &str| -> Vec<Link<'a>> {
-            site.pages
+            let mut pages: Vec<&Document> = site
+                .pages
                 .iter()
                 .filter(|p| p.front.menu.as_deref() == Some(which))
+                .collect();
+            // Stable: pages without a weight keep their order, after.
+            pages.sort_by_key(|p| p.front.weight.map_or((1, 0), |w| (0, w)));
+            pages
+                .into_iter()
                 .map(|p| Link {
                     title: &p.front.title,
                     url: Url(Cow::Borrowed(&p.path)),

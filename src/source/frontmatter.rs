@@ -106,6 +106,9 @@ pub struct FrontMatter {
     pub lang: Option<Language>,
     /// For pages: `main` (header navigation) or `footer`.
     pub menu: Option<String>,
+    /// For pages in a menu: lower comes first (`weight: 1`); pages
+    /// without one follow, by path.
+    pub weight: Option<i64>,
     /// `comments: false`: the thread is closed (its comments are still
     /// shown, without a way to reply).
     pub comments_closed: bool,
@@ -279,6 +282,15 @@ fn read_field(
         "draft" => {
             if let Some(draft) = draft(value)? {
                 fm.draft = draft;
+            }
+        }
+        "weight" => {
+            match value {
+                Value::Number(n) if n.as_i64().is_some() => fm.weight = n.as_i64(),
+                Value::Null => {}
+                _ => return Err(Problem::new("`weight` must be a whole number").hint(
+                    "write `weight: 1` for the first page of the menu, `weight: 2` for the next",
+                )),
             }
         }
         "comments" => match value {
@@ -741,6 +753,16 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         })
+    }
+
+    #[test]
+    fn weight_orders_menus() {
+        let f = fm("---\ntitle: Team\nmenu: main\nweight: -2\n---\n").unwrap();
+        assert_eq!(f.weight, Some(-2));
+        assert_eq!(fm("---\ntitle: Team\n---\n").unwrap().weight, None);
+        let e = fm("---\ntitle: Team\nweight: zwei\n---\n").unwrap_err();
+        assert!(e.contains("`weight` must be a whole number"), "{e}");
+        assert!(e.contains("a.md:3:"), "{e}");
     }
 
     #[test]

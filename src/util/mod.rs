@@ -9,6 +9,7 @@ pub mod error;
 pub mod escape;
 pub mod fingerprint;
 pub mod i18n;
+pub mod image_meta;
 pub mod slug;
 pub mod text;
 pub mod url;

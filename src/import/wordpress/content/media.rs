@@ -2,8 +2,11 @@
 //! pointed at their copies in the new site where [`Media`] finds them.
 //! A player whose file was not found becomes a plain link (a player that
 //! loads from the old host would be a third-party load); an image not
-//! found is left to the embed step, which makes it a link. `srcset`
-//! lists only the old host's size variants and is dropped.
+//! found is left to the embed step, which makes it a link. A file of the
+//! blog's own that was not found leaves its words only (alternative text,
+//! link text, file name): the new site replaces the old one at its
+//! address, so a link there would be dead. `srcset` lists only the old
+//! host's size variants and is dropped.
 
 use crate::import::html::{self, Index};
 use crate::import::mapped::Out;
@@ -38,6 +41,18 @@ pub(super) fn run(input: &str, media: &dyn Media) -> (Out, Vec<RawNote>) {
                 Some(local) => {
                     notes.push(changed(at, format!("{url} became {local}")));
                     edits.push((start..start + value.len(), escape::html(&local)));
+                }
+                None if media.own(&url) && tag.name != "source" => {
+                    let (end, words) = unlinked(input, &tag, &mut index);
+                    notes.push(review(
+                        at,
+                        format!("{url} was not found: its words stay, without a link to it"),
+                    ));
+                    out.copy(input, copied..at);
+                    out.insert(&words, at);
+                    copied = end;
+                    i = end;
+                    continue;
                 }
                 None if matches!(tag.name.as_str(), "audio" | "video") && is_remote(&url) => {
                     let end = index.close(tag.end, &tag.name).map_or(tag.end, |c| c.end);
@@ -74,6 +89,40 @@ pub(super) fn run(input: &str, media: &dyn Media) -> (Out, Vec<RawNote>) {
     }
     out.copy(input, copied..input.len());
     (out, notes)
+}
+
+/// What stays of a tag whose file is missing, and where the input goes on:
+/// a link's content (its end tag dropped), an image's alternative text,
+/// a player's file name.
+fn unlinked(input: &str, tag: &html::Tag<'_>, index: &mut Index<'_>) -> (usize, String) {
+    match tag.name.as_str() {
+        "a" => match index.close(tag.end, "a") {
+            Some(close) => (close.end, input[tag.end..close.start].to_string()),
+            None => (tag.end, String::new()),
+        },
+        "img" => {
+            let alt = tag.attr("alt").unwrap_or("").trim();
+            let words = if alt.is_empty() {
+                file_name(tag.attr("src").unwrap_or(""))
+            } else {
+                alt.to_string()
+            };
+            (tag.end, words)
+        }
+        _ => {
+            let end = index.close(tag.end, &tag.name).map_or(tag.end, |c| c.end);
+            (end, escape::html(&file_name(tag.attr("src").unwrap_or(""))))
+        }
+    }
+}
+
+fn file_name(url: &str) -> String {
+    let url = html::url(url);
+    let url = url.split(['?', '#']).next().unwrap_or(&url);
+    url.rsplit('/')
+        .find(|n| !n.is_empty())
+        .unwrap_or(url)
+        .to_string()
 }
 
 /// `<a href="URL">NAME</a>` with the file's name.

@@ -44,6 +44,12 @@ pub trait Media {
     /// such as `-300x200.jpg` included) is in the new site, relative to
     /// the converted post (`beet.jpg`); None when it was not found.
     fn local(&self, url: &str) -> Option<String>;
+    /// Whether `url` is one of the old blog's own files. Where one was
+    /// not found, a link to it would be dead once the new site stands at
+    /// the old address: its text stays, without the link.
+    fn own(&self, _url: &str) -> bool {
+        false
+    }
 }
 
 /// How one post is converted.
