@@ -252,11 +252,20 @@ fn a_rebuild_notices_new_changed_and_removed_comments() {
 #[test]
 #[ignore = "needs chromium"]
 fn the_thread_reads_well_on_a_phone() {
+    let site = TestSite::fixture("comments");
+    let ids: Vec<String> = (1..=6).map(|i| format!("k-{i}")).collect();
+    assert_thread_reads_on_a_phone(&site, "posts/gartenbank/", &ids);
+}
+
+/// The thread at `path` of `site` in a phone-sized Chromium: the comments
+/// `ids` (a chain of replies) each further in, nothing wider than the
+/// screen, the deepest with room to read, no image (no avatars), and only
+/// the site's own requests.
+pub(crate) fn assert_thread_reads_on_a_phone(site: &TestSite, path: &str, ids: &[String]) {
     use crate::chromium::Chromium;
     use serde_json::json;
 
-    let site = TestSite::fixture("comments");
-    let served = crate::served::Served::start(&site);
+    let served = crate::served::Served::start(site);
     let mut browser = Chromium::start();
     let page = browser.tab();
     browser.call(
@@ -264,22 +273,26 @@ fn the_thread_reads_well_on_a_phone() {
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
     );
-    browser.navigate(&page, &format!("{}posts/gartenbank/", served.url()));
+    browser.navigate(&page, &format!("{}{path}", served.url()));
+    let last = ids.last().expect("a chain of comments");
     browser.wait_until(
         &page,
         "the thread",
-        "document.readyState === 'complete' && !!document.getElementById('comment-k-6')",
+        &format!(
+            "document.readyState === 'complete' && !!document.getElementById('comment-{last}')"
+        ),
     );
+    let list = serde_json::to_string(ids).expect("ids as JSON");
     let facts = browser.evaluate(
         &page,
-        "JSON.stringify({
+        &format!("JSON.stringify({{
             scroll: document.documentElement.scrollWidth,
             width: window.innerWidth,
-            lefts: [1,2,3,4,5,6].map(i => document.querySelector('#comment-k-' + i + ' > .comment-body').getBoundingClientRect().left),
-            deepest: document.querySelector('#comment-k-6 .comment-text').getBoundingClientRect().width,
+            lefts: {list}.map(i => document.querySelector('#comment-' + i + ' > .comment-body').getBoundingClientRect().left),
+            deepest: document.querySelector('#comment-{last} .comment-text').getBoundingClientRect().width,
             wider: [...document.querySelectorAll('.comment-body')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).length,
-            images: document.images.length
-        })",
+            images: [...document.querySelectorAll('.comments img')].length
+        }})"),
     );
     let facts: serde_json::Value = serde_json::from_str(facts.as_str().unwrap()).unwrap();
     let width = facts["width"].as_f64().unwrap();

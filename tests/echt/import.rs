@@ -55,7 +55,7 @@ fn imported_and_built(name: &str) -> tempfile::TempDir {
 }
 
 /// Every file below `root`, relative, with its bytes.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -110,7 +110,7 @@ fn served(public: &Path, path: &str) -> Option<PathBuf> {
 
 /// Follows `url` (as Jekyll linked it, without baseurl) through echt's
 /// redirect pages to the page that answers; returns its text.
-fn answer(public: &Path, url: &str) -> Result<String, String> {
+pub(crate) fn answer(public: &Path, url: &str) -> Result<String, String> {
     let refresh = Regex::new(r#"http-equiv="refresh" content="0; url=([^"]+)""#).unwrap();
     let mut path = decode(url);
     for _ in 0..4 {
@@ -159,7 +159,7 @@ fn assert_old_urls(public: &Path, urls: &[(&str, &str)]) {
 
 /// Every link and anchor into the site in every page of `public`
 /// resolves; links from the root start with the site's `base` path.
-fn assert_links_resolve(public: &Path, base: &str) {
+pub(crate) fn assert_links_resolve(public: &Path, base: &str) {
     let attr = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
     let mut problems = Vec::new();
     for (rel, bytes) in tree(public) {

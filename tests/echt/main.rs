@@ -35,3 +35,4 @@ mod privacy;
 mod sample;
 mod serve;
 mod validate;
+mod wordpress;

@@ -154,14 +154,14 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// nginx serving `public` on a free loopback port, killed when dropped.
-struct Nginx {
+pub(crate) struct Nginx {
     child: Child,
     address: String,
     dir: TempDir,
 }
 
 impl Nginx {
-    fn start(public: &Path) -> Nginx {
+    pub(crate) fn start(public: &Path) -> Nginx {
         let dir = tempfile::tempdir().unwrap();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -234,7 +234,7 @@ http {{
     }
 
     /// GET `target`: the status, the headers in order, and the body.
-    fn get(&self, target: &str) -> (u16, Vec<(String, String)>, String) {
+    pub(crate) fn get(&self, target: &str) -> (u16, Vec<(String, String)>, String) {
         let mut stream = TcpStream::connect(&self.address).expect("connect");
         write!(
             stream,

@@ -48,7 +48,8 @@ pub struct Plan {
     pub base_url: String,
     /// The path the blog lives under on its host (`/`, `/blog/`).
     pub base_path: String,
-    /// The hosts of the blog's own files (its address, `base_blog_url`).
+    /// The hosts of the blog's own files (its address, `base_blog_url`),
+    /// with the port where one is named.
     pub hosts: Vec<String>,
 }
 
@@ -301,12 +302,16 @@ impl Context<'_> {
     /// the site, WordPress's default category left out.
     fn tags(&mut self, item: &Item) -> Vec<String> {
         let mut tags: Vec<String> = Vec::new();
-        let terms = item
+        let categories: Vec<String> = item
             .terms_in("category")
             .filter(|t| t.nicename != "uncategorized")
-            .chain(item.terms_in("post_tag"));
-        for term in terms {
-            let name = htmlize::unescape(term.name.trim()).into_owned();
+            .flat_map(|t| self.with_ancestors(&t.nicename, &t.name))
+            .collect();
+        let names = categories
+            .into_iter()
+            .chain(item.terms_in("post_tag").map(|t| t.name.clone()));
+        for name in names {
+            let name = htmlize::unescape(name.trim()).into_owned();
             let slug = slugify(&name);
             if slug.is_empty() {
                 continue;
@@ -321,6 +326,28 @@ impl Context<'_> {
             }
         }
         tags
+    }
+
+    /// A category's name and those of the categories above it: WordPress
+    /// lists a post in a child category in its parent's archive too, and
+    /// echt's tag page is where that archive's URL leads.
+    fn with_ancestors(&self, slug: &str, name: &str) -> Vec<String> {
+        let all = &self.export.site.categories;
+        let mut names = vec![name.to_string()];
+        let mut parent = all
+            .iter()
+            .find(|c| c.slug == slug)
+            .map(|c| c.parent.clone())
+            .unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        while !parent.is_empty() && seen.insert(parent.clone()) {
+            let Some(up) = all.iter().find(|c| c.slug == parent) else {
+                break;
+            };
+            names.push(up.name.clone());
+            parent = up.parent.clone();
+        }
+        names
     }
 
     /// Makes the item's old URL answer: nothing when echt gives it the
@@ -584,7 +611,13 @@ fn hosts(export: &Export) -> Vec<String> {
     let mut hosts: Vec<String> = [&export.site.link, &export.site.base_blog_url]
         .into_iter()
         .filter_map(|u| url::Url::parse(u.trim()).ok())
-        .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
+        .filter_map(|u| {
+            let host = u.host_str()?.to_ascii_lowercase();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
         .collect();
     hosts.sort();
     hosts.dedup();

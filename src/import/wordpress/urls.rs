@@ -14,7 +14,7 @@ use chrono::Datelike as _;
 use crate::import::jekyll::url::escape_path;
 use crate::import::report::{Report, UrlRow};
 use crate::import::wordpress::plan::{old_path, query_key, Plan, EXPORT};
-use crate::import::wordpress::wxr::{Approval, Export, SiteTerm};
+use crate::import::wordpress::wxr::{Export, SiteTerm};
 use crate::util::i18n;
 use crate::util::slug::slugify;
 
@@ -75,17 +75,13 @@ pub fn redirects(export: &Export, plan: &Plan, report: &mut Report) -> Redirects
         if !item.creator.is_empty() {
             authors.insert(item.creator.clone());
         }
-        if item
-            .comments
-            .iter()
-            .any(|c| c.approved == Approval::Approved)
-        {
-            if let Some(old) = old_path(&item.link, &plan.base_url) {
-                let old = crate::util::url::percent_decode_lossy(&old);
-                let feed = format!("{}/feed/", old.trim_end_matches('/'));
-                r.feeds
-                    .insert(feed, format!("/{}comments.xml", comments_base(&doc.path)));
-            }
+        // Every post is a bundle, and every bundle post has a comments
+        // feed, as every WordPress post had.
+        if let Some(old) = old_path(&item.link, &plan.base_url) {
+            let old = crate::util::url::percent_decode_lossy(&old);
+            let feed = format!("{}/feed/", old.trim_end_matches('/'));
+            r.feeds
+                .insert(feed, format!("/{}comments.xml", comments_base(&doc.path)));
         }
     }
     for login in authors {
@@ -174,12 +170,17 @@ pub fn nginx(r: &Redirects, base: &str) -> String {
         "# Written by echt import wordpress: old feeds and ?p= / ?page_id= addresses, as 301s.\n",
     );
     for (old, new) in &r.feeds {
-        let _ = writeln!(out, "location = {base}{old} {{ return 301 {base}{new}; }}");
+        let _ = writeln!(
+            out,
+            "location = {base}{old} {{ return 301 {base}{}; }}",
+            escape_path(new)
+        );
     }
     for (key, id, new) in &r.queries {
         let _ = writeln!(
             out,
-            "if ($arg_{key} = \"{id}\") {{ return 301 {base}{new}; }}"
+            "if ($arg_{key} = \"{id}\") {{ return 301 {base}{}; }}",
+            escape_path(new)
         );
     }
     out
