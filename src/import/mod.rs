@@ -6,6 +6,7 @@
 //! above the pipeline: it produces the input the pipeline reads. A reader's
 //! e-mail comes in the same way ([`mail`]): as a comment file beside its post.
 
+pub mod download;
 pub(crate) mod html;
 pub mod jekyll;
 pub mod mail;
