@@ -135,7 +135,7 @@ fn fetch_all_via(
     }
     progress(done, list.len());
 
-    let answers = run(&jobs, options, proxy, |job| {
+    let answers = run(&jobs, options, &hosts, proxy, |job| {
         done += weight[job];
         progress(done, list.len());
     });
@@ -286,6 +286,7 @@ impl Hosts {
 fn run(
     jobs: &[&Job],
     options: &Options,
+    hosts: &Hosts,
     proxy: Option<ureq::Proxy>,
     mut finished: impl FnMut(usize),
 ) -> Vec<Outcome> {
@@ -295,13 +296,12 @@ fn run(
         return Vec::new();
     }
     let agent = agent(options.timeout, proxy);
-    let hosts = Hosts::new(&options.hosts);
     let next = AtomicUsize::new(0);
     thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel();
         for _ in 0..workers {
             let sender = sender.clone();
-            let (agent, hosts, next) = (&agent, &hosts, &next);
+            let (agent, next) = (&agent, &next);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
