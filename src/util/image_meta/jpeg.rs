@@ -53,12 +53,14 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
             0x00..=0xBF | 0xD8 => return Err(out.damaged(pos - 1, Problem::UnknownMarker(marker))),
             _ => {}
         }
-        let len = take(out, bytes, pos, 2, "segment length")?;
-        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        // Problems are located at the marker (its last 0xFF).
+        let at = pos - 2;
+        let len = take(out, bytes, at, 4, "segment")?;
+        let len = usize::from(u16::from_be_bytes([len[2], len[3]]));
         if len < 2 {
-            return Err(out.damaged(pos, Problem::BadLength("segment")));
+            return Err(out.damaged(at, Problem::BadLength("segment")));
         }
-        let payload = take(out, bytes, pos + 2, len - 2, "segment")?;
+        let payload = &take(out, bytes, at, 2 + len, "segment")?[4..];
         let end = pos + len;
         match marker {
             0xDA => {

@@ -33,10 +33,9 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
         }
         let len =
             usize::try_from(len).map_err(|_| out.damaged(pos, Problem::BadLength("chunk")))?;
-        let data = take(out, bytes, pos + 8, len, "chunk")?;
-        take(out, bytes, pos + 8 + len, 4, "chunk's checksum")?;
-        let end = pos + 12 + len;
-        let chunk = &bytes[pos..end];
+        let chunk = take(out, bytes, pos, 12 + len, "chunk")?;
+        let data = &chunk[8..8 + len];
+        let end = pos + chunk.len();
         pos = end;
         match &name {
             b"IEND" => {

@@ -35,10 +35,12 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
         let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
         let len =
             usize::try_from(len).map_err(|_| out.damaged(pos, Problem::BadLength("chunk")))?;
-        let data = take(out, riff, pos + 8, len, "chunk")?;
-        let padded = len + (len & 1);
-        let chunk = take(out, riff, pos, 8 + padded, "chunk's padding")?;
-        pos += 8 + padded;
+        let padded = len
+            .checked_add(8 + (len & 1))
+            .ok_or_else(|| out.damaged(pos, Problem::BadLength("chunk")))?;
+        let chunk = take(out, riff, pos, padded, "chunk")?;
+        let data = &chunk[8..8 + len];
+        pos += padded;
         match &name {
             b"VP8X" => {
                 if len < 10 {
