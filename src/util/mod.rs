@@ -1,6 +1,6 @@
 //! The ground every stage stands on: errors with their sources, URLs and
 //! the root marker, slugs, the languages echt speaks, escaping, decoding
-//! text, fingerprints.
+//! text, fingerprints, metadata taken out of images.
 //!
 //! Takes nothing from the pipeline and hands on small, pure helpers; it
 //! imports no other module of echt.
