@@ -1,16 +1,17 @@
-//! URLs in raw HTML that a post writes itself (`<img src="foto.jpg">`,
-//! `<a href="/archiv/">`): resolved like Markdown's own links and images,
-//! so that a bundle's image written as HTML shows wherever the post's text
-//! does (its page, the lists that show its summary, the feeds) and a
-//! site-relative link works from a site in a subfolder. Values the
-//! resolver refuses (a `javascript:` link, a missing `.md` file) are left
-//! as written: the audit judges the page they end up on.
+//! Files beside a post named in raw HTML it writes itself
+//! (`<img src="foto.jpg">`, `<a href="plan.pdf">`): resolved like
+//! Markdown's own images and links to them, so that a bundle's image
+//! written as HTML shows wherever the post's text does (its page, the
+//! lists that show its summary, the feeds). Only a plain relative path
+//! that names one of the site's files is touched; everything else stays
+//! as written, for the audit to judge on the page it ends up on.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{rewrite_url, Input};
+use super::Input;
+use crate::util::url::{self, ROOT};
 
 /// `src="…"` or `href='…'` inside a tag.
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,10 +46,10 @@ pub(super) fn rewrite(input: &Input<'_>, html: &str) -> Option<String> {
                 continue;
             };
             let quote = if caps.get(2).is_some() { '"' } else { '\'' };
-            let Ok(Some(new)) = rewrite_url(input, value.as_str()) else {
+            let Some(new) = file_beside(input, value.as_str()) else {
                 continue;
             };
-            if new.contains([quote, '<', '>']) {
+            if new.contains([quote, '<', '>', '&']) {
                 continue;
             }
             out.push_str(&html[copied..open + value.start()]);
@@ -62,4 +63,17 @@ pub(super) fn rewrite(input: &Input<'_>, html: &str) -> Option<String> {
     }
     out.push_str(&html[copied..]);
     Some(out)
+}
+
+/// Where the file a plain relative path names goes, when the site has it.
+fn file_beside(input: &Input<'_>, written: &str) -> Option<String> {
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '~' | '/' | '%');
+    if written.is_empty() || written.starts_with('/') || !written.chars().all(plain) {
+        return None;
+    }
+    let decoded = url::percent_decode(written);
+    let path = decoded.as_deref().unwrap_or(written);
+    let target = url::join(input.source_dir, path)?;
+    let site_path = input.links.get(&target)?;
+    Some(format!("{ROOT}{site_path}"))
 }

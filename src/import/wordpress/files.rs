@@ -163,7 +163,7 @@ fn clean(bytes: Vec<u8>, name: &str, line: usize, report: &mut Report) -> Vec<u8
         Ok(cleaned) if cleaned.removed.is_empty() => bytes,
         Ok(cleaned) => {
             let what: Vec<String> = cleaned.removed.iter().map(ToString::to_string).collect();
-            let level = if cleaned.location {
+            let level = if cleaned.location() {
                 Level::Review
             } else {
                 Level::Changed

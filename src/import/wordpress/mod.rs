@@ -249,7 +249,15 @@ fn download(
         .collect();
     let options = download::Options {
         dir: dir.to_path_buf(),
-        hosts: hosts.to_vec(),
+        // The download checks names; any port on them is the blog's.
+        hosts: hosts
+            .iter()
+            .map(|h| {
+                h.rsplit_once(':')
+                    .map_or(h.as_str(), |(name, _)| name)
+                    .to_string()
+            })
+            .collect(),
         timeout: Duration::from_secs(60),
         threads: 4,
         max_bytes: 512 * 1024 * 1024,
@@ -291,24 +299,29 @@ fn original_url(url: &str, hosts: &[String]) -> Option<(String, String)> {
     })
     .ok()?;
     let host = parsed.host_str()?.to_ascii_lowercase();
-    let (host, path) = if host.len() == 9 && host.ends_with(".wp.com") {
+    let (origin, path) = if host.len() == 9 && host.ends_with(".wp.com") {
+        // Jetpack's CDN: the file is on the blog's own host.
         let inner = parsed.path().trim_start_matches('/');
         let (h, p) = inner.split_once('/')?;
-        (h.to_ascii_lowercase(), format!("/{p}"))
+        (
+            format!("https://{}", h.to_ascii_lowercase()),
+            format!("/{p}"),
+        )
     } else {
-        (host, parsed.path().to_string())
+        let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+        (
+            format!("{}://{host}{port}", parsed.scheme()),
+            parsed.path().to_string(),
+        )
     };
     let prefix_len = path.len().checked_sub(encoded_len(&upload, &path))?;
     let prefix = &path[..prefix_len];
     let encoded_original: String = original
         .split('/')
-        .map(|s| crate::import::jekyll::url::escape_path(s))
+        .map(crate::import::jekyll::url::escape_path)
         .collect::<Vec<_>>()
         .join("/");
-    Some((
-        original,
-        format!("https://{host}{prefix}{encoded_original}"),
-    ))
+    Some((original, format!("{origin}{prefix}{encoded_original}")))
 }
 
 /// How long `upload` is at the end of `path` as written there.
