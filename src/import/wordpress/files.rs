@@ -151,7 +151,7 @@ pub fn bundle_files(
     }
     for url in &bundle.missing {
         report.counts.media_missing += 1;
-        report.add(Level::Review, EXPORT, line, 1, format!("the blog's file {url} was not found (give `--media` a copy of wp-content/uploads, or use `--download`): the post links to the old address as plain text"));
+        report.add(Level::Review, EXPORT, line, 1, format!("the blog's file {url} was not found: give `--media` a copy of wp-content/uploads, or use `--download`"));
     }
     Ok(out)
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike as _, FixedOffset};
 use serde_yaml::{Mapping, Value};
 
 use crate::import::report::{Level, Report, UrlRow};
-use crate::import::wordpress::wxr::{Export, Item, Kind, Status};
+use crate::import::wordpress::wxr::{Export, Item, Kind, MenuItem, Status};
 use crate::source::permalink::{Permalink, Values};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
@@ -83,7 +83,7 @@ pub fn plan(export: &Export, report: &mut Report) -> Plan {
         pattern,
         taken: BTreeSet::new(),
         tag_spelling: BTreeMap::new(),
-        menu: menu_pages(export),
+        menu: menu_pages(export, report),
     };
     let mut docs = Vec::new();
     for (index, item) in export.items.iter().enumerate() {
@@ -625,22 +625,44 @@ fn hosts(export: &Export) -> Vec<String> {
 }
 
 /// The pages the navigation menu links to, in the menu's order (the
-/// first menu when there are several).
-fn menu_pages(export: &Export) -> Vec<u64> {
-    let mut entries: Vec<_> = export.items.iter().filter_map(Item::menu_item).collect();
-    let Some(first) = entries.iter().map(|e| e.menu.clone()).min() else {
+/// first menu when there are several); its other entries (sub-entries,
+/// categories, links elsewhere) are listed in the report.
+fn menu_pages(export: &Export, report: &mut Report) -> Vec<u64> {
+    let mut entries: Vec<(usize, MenuItem)> = export
+        .items
+        .iter()
+        .filter_map(|i| i.menu_item().map(|m| (i.line, m)))
+        .collect();
+    let Some(first) = entries.iter().map(|(_, e)| e.menu.clone()).min() else {
         return Vec::new();
     };
-    entries.retain(|e| e.menu == first && e.target_kind == "post_type" && e.parent == 0);
-    entries.sort_by_key(|e| e.order);
-    entries
-        .into_iter()
-        .map(|e| e.target_id)
-        .filter(|id| {
-            export
-                .items
-                .iter()
-                .any(|i| i.id == *id && i.kind == Kind::Page)
-        })
-        .collect()
+    entries.retain(|(_, e)| e.menu == first);
+    entries.sort_by_key(|(_, e)| e.order);
+    let is_page = |id: u64| {
+        export
+            .items
+            .iter()
+            .any(|i| i.id == id && i.kind == Kind::Page && published(i))
+    };
+    let mut pages = Vec::new();
+    for (line, entry) in entries {
+        if entry.target_kind == "post_type" && entry.parent == 0 && is_page(entry.target_id) {
+            pages.push(entry.target_id);
+            continue;
+        }
+        let what = if entry.parent != 0 {
+            "a sub-entry, and echt's menu has one level"
+        } else if entry.target_kind == "custom" {
+            "a link, and echt's menu lists pages"
+        } else {
+            "not a published page"
+        };
+        let name = if entry.url.is_empty() {
+            entry.title.clone()
+        } else {
+            format!("{} ({})", entry.title, entry.url)
+        };
+        report.add(Level::Review, EXPORT, line, 1, format!("the menu entry “{name}” is {what}: not in the new menu; add it to a template if it should stay"));
+    }
+    pages
 }

@@ -215,6 +215,7 @@ fn convert(
                 .or(sc.content)
                 .map(crate::import::html::url)
                 .filter(|u| u.starts_with("http"))?;
+            let url = without_player_size(&url);
             let url = url.as_str();
             notes.push(changed(at, format!("[{}] became a link to {url}", sc.name)));
             Some(format!(
@@ -293,6 +294,36 @@ fn caption(sc: &Shortcode<'_>, at: usize, notes: &mut Vec<RawNote>) -> Option<St
 }
 
 /// `[gallery ids="1,2"]`, or the post's own attachments without `ids`.
+/// Jetpack's `[youtube URL&w=640&h=360]` sizes the player in the address;
+/// the link goes to the video alone.
+fn without_player_size(url: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let (base, extra) = match base.split_once('&') {
+        Some((b, rest)) => (b, rest),
+        None => (base, ""),
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .chain(extra.split('&'))
+        .filter(|p| !p.is_empty() && !p.starts_with("w=") && !p.starts_with("h="))
+        .collect();
+    if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+
+/// Whether an attachment's address names an image, by its extension.
+fn is_image(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("jpg" | "jpeg" | "jpe" | "png" | "gif" | "webp" | "avif" | "bmp" | "svg" | "heic")
+    )
+}
+
 fn gallery(sc: &Shortcode<'_>, at: usize, media: &dyn Media, notes: &mut Vec<RawNote>) -> String {
     let ids: Vec<u64> = match sc.attr("ids").or(sc.attr("include")) {
         Some(ids) => ids
@@ -304,6 +335,8 @@ fn gallery(sc: &Shortcode<'_>, at: usize, media: &dyn Media, notes: &mut Vec<Raw
     let mut images = Vec::new();
     for id in &ids {
         match media.attachment(*id) {
+            // WordPress shows only the images among a post's attachments.
+            Some(a) if !is_image(&a.url) => {}
             Some(a) => {
                 let alt = if a.caption.is_empty() {
                     &a.title
