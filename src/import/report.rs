@@ -86,6 +86,8 @@ pub struct Counts {
 pub struct Report {
     /// The generator moved from (`Jekyll`, `WordPress`).
     pub source: &'static str,
+    /// How places in the old site are given, for the report's head.
+    pub places: &'static str,
     pub counts: Counts,
     pub items: BTreeSet<Item>,
     pub urls: BTreeSet<UrlRow>,
@@ -97,9 +99,10 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(source: &'static str) -> Self {
+    pub fn new(source: &'static str, places: &'static str) -> Self {
         Self {
             source,
+            places,
             ..Self::default()
         }
     }
@@ -164,9 +167,7 @@ impl Report {
     /// IMPORT.md.
     pub fn markdown(&self) -> String {
         let mut out = format!("# Import from {}\n\n", self.source);
-        out.push_str(
-            "Places are given in the old site's files as `file:line:column`, lines counted from the top of the file (front matter included).\n\n",
-        );
+        let _ = writeln!(out, "{}\n", self.places);
         let c = &self.counts;
         let _ = writeln!(
             out,

@@ -33,7 +33,10 @@ pub fn import(source: &Path, dest: &Path) -> Result<Report> {
     crate::import::refuse_non_empty(dest)?;
     refuse_inside(source, dest)?;
     let site = read::read(source)?;
-    let mut report = Report::new("Jekyll");
+    let mut report = Report::new(
+        "Jekyll",
+        "Places are given in the old site's files as `file:line:column`, lines counted from the top of the file (front matter included).",
+    );
     let plan = plan::plan(&site, &mut report);
     let echt_yaml = site_config::echt_yaml(&site, &plan, &mut report);
     let index = links::Index::new(&site, &plan);

@@ -52,7 +52,10 @@ pub fn import(export_path: &Path, dest: &Path, options: &Options) -> Result<Repo
         )
     })?;
     let export = wxr::read(export_path, &source).map_err(Error::from)?;
-    let mut report = Report::new("WordPress");
+    let mut report = Report::new(
+        "WordPress",
+        "Places are given as `export:line:column` in the export file; an item's place is its `<item>`, a comment's its `<wp:comment>`.",
+    );
     let plan = plan::plan(&export, &mut report);
     let attachments = Attachments::new(&export);
     let hosts = media_hosts(&export, &plan);

@@ -657,10 +657,20 @@ fn menu_pages(export: &Export, report: &mut Report) -> Vec<u64> {
         } else {
             "not a published page"
         };
-        let name = if entry.url.is_empty() {
-            entry.title.clone()
+        let title = if entry.title.trim().is_empty() {
+            export
+                .items
+                .iter()
+                .find(|i| i.id == entry.target_id && entry.target_kind == "post_type")
+                .map(title)
+                .unwrap_or_default()
         } else {
-            format!("{} ({})", entry.title, entry.url)
+            entry.title.clone()
+        };
+        let name = if entry.url.is_empty() {
+            title
+        } else {
+            format!("{title} ({})", entry.url)
         };
         report.add(Level::Review, EXPORT, line, 1, format!("the menu entry “{name}” is {what}: not in the new menu; add it to a template if it should stay"));
     }
