@@ -14,6 +14,7 @@
 
 pub mod css;
 pub mod html;
+pub mod import;
 pub mod site;
 pub mod xml;
 

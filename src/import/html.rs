@@ -191,6 +191,14 @@ pub(crate) fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Where `value` (an attribute value of a tag read from `input`) starts
+/// in `input`; None for a value that is not part of it (an attribute
+/// written without one).
+pub(crate) fn offset_in(input: &str, value: &str) -> Option<usize> {
+    let start = (value.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    (!value.is_empty() && start + value.len() <= input.len()).then_some(start)
+}
+
 /// An attribute value as a URL (the entity for `&` decoded).
 pub(crate) fn url(value: &str) -> String {
     value.trim().replace("&amp;", "&")

@@ -347,8 +347,8 @@ impl Step<'_> {
     fn img(&mut self, tag: &Tag<'_>) -> Option<usize> {
         let (_, value, _) = tag.attrs.iter().find(|a| a.0 == "src")?;
         let src = html::url(value);
-        if let Some(local) = localize(&src, self.site) {
-            let start = value.as_ptr() as usize - self.input.as_ptr() as usize;
+        let start = html::offset_in(self.input, value);
+        if let (Some(local), Some(start)) = (localize(&src, self.site), start) {
             self.notes.push(RawNote::changed(
                 tag.start,
                 format!("image address {src} became {local}"),

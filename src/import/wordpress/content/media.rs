@@ -34,9 +34,12 @@ pub(super) fn run(input: &str, media: &dyn Media) -> (Out, Vec<RawNote>) {
         };
         // Attributes to change, in order: (range, new text).
         let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-        if let Some((_, value, _)) = tag.attrs.iter().find(|a| a.0 == key) {
+        // An attribute without a value (`<img src>`) names no file.
+        let attr = tag.attrs.iter().find(|a| a.0 == key);
+        if let Some(((_, value, _), start)) =
+            attr.and_then(|a| Some((a, html::offset_in(input, a.1)?)))
+        {
             let url = html::url(value);
-            let start = value.as_ptr() as usize - input.as_ptr() as usize;
             match media.local(&url) {
                 Some(local) => {
                     notes.push(changed(at, format!("{url} became {local}")));
