@@ -470,8 +470,12 @@ fn quote(inner: &str) -> Option<String> {
         }
         let Some(tag) = html::start_tag(rest, 0).filter(|t| t.name == "p" || t.name == "cite")
         else {
-            // Text without paragraphs: one paragraph up to the cite.
+            // Text without paragraphs: one paragraph up to the cite (a
+            // `<cite` that is no tag leaves the quote as HTML).
             let end = rest.find("<cite").unwrap_or(rest.len());
+            if end == 0 {
+                return None;
+            }
             paragraphs.push(inline(&rest[..end])?);
             rest = rest[end..].trim_start();
             continue;
