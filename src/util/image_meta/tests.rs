@@ -547,3 +547,20 @@ fn removed_reads_in_a_report() {
         ]
     );
 }
+
+#[test]
+fn a_gif_colour_table_past_the_end_is_located_in_the_file() {
+    let mut gif = dirty_gif();
+    let at = memchr::memmem::find(&gif, &[0x2C, 0, 0, 0, 0, 16, 0, 16, 0]).unwrap();
+    // A local colour table of 256 entries, longer than what follows.
+    gif[at + 9] = 0x87;
+    let err = clean(&gif).unwrap_err();
+    assert_eq!(
+        err,
+        Damaged {
+            format: Format::Gif,
+            offset: at,
+            problem: Problem::Truncated("image descriptor")
+        }
+    );
+}
