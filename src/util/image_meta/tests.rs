@@ -192,6 +192,40 @@ fn jpeg_keeps_a_turned_orientation_alone() {
 }
 
 #[test]
+fn jpeg_progressive_with_restarts_keeps_every_scan() {
+    let (w, h) = (48u16, 40u16);
+    let pixels: Vec<u8> = (0..u32::from(w) * u32::from(h))
+        .flat_map(|i| [(i * 5) as u8, (i / 7) as u8, 99])
+        .collect();
+    for progressive in [false, true] {
+        let mut dirty = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut dirty, 80);
+        encoder.set_progressive(progressive);
+        encoder.set_restart_interval(1);
+        encoder
+            .add_app_segment(1, &prefixed(b"Exif\0\0", &exif_tiff(Some(3), true, false)))
+            .unwrap();
+        encoder
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let scans = memchr::memmem::find_iter(&dirty, &[0xFF, 0xDA]).count();
+        assert!(scans >= if progressive { 3 } else { 1 });
+        assert!(
+            memchr::memmem::find(&dirty, &[0xFF, 0xD1]).is_some(),
+            "restart markers in the scans"
+        );
+        let cleaned = clean(&dirty).unwrap();
+        assert_eq!(cleaned.removed, [Removed::Exif { location: true }]);
+        assert_eq!(exif_read(&cleaned.bytes), (false, Some(3)));
+        assert_eq!(
+            memchr::memmem::find_iter(&cleaned.bytes, &[0xFF, 0xDA]).count(),
+            scans
+        );
+        assert_eq!(jpeg_pixels(&cleaned.bytes), jpeg_pixels(&dirty));
+    }
+}
+
+#[test]
 fn jpeg_upright_orientation_leaves_no_exif() {
     let dirty = jpeg(
         &[(1, prefixed(b"Exif\0\0", &exif_tiff(Some(1), false, false)))],
@@ -445,6 +479,22 @@ fn dirty_files() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("gif", dirty_gif()),
     ]
+}
+
+#[test]
+fn data_after_the_end_is_dropped_in_every_format() {
+    for (name, dirty) in dirty_files() {
+        let cleaned = clean(&dirty).unwrap();
+        let mut longer = dirty.clone();
+        longer.extend_from_slice(b"\xFF\xD8\xFF\xE1 a second picture");
+        let from_longer = clean(&longer).unwrap();
+        assert_eq!(
+            from_longer.removed.last(),
+            Some(&Removed::Appended),
+            "{name}"
+        );
+        assert_eq!(from_longer.bytes, cleaned.bytes, "{name}");
+    }
 }
 
 #[test]
