@@ -349,6 +349,29 @@ fn png_loses_exif_xmp_text_and_time() {
 }
 
 #[test]
+fn png_raw_profiles_are_named() {
+    let exif = prefixed(b"Exif\0\0", &exif_tiff(None, true, false));
+    let hex: Vec<String> = exif.iter().map(|b| format!("{b:02x}")).collect();
+    let lines: String = hex.chunks(36).map(|line| line.concat() + "\n").collect();
+    let profile = format!("Raw profile type exif\0\nexif\n{:8}\n{lines}", exif.len());
+    let dirty = png_with(&[
+        png_chunk(b"tEXt", profile.as_bytes()),
+        png_chunk(b"zTXt", b"Raw profile type iptc\0\0x"),
+        png_chunk(b"tEXt", b"Software\0a painting program"),
+    ]);
+    let cleaned = clean(&dirty).unwrap();
+    assert_eq!(
+        cleaned.removed,
+        [
+            Removed::Exif { location: true },
+            Removed::Iptc,
+            Removed::Text
+        ]
+    );
+    assert_eq!(png_pixels(&cleaned.bytes), png_pixels(&dirty));
+}
+
+#[test]
 fn png_keeps_a_turned_orientation_alone() {
     let dirty = dirty_png(Some(8));
     let cleaned = clean(&dirty).unwrap();
