@@ -27,10 +27,11 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
             }
             0x2C => {
                 let descriptor = take(out, bytes, pos, 10, "image descriptor")?;
-                pos += 10 + colour_table(descriptor[9]);
-                // The LZW code size, then the image data.
-                take(out, bytes, pos, 1, "image data")?;
-                pos = sub_blocks(bytes, pos + 1, out)?;
+                // The local colour table and the LZW code size, then the
+                // image data.
+                let head = 10 + colour_table(descriptor[9]) + 1;
+                take(out, bytes, pos, head, "image descriptor")?;
+                pos = sub_blocks(bytes, pos + head, out)?;
                 out.keep(&bytes[start..pos]);
             }
             0x21 => {

@@ -25,19 +25,7 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
     let mut exif_seen = false;
     loop {
         let start = pos;
-        match bytes.get(pos) {
-            None => return Err(out.damaged(pos, Problem::NoEnd)),
-            Some(0xFF) => {}
-            Some(&b) => return Err(out.damaged(pos, Problem::NotAMarker(b))),
-        }
-        // Any number of fill bytes may come before a marker.
-        while bytes.get(pos) == Some(&0xFF) {
-            pos += 1;
-        }
-        let Some(&marker) = bytes.get(pos) else {
-            return Err(out.damaged(pos, Problem::NoEnd));
-        };
-        pos += 1;
+        let marker = marker(bytes, &mut pos, out)?;
         match marker {
             0xD9 => {
                 out.keep(&bytes[start..pos]);
@@ -61,39 +49,60 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
             return Err(out.damaged(at, Problem::BadLength("segment")));
         }
         let payload = &take(out, bytes, at, 2 + len, "segment")?[4..];
-        let end = pos + len;
+        let segment = &bytes[start..pos + len];
+        pos += len;
         match marker {
             0xDA => {
-                out.keep(&bytes[start..end]);
-                pos = scan_end(bytes, end, out)?;
-                out.keep(&bytes[end..pos]);
+                out.keep(segment);
+                let data = pos;
+                pos = scan_end(bytes, data, out)?;
+                out.keep(&bytes[data..pos]);
             }
-            0xE0..=0xEF | 0xFE => {
-                match verdict(marker, payload) {
-                    Verdict::Keep => out.keep(&bytes[start..end]),
-                    Verdict::Jfif => {
-                        out.keep(&[0xFF, 0xE0, 0, 16]);
-                        out.keep(&payload[..12]);
-                        out.keep(&[0, 0]);
-                        out.remove(Removed::Thumbnail);
-                    }
-                    Verdict::Drop(removed) => {
-                        if let Some(tiff) = payload.strip_prefix(EXIF).filter(|_| !exif_seen) {
-                            exif_seen = true;
-                            if turned(tiff, &bytes[start..end], out) {
-                                pos = end;
-                                continue;
-                            }
-                        }
-                        out.remove(removed);
-                    }
+            0xE0..=0xEF | 0xFE => application(marker, payload, segment, &mut exif_seen, out),
+            _ => out.keep(segment),
+        }
+    }
+}
+
+/// The marker at `pos` (after any fill bytes); `pos` moves past it.
+fn marker(bytes: &[u8], pos: &mut usize, out: &Out) -> Result<u8, Damaged> {
+    match bytes.get(*pos) {
+        None => return Err(out.damaged(*pos, Problem::NoEnd)),
+        Some(0xFF) => {}
+        Some(&b) => return Err(out.damaged(*pos, Problem::NotAMarker(b))),
+    }
+    while bytes.get(*pos) == Some(&0xFF) {
+        *pos += 1;
+    }
+    let Some(&marker) = bytes.get(*pos) else {
+        return Err(out.damaged(*pos, Problem::NoEnd));
+    };
+    *pos += 1;
+    Ok(marker)
+}
+
+/// Keeps, rewrites or drops an application segment or a comment; the
+/// first EXIF block's orientation is written back in its place.
+fn application(marker: u8, payload: &[u8], segment: &[u8], exif_seen: &mut bool, out: &mut Out) {
+    match verdict(marker, payload) {
+        Verdict::Keep => out.keep(segment),
+        Verdict::Jfif => {
+            out.keep(&[0xFF, 0xE0, 0, 16]);
+            out.keep(&payload[..12]);
+            out.keep(&[0, 0]);
+            out.remove(Removed::Thumbnail);
+        }
+        Verdict::Drop(removed) => {
+            if let Some(tiff) = payload
+                .strip_prefix(EXIF)
+                .filter(|_| marker == 0xE1 && !*exif_seen)
+            {
+                *exif_seen = true;
+                if turned(tiff, segment, out) {
+                    return;
                 }
-                pos = end;
             }
-            _ => {
-                out.keep(&bytes[start..end]);
-                pos = end;
-            }
+            out.remove(removed);
         }
     }
 }

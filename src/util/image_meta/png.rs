@@ -59,7 +59,7 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
                     location: facts.location,
                 });
             }
-            b"tEXt" | b"zTXt" | b"iTXt" => out.remove(text(data)),
+            b"tEXt" | b"zTXt" | b"iTXt" => out.remove(text(&name, data)),
             b"tIME" => out.remove(Removed::Time),
             _ if name[0].is_ascii_uppercase() || SHOWN.contains(&&name) => out.keep(chunk),
             _ => out.remove(Removed::other("", &name)),
@@ -67,15 +67,45 @@ pub(super) fn clean(bytes: &[u8], out: &mut Out) -> Result<(), Damaged> {
     }
 }
 
-/// What a text chunk held: XMP is stored under its own keyword.
-fn text(data: &[u8]) -> Removed {
-    if data.starts_with(b"XML:com.adobe.xmp\0") {
-        Removed::Xmp {
+/// What a text chunk held: XMP is stored under its own keyword, and
+/// ImageMagick writes EXIF, XMP and IPTC as hexadecimal "raw profiles".
+fn text(name: &[u8; 4], data: &[u8]) -> Removed {
+    let keyword = data.split(|&b| b == 0).next().unwrap_or_default();
+    match keyword.to_ascii_lowercase().as_slice() {
+        b"xml:com.adobe.xmp" | b"raw profile type xmp" => Removed::Xmp {
             location: xmp_has_location(data),
+        },
+        b"raw profile type exif" | b"raw profile type app1" => {
+            // Only an uncompressed profile can be read here.
+            let location = name == b"tEXt"
+                && raw_profile(&data[keyword.len()..]).is_some_and(|exif| {
+                    exif::facts(exif.strip_prefix(b"Exif\0\0").unwrap_or(&exif)).location
+                });
+            Removed::Exif { location }
         }
-    } else {
-        Removed::Text
+        b"raw profile type iptc" | b"raw profile type 8bim" => Removed::Iptc,
+        _ => Removed::Text,
     }
+}
+
+/// The bytes of an ImageMagick raw profile's text: after the NUL, a line
+/// with the profile's name and one with its length, then hexadecimal
+/// digits over many lines (at most half as many bytes as the text has).
+fn raw_profile(text: &[u8]) -> Option<Vec<u8>> {
+    let hex = text.splitn(4, |&b| b == b'\n').nth(3)?;
+    let digits: Vec<u8> = hex
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .copied()
+        .collect();
+    digits
+        .chunks_exact(2)
+        .map(|pair| {
+            let high = char::from(pair[0]).to_digit(16)?;
+            let low = char::from(pair[1]).to_digit(16)?;
+            u8::try_from(high * 16 + low).ok()
+        })
+        .collect()
 }
 
 /// Writes an `eXIf` chunk with only `orientation`; true when `chunk` was

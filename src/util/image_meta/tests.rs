@@ -192,6 +192,40 @@ fn jpeg_keeps_a_turned_orientation_alone() {
 }
 
 #[test]
+fn jpeg_progressive_with_restarts_keeps_every_scan() {
+    let (w, h) = (48u16, 40u16);
+    let pixels: Vec<u8> = (0..u32::from(w) * u32::from(h))
+        .flat_map(|i| [(i * 5) as u8, (i / 7) as u8, 99])
+        .collect();
+    for progressive in [false, true] {
+        let mut dirty = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut dirty, 80);
+        encoder.set_progressive(progressive);
+        encoder.set_restart_interval(1);
+        encoder
+            .add_app_segment(1, &prefixed(b"Exif\0\0", &exif_tiff(Some(3), true, false)))
+            .unwrap();
+        encoder
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let scans = memchr::memmem::find_iter(&dirty, &[0xFF, 0xDA]).count();
+        assert!(scans >= if progressive { 3 } else { 1 });
+        assert!(
+            memchr::memmem::find(&dirty, &[0xFF, 0xD1]).is_some(),
+            "restart markers in the scans"
+        );
+        let cleaned = clean(&dirty).unwrap();
+        assert_eq!(cleaned.removed, [Removed::Exif { location: true }]);
+        assert_eq!(exif_read(&cleaned.bytes), (false, Some(3)));
+        assert_eq!(
+            memchr::memmem::find_iter(&cleaned.bytes, &[0xFF, 0xDA]).count(),
+            scans
+        );
+        assert_eq!(jpeg_pixels(&cleaned.bytes), jpeg_pixels(&dirty));
+    }
+}
+
+#[test]
 fn jpeg_upright_orientation_leaves_no_exif() {
     let dirty = jpeg(
         &[(1, prefixed(b"Exif\0\0", &exif_tiff(Some(1), false, false)))],
@@ -312,6 +346,29 @@ fn png_loses_exif_xmp_text_and_time() {
     }
     assert!(contains(out, b"gAMA"));
     assert_eq!(png_pixels(out), png_pixels(&dirty));
+}
+
+#[test]
+fn png_raw_profiles_are_named() {
+    let exif = prefixed(b"Exif\0\0", &exif_tiff(None, true, false));
+    let hex: Vec<String> = exif.iter().map(|b| format!("{b:02x}")).collect();
+    let lines: String = hex.chunks(36).map(|line| line.concat() + "\n").collect();
+    let profile = format!("Raw profile type exif\0\nexif\n{:8}\n{lines}", exif.len());
+    let dirty = png_with(&[
+        png_chunk(b"tEXt", profile.as_bytes()),
+        png_chunk(b"zTXt", b"Raw profile type iptc\0\0x"),
+        png_chunk(b"tEXt", b"Software\0a painting program"),
+    ]);
+    let cleaned = clean(&dirty).unwrap();
+    assert_eq!(
+        cleaned.removed,
+        [
+            Removed::Exif { location: true },
+            Removed::Iptc,
+            Removed::Text
+        ]
+    );
+    assert_eq!(png_pixels(&cleaned.bytes), png_pixels(&dirty));
 }
 
 #[test]
@@ -448,6 +505,22 @@ fn dirty_files() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 #[test]
+fn data_after_the_end_is_dropped_in_every_format() {
+    for (name, dirty) in dirty_files() {
+        let cleaned = clean(&dirty).unwrap();
+        let mut longer = dirty.clone();
+        longer.extend_from_slice(b"\xFF\xD8\xFF\xE1 a second picture");
+        let from_longer = clean(&longer).unwrap();
+        assert_eq!(
+            from_longer.removed.last(),
+            Some(&Removed::Appended),
+            "{name}"
+        );
+        assert_eq!(from_longer.bytes, cleaned.bytes, "{name}");
+    }
+}
+
+#[test]
 fn cleaning_twice_is_cleaning_once() {
     for (name, dirty) in dirty_files() {
         let once = clean(&dirty).unwrap();
@@ -545,5 +618,22 @@ fn removed_reads_in_a_report() {
             "comment",
             "other metadata (APP12 Du\\xffcky)"
         ]
+    );
+}
+
+#[test]
+fn a_gif_colour_table_past_the_end_is_located_in_the_file() {
+    let mut gif = dirty_gif();
+    let at = memchr::memmem::find(&gif, &[0x2C, 0, 0, 0, 0, 16, 0, 16, 0]).unwrap();
+    // A local colour table of 256 entries, longer than what follows.
+    gif[at + 9] = 0x87;
+    let err = clean(&gif).unwrap_err();
+    assert_eq!(
+        err,
+        Damaged {
+            format: Format::Gif,
+            offset: at,
+            problem: Problem::Truncated("image descriptor")
+        }
     );
 }
