@@ -49,3 +49,16 @@ pub(crate) fn write_all(dest: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()>
     }
     Ok(())
 }
+
+/// Adds `alias` to a front matter's `aliases`, once.
+pub(crate) fn add_alias(fm: &mut serde_yaml::Mapping, alias: &str) {
+    use serde_yaml::Value;
+    let mut aliases = match fm.remove("aliases") {
+        Some(Value::Sequence(items)) => items,
+        _ => Vec::new(),
+    };
+    if !aliases.iter().any(|a| a.as_str() == Some(alias)) {
+        aliases.push(alias.into());
+    }
+    fm.insert("aliases".into(), Value::Sequence(aliases));
+}

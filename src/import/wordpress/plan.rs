@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Datelike as _, FixedOffset};
 use serde_yaml::{Mapping, Value};
 
+use crate::import::add_alias;
 use crate::import::report::{Level, Report, UrlRow};
 use crate::import::wordpress::wxr::{Export, Item, Kind, MenuItem, Status};
 use crate::source::permalink::{Permalink, Values};
@@ -451,17 +452,6 @@ fn format_date(date: &DateTime<FixedOffset>) -> String {
 
 fn strings(items: &[String]) -> Value {
     Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect())
-}
-
-fn add_alias(fm: &mut Mapping, alias: &str) {
-    let mut aliases = match fm.remove("aliases") {
-        Some(Value::Sequence(items)) => items,
-        _ => Vec::new(),
-    };
-    if !aliases.iter().any(|a| a.as_str() == Some(alias)) {
-        aliases.push(alias.into());
-    }
-    fm.insert("aliases".into(), Value::Sequence(aliases));
 }
 
 /// What a permalink may hold: a path of plain segments, ending in `/` or

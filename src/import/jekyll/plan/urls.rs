@@ -2,6 +2,7 @@
 //! alias; redirects for list pages and for what plugins made.
 
 use super::*;
+pub(super) use crate::import::add_alias;
 
 /// Makes the old URL answer: nothing when echt gives the document the same
 /// path, else its own `permalink:`, or an alias where the path cannot be
@@ -55,17 +56,6 @@ pub(super) fn insert_row(report: &mut Report, old: &str, how: String, doc: &OldD
         how,
         from: doc.rel.clone(),
     });
-}
-
-pub(super) fn add_alias(fm: &mut Mapping, alias: &str) {
-    let mut aliases = match fm.remove("aliases") {
-        Some(Value::Sequence(items)) => items,
-        _ => Vec::new(),
-    };
-    if !aliases.iter().any(|a| a.as_str() == Some(alias)) {
-        aliases.push(alias.into());
-    }
-    fm.insert("aliases".into(), Value::Sequence(aliases));
 }
 
 /// A redirect from a list page's old URL to echt's page, unless echt's
