@@ -160,6 +160,10 @@ pub fn bundle_files(
 /// says it is stays as it was, listed.
 fn clean(bytes: Vec<u8>, name: &str, line: usize, report: &mut Report) -> Vec<u8> {
     match crate::util::image_meta::clean(&bytes) {
+        Ok(cleaned) if cleaned.format.is_none() && may_carry_position(name) => {
+            report.add(Level::Review, EXPORT, line, 1, format!("`{name}` is a kind of image echt cannot clean of metadata: copied as it was, check it carries no position"));
+            bytes
+        }
         Ok(cleaned) if cleaned.removed.is_empty() => bytes,
         Ok(cleaned) => {
             let what: Vec<String> = cleaned.removed.iter().map(ToString::to_string).collect();
@@ -182,4 +186,13 @@ fn clean(bytes: Vec<u8>, name: &str, line: usize, report: &mut Report) -> Vec<u8
             bytes
         }
     }
+}
+
+/// Images whose metadata echt does not read (HEIC, AVIF, TIFF, raw).
+fn may_carry_position(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some("heic" | "heif" | "avif" | "tif" | "tiff" | "dng" | "cr2" | "nef" | "arw")
+    )
 }
