@@ -46,8 +46,10 @@ fuzz_target!(|data: &[u8]| {
         id: &id,
         parent: None,
         author: &author,
+        url: None,
         date,
         body: &reply.body,
+        draft: true,
     }
     .text();
     let front = text
