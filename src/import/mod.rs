@@ -6,6 +6,8 @@
 //! above the pipeline: it produces the input the pipeline reads. A reader's
 //! e-mail comes in the same way ([`mail`]): as a comment file beside its post.
 
+#[cfg(test)]
+pub(crate) mod audited;
 pub mod comment;
 pub mod download;
 pub(crate) mod html;
