@@ -54,17 +54,6 @@ pub struct Plan {
     pub hosts: Vec<String>,
 }
 
-impl Plan {
-    /// The new path of the item with `wp:post_id` `id`, when it is
-    /// published.
-    pub fn path_of(&self, export: &Export, id: u64) -> Option<&str> {
-        self.docs
-            .iter()
-            .find(|d| d.published && export.items[d.item].id == id)
-            .map(|d| d.path.as_str())
-    }
-}
-
 /// Decides the new site.
 pub fn plan(export: &Export, report: &mut Report) -> Plan {
     let language = language(export, report);
@@ -357,14 +346,9 @@ impl Context<'_> {
     /// slugs), else its own `permalink:`, or an alias where the path
     /// cannot be one.
     fn keep_url(&self, item: &Item, doc: &mut NewDoc, with_old_slugs: &str, report: &mut Report) {
+        // A link with a query (`/?p=12`, plain permalinks) answers
+        // through the host files' rules (`urls`).
         let Some(old) = old_path(&item.link, self.base_url) else {
-            if !item.link.is_empty() {
-                report.urls.insert(UrlRow {
-                    old: format!("/?{}={}", query_key(doc.post), item.id),
-                    how: format!("`_redirects` and `_nginx.conf` → `/{}`", doc.path),
-                    from: format!("{EXPORT}:{}", item.line),
-                });
-            }
             return;
         };
         let decoded = crate::util::url::percent_decode_lossy(&old);
