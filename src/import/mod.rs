@@ -64,3 +64,13 @@ pub(crate) fn add_alias(fm: &mut serde_yaml::Mapping, alias: &str) {
     }
     fm.insert("aliases".into(), Value::Sequence(aliases));
 }
+
+/// A date as front matter writes it: `2025-04-06T10:15:00+02:00`.
+pub fn format_date(date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    date.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// A list of texts as a YAML sequence.
+pub(crate) fn strings(items: &[String]) -> serde_yaml::Value {
+    serde_yaml::Value::Sequence(items.iter().map(|s| s.as_str().into()).collect())
+}

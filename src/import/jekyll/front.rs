@@ -144,10 +144,7 @@ fn offset_of(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
-/// The date as echt reads it best: `2024-03-11T09:30:00+01:00`.
-pub fn format_date(date: &DateTime<FixedOffset>) -> String {
-    date.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
+pub use crate::import::format_date;
 
 /// Jekyll's title for a file without one: the slug's words, capitalised.
 pub fn titleize(slug: &str) -> String {

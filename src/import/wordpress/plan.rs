@@ -10,12 +10,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike as _, FixedOffset};
+use chrono::Datelike as _;
 use serde_yaml::{Mapping, Value};
 
-use crate::import::add_alias;
 use crate::import::report::{Level, Report, UrlRow};
 use crate::import::wordpress::wxr::{Export, Item, Kind, MenuItem, Status};
+use crate::import::{add_alias, format_date, strings};
 use crate::source::permalink::{Permalink, Values};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
@@ -428,14 +428,6 @@ fn echt_slug(item: &Item) -> String {
 /// Text of some HTML (an excerpt): tags removed, entities decoded.
 fn plain(html: &str) -> String {
     htmlize::unescape(crate::import::html::text(html).trim()).into_owned()
-}
-
-fn format_date(date: &DateTime<FixedOffset>) -> String {
-    date.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-fn strings(items: &[String]) -> Value {
-    Value::Sequence(items.iter().map(|s| Value::from(s.as_str())).collect())
 }
 
 /// What a permalink may hold: a path of plain segments, ending in `/` or

@@ -286,22 +286,7 @@ fn php_file_names(serialized: &str) -> Vec<String> {
 /// Decodes `%c3%bc` sequences (UTF-8) in a slug; a text whose sequences
 /// are not UTF-8 is kept as written.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    crate::util::url::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// Which vocabulary an element belongs to.

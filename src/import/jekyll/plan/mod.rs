@@ -15,6 +15,7 @@ use crate::import::jekyll::front::{self, format_date};
 use crate::import::jekyll::read::{DocKind, OldDoc, OldSite};
 use crate::import::jekyll::url::{self, Doc, EchtPost, Kind};
 use crate::import::report::{Level, Report, UrlRow};
+use crate::import::strings;
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 
@@ -229,10 +230,6 @@ fn unique_by_slug(tags: Vec<String>) -> Vec<String> {
     tags.into_iter()
         .filter(|t| !t.trim().is_empty() && seen.insert(slugify(t)))
         .collect()
-}
-
-fn strings(items: &[String]) -> Value {
-    Value::Sequence(items.iter().map(|s| Value::String(s.clone())).collect())
 }
 
 #[cfg(test)]
