@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod cmd;
+pub mod image;
 pub mod import;
 pub mod markdown;
 pub mod output;

@@ -146,6 +146,37 @@ pub struct FeedConfig {
     pub tags: bool,
 }
 
+/// How pictures in `content/` are prepared for readers (`images` in
+/// echt.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageConfig {
+    /// The widths in pixels each picture is made in (those narrower than
+    /// the picture), ascending.
+    pub widths: Vec<u32>,
+    /// The `sizes` attribute: how wide the theme shows a picture.
+    pub sizes: String,
+    /// Quality of JPEG and lossy WebP, 1 to 100.
+    pub quality: u8,
+    /// Whether WebP versions are offered where they are smaller.
+    pub webp: bool,
+    /// Pictures with more pixels than this are refused (memory stays
+    /// bounded whatever a file says about its size).
+    pub max_pixels: u64,
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        ImageConfig {
+            widths: vec![480, 800, 1200, 1600],
+            // The default theme's column: 38rem, less its gutters on a phone.
+            sizes: "(min-width: 42rem) 38rem, 100vw".to_string(),
+            quality: 80,
+            webp: true,
+            max_pixels: 100_000_000,
+        }
+    }
+}
+
 /// What the privacy audit lets through (`privacy` in echt.yaml). Every
 /// allowance is listed on the privacy page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -206,6 +237,8 @@ pub struct Config {
     pub redirects: Vec<Redirect>,
     /// How headings get their ids (`markdown.heading_ids`).
     pub heading_ids: HeadingIds,
+    /// How pictures are prepared (`images`).
+    pub images: ImageConfig,
     /// Where readers send replies (`comments.email`): the only e-mail
     /// address a comment thread shows. None: no reply link.
     pub comments_email: Option<String>,
@@ -400,6 +433,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         permalink,
         redirects,
         heading_ids,
+        images: ImageConfig::default(),
         comments_email,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 /// The stages, first to last; a module may name `crate::x` only for an
 /// `x` at or before its own stage.
-const STAGES: [&str; 9] = [
-    "util", "source", "markdown", "site", "output", "audit", "render", "import", "cmd",
+const STAGES: [&str; 10] = [
+    "util", "source", "image", "markdown", "site", "output", "audit", "render", "import", "cmd",
 ];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
