@@ -59,6 +59,12 @@ pub struct Stats {
     pub posts: usize,
     pub tags: usize,
     pub files: usize,
+    /// Pictures of `content/`, and how many of them were made now (not
+    /// taken from the picture store).
+    #[serde(default)]
+    pub pictures: usize,
+    #[serde(default)]
+    pub pictures_made: usize,
 }
 
 /// How pages are rendered.
@@ -340,6 +346,8 @@ impl<'a> Prepared<'a> {
                 posts: self.site.posts.len(),
                 tags: self.site.tags.len(),
                 files: count(|what| matches!(what, What::Copy(_))),
+                pictures: self.site.images.pictures().count(),
+                pictures_made: self.site.images.made(),
             },
             facts,
             errors,

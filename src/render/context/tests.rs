@@ -23,11 +23,11 @@ fn full_site() -> fixture::Fixture {
         (
             "content/posts/b/index.md",
             &post(
-                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.png\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor:\n  name: Max\n  url: https://example.org/max/\nstimmung: gut",
+                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor:\n  name: Max\n  url: https://example.org/max/\nstimmung: gut",
                 long,
             ),
         ),
-        ("content/posts/b/bild.png", "png"),
+        ("content/posts/b/bild.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
         (
             "content/posts/c.md",
             &post("title: C\ndate: 2024-03-01\ntags: [Zwei]", "Von C."),
