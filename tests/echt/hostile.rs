@@ -20,7 +20,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::support::{theme_file, TestSite};
+use crate::support::{theme_file, TestSite, PNG};
 
 /// The contents of a file of a case.
 #[derive(Debug, Clone, Copy)]
@@ -186,9 +186,6 @@ const CSS_URL: &str =
     "error: CSS `url()` loads from another host, `evil.example`, which then learns who reads the page";
 const NOT_HEAD: &str =
     "error: echt's Content-Security-Policy `<meta>` ends up outside `<head>`, where browsers ignore it";
-
-/// A PNG signature: enough for a file that is only weighed.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// UTF-16 (little endian, with its byte order mark) of `text`.
 fn utf16(text: &str) -> Vec<u8> {

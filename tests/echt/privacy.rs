@@ -154,7 +154,7 @@ fn hostile_site() -> TestSite {
             "@import url(\"https://fonts.googleapis.com/css2?family=Lato\");\nbody { font-family: Lato, sans-serif; }\n",
         )
         .file("static/logo.svg", SVG_WITH_IMAGE)
-        .bytes("static/bild.png", b"\x89PNG\r\n\x1a\n")
+        .bytes("static/bild.png", crate::support::PNG)
 }
 
 #[test]

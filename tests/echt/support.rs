@@ -253,6 +253,10 @@ pub fn post(title: &str, date: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ndate: {date}\n---\n{body}\n")
 }
 
+/// A real PNG of one grey pixel: a picture echt publishes (and cleans)
+/// as any other.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0DIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0\x3A\x7E\x9B\x55\0\0\0\x0AIDAT\x78\x9C\x63\x68\0\0\0\x82\0\x81\x77\xCD\x72\xB6\0\0\0\0IEND\xAE\x42\x60\x82";
+
 /// A file of the built-in theme, to override in a site's templates/.
 pub fn theme_file(path: &str) -> String {
     let (_, bytes) = echt::render::theme::DEFAULT_THEME
