@@ -965,3 +965,130 @@ fn markup_a_streaming_parser_cannot_decide_fails_the_build() {
         "content/posts/a.md:7:11",
     );
 }
+
+/// The files of a site with phone pictures in every place a blog keeps
+/// them (the theme's static files aside): `static/`, a post's bundle, and
+/// one without a telling name.
+fn site_with_phone_pictures() -> TestSite {
+    use crate::photos;
+    TestSite::new()
+        .post(
+            "reise/index.md",
+            &post("Reise", "2024-05-01", "![Gipfel](gipfel.jpg)\n"),
+        )
+        .bytes("content/posts/reise/gipfel.jpg", &photos::phone_jpeg())
+        .bytes("static/foto.jpg", &photos::phone_jpeg())
+        .bytes(
+            "static/doppelt.jpg",
+            &[photos::jpeg(&[]), photos::phone_jpeg()].concat(),
+        )
+        .bytes(
+            "static/karte.png",
+            &photos::png_with_exif(&photos::tiff(true, true)),
+        )
+        .bytes(
+            "static/karte.webp",
+            &photos::webp_with_exif(photos::tiff(true, false)),
+        )
+        .bytes("static/ohne-namen", &photos::phone_jpeg())
+}
+
+#[test]
+fn copied_pictures_are_published_without_location_data() {
+    use crate::photos;
+    let site = site_with_phone_pictures();
+    let built = site.build().ok();
+    for file in [
+        "posts/reise/gipfel.jpg",
+        "foto.jpg",
+        "doppelt.jpg",
+        "karte.png",
+        "karte.webp",
+        "ohne-namen",
+    ] {
+        let bytes = std::fs::read(built.public.join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e} in {:?}", built.files()));
+        assert_eq!(photos::gps_fields(&bytes), Ok(Vec::new()), "{file}");
+        assert!(!photos::names_a_position(&bytes), "{file} names a position");
+        assert!(
+            !bytes.windows(10).any(|w| w == b"Testkamera"),
+            "{file} still names the camera"
+        );
+    }
+    // Still pictures: the JPEGs decode to what they showed.
+    let original = jpeg_decoder::Decoder::new(&photos::phone_jpeg()[..])
+        .decode()
+        .unwrap();
+    let published = std::fs::read(built.public.join("foto.jpg")).unwrap();
+    let published = jpeg_decoder::Decoder::new(&published[..]).decode().unwrap();
+    assert_eq!(published, original);
+    // The second picture after the first one's end is gone with its
+    // position.
+    let doppelt = std::fs::read(built.public.join("doppelt.jpg")).unwrap();
+    assert_eq!(doppelt, photos::jpeg(&[]));
+}
+
+#[test]
+fn a_kept_picture_is_published_as_it_is_and_listed_on_the_privacy_page() {
+    use crate::photos;
+    let site = site_with_phone_pictures()
+        .bytes("static/karte.tif", &photos::tiff(true, false))
+        .file(
+            "echt.yaml",
+            &config_with(
+                "privacy:\n  keep_metadata: [static/karte.tif, content/posts/reise/gipfel.jpg]\n",
+            ),
+        );
+    let built = site.build().ok();
+    assert_eq!(
+        std::fs::read(built.public.join("karte.tif")).unwrap(),
+        photos::tiff(true, false)
+    );
+    assert_eq!(
+        std::fs::read(built.public.join("posts/reise/gipfel.jpg")).unwrap(),
+        photos::phone_jpeg()
+    );
+    // What is not named is still cleaned.
+    let foto = std::fs::read(built.public.join("foto.jpg")).unwrap();
+    assert_eq!(photos::gps_fields(&foto), Ok(Vec::new()));
+    let privacy = built.page("datenschutz/");
+    for (href, shown) in [
+        ("../karte.tif", "karte.tif"),
+        ("../posts/reise/gipfel.jpg", "posts/reise/gipfel.jpg"),
+    ] {
+        let item = format!(
+            "<li><a href=\"{href}\"><code>{shown}</code></a> behält seine Metadaten, womöglich auch den Ort, an dem es aufgenommen wurde.</li>"
+        );
+        assert!(privacy.contains(&item), "{item} missing in:\n{privacy}");
+    }
+    // Without an allowance, the page says only that pictures are clean.
+    let plain_site = site_with_phone_pictures();
+    let plain = plain_site.build().ok();
+    let privacy = plain.page("datenschutz/");
+    assert!(privacy.contains("Die Bilder dieser Website verraten nicht, wo sie aufgenommen wurden"));
+    assert!(!privacy.contains("behält seine Metadaten"));
+}
+
+#[test]
+fn a_picture_echt_cannot_clean_fails_with_its_source_and_a_hint() {
+    use crate::photos;
+    let err = TestSite::new()
+        .bytes("static/karte.tif", &photos::tiff(true, false))
+        .bytes("static/foto.heic", &photos::heic(false, true))
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: /karte.tif carries location data (TIFF): EXIF GPS fields (GPSLatitudeRef, GPSLatitude, GPSLongitudeRef, GPSLongitude)",
+        "static/karte.tif",
+    );
+    assert!(
+        err.contains("= hint: echt removes metadata from JPEG, PNG, WebP and GIF files only: export the picture as one of those; to publish it as it is, metadata and all, allow it in echt.yaml: `privacy: {keep_metadata: [static/karte.tif]}`"),
+        "{err}"
+    );
+    assert_reported(
+        &err,
+        "error: /foto.heic carries location data (HEIF): metadata naming a position (e:GPSLatitude)",
+        "static/foto.heic",
+    );
+}
