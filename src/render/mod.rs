@@ -523,7 +523,13 @@ impl<'a> Prepared<'a> {
                     What::Generated { bytes, problems } => {
                         fingerprint((bytes, format!("{problems:?}")))
                     }
-                    What::Copy(Copied::File(path)) => fingerprint((path, stamp(path))),
+                    // A picture is published as it is when echt.yaml keeps
+                    // its metadata, else cleaned.
+                    What::Copy(Copied::File(path)) => {
+                        let source = path.strip_prefix(&site.config.root).unwrap_or(path);
+                        let kept = site.config.privacy.keeps_metadata(source);
+                        fingerprint((path, stamp(path), kept))
+                    }
                     What::Copy(Copied::Embedded(bytes)) => fingerprint(bytes),
                 };
                 (&file.path, print)
