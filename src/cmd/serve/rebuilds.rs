@@ -599,7 +599,7 @@ fn keeping_a_pictures_metadata_copies_it_again() {
         "echt.yaml",
         &format!("{CONFIG}privacy:\n  keep_metadata: [static/foto.jpg]\n"),
     );
-    let plan = site.rebuild(&[config.clone()]);
+    let plan = site.rebuild(std::slice::from_ref(&config));
     assert!(plan.write.contains("foto.jpg"), "{plan:?}");
     assert!(!plan.write.contains("x.txt"), "{plan:?}");
     site.write("echt.yaml", CONFIG);
