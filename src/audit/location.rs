@@ -20,8 +20,9 @@
 //!   chunk;
 //! - every GPS field in any IFD (and the GPS pointer in any IFD);
 //! - XMP and text anywhere, in UTF-8 or UTF-16: `latitude`, `longitude`
-//!   (so `exif:GPSLatitude` under any prefix, extended XMP, a drone's
-//!   `GpsLatitude`, a comment), and XMP's and IPTC's place names (`City`,
+//!   in any case (so `exif:GPSLatitude` under any prefix, extended XMP, a
+//!   drone's `GpsLatitude`, a comment), every other GPS property of XMP's
+//!   EXIF schema, and XMP's and IPTC's place names (`City`,
 //!   `Sublocation`, `LocationShown`, …) as properties.
 
 use std::fmt;
@@ -164,7 +165,7 @@ pub fn read(kind: Kind, bytes: &[u8]) -> Reading {
 /// walk of the container.
 fn container_exif(bytes: &[u8], reading: &mut Reading) {
     match exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
-        Ok(exif) => gps_fields(&exif, reading),
+        Ok(exif) => gps(&exif, reading),
         Err(exif::Error::NotFound(_)) => {}
         Err(e) => reading.cannot(format!("its EXIF data cannot be read ({e})")),
     }
@@ -173,13 +174,39 @@ fn container_exif(bytes: &[u8], reading: &mut Reading) {
 /// One EXIF block (a TIFF structure) at byte `at`.
 fn tiff(block: &[u8], at: usize, reading: &mut Reading) {
     match exif::Reader::new().read_raw(block.to_vec()) {
-        Ok(exif) => gps_fields(&exif, reading),
+        Ok(exif) => gps(&exif, reading),
         Err(e) => reading.cannot(format!("the EXIF data at byte {at} cannot be read ({e})")),
     }
 }
 
-/// Every GPS field of an EXIF block, in any IFD.
-fn gps_fields(exif: &exif::Exif, reading: &mut Reading) {
+/// Whether IFD0 of a TIFF structure (that kamadak-exif read) has the
+/// pointer to a GPS directory.
+fn points_at_gps(tiff: &[u8]) -> bool {
+    let big = tiff.starts_with(b"MM");
+    let number = |at: usize, len: usize| -> Option<u32> {
+        let bytes = tiff.get(at..at.checked_add(len)?)?;
+        Some(bytes.iter().enumerate().fold(0u32, |n, (i, &b)| {
+            let shift = if big { 8 * (len - 1 - i) } else { 8 * i };
+            n | u32::from(b) << shift
+        }))
+    };
+    let Some(ifd) = number(4, 4).map(|o| o as usize) else {
+        return false;
+    };
+    let count = number(ifd, 2).unwrap_or(0) as usize;
+    (0..count).any(|i| number(ifd + 2 + 12 * i, 2) == Some(0x8825))
+}
+
+/// The GPS data of an EXIF block: its fields, or a GPS directory with
+/// nothing in it (kamadak-exif follows the pointer without keeping it).
+fn gps(exif: &exif::Exif, reading: &mut Reading) {
+    if !gps_fields(exif, reading) && points_at_gps(exif.buf()) {
+        reading.find("an EXIF GPS directory".to_string());
+    }
+}
+
+/// Every GPS field of an EXIF block, in any IFD; whether there was one.
+fn gps_fields(exif: &exif::Exif, reading: &mut Reading) -> bool {
     let mut names: Vec<String> = Vec::new();
     for field in exif.fields() {
         let gps = field.tag.context() == exif::Context::Gps
@@ -189,9 +216,11 @@ fn gps_fields(exif: &exif::Exif, reading: &mut Reading) {
             names.push(name);
         }
     }
-    if !names.is_empty() {
-        reading.find(format!("EXIF GPS fields ({})", names.join(", ")));
+    if names.is_empty() {
+        return false;
     }
+    reading.find(format!("EXIF GPS fields ({})", names.join(", ")));
+    true
 }
 
 /// Every EXIF block anywhere in the file that says what it is
@@ -227,6 +256,8 @@ fn png_chunks(bytes: &[u8], reading: &mut Reading) {
             b"iTXt" if itxt_compressed(data) => reading.cannot(format!(
                 "the PNG has compressed text at byte {at}, which echt cannot read"
             )),
+            // What follows the end is read by the scans below.
+            b"IEND" => return,
             _ => {}
         }
         at += 12 + len;
@@ -319,6 +350,36 @@ fn jxl_boxes(bytes: &[u8], reading: &mut Reading) {
 /// under any prefix, a drone's `GpsLongitude`, a comment's "Latitude:".
 const POSITION_WORDS: [&str; 4] = ["latitude", "longitude", "gpscoordinates", "iso6709"];
 
+/// The GPS properties of XMP's EXIF schema besides the latitude and
+/// longitude (which [`POSITION_WORDS`] find), counted after a prefix's
+/// colon in their exact case; and the schema's usual prefix itself.
+const GPS_PROPERTIES: [&str; 24] = [
+    "exif:GPS",
+    ":GPSVersionID",
+    ":GPSAltitudeRef",
+    ":GPSAltitude",
+    ":GPSTimeStamp",
+    ":GPSSatellites",
+    ":GPSStatus",
+    ":GPSMeasureMode",
+    ":GPSDOP",
+    ":GPSSpeedRef",
+    ":GPSSpeed",
+    ":GPSTrackRef",
+    ":GPSTrack",
+    ":GPSImgDirectionRef",
+    ":GPSImgDirection",
+    ":GPSMapDatum",
+    ":GPSDestBearingRef",
+    ":GPSDestBearing",
+    ":GPSDestDistanceRef",
+    ":GPSDestDistance",
+    ":GPSProcessingMethod",
+    ":GPSAreaInformation",
+    ":GPSDifferential",
+    ":GPSHPositioningError",
+];
+
 /// XMP's and IPTC Core's or Extension's place properties; counted only as
 /// a property (after a prefix's colon, before `=`, `>` or a space), in
 /// their exact case.
@@ -337,9 +398,10 @@ const PLACE_NAMES: [&str; 12] = [
     "LocationName",
 ];
 
-/// The searchers for [`POSITION_WORDS`] and [`PLACE_NAMES`], in UTF-8 and
-/// both byte orders of UTF-16 (XMP may be written in any of them); each
-/// pattern's number says which of the two lists it is from.
+/// The searchers for [`POSITION_WORDS`] (any case), and for
+/// [`PLACE_NAMES`] and [`GPS_PROPERTIES`] (exact case), in UTF-8 and both
+/// byte orders of UTF-16 (XMP may be written in any of them); a
+/// pattern's number says which entry it is.
 fn searchers() -> &'static (AhoCorasick, AhoCorasick) {
     static SEARCHERS: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
     SEARCHERS.get_or_init(|| {
@@ -351,10 +413,11 @@ fn searchers() -> &'static (AhoCorasick, AhoCorasick) {
         let words: Vec<Vec<u8>> = POSITION_WORDS.iter().flat_map(|w| spelled(w)).collect();
         let mut names: Vec<Vec<u8>> = Vec::new();
         for name in PLACE_NAMES {
-            for end in ["=", ">", " ", "\t", "\n", "\r"] {
+            for end in PLACE_ENDS {
                 names.extend(spelled(&format!(":{name}{end}")));
             }
         }
+        names.extend(GPS_PROPERTIES.iter().flat_map(|p| spelled(p)));
         let build = |patterns: Vec<Vec<u8>>, any_case: bool| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(any_case)
@@ -364,6 +427,9 @@ fn searchers() -> &'static (AhoCorasick, AhoCorasick) {
         (build(words, true), build(names, false))
     })
 }
+
+/// What may follow a place property's name.
+const PLACE_ENDS: [&str; 6] = ["=", ">", " ", "\t", "\n", "\r"];
 
 /// XMP and other text that names a position or a place.
 fn text(bytes: &[u8], reading: &mut Reading) {
@@ -376,9 +442,22 @@ fn text(bytes: &[u8], reading: &mut Reading) {
             name.unwrap_or(word.into())
         ));
     }
+    let places = PLACE_NAMES.len() * PLACE_ENDS.len() * 3;
     for hit in names.find_overlapping_iter(bytes) {
-        let name = PLACE_NAMES[hit.pattern().as_usize() / 18];
-        reading.find(format!("metadata naming a place ({name})"));
+        let i = hit.pattern().as_usize();
+        match PLACE_NAMES.get(i / (PLACE_ENDS.len() * 3)) {
+            Some(name) if i < places => {
+                reading.find(format!("metadata naming a place ({name})"));
+            }
+            _ => {
+                let property = GPS_PROPERTIES[(i - places) / 3];
+                let name = name_around(bytes, hit.start(), hit.end());
+                reading.find(format!(
+                    "metadata naming a position ({})",
+                    name.unwrap_or(property.trim_start_matches(':').into())
+                ));
+            }
+        }
     }
 }
 
@@ -386,7 +465,7 @@ fn text(bytes: &[u8], reading: &mut Reading) {
 /// `start..end`, when it is written in ASCII: `exif:GPSLatitude`.
 fn name_around(bytes: &[u8], start: usize, end: usize) -> Option<String> {
     let is_name = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.');
-    if !bytes[start..end].iter().all(u8::is_ascii_alphabetic) {
+    if !bytes[start..end].iter().all(is_name) {
         return None;
     }
     let from = bytes[..start]

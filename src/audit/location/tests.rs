@@ -274,7 +274,10 @@ fn positions_and_places_in_xmp_and_text_are_found() {
     .concat();
     assert_eq!(
         found(&jpeg(&[(1, extended)])),
-        ["metadata naming a position (exif:GPSLatitude)"]
+        [
+            "metadata naming a position (exif:GPSLatitude)",
+            "metadata naming a position (exif:GPSAltitude)"
+        ]
     );
     let utf16: Vec<u8> = "<x:xmpmeta><rdf:Description exif:GPSLatitude=\"1\"/>"
         .encode_utf16()
@@ -282,7 +285,10 @@ fn positions_and_places_in_xmp_and_text_are_found() {
         .collect();
     assert_eq!(
         found(&jpeg(&[(1, utf16)])),
-        ["metadata naming a position (latitude)"]
+        [
+            "metadata naming a position (latitude)",
+            "metadata naming a position (exif:GPS)"
+        ]
     );
     // A GIF comment.
     let gif = b"GIF89a\x01\0\x01\0\0\0\0\x21\xFE\x0ELatitude: 52.5\0;";
@@ -335,4 +341,16 @@ fn jpeg_xl_exif_boxes_are_read() {
     jxl.extend(body);
     jxl.extend(b"\0\0\0\x0Ajxlc\xFF\x0A");
     assert_eq!(found(&jxl), [GPS]);
+}
+
+#[test]
+fn an_empty_gps_directory_and_other_gps_properties_count() {
+    // IFD0 pointing at a GPS IFD with no entries.
+    let mut tiff = b"MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1A\0\0\0\0".to_vec();
+    tiff.extend(b"\0\0\0\0\0\0");
+    assert_eq!(found(&tiff), ["an EXIF GPS directory"]);
+    let altitude = jpeg(&[(1, xmp("xmlns:e=\"http://ns.adobe.com/exif/1.0/\" e:GPSAltitude=\"34/1\""))]);
+    assert_eq!(found(&altitude), ["metadata naming a position (e:GPSAltitude)"]);
+    let usual = jpeg(&[(1, xmp("exif:GPSVersionID=\"2.3.0.0\""))]);
+    assert_eq!(found(&usual), ["metadata naming a position (exif:GPSVersionID)"]);
 }
