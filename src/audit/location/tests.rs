@@ -349,8 +349,17 @@ fn an_empty_gps_directory_and_other_gps_properties_count() {
     let mut tiff = b"MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1A\0\0\0\0".to_vec();
     tiff.extend(b"\0\0\0\0\0\0");
     assert_eq!(found(&tiff), ["an EXIF GPS directory"]);
-    let altitude = jpeg(&[(1, xmp("xmlns:e=\"http://ns.adobe.com/exif/1.0/\" e:GPSAltitude=\"34/1\""))]);
-    assert_eq!(found(&altitude), ["metadata naming a position (e:GPSAltitude)"]);
+    let altitude = jpeg(&[(
+        1,
+        xmp("xmlns:e=\"http://ns.adobe.com/exif/1.0/\" e:GPSAltitude=\"34/1\""),
+    )]);
+    assert_eq!(
+        found(&altitude),
+        ["metadata naming a position (e:GPSAltitude)"]
+    );
     let usual = jpeg(&[(1, xmp("exif:GPSVersionID=\"2.3.0.0\""))]);
-    assert_eq!(found(&usual), ["metadata naming a position (exif:GPSVersionID)"]);
+    assert_eq!(
+        found(&usual),
+        ["metadata naming a position (exif:GPSVersionID)"]
+    );
 }
