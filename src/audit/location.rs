@@ -325,24 +325,28 @@ fn jxl_boxes(bytes: &[u8], reading: &mut Reading) {
             return reading.cannot(format!("the JPEG XL box at byte {at} is cut off"));
         };
         match &head[4..8] {
-            b"Exif" => match body
-                .get(..4)
-                .map(|o| u32::from_be_bytes([o[0], o[1], o[2], o[3]]) as usize)
-            {
-                Some(offset) => match body.get(4..).and_then(|rest| rest.get(offset..)) {
-                    Some(block) => tiff(block, at + header + 4 + offset, reading),
-                    None => reading.cannot(format!(
-                        "the JPEG XL EXIF box at byte {at} points outside itself"
-                    )),
-                },
-                None => reading.cannot(format!("the JPEG XL EXIF box at byte {at} is cut off")),
-            },
+            b"Exif" => jxl_exif(body, at + header, reading),
             b"brob" => reading.cannot(format!(
                 "the JPEG XL file has compressed metadata at byte {at}, which echt cannot read"
             )),
             _ => {}
         }
         at += size;
+    }
+}
+
+/// A JPEG XL `Exif` box's body (at byte `at`): the offset of the TIFF
+/// structure in what follows, then that.
+fn jxl_exif(body: &[u8], at: usize, reading: &mut Reading) {
+    let Some(offset) = body.get(..4) else {
+        return reading.cannot(format!("the JPEG XL EXIF box at byte {at} is cut off"));
+    };
+    let offset = u32::from_be_bytes([offset[0], offset[1], offset[2], offset[3]]) as usize;
+    match body.get(4..).and_then(|rest| rest.get(offset..)) {
+        Some(block) => tiff(block, at + 4 + offset, reading),
+        None => reading.cannot(format!(
+            "the JPEG XL EXIF box at byte {at} points outside itself"
+        )),
     }
 }
 
