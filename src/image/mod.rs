@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::source::config::ImageConfig;
 use crate::util::image_meta::Format;
 
 mod cache;
@@ -130,6 +131,16 @@ pub struct Unusable {
     pub hint: Option<String>,
 }
 
+/// One picture made by [`Images::make_one`]: its shown size, and each
+/// published file's format, width, height and bytes.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Made {
+    pub width: u32,
+    pub height: u32,
+    pub files: Vec<(ImageFormat, u32, u32, Vec<u8>)>,
+}
+
 /// Every picture of a site, prepared.
 #[derive(Debug, Default)]
 pub struct Images {
@@ -177,6 +188,25 @@ impl Images {
                     .chain(&p.versions)
                     .map(move |v| (v, original.as_str()))
             })
+        })
+    }
+
+    /// Makes one picture from its bytes, without a store: its shown size
+    /// and every file it publishes (the original first), each with its
+    /// format and size. What [`Images::process`] does per picture, for the
+    /// fuzz target `image_make`.
+    #[doc(hidden)]
+    pub fn make_one(bytes: &[u8], settings: &ImageConfig) -> Result<Made, Unusable> {
+        let output = make::make(bytes, settings, false)?;
+        let files = std::iter::once(&output.made.original)
+            .chain(&output.made.versions)
+            .zip(output.files)
+            .map(|(file, bytes)| (file.format, file.width, file.height, bytes))
+            .collect();
+        Ok(Made {
+            width: output.made.width,
+            height: output.made.height,
+            files,
         })
     }
 
