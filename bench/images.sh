@@ -44,8 +44,9 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 WORK="${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/echt-images.XXXXXX")}"
 mkdir -p "$WORK"
-BIN="$REPO/target/release/echt"
-EXAMPLES="$REPO/target/release/examples"
+TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+BIN="$TARGET/release/echt"
+EXAMPLES="$TARGET/release/examples"
 
 log() { printf '%s\n' "$*" >&2; }
 

@@ -179,9 +179,11 @@ impl Store {
         }
     }
 
-    /// Removes the entries and index rows that `images` does not use:
-    /// what pictures that were changed or deleted left behind. Call it
-    /// after a whole site was processed, never after a part of one.
+    /// Removes the entries and index rows that `images` does not use
+    /// (what pictures that were changed or deleted left behind) and the
+    /// temporary files of interrupted processes; returns how many files
+    /// went. Call it after a whole site was processed, never after a part
+    /// of one.
     pub fn prune(&self, images: &super::Images) -> std::io::Result<usize> {
         let Some(folder) = self.folder() else {
             return Ok(0);
@@ -197,15 +199,28 @@ impl Store {
         self.save_index();
         let mut removed = 0;
         for entry in std::fs::read_dir(&folder.path)? {
-            let path = entry?.path();
-            let is_entry = path.extension().is_some_and(|e| e == "img");
-            if is_entry && !used.contains(&path) {
+            let entry = entry?;
+            let path = entry.path();
+            let unused = path.extension().is_some_and(|e| e == "img") && !used.contains(&path);
+            if unused || left_over(&entry) {
                 std::fs::remove_file(&path)?;
                 removed += 1;
             }
         }
         Ok(removed)
     }
+}
+
+/// A temporary file an interrupted process left behind: one that no
+/// running process can still be writing (an hour old).
+fn left_over(entry: &std::fs::DirEntry) -> bool {
+    let name = entry.file_name();
+    let name = name.to_string_lossy();
+    let old = entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| m + Duration::from_secs(3600) < SystemTime::now());
+    name.starts_with('.') && name.ends_with(".tmp") && old
 }
 
 /// A new folder below the system's temporary folder.

@@ -670,8 +670,17 @@ fn a_changed_source_or_setting_makes_a_new_entry() {
     let changed = site.process(&settings(&[160, 200]), &store);
     assert_eq!((changed.made(), entries()), (1, 3));
     assert_eq!(picture(&changed, "a.jpg").width, 300);
-    assert_eq!(store.prune(&changed).unwrap(), 2);
+    // What an interrupted process left, and what a running one writes.
+    let stale = site.cache().join(".0123456789abcdef.img.1-0.tmp");
+    let busy = site.cache().join(".0123456789abcdef.img.2-0.tmp");
+    std::fs::write(&stale, b"half").unwrap();
+    std::fs::write(&busy, b"half").unwrap();
+    let file = std::fs::File::options().write(true).open(&stale).unwrap();
+    file.set_modified(SystemTime::now() - Duration::from_secs(7200))
+        .unwrap();
+    assert_eq!(store.prune(&changed).unwrap(), 3);
     assert_eq!(entries(), 1);
+    assert!(!stale.exists() && busy.exists());
     assert!(wider.bytes("a-200w.jpg").is_some(), "still listed");
     assert_eq!(
         decoded(&bytes(&changed, "a-200w.jpg")).dimensions(),
