@@ -15,9 +15,11 @@
 #   stage  the image stage alone (examples/image_stage.rs): Images::process
 #          over every photo with the default settings, then every published
 #          file read back from the store and checked, as render does;
-#   build  `echt build` of the whole site. It uses the image stage only
-#          once the stage is wired into markdown/render; before that it
-#          copies the photos as they are.
+#   build  `echt build` of the whole site: fresh, cached (nothing changed:
+#          the build stops early) and edited (one post's text changed each
+#          time: the site is loaded again, every picture comes from the
+#          image cache). Without the image stage wired into markdown and
+#          render, it copies the photos as they are.
 #
 # Usage:   bench/images.sh [N]                 (default: 500)
 #          RUNS=5 FRESH_RUNS=3 bench/images.sh  (defaults: 5 and 2)
@@ -133,6 +135,10 @@ if [[ "$ONLY" != stage ]]; then
     timed build fresh "$FRESH_RUNS" 'rm -rf "$OUT" "$OUT_CACHE"' \
         "$BIN" build --root "$SITE" --output "$OUT"
     timed build cached "$RUNS" ':' "$BIN" build --root "$SITE" --output "$OUT"
+    # One post's text edited: the site is loaded again and every picture
+    # taken from the image cache (what the preview does on a save).
+    timed build edited "$RUNS" 'echo >>"$SITE/content/posts/foto-0001/index.md"' \
+        "$BIN" build --root "$SITE" --output "$OUT"
 fi
 
 echo "echt images, N=$N photos, $(nproc 2>/dev/null || echo '?') CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d)"

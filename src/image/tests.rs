@@ -499,6 +499,29 @@ fn a_gif_is_published_only_as_it_is() {
 }
 
 #[test]
+fn a_picture_too_tall_for_webp_gets_versions_without_it() {
+    use image::ImageEncoder;
+    // 100×40000: a version 60 wide is 24000 tall, more than WebP's 16383.
+    let (width, height) = (100u32, 40_000u32);
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|i| [(i % 251) as u8, (i / width % 256) as u8, 90])
+        .collect();
+    let mut tall = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut tall)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let site = Site::new(&[("lang.png", tall)]);
+    let images = site.process(&settings(&[60]), &Store::new(None));
+    let p = picture(&images, "lang.png");
+    let listed: Vec<_> = p
+        .versions
+        .iter()
+        .map(|v| (v.width, v.height, v.format))
+        .collect();
+    assert_eq!(listed, [(60, 24_000, ImageFormat::Png)]);
+}
+
+#[test]
 fn small_pictures_get_no_versions_in_their_format() {
     let site = Site::new(&[("klein.jpg", jpeg(200, 100, None, None))]);
     let images = site.process(&settings(&[480, 800]), &Store::new(None));
