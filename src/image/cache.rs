@@ -37,6 +37,9 @@ pub(super) type Manifest = Result<Made, Unusable>;
 const ENTRY_MAGIC: &[u8; 8] = b"echtimg1";
 /// The first bytes of the index.
 const INDEX_MAGIC: &[u8; 8] = b"echtidx1";
+/// How a temporary folder's name begins (the process id and a number
+/// follow).
+const TEMPORARY: &str = "echt-images-";
 /// A manifest is small; a header claiming more is damaged.
 const MAX_MANIFEST: u32 = 1 << 20;
 /// How long after a change a file's stamp is trusted to show the next
@@ -118,6 +121,15 @@ impl Store {
                 Some(Arc::new(folder))
             })
             .clone()
+    }
+
+    /// The folder to look for entries in: a temporary one only once
+    /// something was written to it (a build without pictures makes none).
+    pub(super) fn folder_to_read(&self) -> Option<Arc<Folder>> {
+        match self.dir {
+            Some(_) => self.folder(),
+            None => self.folder.get().cloned().flatten(),
+        }
     }
 
     fn index(&self) -> MutexGuard<'_, Index> {
@@ -223,20 +235,46 @@ fn left_over(entry: &std::fs::DirEntry) -> bool {
     name.starts_with('.') && name.ends_with(".tmp") && old
 }
 
-/// A new folder below the system's temporary folder.
+/// A new folder below the system's temporary folder. A process may end
+/// without dropping its store (a value dropped on a thread of its own is
+/// cut short by the exit), so the folders of processes that no longer run
+/// are removed first.
 fn temporary_folder() -> Option<Folder> {
     let base = std::env::temp_dir();
+    remove_orphans(&base);
     (0..100).find_map(|attempt| {
-        let path = base.join(format!(
-            "echt-images-{}-{}",
-            std::process::id(),
-            unique() + attempt
-        ));
+        let name = format!("{TEMPORARY}{}-{}", std::process::id(), unique() + attempt);
+        let path = base.join(name);
         std::fs::create_dir(&path).ok().map(|()| Folder {
             path,
             temporary: true,
         })
     })
+}
+
+/// Removes the temporary folders (`echt-images-<pid>-<n>`) of processes
+/// that no longer run, where the system lists processes in `/proc`.
+fn remove_orphans(base: &Path) {
+    let processes = Path::new("/proc");
+    if !processes.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMPORARY))
+            .and_then(|rest| rest.split_once('-'))
+            .filter(|(pid, _)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if let Some((pid, _)) = pid {
+            if !processes.join(pid).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 /// A number no other call in this process gets.

@@ -115,8 +115,8 @@ fn unreadable(error: &std::io::Error) -> Unusable {
 }
 
 /// Takes one job's picture from the store, or makes it (and stores it).
-fn one(job: Job, settings: &ImageConfig, store: &Store, folder: Option<&Folder>) -> Done {
-    match prepare(&job, settings, store, folder) {
+fn one(job: Job, settings: &ImageConfig, store: &Store) -> Done {
+    match prepare(&job, settings, store) {
         Ok((source, manifest, made)) => Done {
             job,
             outcome: Ok((source, manifest)),
@@ -135,15 +135,17 @@ fn prepare(
     job: &Job,
     settings: &ImageConfig,
     store: &Store,
-    folder: Option<&Folder>,
 ) -> Result<(Source, Manifest, bool), Unusable> {
+    let folder = store.folder_to_read();
     let source = |content| Source {
         job: job.clone(),
         content,
         key: entry_key(content, settings, job.keep_metadata),
     };
     let stored = |source: Source| {
-        let entry = folder.and_then(|f| cache::read_manifest(&f.entry(source.key)));
+        let entry = folder
+            .as_deref()
+            .and_then(|f| cache::read_manifest(&f.entry(source.key)));
         entry.map(|(manifest, _)| (source, manifest, false))
     };
     let (bytes, content) = match store.content(&job.source).map_err(|e| unreadable(&e))? {
@@ -164,7 +166,8 @@ fn prepare(
     if let Some(found) = stored(source.clone()) {
         return Ok(found);
     }
-    let manifest = store_made(&bytes, settings, job.keep_metadata, folder, key).0;
+    let folder = store.folder();
+    let manifest = store_made(&bytes, settings, job.keep_metadata, folder.as_deref(), key).0;
     Ok((source, manifest, true))
 }
 
@@ -190,12 +193,11 @@ fn store_made(
 impl Images {
     /// Prepares `jobs` with `settings`, reusing what `store` holds.
     pub fn process(jobs: Vec<Job>, settings: &ImageConfig, store: &Store) -> Images {
-        let folder = store.folder();
         let made = AtomicUsize::new(0);
         let done: Vec<Done> = jobs
             .into_par_iter()
             .map(|job| {
-                let done = one(job, settings, store, folder.as_deref());
+                let done = one(job, settings, store);
                 if done.made {
                     made.fetch_add(1, Ordering::Relaxed);
                 }
@@ -208,7 +210,7 @@ impl Images {
             reused: done.iter().filter(|d| d.outcome.is_ok()).count() - made,
             made,
             shared: Some(Shared {
-                folder,
+                folder: store.folder_to_read(),
                 settings: settings.clone(),
                 remaking: Mutex::new(()),
             }),

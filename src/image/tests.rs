@@ -769,3 +769,34 @@ fn without_a_folder_nothing_is_left_behind() {
     drop(images);
     assert!(!folder.exists());
 }
+
+#[test]
+fn a_store_without_a_folder_makes_one_only_for_entries() {
+    let store = Store::new(None);
+    let images = Images::process(Vec::new(), &settings(&[160]), &store);
+    assert_eq!(images.made(), 0);
+    assert!(store.folder_to_read().is_none());
+}
+
+#[test]
+fn temporary_folders_of_ended_processes_are_removed() {
+    let base = std::env::temp_dir();
+    // No process has this id (Linux allows at most 2^22).
+    let orphan = base.join("echt-images-999999999-0");
+    let ours = base.join(format!("echt-images-{}-999999", std::process::id()));
+    for dir in [&orphan, &ours] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("0123456789abcdef.img"), b"entry").unwrap();
+    }
+    let site = Site::new(&[("a.jpg", jpeg(64, 48, None, None))]);
+    let store = Store::new(None);
+    site.process(&settings(&[32]), &store);
+    let removed = !orphan.exists();
+    let kept = ours.exists();
+    std::fs::remove_dir_all(&ours).unwrap();
+    let _ = std::fs::remove_dir_all(&orphan);
+    if Path::new("/proc/self").exists() {
+        assert!(removed, "the folder of an ended process is removed");
+    }
+    assert!(kept, "the folder of a running process stays");
+}
