@@ -15,8 +15,10 @@
 //! file changed less than [`RACY`] ago is not indexed: its stamp could
 //! still stay the same through another change.
 //!
-//! Without a folder (`--no-cache`), entries go to a temporary folder that
-//! is removed when the store and the [`super::Images`] using it are gone.
+//! Without a folder (`--no-cache`), entries go to a temporary folder, made
+//! when the first entry is written and removed when the store and the
+//! [`super::Images`] using it are dropped, or else by the next process
+//! that makes one (once this process has ended).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
