@@ -15,8 +15,10 @@
 //! file changed less than [`RACY`] ago is not indexed: its stamp could
 //! still stay the same through another change.
 //!
-//! Without a folder (`--no-cache`), entries go to a temporary folder that
-//! is removed when the store and the [`super::Images`] using it are gone.
+//! Without a folder (`--no-cache`), entries go to a temporary folder, made
+//! when the first entry is written and removed when the store and the
+//! [`super::Images`] using it are dropped, or else by the next process
+//! that makes one (once this process has ended).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -37,6 +39,9 @@ pub(super) type Manifest = Result<Made, Unusable>;
 const ENTRY_MAGIC: &[u8; 8] = b"echtimg1";
 /// The first bytes of the index.
 const INDEX_MAGIC: &[u8; 8] = b"echtidx1";
+/// How a temporary folder's name begins (the process id and a number
+/// follow).
+const TEMPORARY: &str = "echt-images-";
 /// A manifest is small; a header claiming more is damaged.
 const MAX_MANIFEST: u32 = 1 << 20;
 /// How long after a change a file's stamp is trusted to show the next
@@ -120,6 +125,15 @@ impl Store {
             .clone()
     }
 
+    /// The folder to look for entries in: a temporary one only once
+    /// something was written to it (a build without pictures makes none).
+    pub(super) fn folder_to_read(&self) -> Option<Arc<Folder>> {
+        match self.dir {
+            Some(_) => self.folder(),
+            None => self.folder.get().cloned().flatten(),
+        }
+    }
+
     fn index(&self) -> MutexGuard<'_, Index> {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         if !index.loaded {
@@ -179,9 +193,11 @@ impl Store {
         }
     }
 
-    /// Removes the entries and index rows that `images` does not use:
-    /// what pictures that were changed or deleted left behind. Call it
-    /// after a whole site was processed, never after a part of one.
+    /// Removes the entries and index rows that `images` does not use
+    /// (what pictures that were changed or deleted left behind) and the
+    /// temporary files of interrupted processes; returns how many files
+    /// went. Call it after a whole site was processed, never after a part
+    /// of one.
     pub fn prune(&self, images: &super::Images) -> std::io::Result<usize> {
         let Some(folder) = self.folder() else {
             return Ok(0);
@@ -197,9 +213,10 @@ impl Store {
         self.save_index();
         let mut removed = 0;
         for entry in std::fs::read_dir(&folder.path)? {
-            let path = entry?.path();
-            let is_entry = path.extension().is_some_and(|e| e == "img");
-            if is_entry && !used.contains(&path) {
+            let entry = entry?;
+            let path = entry.path();
+            let unused = path.extension().is_some_and(|e| e == "img") && !used.contains(&path);
+            if unused || left_over(&entry) {
                 std::fs::remove_file(&path)?;
                 removed += 1;
             }
@@ -208,20 +225,58 @@ impl Store {
     }
 }
 
-/// A new folder below the system's temporary folder.
+/// A temporary file an interrupted process left behind: one that no
+/// running process can still be writing (an hour old).
+fn left_over(entry: &std::fs::DirEntry) -> bool {
+    let name = entry.file_name();
+    let name = name.to_string_lossy();
+    let old = entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|m| m + Duration::from_secs(3600) < SystemTime::now());
+    name.starts_with('.') && name.ends_with(".tmp") && old
+}
+
+/// A new folder below the system's temporary folder. A process may end
+/// without dropping its store (a value dropped on a thread of its own is
+/// cut short by the exit), so the folders of processes that no longer run
+/// are removed first.
 fn temporary_folder() -> Option<Folder> {
     let base = std::env::temp_dir();
+    remove_orphans(&base);
     (0..100).find_map(|attempt| {
-        let path = base.join(format!(
-            "echt-images-{}-{}",
-            std::process::id(),
-            unique() + attempt
-        ));
+        let name = format!("{TEMPORARY}{}-{}", std::process::id(), unique() + attempt);
+        let path = base.join(name);
         std::fs::create_dir(&path).ok().map(|()| Folder {
             path,
             temporary: true,
         })
     })
+}
+
+/// Removes the temporary folders (`echt-images-<pid>-<n>`) of processes
+/// that no longer run, where the system lists processes in `/proc`.
+fn remove_orphans(base: &Path) {
+    let processes = Path::new("/proc");
+    if !processes.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMPORARY))
+            .and_then(|rest| rest.split_once('-'))
+            .filter(|(pid, _)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if let Some((pid, _)) = pid {
+            if !processes.join(pid).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 /// A number no other call in this process gets.

@@ -21,6 +21,9 @@ use crate::util::image_meta::{self, Damaged, Format, Problem};
 /// WebP): high, since it stands in for the file the author chose.
 const ORIGINAL_QUALITY: u8 = 92;
 
+/// The largest width or height a WebP can have.
+const WEBP_MAX: u32 = 16383;
+
 /// The start of the minimal EXIF block `image_meta::clean` writes back
 /// for a turned orientation (big-endian TIFF, one entry: Orientation).
 const MINIMAL_EXIF: &[u8] = b"MM\0*\0\0\0\x08\0\x01\x01\x12";
@@ -215,6 +218,11 @@ fn add_versions(
     };
     let own_width = settings.widths.iter().any(|&w| w > pixels.width);
     let mut candidates: Vec<&Pixels> = resized.iter().collect();
+    // A picture too tall for WebP (a long screenshot) gets none.
+    let too_large = |p: &Pixels| p.width > WEBP_MAX || p.height > WEBP_MAX;
+    if candidates.iter().any(|p| too_large(p)) || (own_width && too_large(pixels)) {
+        return Ok(());
+    }
     // The file WebP must beat: the widest version, or the original.
     let rival = if own_width {
         candidates.push(pixels);

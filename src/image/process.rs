@@ -115,69 +115,60 @@ fn unreadable(error: &std::io::Error) -> Unusable {
 }
 
 /// Takes one job's picture from the store, or makes it (and stores it).
-fn one(job: Job, settings: &ImageConfig, store: &Store, folder: Option<&Folder>) -> Done {
-    let content = match store.content(&job.source) {
-        Ok(content) => content,
-        Err(e) => {
-            let outcome = Err(unreadable(&e));
-            return Done {
-                job,
-                outcome,
-                made: false,
-            };
-        }
-    };
-    if let Content::Known(content) = content {
-        let key = entry_key(content, settings, job.keep_metadata);
-        if let Some((manifest, _)) = folder.and_then(|f| cache::read_manifest(&f.entry(key))) {
-            let source = Source {
-                job: job.clone(),
-                content,
-                key,
-            };
-            return Done {
-                job,
-                outcome: Ok((source, manifest)),
-                made: false,
-            };
-        }
-    }
-    let (bytes, content) = match content {
-        Content::Read(bytes, content) => (bytes, content),
-        Content::Known(_) => match std::fs::read(&job.source) {
-            Ok(bytes) => {
-                let content = make::hash(&bytes);
-                (bytes, content)
-            }
-            Err(e) => {
-                let outcome = Err(unreadable(&e));
-                return Done {
-                    job,
-                    outcome,
-                    made: false,
-                };
-            }
-        },
-    };
-    let key = entry_key(content, settings, job.keep_metadata);
-    let source = Source {
-        job: job.clone(),
-        content,
-        key,
-    };
-    if let Some((manifest, _)) = folder.and_then(|f| cache::read_manifest(&f.entry(key))) {
-        return Done {
+fn one(job: Job, settings: &ImageConfig, store: &Store) -> Done {
+    match prepare(&job, settings, store) {
+        Ok((source, manifest, made)) => Done {
             job,
             outcome: Ok((source, manifest)),
+            made,
+        },
+        Err(unusable) => Done {
+            job,
+            outcome: Err(unusable),
             made: false,
-        };
+        },
     }
-    let manifest = store_made(&bytes, settings, job.keep_metadata, folder, key).0;
-    Done {
-        job,
-        outcome: Ok((source, manifest)),
-        made: true,
+}
+
+/// The source, its manifest, and whether it was made now.
+fn prepare(
+    job: &Job,
+    settings: &ImageConfig,
+    store: &Store,
+) -> Result<(Source, Manifest, bool), Unusable> {
+    let folder = store.folder_to_read();
+    let source = |content| Source {
+        job: job.clone(),
+        content,
+        key: entry_key(content, settings, job.keep_metadata),
+    };
+    let stored = |source: Source| {
+        let entry = folder
+            .as_deref()
+            .and_then(|f| cache::read_manifest(&f.entry(source.key)));
+        entry.map(|(manifest, _)| (source, manifest, false))
+    };
+    let (bytes, content) = match store.content(&job.source).map_err(|e| unreadable(&e))? {
+        Content::Read(bytes, content) => (bytes, content),
+        Content::Known(content) => {
+            if let Some(found) = stored(source(content)) {
+                return Ok(found);
+            }
+            // The entry is gone: read the file (and trust what it holds
+            // now, not the index).
+            let bytes = std::fs::read(&job.source).map_err(|e| unreadable(&e))?;
+            let content = make::hash(&bytes);
+            (bytes, content)
+        }
+    };
+    let source = source(content);
+    let key = source.key;
+    if let Some(found) = stored(source.clone()) {
+        return Ok(found);
     }
+    let folder = store.folder();
+    let manifest = store_made(&bytes, settings, job.keep_metadata, folder.as_deref(), key).0;
+    Ok((source, manifest, true))
 }
 
 /// Makes the picture in `bytes` and writes its entry (best effort: a
@@ -202,12 +193,11 @@ fn store_made(
 impl Images {
     /// Prepares `jobs` with `settings`, reusing what `store` holds.
     pub fn process(jobs: Vec<Job>, settings: &ImageConfig, store: &Store) -> Images {
-        let folder = store.folder();
         let made = AtomicUsize::new(0);
         let done: Vec<Done> = jobs
             .into_par_iter()
             .map(|job| {
-                let done = one(job, settings, store, folder.as_deref());
+                let done = one(job, settings, store);
                 if done.made {
                     made.fetch_add(1, Ordering::Relaxed);
                 }
@@ -220,7 +210,7 @@ impl Images {
             reused: done.iter().filter(|d| d.outcome.is_ok()).count() - made,
             made,
             shared: Some(Shared {
-                folder,
+                folder: store.folder_to_read(),
                 settings: settings.clone(),
                 remaking: Mutex::new(()),
             }),
@@ -302,7 +292,7 @@ fn remake(source: &Source, kept: &Kept, shared: &Shared) -> Result<Vec<u8>, Unus
     let job = &source.job;
     let bytes = std::fs::read(&job.source).map_err(|e| unreadable(&e))?;
     if make::hash(&bytes) != source.content {
-        return Err(changed(&job.source));
+        return Err(changed());
     }
     let folder = shared.folder.as_deref();
     let (manifest, mut files) = store_made(
@@ -314,7 +304,7 @@ fn remake(source: &Source, kept: &Kept, shared: &Shared) -> Result<Vec<u8>, Unus
     );
     manifest?;
     if kept.number >= files.len() {
-        return Err(changed(&job.source));
+        return Err(changed());
     }
     let file = files.swap_remove(kept.number);
     if make::hash(&file) != kept.hash {
@@ -326,7 +316,7 @@ fn remake(source: &Source, kept: &Kept, shared: &Shared) -> Result<Vec<u8>, Unus
     Ok(file)
 }
 
-fn changed(_source: &std::path::Path) -> Unusable {
+fn changed() -> Unusable {
     Unusable {
         message: "changed while the site was being built".to_string(),
         hint: Some("build again".to_string()),

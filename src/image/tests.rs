@@ -499,6 +499,29 @@ fn a_gif_is_published_only_as_it_is() {
 }
 
 #[test]
+fn a_picture_too_tall_for_webp_gets_versions_without_it() {
+    use image::ImageEncoder;
+    // 100×40000: a version 60 wide is 24000 tall, more than WebP's 16383.
+    let (width, height) = (100u32, 40_000u32);
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|i| [(i % 251) as u8, (i / width % 256) as u8, 90])
+        .collect();
+    let mut tall = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut tall)
+        .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let site = Site::new(&[("lang.png", tall)]);
+    let images = site.process(&settings(&[60]), &Store::new(None));
+    let p = picture(&images, "lang.png");
+    let listed: Vec<_> = p
+        .versions
+        .iter()
+        .map(|v| (v.width, v.height, v.format))
+        .collect();
+    assert_eq!(listed, [(60, 24_000, ImageFormat::Png)]);
+}
+
+#[test]
 fn small_pictures_get_no_versions_in_their_format() {
     let site = Site::new(&[("klein.jpg", jpeg(200, 100, None, None))]);
     let images = site.process(&settings(&[480, 800]), &Store::new(None));
@@ -670,8 +693,17 @@ fn a_changed_source_or_setting_makes_a_new_entry() {
     let changed = site.process(&settings(&[160, 200]), &store);
     assert_eq!((changed.made(), entries()), (1, 3));
     assert_eq!(picture(&changed, "a.jpg").width, 300);
-    assert_eq!(store.prune(&changed).unwrap(), 2);
+    // What an interrupted process left, and what a running one writes.
+    let stale = site.cache().join(".0123456789abcdef.img.1-0.tmp");
+    let busy = site.cache().join(".0123456789abcdef.img.2-0.tmp");
+    std::fs::write(&stale, b"half").unwrap();
+    std::fs::write(&busy, b"half").unwrap();
+    let file = std::fs::File::options().write(true).open(&stale).unwrap();
+    file.set_modified(SystemTime::now() - Duration::from_secs(7200))
+        .unwrap();
+    assert_eq!(store.prune(&changed).unwrap(), 3);
     assert_eq!(entries(), 1);
+    assert!(!stale.exists() && busy.exists());
     assert!(wider.bytes("a-200w.jpg").is_some(), "still listed");
     assert_eq!(
         decoded(&bytes(&changed, "a-200w.jpg")).dimensions(),
@@ -736,4 +768,35 @@ fn without_a_folder_nothing_is_left_behind() {
     assert!(!bytes(&images, "a-160w.jpg").is_empty());
     drop(images);
     assert!(!folder.exists());
+}
+
+#[test]
+fn a_store_without_a_folder_makes_one_only_for_entries() {
+    let store = Store::new(None);
+    let images = Images::process(Vec::new(), &settings(&[160]), &store);
+    assert_eq!(images.made(), 0);
+    assert!(store.folder_to_read().is_none());
+}
+
+#[test]
+fn temporary_folders_of_ended_processes_are_removed() {
+    let base = std::env::temp_dir();
+    // No process has this id (Linux allows at most 2^22).
+    let orphan = base.join("echt-images-999999999-0");
+    let ours = base.join(format!("echt-images-{}-999999", std::process::id()));
+    for dir in [&orphan, &ours] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("0123456789abcdef.img"), b"entry").unwrap();
+    }
+    let site = Site::new(&[("a.jpg", jpeg(64, 48, None, None))]);
+    let store = Store::new(None);
+    site.process(&settings(&[32]), &store);
+    let removed = !orphan.exists();
+    let kept = ours.exists();
+    std::fs::remove_dir_all(&ours).unwrap();
+    let _ = std::fs::remove_dir_all(&orphan);
+    if Path::new("/proc/self").exists() {
+        assert!(removed, "the folder of an ended process is removed");
+    }
+    assert!(kept, "the folder of a running process stays");
 }
