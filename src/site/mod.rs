@@ -272,6 +272,11 @@ impl Cache {
         joined
     }
 
+    /// The pictures of the last load.
+    pub fn pictures(&self) -> Option<&Arc<Images>> {
+        self.pictures.as_ref()
+    }
+
     /// Notes the files the watcher reported as changed.
     pub fn touch(&mut self, paths: &[PathBuf]) {
         for path in paths {
@@ -385,7 +390,9 @@ impl Cache {
             }
             if self.sources.contains_key(&rel) {
                 stale.insert(rel);
-            } else if !inventory.assets.iter().any(|asset| asset.rel == rel) {
+            } else if is_picture(&rel) || !inventory.assets.iter().any(|asset| asset.rel == rel) {
+                // A picture changed is made again, and the pages showing it
+                // with it: the site is loaded again.
                 return None;
             }
         }

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use echt::{BuildOptions, Report};
 
-use crate::support::{snapshot, theme_file, TestSite};
+use crate::support::{noise_png, snapshot, theme_file, TestSite};
 
 /// A site edited step by step; after each step, the cached build in
 /// `public/` is compared with a clean build into a folder of its own.
@@ -280,6 +280,36 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><g/></svg>",
     );
     site.check("a bundle's image changed");
+    let photo = site.path("content/posts/d/foto.png");
+    std::fs::write(&photo, noise_png(700, 300)).unwrap();
+    site.edit(
+        "content/posts/d/index.md",
+        "![Ein Bild](bild.svg)",
+        "![Ein Bild](bild.svg)\n\n![Ein Foto](foto.png)",
+    );
+    let shown = site.check("a picture added and shown");
+    assert!(
+        page(&shown, "posts/d/index.html").contains("foto-480w.png 480w"),
+        "{shown}"
+    );
+    std::fs::write(&photo, noise_png(640, 300)).unwrap();
+    let changed = site.check("a picture changed");
+    assert!(
+        page(&changed, "posts/d/index.html").contains("width=\"640\""),
+        "{changed}"
+    );
+    site.edit(
+        "echt.yaml",
+        "title: Cacheblog",
+        "images:\n  widths: [320]\ntitle: Cacheblog",
+    );
+    let widths = site.check("other widths for pictures");
+    assert!(
+        page(&widths, "posts/d/index.html").contains("foto-320w.png 320w"),
+        "{widths}"
+    );
+    site.edit("echt.yaml", "images:\n  widths: [320]\n", "");
+    site.check("the widths as they were");
     site.edit("echt.yaml", "title: Cacheblog", "title: Cacheblog 2");
     site.check("the config");
     site.edit("content/ueber.md", "title: Über", "title: Über mich");

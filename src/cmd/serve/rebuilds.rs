@@ -587,6 +587,77 @@ fn the_configuration_renders_every_generated_file() {
     assert_eq!(plan.write.len(), 21, "{plan:?}");
 }
 
+/// A PNG of `width`×`height` pixels, its colours from `seed`.
+fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x as u8).wrapping_mul(seed),
+            (y as u8).wrapping_add(seed),
+            seed,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    pixels
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG");
+    out.into_inner()
+}
+
+#[test]
+fn a_picture_is_made_again_only_when_it_changed() {
+    let mut site = Fixture::new();
+    let made = |site: &Fixture| {
+        let pictures = site.rebuilder.cache.pictures().expect("pictures");
+        (pictures.made(), pictures.reused())
+    };
+    let path = site.dir.path().join("content/posts/d/see.png");
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(&path, png(600, 400, 3)).expect("write");
+    let post = site.write(
+        "content/posts/d/index.md",
+        &post("D", "2024-04-01", "Drei", "![Der See](see.png)"),
+    );
+    let plan = site.rebuild(&[path.clone(), post.clone()]);
+    let files = ["see.png", "see-480w.png", "see-480w.webp", "see-600w.webp"];
+    for file in files {
+        assert!(
+            plan.write.contains(&format!("posts/d/{file}")),
+            "{file}: {plan:?}"
+        );
+    }
+    assert_eq!(made(&site), (1, 0));
+    // A save of the text patches the site: no picture is even looked at.
+    let before = site.rebuilder.cache.pictures().cloned();
+    let post = site.edit("content/posts/d/index.md", "Der See", "Der stille See");
+    let plan = site.rebuild(&[post]);
+    assert!(plan.write.contains("posts/d/index.html"), "{plan:?}");
+    assert!(
+        !written(&plan).iter().any(|f| f.contains("see")),
+        "{plan:?}"
+    );
+    let after = site.rebuilder.cache.pictures().cloned();
+    assert!(before
+        .zip(after)
+        .is_some_and(|(b, a)| std::sync::Arc::ptr_eq(&b, &a)));
+    // Another file of the bundle: the site is loaded again, the picture
+    // comes from the store.
+    let note = site.write("content/posts/d/notiz.txt", "Notiz");
+    site.rebuild(&[note]);
+    assert_eq!(made(&site), (0, 1));
+    // New pixels: the picture and the page showing it, nothing else.
+    std::fs::write(&path, png(600, 400, 9)).expect("write");
+    let plan = site.rebuild(std::slice::from_ref(&path));
+    assert_eq!(made(&site), (1, 0));
+    assert!(plan.write.contains("posts/d/see-480w.png"), "{plan:?}");
+    assert!(!plan.write.contains("posts/a/index.html"), "{plan:?}");
+    // Gone: its files go with it, and the post's image is an error.
+    std::fs::remove_file(&path).expect("delete");
+    assert!(site
+        .rebuilder
+        .rebuild(&site.options, &Batch::of(vec![path]))
+        .is_err());
+}
+
 #[test]
 fn keeping_a_pictures_metadata_copies_it_again() {
     let mut site = Fixture::new();
