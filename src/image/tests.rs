@@ -8,8 +8,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use ::exif::experimental::Writer;
-use ::exif::{Context, Field, In, Rational, Tag, Value};
+use ::exif::Context;
 use image::ImageDecoder;
 
 use super::cache::Content;
@@ -62,43 +61,9 @@ fn noise_jpeg(width: u16, height: u16) -> Vec<u8> {
 }
 
 /// An EXIF TIFF structure with a camera name, an orientation and
-/// optionally a GPS position.
+/// optionally a GPS position (`util::image_meta`'s test files).
 fn exif_tiff(orientation: u16, gps: bool) -> Vec<u8> {
-    let field = |tag, value| Field {
-        tag,
-        ifd_num: In::PRIMARY,
-        value,
-    };
-    let degrees = |d| {
-        Value::Rational(vec![
-            Rational::from((d, 1)),
-            Rational::from((30, 1)),
-            Rational::from((0, 1)),
-        ])
-    };
-    let mut fields = vec![
-        field(Tag::Make, Value::Ascii(vec![b"Testkamera".to_vec()])),
-        field(Tag::Orientation, Value::Short(vec![orientation])),
-    ];
-    if gps {
-        fields.push(field(
-            Tag::GPSLatitudeRef,
-            Value::Ascii(vec![b"N".to_vec()]),
-        ));
-        fields.push(field(Tag::GPSLatitude, degrees(52)));
-        fields.push(field(
-            Tag::GPSLongitudeRef,
-            Value::Ascii(vec![b"E".to_vec()]),
-        ));
-        fields.push(field(Tag::GPSLongitude, degrees(13)));
-    }
-    let mut writer = Writer::new();
-    for f in &fields {
-        writer.push_field(f);
-    }
-    let mut buf = Cursor::new(Vec::new());
-    writer.write(&mut buf, false).unwrap();
-    buf.into_inner()
+    crate::util::image_meta::tests::exif_tiff(Some(orientation), gps, false)
 }
 
 /// A JPEG of `photo(width, height)`, with EXIF (orientation, GPS) and an

@@ -12,7 +12,15 @@ fn render_with(
     language: Language,
     links: &HashMap<String, String>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let links = Links::new(links);
+    render_linked(body, language, &Links::new(links))
+}
+
+/// `body` as the post `content/posts/a.md` at `/posts/a/`.
+fn render_linked(
+    body: &str,
+    language: Language,
+    links: &Links<'_>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let source = format!("---\ntitle: t\n---\n{body}");
     let input = Input {
         path: Path::new("content/posts/a.md"),
@@ -20,7 +28,7 @@ fn render_with(
         body_offset: 16,
         page_path: "posts/a/",
         source_dir: "posts",
-        links: &links,
+        links,
         language,
         heading_ids: crate::source::config::HeadingIds::Echt,
     };
@@ -877,18 +885,7 @@ fn render_pictures(
     ]);
     let config = crate::source::config::ImageConfig::default();
     let links = Links::new(&map).with_pictures(images, &config);
-    let source = format!("---\ntitle: t\n---\n{body}");
-    let input = Input {
-        path: Path::new("content/posts/a.md"),
-        source: &source,
-        body_offset: 16,
-        page_path: "posts/a/",
-        source_dir: "posts",
-        links: &links,
-        language: Language::De,
-        heading_ids: crate::source::config::HeadingIds::Echt,
-    };
-    let rendered = render(&input)?;
+    let rendered = render_linked(body, Language::De, &links)?;
     Ok((rendered, links.into_looked_up()))
 }
 

@@ -27,7 +27,7 @@ mod png;
 mod webp;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// The image formats [`clean`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

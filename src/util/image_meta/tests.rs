@@ -22,7 +22,7 @@ fn pixels() -> Vec<u8> {
 
 /// An EXIF TIFF structure with a camera name, optionally an orientation
 /// and a GPS position.
-fn exif_tiff(orientation: Option<u16>, gps: bool, little_endian: bool) -> Vec<u8> {
+pub(crate) fn exif_tiff(orientation: Option<u16>, gps: bool, little_endian: bool) -> Vec<u8> {
     let field = |tag, value| Field {
         tag,
         ifd_num: In::PRIMARY,
