@@ -31,6 +31,7 @@ mod load;
 mod nginx;
 mod outputs;
 mod permalinks;
+mod pictures;
 mod privacy;
 mod sample;
 mod serve;
