@@ -33,6 +33,7 @@ mod rules;
 mod scan;
 pub mod tracking;
 pub(crate) mod tree;
+pub mod weight;
 mod xml;
 
 use std::cell::OnceCell;
@@ -444,6 +445,9 @@ pub struct FileFacts {
     pub anchors: Vec<Anchor>,
     /// Files of the site this one loads (stylesheets, images, fonts).
     pub resources: Vec<String>,
+    /// Its pictures, of which a browser loads one file each.
+    #[serde(default)]
+    pub pictures: Vec<weight::Choice>,
     /// Every file of the site this one links to or loads, hashed with
     /// `plan::fingerprint`: the preview checks a page again when one of
     /// them goes away.
@@ -601,6 +605,7 @@ pub fn page(
         size: audited.html.len() as u64,
         ids: checker.ids.iter().cloned().collect(),
         resources: checker.resources.clone(),
+        pictures: checker.pictures.clone(),
         ..FileFacts::default()
     };
     let mut links: Vec<u64> = checker
@@ -993,7 +998,7 @@ pub fn conclude(facts: &Facts, budget: u64, locate: &dyn Locate) -> Vec<Diagnost
             add(&Diagnostic::file(
                 format!("/{}", file.strip_suffix("index.html").unwrap_or(&file)),
                 format!(
-                    "this page weighs {} with its stylesheets and images, more than the budget of {}",
+                    "on a phone, this page weighs {} with its stylesheets and images, more than the budget of {}",
                     kilobytes(weight),
                     kilobytes(budget)
                 ),
@@ -1020,37 +1025,11 @@ pub fn conclude(facts: &Facts, budget: u64, locate: &dyn Locate) -> Vec<Diagnost
     out
 }
 
-/// Bytes each HTML page costs a reader: the page, and every file of the
-/// site it loads (stylesheets, images, icons, and what stylesheets load),
-/// each counted once.
-pub fn weights(facts: &Facts) -> Vec<(String, u64)> {
-    facts
-        .iter()
-        .filter(|(file, _)| file.ends_with(".html"))
-        .map(|(file, page)| {
-            let mut loaded: HashSet<&str> = HashSet::new();
-            let mut todo: Vec<&str> = page.resources.iter().map(String::as_str).collect();
-            while let Some(next) = todo.pop() {
-                if loaded.insert(next) {
-                    if let Some(f) = facts.get(next) {
-                        todo.extend(f.resources.iter().map(String::as_str));
-                    }
-                }
-            }
-            let weight = page.size
-                + loaded
-                    .iter()
-                    .filter_map(|f| facts.get(*f))
-                    .map(|f| f.size)
-                    .sum::<u64>();
-            (file.clone(), weight)
-        })
-        .collect()
-}
-
 pub fn kilobytes(bytes: u64) -> String {
     format!("{} KB", bytes.div_ceil(1024))
 }
+
+pub use weight::weights;
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::css;
+use super::weight::{Candidates, Choice};
 use super::{At, Finding, Page, Policy, Target};
 use crate::util::error::Severity;
 
@@ -105,6 +106,10 @@ pub(crate) struct Checker<'a> {
     pub links: Vec<Link>,
     /// Files of the site loaded by this one.
     pub resources: Vec<String>,
+    /// The pictures among them, of which a browser loads one file each.
+    pub pictures: Vec<Choice>,
+    /// The `<source>`s read since the last `<img>`: the next one's picture.
+    sources: Vec<Candidates>,
     /// Outbound http(s) links and where they are.
     pub outbound: Vec<(String, At)>,
 }
@@ -269,6 +274,8 @@ impl<'a> Checker<'a> {
             ids: Vec::new(),
             links: Vec::new(),
             resources: Vec::new(),
+            pictures: Vec::new(),
+            sources: Vec::new(),
             outbound: Vec::new(),
         }
     }
@@ -324,6 +331,7 @@ impl<'a> Checker<'a> {
         self.ids.extend(other.ids);
         self.links.extend(other.links);
         self.resources.extend(other.resources);
+        self.pictures.extend(other.pictures);
         self.outbound.extend(other.outbound);
     }
 
@@ -470,12 +478,28 @@ impl<'a> Checker<'a> {
                 }
             }
             "img" | "image" => {
+                let before = self.resources.len();
                 self.resource_attrs(tag, attrs, &["src", "lowsrc", "dynsrc"]);
-                self.srcset(tag, attr(attrs, "srcset"));
+                let src = self.resources.get(before).cloned();
+                let mut img = self.srcset(tag, attr(attrs, "srcset"));
+                let sources = std::mem::take(&mut self.sources);
+                if img.files.is_empty() {
+                    img.files.extend(src.map(|file| (file, None)));
+                }
+                if tag == "img" && (!sources.is_empty() || img.files.len() > 1) {
+                    img.sizes = attr(attrs, "sizes").map(|a| a.value.to_string());
+                    self.pictures.push(Choice { sources, img });
+                }
             }
             "source" => {
                 self.resource_attrs(tag, attrs, &["src"]);
-                self.srcset(tag, attr(attrs, "srcset"));
+                let mut source = self.srcset(tag, attr(attrs, "srcset"));
+                if !source.files.is_empty() {
+                    source.mime = attr(attrs, "type").map(|a| a.value.to_string());
+                    source.media = attr(attrs, "media").is_some();
+                    source.sizes = attr(attrs, "sizes").map(|a| a.value.to_string());
+                    self.sources.push(source);
+                }
             }
             "video" => self.resource_attrs(tag, attrs, &["src", "poster"]),
             "audio" | "track" => self.resource_attrs(tag, attrs, &["src"]),
@@ -755,15 +779,26 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn srcset(&mut self, tag: &str, srcset: Option<&Attr<'_>>) {
-        let Some(a) = srcset else { return };
-        for url in srcset_urls(&a.value) {
+    /// Judges each URL of a `srcset`; returns the candidates that are
+    /// files of the site, with their widths.
+    fn srcset(&mut self, tag: &str, srcset: Option<&Attr<'_>>) -> Candidates {
+        let mut found = Candidates::default();
+        let Some(a) = srcset else { return found };
+        for (url, descriptors) in srcset_candidates(&a.value) {
             let at = Attr {
                 raw: Cow::Owned(url.to_string()),
                 ..a.clone()
             };
+            let before = self.resources.len();
             self.resource(&format!("<{tag} {}>", a.name), &at, url);
+            if let Some(file) = self.resources.get(before) {
+                let width = descriptors
+                    .strip_suffix('w')
+                    .and_then(|w| w.trim().parse().ok());
+                found.files.push((file.clone(), width));
+            }
         }
+        found
     }
 
     /// A frame's `src`: pages of other hosts are refused, `data:`
@@ -1262,23 +1297,23 @@ pub(crate) fn refresh_url(content: &str) -> Option<&str> {
     (!url.is_empty()).then_some(url)
 }
 
-/// The URLs of a `srcset`: candidates are separated by commas, each a URL
-/// and optional descriptors (`2x`, `800w`).
-pub(crate) fn srcset_urls(srcset: &str) -> Vec<&str> {
-    let mut urls = Vec::new();
+/// The candidates of a `srcset`, each its URL and its descriptors as
+/// written (`800w`, `2x`, or nothing).
+pub(crate) fn srcset_candidates(srcset: &str) -> Vec<(&str, &str)> {
+    let mut candidates = Vec::new();
     let mut rest = srcset;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
         if rest.is_empty() {
-            return urls;
+            return candidates;
         }
         let end = rest
             .find(|c: char| c.is_ascii_whitespace())
             .unwrap_or(rest.len());
         let url = &rest[..end];
         let trimmed = url.trim_end_matches(',');
-        urls.push(trimmed);
         rest = &rest[end..];
+        let mut descriptors = "";
         if trimmed.len() == url.len() {
             // Descriptors run to the next comma outside parentheses; the
             // HTML standard knows "in parentheses" but no nesting.
@@ -1295,8 +1330,10 @@ pub(crate) fn srcset_urls(srcset: &str) -> Vec<&str> {
                     _ => {}
                 }
             }
+            descriptors = rest[..cut].trim_end_matches(',').trim();
             rest = &rest[cut..];
         }
+        candidates.push((trimmed, descriptors));
     }
 }
 

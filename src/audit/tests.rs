@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::rules::{srcset_urls, Checker};
+use super::rules::{srcset_candidates, Checker};
 use super::*;
 use crate::source::config::Config;
 
@@ -315,10 +315,19 @@ fn affiliate_redirects_are_warnings() {
 
 #[test]
 fn srcset_candidates() {
-    assert_eq!(srcset_urls("a.png 1x, b.png 2x"), ["a.png", "b.png"]);
-    assert_eq!(srcset_urls("a.png,b.png"), ["a.png,b.png"]);
-    assert_eq!(srcset_urls(" a.png, b.png 800w"), ["a.png", "b.png"]);
-    assert_eq!(srcset_urls("a.png 1x (x, y), c.png"), ["a.png", "c.png"]);
+    assert_eq!(
+        srcset_candidates("a.png 1x, b.png 2x"),
+        [("a.png", "1x"), ("b.png", "2x")]
+    );
+    assert_eq!(srcset_candidates("a.png,b.png"), [("a.png,b.png", "")]);
+    assert_eq!(
+        srcset_candidates(" a.png, b.png 800w"),
+        [("a.png", ""), ("b.png", "800w")]
+    );
+    assert_eq!(
+        srcset_candidates("a.png 1x (x, y), c.png"),
+        [("a.png", "1x (x, y)"), ("c.png", "")]
+    );
 }
 
 #[test]

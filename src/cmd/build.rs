@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Facts};
+use crate::image;
 use crate::output::cache::{self, Miss, Written};
 use crate::output::plan::{Fingerprints, Plan, Planned};
 use crate::output::{check_output_dir, Sink, Staging, Update};
@@ -98,7 +99,23 @@ pub struct Loaded {
 
 /// Reads config, theme and content for `options`, gathering every problem.
 pub fn load(options: &BuildOptions) -> Result<Loaded> {
-    load_cached(options, &mut Cache::default(), None)
+    let mut cache = Cache::default();
+    cache.images = picture_store(options, &output_folder(options));
+    load_cached(options, &mut cache, None)
+}
+
+/// The output folder of `options`: `public/` in the site unless `--out`.
+fn output_folder(options: &BuildOptions) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"))
+}
+
+/// Where the pictures made for `output` are kept: in the build cache's
+/// folder beside it, unless `--no-cache`.
+pub fn picture_store(options: &BuildOptions, output: &Path) -> image::Store {
+    image::Store::new((!options.no_cache).then(|| cache::folder(output).join("images")))
 }
 
 /// [`load`], reusing what `cache` holds from an earlier load (the preview),
@@ -785,10 +802,7 @@ pub fn verdict(facts: &Facts, budget: u64, locate: &dyn audit::Locate) -> Result
 
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let start = Instant::now();
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("public"));
+    let output = output_folder(options);
     let mut run = Run {
         options,
         // Before any source is looked at (see `racy_sources`).
@@ -894,6 +908,7 @@ impl Run<'_> {
         // The sources are not stamped a second time.
         let inputs = stamps.print;
         sources.stamped(stamps.files);
+        sources.images = picture_store(options, output);
         let loaded = load_with(config, &selection_at(options, now), &mut sources)?;
         let render = RenderOptions {
             year: now.year(),

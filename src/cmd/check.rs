@@ -7,11 +7,16 @@ use std::path::Path;
 
 use chrono::{Datelike, Utc};
 
+use crate::audit::weight::{Candidates, Choice, PHONE};
 use crate::audit::{self, Facts};
 use crate::cmd::build::{load, verdict, BuildOptions};
 use crate::cmd::external;
+use crate::image::{ImageFormat, Picture, Version};
+use crate::markdown::picture;
 use crate::output::Sink;
 use crate::render::{Prepared, RenderOptions};
+use crate::site::Site;
+use crate::source::config::ImageConfig;
 use crate::util::error::{Diagnostic, Error, Result, Severity};
 
 /// What `echt check` found besides errors (which make it fail).
@@ -23,6 +28,66 @@ pub struct Checked {
     pub budget: u64,
     /// Outbound links checked (with `--external`).
     pub external: usize,
+    pub pictures: Savings,
+}
+
+/// What responsive pictures save a reader on a phone.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Savings {
+    /// Pictures of `content/` that are published.
+    pub pictures: usize,
+    /// Their files as the author wrote them.
+    pub written: u64,
+    /// What a phone loads of them: of each, the file it chooses.
+    pub phone: u64,
+}
+
+impl Savings {
+    /// The savings of the pictures of `site`.
+    fn of(site: &Site) -> Savings {
+        let config = &site.config.images;
+        let mut savings = Savings::default();
+        for (original, picture) in site.images.pictures() {
+            let (Ok(picture), Some(file)) = (picture, site.picture_files.get(original)) else {
+                continue;
+            };
+            let Ok(meta) = std::fs::metadata(site.config.root.join(file)) else {
+                continue;
+            };
+            savings.pictures += 1;
+            savings.written += meta.len();
+            savings.phone += phone_file(picture, config).len;
+        }
+        savings
+    }
+}
+
+/// The file of `picture` a phone loads from what its pages offer (see
+/// `audit::weight`).
+fn phone_file<'p>(picture: &'p Picture, config: &ImageConfig) -> &'p Version {
+    let (own, others) = picture::offered(picture, config);
+    let candidates = |format: Option<ImageFormat>, versions: &[&Version]| Candidates {
+        mime: format.map(|f| f.mime().to_string()),
+        media: false,
+        sizes: Some(config.sizes.clone()),
+        files: versions
+            .iter()
+            .map(|v| (v.site_path.clone(), Some(v.width)))
+            .collect(),
+    };
+    let choice = Choice {
+        sources: others
+            .iter()
+            .map(|(format, versions)| candidates(Some(*format), versions))
+            .collect(),
+        img: candidates(None, &own),
+    };
+    let chosen = choice.chosen(PHONE);
+    own.iter()
+        .chain(others.iter().flat_map(|(_, v)| v))
+        .find(|v| Some(v.site_path.as_str()) == chosen)
+        .copied()
+        .unwrap_or(&picture.original)
 }
 
 /// A sink that keeps nothing: the audit sees every file on its way.
@@ -70,6 +135,7 @@ pub fn check(options: &BuildOptions, external: Option<&external::Options>) -> Re
         weights,
         budget,
         external: checked,
+        pictures: Savings::of(&loaded.site),
     })
 }
 
@@ -106,7 +172,10 @@ fn check_outbound(facts: &Facts, options: &external::Options) -> (Vec<Diagnostic
 impl std::fmt::Display for Checked {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let pages = self.weights.len();
-        writeln!(f, "Page weight (with stylesheets, images and fonts):")?;
+        writeln!(
+            f,
+            "Page weight on a phone (with stylesheets, images and fonts):"
+        )?;
         for (file, bytes) in self.weights.iter().take(10) {
             let page = file.strip_suffix("index.html").unwrap_or(file);
             writeln!(f, "  {:>8}  /{page}", audit::kilobytes(*bytes))?;
@@ -117,6 +186,20 @@ impl std::fmt::Display for Checked {
                 "  median {} over {pages} pages; budget {}",
                 audit::kilobytes(*median),
                 audit::kilobytes(self.budget)
+            )?;
+        }
+        let Savings {
+            pictures,
+            written,
+            phone,
+        } = self.pictures;
+        if pictures > 0 {
+            let saved = 100 - (phone * 100).div_ceil(written.max(1)).min(100);
+            writeln!(
+                f,
+                "Pictures: {pictures}, {} as written; a phone loads {} of them ({saved} % less)",
+                audit::kilobytes(written),
+                audit::kilobytes(phone)
             )?;
         }
         if self.external > 0 {

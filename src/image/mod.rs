@@ -167,3 +167,10 @@ pub struct Store {
     /// The cache folder; None keeps nothing (`--no-cache`).
     pub dir: Option<PathBuf>,
 }
+
+impl Store {
+    /// A store in the folder `dir`, or none.
+    pub fn new(dir: Option<PathBuf>) -> Store {
+        Store { dir }
+    }
+}

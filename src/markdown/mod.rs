@@ -20,18 +20,21 @@ pub mod comment;
 mod constructs;
 pub mod highlight;
 mod ids;
+pub mod picture;
 mod raw;
 mod write;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
-use crate::source::config::HeadingIds;
+use crate::image::{Images, Picture, Unusable};
+use crate::source::config::{HeadingIds, ImageConfig};
 use crate::util::error::{Diagnostic, Lines};
 use crate::util::i18n::Language;
 use crate::util::url::{self, ROOT};
@@ -54,20 +57,40 @@ pub struct Input<'a> {
     pub heading_ids: HeadingIds,
 }
 
-/// Content files (by path below `content/`) to their site paths. Every
-/// lookup is recorded, hit or miss: a rendering depends on exactly the
-/// entries it looked up, so a cached one stays good while they are unchanged.
+/// Content files (by path below `content/`) to their site paths, and the
+/// pictures made of them. Every lookup is recorded, hit or miss: a
+/// rendering depends on exactly the entries it looked up, so a cached one
+/// stays good while they are unchanged.
 #[derive(Debug)]
 pub struct Links<'a> {
     map: &'a HashMap<String, String>,
-    looked_up: RefCell<Vec<(String, Option<String>)>>,
+    pictures: Option<(&'a Images, &'a ImageConfig)>,
+    looked_up: RefCell<LookedUp>,
+}
+
+/// What a rendering looked up: paths below `content/` with the site path
+/// found, and pictures by site path with a fingerprint of what was found.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct LookedUp {
+    pub links: Vec<(String, Option<String>)>,
+    pub pictures: Vec<(String, u64)>,
 }
 
 impl<'a> Links<'a> {
     pub fn new(map: &'a HashMap<String, String>) -> Self {
         Links {
             map,
-            looked_up: RefCell::new(Vec::new()),
+            pictures: None,
+            looked_up: RefCell::new(LookedUp::default()),
+        }
+    }
+
+    /// The same, with the site's pictures: images naming one are written
+    /// as responsive pictures.
+    pub fn with_pictures(self, images: &'a Images, config: &'a ImageConfig) -> Self {
+        Links {
+            pictures: Some((images, config)),
+            ..self
         }
     }
 
@@ -81,14 +104,31 @@ impl<'a> Links<'a> {
             rel.nfc().collect()
         };
         let found = self.map.get(&rel).cloned();
-        self.looked_up.borrow_mut().push((rel, found.clone()));
+        self.looked_up.borrow_mut().links.push((rel, found.clone()));
+        found
+    }
+
+    /// The picture published at `site_path`, if the site has pictures.
+    fn picture(&self, site_path: &str) -> Option<&'a Result<Arc<Picture>, Unusable>> {
+        let (images, _) = self.pictures?;
+        let found = images.get(site_path);
+        self.looked_up
+            .borrow_mut()
+            .pictures
+            .push((site_path.to_string(), picture_print(found)));
         found
     }
 
     /// Every lookup made, with what it found.
-    pub fn into_looked_up(self) -> Vec<(String, Option<String>)> {
+    pub fn into_looked_up(self) -> LookedUp {
         self.looked_up.into_inner()
     }
+}
+
+/// A fingerprint of what a picture lookup found, to tell later whether
+/// the same lookup would find the same.
+pub fn picture_print(found: Option<&Result<Arc<Picture>, Unusable>>) -> u64 {
+    crate::util::fingerprint::fingerprint(found.map(|r| r.as_ref().map(|p| p.key)))
 }
 
 /// A rendered document.
@@ -152,6 +192,7 @@ fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagno
     let mut words = 0;
     let mut quotes = QuoteState::default();
     for (event, range) in &mut events {
+        let is_image = matches!(event, Event::Start(Tag::Image { .. }));
         match event {
             Event::Text(text) => {
                 words += count_words(text);
@@ -168,9 +209,18 @@ fn events<'a>(input: &Input<'a>) -> Result<(Vec<Spanned<'a>>, usize), Vec<Diagno
                 }
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                match rewrite_url(input, dest_url) {
-                    Ok(Some(new)) => *dest_url = new.into(),
-                    Ok(None) => {}
+                let written = dest_url.to_string();
+                let checked = rewrite_url(input, dest_url).and_then(|new| {
+                    if let Some(new) = new {
+                        *dest_url = new.into();
+                    }
+                    if is_image {
+                        check_picture(input, &written, dest_url)?;
+                    }
+                    Ok(())
+                });
+                match checked {
+                    Ok(()) => {}
                     Err((message, hint)) => {
                         let offset = input.body_offset + range.start;
                         let lines = lines.get_or_insert_with(|| Lines::new(input.source));
@@ -230,10 +280,28 @@ pub fn render_summary(input: &Input<'_>) -> Result<(String, String), Vec<Diagnos
     ))
 }
 
-/// Resolves a URL the way a link in `input` would be (for front matter
-/// `image`): `Ok(None)` keeps it as it is.
-pub fn resolve_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String, String)> {
-    rewrite_url(input, dest)
+/// Resolves an image URL the way an image in `input`'s text would be
+/// (for front matter `image`): the URL, and how to show it when it names a
+/// picture of the site.
+pub fn resolve_image(
+    input: &Input<'_>,
+    dest: &str,
+) -> Result<(String, Option<picture::Responsive>), (String, String)> {
+    let url = rewrite_url(input, dest)?.unwrap_or_else(|| dest.to_string());
+    check_picture(input, dest, &url)?;
+    let shown = picture::split(&url).and_then(|(site_path, fragment)| {
+        let display = picture::Display::from_fragment(fragment).ok()?;
+        let (_, config) = input.links.pictures?;
+        match input.links.picture(site_path)? {
+            Ok(p) => Some(picture::Responsive::new(
+                p,
+                display.unwrap_or(picture::Display::Responsive),
+                config,
+            )),
+            Err(_) => None,
+        }
+    });
+    Ok((url, shown))
 }
 
 /// Decides what a link or image URL becomes; Err for a broken `.md` link.
@@ -286,6 +354,38 @@ fn rewrite_url(input: &Input<'_>, dest: &str) -> Result<Option<String>, (String,
         },
     };
     Ok(Some(format!("{ROOT}{resolved}{suffix}")))
+}
+
+/// Whether the image `written` (now `url`) can be shown: a picture that
+/// cannot be used, or a request of a size from a file that is not a
+/// picture, is an error naming the file.
+fn check_picture(input: &Input<'_>, written: &str, url: &str) -> Result<(), (String, String)> {
+    let Some((site_path, fragment)) = picture::split(url) else {
+        return Ok(());
+    };
+    let display = picture::Display::from_fragment(fragment).map_err(|message| {
+        (
+            message,
+            "write `#width=400` to show a picture 400 pixels wide, or `#as-is` to show the file as it is".to_string(),
+        )
+    })?;
+    let file = written.split(['#', '?']).next().unwrap_or(written);
+    match input.links.picture(site_path) {
+        Some(Err(unusable)) => Err((
+            format!(
+                "the picture `{file}` cannot be shown: it {}",
+                unusable.message
+            ),
+            unusable.hint.clone().unwrap_or_else(|| {
+                "save it again as JPEG, PNG or WebP, or remove it from the post".to_string()
+            }),
+        )),
+        None if display.is_some() && input.links.pictures.is_some() => Err((
+            format!("`#{fragment}` asks for a size, but `{file}` is not a picture in `content/`"),
+            "sizes apply to JPEG, PNG and WebP files beside the post".to_string(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Turns pulldown-cmark's English curly quotes German: “…” → „…“ and ‘…’ →
@@ -462,6 +562,11 @@ struct Plan<'i> {
     headings: Vec<(usize, String, String, u8)>,
     /// Footnote label to its number, in order of first reference.
     footnotes: HashMap<String, usize>,
+    /// Each picture by the event index of its image's start.
+    pictures: HashMap<usize, picture::Responsive>,
+    /// The picture near enough to the top to be on the first screen,
+    /// loaded at once; every other one waits until the reader scrolls.
+    eager: Option<usize>,
 }
 
 impl<'i> Plan<'i> {
@@ -513,7 +618,15 @@ impl<'i> Plan<'i> {
                 _ => {}
             }
         }
+        let pictures = pictures(events, input);
+        let eager = pictures
+            .keys()
+            .min()
+            .filter(|i| events[**i].1.start < FIRST_SCREEN_BYTES)
+            .copied();
         Plan {
+            pictures,
+            eager,
             page_path: input.page_path,
             path: input.path,
             source: input.source,
@@ -551,6 +664,34 @@ impl<'i> Plan<'i> {
             .collect();
         nest(flat)
     }
+}
+
+/// How far into a body (in bytes of Markdown) a picture counts as on the
+/// first screen: a paragraph or two.
+const FIRST_SCREEN_BYTES: usize = 400;
+
+/// The responsive pictures of `events`, by the index of each image's start.
+fn pictures(events: &[Spanned<'_>], input: &Input<'_>) -> HashMap<usize, picture::Responsive> {
+    let Some((_, config)) = input.links.pictures else {
+        return HashMap::new();
+    };
+    let mut found = HashMap::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        let Event::Start(Tag::Image { dest_url, .. }) = event else {
+            continue;
+        };
+        let Some((site_path, fragment)) = picture::split(dest_url) else {
+            continue;
+        };
+        let display = match picture::Display::from_fragment(fragment) {
+            Ok(display) => display.unwrap_or(picture::Display::Responsive),
+            Err(_) => continue,
+        };
+        if let Some(Ok(p)) = input.links.picture(site_path) {
+            found.insert(i, picture::Responsive::new(p, display, config));
+        }
+    }
+    found
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

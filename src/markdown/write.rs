@@ -212,7 +212,13 @@ impl<'w, 'a> Writer<'w, 'a> {
     fn image(&mut self, i: usize, src: &str, title: &str) -> usize {
         let close = matching_end(self.events, i);
         let alt = plain_text(&self.events[i + 1..close]);
-        let html = constructs::image(src, title, &alt);
+        let html = match self.plan.pictures.get(&i) {
+            Some(picture) => {
+                let lazy = self.ids == Ids::Omitted || self.plan.eager != Some(i);
+                picture.html(&alt, title, lazy)
+            }
+            None => constructs::image(src, title, &alt),
+        };
         self.out.push(Event::InlineHtml(html.into()));
         close + 1
     }

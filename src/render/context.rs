@@ -29,11 +29,12 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::audit;
+use crate::markdown::picture::Source;
 use crate::markdown::TocEntry;
 use crate::render::feed::Format;
 use crate::render::outputs::{list_path, list_range, page_count, Job, Outputs};
 use crate::render::{Date, HashedAs, RenderOptions};
-use crate::site::{Document, Site, Tag};
+use crate::site::{Document, FrontImage, Site, Tag};
 use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
@@ -407,11 +408,38 @@ struct PageAuthor<'a> {
     url: Option<&'a str>,
 }
 
+/// The front matter `image`: `url` as written (resolved), and how to
+/// show it: `src`, `srcset`, `sizes`, `sources` (other formats, each with
+/// `type` and `srcset`), `width` and `height` when it is a picture of the
+/// site; otherwise `src` is `url` and the rest empty.
 #[derive(Debug, Serialize, Hash)]
 struct Image<'a> {
     url: &'a str,
     alt: &'a str,
     credit: Option<&'a str>,
+    src: &'a str,
+    srcset: &'a str,
+    sizes: &'a str,
+    sources: &'a [Source],
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl<'a> Image<'a> {
+    fn new(image: &'a FrontImage, doc: &'a Document) -> Self {
+        let picture = image.picture.as_ref();
+        Image {
+            url: &image.url,
+            alt: doc.front.image_alt.as_deref().unwrap_or_default(),
+            credit: doc.front.image_credit.as_deref(),
+            src: picture.map_or(&image.url, |p| &p.src),
+            srcset: picture.map_or("", |p| &p.srcset),
+            sizes: picture.map_or("", |p| &p.sizes),
+            sources: picture.map_or(&[], |p| &p.sources),
+            width: picture.map(|p| p.width),
+            height: picture.map(|p| p.height),
+        }
+    }
 }
 
 impl<'a> PageView<'a> {
@@ -449,11 +477,7 @@ impl<'a> PageView<'a> {
             words: rendered.words,
             categories: &doc.front.categories,
             author,
-            image: doc.image.as_deref().map(|url| Image {
-                url,
-                alt: doc.front.image_alt.as_deref().unwrap_or_default(),
-                credit: doc.front.image_credit.as_deref(),
-            }),
+            image: doc.image.as_ref().map(|image| Image::new(image, doc)),
             extra: HashedAs::new(&doc.front.extra, doc.fingerprint),
         }
     }

@@ -192,6 +192,11 @@ enum Made<'f> {
     },
     /// A copied file, read as far as the audit needs it.
     Copy(Copying<'f>),
+    /// A picture's file as the image stage made it, whole.
+    Picture {
+        bytes: Vec<u8>,
+        shown: &'f Path,
+    },
 }
 
 /// A copied file, as far as it was read.
@@ -380,6 +385,28 @@ impl<'a> Prepared<'a> {
             What::Generated { bytes, problems } => Made::Generated { bytes, problems },
             What::Copy(Copied::Embedded(bytes)) => Made::Copy(Copying::Embedded(bytes)),
             What::Copy(Copied::File(from)) => Made::Copy(read(from, &file.path)?),
+            What::Picture { original } => {
+                let shown = site
+                    .picture_files
+                    .get(original)
+                    .map_or(Path::new(original.as_str()), PathBuf::as_path);
+                let bytes = match site.images.bytes(&file.path) {
+                    Some(Ok(bytes)) => bytes,
+                    Some(Err(unusable)) => {
+                        return Err(Diagnostic::file(
+                            shown,
+                            format!("/{} cannot be made: it {}", file.path, unusable.message),
+                        ))
+                    }
+                    None => {
+                        return Err(Diagnostic::file(
+                            shown,
+                            format!("/{} is not a picture echt made", file.path),
+                        ))
+                    }
+                };
+                Made::Picture { bytes, shown }
+            }
         })
     }
 
@@ -440,6 +467,10 @@ impl<'a> Prepared<'a> {
                 let shown = PathBuf::from(format!("(built-in default theme)/static/{path}"));
                 let facts = audit::copied(cx, path, bytes, bytes.len() as u64, &shown);
                 (Body::Bytes(Cow::Borrowed(bytes)), facts)
+            }
+            Made::Picture { bytes, shown } => {
+                let facts = audit::copied(cx, path, &bytes, bytes.len() as u64, shown);
+                (Body::Bytes(Cow::Owned(bytes)), facts)
             }
             Made::Copy(Copying::Inert { from, size }) => (
                 Body::File(from),
@@ -530,6 +561,10 @@ impl<'a> Prepared<'a> {
                     }
                     What::Copy(Copied::File(path)) => fingerprint((path, stamp(path))),
                     What::Copy(Copied::Embedded(bytes)) => fingerprint(bytes),
+                    What::Picture { original } => {
+                        let made = site.images.get(original).map(|p| p.as_ref().map(|p| p.key));
+                        fingerprint((&file.path, made))
+                    }
                 };
                 (&file.path, print)
             })

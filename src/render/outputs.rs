@@ -72,6 +72,9 @@ pub(super) enum What {
     },
     /// A file copied as it is.
     Copy(Copied),
+    /// A picture of `content/` as the image stage made it: the cleaned
+    /// original or a version, of the picture published at `original`.
+    Picture { original: String },
 }
 
 /// Where a copied file comes from.
@@ -249,6 +252,24 @@ impl Layout {
                 files.push(Output {
                     path,
                     what: What::Copy(from),
+                });
+            }
+        }
+        let mut pictures: Vec<(&str, &str)> = site
+            .images
+            .files()
+            .map(|(version, original)| (version.site_path.as_str(), original))
+            .collect();
+        pictures.sort_unstable();
+        for (path, original) in pictures {
+            let source = site.picture_files.get(original);
+            let owner = source.map_or_else(|| Owner::generated(original), Owner::file);
+            if registry.claim(path, owner) {
+                files.push(Output {
+                    path: path.to_string(),
+                    what: What::Picture {
+                        original: original.to_string(),
+                    },
                 });
             }
         }

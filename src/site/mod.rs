@@ -18,7 +18,9 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::markdown::{self, Rendered};
+use crate::image::{self, Images};
+use crate::markdown::picture::Responsive;
+use crate::markdown::{self, LookedUp, Rendered};
 use crate::source::config::{Config, HeadingIds};
 use crate::source::content::{self, Inventory, Kind, Source, CONTENT_DIR};
 use crate::source::frontmatter::{self, FileDate, FileDateError, FrontMatter};
@@ -52,7 +54,7 @@ pub struct Document {
     pub language: Language,
     pub rendered: Arc<Rendered>,
     /// The front matter `image`, resolved like an image in the text.
-    pub image: Option<String>,
+    pub image: Option<FrontImage>,
     /// Dated after the build started (shown only with `--future`).
     pub future: bool,
     /// Indices into [`Site::tags`].
@@ -99,6 +101,15 @@ impl Tag {
     }
 }
 
+/// A document's front matter `image`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FrontImage {
+    /// Resolved like an image in the text.
+    pub url: String,
+    /// How to show it, when it is a picture of the site.
+    pub picture: Option<Responsive>,
+}
+
 /// A file copied into the output unchanged.
 #[derive(Debug)]
 pub struct CopiedFile {
@@ -132,6 +143,11 @@ pub struct Site {
     /// The site's `static/` folder: (path below the site root, file).
     pub static_files: Vec<(String, PathBuf)>,
     pub aliases: Vec<Alias>,
+    /// The pictures of `content/`, made for readers.
+    pub images: Arc<Images>,
+    /// Each picture's file as messages name it, by the site path of its
+    /// original.
+    pub picture_files: HashMap<String, PathBuf>,
 }
 
 /// A source read and its front matter checked.
@@ -173,6 +189,12 @@ pub struct Cache {
     /// Stamps of files taken for this load already (see [`Cache::stamped`]).
     #[serde(skip)]
     known: HashMap<PathBuf, (FileStamp, bool)>,
+    /// Where pictures are kept between loads.
+    #[serde(skip)]
+    pub images: image::Store,
+    /// The pictures of the last load.
+    #[serde(skip)]
+    pictures: Option<Arc<Images>>,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -192,20 +214,33 @@ struct CachedSource {
 struct Rendering {
     path: String,
     language: Language,
-    /// Every link-map lookup, with what it found.
-    looked_up: Vec<(String, Option<String>)>,
-    result: std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>>,
+    /// Every lookup of a link or picture, with what it found.
+    looked_up: LookedUp,
+    result: std::result::Result<(Arc<Rendered>, Option<FrontImage>), Vec<Diagnostic>>,
 }
 
 impl Rendering {
-    fn still_good(&self, path: &str, language: Language, links: &HashMap<String, String>) -> bool {
+    fn still_good(&self, path: &str, language: Language, around: &Around<'_>) -> bool {
         self.path == path
             && self.language == language
             && self
                 .looked_up
+                .links
                 .iter()
-                .all(|(rel, found)| links.get(rel) == found.as_ref())
+                .all(|(rel, found)| around.links.get(rel) == found.as_ref())
+            && self.looked_up.pictures.iter().all(|(site_path, found)| {
+                markdown::picture_print(around.images.get(site_path)) == *found
+            })
     }
+}
+
+/// What a document's rendering may look up besides its own text: where
+/// every file goes, the pictures, the settings.
+#[derive(Debug, Clone, Copy)]
+struct Around<'a> {
+    links: &'a HashMap<String, String>,
+    images: &'a Images,
+    config: &'a Config,
 }
 
 impl Cache {
@@ -407,6 +442,12 @@ impl Site {
         let content_dir = self.config.root.join(CONTENT_DIR);
         let stale = cache.stale_sources(&content_dir)?;
         let links = cache.links.as_ref()?.1.clone();
+        let images = cache.pictures.clone()?;
+        let around = Around {
+            links: &links,
+            images: &images,
+            config: &self.config,
+        };
         let mut updates = Vec::new();
         for rel in stale {
             let cached = cache.sources.get(&rel)?;
@@ -433,13 +474,7 @@ impl Site {
             }
             let at = self.document_of(&rel)?;
             let doc = self.document(at);
-            let rendering = render_document(
-                &new,
-                &doc.path,
-                doc.language,
-                self.config.heading_ids,
-                &links,
-            );
+            let rendering = render_document(&new, &doc.path, doc.language, &around);
             let (rendered, image) = rendering.result.as_ref().ok()?;
             let edited = Document {
                 fingerprint: document_print(&rel, stamp, &doc.path, &rendering, doc.future),
@@ -513,7 +548,24 @@ impl Site {
         parsed.retain(|(_, doc, _)| is_published(doc, selection));
         let placed = place(parsed, &mut errors);
         let links = cache.link_map(&inventory, &placed, &broken);
-        let renderings = render_placed(&config, &placed, &links);
+        let jobs = picture_jobs(&config, &inventory, &links);
+        let pictures: HashMap<String, PathBuf> = jobs
+            .iter()
+            .map(|job| (job.site_path.clone(), job.display.clone()))
+            .collect();
+        let images = Arc::new(Images::process(jobs, &config.images, &cache.images));
+        let around = Around {
+            links: &links,
+            images: &images,
+            config: &config,
+        };
+        let renderings = render_placed(&placed, &around);
+        let shown: HashSet<&str> = renderings
+            .iter()
+            .flat_map(|r| r.looked_up.pictures.iter().map(|(p, _)| p.as_str()))
+            .collect();
+        unusable_pictures(&images, &pictures, &shown, &mut errors);
+        drop(shown);
         let Documents {
             mut posts,
             mut pages,
@@ -535,7 +587,8 @@ impl Site {
             written: redirect.from.clone(),
             source: PathBuf::from(crate::source::config::CONFIG_FILE),
         }));
-        let files = copied_files(&config, &inventory, &posts);
+        cache.pictures = Some(images.clone());
+        let files = copied_files(&config, &inventory, &posts, &images);
         let static_files = static_files(&config, &mut errors);
         if !linked {
             cache.walked = Some(inventory);
@@ -550,6 +603,8 @@ impl Site {
                 files,
                 static_files,
                 aliases,
+                images,
+                picture_files: pictures,
             },
             errors,
         ))
@@ -1012,27 +1067,17 @@ fn link_map(
 
 /// Every placed document's Markdown rendered, in parallel; a rendering from
 /// the last load is kept when nothing it was made from changed.
-fn render_placed(
-    config: &Config,
-    placed: &[Placed<'_>],
-    links: &HashMap<String, String>,
-) -> Vec<Arc<Rendering>> {
+fn render_placed(placed: &[Placed<'_>], around: &Around<'_>) -> Vec<Arc<Rendering>> {
     placed
         .par_iter()
         .map(
             |Placed {
                  doc, cached, path, ..
              }| {
-                let language = doc.front.lang.unwrap_or(config.language);
+                let language = doc.front.lang.unwrap_or(around.config.language);
                 match &cached.rendering {
-                    Some(r) if r.still_good(path, language, links) => r.clone(),
-                    _ => Arc::new(render_document(
-                        doc,
-                        path,
-                        language,
-                        config.heading_ids,
-                        links,
-                    )),
+                    Some(r) if r.still_good(path, language, around) => r.clone(),
+                    _ => Arc::new(render_document(doc, path, language, around)),
                 }
             },
         )
@@ -1041,15 +1086,10 @@ fn render_placed(
 
 /// Renders the body, and the front matter fields that hold Markdown or
 /// URLs (`summary`, `image`) the same way, so links in them work too.
-fn render_document(
-    doc: &Parsed,
-    path: &str,
-    language: Language,
-    heading_ids: HeadingIds,
-    links: &HashMap<String, String>,
-) -> Rendering {
-    let links = markdown::Links::new(links);
-    let result = render_with_links(doc, path, language, heading_ids, &links);
+fn render_document(doc: &Parsed, path: &str, language: Language, around: &Around<'_>) -> Rendering {
+    let links =
+        markdown::Links::new(around.links).with_pictures(around.images, &around.config.images);
+    let result = render_with_links(doc, path, language, around.config.heading_ids, &links);
     Rendering {
         path: path.to_string(),
         language,
@@ -1064,7 +1104,7 @@ fn render_with_links(
     language: Language,
     heading_ids: HeadingIds,
     links: &markdown::Links<'_>,
-) -> std::result::Result<(Arc<Rendered>, Option<String>), Vec<Diagnostic>> {
+) -> std::result::Result<(Arc<Rendered>, Option<FrontImage>), Vec<Diagnostic>> {
     let display = doc.source.display_path();
     let source_dir = doc.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     let input = markdown::Input {
@@ -1106,20 +1146,20 @@ fn render_with_links(
             Err(e) => errors.extend(e.iter().map(|d| at_key("summary", d))),
         }
     }
-    let image = doc
-        .front
-        .image
-        .as_ref()
-        .and_then(|src| match markdown::resolve_url(&input, src) {
-            Ok(resolved) => Some(resolved.unwrap_or_else(|| src.clone())),
-            Err((message, hint)) => {
-                errors.push(at_key(
-                    "image",
-                    &Diagnostic::file(&display, message).hint(hint),
-                ));
-                None
-            }
-        });
+    let image =
+        doc.front
+            .image
+            .as_ref()
+            .and_then(|src| match markdown::resolve_image(&input, src) {
+                Ok((url, picture)) => Some(FrontImage { url, picture }),
+                Err((message, hint)) => {
+                    errors.push(at_key(
+                        "image",
+                        &Diagnostic::file(&display, message).hint(hint),
+                    ));
+                    None
+                }
+            });
     if errors.is_empty() {
         Ok((Arc::new(rendered), image))
     } else {
@@ -1458,7 +1498,73 @@ fn collect_aliases(
     aliases
 }
 
-fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> Vec<CopiedFile> {
+/// The pictures among the files of `content/`: every JPEG, PNG, WebP or
+/// GIF (by name; the image stage reads what they are) that is published.
+fn picture_jobs(
+    config: &Config,
+    inventory: &Inventory,
+    links: &HashMap<String, String>,
+) -> Vec<image::Job> {
+    let content = config.root.join(CONTENT_DIR);
+    inventory
+        .assets
+        .iter()
+        .filter(|asset| is_picture(&asset.rel))
+        .filter_map(|asset| {
+            let site_path = links.get(&link_key(&asset.rel))?;
+            Some(image::Job {
+                source: content.join(&asset.rel),
+                display: Path::new(CONTENT_DIR).join(&asset.rel),
+                site_path: site_path.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Whether a file of `content/` is made into a picture, by its name.
+fn is_picture(rel: &str) -> bool {
+    let extension = rel.rsplit_once('.').map_or("", |(_, e)| e);
+    ["jpg", "jpeg", "png", "webp", "gif"]
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known))
+}
+
+/// A problem for each picture that cannot be used and that no document
+/// shows (one that a document shows is reported where it shows it).
+fn unusable_pictures(
+    images: &Images,
+    files: &HashMap<String, PathBuf>,
+    shown: &HashSet<&str>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut unusable: Vec<Diagnostic> = images
+        .pictures()
+        .filter(|(site_path, _)| !shown.contains(site_path))
+        .filter_map(|(site_path, picture)| {
+            let unusable = picture.as_ref().err()?;
+            let display = files.get(site_path)?;
+            let d = Diagnostic::file(
+                display,
+                format!("this picture cannot be published: it {}", unusable.message),
+            );
+            Some(match &unusable.hint {
+                Some(hint) => d.hint(hint.clone()),
+                None => d,
+            })
+        })
+        .collect();
+    unusable.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.append(&mut unusable);
+}
+
+/// The files of `content/` copied as they are: all but the pictures, which
+/// the image stage publishes.
+fn copied_files(
+    config: &Config,
+    inventory: &Inventory,
+    posts: &[Document],
+    images: &Images,
+) -> Vec<CopiedFile> {
     let bundle_paths: HashMap<&str, &str> = posts
         .iter()
         .filter(|p| p.source.bundle.is_some())
@@ -1477,6 +1583,9 @@ fn copied_files(config: &Config, inventory: &Inventory, posts: &[Document]) -> V
                 ),
                 None => asset.rel.clone(),
             };
+            if images.get(&to).is_some() {
+                return None;
+            }
             Some(CopiedFile {
                 from: content.join(&asset.rel),
                 to,

@@ -37,6 +37,7 @@ struct RawConfig {
     redirects: Vec<RawRedirect>,
     markdown: Option<RawMarkdown>,
     comments: Option<RawComments>,
+    images: Option<RawImages>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -52,6 +53,19 @@ struct RawRedirect {
 #[serde(deny_unknown_fields, expecting = "a map with email")]
 struct RawComments {
     email: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a map with widths, sizes, quality, webp and max_megapixels"
+)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    sizes: Option<String>,
+    quality: Option<u8>,
+    webp: Option<bool>,
+    max_megapixels: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,6 +415,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         keep_all(redirects(raw.redirects), &mut problems),
         keep(heading_ids(raw.markdown), &mut problems),
         keep(comments_email(raw.comments), &mut problems),
+        keep_all(images(raw.images), &mut problems),
     );
     let (
         Some(base_url),
@@ -414,6 +429,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         Some(redirects),
         Some(heading_ids),
         Some(comments_email),
+        Some(images),
     ) = checked
     else {
         return Err(problems);
@@ -433,7 +449,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         permalink,
         redirects,
         heading_ids,
-        images: ImageConfig::default(),
+        images,
         comments_email,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),
@@ -570,6 +586,75 @@ fn theme(raw: Option<String>) -> std::result::Result<String, Problem> {
     } else {
         Ok(theme)
     }
+}
+
+/// `images`: widths between 16 and 8192 pixels, a quality from 1 to 100,
+/// `sizes` as the theme's column, a pixel limit from 1 to 1000
+/// megapixels; [`ImageConfig::default`] for what is not set.
+fn images(raw: Option<RawImages>) -> std::result::Result<ImageConfig, Vec<Problem>> {
+    let raw = raw.unwrap_or_default();
+    let default = ImageConfig::default();
+    let mut problems = Vec::new();
+    let mut widths = raw.widths.unwrap_or(default.widths);
+    for bad in widths.iter().filter(|w| !(16..=8192).contains(*w)) {
+        problems.push(
+            Problem::at_text(
+                "images",
+                "widths",
+                &bad.to_string(),
+                "not a width from 16 to 8192 pixels",
+            )
+            .hint("list the widths pictures are made in, e.g. `widths: [480, 800, 1200, 1600]`"),
+        );
+    }
+    if widths.is_empty() {
+        problems.push(
+            Problem::at_text("images", "widths", "[]", "no width to make pictures in")
+                .hint("list at least one width, e.g. `widths: [800]`"),
+        );
+    }
+    widths.sort_unstable();
+    widths.dedup();
+    let quality = raw.quality.unwrap_or(default.quality);
+    if !(1..=100).contains(&quality) {
+        problems.push(
+            Problem::at_text(
+                "images",
+                "quality",
+                &quality.to_string(),
+                "not a quality from 1 to 100",
+            )
+            .hint("80 keeps photos sharp at a fraction of their size"),
+        );
+    }
+    let sizes = raw.sizes.map_or(default.sizes, |s| s.trim().to_string());
+    if sizes.is_empty() || sizes.contains(['"', '<', '>', '&']) {
+        problems.push(Problem::at_text("images", "sizes", &sizes, "not a `sizes` attribute")
+            .hint("say how wide the theme shows a picture, e.g. `sizes: \"(min-width: 42rem) 38rem, 100vw\"`"));
+    }
+    let max_pixels = match raw.max_megapixels {
+        None => default.max_pixels,
+        Some(m) if (1..=1000).contains(&m) => u64::from(m) * 1_000_000,
+        Some(m) => {
+            problems.push(Problem::at_text(
+                "images",
+                "max_megapixels",
+                &m.to_string(),
+                "not a limit from 1 to 1000 megapixels",
+            ));
+            default.max_pixels
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(ImageConfig {
+        widths,
+        sizes,
+        quality,
+        webp: raw.webp.unwrap_or(default.webp),
+        max_pixels,
+    })
 }
 
 /// `comments.email`: one plain address (`blog@example.org`), or none.
@@ -901,6 +986,48 @@ mod tests {
                 "{invalid}"
             );
         }
+    }
+
+    #[test]
+    fn images_are_checked_and_default_to_the_theme_column() -> Result<()> {
+        let base = "title: T\nbase_url: https://example.org/\n";
+        assert_eq!(parse(base)?.images, ImageConfig::default());
+        let config = parse(&format!(
+            "{base}images:\n  widths: [1200, 400, 400]\n  quality: 70\n  webp: false\n  max_megapixels: 50\n  sizes: 30rem\n"
+        ))?;
+        assert_eq!(config.images.widths, [400, 1200]);
+        assert_eq!(
+            (
+                config.images.quality,
+                config.images.webp,
+                config.images.max_pixels
+            ),
+            (70, false, 50_000_000)
+        );
+        assert_eq!(config.images.sizes, "30rem");
+        let Err(err) = parse(&format!(
+            "{base}images:\n  widths: [8, 800]\n  quality: 0\n  sizes: '\"><x'\n  max_megapixels: 5000\n"
+        )) else {
+            panic!("bad image settings were taken");
+        };
+        let shown = err.to_string();
+        for (message, line) in [
+            ("not a width from 16 to 8192 pixels", ":4:"),
+            ("not a quality from 1 to 100", ":5:"),
+            ("not a `sizes` attribute", ":6:"),
+            ("not a limit from 1 to 1000 megapixels", ":7:"),
+        ] {
+            let at = shown
+                .find(message)
+                .unwrap_or_else(|| panic!("{message}: {shown}"));
+            let next = &shown[at..];
+            let location = &next[next.find("-->").unwrap_or(0)..];
+            assert!(
+                location.starts_with(&format!("--> echt.yaml{line}")),
+                "{message} not at {line}: {shown}"
+            );
+        }
+        Ok(())
     }
 
     #[test]

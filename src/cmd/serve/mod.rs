@@ -155,6 +155,15 @@ impl Rebuilder {
         theme: Option<KeptTheme>,
         publish: impl FnOnce(&Rebuilt),
     ) -> Result<Rebuilt> {
+        if self.cache.images.dir.is_none() {
+            // The preview shares the pictures `echt build` made.
+            let public = options.root.join("public");
+            let building = BuildOptions {
+                no_cache: false,
+                ..options.clone()
+            };
+            self.cache.images = build::picture_store(&building, &public);
+        }
         let loaded = build::load_cached(options, &mut self.cache, theme)?;
         self.render(loaded, None, publish)
     }
