@@ -91,7 +91,10 @@ impl Visit {
     /// A fresh browser (nothing cached) at `screen`, on `url`, after the
     /// load event and a quiet moment for late requests.
     fn open(url: &str, screen: &Screen) -> Visit {
-        let mut browser = Chromium::start();
+        // How far ahead Chromium loads lazy pictures depends on how fast
+        // it thinks the network is (loopback may look like anything); a
+        // fixed answer makes that repeatable.
+        let mut browser = Chromium::start_with(&["--force-effective-connection-type=4G".into()]);
         let tab = browser.tab();
         browser.call(Some(&tab), "Page.enable", json!({}));
         browser.call(
@@ -159,7 +162,7 @@ impl Visit {
         let value = self.browser.evaluate(
             &self.tab,
             &format!(
-                "const i = {}; [i.getBoundingClientRect().width, devicePixelRatio]",
+                "(i => [i.getBoundingClientRect().width, devicePixelRatio])({})",
                 picture(stem)
             ),
         );
@@ -248,6 +251,9 @@ fn the_photo_post_loads_versions_that_fit_the_screen() {
             assert_eq!(extension, "webp", "the phone loads WebP");
             first_screen_only(&mut visit, &public, original);
         }
+        println!(
+            "{name}: {width} px {extension} for {css} CSS px ({device} device px), {bytes} bytes"
+        );
         chosen.push((name, width, device, bytes));
     }
     // The screen that needs more device pixels loads no narrower a version.
@@ -266,26 +272,33 @@ fn the_photo_post_loads_versions_that_fit_the_screen() {
 /// At the phone: the first screen's pictures cost a small part of the
 /// original, the picture below waits until the reader scrolls to it.
 fn first_screen_only(visit: &mut Visit, public: &Path, original: f64) {
-    let images: f64 = visit
+    let pictures: f64 = visit
         .fetched()
         .iter()
         .filter(|f| f.is_of(PHOTO) || f.is_of(BELOW))
         .map(|f| f.bytes)
         .sum();
+    println!("phone, first screen: {pictures} bytes of pictures, original {original}");
     assert!(
-        images * 5.0 < original,
-        "the phone loaded {images} bytes of pictures; the original alone has {original}"
+        pictures * 10.0 < original,
+        "the phone loaded {pictures} bytes of pictures; the original alone has {original}"
     );
     let top = visit.browser.evaluate(
         &visit.tab,
         &format!(
-            "const i = {}; i.getBoundingClientRect().top + scrollY",
+            "(i => i.getBoundingClientRect().top + scrollY)({})",
             picture(BELOW)
         ),
     );
     let top = top.as_f64().unwrap();
+    // On 4G, Chromium fetches a lazy picture once it is 1250 px from the
+    // screen; the picture lies beyond twice that, so "not yet" means lazy.
+    let network = visit
+        .browser
+        .evaluate(&visit.tab, "navigator.connection.effectiveType");
+    assert_eq!(network, "4g");
     assert!(
-        top > 3.0 * f64::from(PHONE.height),
+        top > f64::from(PHONE.height) + 2.0 * 1250.0,
         "the second picture must lie well below the first screen: at {top}"
     );
     assert!(
@@ -305,7 +318,7 @@ fn first_screen_only(visit: &mut Visit, public: &Path, original: f64) {
         &visit.tab,
         "the second picture after scrolling",
         &format!(
-            "const i = {}; i.complete && i.naturalWidth > 0",
+            "(i => i.complete && i.naturalWidth > 0)({})",
             picture(BELOW)
         ),
     );
@@ -339,15 +352,16 @@ fn no_page_with_a_picture_shifts_in_lighthouse() {
             let shift = audit("cumulative-layout-shift")["numericValue"].as_f64();
             if shift != Some(0.0) {
                 findings.push(format!(
-                    "{page} ({preset}): layout shift {shift:?}: {}",
-                    audit("cumulative-layout-shift")["details"]
+                    "{page} ({preset}): layout shift {shift:?} by {}",
+                    audit("layout-shifts")["details"]["items"]
                 ));
             }
             if audit("unsized-images")["score"] != json!(1) {
-                findings.push(format!(
-                    "{page} ({preset}): unsized pictures: {}",
-                    audit("unsized-images")["details"]["items"]
-                ));
+                let sizeless: Vec<&str> = audit("unsized-images")["details"]["items"]
+                    .as_array()
+                    .map(|items| items.iter().filter_map(|i| i["url"].as_str()).collect())
+                    .unwrap_or_default();
+                findings.push(format!("{page} ({preset}): no size for {sizeless:?}"));
             }
         }
     }
@@ -381,7 +395,7 @@ fn lighthouse(url: &str, preset: &str) -> Value {
         .env("CHROME_PATH", crate::chromium::chromium_path())
         .args([
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-            "--only-audits=cumulative-layout-shift,unsized-images",
+            "--only-audits=cumulative-layout-shift,layout-shifts,unsized-images",
             "--output=json",
             "--output-path=stdout",
             "--quiet",
