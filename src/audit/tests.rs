@@ -314,7 +314,7 @@ fn affiliate_redirects_are_warnings() {
 }
 
 #[test]
-fn srcset_candidates() {
+fn srcset_candidates_and_their_descriptors() {
     assert_eq!(
         srcset_candidates("a.png 1x, b.png 2x"),
         [("a.png", "1x"), ("b.png", "2x")]

@@ -130,6 +130,16 @@ impl Images {
         self.pictures.get(site_path)
     }
 
+    /// Pictures already made, by their originals' site paths (for the
+    /// tests of the stages after this one).
+    pub fn from_pictures(
+        pictures: impl IntoIterator<Item = (String, Result<Arc<Picture>, Unusable>)>,
+    ) -> Images {
+        Images {
+            pictures: pictures.into_iter().collect(),
+        }
+    }
+
     /// Every picture, by its original's site path.
     pub fn pictures(&self) -> impl Iterator<Item = (&str, &Result<Arc<Picture>, Unusable>)> {
         self.pictures.iter().map(|(k, v)| (k.as_str(), v))

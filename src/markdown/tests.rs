@@ -822,3 +822,200 @@ fn raw_html_urls_resolve_like_markdown_links() {
         r.summary
     );
 }
+
+/// A picture of `width`×`height` at `site_path`, made in `widths` as JPEG
+/// and WebP.
+fn photo(site_path: &str, width: u32, height: u32, widths: &[u32]) -> crate::image::Picture {
+    use crate::image::{ImageFormat, Picture, Version};
+    let stem = site_path.trim_end_matches(".jpg");
+    let version = |w: u32, format: ImageFormat, ext: &str| Version {
+        site_path: format!("{stem}-{w}w.{ext}"),
+        width: w,
+        height: height * w / width,
+        format,
+        len: u64::from(w) * 100,
+    };
+    let mut versions: Vec<Version> = widths
+        .iter()
+        .map(|w| version(*w, ImageFormat::Jpeg, "jpg"))
+        .collect();
+    versions.extend(
+        widths
+            .iter()
+            .map(|w| version(*w, ImageFormat::Webp, "webp")),
+    );
+    Picture {
+        width,
+        height,
+        original: Version {
+            site_path: site_path.to_string(),
+            width,
+            height,
+            format: ImageFormat::Jpeg,
+            len: 5_000_000,
+        },
+        versions,
+        had_location: false,
+        key: 7,
+    }
+}
+
+fn render_pictures(
+    body: &str,
+    images: &crate::image::Images,
+) -> Result<(Rendered, LookedUp), Vec<Diagnostic>> {
+    let map = HashMap::from([
+        ("posts/foto.jpg".to_string(), "posts/a/foto.jpg".to_string()),
+        (
+            "posts/kaputt.jpg".to_string(),
+            "posts/a/kaputt.jpg".to_string(),
+        ),
+        (
+            "posts/notiz.txt".to_string(),
+            "posts/a/notiz.txt".to_string(),
+        ),
+    ]);
+    let config = crate::source::config::ImageConfig::default();
+    let links = Links::new(&map).with_pictures(images, &config);
+    let source = format!("---\ntitle: t\n---\n{body}");
+    let input = Input {
+        path: Path::new("content/posts/a.md"),
+        source: &source,
+        body_offset: 16,
+        page_path: "posts/a/",
+        source_dir: "posts",
+        links: &links,
+        language: Language::De,
+        heading_ids: crate::source::config::HeadingIds::Echt,
+    };
+    let rendered = render(&input)?;
+    Ok((rendered, links.into_looked_up()))
+}
+
+fn site_images() -> crate::image::Images {
+    use std::sync::Arc;
+    crate::image::Images::from_pictures([
+        (
+            "posts/a/foto.jpg".to_string(),
+            Ok(Arc::new(photo(
+                "posts/a/foto.jpg",
+                4000,
+                3000,
+                &[480, 800, 1200, 1600],
+            ))),
+        ),
+        (
+            "posts/a/kaputt.jpg".to_string(),
+            Err(crate::image::Unusable {
+                message: "is cut off after 1,204 bytes".into(),
+                hint: None,
+            }),
+        ),
+    ])
+}
+
+#[test]
+fn a_plain_image_becomes_a_responsive_picture() {
+    let (r, looked_up) =
+        render_pictures("![Der Hafen am Morgen](foto.jpg)\n", &site_images()).unwrap();
+    let html = &r.html;
+    let url = |name: &str| format!("{ROOT}posts/a/{name}");
+    assert!(
+        html.starts_with("<p><picture><source type=\"image/webp\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "srcset=\"{} 480w, {} 800w, {} 1200w, {} 1600w\"",
+            url("foto-480w.webp"),
+            url("foto-800w.webp"),
+            url("foto-1200w.webp"),
+            url("foto-1600w.webp")
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("<img src=\"{}\"", url("foto-1600w.jpg"))),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("{} 480w", url("foto-480w.jpg"))),
+        "{html}"
+    );
+    assert!(
+        html.contains("sizes=\"(min-width: 42rem) 38rem, 100vw\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("width=\"4000\" height=\"3000\" alt=\"Der Hafen am Morgen\""),
+        "{html}"
+    );
+    // The first picture near the top is on the first screen: not lazy.
+    assert!(!html.contains("loading=\"lazy\""), "{html}");
+    assert!(html.contains("decoding=\"async\"></picture>"), "{html}");
+    assert_eq!(looked_up.pictures.len(), 2, "checked, then written");
+    assert!(looked_up
+        .pictures
+        .iter()
+        .all(|(p, _)| p == "posts/a/foto.jpg"));
+    // Further down, or in a summary, it waits for the reader.
+    let long = format!("{}\n\n![Später](foto.jpg)\n", "Ein Satz. ".repeat(60));
+    let (r, _) = render_pictures(&long, &site_images()).unwrap();
+    assert!(r.html.contains("loading=\"lazy\""), "{}", r.html);
+    let (r, _) = render_pictures("![Oben](foto.jpg)\n", &site_images()).unwrap();
+    assert!(r.summary.contains("loading=\"lazy\""), "{}", r.summary);
+}
+
+#[test]
+fn an_image_asks_for_a_width_or_to_be_shown_as_it_is() {
+    let (r, _) = render_pictures("![Klein](foto.jpg#width=400)\n", &site_images()).unwrap();
+    assert!(r.html.contains("sizes=\"400px\""), "{}", r.html);
+    assert!(
+        r.html.contains("width=\"400\" height=\"300\""),
+        "{}",
+        r.html
+    );
+    let (r, _) = render_pictures("![Ganz](foto.jpg#as-is \"Titel\")\n", &site_images()).unwrap();
+    assert_eq!(
+        r.html,
+        format!("<p><img src=\"{ROOT}posts/a/foto.jpg\" width=\"4000\" height=\"3000\" alt=\"Ganz\" title=\"Titel\" decoding=\"async\"></p>\n")
+    );
+    // Another fragment stays in the URL; the picture is still responsive.
+    let (r, _) = render_pictures("![x](foto.jpg#oben)\n", &site_images()).unwrap();
+    assert!(r.html.contains("<picture>"), "{}", r.html);
+}
+
+#[test]
+fn a_picture_that_cannot_be_shown_is_an_error_at_the_image() {
+    let errors = render_pictures(
+        "Text.\n\n![Kaputt](kaputt.jpg)\n\n![Zu breit](foto.jpg#width=0)\n\n![Notiz](notiz.txt#width=300)\n",
+        &site_images(),
+    )
+    .unwrap_err();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 3, "{shown:#?}");
+    assert!(
+        shown[0]
+            .contains("the picture `kaputt.jpg` cannot be shown: it is cut off after 1,204 bytes"),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[0].contains("content/posts/a.md:6:1"), "{}", shown[0]);
+    assert!(
+        shown[1].contains("`#width=0` is not a width from 1 to 8192 pixels"),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[2].contains("`#width=300` asks for a size, but `notiz.txt` is not a picture"),
+        "{}",
+        shown[2]
+    );
+}
+
+#[test]
+fn without_the_sites_pictures_an_image_stays_an_img() {
+    let r = de("![Alt](foto.jpg#width=300)\n");
+    assert!(r.html.contains("<img src=\""), "{}", r.html);
+    assert!(!r.html.contains("<picture>"), "{}", r.html);
+}

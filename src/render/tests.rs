@@ -69,6 +69,7 @@ fn listed(outputs: &Outputs<'_>) -> Vec<String> {
                 What::Feed { format, .. } => format!("{format:?}"),
                 What::Generated { .. } => "generated".to_string(),
                 What::Copy(_) => "copy".to_string(),
+                What::Picture { .. } => "picture".to_string(),
             };
             let owner = outputs.registry.owner(&file.path).expect("an owner");
             format!("{}  {what}  {}", file.path, owner.what)

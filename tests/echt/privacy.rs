@@ -580,7 +580,10 @@ fn a_page_over_the_budget_is_a_warning() {
     let site = heavy_site(600);
     let built = site.build().ok();
     let stderr = built.stderr();
-    assert!(stderr.contains("warning: this page weighs 6"), "{stderr}");
+    assert!(
+        stderr.contains("warning: on a phone, this page weighs 6"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("with its stylesheets and images, more than the budget of 512 KB\n  --> /posts/schwer/\n  = hint: make images smaller, or raise `page_budget` in echt.yaml\n"),
         "{stderr}"
@@ -601,7 +604,7 @@ fn check_reports_weights_and_writes_nothing() {
     let checked = site.check_with(&[]).ok();
     let out = checked.stdout();
     assert!(
-        out.starts_with("Page weight (with stylesheets, images and fonts):\n"),
+        out.starts_with("Page weight on a phone (with stylesheets, images and fonts):\n"),
         "{out}"
     );
     assert!(out.contains("  /posts/a/\n"), "{out}");
