@@ -27,8 +27,18 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::config::ImageConfig;
 use crate::util::image_meta::Format;
+
+mod cache;
+mod decode;
+mod encode;
+mod make;
+mod process;
+
+#[cfg(test)]
+mod tests;
+
+pub use cache::Store;
 
 /// A picture to prepare.
 #[derive(Debug, Clone)]
@@ -41,6 +51,10 @@ pub struct Job {
     /// `posts/reise/foto.jpg`. Its versions go beside it
     /// (`posts/reise/foto-800w.webp`).
     pub site_path: String,
+    /// The author's explicit allowance to publish the file as it is,
+    /// metadata and all: the original is the source byte for byte (its
+    /// versions are still made clean).
+    pub keep_metadata: bool,
 }
 
 /// One published file of a picture: the cleaned original or a version.
@@ -121,6 +135,14 @@ pub struct Unusable {
 pub struct Images {
     /// By the original's site path.
     pictures: HashMap<String, Result<Arc<Picture>, Unusable>>,
+    /// Where each published file is kept, by its site path.
+    files: HashMap<String, process::Kept>,
+    /// How to make an entry again: by the original's site path.
+    sources: HashMap<String, process::Source>,
+    /// The store's folder and the settings, for [`Images::bytes`].
+    shared: Option<process::Shared>,
+    made: usize,
+    reused: usize,
 }
 
 impl Images {
@@ -137,6 +159,7 @@ impl Images {
     ) -> Images {
         Images {
             pictures: pictures.into_iter().collect(),
+            ..Images::default()
         }
     }
 
@@ -157,30 +180,13 @@ impl Images {
         })
     }
 
-    /// The bytes of the published file at `site_path`, read from the store
-    /// and checked against what was made; a damaged or missing entry is
-    /// made again from its source. None for a path no picture publishes.
-    pub fn bytes(&self, _site_path: &str) -> Option<Result<Vec<u8>, Unusable>> {
-        None
+    /// How many pictures this process decoded and encoded.
+    pub fn made(&self) -> usize {
+        self.made
     }
 
-    /// Prepares `jobs` with `settings`, reusing what `store` holds.
-    pub fn process(_jobs: Vec<Job>, _settings: &ImageConfig, _store: &Store) -> Images {
-        Images::default()
-    }
-}
-
-/// Where prepared pictures are kept between builds, and what the last
-/// process learnt about unchanged files.
-#[derive(Debug, Default)]
-pub struct Store {
-    /// The cache folder; None keeps nothing (`--no-cache`).
-    pub dir: Option<PathBuf>,
-}
-
-impl Store {
-    /// A store in the folder `dir`, or none.
-    pub fn new(dir: Option<PathBuf>) -> Store {
-        Store { dir }
+    /// How many pictures this process took from the store unchanged.
+    pub fn reused(&self) -> usize {
+        self.reused
     }
 }

@@ -1516,6 +1516,7 @@ fn picture_jobs(
                 source: content.join(&asset.rel),
                 display: Path::new(CONTENT_DIR).join(&asset.rel),
                 site_path: site_path.clone(),
+                keep_metadata: false,
             })
         })
         .collect()
