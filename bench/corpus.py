@@ -233,7 +233,7 @@ func main() {
 \tfmt.Fprintf(os.Stdout, "%s: %.2f EUR\\n", strings.ToUpper("offen"), summe(r))
 }"""),
     ("console", """$ echt build --root blog
-echt: 412 pages (380 posts, 12 tags) and 3 files in 210 ms → public
+echt: 412 pages (380 posts, 12 tags), 3 files in 210 ms → public
 $ ls public/posts | head -n 3
 alte-briefe
 an-einem-dienstag

@@ -8,13 +8,15 @@
 //! an unknown one) is sniffed the way a browser sniffs content that comes
 //! without a type. Text must be UTF-8 (stylesheets may say otherwise with a
 //! byte order mark or `@charset`, which is followed); what cannot be read
-//! with certainty is refused. Images, fonts, media and archives are only
-//! weighed: a browser never runs or follows anything in them.
+//! with certainty is refused. Fonts, media and archives are only weighed:
+//! a browser never runs or follows anything in them. Images (known by
+//! their bytes, whatever their names) are read for location data
+//! (`location`), unless echt.yaml keeps a file's metadata.
 
 use std::path::Path;
 
 use super::rules::Checker;
-use super::{css, html, in_source, xml, At, Context, FileFacts, Page};
+use super::{css, html, in_source, location, xml, At, Context, FileFacts, Page};
 use crate::util::error::{Diagnostic, Severity};
 
 /// What a copied file is to a browser.
@@ -127,20 +129,84 @@ pub fn sniff(head: &[u8]) -> Nature {
     Nature::Inert
 }
 
-/// Whether the bytes of `file` must be read to audit it, and how many
-/// (None: all of them).
-pub fn needs_reading(file: &str) -> Option<Option<usize>> {
+/// How many bytes of `file` the audit reads at first (None: all of
+/// them). Every file's start is read, since an image is known by its
+/// bytes, not its name; [`needs_all`] says whether the rest is needed.
+pub fn needs_reading(file: &str) -> Option<usize> {
     match nature_by_name(file) {
-        Nature::Inert => None,
-        Nature::Unknown => Some(Some(1024)),
-        _ => Some(None),
+        Nature::Inert | Nature::Unknown => Some(1024),
+        _ => None,
     }
 }
 
+/// Whether the audit needs all of `file`, whose first bytes are `head`:
+/// an image (read for location data), or a file of unknown kind whose
+/// start looks like a document.
+pub fn needs_all(file: &str, head: &[u8]) -> bool {
+    location::sniff(head).is_some()
+        || (nature_by_name(file) == Nature::Unknown && sniff(head) != Nature::Inert)
+}
+
 /// Audits a file copied into the site as `file` from `shown`; `bytes`
-/// are its contents (or their start, for a file [`needs_reading`] says
-/// may be inert), `size` its full size.
+/// are its contents (or their start, for a file [`needs_all`] says is
+/// not needed whole), `size` its full size.
 pub fn copied(cx: &Context<'_>, file: &str, bytes: &[u8], size: u64, shown: &Path) -> FileFacts {
+    let mut facts = by_nature(cx, file, bytes, size, shown);
+    facts
+        .problems
+        .extend(location_problem(cx, file, bytes, size, shown));
+    facts
+}
+
+/// The location data of an image that echt would publish, as an error.
+fn location_problem(
+    cx: &Context<'_>,
+    file: &str,
+    bytes: &[u8],
+    size: u64,
+    shown: &Path,
+) -> Option<Diagnostic> {
+    let kind = location::sniff(bytes)?;
+    if cx.policy.keeps_metadata(shown) {
+        return None;
+    }
+    let mut reading = if (bytes.len() as u64) < size {
+        location::Reading {
+            unreadable: Some(format!(
+                "only {} of its {size} bytes were read",
+                bytes.len()
+            )),
+            ..location::Reading::default()
+        }
+    } else {
+        location::read(kind, bytes)
+    };
+    let allow = format!(
+        "to publish it as it is, metadata and all, allow it in echt.yaml: `privacy: {{keep_metadata: [{}]}}`",
+        shown.display()
+    );
+    let cleaned = matches!(
+        kind,
+        location::Kind::Jpeg | location::Kind::Png | location::Kind::Webp | location::Kind::Gif
+    );
+    let remedy = if cleaned {
+        "echt removes this from JPEG, PNG, WebP and GIF files, but could not here"
+    } else {
+        "echt removes metadata from JPEG, PNG, WebP and GIF files only: export the picture as one of those"
+    };
+    let message = match (reading.found.is_empty(), reading.unreadable.take()) {
+        (false, _) => format!(
+            "/{file} carries location data ({kind}): {}",
+            reading.found.join("; ")
+        ),
+        (true, Some(why)) => format!("/{file} ({kind}) cannot be checked for location data: {why}"),
+        (true, None) => return None,
+    };
+    Some(Diagnostic::file(shown, message).hint(format!("{remedy}; {allow}")))
+}
+
+/// The verdict on a copied file by what it is to a browser.
+fn by_nature(cx: &Context<'_>, file: &str, bytes: &[u8], size: u64, shown: &Path) -> FileFacts {
     let nature = match nature_by_name(file) {
         Nature::Unknown => sniff(bytes),
         nature => nature,

@@ -28,6 +28,7 @@ pub mod css;
 pub mod files;
 pub mod headers;
 mod html;
+pub mod location;
 mod plain;
 mod rules;
 mod scan;
@@ -56,6 +57,9 @@ pub struct Policy {
     base_path: String,
     allow_hosts: Vec<String>,
     own_scripts: bool,
+    /// Files published with their metadata (`privacy.keep_metadata`),
+    /// below the site root.
+    keep_metadata: Vec<String>,
     /// The `<meta>` elements every page starts its `<head>` with.
     head: String,
 }
@@ -100,6 +104,7 @@ impl Policy {
             site,
             allow_hosts: hosts.clone(),
             own_scripts: scripts,
+            keep_metadata: config.privacy.keep_metadata.clone(),
             head,
         }
     }
@@ -107,6 +112,14 @@ impl Policy {
     /// The `<meta>` elements echt puts at the start of every `<head>`.
     pub fn head(&self) -> &str {
         &self.head
+    }
+
+    /// Whether the copied file `source` (as shown: below the site root)
+    /// is published with its metadata.
+    pub(crate) fn keeps_metadata(&self, source: &Path) -> bool {
+        self.keep_metadata
+            .iter()
+            .any(|kept| Path::new(kept) == source)
     }
 
     fn allows(&self, host: &str) -> bool {

@@ -72,10 +72,24 @@ impl std::fmt::Display for Report {
         let s = &self.stats;
         write!(
             f,
-            "echt: {} pages ({} posts, {} tags) and {} files in {} ms → {}",
-            s.pages,
-            s.posts,
-            s.tags,
+            "echt: {} pages ({} posts, {} tags), ",
+            s.pages, s.posts, s.tags
+        )?;
+        if s.pictures > 0 {
+            let pictures = if s.pictures == 1 {
+                "picture"
+            } else {
+                "pictures"
+            };
+            write!(
+                f,
+                "{} {pictures} ({} made now), ",
+                s.pictures, s.pictures_made
+            )?;
+        }
+        write!(
+            f,
+            "{} files in {} ms → {}",
             s.files,
             self.elapsed.as_millis(),
             self.output.display()

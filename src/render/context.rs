@@ -22,6 +22,7 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::Datelike;
@@ -583,6 +584,55 @@ struct PrivacyView<'a> {
     comments: bool,
     /// Where replies go (echt.yaml's `comments.email`).
     comments_email: Option<&'a str>,
+    /// The pictures published with their metadata
+    /// (`privacy.keep_metadata`).
+    keep_metadata: Vec<KeptFile<'a>>,
+}
+
+/// A file published as it is, metadata (and perhaps where it was taken)
+/// and all.
+#[derive(Debug, Serialize, Hash)]
+struct KeptFile<'a> {
+    /// The path below the site root, as echt.yaml names it.
+    source: &'a str,
+    /// Where it is published (below the site's URL), when the site
+    /// publishes it.
+    path: Option<&'a str>,
+    url: Option<Url<'a>>,
+}
+
+impl<'a> KeptFile<'a> {
+    /// Each file of `privacy.keep_metadata`, with its published URL.
+    fn all(site: &'a Site) -> Vec<KeptFile<'a>> {
+        let root = &site.config.root;
+        let is =
+            |from: &Path, kept: &str| from.strip_prefix(root).is_ok_and(|f| f == Path::new(kept));
+        site.config
+            .privacy
+            .keep_metadata
+            .iter()
+            .map(|kept| {
+                let published = site
+                    .static_files
+                    .iter()
+                    .find(|(_, from)| is(from, kept))
+                    .map(|(to, _)| to)
+                    .or_else(|| site.files.iter().find(|f| is(&f.from, kept)).map(|f| &f.to))
+                    .or_else(|| {
+                        // A picture of `content/`, published by the image stage.
+                        site.picture_files
+                            .iter()
+                            .find(|(_, file)| file.as_path() == Path::new(kept))
+                            .map(|(to, _)| to)
+                    });
+                KeptFile {
+                    source: kept,
+                    path: published.map(String::as_str),
+                    url: published.map(|to| Url(Cow::Borrowed(to.as_str()))),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A rule every page carries in a `<meta>`.
@@ -668,6 +718,7 @@ impl<'a> PrivacyView<'a> {
             comments: site.config.comments_email.is_some()
                 || site.posts.iter().any(|p| p.comments.count > 0),
             comments_email: site.config.comments_email.as_deref(),
+            keep_metadata: KeptFile::all(site),
         }
     }
 }

@@ -46,6 +46,7 @@ use crate::util::fingerprint::fingerprint;
 use crate::util::url;
 
 mod context;
+mod copied;
 pub mod feed;
 #[cfg(test)]
 mod fixture;
@@ -59,6 +60,12 @@ pub struct Stats {
     pub posts: usize,
     pub tags: usize,
     pub files: usize,
+    /// Pictures of `content/`, and how many of them were made now (not
+    /// taken from the picture store).
+    #[serde(default)]
+    pub pictures: usize,
+    #[serde(default)]
+    pub pictures_made: usize,
 }
 
 /// How pages are rendered.
@@ -203,9 +210,8 @@ enum Made<'f> {
 enum Copying<'f> {
     /// The theme's file, compiled in.
     Embedded(&'static [u8]),
-    /// A file the audit only weighs (images, fonts): copied unread.
-    Inert { from: &'f Path, size: u64 },
-    /// A file the audit reads: its start, or all of it (`whole`).
+    /// A file the audit reads (`copied`): its start, or all of it
+    /// (`whole`, and then with its metadata removed if it is an image).
     Read {
         from: &'f Path,
         bytes: Vec<u8>,
@@ -340,6 +346,8 @@ impl<'a> Prepared<'a> {
                 posts: self.site.posts.len(),
                 tags: self.site.tags.len(),
                 files: count(|what| matches!(what, What::Copy(_))),
+                pictures: self.site.images.pictures().count(),
+                pictures_made: self.site.images.made(),
             },
             facts,
             errors,
@@ -384,7 +392,9 @@ impl<'a> Prepared<'a> {
             }
             What::Generated { bytes, problems } => Made::Generated { bytes, problems },
             What::Copy(Copied::Embedded(bytes)) => Made::Copy(Copying::Embedded(bytes)),
-            What::Copy(Copied::File(from)) => Made::Copy(read(from, &file.path)?),
+            What::Copy(Copied::File(from)) => {
+                Made::Copy(copied::read(from, &file.path, &site.config)?)
+            }
             What::Picture { original } => {
                 let shown = site
                     .picture_files
@@ -472,13 +482,6 @@ impl<'a> Prepared<'a> {
                 let facts = audit::copied(cx, path, &bytes, bytes.len() as u64, shown);
                 (Body::Bytes(Cow::Owned(bytes)), facts)
             }
-            Made::Copy(Copying::Inert { from, size }) => (
-                Body::File(from),
-                FileFacts {
-                    size,
-                    ..FileFacts::default()
-                },
-            ),
             Made::Copy(Copying::Read {
                 from,
                 bytes,
@@ -559,7 +562,13 @@ impl<'a> Prepared<'a> {
                     What::Generated { bytes, problems } => {
                         fingerprint((bytes, format!("{problems:?}")))
                     }
-                    What::Copy(Copied::File(path)) => fingerprint((path, stamp(path))),
+                    // A picture is published as it is when echt.yaml keeps
+                    // its metadata, else cleaned.
+                    What::Copy(Copied::File(path)) => {
+                        let source = path.strip_prefix(&site.config.root).unwrap_or(path);
+                        let kept = site.config.privacy.keeps_metadata(source);
+                        fingerprint((path, stamp(path), kept))
+                    }
                     What::Copy(Copied::Embedded(bytes)) => fingerprint(bytes),
                     What::Picture { original } => {
                         let made = site.images.get(original).map(|p| p.as_ref().map(|p| p.key));
@@ -617,44 +626,6 @@ fn write_file(out: &dyn Sink, path: &str, body: Body<'_>) -> Result<(), Diagnost
     match body {
         Body::Bytes(bytes) => out.write(path, &bytes),
         Body::File(from) => out.copy(from, path),
-    }
-}
-
-/// A copied file, read as far as the audit needs (see `audit::files`):
-/// documents and stylesheets whole, files of unknown kind their start
-/// (all of it if that looks like a document), images, fonts and other
-/// inert files not at all.
-fn read<'f>(from: &'f Path, to: &str) -> Result<Copying<'f>, Diagnostic> {
-    let unreadable = |e: std::io::Error| Diagnostic::file(from, crate::util::error::io_message(&e));
-    let size = std::fs::metadata(from).map_err(unreadable)?.len();
-    let Some(limit) = audit::files::needs_reading(to) else {
-        return Ok(Copying::Inert { from, size });
-    };
-    let mut bytes = read_start(from, limit).map_err(unreadable)?;
-    let sniffed = limit.is_some() && audit::files::sniff(&bytes) != audit::files::Nature::Inert;
-    if sniffed {
-        bytes = std::fs::read(from).map_err(unreadable)?;
-    }
-    Ok(Copying::Read {
-        from,
-        bytes,
-        size,
-        whole: limit.is_none() || sniffed,
-    })
-}
-
-/// The first `limit` bytes of a file, or all of them.
-fn read_start(path: &Path, limit: Option<usize>) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    match limit {
-        None => std::fs::read(path),
-        Some(limit) => {
-            let mut bytes = Vec::with_capacity(limit);
-            std::fs::File::open(path)?
-                .take(limit as u64)
-                .read_to_end(&mut bytes)?;
-            Ok(bytes)
-        }
     }
 }
 

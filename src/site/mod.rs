@@ -1512,11 +1512,12 @@ fn picture_jobs(
         .filter(|asset| is_picture(&asset.rel))
         .filter_map(|asset| {
             let site_path = links.get(&link_key(&asset.rel))?;
+            let display = Path::new(CONTENT_DIR).join(&asset.rel);
             Some(image::Job {
                 source: content.join(&asset.rel),
-                display: Path::new(CONTENT_DIR).join(&asset.rel),
+                keep_metadata: config.privacy.keeps_metadata(&display),
+                display,
                 site_path: site_path.clone(),
-                keep_metadata: false,
             })
         })
         .collect()

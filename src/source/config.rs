@@ -77,7 +77,7 @@ struct RawMarkdown {
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a map with allow_hosts, allow_redirects, allow_scripts and page"
+    expecting = "a map with allow_hosts, allow_redirects, allow_scripts, keep_metadata and page"
 )]
 struct RawPrivacy {
     #[serde(default)]
@@ -85,6 +85,8 @@ struct RawPrivacy {
     #[serde(default)]
     allow_redirects: Vec<String>,
     allow_scripts: Option<String>,
+    #[serde(default)]
+    keep_metadata: Vec<String>,
     page: Option<bool>,
 }
 
@@ -202,6 +204,10 @@ pub struct PrivacyConfig {
     pub allow_redirects: Vec<String>,
     /// `allow_scripts: self`: `<script src>` files from the site itself.
     pub own_scripts: bool,
+    /// Pictures published byte for byte, metadata (and location) and all
+    /// (`keep_metadata`): paths below the site root, `/`-separated, each
+    /// an existing file, as written (`static/karte.jpg`).
+    pub keep_metadata: Vec<String>,
     /// Whether echt writes the privacy page (Datenschutz / Privacy).
     pub page: bool,
 }
@@ -212,6 +218,14 @@ impl PrivacyConfig {
         self.allow_redirects
             .iter()
             .any(|allowed| host_matches(allowed, host))
+    }
+
+    /// Whether `file` (a path below the site root) is published with its
+    /// metadata.
+    pub fn keeps_metadata(&self, file: &Path) -> bool {
+        self.keep_metadata
+            .iter()
+            .any(|kept| Path::new(kept) == file)
     }
 }
 
@@ -409,7 +423,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         keep(posts_per_page(raw.posts_per_page), &mut problems),
         keep(language(raw.language.as_deref()), &mut problems),
         keep(theme(raw.theme), &mut problems),
-        keep_all(privacy(raw.privacy), &mut problems),
+        keep_all(privacy(raw.privacy, root), &mut problems),
         keep(page_budget(raw.page_budget.as_ref()), &mut problems),
         keep(permalink(raw.permalink.as_deref()), &mut problems),
         keep_all(redirects(raw.redirects), &mut problems),
@@ -727,7 +741,10 @@ fn feed(raw: Option<RawFeed>) -> FeedConfig {
 
 /// `privacy`: host names only, no scripts but the site's own; the privacy
 /// page unless switched off.
-fn privacy(raw: Option<RawPrivacy>) -> std::result::Result<PrivacyConfig, Vec<Problem>> {
+fn privacy(
+    raw: Option<RawPrivacy>,
+    root: &Path,
+) -> std::result::Result<PrivacyConfig, Vec<Problem>> {
     let Some(raw) = raw else {
         return Ok(PrivacyConfig {
             page: true,
@@ -738,22 +755,85 @@ fn privacy(raw: Option<RawPrivacy>) -> std::result::Result<PrivacyConfig, Vec<Pr
         hosts("allow_hosts", &raw.allow_hosts),
         hosts("allow_redirects", &raw.allow_redirects),
         own_scripts(raw.allow_scripts.as_deref()),
+        keep_metadata(root, &raw.keep_metadata),
     );
     match checked {
-        (Ok(allow_hosts), Ok(allow_redirects), Ok(own_scripts)) => Ok(PrivacyConfig {
-            allow_hosts,
-            allow_redirects,
-            own_scripts,
-            page: raw.page.unwrap_or(true),
-        }),
-        (hosts, redirects, scripts) => Err(hosts
+        (Ok(allow_hosts), Ok(allow_redirects), Ok(own_scripts), Ok(keep_metadata)) => {
+            Ok(PrivacyConfig {
+                allow_hosts,
+                allow_redirects,
+                own_scripts,
+                keep_metadata,
+                page: raw.page.unwrap_or(true),
+            })
+        }
+        (hosts, redirects, scripts, kept) => Err(hosts
             .err()
             .into_iter()
             .flatten()
             .chain(redirects.err().into_iter().flatten())
             .chain(scripts.err())
+            .chain(kept.err().into_iter().flatten())
             .collect()),
     }
+}
+
+/// `keep_metadata`: files below the site root published as they are,
+/// with their metadata; each must exist, so that a renamed picture does
+/// not leave an allowance behind that nobody sees.
+fn keep_metadata(
+    root: &Path,
+    entries: &[String],
+) -> std::result::Result<Vec<String>, Vec<Problem>> {
+    let mut kept = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        match kept_file(root, entry) {
+            Ok(file) => kept.push(file),
+            Err(why) => problems.push(
+                Problem::at_text("privacy", "keep_metadata", entry, why).hint(
+                    "name files below the site's folder, e.g. `static/karte.jpg` or `content/posts/reise/gipfel.jpg`",
+                ),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(kept)
+    } else {
+        Err(problems)
+    }
+}
+
+/// One entry of `keep_metadata`, checked: a relative path without `..`
+/// to an existing file, `/`-separated and without `./` steps.
+fn kept_file(root: &Path, entry: &str) -> std::result::Result<String, String> {
+    use std::path::Component;
+    let path = Path::new(entry.trim());
+    let mut parts = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::Normal(name) => match name.to_str() {
+                Some(name) if !name.contains('\\') => parts.push(name),
+                _ => return Err(format!("keep_metadata `{entry}` is not a plain path")),
+            },
+            Component::CurDir => {}
+            _ => {
+                return Err(format!(
+                    "keep_metadata `{entry}` is not a path below the site's folder"
+                ))
+            }
+        }
+    }
+    let file = parts.join("/");
+    if file.is_empty() {
+        return Err("keep_metadata names no file".to_string());
+    }
+    if !root.join(&file).is_file() {
+        return Err(format!(
+            "keep_metadata names `{file}`, which does not exist"
+        ));
+    }
+    Ok(file)
 }
 
 /// The entries of a list of hosts (`allow_hosts`, `allow_redirects`),
@@ -1146,7 +1226,7 @@ mod tests {
     #[test]
     fn privacy_allows_hosts_and_own_scripts_only() {
         assert_eq!(
-            privacy(None),
+            privacy(None, Path::new(".")),
             Ok(PrivacyConfig {
                 page: true,
                 ..PrivacyConfig::default()
@@ -1157,19 +1237,24 @@ mod tests {
                 allow_hosts: hosts.iter().map(|h| h.to_string()).collect(),
                 allow_redirects: redirects.iter().map(|h| h.to_string()).collect(),
                 allow_scripts: scripts.map(str::to_string),
+                keep_metadata: Vec::new(),
                 page: Some(false),
             })
         };
         assert_eq!(
-            privacy(raw(
-                &[" Media.Example.net ", "*.cdn.example"],
-                &["mastodon.social"],
-                Some(" self ")
-            )),
+            privacy(
+                raw(
+                    &[" Media.Example.net ", "*.cdn.example"],
+                    &["mastodon.social"],
+                    Some(" self ")
+                ),
+                Path::new(".")
+            ),
             Ok(PrivacyConfig {
                 allow_hosts: vec!["media.example.net".into(), "*.cdn.example".into()],
                 allow_redirects: vec!["mastodon.social".into()],
                 own_scripts: true,
+                keep_metadata: Vec::new(),
                 page: false,
             })
         );
@@ -1177,11 +1262,10 @@ mod tests {
         assert_eq!(own_scripts(Some("none")), Ok(false));
         // Every problem of the section, in order.
         let host_hint = Some("write host names only, e.g. `media.example.net` or `*.example.net`");
-        let problems = privacy(raw(
-            &["https://x.org/", "ok.org", "*."],
-            &["a..b"],
-            Some("all"),
-        ));
+        let problems = privacy(
+            raw(&["https://x.org/", "ok.org", "*."], &["a..b"], Some("all")),
+            Path::new("."),
+        );
         assert_eq!(
             problems,
             Err(vec![
@@ -1207,6 +1291,72 @@ mod tests {
                 },
             ])
         );
+    }
+
+    #[test]
+    fn kept_metadata_names_existing_files_below_the_root() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static/fotos")).expect("a folder");
+        std::fs::write(root.join("static/fotos/karte.jpg"), b"x").expect("a file");
+        let entries = |list: &[&str]| list.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            keep_metadata(
+                root,
+                &entries(&["static/fotos/karte.jpg", "./static//fotos/karte.jpg"])
+            ),
+            Ok(vec![
+                "static/fotos/karte.jpg".to_string(),
+                "static/fotos/karte.jpg".to_string()
+            ])
+        );
+        let hint = "name files below the site's folder, e.g. `static/karte.jpg` or `content/posts/reise/gipfel.jpg`";
+        let problem = |text: &str, message: &str| Problem {
+            at: Place::Text {
+                section: "privacy",
+                key: "keep_metadata",
+                text: text.into(),
+            },
+            message: message.into(),
+            hint: Some(hint),
+        };
+        assert_eq!(
+            keep_metadata(
+                root,
+                &entries(&[
+                    "static/fehlt.jpg",
+                    "../karte.jpg",
+                    "/etc/passwd",
+                    "static/fotos",
+                    ""
+                ])
+            ),
+            Err(vec![
+                problem(
+                    "static/fehlt.jpg",
+                    "keep_metadata names `static/fehlt.jpg`, which does not exist"
+                ),
+                problem(
+                    "../karte.jpg",
+                    "keep_metadata `../karte.jpg` is not a path below the site's folder"
+                ),
+                problem(
+                    "/etc/passwd",
+                    "keep_metadata `/etc/passwd` is not a path below the site's folder"
+                ),
+                problem(
+                    "static/fotos",
+                    "keep_metadata names `static/fotos`, which does not exist"
+                ),
+                problem("", "keep_metadata names no file"),
+            ])
+        );
+        let config = PrivacyConfig {
+            keep_metadata: vec!["static/fotos/karte.jpg".into()],
+            ..PrivacyConfig::default()
+        };
+        assert!(config.keeps_metadata(Path::new("static/fotos/karte.jpg")));
+        assert!(!config.keeps_metadata(Path::new("static/fotos")));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What a successful build writes: URLs, pages, lists, drafts, aliases.
 
-use crate::support::{post, TestSite};
+use crate::support::{post, TestSite, PNG};
 
 #[test]
 fn fixture_blog_has_every_page_at_its_url() {
@@ -378,7 +378,7 @@ fn static_files_may_not_replace_generated_pages_but_robots_txt_may() {
 fn front_matter_summary_and_image_resolve_like_the_text() {
     let site = TestSite::new()
         .post("b.md", &post("B", "2024-01-01", "Text"))
-        .file("content/posts/bild.png", "png")
+        .bytes("content/posts/bild.png", PNG)
         .post(
             "a.md",
             "---\ntitle: A\ndate: 2024-01-02\nimage: bild.png\nimage_alt: Ein Bild\nsummary: 'Siehe [B](b.md) und \"das\"'\n---\n![x](bild.png)\n",
@@ -386,7 +386,11 @@ fn front_matter_summary_and_image_resolve_like_the_text() {
     let built = site.build().ok();
     let page = built.page("posts/a/");
     assert!(
-        page.contains("<img src=\"../../posts/bild.png\" alt=\"Ein Bild\""),
+        page.contains("<img src=\"../../posts/bild.png\" srcset=\"../../posts/bild.png 1w\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("width=\"1\" height=\"1\" alt=\"Ein Bild\""),
         "{page}"
     );
     let home = built.page("");

@@ -20,7 +20,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::support::{theme_file, TestSite};
+use crate::photos;
+use crate::support::{theme_file, TestSite, PNG};
 
 /// The contents of a file of a case.
 #[derive(Debug, Clone, Copy)]
@@ -187,8 +188,55 @@ const CSS_URL: &str =
 const NOT_HEAD: &str =
     "error: echt's Content-Security-Policy `<meta>` ends up outside `<head>`, where browsers ignore it";
 
-/// A PNG signature: enough for a file that is only weighed.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+fn phone_jpeg() -> Vec<u8> {
+    photos::phone_jpeg()
+}
+
+fn jpeg_with_appended_gps() -> Vec<u8> {
+    [photos::jpeg(&[]), photos::phone_jpeg()].concat()
+}
+
+fn jpeg_with_xmp_position() -> Vec<u8> {
+    photos::jpeg(&[(1, photos::xmp_app1(photos::XMP_POSITION))])
+}
+
+fn jpeg_with_damaged_exif() -> Vec<u8> {
+    let mut exif = photos::exif_app1(true);
+    exif.truncate(60);
+    photos::jpeg(&[(1, exif)])
+}
+
+fn jpeg_cut_off() -> Vec<u8> {
+    let mut jpeg = photos::phone_jpeg();
+    jpeg.truncate(jpeg.len() / 2);
+    jpeg
+}
+
+fn png_with_gps() -> Vec<u8> {
+    photos::png_with_exif(&photos::tiff(true, true))
+}
+
+fn webp_with_gps() -> Vec<u8> {
+    photos::webp_with_exif(photos::tiff(true, false))
+}
+
+fn tiff_with_gps() -> Vec<u8> {
+    photos::tiff(true, true)
+}
+
+fn tiff_damaged() -> Vec<u8> {
+    let mut tiff = photos::tiff(true, false);
+    tiff.truncate(70);
+    tiff
+}
+
+fn heic_with_gps() -> Vec<u8> {
+    photos::heic(true, false)
+}
+
+fn heic_with_xmp_position() -> Vec<u8> {
+    photos::heic(false, true)
+}
 
 /// UTF-16 (little endian, with its byte order mark) of `text`.
 fn utf16(text: &str) -> Vec<u8> {
@@ -2240,6 +2288,92 @@ pub(crate) const CASES: &[Case] = &[
         "ok-srcdoc-without-doctype",
         [post!("<iframe srcdoc=\"<p>Hallo</p>\" title=\"Gruß\"></iframe>")],
         BUILDS,
+    ),
+    // Pictures: location data in any published image (by its bytes),
+    // cleaned where echt can, refused where it cannot (`photos.rs` makes
+    // them; `privacy.rs` checks what the cleaned files still carry).
+    case!(
+        "ok-gps-jpeg-in-static-is-cleaned",
+        [("static/foto.jpg", Body::Made(phone_jpeg)), post!("![Foto](/foto.jpg)")],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-jpeg-named-as-text-is-cleaned",
+        [("static/foto.txt", Body::Made(phone_jpeg))],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-after-the-jpeg-end-is-cleaned",
+        [("static/doppelt.jpg", Body::Made(jpeg_with_appended_gps))],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-in-xmp-only-jpeg-is-cleaned",
+        [("static/xmp.jpg", Body::Made(jpeg_with_xmp_position))],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-in-png-exif-chunk-is-cleaned",
+        [("static/karte.png", Body::Made(png_with_gps))],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-in-webp-is-cleaned",
+        [("static/karte.webp", Body::Made(webp_with_gps))],
+        BUILDS,
+    ),
+    case!(
+        "ok-damaged-exif-in-jpeg-is-removed",
+        [("static/kaputt-exif.jpg", Body::Made(jpeg_with_damaged_exif))],
+        BUILDS,
+    ),
+    case!(
+        "ok-gps-kept-by-allowance",
+        [config!("privacy:\n  keep_metadata: [static/karte.tif, static/foto.jpg]\n"),
+            ("static/karte.tif", Body::Made(tiff_with_gps)),
+            ("static/foto.jpg", Body::Made(phone_jpeg))],
+        BUILDS,
+    ),
+    case!(
+        "gps-in-tiff",
+        [("static/karte.tif", Body::Made(tiff_with_gps))],
+        only("error: /karte.tif carries location data (TIFF): EXIF GPS fields (GPSLatitudeRef, GPSLatitude, GPSLongitudeRef, GPSLongitude)", "static/karte.tif"),
+    ),
+    case!(
+        "gps-in-tiff-without-extension",
+        [("static/karte", Body::Made(tiff_with_gps))],
+        only("error: /karte carries location data (TIFF)", "static/karte"),
+    ),
+    case!(
+        "gps-in-heic",
+        [("static/foto.heic", Body::Made(heic_with_gps))],
+        only("error: /foto.heic carries location data (HEIF): EXIF GPS fields", "static/foto.heic"),
+    ),
+    case!(
+        "gps-in-heic-xmp-only",
+        [("static/foto.heic", Body::Made(heic_with_xmp_position))],
+        only("error: /foto.heic carries location data (HEIF): metadata naming a position (e:GPSLatitude); metadata naming a position (e:GPSLongitude)", "static/foto.heic"),
+    ),
+    case!(
+        "gps-in-tiff-in-a-bundle",
+        [("content/posts/b/index.md", Body::Text("---\ntitle: B\ndate: 2024-01-03\n---\n![Karte](karte.tiff)\n")),
+            ("content/posts/b/karte.tiff", Body::Made(tiff_with_gps))],
+        fails("error: /posts/b/karte.tiff carries location data (TIFF)", "content/posts/b/karte.tiff"),
+    ),
+    case!(
+        "damaged-exif-in-tiff",
+        [("static/kaputt.tif", Body::Made(tiff_damaged))],
+        only("error: /kaputt.tif (TIFF) cannot be checked for location data: its EXIF data cannot be read", "static/kaputt.tif"),
+    ),
+    case!(
+        "damaged-jpeg",
+        [("static/kaputt.jpg", Body::Made(jpeg_cut_off))],
+        only("error: /kaputt.jpg cannot be published without its metadata: it is a damaged JPEG file (at byte", "static/kaputt.jpg"),
+    ),
+    case!(
+        "keep-metadata-of-a-missing-file",
+        [config!("privacy:\n  keep_metadata: [static/fehlt.jpg]\n")],
+        only("error: keep_metadata names `static/fehlt.jpg`, which does not exist", "echt.yaml:7:19"),
     ),
 ];
 

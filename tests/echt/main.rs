@@ -31,6 +31,7 @@ mod load;
 mod nginx;
 mod outputs;
 mod permalinks;
+mod photos;
 mod pictures;
 mod privacy;
 mod sample;

@@ -3,7 +3,7 @@
 //! takes, is an error naming both, found before anything is written, so a
 //! previous build stays exactly as it was.
 
-use crate::support::{post, snapshot, TestSite};
+use crate::support::{post, snapshot, TestSite, PNG};
 
 /// A site with a good build in public/, and what public/ holds.
 fn built_site() -> (TestSite, std::collections::BTreeMap<String, Vec<u8>>) {
@@ -74,8 +74,8 @@ fn a_slug_too_long_for_a_file_name_fails_before_writing() {
 fn a_static_file_and_a_content_file_for_one_path_clash() {
     let (site, before) = built_site();
     let site = site
-        .file("static/bild.png", "a")
-        .file("content/bild.png", "b");
+        .bytes("static/bild.png", PNG)
+        .bytes("content/bild.png", PNG);
     let err = fails_untouched(&site, &before);
     assert!(
         err.contains("error: static/bild.png and content/bild.png would both be written to /bild.png\n  --> content/bild.png\n"),

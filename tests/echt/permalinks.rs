@@ -23,7 +23,7 @@ fn date_permalinks_write_files_and_every_link_follows() {
             "2015-03-01-Was-hat-sich-geändert?.md",
             "---\ntitle: Was hat sich geändert?\ndate: 2015-03-01\ncategories: [Release Notes]\n---\n## Neu {#neu}\n\nVieles.\n",
         )
-        .bytes("static/bilder/tafel.png", b"\x89PNG\r\n\x1a\n");
+        .bytes("static/bilder/tafel.png", crate::support::PNG);
     let built = site.build().ok();
     // Recurring titles on different dates no longer collide.
     let first = built.page("2014/07/07/Teamtreffen.html");

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 
-use crate::support::{echt, post, snapshot, theme_file, TestSite, CONFIG};
+use crate::support::{echt, noise_png, post, snapshot, theme_file, TestSite, CONFIG};
 
 /// Asserts that `stderr` has a diagnostic whose first line starts with
 /// `headline` and whose `-->` line is `at`.
@@ -154,7 +154,7 @@ fn hostile_site() -> TestSite {
             "@import url(\"https://fonts.googleapis.com/css2?family=Lato\");\nbody { font-family: Lato, sans-serif; }\n",
         )
         .file("static/logo.svg", SVG_WITH_IMAGE)
-        .bytes("static/bild.png", b"\x89PNG\r\n\x1a\n")
+        .bytes("static/bild.png", crate::support::PNG)
 }
 
 #[test]
@@ -563,21 +563,25 @@ fn headers_files_carry_the_policy() {
 }
 
 /// A post bundle with an image of `kilobytes`.
-fn heavy_site(kilobytes: usize) -> TestSite {
+/// A post showing a picture of noise `width`×`height` pixels large,
+/// written `as_written` (`bild.png`, `bild.png#as-is`).
+fn heavy_site(width: u32, height: u32, as_written: &str) -> TestSite {
     TestSite::new()
         .post(
             "schwer/index.md",
-            &post("Schwer", "2024-01-01", "Ein Foto:\n\n![Foto](bild.jpg)"),
+            &post(
+                "Schwer",
+                "2024-01-01",
+                &format!("Ein Foto:\n\n![Foto]({as_written})"),
+            ),
         )
-        .bytes(
-            "content/posts/schwer/bild.jpg",
-            &vec![0xAB; kilobytes * 1024],
-        )
+        .bytes("content/posts/schwer/bild.png", &noise_png(width, height))
 }
 
 #[test]
 fn a_page_over_the_budget_is_a_warning() {
-    let site = heavy_site(600);
+    // 460 × 460 × 3 bytes of noise: about 620 KB.
+    let site = heavy_site(460, 460, "bild.png#as-is");
     let built = site.build().ok();
     let stderr = built.stderr();
     assert!(
@@ -588,12 +592,32 @@ fn a_page_over_the_budget_is_a_warning() {
         stderr.contains("with its stylesheets and images, more than the budget of 512 KB\n  --> /posts/schwer/\n  = hint: make images smaller, or raise `page_budget` in echt.yaml\n"),
         "{stderr}"
     );
-    assert!(built.exists("posts/schwer/bild.jpg"));
+    assert!(built.exists("posts/schwer/bild.png"));
+}
+
+#[test]
+fn the_budget_counts_the_version_a_phone_loads() {
+    // 1200 × 900 pixels of noise weigh about 3.2 MB; a phone loads the
+    // version 800 pixels wide (about 1.4 MB), a desktop browser at twice
+    // the density the original.
+    let config = config_with("page_budget: 2 MB\n");
+    let shown = heavy_site(1200, 900, "bild.png").file("echt.yaml", &config);
+    let built = shown.build().ok();
+    assert!(built.stderr().is_empty(), "{}", built.stderr());
+    let page = built.page("posts/schwer/");
+    assert!(page.contains("bild-800w.png 800w"), "{page}");
+    let as_is = heavy_site(1200, 900, "bild.png#as-is").file("echt.yaml", &config);
+    let stderr = as_is.build().ok().stderr();
+    assert!(
+        stderr.contains("warning: on a phone, this page weighs 3"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_larger_budget_silences_the_warning() {
-    let site = heavy_site(600).file("echt.yaml", &config_with("page_budget: 1 MB\n"));
+    let site = heavy_site(460, 460, "bild.png#as-is")
+        .file("echt.yaml", &config_with("page_budget: 1 MB\n"));
     let built = site.build().ok();
     assert!(built.stderr().is_empty(), "{}", built.stderr());
 }
@@ -966,5 +990,132 @@ fn markup_a_streaming_parser_cannot_decide_fails_the_build() {
         &err,
         "error: `<img src>` loads from another host, `pixel.tracker.example`",
         "content/posts/a.md:7:11",
+    );
+}
+
+/// The files of a site with phone pictures in every place a blog keeps
+/// them (the theme's static files aside): `static/`, a post's bundle, and
+/// one without a telling name.
+fn site_with_phone_pictures() -> TestSite {
+    use crate::photos;
+    TestSite::new()
+        .post(
+            "reise/index.md",
+            &post("Reise", "2024-05-01", "![Gipfel](gipfel.jpg)\n"),
+        )
+        .bytes("content/posts/reise/gipfel.jpg", &photos::phone_jpeg())
+        .bytes("static/foto.jpg", &photos::phone_jpeg())
+        .bytes(
+            "static/doppelt.jpg",
+            &[photos::jpeg(&[]), photos::phone_jpeg()].concat(),
+        )
+        .bytes(
+            "static/karte.png",
+            &photos::png_with_exif(&photos::tiff(true, true)),
+        )
+        .bytes(
+            "static/karte.webp",
+            &photos::webp_with_exif(photos::tiff(true, false)),
+        )
+        .bytes("static/ohne-namen", &photos::phone_jpeg())
+}
+
+#[test]
+fn copied_pictures_are_published_without_location_data() {
+    use crate::photos;
+    let site = site_with_phone_pictures();
+    let built = site.build().ok();
+    for file in [
+        "posts/reise/gipfel.jpg",
+        "foto.jpg",
+        "doppelt.jpg",
+        "karte.png",
+        "karte.webp",
+        "ohne-namen",
+    ] {
+        let bytes = std::fs::read(built.public.join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e} in {:?}", built.files()));
+        assert_eq!(photos::gps_fields(&bytes), Ok(Vec::new()), "{file}");
+        assert!(!photos::names_a_position(&bytes), "{file} names a position");
+        assert!(
+            !bytes.windows(10).any(|w| w == b"Testkamera"),
+            "{file} still names the camera"
+        );
+    }
+    // Still pictures: the JPEGs decode to what they showed.
+    let original = jpeg_decoder::Decoder::new(&photos::phone_jpeg()[..])
+        .decode()
+        .unwrap();
+    let published = std::fs::read(built.public.join("foto.jpg")).unwrap();
+    let published = jpeg_decoder::Decoder::new(&published[..]).decode().unwrap();
+    assert_eq!(published, original);
+    // The second picture after the first one's end is gone with its
+    // position.
+    let doppelt = std::fs::read(built.public.join("doppelt.jpg")).unwrap();
+    assert_eq!(doppelt, photos::jpeg(&[]));
+}
+
+#[test]
+fn a_kept_picture_is_published_as_it_is_and_listed_on_the_privacy_page() {
+    use crate::photos;
+    let site = site_with_phone_pictures()
+        .bytes("static/karte.tif", &photos::tiff(true, false))
+        .file(
+            "echt.yaml",
+            &config_with(
+                "privacy:\n  keep_metadata: [static/karte.tif, content/posts/reise/gipfel.jpg]\n",
+            ),
+        );
+    let built = site.build().ok();
+    assert_eq!(
+        std::fs::read(built.public.join("karte.tif")).unwrap(),
+        photos::tiff(true, false)
+    );
+    assert_eq!(
+        std::fs::read(built.public.join("posts/reise/gipfel.jpg")).unwrap(),
+        photos::phone_jpeg()
+    );
+    // What is not named is still cleaned.
+    let foto = std::fs::read(built.public.join("foto.jpg")).unwrap();
+    assert_eq!(photos::gps_fields(&foto), Ok(Vec::new()));
+    let privacy = built.page("datenschutz/");
+    for (href, shown) in [
+        ("../karte.tif", "karte.tif"),
+        ("../posts/reise/gipfel.jpg", "posts/reise/gipfel.jpg"),
+    ] {
+        let item = format!(
+            "<li><a href=\"{href}\"><code>{shown}</code></a> behält seine Metadaten, womöglich auch den Ort, an dem es aufgenommen wurde.</li>"
+        );
+        assert!(privacy.contains(&item), "{item} missing in:\n{privacy}");
+    }
+    // Without an allowance, the page says only that pictures are clean.
+    let plain_site = site_with_phone_pictures();
+    let plain = plain_site.build().ok();
+    let privacy = plain.page("datenschutz/");
+    assert!(privacy.contains("Die Bilder dieser Website verraten nicht, wo sie aufgenommen wurden"));
+    assert!(!privacy.contains("behält seine Metadaten"));
+}
+
+#[test]
+fn a_picture_echt_cannot_clean_fails_with_its_source_and_a_hint() {
+    use crate::photos;
+    let err = TestSite::new()
+        .bytes("static/karte.tif", &photos::tiff(true, false))
+        .bytes("static/foto.heic", &photos::heic(false, true))
+        .build()
+        .fails();
+    assert_reported(
+        &err,
+        "error: /karte.tif carries location data (TIFF): EXIF GPS fields (GPSLatitudeRef, GPSLatitude, GPSLongitudeRef, GPSLongitude)",
+        "static/karte.tif",
+    );
+    assert!(
+        err.contains("= hint: echt removes metadata from JPEG, PNG, WebP and GIF files only: export the picture as one of those; to publish it as it is, metadata and all, allow it in echt.yaml: `privacy: {keep_metadata: [static/karte.tif]}`"),
+        "{err}"
+    );
+    assert_reported(
+        &err,
+        "error: /foto.heic carries location data (HEIF): metadata naming a position (e:GPSLatitude)",
+        "static/foto.heic",
     );
 }

@@ -253,6 +253,31 @@ pub fn post(title: &str, date: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\ndate: {date}\n---\n{body}\n")
 }
 
+/// A real PNG of one grey pixel: a picture echt publishes (and cleans)
+/// as any other.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\x0DIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0\x3A\x7E\x9B\x55\0\0\0\x0AIDAT\x78\x9C\x63\x68\0\0\0\x82\0\x81\x77\xCD\x72\xB6\0\0\0\0IEND\xAE\x42\x60\x82";
+
+/// A PNG of `width`×`height` pixels of noise, which no format makes much
+/// smaller: a picture that weighs what its size says.
+pub fn noise_png(width: u32, height: u32) -> Vec<u8> {
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    let mut state: u32 = 0x9E37_79B9;
+    for _ in 0..width * height * 3 {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        pixels.push((state >> 24) as u8);
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("a PNG header");
+    writer.write_image_data(&pixels).expect("PNG data");
+    writer.finish().expect("a PNG");
+    out
+}
+
 /// A file of the built-in theme, to override in a site's templates/.
 pub fn theme_file(path: &str) -> String {
     let (_, bytes) = echt::render::theme::DEFAULT_THEME

@@ -588,6 +588,26 @@ fn the_configuration_renders_every_generated_file() {
 }
 
 #[test]
+fn keeping_a_pictures_metadata_copies_it_again() {
+    let mut site = Fixture::new();
+    // A JPEG with a comment, which echt removes unless it is kept.
+    let jpeg = b"\xFF\xD8\xFF\xFE\x00\x07Hallo\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x00\xFF\xD9";
+    let path = site.dir.path().join("static/foto.jpg");
+    std::fs::write(&path, jpeg).expect("write");
+    assert_eq!(written(&site.rebuild(&[path])), ["foto.jpg"]);
+    let config = site.write(
+        "echt.yaml",
+        &format!("{CONFIG}privacy:\n  keep_metadata: [static/foto.jpg]\n"),
+    );
+    let plan = site.rebuild(std::slice::from_ref(&config));
+    assert!(plan.write.contains("foto.jpg"), "{plan:?}");
+    assert!(!plan.write.contains("x.txt"), "{plan:?}");
+    site.write("echt.yaml", CONFIG);
+    let plan = site.rebuild(&[config]);
+    assert!(plan.write.contains("foto.jpg"), "{plan:?}");
+}
+
+#[test]
 fn after_a_broken_save_the_next_good_one_plans_from_the_last_good_build() {
     let mut site = Fixture::new();
     let b = site.edit("content/posts/b.md", "date: 2024-02-01", "date: 2024-02-30");

@@ -15,7 +15,10 @@ const README: &str = include_str!("../../../themes/default/README.md");
 fn full_site() -> fixture::Fixture {
     let long = "## Eins\n\nText.\n\n### Unter\n\nMehr.\n\n## Zwei\n\nText.\n\n## Drei\n\nEnde.";
     fixture::load(&[
-        ("echt.yaml", &config("extra:\n  motto: \"ehrlich\"\n")),
+        (
+            "echt.yaml",
+            &config("privacy:\n  keep_metadata: [content/posts/b/bild.png]\nextra:\n  motto: \"ehrlich\"\n"),
+        ),
         (
             "content/posts/a.md",
             &post("title: A\ndate: 2023-05-01\ntags: [Eins]", "Von A."),
@@ -23,11 +26,11 @@ fn full_site() -> fixture::Fixture {
         (
             "content/posts/b/index.md",
             &post(
-                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.png\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor:\n  name: Max\n  url: https://example.org/max/\nstimmung: gut",
+                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor:\n  name: Max\n  url: https://example.org/max/\nstimmung: gut",
                 long,
             ),
         ),
-        ("content/posts/b/bild.png", "png"),
+        ("content/posts/b/bild.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"3\"/>"),
         (
             "content/posts/c.md",
             &post("title: C\ndate: 2024-03-01\ntags: [Zwei]", "Von C."),
@@ -295,6 +298,14 @@ fn the_privacy_page_states_the_rules_and_shows_its_own_text() {
     assert_eq!(privacy["own_scripts"], false);
     assert_eq!(privacy["allow_hosts"], serde_json::json!([]));
     assert_eq!(privacy["page_budget"], "512 KB");
+    assert_eq!(
+        privacy["keep_metadata"],
+        serde_json::json!([{
+            "source": "content/posts/b/bild.png",
+            "path": "posts/b/bild.png",
+            "url": format!("{}posts/b/bild.png", url::ROOT),
+        }])
+    );
     let rules = &privacy["page_rules"];
     assert_eq!(rules[0]["name"], "Content-Security-Policy");
     let policy = rules[0]["value"].as_str().expect("a policy");
