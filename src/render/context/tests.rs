@@ -17,7 +17,7 @@ fn full_site() -> fixture::Fixture {
     fixture::load(&[
         (
             "echt.yaml",
-            &config("privacy:\n  keep_metadata: [content/posts/b/bild.png]\nextra:\n  motto: \"ehrlich\"\n"),
+            &config("privacy:\n  keep_metadata: [content/posts/b/bild.svg]\nextra:\n  motto: \"ehrlich\"\n"),
         ),
         (
             "content/posts/a.md",
@@ -301,9 +301,9 @@ fn the_privacy_page_states_the_rules_and_shows_its_own_text() {
     assert_eq!(
         privacy["keep_metadata"],
         serde_json::json!([{
-            "source": "content/posts/b/bild.png",
-            "path": "posts/b/bild.png",
-            "url": format!("{}posts/b/bild.png", url::ROOT),
+            "source": "content/posts/b/bild.svg",
+            "path": "posts/b/bild.svg",
+            "url": format!("{}posts/b/bild.svg", url::ROOT),
         }])
     );
     let rules = &privacy["page_rules"];
