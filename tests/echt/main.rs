@@ -32,6 +32,7 @@ mod nginx;
 mod outputs;
 mod permalinks;
 mod photos;
+mod pictures;
 mod privacy;
 mod sample;
 mod serve;

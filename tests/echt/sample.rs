@@ -54,6 +54,24 @@ fn sample_blog_builds_with_its_promised_content() {
     assert!(public
         .join("posts/der-umweg-zum-schreibtisch/titelbild.png")
         .exists());
+    // A photo post: both pictures in versions, the credit, a caption.
+    let photo_post = public.join("posts/der-see-den-es-nicht-gibt");
+    let photo = std::fs::read_to_string(photo_post.join("index.html")).unwrap();
+    assert_eq!(photo.matches("<picture>").count(), 2, "{photo}");
+    assert!(photo.contains("<figcaption>Bild: Lena Vogt"), "credit");
+    assert!(
+        photo.contains("<figcaption>Das Ufer vom Steg aus"),
+        "caption"
+    );
+    for stem in ["see-", "ufer-"] {
+        let webp = std::fs::read_dir(&photo_post)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(stem) && name.ends_with("w.webp"))
+            .count();
+        assert!(webp >= 2, "{stem}: {webp} WebP versions");
+    }
     // A footnote and a table.
     let costs =
         std::fs::read_to_string(public.join("posts/was-mich-dieser-blog-kostet/index.html"))
