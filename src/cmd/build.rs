@@ -81,11 +81,12 @@ impl std::fmt::Display for Report {
             } else {
                 "pictures"
             };
-            write!(
-                f,
-                "{} {pictures} ({} made now), ",
-                s.pictures, s.pictures_made
-            )?;
+            write!(f, "{} {pictures}", s.pictures)?;
+            // A skipped build repeats the last one's counts, but made none.
+            if !self.skipped {
+                write!(f, " ({} made now)", s.pictures_made)?;
+            }
+            write!(f, ", ")?;
         }
         write!(
             f,
