@@ -20,7 +20,7 @@
 //! [`conclude`]d for the whole site: links to anchors on other pages, and
 //! page weights against the budget.
 //!
-//! Stage 5. Takes finished files (bytes, with the sources they were made
+//! Stage 6. Takes finished files (bytes, with the sources they were made
 //! of); hands on verdicts, the rewritten pages and their facts. It knows
 //! nothing of templates or the site model.
 

@@ -12,7 +12,7 @@
 //! write, and one to a page the site does not have (an imported comment
 //! that names the old blog's address) would fail the build's link check.
 //!
-//! Stage 2. Takes a comment's Markdown body; hands on its safe HTML.
+//! Stage 3. Takes a comment's Markdown body; hands on its safe HTML.
 
 use std::collections::HashSet;
 

@@ -12,9 +12,9 @@
 //! summary's end are here; `write` walks the events into HTML, and
 //! `constructs` holds the markup of each construct echt writes itself.
 //!
-//! Stage 2. Takes one document's text and the map of where every other
-//! document lives; hands on its HTML, table of contents, summary and the
-//! links it asked for.
+//! Stage 3. Takes one document's text, the map of where every other
+//! document lives and the site's pictures; hands on its HTML, table of
+//! contents, summary and the links and pictures it asked for.
 
 pub mod comment;
 mod constructs;

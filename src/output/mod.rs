@@ -18,7 +18,7 @@
 //! The output folder is also checked so that a build can never overwrite the
 //! site's own sources.
 //!
-//! Stage 4. Takes files to write; hands on `public/` (or the preview's
+//! Stage 5. Takes files to write; hands on `public/` (or the preview's
 //! memory), through [`plan`] which files a change touches, and through
 //! [`cache`] what the last good build knew, kept beside the output.
 

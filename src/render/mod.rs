@@ -16,7 +16,7 @@
 //! into each page's fingerprint (`Prepared::fingerprints`, for the
 //! preview and the build cache).
 //!
-//! Stage 6, the last before the commands. Takes the site model and the
+//! Stage 7, before the importers and the commands. Takes the site model and the
 //! [`theme`]'s templates; hands the audited bytes to an output sink.
 
 use std::borrow::Cow;

@@ -6,7 +6,7 @@
 //! then renders Markdown, because links between posts need every URL first.
 //! All problems of all files are collected before anything is rendered.
 //!
-//! Stage 3. Takes the checked config and the sources; hands on the ordered,
+//! Stage 4. Takes the checked config and the sources; hands on the ordered,
 //! linked [`Site`] with every document's rendered HTML, and the
 //! [`registry`] that gives every output path one owner.
 
