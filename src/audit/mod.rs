@@ -28,6 +28,7 @@ pub mod css;
 pub mod files;
 pub mod headers;
 mod html;
+mod json;
 pub mod location;
 mod plain;
 mod rules;
@@ -509,6 +510,9 @@ pub struct Context<'a> {
     /// (escaped) in the feed: a post is carried by several feeds and judged
     /// once, and unescaped only then.
     pub fragments: Fragments,
+    /// The same for the `content_html` of JSON feeds, by the JSON string
+    /// as written: kept apart, since the same bytes mean other HTML there.
+    pub json_fragments: Fragments,
 }
 
 /// See [`Context::fragments`].
@@ -571,6 +575,7 @@ impl<'a> Context<'a> {
             output,
             outbound: false,
             fragments: Fragments::default(),
+            json_fragments: Fragments::default(),
         }
     }
 
@@ -707,8 +712,9 @@ fn is_top(fragment: &str) -> bool {
     fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
 }
 
-/// Audits a feed or other XML file echt writes: the XML, and the HTML of
-/// every entry; `origins` are the posts it carries.
+/// Audits a feed or other XML file echt writes: the XML (or, for a
+/// `.json` file, the JSON feed), and the HTML of every entry; `origins`
+/// are the posts it carries.
 pub fn feed(
     cx: &Context<'_>,
     file: &str,
@@ -717,7 +723,11 @@ pub fn feed(
 ) -> FileFacts {
     let page = Page::new(cx.policy, file);
     let mut checker = rules::Checker::new(cx.policy, &page);
-    xml::judge(&mut checker, text, xml::Kind::Feed(&cx.fragments));
+    if file.ends_with(".json") {
+        json::judge(&mut checker, text, &cx.json_fragments);
+    } else {
+        xml::judge(&mut checker, text, xml::Kind::Feed(&cx.fragments));
+    }
     let sources = if checker.findings.is_empty() {
         Sources::new(Vec::new())
     } else {

@@ -453,7 +453,7 @@ impl<'a> Checker<'a> {
                 }
                 // Atom's `<link href>`.
                 if let Some(href) = attr(attrs, "href").filter(|_| tag == "link") {
-                    self.feed_link(href);
+                    self.feed_link("`<link href>`", href);
                 }
             }
         }
@@ -880,15 +880,13 @@ impl<'a> Checker<'a> {
         self.absorb(inner, at);
     }
 
-    /// A URL in a feed (an Atom `<link href>`, `<uri>`, RSS `<link>`): a
-    /// feed reader shows it as a link.
-    pub fn feed_link(&mut self, at: &Attr<'_>) {
+    /// A URL in a feed (an Atom `<link href>`, `<uri>`, RSS `<link>`, a
+    /// JSON feed's `url`): a feed reader shows it as a link. `what` names
+    /// where it is written (`` `<uri>` ``).
+    pub fn feed_link(&mut self, what: &str, at: &Attr<'_>) {
         if self.policy.judge(self.page, &at.value) == Target::Script {
             self.error(
-                format!(
-                    "a `javascript:` URL in the feed's `<{}>` runs code in a feed reader",
-                    at.name
-                ),
+                format!("a `javascript:` URL in the feed's {what} runs code in a feed reader"),
                 HANDLER_HINT,
                 at,
             );

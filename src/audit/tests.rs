@@ -828,3 +828,91 @@ fn own_absolute_urls_without_the_url_parser() {
     assert!(fast >= 10, "{fast}");
     assert_eq!(p.judge_own("https://blog.example/subx/"), None);
 }
+
+/// The messages of what `audit::feed` finds in the JSON feed `text`.
+fn json_findings(policy: &Policy, text: &str) -> Vec<String> {
+    let page = Page::new(policy, "feed.json");
+    let mut checker = Checker::new(policy, &page);
+    json::judge(&mut checker, text, &Fragments::default());
+    checker.findings.iter().map(|f| f.message.clone()).collect()
+}
+
+/// A JSON feed with one item whose `content_html` is written `html`
+/// (a JSON string, quotes included) and `more` keys after it.
+fn json_feed_with(html: &str, more: &str) -> String {
+    format!(
+        "{{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"T\", \"home_page_url\": \"https://example.org/\", \"items\": [{{\"id\": \"https://example.org/a/\", \"url\": \"https://example.org/a/\", \"content_html\": {html}{more}}}]}}"
+    )
+}
+
+#[test]
+fn json_feeds_are_judged_like_atom_feeds() {
+    let p = policy("");
+    let plain = json_feed_with(
+        r#""<p>Ein <a href=\"https://example.org/b/\">Link</a>.</p>""#,
+        "",
+    );
+    assert_eq!(json_findings(&p, &plain), Vec::<String>::new());
+    // A script, written plainly and in JSON's escapes.
+    for html in [
+        r#""<p>A</p><script>fetch(\"https://evil.example/\")</script>""#,
+        r#""\u003cscript\u003ex()\u003c/script\u003e""#,
+    ] {
+        let found = json_findings(&p, &json_feed_with(html, ""));
+        assert_eq!(found.len(), 1, "{html}: {found:?}");
+        assert!(found[0].contains("<script>"), "{found:?}");
+    }
+    // Pictures a reader loads by itself, links that run code.
+    let found = json_findings(
+        &p,
+        &json_feed_with(
+            r#""<img src=\"https://pixel.example/p.gif\" alt=\"\">""#,
+            r#", "image": "https://img.example/a.png", "external_url": "javascript:x()", "authors": [{"name": "E", "avatar": "https://avatar.example/e.png"}]"#,
+        ),
+    );
+    assert_eq!(found.len(), 4, "{found:?}");
+    for host in [
+        "pixel.example",
+        "img.example",
+        "javascript:",
+        "avatar.example",
+    ] {
+        assert!(found.iter().any(|f| f.contains(host)), "{host}: {found:?}");
+    }
+}
+
+#[test]
+fn json_feeds_echt_cannot_read_are_refused() {
+    let p = policy("");
+    for (text, expected) in [
+        ("{\"items\": [", "echt cannot read this JSON feed"),
+        ("<rss/>", "echt cannot read this JSON feed"),
+        (
+            &json_feed_with(
+                "\"<p>A</p>\"",
+                ", \"_tracker\": {\"pixel\": \"https://t.example/\"}",
+            ) as &str,
+            "unknown field `_tracker`",
+        ),
+        (
+            &json_feed_with("\"<p>A</p>\"", ", \"attachments\": []"),
+            "unknown field `attachments`",
+        ),
+        (
+            &json_feed_with("\"<p>A</p>\"", ", \"content_html\": \"<script></script>\""),
+            "duplicate field `content_html`",
+        ),
+        (
+            &json_feed_with("[\"<script></script>\"]", ""),
+            "`content_html` is not text",
+        ),
+        (
+            &json_feed_with("\"<p>A</p>\"", ", \"image\": 3"),
+            "`image` is not text",
+        ),
+    ] {
+        let found = json_findings(&p, text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert!(found[0].contains(expected), "{text}: {found:?}");
+    }
+}

@@ -187,7 +187,7 @@ pub(crate) fn judge(checker: &mut Checker<'_>, text: &str, kind: Kind<'_>) {
                             raw: Cow::Owned(content.to_string()),
                             at: At::Span(span.clone()),
                         };
-                        checker.feed_link(&at);
+                        checker.feed_link(&format!("`<{}>`", parent.name), &at);
                     } else if let (true, Kind::Feed(_)) = (parent.html_text, kind) {
                         // An entry's HTML in CDATA (echt writes none).
                         let mut inner = Checker::new(checker.policy(), checker.page());

@@ -90,6 +90,7 @@ struct SiteView<'a> {
     tags_url: Option<String>,
     atom_url: Option<String>,
     rss_url: Option<String>,
+    json_url: Option<String>,
     privacy_url: Option<String>,
 }
 
@@ -146,6 +147,7 @@ impl<'a> Base<'a> {
                 tags_url: page(|job| *job == Job::Tags),
                 atom_url: outputs.feed_url("", Format::Atom),
                 rss_url: outputs.feed_url("", Format::Rss),
+                json_url: outputs.feed_url("", Format::Json),
                 privacy_url: page(|job| matches!(job, Job::Privacy { .. })),
             },
             t: Json(i18n::strings(config.language)),
@@ -527,6 +529,7 @@ struct TagPage<'a> {
     tag: TagView<'a>,
     atom_url: Option<String>,
     rss_url: Option<String>,
+    json_url: Option<String>,
 }
 
 /// One year of the archive.
@@ -789,6 +792,7 @@ impl<'a> PageContext<'a> {
                         },
                         atom_url: outputs.feed_url(&base, Format::Atom),
                         rss_url: outputs.feed_url(&base, Format::Rss),
+                        json_url: outputs.feed_url(&base, Format::Json),
                     },
                     posts: cards.list(
                         t.posts[list_range(t.posts.len(), page, per_page)]

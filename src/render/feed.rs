@@ -1,11 +1,13 @@
-//! Feeds and machine-readable files: Atom 1.0, RSS 2.0, sitemap, robots.txt.
+//! Feeds and machine-readable files: Atom 1.0, RSS 2.0, JSON Feed 1.1,
+//! sitemap, robots.txt.
 //!
 //! Written directly rather than through templates: their formats are fixed,
 //! and getting escaping and dates right once here beats every theme getting
 //! them right. Feeds carry the full text (readers deserve it) with absolute
-//! URLs, for the whole site and for every tag.
+//! URLs, for the whole site and for every tag. The JSON feed is serialised
+//! by serde_json from typed structs, never pieced together as text.
 //!
-//! A [`Feed`] holds everything its two files are made of, and the files
+//! A [`Feed`] holds everything its three files are made of, and the files
 //! are written from it alone, so its hash is their fingerprint (see
 //! `plan`). This module only makes strings: `render` audits and writes
 //! them like every other output file.
@@ -14,6 +16,8 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::audit::{self, Policy};
 use crate::site::{Document, Site};
@@ -24,27 +28,33 @@ use crate::util::url;
 
 use super::{Date, HashedAs};
 
-/// The two formats every feed is written in.
+/// The formats every feed is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Atom,
     Rss,
+    /// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>).
+    Json,
 }
 
 impl Format {
-    pub const ALL: [Format; 2] = [Format::Atom, Format::Rss];
+    pub const ALL: [Format; 3] = [Format::Atom, Format::Rss, Format::Json];
 
     /// The file name, next to the page the feed belongs to.
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Atom => "atom.xml",
             Format::Rss => "rss.xml",
+            Format::Json => "feed.json",
         }
     }
 }
 
-/// One feed of the site: all posts, or one tag's; everything its Atom and
-/// RSS files say.
+/// The `version` of every JSON feed echt writes.
+pub const JSON_FEED_VERSION: &str = "https://jsonfeed.org/version/1.1";
+
+/// One feed of the site: all posts, or one tag's; everything its Atom,
+/// RSS and JSON files say.
 #[derive(Debug, Hash)]
 pub struct Feed<'a> {
     /// The path of the page the feed belongs to: `` or `tags/x/`.
@@ -80,6 +90,11 @@ struct Entry<'a> {
     updated: Option<Date>,
     /// The post's own author, if it names one.
     author: Option<&'a str>,
+    /// The address of the post's own author (JSON Feed only: Atom and RSS
+    /// have carried just the name).
+    author_url: Option<&'a str>,
+    /// The front matter `image`, as resolved (internal or absolute).
+    image: Option<&'a str>,
     tags: Vec<&'a str>,
     /// The post (by index) whose summary and text the entry carries: made
     /// from its text alone, so they hash as its fingerprint.
@@ -97,6 +112,7 @@ impl Feed<'_> {
         match format {
             Format::Atom => self.atom(bodies),
             Format::Rss => self.rss(bodies),
+            Format::Json => self.json(bodies),
         }
     }
 
@@ -140,7 +156,11 @@ impl Feed<'_> {
         }
         x.push_str("</author>\n<generator>echt</generator>\n");
         for entry in &self.entries {
-            let (summary, body) = bodies.of(entry.text.value);
+            let Made {
+                summary_xml: summary,
+                body_xml: body,
+                ..
+            } = bodies.of(entry.text.value);
             let link = url::absolute(c.base_url, entry.path);
             let _ = write!(
                 x,
@@ -205,11 +225,114 @@ impl Feed<'_> {
             let _ = write!(
                 x,
                 "<description>{}</description>\n</item>\n",
-                bodies.of(entry.text.value).1
+                bodies.of(entry.text.value).body_xml
             );
         }
         x.push_str("</channel>\n</rss>\n");
         x
+    }
+}
+
+/// A JSON feed as serde_json writes it: the fields of JSON Feed 1.1 that
+/// echt fills, in the specification's order. Optional fields that are
+/// empty are left out, as the specification asks.
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    authors: [JsonAuthor<'a>; 1],
+    language: &'a str,
+    items: Vec<JsonItem<'a>>,
+}
+
+/// An author: a name and an address, never an e-mail address (a JSON feed
+/// has no field for one, and `url` is shown to every reader).
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: String,
+    url: String,
+    title: &'a str,
+    content_html: &'a RawValue,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    /// Only a post's own author: the feed's `authors` stand for the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authors: Option<[JsonAuthor<'a>; 1]>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tags: &'a [&'a str],
+}
+
+impl Feed<'_> {
+    /// A JSON Feed 1.1.
+    fn json(&self, bodies: &Bodies<'_>) -> String {
+        let c = &self.channel;
+        let items = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let link = url::absolute(c.base_url, entry.path);
+                JsonItem {
+                    id: link.clone(),
+                    url: link,
+                    title: entry.title,
+                    content_html: &bodies.of(entry.text.value).body_json,
+                    summary: bodies.summary_text(entry.text.value),
+                    image: entry.image.map(|image| absolute_url(c.base_url, image)),
+                    date_published: entry.published.map(|d| d.0.to_rfc3339()),
+                    date_modified: entry.updated.map(|d| d.0.to_rfc3339()),
+                    authors: entry.author.map(|name| {
+                        [JsonAuthor {
+                            name,
+                            url: entry.author_url,
+                        }]
+                    }),
+                    tags: &entry.tags,
+                }
+            })
+            .collect();
+        let feed = JsonFeed {
+            version: JSON_FEED_VERSION,
+            title: &self.title,
+            home_page_url: url::absolute(c.base_url, &self.base),
+            feed_url: url::absolute(c.base_url, &self.file(Format::Json)),
+            description: (!c.description.is_empty()).then_some(c.description),
+            authors: [JsonAuthor {
+                name: c.author,
+                url: c.author_url,
+            }],
+            language: c.language,
+            items,
+        };
+        // Structs of strings always serialise; were it to fail, the empty
+        // text is no JSON, and the audit refuses it.
+        let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// A URL as a feed needs it: one of the site (written with the root
+/// marker) made absolute, any other kept as it is.
+fn absolute_url(base_url: &str, written: &str) -> String {
+    match written.strip_prefix(url::ROOT) {
+        Some(path) => url::absolute(base_url, path),
+        None => written.to_string(),
     }
 }
 
@@ -272,6 +395,14 @@ fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Fee
                     published: post.date.map(Date),
                     updated: post.last_modified().map(Date),
                     author: post.front.author.as_ref().map(|a| a.name.as_str()),
+                    author_url: post.front.author.as_ref().and_then(|a| a.url.as_deref()),
+                    // The file the post's page shows without `srcset`.
+                    image: post.image.as_ref().map(|image| {
+                        image
+                            .picture
+                            .as_ref()
+                            .map_or(image.url.as_str(), |p| p.src.as_str())
+                    }),
                     tags: tag_names(post),
                     text: HashedAs::new(i, post.fingerprint),
                 }
@@ -286,8 +417,20 @@ fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Fee
 pub struct Bodies<'a> {
     site: &'a Site,
     policy: &'a Policy,
-    /// By index into the site's posts: (summary, body), escaped for XML.
-    made: Vec<OnceLock<(String, String)>>,
+    /// By index into the site's posts.
+    made: Vec<OnceLock<Made>>,
+}
+
+/// One post's text as every feed format writes it, escaped once: a post
+/// is in several feeds.
+#[derive(Debug)]
+struct Made {
+    /// The summary, escaped for XML.
+    summary_xml: String,
+    /// The body (full text or summary, as configured), escaped for XML.
+    body_xml: String,
+    /// The body as a JSON string, for `content_html`.
+    body_json: Box<RawValue>,
 }
 
 impl<'a> Bodies<'a> {
@@ -299,17 +442,22 @@ impl<'a> Bodies<'a> {
         }
     }
 
-    /// The summary and the body (full text or summary, as configured),
-    /// escaped for XML: a post is in several feeds, and escaped once.
-    fn of(&self, post: usize) -> &(String, String) {
+    /// A post's summary as plain text: its `description`, or the start of
+    /// its summary.
+    fn summary_text(&self, post: usize) -> &'a str {
+        let doc = &self.site.posts[post];
+        doc.front
+            .description
+            .as_deref()
+            .unwrap_or(&doc.rendered.summary_text)
+    }
+
+    fn of(&self, post: usize) -> &Made {
         self.made[post].get_or_init(|| {
             let config = &self.site.config;
             let rendered = &self.site.posts[post].rendered;
             let absolute = |html: &str| {
-                xml(&audit::clean_fragment(
-                    self.policy,
-                    &url::finish(html, &config.base_url),
-                ))
+                audit::clean_fragment(self.policy, &url::finish(html, &config.base_url))
             };
             let summary = absolute(&rendered.summary);
             let body = if config.feed.full_content {
@@ -317,9 +465,25 @@ impl<'a> Bodies<'a> {
             } else {
                 summary.clone()
             };
-            (summary, body)
+            let summary_xml = xml(&summary);
+            let body_xml = if config.feed.full_content {
+                xml(&body)
+            } else {
+                summary_xml.clone()
+            };
+            Made {
+                summary_xml,
+                body_xml,
+                body_json: json_string(&body),
+            }
         })
     }
+}
+
+/// `text` as a JSON string. Serialising a string cannot fail; were it to,
+/// the `null` written instead is refused by the audit, which wants text.
+fn json_string(text: &str) -> Box<RawValue> {
+    serde_json::value::to_raw_value(text).unwrap_or_default()
 }
 
 fn rfc3339(date: Option<Date>) -> String {
@@ -545,14 +709,165 @@ mod tests {
             [
                 "atom.xml",
                 "rss.xml",
+                "feed.json",
                 "tags/eins/atom.xml",
                 "tags/eins/rss.xml",
+                "tags/eins/feed.json",
                 "tags/zwei/atom.xml",
-                "tags/zwei/rss.xml"
+                "tags/zwei/rss.xml",
+                "tags/zwei/feed.json"
             ]
         );
         assert_eq!(feeds[2].title, "Testblog – Zwei");
         assert_eq!(feeds[2].entries.len(), 1);
+    }
+
+    /// The JSON feed of `f` at `index` (0: the site's), parsed.
+    fn json_feed(f: &fixture::Fixture, index: usize) -> (String, serde_json::Value) {
+        let policy = Policy::new(&f.site.config);
+        let bodies = Bodies::new(&f.site, &policy);
+        let text = feeds(&f.site)[index].render(Format::Json, &bodies);
+        let value = serde_json::from_str(&text).expect("the JSON feed is JSON");
+        (text, value)
+    }
+
+    /// The text at `key` of `value`; panics if it is not text.
+    fn text<'v>(value: &'v serde_json::Value, key: &str) -> &'v str {
+        value[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("`{key}` is not text: {value}"))
+    }
+
+    /// A date of a JSON feed, read back as RFC 3339.
+    fn date(value: &serde_json::Value, key: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text(value, key))
+            .unwrap_or_else(|e| panic!("`{key}` is not RFC 3339: {e}"))
+    }
+
+    #[test]
+    fn json_feed_of_two_posts() {
+        let f = two_posts();
+        let (raw, feed) = json_feed(&f, 0);
+        assert_eq!(text(&feed, "version"), "https://jsonfeed.org/version/1.1");
+        assert_eq!(text(&feed, "title"), "Testblog");
+        assert_eq!(text(&feed, "home_page_url"), "https://example.org/blog/");
+        assert_eq!(
+            text(&feed, "feed_url"),
+            "https://example.org/blog/feed.json"
+        );
+        assert_eq!(text(&feed, "description"), "Über <Dinge> & mehr");
+        assert_eq!(text(&feed, "language"), "de");
+        assert_eq!(
+            feed["authors"],
+            serde_json::json!([{"name": "Erika", "url": "https://example.org/erika/"}])
+        );
+        // The address is in echt.yaml, and in no JSON feed.
+        assert!(!raw.contains("erika@example.org"), "{raw}");
+        assert!(!raw.contains(url::ROOT), "{raw}");
+
+        let items = feed["items"].as_array().expect("items");
+        assert_eq!(items.len(), 2);
+        let (b, a) = (&items[0], &items[1]);
+        // Newest first, each with an absolute id and URL.
+        assert_eq!(text(b, "id"), "https://example.org/blog/posts/b/");
+        assert_eq!(text(b, "url"), "https://example.org/blog/posts/b/");
+        assert_eq!(text(a, "url"), "https://example.org/blog/posts/a/");
+        assert_eq!(text(a, "title"), "Tom & Jerry <3");
+        // Dates at their own offsets.
+        assert_eq!(text(a, "date_published"), "2024-03-01T10:00:00+01:00");
+        assert_eq!(date(a, "date_modified"), date(a, "date_published"));
+        assert_eq!(
+            date(b, "date_published"),
+            DateTime::parse_from_rfc3339("2024-04-01T08:30:00-04:00").unwrap()
+        );
+        assert_eq!(text(b, "date_modified"), "2024-04-02T12:00:00+02:00");
+        // HTML with links made absolute; the summary is plain text.
+        assert!(
+            text(a, "content_html").contains("<em>Absatz</em> mit „Zitat“"),
+            "{a}"
+        );
+        assert!(
+            text(b, "content_html").contains("href=\"https://example.org/blog/posts/a/\""),
+            "{b}"
+        );
+        assert_eq!(text(a, "summary"), "Ein Absatz mit „Zitat“.");
+        assert_eq!(b["tags"], serde_json::json!(["Eins", "Zwei"]));
+        assert_eq!(a["tags"], serde_json::json!(["Eins"]));
+        // Only a post with an author of its own names one.
+        assert_eq!(b["authors"], serde_json::json!([{"name": "Max"}]));
+        assert!(a.get("authors").is_none(), "{a}");
+        assert!(a.get("image").is_none(), "{a}");
+    }
+
+    #[test]
+    fn json_feed_image_and_summary_only() {
+        let f = fixture::load(&[
+            (
+                "echt.yaml",
+                &config("feed:\n  full_content: false\n"),
+            ),
+            (
+                "content/posts/a.md",
+                &post(
+                    "title: A\ndate: 2024-03-01T10:00:00+01:00\nimage: /bilder/Bär.svg\ndescription: Kurz gesagt.\nauthor:\n  name: Max\n  url: https://example.org/max/",
+                    "Erster [Absatz](/x/).\n\n<!-- more -->\n\nZweiter Absatz.",
+                ),
+            ),
+        ]);
+        let (_, feed) = json_feed(&f, 0);
+        let item = &feed["items"][0];
+        assert_eq!(
+            text(item, "image"),
+            "https://example.org/blog/bilder/B%C3%A4r.svg"
+        );
+        assert_eq!(text(item, "summary"), "Kurz gesagt.");
+        let html = text(item, "content_html");
+        assert!(
+            html.contains("href=\"https://example.org/blog/x/\""),
+            "{html}"
+        );
+        assert!(!html.contains("Zweiter"), "{html}");
+        assert_eq!(
+            item["authors"],
+            serde_json::json!([{"name": "Max", "url": "https://example.org/max/"}])
+        );
+    }
+
+    #[test]
+    fn json_feeds_per_tag_keep_the_limit() {
+        let f = fixture::load(&[
+            ("echt.yaml", &config("feed:\n  limit: 1\n")),
+            (
+                "content/posts/a.md",
+                &post(
+                    "title: A\ndate: 2024-03-01T10:00:00+01:00\ntags: [Eins]",
+                    "A.",
+                ),
+            ),
+            (
+                "content/posts/b.md",
+                &post(
+                    "title: B\ndate: 2024-04-01T10:00:00+01:00\ntags: [Eins]",
+                    "B.",
+                ),
+            ),
+        ]);
+        let (_, site) = json_feed(&f, 0);
+        let (_, tag) = json_feed(&f, 1);
+        for feed in [&site, &tag] {
+            let items = feed["items"].as_array().expect("items");
+            assert_eq!(items.len(), 1, "{feed}");
+            assert_eq!(text(&items[0], "title"), "B");
+        }
+        assert_eq!(text(&tag, "title"), "Testblog – Eins");
+        assert_eq!(
+            text(&tag, "home_page_url"),
+            "https://example.org/blog/tags/eins/"
+        );
+        assert_eq!(
+            text(&tag, "feed_url"),
+            "https://example.org/blog/tags/eins/feed.json"
+        );
     }
 
     #[test]

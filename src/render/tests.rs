@@ -99,10 +99,13 @@ fn the_output_list_of_a_small_site() {
             "404.html  404.html  the 404 page",
             "atom.xml  Atom  the feed /atom.xml",
             "rss.xml  Rss  the feed /rss.xml",
+            "feed.json  Json  the feed /feed.json",
             "tags/eins/atom.xml  Atom  the feed /tags/eins/atom.xml",
             "tags/eins/rss.xml  Rss  the feed /tags/eins/rss.xml",
+            "tags/eins/feed.json  Json  the feed /tags/eins/feed.json",
             "tags/zwei/atom.xml  Atom  the feed /tags/zwei/atom.xml",
             "tags/zwei/rss.xml  Rss  the feed /tags/zwei/rss.xml",
+            "tags/zwei/feed.json  Json  the feed /tags/zwei/feed.json",
             "sitemap.xml  generated  echt's /sitemap.xml",
             "robots.txt  generated  echt's /robots.txt",
             "_headers  generated  echt's /_headers",
@@ -224,6 +227,7 @@ fn a_date_at_another_offset_changes_the_lists_and_feeds_that_show_it() {
         "tags/eins/index.html",
         "atom.xml",
         "rss.xml",
+        "feed.json",
         "sitemap.xml",
     ] {
         assert!(plan.write.contains(file), "{file}: {plan:?}");
@@ -235,9 +239,11 @@ fn a_date_at_another_offset_changes_the_lists_and_feeds_that_show_it() {
     let plan = again.plan(Some(&one));
     let text = [
         "atom.xml",
+        "feed.json",
         "posts/a/index.html",
         "rss.xml",
         "tags/eins/atom.xml",
+        "tags/eins/feed.json",
         "tags/eins/rss.xml",
     ];
     assert!(

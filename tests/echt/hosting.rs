@@ -259,6 +259,7 @@ fn without_tag_feeds_tag_pages_link_no_feeds() {
     let built = site.build().ok();
     assert!(!built.exists("tags/vertrauen/atom.xml"));
     assert!(!built.exists("tags/vertrauen/rss.xml"));
+    assert!(!built.exists("tags/vertrauen/feed.json"));
     let tag = built.page("tags/vertrauen/");
     assert!(!tag.contains("vertrauen/atom.xml"), "{tag}");
     assert!(!tag.contains("vertrauen/rss.xml"), "{tag}");
@@ -272,6 +273,7 @@ fn without_tag_feeds_tag_pages_link_no_feeds() {
     assert!(built.exists("tags/vertrauen/atom.xml"));
     assert_eq!(tag.matches("vertrauen/atom.xml\"").count(), 2, "{tag}");
     assert_eq!(tag.matches("vertrauen/rss.xml\"").count(), 2, "{tag}");
+    assert_eq!(tag.matches("vertrauen/feed.json\"").count(), 2, "{tag}");
 }
 
 #[test]

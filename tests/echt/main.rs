@@ -26,6 +26,7 @@ mod hostile;
 mod hosting;
 mod import;
 mod input;
+mod jsonfeed;
 mod layers;
 mod load;
 mod nginx;

@@ -507,6 +507,12 @@ fn tracking_parameters_leave_pages_and_feeds_with_a_note() {
             "{feed}: {text}"
         );
     }
+    let json = built.page("feed.json");
+    assert!(json.contains("https://shop.example/p?id=4\\\""), "{json}");
+    assert!(
+        !json.contains("utm_source") && !json.contains("fbclid"),
+        "{json}"
+    );
     assert!(!page.contains("utm_source") && !page.contains("fbclid"));
 }
 
@@ -905,15 +911,21 @@ fn a_javascript_url_in_echt_yaml_is_reported_once_in_echt_yaml() {
         "error: a `javascript:` URL in `<a href>` runs code in the reader's browser",
         &position("echt.yaml", &config, "javascript:alert(1)"),
     );
-    // Once for all pages, once for the feed that shows it as the author's
-    // link; both in echt.yaml.
+    // Once for all pages, once for each feed format that shows it as the
+    // author's link (Atom's `<uri>`, the JSON feed's `url`); all in
+    // echt.yaml.
     assert_reported(
         &err,
         "error: a `javascript:` URL in the feed's `<uri>` runs code in a feed reader",
         &position("echt.yaml", &config, "javascript:alert(1)"),
     );
-    assert_eq!(err.matches("  --> echt.yaml:6:9\n").count(), 2, "{err}");
-    assert!(err.contains("\nerror: 2 errors; "), "{err}");
+    assert_reported(
+        &err,
+        "error: a `javascript:` URL in the feed's `url` runs code in a feed reader",
+        &position("echt.yaml", &config, "javascript:alert(1)"),
+    );
+    assert_eq!(err.matches("  --> echt.yaml:6:9\n").count(), 3, "{err}");
+    assert!(err.contains("\nerror: 3 errors; "), "{err}");
 }
 
 #[test]

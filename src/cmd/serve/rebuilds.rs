@@ -176,13 +176,16 @@ fn removed(plan: &Plan) -> Vec<&str> {
     plan.remove.iter().map(String::as_str).collect()
 }
 
-const FEEDS_OF_B: [&str; 6] = [
+const FEEDS_OF_B: [&str; 9] = [
     "atom.xml",
     "rss.xml",
+    "feed.json",
     "tags/eins/atom.xml",
     "tags/eins/rss.xml",
+    "tags/eins/feed.json",
     "tags/zwei/atom.xml",
     "tags/zwei/rss.xml",
+    "tags/zwei/feed.json",
 ];
 
 fn sorted<'a>(parts: &[&[&'a str]]) -> Vec<&'a str> {
@@ -426,6 +429,7 @@ fn a_new_post_with_a_new_tag() {
         [
             "archiv/index.html",
             "atom.xml",
+            "feed.json",
             "index.html",
             "page/2/index.html",
             "posts/c/index.html",
@@ -433,6 +437,7 @@ fn a_new_post_with_a_new_tag() {
             "rss.xml",
             "sitemap.xml",
             "tags/drei/atom.xml",
+            "tags/drei/feed.json",
             "tags/drei/index.html",
             "tags/drei/rss.xml",
             "tags/index.html",
@@ -453,12 +458,14 @@ fn a_deleted_post_removes_its_page_and_the_emptied_list_page() {
         [
             "archiv/index.html",
             "atom.xml",
+            "feed.json",
             "index.html",
             "posts/b/index.html",
             "rss.xml",
             "sitemap.xml",
             "tags/index.html",
             "tags/zwei/atom.xml",
+            "tags/zwei/feed.json",
             "tags/zwei/index.html",
             "tags/zwei/rss.xml",
         ]
@@ -496,11 +503,13 @@ fn a_link_target_moving_renders_the_posts_linking_to_it() {
         written(&plan),
         [
             "atom.xml",
+            "feed.json",
             "kontakt/index.html",
             "posts/c/index.html",
             "rss.xml",
             "sitemap.xml",
             "tags/zwei/atom.xml",
+            "tags/zwei/feed.json",
             "tags/zwei/rss.xml",
         ]
     );
@@ -582,9 +591,9 @@ fn the_configuration_renders_every_generated_file() {
     let plan = site.rebuild(&[config]);
     let copied = ["favicon.svg", "style.css", "x.txt"];
     assert!(copied.iter().all(|f| !plan.write.contains(*f)), "{plan:?}");
-    // Everything else: 13 pages, 6 feeds, the sitemap and robots.txt;
+    // Everything else: 13 pages, 9 feeds, the sitemap and robots.txt;
     // the server headers do not depend on the address.
-    assert_eq!(plan.write.len(), 21, "{plan:?}");
+    assert_eq!(plan.write.len(), 24, "{plan:?}");
 }
 
 /// A PNG of `width`×`height` pixels, its colours from `seed`.
