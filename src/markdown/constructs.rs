@@ -178,9 +178,16 @@ impl Table {
 }
 
 /// The markup for the event at `i` if it belongs to a task list: the list
-/// and each task get a class, and a task's marker becomes a checkbox the
-/// reader cannot tick. None for any other event.
-pub(super) fn task_list(events: &[Spanned<'_>], i: usize) -> Option<Event<'static>> {
+/// and each task get a class, and a task's marker becomes a mark that
+/// shows (the stylesheet draws a box) and says (`task_done`,
+/// `task_open`) whether it is done. Not a form control: a static page
+/// cannot keep a tick, and a checkbox without a label is a barrier for
+/// screen readers. None for any other event.
+pub(super) fn task_list(
+    events: &[Spanned<'_>],
+    i: usize,
+    strings: &Strings,
+) -> Option<Event<'static>> {
     let is_marker = |at: usize| matches!(events.get(at), Some((Event::TaskListMarker(_), _)));
     match events.get(i).map(|(event, _)| event) {
         // A list is a task list if its first item starts with a marker.
@@ -196,9 +203,14 @@ pub(super) fn task_list(events: &[Spanned<'_>], i: usize) -> Option<Event<'stati
             Some(Event::Html("<li class=\"task\">".into()))
         }
         Some(Event::TaskListMarker(done)) => {
-            let checked = if *done { " checked" } else { "" };
+            let (class, state) = if *done {
+                ("task-mark task-done", strings.task_done)
+            } else {
+                ("task-mark", strings.task_open)
+            };
             Some(Event::InlineHtml(
-                format!("<input type=\"checkbox\" disabled{checked}> ").into(),
+                format!("<span class=\"{class}\" role=\"img\" aria-label=\"{state}\"></span> ")
+                    .into(),
             ))
         }
         _ => None,

@@ -452,12 +452,17 @@ pub fn info(info: &str) -> (&str, bool) {
     (language, numbered)
 }
 
+/// How every code block starts: a reader who cannot use a mouse or touch
+/// scrolls a long line by focusing the block (axe's
+/// `scrollable-region-focusable`), so each block is in the tab order.
+pub const PRE: &str = "<pre tabindex=\"0\"";
+
 /// The whole `<pre><code>` of a block, ending in a line break.
 // Never inlined, so that a profile shows it (`bench/stages.sh`).
 #[inline(never)]
 pub fn write(block: &Block<'_>, code: &str) -> String {
     let mut html = String::with_capacity(code.len() * 3 + 64);
-    html.push_str("<pre");
+    html.push_str(PRE);
     if block.numbered {
         let _ = write!(html, " class=\"{NUMBERED}\"");
     }

@@ -311,7 +311,7 @@ fn task_lists() {
     assert!(r.html.contains("<ul class=\"task-list\">"), "{}", r.html);
     assert!(
         r.html
-            .contains("<li class=\"task\"><input type=\"checkbox\" disabled checked> erledigt"),
+            .contains("<li class=\"task\"><span class=\"task-mark task-done\" role=\"img\" aria-label=\"erledigt\"></span> erledigt"),
         "{}",
         r.html
     );
@@ -449,7 +449,10 @@ fn footnote_reference_ids_count_the_references() {
 #[test]
 fn footnote_list_puts_the_back_link_into_the_last_paragraph() {
     let notes = std::collections::BTreeMap::from([
-        (2, "<pre><code>x\n</code></pre>\n".to_string()),
+        (
+            2,
+            "<pre tabindex=\"0\"><code>x\n</code></pre>\n".to_string(),
+        ),
         (1, "<p>Eins.</p>\n<p>Zwei.</p>\n".to_string()),
     ]);
     let strings = crate::util::i18n::strings(Language::En);
@@ -463,7 +466,7 @@ fn footnote_list_puts_the_back_link_into_the_last_paragraph() {
         format!(
             "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n\
              <li id=\"fn-1\"><p>Eins.</p>\n<p>Zwei.{}</p></li>\n\
-             <li id=\"fn-2\"><pre><code>x\n</code></pre>{}</li>\n\
+             <li id=\"fn-2\"><pre tabindex=\"0\"><code>x\n</code></pre>{}</li>\n\
              </ol>\n</section>\n",
             back(1),
             back(2)
@@ -518,7 +521,7 @@ fn table_events_become_classes_per_column() {
 }
 
 #[test]
-fn task_list_events_become_classes_and_checkboxes() {
+fn task_list_events_become_classes_and_marks_that_say_their_state() {
     let list = |start: Option<u64>, done: Option<bool>| -> Vec<Spanned<'static>> {
         let mut events = vec![
             (Event::Start(Tag::List(start)), 0..0),
@@ -532,7 +535,8 @@ fn task_list_events_become_classes_and_checkboxes() {
         events.push((Event::End(TagEnd::List(start.is_some())), 0..0));
         events
     };
-    let html = |events: &[Spanned<'_>], i: usize| match constructs::task_list(events, i) {
+    let en = crate::util::i18n::strings(crate::util::i18n::Language::En);
+    let html = |events: &[Spanned<'_>], i: usize| match constructs::task_list(events, i, en) {
         Some(Event::Html(h) | Event::InlineHtml(h)) => Some(h.to_string()),
         Some(other) => panic!("{other:?}"),
         None => None,
@@ -545,10 +549,10 @@ fn task_list_events_become_classes_and_checkboxes() {
     assert_eq!(html(&tasks, 1).as_deref(), Some("<li class=\"task\">"));
     assert_eq!(
         html(&tasks, 2).as_deref(),
-        Some("<input type=\"checkbox\" disabled checked> ")
+        Some("<span class=\"task-mark task-done\" role=\"img\" aria-label=\"done\"></span> ")
     );
     assert!(matches!(
-        constructs::task_list(&tasks, 2),
+        constructs::task_list(&tasks, 2, en),
         Some(Event::InlineHtml(_))
     ));
     for i in 3..tasks.len() {
@@ -561,7 +565,7 @@ fn task_list_events_become_classes_and_checkboxes() {
     );
     assert_eq!(
         html(&open, 2).as_deref(),
-        Some("<input type=\"checkbox\" disabled> ")
+        Some("<span class=\"task-mark\" role=\"img\" aria-label=\"to do\"></span> ")
     );
     let later = list(Some(7), Some(false));
     assert_eq!(
@@ -675,7 +679,7 @@ fn code_blocks_and_raw_html_pass_through() {
     let r = de("```\nfn main() { \"<x>\" }\n```\n\n<div class=\"roh\">\n<b>fett</b>\n</div>\n\nText mit <kbd>Strg</kbd>.\n");
     assert!(
         r.html
-            .contains("<pre><code>fn main() { \"&lt;x&gt;\" }\n</code></pre>\n"),
+            .contains("<pre tabindex=\"0\"><code>fn main() { \"&lt;x&gt;\" }\n</code></pre>\n"),
         "{}",
         r.html
     );
@@ -767,12 +771,12 @@ fn the_root_marker_survives_in_link_urls() {
 fn code_blocks_with_a_language_are_highlighted() {
     let r = de("Vorher.\n\n```rust\nfn main() { \"<x>\" }\n```\n\n- Liste\n\n  ```sh linenos\n  echo hallo\n  ```\n");
     assert!(
-        r.html.contains("<pre><code class=\"language-rust\"><span class=\"hl-k\">fn</span> <span class=\"hl-f\">main</span>() { <span class=\"hl-s\">\"&lt;x&gt;\"</span> }\n</code></pre>\n"),
+        r.html.contains("<pre tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-k\">fn</span> <span class=\"hl-f\">main</span>() { <span class=\"hl-s\">\"&lt;x&gt;\"</span> }\n</code></pre>\n"),
         "{}",
         r.html
     );
     assert!(
-        r.html.contains("<pre class=\"hl-lines\"><code class=\"language-sh\"><span class=\"hl-line\"><span class=\"hl-f\">echo</span> hallo</span>\n</code></pre>"),
+        r.html.contains("<pre tabindex=\"0\" class=\"hl-lines\"><code class=\"language-sh\"><span class=\"hl-line\"><span class=\"hl-f\">echo</span> hallo</span>\n</code></pre>"),
         "{}",
         r.html
     );
@@ -784,8 +788,9 @@ fn an_unknown_language_is_noted_where_it_is_written() {
     // In the summary too, and written there as on the page; noted once.
     let r = de("```Klingonisch\nqapla'\n```\n\nText.\n\n```text\nroh\n```\n");
     assert!(
-        r.summary
-            .contains("<pre><code class=\"language-Klingonisch\">qapla'\n</code></pre>"),
+        r.summary.contains(
+            "<pre tabindex=\"0\"><code class=\"language-Klingonisch\">qapla'\n</code></pre>"
+        ),
         "{}",
         r.summary
     );

@@ -167,19 +167,22 @@ impl<'w, 'a> Writer<'w, 'a> {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 return self.footnote_definition(i, label)
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                if let Some(next) = self.code_block(i, info) {
-                    return next;
+            Event::Start(Tag::CodeBlock(kind)) => {
+                if let CodeBlockKind::Fenced(info) = kind {
+                    if let Some(next) = self.code_block(i, info) {
+                        return next;
+                    }
                 }
-                self.out.push(event.clone());
+                // pulldown-cmark ends it with `</code></pre>`.
+                let start = format!("{}><code>", highlight::PRE);
+                self.out.push(Event::Html(start.into()));
             }
             Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) => {}
             _ => {
-                let mine = self
-                    .table
-                    .event(event)
-                    .or_else(|| constructs::task_list(events, i));
+                let mine = self.table.event(event).or_else(|| {
+                    constructs::task_list(events, i, i18n::strings(self.plan.language))
+                });
                 self.out.push(mine.unwrap_or_else(|| event.clone()));
             }
         }

@@ -5,11 +5,17 @@
 
 use crate::support::TestSite;
 
-/// The `<pre>…</pre>` blocks of a page.
+/// The `<pre>…</pre>` blocks of a page, after their `tabindex` (every
+/// block is focusable, so that a keyboard scrolls a long line).
 fn blocks(page: &str) -> Vec<&str> {
     page.split("<pre")
         .skip(1)
-        .map(|rest| rest.split("</pre>").next().unwrap())
+        .map(|rest| {
+            let rest = rest
+                .strip_prefix(" tabindex=\"0\"")
+                .unwrap_or_else(|| panic!("a code block that is not focusable: <pre{rest}"));
+            rest.split("</pre>").next().unwrap()
+        })
         .collect()
 }
 

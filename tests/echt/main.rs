@@ -11,6 +11,7 @@
 mod served;
 mod support;
 
+mod accessible;
 mod browser;
 mod build;
 mod cache;
@@ -22,6 +23,7 @@ mod differential;
 mod errors;
 mod feeds;
 mod highlight;
+mod host;
 mod hostile;
 mod hosting;
 mod import;

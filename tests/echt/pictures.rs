@@ -10,15 +10,13 @@
 //! The browser's choice is judged against what it displays (its own
 //! layout and pixel ratio), never against the `srcset` echt wrote.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use crate::chromium::{Chromium, Page};
+use crate::host::{lighthouse, Host};
 use crate::sample::build_sample;
 
 /// The photo post: its front matter picture and one further down the text.
@@ -364,7 +362,12 @@ fn no_page_with_a_picture_shifts_in_lighthouse() {
     for page in &pages {
         for preset in ["mobile", "desktop"] {
             let url = format!("{}{page}", host.url());
-            let report = lighthouse(&url, preset);
+            let report = lighthouse(
+                &url,
+                preset,
+                "--only-audits=cumulative-layout-shift,layout-shifts,unsized-images,\
+                 modern-image-formats,offscreen-images",
+            );
             let audit = |id: &str| &report["audits"][id];
             let shift = audit("cumulative-layout-shift")["numericValue"].as_f64();
             if shift != Some(0.0) {
@@ -404,159 +407,4 @@ fn pages_with_pictures(public: &Path) -> Vec<String> {
         .collect();
     pages.sort();
     pages
-}
-
-/// Lighthouse's JSON report for `url` (`preset` is `mobile` or `desktop`),
-/// with the audits this test reads.
-fn lighthouse(url: &str, preset: &str) -> Value {
-    let mut command = Command::new(lighthouse_path());
-    command
-        .arg(url)
-        .env("CHROME_PATH", crate::chromium::chromium_path())
-        .args([
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-            "--only-audits=cumulative-layout-shift,layout-shifts,unsized-images,\
-             modern-image-formats,offscreen-images",
-            "--output=json",
-            "--output-path=stdout",
-            "--quiet",
-        ]);
-    if preset == "desktop" {
-        command.arg("--preset=desktop");
-    }
-    let output = command.output().expect("run lighthouse");
-    assert!(
-        output.status.success(),
-        "lighthouse {url}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).expect("lighthouse's JSON");
-    assert!(
-        report["runtimeError"].is_null(),
-        "lighthouse {url}: {}",
-        report["runtimeError"]
-    );
-    assert_eq!(report["finalDisplayedUrl"], url, "no redirect");
-    report
-}
-
-/// `$LIGHTHOUSE`, or `lighthouse` on the PATH.
-fn lighthouse_path() -> PathBuf {
-    if let Some(path) = std::env::var_os("LIGHTHOUSE").filter(|p| !p.is_empty()) {
-        return PathBuf::from(path);
-    }
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("lighthouse"))
-        .find(|path| path.is_file())
-        .unwrap_or_else(|| {
-            panic!("needs lighthouse: install it (npm install lighthouse) or set LIGHTHOUSE")
-        })
-}
-
-/// The files of a built site over HTTP on loopback, as a plain static
-/// host serves them: `index.html` for a folder, the site's 404 page for
-/// anything missing; every file uncached.
-struct Host {
-    address: String,
-}
-
-impl Host {
-    fn start(public: PathBuf) -> Host {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap().to_string();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let public = public.clone();
-                std::thread::spawn(move || answer(stream, &public));
-            }
-        });
-        Host { address }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/", self.address)
-    }
-}
-
-/// Answers the requests of one connection until the client closes it.
-fn answer(stream: TcpStream, public: &Path) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        loop {
-            let mut header = String::new();
-            if reader.read_line(&mut header).unwrap_or(0) <= 2 {
-                break;
-            }
-        }
-        let mut words = line.split_whitespace();
-        let method = words.next().unwrap_or_default();
-        let target = words.next().unwrap_or("/");
-        let path = target.split(['?', '#']).next().unwrap_or_default();
-        let (status, file) = match resolve(public, path) {
-            Some(file) => ("200 OK", file),
-            None => ("404 Not Found", public.join("404.html")),
-        };
-        let body = std::fs::read(&file).unwrap_or_default();
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
-             Cache-Control: no-store\r\n\r\n",
-            content_type(&file),
-            body.len()
-        );
-        let sent = writer.write_all(head.as_bytes()).and_then(|()| {
-            if method == "HEAD" {
-                Ok(())
-            } else {
-                writer.write_all(&body)
-            }
-        });
-        if sent.is_err() {
-            return;
-        }
-    }
-}
-
-/// The file a request path names below `public`, if there is one.
-fn resolve(public: &Path, path: &str) -> Option<PathBuf> {
-    let relative = path.strip_prefix('/')?;
-    if relative
-        .split('/')
-        .any(|part| part == ".." || part.contains('%'))
-    {
-        return None;
-    }
-    let file = public.join(relative);
-    let file = if file.is_dir() {
-        file.join("index.html")
-    } else {
-        file
-    };
-    file.is_file().then_some(file)
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-    {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "svg" => "image/svg+xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "gif" => "image/gif",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
