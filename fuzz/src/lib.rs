@@ -15,6 +15,7 @@
 pub mod css;
 pub mod html;
 pub mod import;
+pub mod json;
 pub mod site;
 pub mod xml;
 

@@ -85,5 +85,10 @@ fn is_broken_link(shown: &str) -> bool {
     let broken = message.starts_with("error: link to `")
         && (message.ends_with("which this site does not have")
             || message.ends_with("has no element with that id"));
-    broken || message.starts_with("error: echt cannot be sure how browsers read this HTML")
+    broken || is_parse_error(shown)
+}
+
+/// Whether a shown error is an HTML parse error.
+pub fn is_parse_error(shown: &str) -> bool {
+    shown.starts_with("error: echt cannot be sure how browsers read this HTML")
 }
