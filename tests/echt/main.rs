@@ -37,5 +37,6 @@ mod pictures;
 mod privacy;
 mod sample;
 mod serve;
+mod share;
 mod validate;
 mod wordpress;
