@@ -100,7 +100,8 @@ const HOBEL: &str = "https://werkbank.example.org/posts/hobel/";
 
 #[test]
 fn share_links_sit_under_each_post_and_say_where_they_go() {
-    let built = site().build().ok();
+    let site = site();
+    let built = site.build().ok();
     let html = built.page("posts/hobel/index.html");
     assert!(
         html.contains("<section class=\"share\" aria-labelledby=\"share-title\">\n  <h2 id=\"share-title\">Teilen</h2>"),
@@ -155,7 +156,8 @@ fn share_links_sit_under_each_post_and_say_where_they_go() {
 
 #[test]
 fn share_links_speak_english_on_an_english_site() {
-    let built = english().build().ok();
+    let site = english();
+    let built = site.build().ok();
     let html = built.page("posts/hobel/index.html");
     assert!(html.contains("<h2 id=\"share-title\">Share</h2>"), "{html}");
     let texts: Vec<String> = share_links(&html).into_iter().map(|(_, _, t)| t).collect();
@@ -176,15 +178,14 @@ fn share_links_speak_english_on_an_english_site() {
 fn share_links_default_to_email_and_link_and_can_be_left_out() {
     let yaml = std::fs::read_to_string(site().root().join("echt.yaml")).unwrap();
     let before_share = yaml.split("share:").next().unwrap().to_string();
-    let built = site().file("echt.yaml", &before_share).build().ok();
+    let site_default = site().file("echt.yaml", &before_share);
+    let built = site_default.build().ok();
     let links = share_links(&built.page("posts/hobel/index.html"));
     let texts: Vec<&str> = links.iter().map(|(_, _, t)| t.as_str()).collect();
     assert_eq!(texts, ["Per E-Mail teilen", HOBEL]);
 
-    let built = site()
-        .file("echt.yaml", &format!("{before_share}share: []\n"))
-        .build()
-        .ok();
+    let site_none = site().file("echt.yaml", &format!("{before_share}share: []\n"));
+    let built = site_none.build().ok();
     let html = built.page("posts/hobel/index.html");
     assert!(!html.contains("class=\"share\""), "{html}");
     assert!(!html.contains("Teilen"), "{html}");
@@ -221,7 +222,8 @@ fn wrong_share_entries_are_located_in_echt_yaml() {
 
 #[test]
 fn posts_have_link_previews_from_their_front_matter_and_photo() {
-    let built = site().build().ok();
+    let site = site();
+    let built = site.build().ok();
     let meta = metas(&built.page("posts/hobel/index.html"));
     let description = "Welcher Hobel für den Anfang reicht – und warum die Säge wichtiger ist.";
     for (key, value) in [
@@ -276,7 +278,8 @@ fn posts_have_link_previews_from_their_front_matter_and_photo() {
 
 #[test]
 fn pages_and_lists_have_website_previews() {
-    let built = site().build().ok();
+    let site = site();
+    let built = site.build().ok();
     let site_description =
         "Notizen aus einer kleinen Holzwerkstatt: Werkzeug, Fehler und was daraus wurde.";
     let page = metas(&built.page("ueber/index.html"));
@@ -313,7 +316,8 @@ fn pages_and_lists_have_website_previews() {
 
 #[test]
 fn previews_speak_english_on_an_english_site() {
-    let built = english().build().ok();
+    let site = english();
+    let built = site.build().ok();
     let meta = metas(&built.page("posts/see/index.html"));
     assert_eq!(meta["og:locale"], "en_US");
     assert_eq!(meta["og:type"], "article");
