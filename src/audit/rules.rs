@@ -262,6 +262,8 @@ const READ: &[&str] = &[
     "rel",
     "http-equiv",
     "content",
+    // `<meta property="og:image">`: a link preview's picture.
+    "property",
     "ping",
     "srcdoc",
     "attributionsrc",
