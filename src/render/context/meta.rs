@@ -151,7 +151,7 @@ pub fn describe(text: &str) -> String {
         // A single word longer than a description: cut inside it.
         out = joined.chars().take(DESCRIPTION_LENGTH - 1).collect();
     }
-    let trimmed = out.trim_end_matches(|c: char| matches!(c, ',' | ';' | ':' | '–' | '-' | '—'));
+    let trimmed = out.trim_end_matches([',', ';', ':', '–', '-', '—', ' ']);
     format!("{trimmed}…")
 }
 
@@ -230,6 +230,8 @@ mod tests {
     #[test]
     fn cuts_leave_no_dangling_punctuation() {
         let text = format!("{} Ende, und weiter so fort", "x".repeat(150));
+        assert_eq!(describe(&text), format!("{} Ende…", "x".repeat(150)));
+        let text = format!("{} Ende – und weiter so fort", "x".repeat(150));
         assert_eq!(describe(&text), format!("{} Ende…", "x".repeat(150)));
     }
 
