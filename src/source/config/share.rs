@@ -255,10 +255,8 @@ fn site(
     })
 }
 
-/// A share address: https, a host, `{url}` (and perhaps `{title}`) and no
-/// other placeholder, no tracking parameter. The message and hint of what
-/// is wrong.
-fn check_template(template: &str) -> Result<(), (String, &'static str)> {
+/// `{url}` at least once, `{title}` perhaps, and no other braces.
+fn check_placeholders(template: &str) -> Result<(), (String, &'static str)> {
     let mut rest = template;
     let mut has_url = false;
     while let Some(open) = rest.find(['{', '}']) {
@@ -290,6 +288,14 @@ fn check_template(template: &str) -> Result<(), (String, &'static str)> {
             "put `{url}` where the site wants the address, e.g. `?u={url}`",
         ));
     }
+    Ok(())
+}
+
+/// A share address: https, a host, `{url}` (and perhaps `{title}`) and no
+/// other placeholder, no tracking parameter. The message and hint of what
+/// is wrong.
+fn check_template(template: &str) -> Result<(), (String, &'static str)> {
+    check_placeholders(template)?;
     let filled = template.replace("{url}", "u").replace("{title}", "t");
     let parsed = url::Url::parse(&filled).map_err(|e| {
         (
@@ -315,15 +321,7 @@ fn check_template(template: &str) -> Result<(), (String, &'static str)> {
             "remove it",
         ));
     }
-    let tracking: Vec<String> = parsed
-        .query()
-        .into_iter()
-        .chain(parsed.fragment())
-        .flat_map(|q| q.split('&'))
-        .filter_map(|pair| pair.split('=').next())
-        .filter(|name| tracking::is_tracking(name, host))
-        .map(|name| format!("`{}`", crate::util::url::percent_decode_lossy(name)))
-        .collect();
+    let tracking = tracking_parameters(&parsed, host);
     if !tracking.is_empty() {
         return Err((
             format!(
@@ -335,6 +333,20 @@ fn check_template(template: &str) -> Result<(), (String, &'static str)> {
         ));
     }
     Ok(())
+}
+
+/// The tracking parameters in the query and fragment of `parsed`, shown
+/// percent-decoded in backticks.
+fn tracking_parameters(parsed: &url::Url, host: &str) -> Vec<String> {
+    parsed
+        .query()
+        .into_iter()
+        .chain(parsed.fragment())
+        .flat_map(|q| q.split('&'))
+        .filter_map(|pair| pair.split('=').next())
+        .filter(|name| tracking::is_tracking(name, host))
+        .map(|name| format!("`{}`", crate::util::url::percent_decode_lossy(name)))
+        .collect()
 }
 
 #[cfg(test)]
