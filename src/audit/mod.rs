@@ -33,7 +33,7 @@ pub mod location;
 mod plain;
 mod rules;
 mod scan;
-pub mod tracking;
+pub use crate::util::tracking;
 pub(crate) mod tree;
 pub mod weight;
 mod xml;

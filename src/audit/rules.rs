@@ -117,6 +117,29 @@ pub(crate) struct Checker<'a> {
 /// `<link rel>` values that load nothing: every other one (stylesheet,
 /// icon, preload, preconnect, manifest, search, unknown ones, …) counts
 /// as loading.
+/// `<meta property>` (or `name`) keys whose `content` is a file that
+/// link previews (OpenGraph, Twitter cards) fetch and show: the program
+/// that makes a preview loads it, and often the reader's app after it, so
+/// it must be one of the site's own files.
+const PREVIEW_MEDIA: &[&str] = &[
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "og:video",
+    "og:video:url",
+    "og:video:secure_url",
+    "og:audio",
+    "og:audio:url",
+    "og:audio:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+    "twitter:player",
+    "twitter:player:stream",
+];
+
+const PREVIEW_HINT: &str =
+    "name a picture of the site itself (echt names the front matter `image`)";
+
 const NON_LOADING_RELS: &[&str] = &[
     "alternate",
     "archives",
@@ -239,6 +262,8 @@ const READ: &[&str] = &[
     "rel",
     "http-equiv",
     "content",
+    // `<meta property="og:image">`: a link preview's picture.
+    "property",
     "ping",
     "srcdoc",
     "attributionsrc",
@@ -741,6 +766,12 @@ impl<'a> Checker<'a> {
             ),
             _ => {}
         }
+        let key = value("property").or_else(|| value("name"));
+        if let (Some(key), Some(content)) = (key, content) {
+            if PREVIEW_MEDIA.contains(&key.as_str()) {
+                self.preview_media(&key, content);
+            }
+        }
         if value("name").as_deref() == Some("referrer") {
             let policy = content.map(|c| c.value.trim().to_ascii_lowercase());
             if policy.as_deref() != Some("no-referrer") {
@@ -754,6 +785,30 @@ impl<'a> Checker<'a> {
                     at,
                 );
             }
+        }
+    }
+
+    /// A file a link preview shows (`og:image`, `twitter:image`, …): one
+    /// of the site's own, which must exist; another host, even one
+    /// `allow_hosts` lets pages load from, is refused (fail-closed: every
+    /// preview would fetch it from there).
+    fn preview_media(&mut self, key: &str, content: &Attr<'_>) {
+        if content.value.trim().is_empty() {
+            return;
+        }
+        match self.policy.judge(self.page, &content.value) {
+            Target::Site { .. } => self.internal(content),
+            Target::OwnHost => {}
+            Target::Foreign(host) | Target::Allowed(host) => self.error(
+                format!("`<meta {key}>` names a file on another host, `{host}`, which every link preview would load from there"),
+                PREVIEW_HINT,
+                content,
+            ),
+            _ => self.error(
+                format!("`<meta {key}>` names `{}`, which is no file of this site", content.value.trim()),
+                PREVIEW_HINT,
+                content,
+            ),
         }
     }
 

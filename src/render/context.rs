@@ -41,6 +41,8 @@ use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
 
 mod comments;
+mod meta;
+mod share;
 
 /// Posts long enough to deserve a table of contents.
 const TOC_MIN_WORDS: usize = 600;
@@ -165,6 +167,8 @@ pub(super) struct PageContext<'a> {
     lang: &'static str,
     current_url: Option<String>,
     canonical: Option<Absolute<'a>>,
+    /// The link preview: meta description, OpenGraph, Twitter card.
+    meta: meta::Meta<'a>,
     #[serde(flatten)]
     view: View<'a>,
 }
@@ -182,6 +186,7 @@ enum View<'a> {
         previous: Option<Link<'a>>,
         next: Option<Link<'a>>,
         comments: comments::CommentsView<'a>,
+        share: Vec<share::ShareLink>,
     },
     Page {
         page: PageView<'a>,
@@ -762,6 +767,12 @@ impl<'a> PageContext<'a> {
                         &site.posts[i],
                         crate::render::feed::comments_file(&site.posts[i]),
                     ),
+                    share: share::links(
+                        &site.config.share,
+                        &site.posts[i].front.title,
+                        &url::absolute(&site.config.base_url, &site.posts[i].path),
+                        i18n::strings(site.config.language),
+                    ),
                 }
             }
             Job::Page(i) => View::Page {
@@ -811,6 +822,7 @@ impl<'a> PageContext<'a> {
                 page: page.map(|i| PageView::new(site, cards.page(i), &site.pages[i])),
             },
         };
+        let meta = page_meta(site, job, (!not_found).then(|| path.clone()));
         PageContext {
             // The 404 page is served at any depth, so its links start at
             // the site root.
@@ -827,8 +839,38 @@ impl<'a> PageContext<'a> {
                 base_url: &site.config.base_url,
                 path: Cow::Owned(path),
             }),
+            meta,
             view,
         }
+    }
+}
+
+/// The link preview of the page `job` writes at `path` (None for the 404
+/// page).
+fn page_meta<'a>(site: &'a Site, job: &Job, path: Option<String>) -> meta::Meta<'a> {
+    let t = i18n::strings(site.config.language);
+    let list = |title: &'a str, description: Option<String>| {
+        meta::Meta::list(site, Cow::Borrowed(title), description, path.clone())
+    };
+    match *job {
+        Job::Post(i) => meta::Meta::document(site, &site.posts[i], true),
+        Job::Page(i) | Job::Privacy { page: Some(i) } => {
+            meta::Meta::document(site, &site.pages[i], false)
+        }
+        Job::Home { .. } => list(&site.config.title, None),
+        Job::Archive => list(t.archive, None),
+        Job::Tags => list(t.all_tags, None),
+        Job::Tag { tag, .. } => {
+            let name = &site.tags[tag].name;
+            meta::Meta::list(
+                site,
+                Cow::Owned(format!("{} {name}", t.posts_tagged)),
+                Some(format!("{} {name} – {}", t.posts_tagged, site.config.title)),
+                path,
+            )
+        }
+        Job::Privacy { page: None } => list(t.privacy, None),
+        Job::NotFound => list(t.not_found_title, None),
     }
 }
 

@@ -16,6 +16,9 @@ use crate::util::error::{Diagnostic, Error, Origin, Result};
 use crate::util::i18n::Language;
 use crate::util::url;
 
+mod share;
+pub use share::{Fediverse, Share};
+
 pub const CONFIG_FILE: &str = "echt.yaml";
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +41,7 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     comments: Option<RawComments>,
     images: Option<RawImages>,
+    share: Option<Vec<serde_yaml::Value>>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -270,6 +274,8 @@ pub struct Config {
     /// Where readers send replies (`comments.email`): the only e-mail
     /// address a comment thread shows. None: no reply link.
     pub comments_email: Option<String>,
+    /// The share links under each post (`share`), in order.
+    pub share: Vec<Share>,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// echt.yaml as it was read, where the audit locates a finding in a
@@ -430,6 +436,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         keep(heading_ids(raw.markdown), &mut problems),
         keep(comments_email(raw.comments), &mut problems),
         keep_all(images(raw.images), &mut problems),
+        keep_all(share::share(raw.share), &mut problems),
     );
     let (
         Some(base_url),
@@ -444,6 +451,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         Some(heading_ids),
         Some(comments_email),
         Some(images),
+        Some(share),
     ) = checked
     else {
         return Err(problems);
@@ -465,6 +473,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         heading_ids,
         images,
         comments_email,
+        share,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),
     })

@@ -24,6 +24,14 @@ impl Language {
         }
     }
 
+    /// The locale OpenGraph names the language by (`og:locale`).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Language::De => "de_DE",
+            Language::En => "en_US",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Self> {
         match code.trim().to_ascii_lowercase().as_str() {
             "de" | "de-de" | "de-at" | "de-ch" => Some(Language::De),
@@ -89,6 +97,10 @@ pub struct Strings {
     pub comments_feed: &'static str,
     pub comment_draft: &'static str,
     pub replies_to: &'static str,
+    pub share: &'static str,
+    pub share_email: &'static str,
+    pub share_on: &'static str,
+    pub share_link: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -144,6 +156,10 @@ const DE: Strings = Strings {
     comments_feed: "Kommentare als Feed",
     comment_draft: "Wartet auf Freigabe",
     replies_to: "Antworten auf",
+    share: "Teilen",
+    share_email: "Per E-Mail teilen",
+    share_on: "Teilen auf",
+    share_link: "Link zum Kopieren:",
 };
 
 const EN: Strings = Strings {
@@ -199,6 +215,10 @@ const EN: Strings = Strings {
     comments_feed: "Comments feed",
     comment_draft: "Awaiting review",
     replies_to: "Replies to",
+    share: "Share",
+    share_email: "Share by e-mail",
+    share_on: "Share on",
+    share_link: "Link to copy:",
 };
 
 pub fn strings(language: Language) -> &'static Strings {

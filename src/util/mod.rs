@@ -12,4 +12,5 @@ pub mod i18n;
 pub mod image_meta;
 pub mod slug;
 pub mod text;
+pub mod tracking;
 pub mod url;

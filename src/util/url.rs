@@ -150,6 +150,24 @@ pub fn site_path(written: &str) -> Option<String> {
     (!bad).then(|| path.to_string())
 }
 
+/// `text` as one component of a URL (a query value, a path segment, the
+/// header fields of a `mailto:`): its UTF-8 bytes percent-encoded, all but
+/// RFC 3986's unreserved characters (letters, digits, `-._~`). Stricter
+/// than either RFC asks, so the result means the same wherever it is put:
+/// a space is `%20` (never `+`, which `mailto:` reads as a plus), `&`,
+/// `=`, `#`, `%` and line breaks are escaped.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `%XX` escapes decoded, if there are any and they make UTF-8; a `%`
 /// without two hex digits stays as it is.
 pub fn percent_decode(text: &str) -> Option<String> {
@@ -235,6 +253,24 @@ mod tests {
         assert_eq!(
             absolute("https://e.org/", "posts/a/"),
             "https://e.org/posts/a/"
+        );
+    }
+
+    #[test]
+    fn components_keep_only_unreserved_characters() {
+        assert_eq!(
+            encode_component("Größe & Maß? 100% a+b=c #1"),
+            "Gr%C3%B6%C3%9Fe%20%26%20Ma%C3%9F%3F%20100%25%20a%2Bb%3Dc%20%231"
+        );
+        assert_eq!(
+            encode_component("https://e.org/posts/a/?x=1"),
+            "https%3A%2F%2Fe.org%2Fposts%2Fa%2F%3Fx%3D1"
+        );
+        assert_eq!(encode_component("Zeile\r\nzwei"), "Zeile%0D%0Azwei");
+        assert_eq!(encode_component("a-b.c_d~e"), "a-b.c_d~e");
+        assert_eq!(
+            percent_decode_lossy(&encode_component("„Über“ 😀")),
+            "„Über“ 😀"
         );
     }
 

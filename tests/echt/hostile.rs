@@ -2375,6 +2375,60 @@ pub(crate) const CASES: &[Case] = &[
         [config!("privacy:\n  keep_metadata: [static/fehlt.jpg]\n")],
         only("error: keep_metadata names `static/fehlt.jpg`, which does not exist", "echt.yaml:7:19"),
     ),
+    // Link previews: the picture a preview shows is one of the site's own
+    // files, whatever a theme writes (no reader's browser loads it, but
+    // every program that makes a preview does).
+    case!(
+        "og-image-on-another-host",
+        [head!(r#"<meta property="og:image" content="https://evil.example/vorschau.png">"#)],
+        fails("error: `<meta og:image>` names a file on another host, `evil.example`", "templates/post.html:6:36"),
+    ),
+    case!(
+        "twitter-image-on-another-host",
+        [head!(r#"<meta name="twitter:image" content="//evil.example/karte.png">"#)],
+        fails("error: `<meta twitter:image>` names a file on another host, `evil.example`", "templates/post.html:6:37"),
+    ),
+    case!(
+        "og-image-in-any-case-and-spelling",
+        [head!(r#"<meta property="OG:Image:Secure_URL" content=" HTTPS://Evil.Example/v.png ">"#)],
+        fails("error: `<meta og:image:secure_url>` names a file on another host, `evil.example`", "templates/post.html:6:47"),
+    ),
+    case!(
+        "og-image-on-an-allowed-host",
+        [
+            config!("privacy:\n  allow_hosts: [img.example]\n"),
+            head!(r#"<meta property="og:image" content="https://img.example/vorschau.png">"#),
+        ],
+        fails("error: `<meta og:image>` names a file on another host, `img.example`", "templates/post.html:6:36"),
+    ),
+    case!(
+        "og-image-missing-own-file",
+        [head!(r#"<meta property="og:image" content="https://example.org/fehlt.png">"#)],
+        fails("error: link to `/fehlt.png`, which this site does not have", "templates/post.html:6:36"),
+    ),
+    case!(
+        "og-image-own-file",
+        [head!(r#"<meta property="og:image" content="https://example.org/bild.png"><meta property="og:image:width" content="1">"#)],
+        BUILDS,
+    ),
+    // Share links: a share address echt.yaml names must not carry a
+    // tracking parameter; the links echt makes (mailto:, query strings
+    // with the post's encoded address) trip nothing.
+    case!(
+        "share-address-with-tracking",
+        [config!("share:\n  - name: Netz\n    url: \"https://teilen.example/s?u={url}&utm_source=blog\"\n")],
+        only("error: this share address carries the tracking parameter `utm_source`", "echt.yaml:8:11"),
+    ),
+    case!(
+        "share-address-with-encoded-tracking",
+        [config!("share:\n  - name: Netz\n    url: \"https://teilen.example/s?u={url}#UTM%5FMedium=x\"\n")],
+        only("error: this share address carries the tracking parameter `UTM_Medium`", "echt.yaml:8:11"),
+    ),
+    case!(
+        "share-links-build",
+        [config!("share: [email, link, {mastodon: social.example}, {friendica: f.example}, {name: Netz, url: \"https://teilen.example/s?u={url}&t={title}&lang=de\"}]\n")],
+        BUILDS,
+    ),
 ];
 
 /// The cases the audit gets wrong today, each with what it does instead:

@@ -39,5 +39,6 @@ mod pictures;
 mod privacy;
 mod sample;
 mod serve;
+mod share;
 mod validate;
 mod wordpress;

@@ -174,7 +174,7 @@ fn common(contexts: &Contexts) -> BTreeSet<String> {
         .iter()
         .find(|(template, _)| *template == "404.html")
         .expect("a 404 page");
-    keys_of([not_found], &[])
+    keys_of([not_found], &["meta"])
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn the_readme_lists_what_each_template_gets() {
     let served: BTreeMap<String, BTreeSet<String>> = by_template
         .into_iter()
         .map(|(template, values)| {
-            let own = keys_of(values, &["posts", "page", "paginator", "privacy"]);
+            let own = keys_of(values, &["posts", "page", "paginator", "privacy", "meta"]);
             (template.to_string(), &own - &common)
         })
         .collect();
@@ -238,6 +238,12 @@ fn the_readme_lists_the_fields_of_cards_pages_and_paginators() {
     );
     let privacy: BTreeSet<String> = privacy.iter().map(|k| format!("privacy.{k}")).collect();
     assert_eq!(privacy, names("### The privacy page (`privacy`)"));
+    let meta = keys_of(
+        contexts.pages.iter().filter_map(|(_, v)| v.get("meta")),
+        &[],
+    );
+    let meta: BTreeSet<String> = meta.iter().map(|k| format!("meta.{k}")).collect();
+    assert_eq!(meta, names("### Link previews (`meta`)"));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Tracking parameters: the query parameters that analytics, ad and
 //! newsletter suites add to links so that the site at the other end learns
 //! where each visitor came from. echt removes them from every link it
-//! writes; this is the list, and the README points here.
+//! writes, and refuses them in share links echt.yaml names; this is the
+//! list, and the README points here. It sits in `util` so that the
+//! config's check and the audit share it.
 //!
 //! A parameter is matched by its name after percent-decoding and without
 //! regard to case, so `utm%5Fsource` and `UTM_Source` are found too. The
@@ -96,7 +98,7 @@ pub const ON_HOSTS: &[(&str, &[&str])] = &[("si", &["youtube.com", "youtu.be", "
 
 /// Whether the parameter `name` (as written in a query) tracks on `host`.
 pub fn is_tracking(name: &str, host: &str) -> bool {
-    let decoded = crate::audit::percent_decode(name).to_ascii_lowercase();
+    let decoded = crate::util::url::percent_decode_lossy(name).to_ascii_lowercase();
     let name = decoded.as_str();
     PREFIXES.iter().any(|(prefix, _)| name.starts_with(prefix))
         || NAMES.iter().any(|(n, _)| *n == name)
@@ -124,7 +126,7 @@ pub fn strip(url: &str, host: &str) -> (String, Vec<String>) {
         .filter(|pair| {
             let name = pair.split('=').next().unwrap_or_default();
             if is_tracking(name, host) {
-                removed.push(crate::audit::percent_decode(name));
+                removed.push(crate::util::url::percent_decode_lossy(name));
                 false
             } else {
                 !pair.is_empty()
