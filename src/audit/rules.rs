@@ -114,9 +114,6 @@ pub(crate) struct Checker<'a> {
     pub outbound: Vec<(String, At)>,
 }
 
-/// `<link rel>` values that load nothing: every other one (stylesheet,
-/// icon, preload, preconnect, manifest, search, unknown ones, …) counts
-/// as loading.
 /// `<meta property>` (or `name`) keys whose `content` is a file that
 /// link previews (OpenGraph, Twitter cards) fetch and show: the program
 /// that makes a preview loads it, and often the reader's app after it, so
@@ -140,6 +137,9 @@ const PREVIEW_MEDIA: &[&str] = &[
 const PREVIEW_HINT: &str =
     "name a picture of the site itself (echt names the front matter `image`)";
 
+/// `<link rel>` values that load nothing: every other one (stylesheet,
+/// icon, preload, preconnect, manifest, search, unknown ones, …) counts
+/// as loading.
 const NON_LOADING_RELS: &[&str] = &[
     "alternate",
     "archives",
