@@ -86,6 +86,10 @@ pub struct Strings {
     pub comments_feed: &'static str,
     pub comment_draft: &'static str,
     pub replies_to: &'static str,
+    pub about_author: &'static str,
+    pub posts_by: &'static str,
+    pub all_posts_by: &'static str,
+    pub and: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -139,6 +143,10 @@ const DE: Strings = Strings {
     comments_feed: "Kommentare als Feed",
     comment_draft: "Wartet auf Freigabe",
     replies_to: "Antworten auf",
+    about_author: "Zur Person",
+    posts_by: "Beiträge von",
+    all_posts_by: "Alle Beiträge von",
+    and: "und",
 };
 
 const EN: Strings = Strings {
@@ -192,6 +200,10 @@ const EN: Strings = Strings {
     comments_feed: "Comments feed",
     comment_draft: "Awaiting review",
     replies_to: "Replies to",
+    about_author: "About the author",
+    posts_by: "Posts by",
+    all_posts_by: "All posts by",
+    and: "and",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -245,6 +257,14 @@ pub fn privacy_path(language: Language) -> &'static str {
     match language {
         Language::De => "datenschutz/",
         Language::En => "privacy/",
+    }
+}
+
+/// Where the pages of the site's authors live: `autoren/max/`.
+pub fn authors_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "autoren/",
+        Language::En => "authors/",
     }
 }
 
