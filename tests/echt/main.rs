@@ -11,6 +11,7 @@
 mod served;
 mod support;
 
+mod authors;
 mod browser;
 mod build;
 mod cache;
