@@ -336,3 +336,91 @@ fn bios_and_photos_are_checked_where_echt_yaml_names_them() {
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs java + vnu-jar (set VNU_JAR)"]
+fn author_boxes_and_pages_have_zero_html_errors() {
+    let (_site, built) = built();
+    assert!(built.exists("autoren/lena/page/2/index.html"));
+    let errors = crate::validate::vnu_errors(&built.public);
+    assert!(
+        errors.is_empty(),
+        "vnu reported errors:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn a_reader_sees_the_box_under_the_post_and_the_posts_on_the_author_s_page() {
+    use crate::chromium::Chromium;
+
+    let (site, _) = built();
+    let served = crate::served::Served::start(&site);
+    let mut browser = Chromium::start();
+    let page = browser.tab();
+    browser.navigate(&page, &format!("{}posts/gartenbank/", served.url()));
+    browser.wait_until(
+        &page,
+        "the post",
+        "document.readyState === 'complete' && !!document.querySelector('.author-box img') && document.querySelector('.author-box img').complete",
+    );
+    let facts = browser.evaluate(
+        &page,
+        "JSON.stringify((() => {
+            const box = document.querySelector('aside.author-box');
+            const article = document.querySelector('article.post').getBoundingClientRect();
+            const img = box.querySelector('img');
+            const shown = box.getBoundingClientRect();
+            const label = document.getElementById(box.getAttribute('aria-labelledby'));
+            return {
+                below: shown.top >= article.bottom,
+                visible: shown.height > 0 && getComputedStyle(box).display !== 'none',
+                label: label.textContent.trim(),
+                alt: img.alt,
+                loaded: img.naturalWidth > 0,
+                size: [img.getBoundingClientRect().width, img.getBoundingClientRect().height],
+                page: box.querySelector('.author-links a').href
+            };
+        })())",
+    );
+    let facts: serde_json::Value = serde_json::from_str(facts.as_str().unwrap()).unwrap();
+    assert_eq!(facts["below"], true, "{facts}");
+    assert_eq!(facts["visible"], true, "{facts}");
+    assert_eq!(facts["label"], "Zur Person: Max Berger", "{facts}");
+    assert_eq!(facts["alt"], "Max Berger", "{facts}");
+    assert_eq!(facts["loaded"], true, "{facts}");
+    assert_eq!(facts["size"], serde_json::json!([96, 96]), "{facts}");
+    let author_page = facts["page"].as_str().unwrap().to_string();
+    assert_eq!(author_page, format!("{}autoren/max/", served.url()));
+    // The reader follows the link: Max's posts, as cards.
+    browser.navigate(&page, &author_page);
+    browser.wait_until(
+        &page,
+        "the author's page",
+        "document.readyState === 'complete' && document.querySelectorAll('.cards .card-title a').length > 0",
+    );
+    let titles = browser.evaluate(
+        &page,
+        "JSON.stringify([...document.querySelectorAll('.cards .card-title a')].map(a => a.textContent))",
+    );
+    let titles: Vec<String> = serde_json::from_str(titles.as_str().unwrap()).unwrap();
+    assert_eq!(
+        titles,
+        [
+            "Warum wir zu zweit schreiben",
+            "Eine Gartenbank aus Altholz"
+        ]
+    );
+    let heading = browser.evaluate(&page, "document.querySelector('h1').textContent");
+    assert_eq!(heading, "Beiträge von Max Berger");
+    assert!(
+        browser
+            .requests()
+            .iter()
+            .all(|r| r.starts_with(&served.url())),
+        "only the site's own requests: {:?}",
+        browser.requests()
+    );
+    assert!(!browser.requests().is_empty());
+}
