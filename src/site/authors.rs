@@ -146,6 +146,21 @@ fn known(around: &Around<'_>, errors: &mut Vec<Diagnostic>) -> (Vec<Person>, usi
                 key if key.is_empty() => "autor".to_string(),
                 key => key,
             };
+            if config.authors.iter().any(|(k, _)| *k == key) {
+                // Two people on one page: say so where it can be fixed.
+                errors.push(at_node(
+                    config,
+                    &[Step::key("authors"), Step::key(&key), Step::key("name")],
+                    Diagnostic::file(
+                        CONFIG_FILE,
+                        format!(
+                            "the site's author `{}` has the page of the key `{key}`, whose name differs",
+                            site.name
+                        ),
+                    )
+                    .hint("if this is the site's author, write the same name as in `author`; otherwise choose another key"),
+                ));
+            }
             people.push(person(around, key, site, &[Step::key("author")], errors));
             people.len() - 1
         }
@@ -214,6 +229,20 @@ fn bio_html(around: &Around<'_>, bio: &str) -> Result<String, Vec<Diagnostic>> {
         heading_ids: config.heading_ids,
     };
     markdown::render_bio(&input)
+}
+
+/// The site paths of the photos of `content/` that echt.yaml names: a
+/// picture there that cannot be used is reported at the photo, not again
+/// as a picture nobody shows.
+pub(super) fn photo_paths<'l>(
+    config: &Config,
+    links: &'l std::collections::HashMap<String, String>,
+) -> Vec<&'l str> {
+    std::iter::once(&config.author)
+        .chain(config.authors.iter().map(|(_, a)| a))
+        .filter_map(|a| a.photo.as_deref()?.strip_prefix("content/"))
+        .filter_map(|rel| links.get(&link_key(rel)).map(String::as_str))
+        .collect()
 }
 
 /// A photo's file (`static/…` or `content/…`, checked by the config) as

@@ -575,10 +575,11 @@ impl Site {
             config: &config,
         };
         let renderings = render_placed(&placed, &around);
-        let shown: HashSet<&str> = renderings
+        let mut shown: HashSet<&str> = renderings
             .iter()
             .flat_map(|r| r.looked_up.pictures.iter().map(|(p, _)| p.as_str()))
             .collect();
+        shown.extend(authors::photo_paths(&config, &links));
         unusable_pictures(&images, &pictures, &shown, &mut errors);
         drop(shown);
         let Documents {

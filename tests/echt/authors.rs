@@ -424,3 +424,40 @@ fn a_reader_sees_the_box_under_the_post_and_the_posts_on_the_author_s_page() {
     );
     assert!(!browser.requests().is_empty());
 }
+
+#[test]
+fn the_site_s_author_and_another_person_cannot_share_a_key() {
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &format!("{CONFIG}authors:\n  erika:\n    name: Erika Muster\n"),
+        )
+        .post("a.md", &post("A", "2024-01-01", "Text."));
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the site's author `Erika` has the page of the key `erika`, whose name differs\n  --> echt.yaml:8:11\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_photo_that_cannot_be_published_is_reported_once_at_the_photo() {
+    let site = TestSite::new()
+        .file(
+            "echt.yaml",
+            &format!("{CONFIG}  photo: content/bilder/erika.png\n"),
+        )
+        .bytes("content/bilder/erika.png", b"not a picture")
+        .post("a.md", &post("A", "2024-01-01", "Text."));
+    let err = site.build().fails();
+    assert!(
+        err.contains("error: the photo cannot be published: it "),
+        "{err}"
+    );
+    assert!(err.contains("  --> echt.yaml:6:10\n"), "{err}");
+    assert_eq!(
+        err.matches("error: ").count(),
+        2,
+        "one problem, and the summary: {err}"
+    );
+}
