@@ -16,6 +16,7 @@
 //! document lives and the site's pictures; hands on its HTML, table of
 //! contents, summary and the links and pictures it asked for.
 
+mod bio;
 pub mod comment;
 mod constructs;
 pub mod highlight;
@@ -38,6 +39,8 @@ use crate::source::config::{HeadingIds, ImageConfig};
 use crate::util::error::{Diagnostic, Lines};
 use crate::util::i18n::Language;
 use crate::util::url::{self, ROOT};
+
+pub use bio::render_bio;
 
 /// Where a document lives, for resolving its links and locating errors.
 #[derive(Debug)]

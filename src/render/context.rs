@@ -40,9 +40,12 @@ use crate::util::fingerprint::fingerprint;
 use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
 
+mod authors;
 mod comments;
 mod meta;
 mod share;
+
+use authors::AuthorPage;
 
 /// Posts long enough to deserve a table of contents.
 const TOC_MIN_WORDS: usize = 600;
@@ -201,6 +204,11 @@ enum View<'a> {
     },
     Archive {
         years: Vec<Year<'a>>,
+    },
+    Author {
+        author: AuthorPage<'a>,
+        posts: Vec<CardRef<'a>>,
+        paginator: Paginator,
     },
     NotFound {},
     Privacy {
@@ -405,7 +413,9 @@ struct PageView<'a> {
     show_toc: bool,
     words: usize,
     categories: &'a [String],
+    /// The first of `authors`.
     author: PageAuthor<'a>,
+    authors: Vec<authors::PersonView<'a>>,
     image: Option<Image<'a>>,
     extra: HashedAs<&'a serde_json::Map<String, Value>>,
 }
@@ -455,7 +465,12 @@ impl<'a> PageView<'a> {
     fn new(site: &'a Site, card: CardRef<'a>, doc: &'a Document) -> Self {
         let config = &site.config;
         let rendered = &doc.rendered;
-        let author = match &doc.front.author {
+        let authors: Vec<authors::PersonView<'a>> = doc
+            .authors
+            .iter()
+            .map(|&a| authors::PersonView::new(site, &site.authors[a]))
+            .collect();
+        let author = match doc.authors.first().map(|&a| &site.authors[a]) {
             Some(a) => PageAuthor {
                 name: &a.name,
                 url: a.url.as_deref(),
@@ -485,6 +500,7 @@ impl<'a> PageView<'a> {
             words: rendered.words,
             categories: &doc.front.categories,
             author,
+            authors,
             image: doc.image.as_ref().map(|image| Image::new(image, doc)),
             extra: HashedAs::new(&doc.front.extra, doc.fingerprint),
         }
@@ -816,6 +832,19 @@ impl<'a> PageContext<'a> {
             Job::Archive => View::Archive {
                 years: archive_years(site),
             },
+            Job::Author { author, page } => {
+                let person = &site.authors[author];
+                let base = person.path(site.config.language);
+                View::Author {
+                    author: AuthorPage::new(site, outputs, person, &base),
+                    posts: cards.list(
+                        person.posts[list_range(person.posts.len(), page, per_page)]
+                            .iter()
+                            .copied(),
+                    ),
+                    paginator: paginator(&base, page, page_count(person.posts.len(), per_page)),
+                }
+            }
             Job::NotFound => View::NotFound {},
             Job::Privacy { page } => View::Privacy {
                 privacy: PrivacyView::new(site),
@@ -866,6 +895,15 @@ fn page_meta<'a>(site: &'a Site, job: &Job, path: Option<String>) -> meta::Meta<
                 site,
                 Cow::Owned(format!("{} {name}", t.posts_tagged)),
                 Some(format!("{} {name} – {}", t.posts_tagged, site.config.title)),
+                path,
+            )
+        }
+        Job::Author { author, .. } => {
+            let name = &site.authors[author].name;
+            meta::Meta::list(
+                site,
+                Cow::Owned(format!("{} {name}", t.posts_by)),
+                Some(format!("{} {name} – {}", t.posts_by, site.config.title)),
                 path,
             )
         }

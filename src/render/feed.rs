@@ -74,9 +74,20 @@ struct Channel<'a> {
     language: &'static str,
     site_title: &'a str,
     description: &'a str,
-    author: &'a str,
+    /// Who writes the feed's posts: the site's author, or the person a
+    /// feed of one author's posts is about.
+    author: Byline<'a>,
+    /// The site's author's e-mail address: RSS wants an address for
+    /// every item.
+    site_email: Option<&'a str>,
+}
+
+/// A person as feeds name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Byline<'a> {
+    name: &'a str,
     email: Option<&'a str>,
-    author_url: Option<&'a str>,
+    url: Option<&'a str>,
 }
 
 /// One post in a feed.
@@ -88,11 +99,8 @@ struct Entry<'a> {
     published: Option<Date>,
     /// The later of `updated` and `date`.
     updated: Option<Date>,
-    /// The post's own author, if it names one.
-    author: Option<&'a str>,
-    /// The address of the post's own author (JSON Feed only: Atom and RSS
-    /// have carried just the name).
-    author_url: Option<&'a str>,
+    /// The post's own authors, unless it is just the feed's.
+    authors: Vec<Byline<'a>>,
     /// The front matter `image`, as resolved (internal or absolute).
     image: Option<&'a str>,
     tags: Vec<&'a str>,
@@ -146,12 +154,12 @@ impl Feed<'_> {
             self_url = xml(&site_url),
             site_url = xml(&site_url),
             updated = rfc3339(self.updated),
-            name = xml(c.author),
+            name = xml(c.author.name),
         );
-        if let Some(email) = c.email {
+        if let Some(email) = c.author.email {
             let _ = writeln!(x, "<email>{}</email>", xml(email));
         }
-        if let Some(uri) = c.author_url {
+        if let Some(uri) = c.author.url {
             let _ = writeln!(x, "<uri>{}</uri>", xml(uri));
         }
         x.push_str("</author>\n<generator>echt</generator>\n");
@@ -170,8 +178,12 @@ impl Feed<'_> {
                 published = rfc3339(entry.published),
                 updated = rfc3339(entry.updated),
             );
-            if let Some(author) = entry.author {
-                let _ = writeln!(x, "<author><name>{}</name></author>", xml(author));
+            for author in &entry.authors {
+                let _ = write!(x, "<author><name>{}</name>", xml(author.name));
+                if let Some(uri) = author.url {
+                    let _ = write!(x, "<uri>{}</uri>", xml(uri));
+                }
+                x.push_str("</author>\n");
             }
             for tag in &entry.tags {
                 let _ = writeln!(x, "<category term=\"{}\"/>", xml(tag));
@@ -215,9 +227,20 @@ impl Feed<'_> {
             if let Some(date) = entry.published {
                 let _ = writeln!(x, "<pubDate>{}</pubDate>", date.0.to_rfc2822());
             }
-            if let Some(email) = c.email {
-                let name = entry.author.unwrap_or(c.author);
-                let _ = writeln!(x, "<author>{} ({})</author>", xml(email), xml(name));
+            // RSS has one author per item, an address: the first
+            // author's, or the site's, with every name.
+            let first = entry.authors.first().unwrap_or(&c.author);
+            if let Some(email) = first.email.or(c.site_email) {
+                let names: Vec<&str> = match entry.authors.as_slice() {
+                    [] => vec![c.author.name],
+                    authors => authors.iter().map(|a| a.name).collect(),
+                };
+                let _ = writeln!(
+                    x,
+                    "<author>{} ({})</author>",
+                    xml(email),
+                    xml(&names.join(", "))
+                );
             }
             for tag in &entry.tags {
                 let _ = writeln!(x, "<category>{}</category>", xml(tag));
@@ -271,9 +294,9 @@ struct JsonItem<'a> {
     date_published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_modified: Option<String>,
-    /// Only a post's own author: the feed's `authors` stand for the rest.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    authors: Option<[JsonAuthor<'a>; 1]>,
+    /// Only a post's own authors: the feed's `authors` stand for the rest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     tags: &'a [&'a str],
 }
@@ -296,12 +319,14 @@ impl Feed<'_> {
                     image: entry.image.map(|image| absolute_url(c.base_url, image)),
                     date_published: entry.published.map(|d| d.0.to_rfc3339()),
                     date_modified: entry.updated.map(|d| d.0.to_rfc3339()),
-                    authors: entry.author.map(|name| {
-                        [JsonAuthor {
-                            name,
-                            url: entry.author_url,
-                        }]
-                    }),
+                    authors: entry
+                        .authors
+                        .iter()
+                        .map(|a| JsonAuthor {
+                            name: a.name,
+                            url: a.url,
+                        })
+                        .collect(),
                     tags: &entry.tags,
                 }
             })
@@ -313,8 +338,8 @@ impl Feed<'_> {
             feed_url: url::absolute(c.base_url, &self.file(Format::Json)),
             description: (!c.description.is_empty()).then_some(c.description),
             authors: [JsonAuthor {
-                name: c.author,
-                url: c.author_url,
+                name: c.author.name,
+                url: c.author.url,
             }],
             language: c.language,
             items,
@@ -336,11 +361,13 @@ fn absolute_url(base_url: &str, written: &str) -> String {
     }
 }
 
-/// The site's feed and, if enabled, one per tag.
+/// The site's feed and, if enabled, one per tag and one per author who
+/// has them (see `site::authors`).
 pub fn feeds(site: &Site) -> Vec<Feed<'_>> {
     let config = &site.config;
     let all: Vec<usize> = (0..site.posts.len()).collect();
-    let mut feeds = vec![feed(site, String::new(), config.title.clone(), &all)];
+    let main = site.authors.iter().position(|p| p.main);
+    let mut feeds = vec![feed(site, String::new(), config.title.clone(), &all, main)];
     if config.feed.tags {
         for tag in &site.tags {
             feeds.push(feed(
@@ -348,14 +375,52 @@ pub fn feeds(site: &Site) -> Vec<Feed<'_>> {
                 tag.path(),
                 format!("{} – {}", config.title, tag.name),
                 &tag.posts,
+                main,
+            ));
+        }
+    }
+    for (i, person) in site.authors.iter().enumerate() {
+        if person.feeds {
+            feeds.push(feed(
+                site,
+                person.path(config.language),
+                format!("{} – {}", config.title, person.name),
+                &person.posts,
+                Some(i),
             ));
         }
     }
     feeds
 }
 
-/// The feed of `posts` (indices, newest first) for the page at `base`.
-fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Feed<'a> {
+/// How feeds name the person at `i` of the site's authors (the site's
+/// author from echt.yaml when there is none).
+fn byline(site: &Site, i: Option<usize>) -> Byline<'_> {
+    let site_author = &site.config.author;
+    match i.and_then(|i| site.authors.get(i)) {
+        Some(person) => Byline {
+            name: &person.name,
+            email: person.email.as_deref(),
+            url: person.url.as_deref(),
+        },
+        None => Byline {
+            name: &site_author.name,
+            email: site_author.email.as_deref(),
+            url: site_author.url.as_deref(),
+        },
+    }
+}
+
+/// The feed of `posts` (indices, newest first) for the page at `base`,
+/// whose posts are by `author` (an index into the site's authors) unless
+/// they say otherwise.
+fn feed<'a>(
+    site: &'a Site,
+    base: String,
+    title: String,
+    posts: &[usize],
+    author: Option<usize>,
+) -> Feed<'a> {
     let config = &site.config;
     let limit = match config.feed.limit {
         0 => usize::MAX,
@@ -375,9 +440,8 @@ fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Fee
             language: config.language.code(),
             site_title: &config.title,
             description: &config.description,
-            author: &config.author.name,
-            email: config.author.email.as_deref(),
-            author_url: config.author.url.as_deref(),
+            author: byline(site, author),
+            site_email: config.author.email.as_deref(),
         },
         updated: posts
             .iter()
@@ -394,8 +458,14 @@ fn feed<'a>(site: &'a Site, base: String, title: String, posts: &[usize]) -> Fee
                     path: &post.path,
                     published: post.date.map(Date),
                     updated: post.last_modified().map(Date),
-                    author: post.front.author.as_ref().map(|a| a.name.as_str()),
-                    author_url: post.front.author.as_ref().and_then(|a| a.url.as_deref()),
+                    authors: if author.is_some_and(|a| post.authors == [a]) {
+                        Vec::new()
+                    } else {
+                        post.authors
+                            .iter()
+                            .map(|&a| byline(site, Some(a)))
+                            .collect()
+                    },
                     // The file the post's page shows without `srcset`.
                     image: post.image.as_ref().map(|image| {
                         image

@@ -41,6 +41,12 @@ pub(super) enum Job {
         page: usize,
     },
     Archive,
+    /// A page of the posts of one person (by index into the site's
+    /// authors), when they have one (see `site::authors`).
+    Author {
+        author: usize,
+        page: usize,
+    },
     NotFound,
     /// The privacy page; with the content page at its URL, if there is one.
     Privacy {
@@ -344,6 +350,14 @@ fn jobs(site: &Site) -> Vec<Job> {
             (0..page_count(tag.posts.len(), per_page)).map(|page| Job::Tag { tag: t, page }),
         );
     }
+    for (a, person) in site.authors.iter().enumerate() {
+        if person.page {
+            jobs.extend(
+                (0..page_count(person.posts.len(), per_page))
+                    .map(|page| Job::Author { author: a, page }),
+            );
+        }
+    }
     jobs.push(Job::Archive);
     jobs.push(Job::NotFound);
     jobs
@@ -371,6 +385,11 @@ impl Job {
                 page + 1,
                 site.tags[*tag].name
             )),
+            Job::Author { author, page } => Owner::generated(format!(
+                "page {} of the author `{}`",
+                page + 1,
+                site.authors[*author].name
+            )),
             Job::Archive => Owner::generated("the archive"),
             Job::NotFound => Owner::generated("the 404 page"),
         }
@@ -384,6 +403,7 @@ impl Job {
             Job::Tags => "tags.html",
             Job::Tag { .. } => "tag.html",
             Job::Archive => "archive.html",
+            Job::Author { .. } => "author.html",
             Job::NotFound => "404.html",
             Job::Privacy { .. } => "privacy.html",
         }
@@ -405,6 +425,7 @@ impl Job {
                 .iter()
                 .collect(),
             Job::Tag { tag, page } => page_of(&site.tags[*tag].posts, *page),
+            Job::Author { author, page } => page_of(&site.authors[*author].posts, *page),
             _ => Vec::new(),
         }
     }
@@ -420,6 +441,7 @@ impl Job {
             Job::Tags => "tags/".to_string(),
             Job::Tag { tag, page } => list_path(&site.tags[*tag].path(), *page),
             Job::Archive => i18n::archive_path(language).to_string(),
+            Job::Author { author, page } => list_path(&site.authors[*author].path(language), *page),
             Job::NotFound => String::new(),
             Job::Privacy { .. } => i18n::privacy_path(language).to_string(),
         }
@@ -449,7 +471,9 @@ impl Job {
             Job::Home { page: 0 } => Some(site.posts.first().and_then(Document::last_modified)),
             Job::Post(i) => Some(site.posts[*i].last_modified()),
             Job::Page(i) | Job::Privacy { page: Some(i) } => Some(site.pages[*i].last_modified()),
-            Job::Tags | Job::Tag { page: 0, .. } | Job::Archive => Some(None),
+            Job::Tags | Job::Tag { page: 0, .. } | Job::Author { page: 0, .. } | Job::Archive => {
+                Some(None)
+            }
             _ => None,
         }
     }

@@ -38,6 +38,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/archive.html"),
     ),
     (
+        "templates/author.html",
+        include_bytes!("../../themes/default/templates/author.html"),
+    ),
+    (
         "templates/base.html",
         include_bytes!("../../themes/default/templates/base.html"),
     ),
@@ -80,6 +84,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
 ];
 
 const PRIVACY_TEMPLATE: &str = "privacy.html";
+const AUTHOR_TEMPLATE: &str = "author.html";
 
 /// Where a static file of the theme comes from.
 #[derive(Debug, Clone)]
@@ -148,17 +153,19 @@ impl Theme {
             .hint(format!("available themes: {}", available.join(", ")))
             .into());
         }
-        // Themes written before the privacy page existed get the default one.
-        if !sources.contains_key(PRIVACY_TEMPLATE) {
+        // Themes written before the privacy page (or the authors' pages)
+        // existed get the default one.
+        for template in [PRIVACY_TEMPLATE, AUTHOR_TEMPLATE] {
+            if sources.contains_key(template) {
+                continue;
+            }
             if let Some((_, bytes)) = DEFAULT_THEME
                 .iter()
-                .find(|(path, _)| path.strip_prefix("templates/") == Some(PRIVACY_TEMPLATE))
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(template))
             {
-                let shown = PathBuf::from(format!(
-                    "(built-in default theme)/templates/{PRIVACY_TEMPLATE}"
-                ));
+                let shown = PathBuf::from(format!("(built-in default theme)/templates/{template}"));
                 sources.insert(
-                    PRIVACY_TEMPLATE.to_string(),
+                    template.to_string(),
                     (shown, String::from_utf8_lossy(bytes).into_owned()),
                 );
             }

@@ -31,6 +31,7 @@ use crate::util::fingerprint::{fingerprint, linked, FileStamp};
 use crate::util::i18n::Language;
 use crate::util::slug::slugify;
 
+pub mod authors;
 pub mod comments;
 pub mod registry;
 
@@ -59,6 +60,9 @@ pub struct Document {
     pub future: bool,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
+    /// Who wrote it, by index into [`Site::authors`]: those its `author`
+    /// names, or the site's author.
+    pub authors: Vec<usize>,
     /// Changes whenever anything the document is made of changes: its
     /// source file, URL, language, or what its links point to.
     pub fingerprint: u64,
@@ -138,6 +142,9 @@ pub struct Site {
     pub pages: Vec<Document>,
     /// Sorted by name.
     pub tags: Vec<Tag>,
+    /// Everyone who wrote here: echt.yaml's people (by key), then the
+    /// guests posts name.
+    pub authors: Vec<authors::Person>,
     /// Files from `content/` that are copied (bundle images and others).
     pub files: Vec<CopiedFile>,
     /// The site's `static/` folder: (path below the site root, file).
@@ -494,6 +501,7 @@ impl Site {
                 image: image.clone(),
                 future: doc.future,
                 tags: doc.tags.clone(),
+                authors: doc.authors.clone(),
                 text: new.text.clone(),
                 comments: doc.comments.clone(),
             };
@@ -567,10 +575,11 @@ impl Site {
             config: &config,
         };
         let renderings = render_placed(&placed, &around);
-        let shown: HashSet<&str> = renderings
+        let mut shown: HashSet<&str> = renderings
             .iter()
             .flat_map(|r| r.looked_up.pictures.iter().map(|(p, _)| p.as_str()))
             .collect();
+        shown.extend(authors::photo_paths(&config, &links));
         unusable_pictures(&images, &pictures, &shown, &mut errors);
         drop(shown);
         let Documents {
@@ -587,6 +596,7 @@ impl Site {
         }
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
+        let authors = authors::people(&around, &mut posts, &mut pages, &mut errors);
         let mut aliases = collect_aliases(&posts, &pages, &mut errors);
         aliases.extend(config.redirects.iter().map(|redirect| Alias {
             file: redirect.file.clone(),
@@ -607,6 +617,7 @@ impl Site {
                 posts,
                 pages,
                 tags,
+                authors,
                 files,
                 static_files,
                 aliases,
@@ -1227,6 +1238,7 @@ fn documents(
             image,
             future,
             tags: Vec::new(),
+            authors: Vec::new(),
             text: doc.text.clone(),
             comments: Arc::default(),
         };

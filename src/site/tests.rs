@@ -20,6 +20,7 @@ fn post(rel: &str, tags: &[&str]) -> Document {
         image: None,
         future: false,
         tags: Vec::new(),
+        authors: Vec::new(),
         fingerprint: 0,
         text: Arc::from(""),
         comments: Arc::default(),

@@ -18,6 +18,7 @@ use crate::util::url;
 
 mod share;
 pub use share::{Fediverse, Share};
+mod authors;
 
 pub const CONFIG_FILE: &str = "echt.yaml";
 
@@ -30,6 +31,7 @@ struct RawConfig {
     base_url: String,
     language: Option<String>,
     author: Option<RawAuthor>,
+    authors: Option<std::collections::BTreeMap<String, RawAuthor>>,
     theme: Option<String>,
     posts_per_page: Option<usize>,
     feed: Option<RawFeed>,
@@ -95,22 +97,28 @@ struct RawPrivacy {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a map with name, email and url")]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a map with name, email, url, bio and photo"
+)]
 struct RawAuthor {
     name: String,
     email: Option<String>,
     url: Option<String>,
+    bio: Option<String>,
+    photo: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a map with limit, full_content and tags"
+    expecting = "a map with limit, full_content, tags and authors"
 )]
 struct RawFeed {
     limit: Option<usize>,
     full_content: Option<bool>,
     tags: Option<bool>,
+    authors: Option<bool>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -118,6 +126,12 @@ pub struct Author {
     pub name: String,
     pub email: Option<String>,
     pub url: Option<String>,
+    /// `bio`: a few lines of Markdown about the person, as written
+    /// (rendered by the site stage, which knows where links go).
+    pub bio: Option<String>,
+    /// `photo`: a file below the site's folder, `/`-separated, in
+    /// `static/` or `content/` (`static/lena.jpg`).
+    pub photo: Option<String>,
 }
 
 /// An old path that sends readers on (`redirects` in echt.yaml).
@@ -164,6 +178,8 @@ pub struct FeedConfig {
     pub full_content: bool,
     /// One Atom and one RSS feed per tag.
     pub tags: bool,
+    /// Feeds per author, on a site where several people write.
+    pub authors: bool,
 }
 
 /// How pictures in `content/` are prepared for readers (`images` in
@@ -256,6 +272,9 @@ pub struct Config {
     pub base_url: String,
     pub language: Language,
     pub author: Author,
+    /// `authors`: the people who write here besides (or including) the
+    /// site's author, by key, sorted by key.
+    pub authors: Vec<(String, Author)>,
     pub theme: String,
     pub posts_per_page: usize,
     pub feed: FeedConfig,
@@ -343,7 +362,7 @@ impl Config {
 }
 
 /// A problem with a setting, before it is shown where it is written.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 struct Problem {
     at: Place,
     message: String,
@@ -351,7 +370,7 @@ struct Problem {
 }
 
 /// Where in echt.yaml a problem is shown.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 enum Place {
     /// At the value of a top-level key.
     Key(&'static str),
@@ -362,6 +381,9 @@ enum Place {
         key: &'static str,
         text: String,
     },
+    /// At the value found by following `path` from the top (or at the
+    /// top-level key it starts with, if it is not found).
+    Node(Vec<yaml::locate::Step>),
 }
 
 impl Problem {
@@ -409,6 +431,21 @@ impl Problem {
                     _ => yaml::key_diagnostic(file, source, section, 0, self.message),
                 }
             }
+            Place::Node(path) => match yaml::locate::node(source, path) {
+                Some(at) => {
+                    let width = yaml::written_width(source, at.offset).max(1);
+                    Diagnostic::at_offset(file, source, at.offset, width, self.message)
+                }
+                None => {
+                    let top = match path.first() {
+                        Some(yaml::locate::Step::Key(serde_yaml::Value::String(key))) => {
+                            key.as_str()
+                        }
+                        _ => "",
+                    };
+                    yaml::key_diagnostic(file, source, top, 0, self.message)
+                }
+            },
         };
         match self.hint {
             Some(hint) => located.hint(hint),
@@ -421,8 +458,12 @@ impl Problem {
 /// filled in; or the problems of every section, in the order of the
 /// sections.
 fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Config, Vec<Problem>> {
-    let author = author(raw.author, &raw.title);
     let mut problems = Vec::new();
+    let author = keep_all(
+        authors::site_author(raw.author, &raw.title, root),
+        &mut problems,
+    );
+    let people = keep_all(authors::authors(raw.authors, root), &mut problems);
     let checked = (
         keep(base_url(&raw.base_url), &mut problems),
         keep(title(&raw.title), &mut problems),
@@ -456,6 +497,9 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
     else {
         return Err(problems);
     };
+    let (Some(author), Some(authors)) = (author, people) else {
+        return Err(problems);
+    };
     Ok(Config {
         root: root.to_path_buf(),
         title: raw.title,
@@ -463,6 +507,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         base_url,
         language,
         author,
+        authors,
         theme,
         posts_per_page,
         feed: feed(raw.feed),
@@ -718,33 +763,19 @@ pub fn is_plain_address(text: &str) -> bool {
     local_ok && host_ok
 }
 
-/// `author`: the site's title unless set.
-fn author(raw: Option<RawAuthor>, title: &str) -> Author {
-    match raw {
-        Some(a) => Author {
-            name: a.name,
-            email: a.email,
-            url: a.url,
-        },
-        None => Author {
-            name: title.to_string(),
-            email: None,
-            url: None,
-        },
-    }
-}
-
 /// `feed`: the 20 newest posts in full, and feeds per tag, unless set.
 fn feed(raw: Option<RawFeed>) -> FeedConfig {
     let feed = raw.unwrap_or(RawFeed {
         limit: None,
         full_content: None,
         tags: None,
+        authors: None,
     });
     FeedConfig {
         limit: feed.limit.unwrap_or(20),
         full_content: feed.full_content.unwrap_or(true),
         tags: feed.tags.unwrap_or(true),
+        authors: feed.authors.unwrap_or(true),
     }
 }
 
@@ -1204,20 +1235,23 @@ mod tests {
     }
 
     #[test]
-    fn author_and_feed_defaults() {
-        let a = author(None, "Lena schreibt");
+    fn author_and_feed_defaults() -> std::result::Result<(), Vec<Problem>> {
+        let a = authors::site_author(None, "Lena schreibt", Path::new("/site"))?;
         assert_eq!(
             (a.name.as_str(), a.email, a.url),
             ("Lena schreibt", None, None)
         );
-        let a = author(
+        let a = authors::site_author(
             Some(RawAuthor {
                 name: "Lena Vogt".into(),
                 email: Some("lena@example.org".into()),
                 url: None,
+                bio: None,
+                photo: None,
             }),
             "Lena schreibt",
-        );
+            Path::new("/site"),
+        )?;
         assert_eq!(
             (a.name.as_str(), a.email.as_deref()),
             ("Lena Vogt", Some("lena@example.org"))
@@ -1228,8 +1262,13 @@ mod tests {
             limit: Some(0),
             full_content: Some(false),
             tags: None,
+            authors: Some(false),
         }));
-        assert_eq!((f.limit, f.full_content, f.tags), (0, false, true));
+        assert_eq!(
+            (f.limit, f.full_content, f.tags, f.authors),
+            (0, false, true, false)
+        );
+        Ok(())
     }
 
     #[test]

@@ -78,10 +78,15 @@ pub fn split<'a>(path: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> 
 }
 
 /// Who wrote a post, when it is not the site's author.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Author {
     pub name: String,
     pub url: Option<String>,
+    /// Written as a bare string (`author: max`): a key of echt.yaml's
+    /// `authors` or a name, which the site stage tells apart. A map
+    /// (`{name: …, url: …}`) is always a guest of its own.
+    #[serde(default)]
+    pub bare: bool,
 }
 
 /// The checked front matter of one file.
@@ -99,7 +104,9 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// Where this document goes, overriding echt.yaml's pattern.
     pub permalink: Option<crate::source::permalink::Permalink>,
-    pub author: Option<Author>,
+    /// `author`: one person, or several (`author: [lena, max]`) for a
+    /// post written together; empty for the site's author.
+    pub authors: Vec<Author>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub image_credit: Option<String>,
@@ -313,11 +320,7 @@ fn read_field(
                 fm.lang = Some(language);
             }
         }
-        "author" => {
-            if let Some(author) = author(value)? {
-                fm.author = Some(author);
-            }
-        }
+        "author" => fm.authors = authors(value)?,
         _ => {
             fm.extra.insert(key.to_string(), yaml::to_json(value));
         }
@@ -405,7 +408,24 @@ fn language(key: &str, value: &Value) -> Result<Option<Language>, Problem> {
     }
 }
 
-/// `author`: a name, or a map with `name` and `url`; None when empty.
+/// `author`: a name (or a key of echt.yaml's `authors`), a map with
+/// `name` and `url`, or a list of these; empty when not set.
+fn authors(value: &Value) -> Result<Vec<Author>, Problem> {
+    match value {
+        Value::Sequence(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Sequence(_) => {
+                    Err(Problem::new("`author` must be a name or a list of names"))
+                }
+                item => author(item)?.ok_or_else(|| Problem::new("`author` has an empty entry")),
+            })
+            .collect(),
+        value => Ok(author(value)?.into_iter().collect()),
+    }
+}
+
+/// One `author`: a name, or a map with `name` and `url`; None when empty.
 fn author(value: &Value) -> Result<Option<Author>, Problem> {
     match value {
         Value::Mapping(m) => {
@@ -414,13 +434,18 @@ fn author(value: &Value) -> Result<Option<Author>, Problem> {
                 Some(name) => Ok(Some(Author {
                     name,
                     url: get("url"),
+                    bare: false,
                 })),
                 None => Err(Problem::new("`author` needs a `name`")),
             }
         }
         Value::Null => Ok(None),
         v => match yaml::scalar_string(v) {
-            Some(name) => Ok(Some(Author { name, url: None })),
+            Some(name) => Ok(Some(Author {
+                name,
+                url: None,
+                bare: true,
+            })),
             None => Err(Problem::new("`author` must be a name")),
         },
     }
@@ -887,7 +912,7 @@ mod tests {
         assert_eq!(f.tags, ["2024", "3.10", "Text"]);
         assert_eq!(f.categories, ["1.0", "2.50"]);
         assert_eq!(f.aliases, ["2019"]);
-        let author = f.author.unwrap();
+        let author = &f.authors[0];
         assert_eq!(
             (author.name.as_str(), author.url.as_deref()),
             ("1.50", Some("0x10"))
@@ -1102,23 +1127,49 @@ mod tests {
 
     #[test]
     fn author_is_a_name_or_a_map() {
-        let read = |yaml: &str| author(&v(yaml)).map(|a| a.map(|a| (a.name, a.url)));
-        assert_eq!(read("Lena Vogt"), Ok(Some(("Lena Vogt".into(), None))));
+        let read = |yaml: &str| {
+            authors(&v(yaml)).map(|a| {
+                a.into_iter()
+                    .map(|a| (a.name, a.url, a.bare))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            read("Lena Vogt"),
+            Ok(vec![("Lena Vogt".into(), None, true)])
+        );
         assert_eq!(
             read("{name: Lena, url: 'https://lena.example.org/'}"),
-            Ok(Some((
+            Ok(vec![(
                 "Lena".into(),
-                Some("https://lena.example.org/".into())
-            )))
+                Some("https://lena.example.org/".into()),
+                false
+            )])
         );
-        assert_eq!(read("~"), Ok(None));
+        assert_eq!(read("~"), Ok(vec![]));
         assert_eq!(
             read("{url: 'https://lena.example.org/'}"),
             Err(problem("`author` needs a `name`", None))
         );
+        // Several people wrote it together.
         assert_eq!(
-            read("[Lena]"),
-            Err(problem("`author` must be a name", None))
+            read("[lena, {name: Gast}]"),
+            Ok(vec![
+                ("lena".into(), None, true),
+                ("Gast".into(), None, false)
+            ])
+        );
+        assert_eq!(
+            read("[[Lena]]"),
+            Err(problem("`author` must be a name or a list of names", None))
+        );
+        assert_eq!(
+            read("[lena, ~]"),
+            Err(problem("`author` has an empty entry", None))
+        );
+        assert_eq!(
+            read("{name: [Lena]}"),
+            Err(problem("`author` needs a `name`", None))
         );
     }
 

@@ -101,6 +101,10 @@ pub struct Strings {
     pub share_email: &'static str,
     pub share_on: &'static str,
     pub share_link: &'static str,
+    pub about_author: &'static str,
+    pub posts_by: &'static str,
+    pub all_posts_by: &'static str,
+    pub and: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -160,6 +164,10 @@ const DE: Strings = Strings {
     share_email: "Per E-Mail teilen",
     share_on: "Teilen auf",
     share_link: "Link zum Kopieren:",
+    about_author: "Zur Person",
+    posts_by: "Beiträge von",
+    all_posts_by: "Alle Beiträge von",
+    and: "und",
 };
 
 const EN: Strings = Strings {
@@ -219,6 +227,10 @@ const EN: Strings = Strings {
     share_email: "Share by e-mail",
     share_on: "Share on",
     share_link: "Link to copy:",
+    about_author: "About the author",
+    posts_by: "Posts by",
+    all_posts_by: "All posts by",
+    and: "and",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -272,6 +284,14 @@ pub fn privacy_path(language: Language) -> &'static str {
     match language {
         Language::De => "datenschutz/",
         Language::En => "privacy/",
+    }
+}
+
+/// Where the pages of the site's authors live: `autoren/max/`.
+pub fn authors_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "autoren/",
+        Language::En => "authors/",
     }
 }
 

@@ -346,6 +346,33 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
 /// within one, at the same size, looks unchanged. A build must not trust
 /// what it read of a file modified that shortly before.
 #[test]
+fn author_pages_follow_their_posts_and_bios() {
+    let site = Edited::new();
+    site.write(
+        "echt.yaml",
+        &format!("{CONFIG}authors:\n  erika:\n    name: Erika\n    bio: Schreibt über A.\n  max:\n    name: Max\n"),
+    );
+    let first = site.check("authors in echt.yaml");
+    assert!(page(&first, "autoren/erika/index.html").contains(">C</a>"));
+    assert!(!first.output.join("autoren/max").exists());
+    // One post changes hands: another page, Max's, now lists it.
+    site.edit(
+        "content/posts/c.md",
+        "date: 2024-03-01",
+        "author: max\ndate: 2024-03-01",
+    );
+    let moved = site.check("a post's author");
+    assert!(page(&moved, "autoren/max/index.html").contains(">C</a>"));
+    assert!(!page(&moved, "autoren/erika/index.html").contains(">C</a>"));
+    assert!(page(&moved, "autoren/max/atom.xml").contains("<title>C</title>"));
+    // A bio: every post of hers shows the new one.
+    site.edit("echt.yaml", "Schreibt über A.", "Schreibt über B.");
+    let bio = site.check("a bio");
+    assert!(page(&bio, "posts/b/index.html").contains("Schreibt über B."));
+    assert!(!page(&bio, "posts/c/index.html").contains("Schreibt über"));
+}
+
+#[test]
 fn a_file_rewritten_within_the_same_tick_is_read_again() {
     let site = Edited::new();
     // Sources, read by a build that rewrites the sources' cache.

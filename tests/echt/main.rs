@@ -12,6 +12,7 @@ mod served;
 mod support;
 
 mod accessible;
+mod authors;
 mod browser;
 mod build;
 mod cache;

@@ -550,3 +550,35 @@ fn permalink_pages_are_served_edited_and_shown_broken_at_their_own_url() {
     assert_eq!(status, 500, "{body}");
     assert!(body.contains("role=\"alert\""), "{body}");
 }
+
+#[test]
+fn an_author_change_and_a_bio_edit_reach_every_page_that_shows_them() {
+    let site = TestSite::fixture("authors");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let page = |path: &str| served.get(path).2;
+    assert!(page("/autoren/max/").contains("<span>2 Beiträge</span>"));
+    // One post changes hands: Max's pages (other pages) list it now,
+    // Lena's no longer, and the post shows Max's box.
+    edit(
+        &site,
+        "content/posts/stille-morgen.md",
+        "tags: [Garten]",
+        "author: max\ntags: [Garten]",
+    );
+    wait_for_event(&mut events, "reload");
+    eventually("the post on Max's second page", || {
+        page("/autoren/max/page/2/").contains("Stille Morgen")
+    });
+    assert!(page("/autoren/max/").contains("<span>3 Beiträge</span>"));
+    assert!(!page("/autoren/lena/").contains("Stille Morgen"));
+    assert!(page("/posts/stille-morgen/").contains("Zur Person:</span> Max Berger"));
+    // A bio edited in echt.yaml: every post of hers shows the new one.
+    edit(&site, "echt.yaml", "auf einem Hinterhof", "auf einem Dach");
+    wait_for_event(&mut events, "reload");
+    eventually("the new bio under her post", || {
+        page("/posts/februar/").contains("Lena gärtnert auf einem Dach")
+    });
+    assert!(page("/autoren/lena/").contains("Lena gärtnert auf einem Dach"));
+    assert_same_as_clean_build(&site, &served);
+}

@@ -17,7 +17,7 @@ fn full_site() -> fixture::Fixture {
     fixture::load(&[
         (
             "echt.yaml",
-            &config("privacy:\n  keep_metadata: [content/posts/b/bild.svg]\nextra:\n  motto: \"ehrlich\"\n"),
+            &config("privacy:\n  keep_metadata: [content/posts/b/bild.svg]\nauthors:\n  max:\n    name: Max\n    url: https://example.org/max/\n    bio: Schreibt *hier*.\n    photo: content/posts/b/bild.svg\nextra:\n  motto: \"ehrlich\"\n"),
         ),
         (
             "content/posts/a.md",
@@ -26,7 +26,7 @@ fn full_site() -> fixture::Fixture {
         (
             "content/posts/b/index.md",
             &post(
-                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor:\n  name: Max\n  url: https://example.org/max/\nstimmung: gut",
+                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor: max\nstimmung: gut",
                 long,
             ),
         ),
