@@ -62,6 +62,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/post.html"),
     ),
     (
+        "templates/search.html",
+        include_bytes!("../../themes/default/templates/search.html"),
+    ),
+    (
         "templates/tag.html",
         include_bytes!("../../themes/default/templates/tag.html"),
     ),
@@ -79,7 +83,9 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ),
 ];
 
-const PRIVACY_TEMPLATE: &str = "privacy.html";
+/// Templates of pages added after themes were written: a theme without
+/// one gets the default theme's.
+const FALLBACK_TEMPLATES: [&str; 2] = ["privacy.html", "search.html"];
 
 /// Where a static file of the theme comes from.
 #[derive(Debug, Clone)]
@@ -148,17 +154,19 @@ impl Theme {
             .hint(format!("available themes: {}", available.join(", ")))
             .into());
         }
-        // Themes written before the privacy page existed get the default one.
-        if !sources.contains_key(PRIVACY_TEMPLATE) {
+        // Themes written before the privacy (or search) page existed get
+        // the default one.
+        for template in FALLBACK_TEMPLATES {
+            if sources.contains_key(template) {
+                continue;
+            }
             if let Some((_, bytes)) = DEFAULT_THEME
                 .iter()
-                .find(|(path, _)| path.strip_prefix("templates/") == Some(PRIVACY_TEMPLATE))
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(template))
             {
-                let shown = PathBuf::from(format!(
-                    "(built-in default theme)/templates/{PRIVACY_TEMPLATE}"
-                ));
+                let shown = PathBuf::from(format!("(built-in default theme)/templates/{template}"));
                 sources.insert(
-                    PRIVACY_TEMPLATE.to_string(),
+                    template.to_string(),
                     (shown, String::from_utf8_lossy(bytes).into_owned()),
                 );
             }

@@ -38,6 +38,10 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     comments: Option<RawComments>,
     images: Option<RawImages>,
+    /// `search: true`: the search page, its index and script (off unless
+    /// asked for).
+    #[serde(default)]
+    search: bool,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -270,6 +274,9 @@ pub struct Config {
     /// Where readers send replies (`comments.email`): the only e-mail
     /// address a comment thread shows. None: no reply link.
     pub comments_email: Option<String>,
+    /// `search: true`: a search page with a static index and echt's own
+    /// script, the one page whose policy lets a script run.
+    pub search: bool,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// echt.yaml as it was read, where the audit locates a finding in a
@@ -465,6 +472,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         heading_ids,
         images,
         comments_email,
+        search: raw.search,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),
     })
@@ -957,6 +965,20 @@ mod tests {
         assert_eq!(c.language, Language::De);
         assert_eq!(c.posts_per_page, 10);
         assert_eq!(c.feed.limit, 20);
+        Ok(())
+    }
+
+    #[test]
+    fn search_is_off_unless_asked_for() -> Result<()> {
+        let base = "title: Blog\nbase_url: https://e.org\n";
+        assert!(!parse(base)?.search);
+        assert!(parse(&format!("{base}search: true\n"))?.search);
+        let err = parse(&format!("{base}search: ja bitte\n"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("echt.yaml:3:"), "{err}");
+        assert!(err.contains("search"), "{err}");
         Ok(())
     }
 

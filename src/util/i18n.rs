@@ -86,6 +86,15 @@ pub struct Strings {
     pub comments_feed: &'static str,
     pub comment_draft: &'static str,
     pub replies_to: &'static str,
+    pub search: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub search_results_one: &'static str,
+    pub search_results_many: &'static str,
+    pub search_no_results: &'static str,
+    pub search_without_script: &'static str,
+    pub search_browse: &'static str,
+    pub search_failed: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -139,6 +148,15 @@ const DE: Strings = Strings {
     comments_feed: "Kommentare als Feed",
     comment_draft: "Wartet auf Freigabe",
     replies_to: "Antworten auf",
+    search: "Suche",
+    search_label: "Suchbegriffe",
+    search_button: "Suchen",
+    search_results_one: "Treffer",
+    search_results_many: "Treffer",
+    search_no_results: "Nichts gefunden. Vielleicht hilft das Archiv oder ein Schlagwort weiter.",
+    search_without_script: "Die Suche läuft als kleines Skript dieser Website in deinem Browser und schickt nichts an andere. Ohne JavaScript findest du alle Beiträge im Archiv und nach Schlagworten:",
+    search_browse: "Stöbern",
+    search_failed: "Die Suche konnte ihr Verzeichnis nicht laden. Das Archiv und die Schlagworte helfen weiter.",
 };
 
 const EN: Strings = Strings {
@@ -192,6 +210,15 @@ const EN: Strings = Strings {
     comments_feed: "Comments feed",
     comment_draft: "Awaiting review",
     replies_to: "Replies to",
+    search: "Search",
+    search_label: "Search terms",
+    search_button: "Search",
+    search_results_one: "result",
+    search_results_many: "results",
+    search_no_results: "Nothing found. The archive or a tag may help.",
+    search_without_script: "Search runs as a small script of this site in your browser and sends nothing to anyone. Without JavaScript, every post is in the archive and under its tags:",
+    search_browse: "Browse",
+    search_failed: "Search could not load its index. The archive and the tags can help.",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -247,6 +274,21 @@ pub fn privacy_path(language: Language) -> &'static str {
         Language::En => "privacy/",
     }
 }
+
+/// Where the search page lives (with `search: true`).
+pub fn search_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "suche/",
+        Language::En => "search/",
+    }
+}
+
+/// The folder of the search index and the search script, beside the
+/// search page (not below it: the host files give the page alone the
+/// policy that lets the script run).
+pub const SEARCH_INDEX_PATH: &str = "search-index/";
+/// echt's search script, the one script the search page may run.
+pub const SEARCH_SCRIPT: &str = "search-index/search.js";
 
 pub fn archive_path(language: Language) -> &'static str {
     match language {

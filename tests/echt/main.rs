@@ -36,6 +36,7 @@ mod photos;
 mod pictures;
 mod privacy;
 mod sample;
+mod search;
 mod serve;
 mod validate;
 mod wordpress;

@@ -458,12 +458,12 @@ fn lighthouse_path() -> PathBuf {
 /// The files of a built site over HTTP on loopback, as a plain static
 /// host serves them: `index.html` for a folder, the site's 404 page for
 /// anything missing; every file uncached.
-struct Host {
+pub(crate) struct Host {
     address: String,
 }
 
 impl Host {
-    fn start(public: PathBuf) -> Host {
+    pub(crate) fn start(public: PathBuf) -> Host {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap().to_string();
         std::thread::spawn(move || {
@@ -475,7 +475,7 @@ impl Host {
         Host { address }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/", self.address)
     }
 }
@@ -557,6 +557,8 @@ fn content_type(file: &Path) -> &'static str {
         "gif" => "image/gif",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
         _ => "application/octet-stream",
     }
 }

@@ -418,7 +418,7 @@ fn write(site: &TestSite, rel: &str, text: &str) {
 /// Every file of a clean build of the same sources (with drafts and future
 /// posts, like the preview) is served, and served the same.
 #[track_caller]
-fn assert_same_as_clean_build(site: &TestSite, served: &Served) {
+pub(crate) fn assert_same_as_clean_build(site: &TestSite, served: &Served) {
     let out = tempfile::tempdir().unwrap();
     let built = site
         .build_with(&[
