@@ -60,9 +60,9 @@ fn search_is_off_unless_asked_for() {
         assert!(!page.contains("<script"), "{file}");
         assert!(!page.contains("/suche/"), "{file}");
     }
-    assert!(built.page("_headers").contains(&format!(
-        "/*\n  Content-Security-Policy: default-src 'self'"
-    )));
+    assert!(built
+        .page("_headers")
+        .contains("/*\n  Content-Security-Policy: default-src 'self'"));
 }
 
 #[test]
@@ -468,4 +468,33 @@ fn the_search_page_has_zero_html_errors() {
         "vnu reported errors:\n{}",
         errors.join("\n")
     );
+}
+
+#[test]
+fn a_cached_build_after_an_edit_rewrites_the_index_as_a_clean_build_does() {
+    let site = site();
+    site.build().ok();
+    let file = site.root().join("content/posts/garten.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A new word below the summary: no list changes, the index does.
+    std::fs::write(&file, text.replace("gesperrt.", "gesperrt, wegen Kröten.")).unwrap();
+    let cached = site.build().ok();
+    let terms = cached.page("search-index/terms-0.json");
+    assert!(terms.contains("\"krot\":[2]"), "{terms}");
+    let clean = tempfile::tempdir().unwrap();
+    let clean_public = clean.path().join("public");
+    site.build_with(&["--no-cache", "--output", &clean_public.to_string_lossy()])
+        .ok();
+    let cached = crate::support::snapshot(&cached.public);
+    let clean = crate::support::snapshot(&clean_public);
+    let names = |s: &BTreeMap<String, Vec<u8>>| {
+        s.keys()
+            .filter(|k| !k.starts_with('.'))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&cached), names(&clean));
+    for (file, bytes) in clean.iter().filter(|(k, _)| !k.starts_with('.')) {
+        assert_eq!(&cached[file], bytes, "{file}");
+    }
 }
