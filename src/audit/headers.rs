@@ -1000,6 +1000,47 @@ mod tests {
         .expect("a valid config")
     }
 
+    #[test]
+    fn the_search_page_alone_gets_the_relaxed_policy_below_the_base_path() {
+        let c = config("search: true\n");
+        let search = SearchPaths {
+            page: "suche/".into(),
+            others: vec!["index.html".into(), "posts/".into()],
+        };
+        let headers = headers_file(&c, Some(&search));
+        let strict = content_security_policy(&[], false, true);
+        let relaxed = search_policy(&[], true);
+        assert!(relaxed.contains("script-src 'self'; connect-src 'self'"));
+        assert!(!relaxed.contains("'none'; connect"));
+        for (rule, policy) in [
+            ("/blog/suche/", &relaxed),
+            ("/blog/suche/index.html", &relaxed),
+            ("/blog/", &strict),
+            ("/blog/index.html", &strict),
+            ("/blog/posts/*", &strict),
+        ] {
+            let wanted = format!("\n{rule}\n  Content-Security-Policy: {policy}\n");
+            assert!(headers.contains(&wanted), "{wanted}\n{headers}");
+        }
+        // The rule for every path has no policy: hosts would merge it in.
+        let every = headers.split("\n/blog/").next().unwrap_or_default();
+        assert!(!every.contains("Content-Security-Policy"), "{every}");
+        assert_eq!(headers.matches("Content-Security-Policy").count(), 5);
+        let nginx = nginx_file(&c, Some(&search));
+        assert!(
+            nginx.contains("location = /blog/suche/ {\n    add_header Content-Security-Policy \""),
+            "{nginx}"
+        );
+        assert_eq!(
+            nginx.matches("add_header Referrer-Policy").count(),
+            3,
+            "{nginx}"
+        );
+        // Without a search page, nothing changes.
+        assert!(headers_file(&c, None).contains("/*\n  Content-Security-Policy: "));
+        assert!(!nginx_file(&c, None).contains("location ="));
+    }
+
     fn messages(file: &str, text: &str, extra: &str) -> Vec<String> {
         let own = Own {
             shown: Path::new("static/x"),
