@@ -13,7 +13,8 @@
 #
 # Usage:   bench/search.sh [N]            (RUNS=5 by default)
 #          RUNS=3 bench/search.sh 10000
-# Needs:   cargo, python3, gzip; /usr/bin/time for the peak RSS.
+#          BUILD=0 bench/search.sh         (the release binary as it is)
+# Needs:   cargo, python3, gzip, bc; /usr/bin/time for the peak RSS.
 
 set -euo pipefail
 
@@ -25,7 +26,8 @@ BIN="$REPO/target/release/echt"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/echt-search.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-(cd "$REPO" && cargo build --release --quiet)
+# BUILD=0 uses the release binary as it is.
+if [[ "${BUILD:-1}" == 1 ]]; then (cd "$REPO" && cargo build --release --quiet); fi
 python3 "$BENCH_DIR/corpus.py" "$N" "$WORK/off" >/dev/null
 cp -r "$WORK/off" "$WORK/on"
 printf 'search: true\n' >> "$WORK/on/echt.yaml"
