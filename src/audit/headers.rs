@@ -51,6 +51,18 @@ pub fn content_security_policy(allow_hosts: &[String], own_scripts: bool, header
     policy
 }
 
+/// The search page's policy (`search: true`): echt's script from the
+/// site itself may run and fetch the index from the site itself, and may
+/// not hand text to the DOM as HTML (Trusted Types, where browsers know
+/// them). Every other page keeps [`content_security_policy`].
+pub fn search_policy(allow_hosts: &[String], header: bool) -> String {
+    content_security_policy(allow_hosts, false, header).replacen(
+        "script-src 'none'",
+        "script-src 'self'; connect-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'",
+        1,
+    )
+}
+
 /// The preview's variant: the live-reload script is the site's own.
 pub fn preview_policy(policy: &str) -> String {
     policy.replacen("script-src 'none'", "script-src 'self'", 1)
@@ -85,11 +97,55 @@ pub fn headers(config: &Config) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The `_headers` file: every path gets the headers.
-pub fn headers_file(config: &Config) -> String {
+/// Where a site with `search: true` has its search page, for the host
+/// files: the one page whose policy lets a script run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPaths {
+    /// The page's path below the site root: `suche/`.
+    pub page: String,
+    /// Every other entry of the output's top folder: `posts/` for a
+    /// folder, `index.html` for a file.
+    pub others: Vec<String>,
+}
+
+/// The `_headers` file: every path gets the headers. With a search page,
+/// the Content-Security-Policy is given per path instead: Netlify and
+/// Cloudflare Pages send the headers of every rule that matches a path
+/// (Cloudflare joins two policies into one header, and browsers then
+/// enforce both), so no rule whose policy forbids scripts may match the
+/// search page. Its rules name the page exactly; every other entry of the
+/// site's top folder gets the strict one. A path no file answers (a 404)
+/// then has no policy header, but the 404 page carries its own `<meta>`.
+pub fn headers_file(config: &Config, search: Option<&SearchPaths>) -> String {
     let mut out = String::from("# Written by echt: the same policy every page carries, for Netlify and Cloudflare Pages.\n/*\n");
     for (name, value) in headers(config) {
-        out.push_str(&format!("  {name}: {value}\n"));
+        if search.is_none() || name != "Content-Security-Policy" {
+            out.push_str(&format!("  {name}: {value}\n"));
+        }
+    }
+    let Some(search) = search else {
+        return out;
+    };
+    let privacy = &config.privacy;
+    let strict = content_security_policy(&privacy.allow_hosts, privacy.own_scripts, true);
+    let relaxed = search_policy(&privacy.allow_hosts, true);
+    let base = config.base_path();
+    out.push_str("# The search page alone lets echt's search script run: no rule for another path matches it.\n");
+    for path in [search.page.clone(), format!("{}index.html", search.page)] {
+        out.push_str(&format!(
+            "{base}{path}\n  Content-Security-Policy: {relaxed}\n"
+        ));
+    }
+    out.push_str(&format!("{base}\n  Content-Security-Policy: {strict}\n"));
+    for other in &search.others {
+        let pattern = if other.ends_with('/') {
+            format!("{other}*")
+        } else {
+            other.clone()
+        };
+        out.push_str(&format!(
+            "{base}{pattern}\n  Content-Security-Policy: {strict}\n"
+        ));
     }
     out
 }
@@ -97,7 +153,7 @@ pub fn headers_file(config: &Config) -> String {
 /// An nginx snippet for the `server` (or `location`) block serving the
 /// site: `include /path/to/public/_nginx.conf;`. nginx drops inherited
 /// `add_header`s in a block that has its own, so include it in each.
-pub fn nginx_file(config: &Config) -> String {
+pub fn nginx_file(config: &Config, search: Option<&SearchPaths>) -> String {
     let mut out = String::from(
         "# Written by echt: include this in the server block that serves the site.\n# nginx forgets these in any block with add_header of its own: include it there too.\n",
     );
@@ -105,6 +161,28 @@ pub fn nginx_file(config: &Config) -> String {
         out.push_str(&format!("add_header {name} {} always;\n", quote(&value)));
     }
     out.push_str("location ~ /_(headers|redirects|nginx\\.conf)$ { return 404; }\n");
+    if let Some(search) = search {
+        // The page's own location sends only its own add_headers: all of
+        // echt's, with the policy that lets the search script run.
+        out.push_str("# The search page alone lets echt's search script run.\n");
+        let base = config.base_path();
+        let relaxed = search_policy(&config.privacy.allow_hosts, true);
+        for path in [search.page.clone(), format!("{}index.html", search.page)] {
+            out.push_str(&format!("location = {base}{path} {{\n"));
+            for (name, value) in headers(config) {
+                let value = if name == "Content-Security-Policy" {
+                    relaxed.clone()
+                } else {
+                    value
+                };
+                out.push_str(&format!(
+                    "    add_header {name} {} always;\n",
+                    quote(&value)
+                ));
+            }
+            out.push_str("}\n");
+        }
+    }
     out
 }
 
@@ -128,11 +206,16 @@ pub struct HostFile {
 /// The host file `file` (one of [`HOST_FILES`]) of a site, merged with the
 /// site's `own` version; None when there is nothing to write (no
 /// `_redirects` of the site's own).
-pub fn host_file(config: &Config, file: &str, own: Option<Own<'_>>) -> Option<HostFile> {
+pub fn host_file(
+    config: &Config,
+    file: &str,
+    own: Option<Own<'_>>,
+    search: Option<&SearchPaths>,
+) -> Option<HostFile> {
     let reach = Reach::new(config);
     match (file, own) {
-        (HEADERS_FILE, own) => Some(merge_headers(config, &reach, own)),
-        (NGINX_FILE, own) => Some(merge_nginx(config, &reach, own)),
+        (HEADERS_FILE, own) => Some(merge_headers(config, &reach, own, search)),
+        (NGINX_FILE, own) => Some(merge_nginx(config, &reach, own, search)),
         (REDIRECTS_FILE, Some(own)) => Some(audit_redirects(&reach, own)),
         _ => None,
     }
@@ -507,8 +590,13 @@ fn header_lines<'t>(
 
 /// echt's `_headers`, then the site's rules without the lines that would
 /// change echt's headers.
-fn merge_headers(config: &Config, reach: &Reach<'_>, own: Option<Own<'_>>) -> HostFile {
-    let mut text = headers_file(config);
+fn merge_headers(
+    config: &Config,
+    reach: &Reach<'_>,
+    own: Option<Own<'_>>,
+    search: Option<&SearchPaths>,
+) -> HostFile {
+    let mut text = headers_file(config, search);
     let Some(own) = own else {
         return HostFile {
             text,
@@ -657,8 +745,13 @@ fn nginx_target(reach: &Reach<'_>, raw: &str) -> Result<Option<String>, String> 
 
 /// echt's nginx snippet, then the site's, with echt's headers repeated in
 /// every block of the site's that has `add_header`s of its own.
-fn merge_nginx(config: &Config, reach: &Reach<'_>, own: Option<Own<'_>>) -> HostFile {
-    let mut text = nginx_file(config);
+fn merge_nginx(
+    config: &Config,
+    reach: &Reach<'_>,
+    own: Option<Own<'_>>,
+    search: Option<&SearchPaths>,
+) -> HostFile {
+    let mut text = nginx_file(config, search);
     let Some(own) = own else {
         return HostFile {
             text,
@@ -907,12 +1000,53 @@ mod tests {
         .expect("a valid config")
     }
 
+    #[test]
+    fn the_search_page_alone_gets_the_relaxed_policy_below_the_base_path() {
+        let c = config("search: true\n");
+        let search = SearchPaths {
+            page: "suche/".into(),
+            others: vec!["index.html".into(), "posts/".into()],
+        };
+        let headers = headers_file(&c, Some(&search));
+        let strict = content_security_policy(&[], false, true);
+        let relaxed = search_policy(&[], true);
+        assert!(relaxed.contains("script-src 'self'; connect-src 'self'"));
+        assert!(!relaxed.contains("'none'; connect"));
+        for (rule, policy) in [
+            ("/blog/suche/", &relaxed),
+            ("/blog/suche/index.html", &relaxed),
+            ("/blog/", &strict),
+            ("/blog/index.html", &strict),
+            ("/blog/posts/*", &strict),
+        ] {
+            let wanted = format!("\n{rule}\n  Content-Security-Policy: {policy}\n");
+            assert!(headers.contains(&wanted), "{wanted}\n{headers}");
+        }
+        // The rule for every path has no policy: hosts would merge it in.
+        let every = headers.split("\n/blog/").next().unwrap_or_default();
+        assert!(!every.contains("Content-Security-Policy"), "{every}");
+        assert_eq!(headers.matches("Content-Security-Policy").count(), 5);
+        let nginx = nginx_file(&c, Some(&search));
+        assert!(
+            nginx.contains("location = /blog/suche/ {\n    add_header Content-Security-Policy \""),
+            "{nginx}"
+        );
+        assert_eq!(
+            nginx.matches("add_header Referrer-Policy").count(),
+            3,
+            "{nginx}"
+        );
+        // Without a search page, nothing changes.
+        assert!(headers_file(&c, None).contains("/*\n  Content-Security-Policy: "));
+        assert!(!nginx_file(&c, None).contains("location ="));
+    }
+
     fn messages(file: &str, text: &str, extra: &str) -> Vec<String> {
         let own = Own {
             shown: Path::new("static/x"),
             text,
         };
-        host_file(&config(extra), file, Some(own))
+        host_file(&config(extra), file, Some(own), None)
             .map(|f| f.problems.iter().map(|d| d.message.clone()).collect())
             .unwrap_or_default()
     }
@@ -977,7 +1111,7 @@ mod tests {
             text:
                 "add_header X-Top 1;\nlocation /a/ {\n  location /a/b/ { add_header X-B 2; }\n}\n",
         };
-        let merged = host_file(&c, NGINX_FILE, Some(own)).expect("always written");
+        let merged = host_file(&c, NGINX_FILE, Some(own), None).expect("always written");
         assert!(merged.problems.is_empty(), "{:?}", merged.problems);
         let text = merged.text;
         // echt's five at the top, five again in /a/b/ only.

@@ -166,9 +166,9 @@ pub(super) fn audit_directly<'a>(
         return None;
     }
     let mut text =
-        String::with_capacity(html.len() + policy.head().len() + splices.len() * REL.len());
+        String::with_capacity(html.len() + policy.head_of(page).len() + splices.len() * REL.len());
     text.push_str(&html[..head_at]);
-    text.push_str(policy.head());
+    text.push_str(policy.head_of(page));
     let mut from = head_at;
     for close in splices {
         text.push_str(&html[from..close]);
@@ -185,7 +185,7 @@ pub(super) fn audit_directly<'a>(
         });
     }
     // Each level of nesting takes a `<`: most pages have too few to ask.
-    let tags = tags + scan::count(policy.head().as_bytes(), b'<');
+    let tags = tags + scan::count(policy.head_of(page).as_bytes(), b'<');
     if tags > tree::MAX_DEPTH && tree::too_deep(&text).is_some() {
         return None;
     }
@@ -1080,7 +1080,7 @@ fn rewrite_with(
         Inject::Done
     });
     let step = |el: &mut LolElement<'_, '_>| {
-        inject.borrow_mut().step(el, policy.head());
+        inject.borrow_mut().step(el, policy.head_of(page));
         Ok(())
     };
     // Every `href` loses its tracking parameters: lol_html does not always

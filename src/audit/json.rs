@@ -229,7 +229,7 @@ fn refuse(checker: &mut Checker<'_>, message: String, span: Range<usize>) {
 }
 
 /// The byte offset of serde_json's 1-based line and column.
-fn offset(text: &str, line: usize, column: usize) -> usize {
+pub(super) fn offset(text: &str, line: usize, column: usize) -> usize {
     let start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))

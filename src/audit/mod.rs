@@ -33,6 +33,7 @@ pub mod location;
 mod plain;
 mod rules;
 mod scan;
+mod search;
 pub use crate::util::tracking;
 pub(crate) mod tree;
 pub mod weight;
@@ -46,6 +47,7 @@ use std::sync::Arc;
 
 use crate::source::config::Config;
 use crate::util::error::{Diagnostic, Origin, Severity};
+use crate::util::i18n;
 
 pub use files::copied;
 pub use html::clean_fragment;
@@ -62,6 +64,19 @@ pub struct Policy {
     /// below the site root.
     keep_metadata: Vec<String>,
     /// The `<meta>` elements every page starts its `<head>` with.
+    head: String,
+    /// With `search: true`: the search page, the one page that may run a
+    /// script (echt's own, at one path), and its `<meta>`s.
+    search: Option<SearchPage>,
+}
+
+/// The exception `search: true` makes, and nothing more.
+#[derive(Debug)]
+struct SearchPage {
+    /// The page's file: `suche/index.html`.
+    file: String,
+    /// The one script it may run: `search-index/search.js`.
+    script: &'static str,
     head: String,
 }
 
@@ -96,10 +111,17 @@ impl Policy {
         });
         let scripts = config.privacy.own_scripts;
         let hosts = &config.privacy.allow_hosts;
-        let head = format!(
-            "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"referrer\" content=\"no-referrer\">",
-            headers::content_security_policy(hosts, scripts, false)
-        );
+        let head = |policy: String| {
+            format!(
+                "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"referrer\" content=\"no-referrer\">"
+            )
+        };
+        let search = config.search.then(|| SearchPage {
+            file: format!("{}index.html", i18n::search_path(config.language)),
+            script: i18n::SEARCH_SCRIPT,
+            head: head(headers::search_policy(hosts, false)),
+        });
+        let head = head(headers::content_security_policy(hosts, scripts, false));
         Policy {
             base_path: config.base_path().to_string(),
             site,
@@ -107,12 +129,34 @@ impl Policy {
             own_scripts: scripts,
             keep_metadata: config.privacy.keep_metadata.clone(),
             head,
+            search,
         }
     }
 
-    /// The `<meta>` elements echt puts at the start of every `<head>`.
+    /// The `<meta>` elements echt puts at the start of every `<head>`
+    /// (the search page's allow its script).
     pub fn head(&self) -> &str {
         &self.head
+    }
+
+    /// The `<meta>`s of `page`.
+    pub(crate) fn head_of(&self, page: &Page) -> &str {
+        match &self.search {
+            Some(search) if page.search => &search.head,
+            _ => &self.head,
+        }
+    }
+
+    /// Whether `src` on `page` is the one script `search: true` allows
+    /// there: echt's search script, on the search page.
+    pub(crate) fn is_search_script(&self, page: &Page, src: &str) -> bool {
+        let Some(search) = self.search.as_ref().filter(|_| page.search) else {
+            return false;
+        };
+        matches!(
+            self.judge(page, src),
+            Target::Site { file, fragment: None } if file == search.script
+        )
     }
 
     /// Whether the copied file `source` (as shown: below the site root)
@@ -398,6 +442,8 @@ pub(crate) struct Page {
     /// Its folder below the site root: `posts/a/`.
     dir: String,
     url: url::Url,
+    /// The search page of a site with `search: true`.
+    search: bool,
 }
 
 impl Page {
@@ -408,6 +454,7 @@ impl Page {
             .join(&dir)
             .unwrap_or_else(|_| policy.site.clone());
         Page {
+            search: policy.search.as_ref().is_some_and(|s| s.file == file),
             file: file.to_string(),
             dir,
             url,
@@ -737,6 +784,31 @@ pub fn feed(
         size: text.len() as u64,
         problems: checker
             .findings
+            .iter()
+            .map(|f| sources.locate(cx, file, text, f))
+            .collect(),
+        ..FileFacts::default()
+    }
+}
+
+/// Audits one JSON file of the search index (`search: true`): its shape,
+/// and that every document it lists is a page of the site.
+pub fn search_index(cx: &Context<'_>, file: &str, text: &str) -> FileFacts {
+    let page = Page::new(cx.policy, file);
+    let mut checker = rules::Checker::new(cx.policy, &page);
+    search::judge(&mut checker, file, text);
+    let mut findings = checker.findings;
+    for link in &checker.links {
+        let exists = cx.files.contains(&link.file)
+            || cx.files.contains(&format!("{}/index.html", link.file));
+        if !exists {
+            findings.push(rules::broken_link(link));
+        }
+    }
+    let sources = Sources::new(Vec::new());
+    FileFacts {
+        size: text.len() as u64,
+        problems: findings
             .iter()
             .map(|f| sources.locate(cx, file, text, f))
             .collect(),

@@ -676,6 +676,12 @@ impl<'a> Checker<'a> {
 
     fn script(&mut self, attrs: &[Attr<'_>], whole: &Attr<'_>) {
         let src = attr(attrs, "src");
+        // `search: true` allows echt's search script on the search page,
+        // by its exact path; nothing else there and nowhere else.
+        if let Some(s) = src.filter(|s| self.policy.is_search_script(self.page, &s.value)) {
+            self.internal(s);
+            return;
+        }
         let own = self.policy.own_scripts
             && src.is_some_and(|s| {
                 matches!(
@@ -695,6 +701,7 @@ impl<'a> Checker<'a> {
                 None => "`<script>` runs code in the reader's browser".to_string(),
             },
             (None, true) => "an inline `<script>` runs code in the reader's browser; only the site's own script files are allowed".to_string(),
+            (None, false) if self.page.search => "an inline `<script>` runs code in the reader's browser; the search page runs echt's search script alone".to_string(),
             (None, false) => "`<script>` runs code in the reader's browser".to_string(),
         };
         let at = src.unwrap_or(whole);

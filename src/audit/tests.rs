@@ -916,3 +916,97 @@ fn json_feeds_echt_cannot_read_are_refused() {
         assert!(found[0].contains(expected), "{text}: {found:?}");
     }
 }
+
+/// The messages of what the audit finds in the search index file `file`.
+fn search_findings(policy: &Policy, file: &str, text: &str) -> Vec<String> {
+    let page = Page::new(policy, file);
+    let mut checker = Checker::new(policy, &page);
+    search::judge(&mut checker, file, text);
+    checker.findings.iter().map(|f| f.message.clone()).collect()
+}
+
+#[test]
+fn the_search_index_is_read_in_echts_shape_only() {
+    let p = policy("search: true\n");
+    let none = Vec::<String>::new();
+    let meta =
+        r#"{"version":1,"language":"de","shards":1,"docs":1,"chunk":50,"ending":5,"stem":3}"#;
+    assert_eq!(search_findings(&p, "search-index/meta.json", meta), none);
+    assert_eq!(
+        search_findings(&p, "search-index/terms-0.json", r#"{"haus":[1,2]}"#),
+        none
+    );
+    let doc = r#"[{"url":"../posts/a/","title":"A","date":"1. Mai 2024","datetime":"2024-05-01","summary":"S"}]"#;
+    assert_eq!(search_findings(&p, "search-index/docs-0.json", doc), none);
+    for (file, text, says) in [
+        ("search-index/meta.json", r#"{"version":1}"#, "cannot read"),
+        (
+            "search-index/meta.json",
+            &meta.replace('}', r#","script":"x"}"#),
+            "unknown field",
+        ),
+        (
+            "search-index/terms-0.json",
+            r#"{"haus":["<b>"]}"#,
+            "cannot read",
+        ),
+        (
+            "search-index/terms-0.json",
+            r#"{"haus":[1,2]"#,
+            "cannot read",
+        ),
+        (
+            "search-index/docs-0.json",
+            &doc.replace(r#""S""#, r#""S","html":"<b>""#),
+            "unknown field",
+        ),
+        (
+            "search-index/docs-0.json",
+            &doc.replace(r#""title":"A""#, r#""title":{"a":1}"#),
+            "cannot read",
+        ),
+        (
+            "search-index/docs-0.json",
+            &doc.replace("../posts/a/", "https://evil.example/"),
+            "leads out of the site (to `evil.example`)",
+        ),
+        (
+            "search-index/docs-0.json",
+            &doc.replace("../posts/a/", "javascript:alert(1)"),
+            "a `javascript:` URL",
+        ),
+        (
+            "search-index/docs-0.json",
+            &doc.replace(r#""../posts/a/""#, "7"),
+            "not text",
+        ),
+        ("search-index/other.json", "{}", "no such file"),
+    ] {
+        let found = search_findings(&p, file, text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert!(found[0].contains(says), "{text}: {found:?}");
+    }
+}
+
+#[test]
+fn the_search_page_alone_gets_the_policy_that_lets_a_script_run() {
+    let p = policy("search: true\n");
+    let search = Page::new(&p, "suche/index.html");
+    let other = Page::new(&p, "posts/a/index.html");
+    assert!(p
+        .head_of(&search)
+        .contains("script-src 'self'; connect-src 'self'"));
+    assert!(p.head_of(&other).contains("script-src 'none'"));
+    assert_eq!(p.head_of(&other), p.head());
+    assert!(p.is_search_script(&search, "../search-index/search.js"));
+    assert!(p.is_search_script(&search, "/sub/search-index/search.js"));
+    assert!(!p.is_search_script(&search, "../search-index/search.js#x"));
+    assert!(!p.is_search_script(&search, "../search-index/other.js"));
+    assert!(!p.is_search_script(&search, "https://evil.example/sub/search-index/search.js"));
+    assert!(!p.is_search_script(&other, "../../search-index/search.js"));
+    // Without `search: true` there is no such page.
+    let off = policy("");
+    let page = Page::new(&off, "suche/index.html");
+    assert!(!off.is_search_script(&page, "../search-index/search.js"));
+    assert_eq!(off.head_of(&page), off.head());
+}

@@ -97,6 +97,8 @@ struct SiteView<'a> {
     rss_url: Option<String>,
     json_url: Option<String>,
     privacy_url: Option<String>,
+    /// The search page, or null without `search: true`.
+    search_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, Hash)]
@@ -154,6 +156,7 @@ impl<'a> Base<'a> {
                 rss_url: outputs.feed_url("", Format::Rss),
                 json_url: outputs.feed_url("", Format::Json),
                 privacy_url: page(|job| matches!(job, Job::Privacy { .. })),
+                search_url: page(|job| *job == Job::Search),
             },
             t: Json(i18n::strings(config.language)),
             year: options.year,
@@ -211,6 +214,9 @@ enum View<'a> {
         paginator: Paginator,
     },
     NotFound {},
+    Search {
+        search: SearchView,
+    },
     Privacy {
         privacy: PrivacyView<'a>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -590,6 +596,14 @@ fn archive_years(site: &Site) -> Vec<Year<'_>> {
     years
 }
 
+/// `search`: what the search page needs besides the shared data.
+#[derive(Debug, Serialize, Hash)]
+struct SearchView {
+    /// echt's search script, the one `<script src>` the audit allows,
+    /// on this page alone.
+    script_url: Url<'static>,
+}
+
 /// What the privacy page states: facts the audit makes true, since a
 /// build that would break them fails. The rules every page carries itself
 /// (`page_rules`) are kept apart from those only server headers give
@@ -600,6 +614,10 @@ struct PrivacyView<'a> {
     allow_hosts: &'a [String],
     allow_redirects: &'a [String],
     own_scripts: bool,
+    /// With `search: true`: the search page and the policy it alone
+    /// carries, which lets echt's search script run.
+    search_url: Option<String>,
+    search_policy: Option<String>,
     page_rules: Vec<PageRule>,
     server_rules: Vec<ServerRule>,
     headers: Vec<Header>,
@@ -732,6 +750,14 @@ impl<'a> PrivacyView<'a> {
             allow_hosts: &privacy.allow_hosts,
             allow_redirects: &privacy.allow_redirects,
             own_scripts: privacy.own_scripts,
+            search_url: site
+                .config
+                .search
+                .then(|| url::internal(i18n::search_path(site.config.language))),
+            search_policy: site
+                .config
+                .search
+                .then(|| audit::headers::search_policy(&privacy.allow_hosts, false)),
             page_rules,
             server_rules,
             headers: headers
@@ -846,6 +872,11 @@ impl<'a> PageContext<'a> {
                 }
             }
             Job::NotFound => View::NotFound {},
+            Job::Search => View::Search {
+                search: SearchView {
+                    script_url: Url(Cow::Borrowed(i18n::SEARCH_SCRIPT)),
+                },
+            },
             Job::Privacy { page } => View::Privacy {
                 privacy: PrivacyView::new(site),
                 page: page.map(|i| PageView::new(site, cards.page(i), &site.pages[i])),
@@ -907,6 +938,7 @@ fn page_meta<'a>(site: &'a Site, job: &Job, path: Option<String>) -> meta::Meta<
                 path,
             )
         }
+        Job::Search => list(t.search, None),
         Job::Privacy { page: None } => list(t.privacy, None),
         Job::NotFound => list(t.not_found_title, None),
     }

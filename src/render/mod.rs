@@ -51,6 +51,7 @@ pub mod feed;
 #[cfg(test)]
 mod fixture;
 mod outputs;
+mod search;
 pub mod theme;
 
 /// Counts for the summary line.
@@ -204,6 +205,11 @@ enum Made<'f> {
         bytes: Vec<u8>,
         shown: &'f Path,
     },
+    /// A file of the search index (JSON), or the search script.
+    Search {
+        text: &'f str,
+        part: search::Part,
+    },
 }
 
 /// A copied file, as far as it was read.
@@ -306,6 +312,19 @@ impl<'a> Prepared<'a> {
             refused: &self.outputs.refused,
         };
         let bodies = Bodies::new(self.site, &self.policy);
+        // The index is made once, before the files are, and only when a
+        // file of it is wanted.
+        let wanted = |file: &&Output| matches!(file.what, What::Search(_)) && out.wants(&file.path);
+        let index = self
+            .outputs
+            .files
+            .iter()
+            .any(|file| wanted(&file))
+            .then(|| search::build(self.site));
+        let with = With {
+            bodies: &bodies,
+            index: index.as_ref(),
+        };
         let done: Vec<Result<(String, FileFacts), Diagnostic>> = self
             .outputs
             .files
@@ -316,7 +335,7 @@ impl<'a> Prepared<'a> {
             .map_init(
                 || self.base.clone(),
                 |shared, file| {
-                    let made = self.render_file(file, shared, &bodies)?;
+                    let made = self.render_file(file, shared, &with)?;
                     let (body, facts) = self.audit_file(&cx, &file.path, made);
                     write_file(out, &file.path, body)?;
                     Ok((file.path.clone(), facts))
@@ -364,8 +383,9 @@ impl<'a> Prepared<'a> {
         &'f self,
         file: &'f Output,
         shared: &mut Context,
-        bodies: &Bodies<'_>,
+        made: &With<'f, '_>,
     ) -> Result<Made<'f>, Diagnostic> {
+        let bodies = made.bodies;
         let site = self.site;
         Ok(match &file.what {
             What::Page(job) => {
@@ -391,6 +411,10 @@ impl<'a> Prepared<'a> {
                 }
             }
             What::Generated { bytes, problems } => Made::Generated { bytes, problems },
+            What::Search(part) => Made::Search {
+                text: made.index.map_or("", |index| index.text(*part)),
+                part: *part,
+            },
             What::Copy(Copied::Embedded(bytes)) => Made::Copy(Copying::Embedded(bytes)),
             What::Copy(Copied::File(from)) => {
                 Made::Copy(copied::read(from, &file.path, &site.config)?)
@@ -482,6 +506,22 @@ impl<'a> Prepared<'a> {
                 let facts = audit::copied(cx, path, &bytes, bytes.len() as u64, shown);
                 (Body::Bytes(Cow::Owned(bytes)), facts)
             }
+            // The script is echt's own text; the index is read as the
+            // script reads it.
+            Made::Search {
+                text,
+                part: search::Part::Script,
+            } => {
+                let facts = FileFacts {
+                    size: text.len() as u64,
+                    ..FileFacts::default()
+                };
+                (Body::Bytes(Cow::Borrowed(text.as_bytes())), facts)
+            }
+            Made::Search { text, .. } => {
+                let facts = audit::search_index(cx, path, text);
+                (Body::Bytes(Cow::Borrowed(text.as_bytes())), facts)
+            }
             Made::Copy(Copying::Read {
                 from,
                 bytes,
@@ -543,6 +583,14 @@ impl<'a> Prepared<'a> {
         let config = fingerprint(format!("{:?}", site.config));
         let shared = fingerprint((config, self.base_print));
         let templates = self.theme.fingerprints();
+        // The index changes with any document's text.
+        let documents = OnceLock::new();
+        let documents = || {
+            *documents.get_or_init(|| {
+                let prints: Vec<u64> = search::documents(site).map(|d| d.fingerprint).collect();
+                fingerprint((config, prints))
+            })
+        };
         self.outputs
             .files
             .par_iter()
@@ -574,6 +622,8 @@ impl<'a> Prepared<'a> {
                         let made = site.images.get(original).map(|p| p.as_ref().map(|p| p.key));
                         fingerprint((&file.path, made))
                     }
+                    What::Search(search::Part::Script) => fingerprint(search::SCRIPT),
+                    What::Search(part) => fingerprint((documents(), part)),
                 };
                 (&file.path, print)
             })
@@ -591,6 +641,13 @@ impl<'a> Prepared<'a> {
     pub fn file_count(&self) -> usize {
         self.outputs.files.len()
     }
+}
+
+/// What making a file may need besides the file: the feeds' bodies and
+/// the search index.
+struct With<'f, 'b> {
+    bodies: &'f Bodies<'b>,
+    index: Option<&'f search::Index>,
 }
 
 /// Adds the fields of `page` to `shared` for `render`, and takes them out

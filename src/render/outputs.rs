@@ -19,6 +19,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::audit;
 use crate::render::feed::{self, Feed, Format};
+use crate::render::search;
 use crate::render::theme::{StaticFile, Theme};
 use crate::site::registry::{Owner, Registry};
 use crate::site::{Document, Site};
@@ -52,6 +53,8 @@ pub(super) enum Job {
     Privacy {
         page: Option<usize>,
     },
+    /// The search page (`search: true`).
+    Search,
 }
 
 /// One file of the output.
@@ -81,6 +84,8 @@ pub(super) enum What {
     /// A picture of `content/` as the image stage made it: the cleaned
     /// original or a version, of the picture published at `original`.
     Picture { original: String },
+    /// A file of the search index, or the search script (`search: true`).
+    Search(search::Part),
 }
 
 /// Where a copied file comes from.
@@ -174,6 +179,10 @@ impl Layout {
         }
         // The files a host reads: echt's, merged with the site's own (the
         // one that would have been copied), never replaced by them.
+        let search_paths = site
+            .config
+            .search
+            .then(|| search_paths(site, &jobs, feeds, &copies, &generated));
         let mut unreadable = Vec::new();
         for file in audit::headers::HOST_FILES {
             let own = copies
@@ -187,7 +196,7 @@ impl Layout {
             let own = own
                 .as_ref()
                 .map(|(shown, text)| audit::headers::Own { shown, text });
-            match audit::headers::host_file(&site.config, file, own) {
+            match audit::headers::host_file(&site.config, file, own, search_paths.as_ref()) {
                 Some(merged) => {
                     problems.extend(merged.problems);
                     generated.push((file.into(), merged.text.into_bytes(), problems, echt(file)));
@@ -237,6 +246,17 @@ impl Layout {
                 files.push(Output {
                     path,
                     what: What::Feed { feed: i, format },
+                });
+            }
+        }
+        if site.config.search {
+            for part in search::parts(search::documents(site).count()) {
+                let path = part.file();
+                let owner = Owner::generated(format!("echt's search index /{path}"));
+                registry.claim(&path, owner);
+                files.push(Output {
+                    path,
+                    what: What::Search(part),
                 });
             }
         }
@@ -359,6 +379,9 @@ fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.push(Job::Archive);
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -391,6 +414,7 @@ impl Job {
                 site.authors[*author].name
             )),
             Job::Archive => Owner::generated("the archive"),
+            Job::Search => Owner::generated("the search page"),
             Job::NotFound => Owner::generated("the 404 page"),
         }
     }
@@ -406,6 +430,7 @@ impl Job {
             Job::Author { .. } => "author.html",
             Job::NotFound => "404.html",
             Job::Privacy { .. } => "privacy.html",
+            Job::Search => "search.html",
         }
     }
 
@@ -444,6 +469,7 @@ impl Job {
             Job::Author { author, page } => list_path(&site.authors[*author].path(language), *page),
             Job::NotFound => String::new(),
             Job::Privacy { .. } => i18n::privacy_path(language).to_string(),
+            Job::Search => i18n::search_path(language).to_string(),
         }
     }
 
@@ -471,12 +497,52 @@ impl Job {
             Job::Home { page: 0 } => Some(site.posts.first().and_then(Document::last_modified)),
             Job::Post(i) => Some(site.posts[*i].last_modified()),
             Job::Page(i) | Job::Privacy { page: Some(i) } => Some(site.pages[*i].last_modified()),
-            Job::Tags | Job::Tag { page: 0, .. } | Job::Author { page: 0, .. } | Job::Archive => {
-                Some(None)
-            }
+            Job::Tags
+            | Job::Tag { page: 0, .. }
+            | Job::Author { page: 0, .. }
+            | Job::Archive
+            | Job::Search => Some(None),
             _ => None,
         }
     }
+}
+
+/// The search page and every other entry of the output's top folder,
+/// for the host files (`audit::headers::SearchPaths`): from every file
+/// the site will have, besides the host files themselves.
+fn search_paths(
+    site: &Site,
+    jobs: &[Job],
+    feeds: &[Feed<'_>],
+    copies: &BTreeMap<String, Copied>,
+    generated: &[(String, Vec<u8>, Vec<Diagnostic>, Owner)],
+) -> audit::headers::SearchPaths {
+    let page = i18n::search_path(site.config.language).to_string();
+    let mut files: Vec<String> = jobs.iter().map(|job| job.file(site)).collect();
+    files.extend(
+        feeds
+            .iter()
+            .flat_map(|feed| Format::ALL.map(|format| feed.file(format))),
+    );
+    files.extend(copies.keys().cloned());
+    files.extend(generated.iter().map(|(path, ..)| path.clone()));
+    files.extend(
+        site.images
+            .files()
+            .map(|(version, _)| version.site_path.clone()),
+    );
+    files.extend(search::parts(0).into_iter().map(search::Part::file));
+    let mut others: Vec<String> = files
+        .iter()
+        .map(|file| match file.split_once('/') {
+            Some((folder, _)) => format!("{folder}/"),
+            None => file.clone(),
+        })
+        .filter(|top| *top != page && !audit::headers::HOST_FILES.contains(&top.as_str()))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    audit::headers::SearchPaths { page, others }
 }
 
 /// The file of the page at `path`: a folder's index.html, or the file a

@@ -70,6 +70,7 @@ fn listed(outputs: &Outputs<'_>) -> Vec<String> {
                 What::Generated { .. } => "generated".to_string(),
                 What::Copy(_) => "copy".to_string(),
                 What::Picture { .. } => "picture".to_string(),
+                What::Search(part) => format!("{part:?}"),
             };
             let owner = outputs.registry.owner(&file.path).expect("an owner");
             format!("{}  {what}  {}", file.path, owner.what)

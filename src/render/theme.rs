@@ -66,6 +66,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/post.html"),
     ),
     (
+        "templates/search.html",
+        include_bytes!("../../themes/default/templates/search.html"),
+    ),
+    (
         "templates/tag.html",
         include_bytes!("../../themes/default/templates/tag.html"),
     ),
@@ -83,8 +87,9 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ),
 ];
 
-const PRIVACY_TEMPLATE: &str = "privacy.html";
-const AUTHOR_TEMPLATE: &str = "author.html";
+/// Templates of pages added after themes were written: a theme without
+/// one gets the default theme's.
+const FALLBACK_TEMPLATES: [&str; 3] = ["privacy.html", "author.html", "search.html"];
 
 /// Where a static file of the theme comes from.
 #[derive(Debug, Clone)]
@@ -153,9 +158,9 @@ impl Theme {
             .hint(format!("available themes: {}", available.join(", ")))
             .into());
         }
-        // Themes written before the privacy page (or the authors' pages)
-        // existed get the default one.
-        for template in [PRIVACY_TEMPLATE, AUTHOR_TEMPLATE] {
+        // Themes written before the privacy, author or search pages existed get
+        // the default one.
+        for template in FALLBACK_TEMPLATES {
             if sources.contains_key(template) {
                 continue;
             }

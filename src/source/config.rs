@@ -44,6 +44,10 @@ struct RawConfig {
     comments: Option<RawComments>,
     images: Option<RawImages>,
     share: Option<Vec<serde_yaml::Value>>,
+    /// `search: true`: the search page, its index and script (off unless
+    /// asked for).
+    #[serde(default)]
+    search: bool,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -295,6 +299,9 @@ pub struct Config {
     pub comments_email: Option<String>,
     /// The share links under each post (`share`), in order.
     pub share: Vec<Share>,
+    /// `search: true`: a search page with a static index and echt's own
+    /// script, the one page whose policy lets a script run.
+    pub search: bool,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// echt.yaml as it was read, where the audit locates a finding in a
@@ -519,6 +526,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         images,
         comments_email,
         share,
+        search: raw.search,
         extra: yaml::to_json(&serde_yaml::Value::Mapping(raw.extra)),
         text: Arc::from(source),
     })
@@ -997,6 +1005,20 @@ mod tests {
         assert_eq!(c.language, Language::De);
         assert_eq!(c.posts_per_page, 10);
         assert_eq!(c.feed.limit, 20);
+        Ok(())
+    }
+
+    #[test]
+    fn search_is_off_unless_asked_for() -> Result<()> {
+        let base = "title: Blog\nbase_url: https://e.org\n";
+        assert!(!parse(base)?.search);
+        assert!(parse(&format!("{base}search: true\n"))?.search);
+        let err = parse(&format!("{base}search: ja bitte\n"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("echt.yaml:3:"), "{err}");
+        assert!(err.contains("search"), "{err}");
         Ok(())
     }
 

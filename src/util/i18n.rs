@@ -105,6 +105,15 @@ pub struct Strings {
     pub posts_by: &'static str,
     pub all_posts_by: &'static str,
     pub and: &'static str,
+    pub search: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub search_results_one: &'static str,
+    pub search_results_many: &'static str,
+    pub search_no_results: &'static str,
+    pub search_without_script: &'static str,
+    pub search_browse: &'static str,
+    pub search_failed: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -168,6 +177,15 @@ const DE: Strings = Strings {
     posts_by: "Beiträge von",
     all_posts_by: "Alle Beiträge von",
     and: "und",
+    search: "Suche",
+    search_label: "Suchbegriffe",
+    search_button: "Suchen",
+    search_results_one: "Treffer",
+    search_results_many: "Treffer",
+    search_no_results: "Nichts gefunden. Vielleicht hilft das Archiv oder ein Schlagwort weiter.",
+    search_without_script: "Die Suche läuft als kleines Skript dieser Website in deinem Browser und schickt nichts an andere. Ohne JavaScript findest du alle Beiträge im Archiv und nach Schlagworten:",
+    search_browse: "Stöbern",
+    search_failed: "Die Suche konnte ihr Verzeichnis nicht laden. Das Archiv und die Schlagworte helfen weiter.",
 };
 
 const EN: Strings = Strings {
@@ -231,6 +249,15 @@ const EN: Strings = Strings {
     posts_by: "Posts by",
     all_posts_by: "All posts by",
     and: "and",
+    search: "Search",
+    search_label: "Search terms",
+    search_button: "Search",
+    search_results_one: "result",
+    search_results_many: "results",
+    search_no_results: "Nothing found. The archive or a tag may help.",
+    search_without_script: "Search runs as a small script of this site in your browser and sends nothing to anyone. Without JavaScript, every post is in the archive and under its tags:",
+    search_browse: "Browse",
+    search_failed: "Search could not load its index. The archive and the tags can help.",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -294,6 +321,21 @@ pub fn authors_path(language: Language) -> &'static str {
         Language::En => "authors/",
     }
 }
+
+/// Where the search page lives (with `search: true`).
+pub fn search_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "suche/",
+        Language::En => "search/",
+    }
+}
+
+/// The folder of the search index and the search script, beside the
+/// search page (not below it: the host files give the page alone the
+/// policy that lets the script run).
+pub const SEARCH_INDEX_PATH: &str = "search-index/";
+/// echt's search script, the one script the search page may run.
+pub const SEARCH_SCRIPT: &str = "search-index/search.js";
 
 pub fn archive_path(language: Language) -> &'static str {
     match language {

@@ -241,7 +241,7 @@ fn host_and_port(url: &str) -> String {
 
 /// What the Content-Security-Policy (or another security rule) blocked,
 /// as Chromium reports it: in the console, and as an issue.
-fn policy_violations(events: &[Value]) -> Vec<&Value> {
+pub(crate) fn policy_violations(events: &[Value]) -> Vec<&Value> {
     events
         .iter()
         .filter(|e| {

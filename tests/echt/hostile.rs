@@ -163,6 +163,21 @@ macro_rules! body {
     };
 }
 
+/// `templates/search.html`, the search page (`search: true`), a page of
+/// its own with `$head` on line 6 of its head.
+macro_rules! search_head {
+    ($head:expr) => {
+        (
+            "templates/search.html",
+            Body::Text(concat!(
+                "<!doctype html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n<title>Suche</title>\n",
+                $head,
+                "\n</head>\n<body>\n<p>Suche</p>\n</body>\n</html>\n"
+            )),
+        )
+    };
+}
+
 macro_rules! text {
     ($path:literal, $text:expr) => {
         ($path, Body::Text($text))
@@ -256,6 +271,71 @@ fn base_without_author_link() -> Vec<u8> {
 
 /// The cases the audit handles: asserted by `cargo test`.
 pub(crate) const CASES: &[Case] = &[
+    // `search: true` lets echt's search script run on the search page
+    // alone, by its exact path; nothing else there, and not elsewhere.
+    case!("search-page-builds", [config!("search: true\n")], BUILDS),
+    case!(
+        "search-page-own-script-only",
+        [
+            config!("search: true\n"),
+            search_head!(r#"<script src="../search-index/search.js" defer></script>"#)
+        ],
+        BUILDS,
+    ),
+    case!(
+        "search-page-inline-script",
+        [
+            config!("search: true\n"),
+            search_head!(r#"<script>fetch("https://evil.example/search-page-inline-script")</script>"#)
+        ],
+        fails(
+            "error: an inline `<script>` runs code in the reader's browser; the search page runs echt's search script alone",
+            "templates/search.html:6:1"
+        ),
+    ),
+    case!(
+        "search-page-foreign-script",
+        [
+            config!("search: true\n"),
+            search_head!(r#"<script src="https://cdn.example/search.js"></script>"#)
+        ],
+        fails(
+            "error: `<script src>` loads code from another host, `cdn.example`",
+            "templates/search.html:6:14"
+        ),
+    ),
+    case!(
+        "search-page-foreign-script-same-name",
+        [
+            config!("search: true\n"),
+            search_head!(r#"<script src="//evil.example/search-index/search.js"></script>"#)
+        ],
+        fails(
+            "error: `<script src>` loads code from another host, `evil.example`",
+            "templates/search.html:6:14"
+        ),
+    ),
+    case!(
+        "search-page-other-own-script",
+        [
+            config!("search: true\n"),
+            search_head!(r#"<script src="../favicon.svg"></script>"#)
+        ],
+        fails(SCRIPT, "templates/search.html:6:14"),
+    ),
+    case!(
+        "search-script-on-another-page",
+        [
+            config!("search: true\n"),
+            head!(r#"<script src="../../search-index/search.js"></script>"#)
+        ],
+        fails(SCRIPT, "templates/post.html:6:14"),
+    ),
+    case!(
+        "search-script-without-search",
+        [search_head!(r#"<script src="../search-index/search.js"></script>"#), head!(r#"<script src="../../search-index/search.js"></script>"#)],
+        fails(SCRIPT, "templates/post.html:6:14"),
+    ),
     // Scripts, in every spelling and vocabulary
     case!(
         "script-inline",

@@ -39,6 +39,7 @@ mod photos;
 mod pictures;
 mod privacy;
 mod sample;
+mod search;
 mod serve;
 mod share;
 mod validate;

@@ -1,7 +1,9 @@
 //! The headers echt writes for nginx, on the wire: the sample blog, built
 //! and served by a real nginx that includes the generated `_nginx.conf`,
 //! answers every request (a missing page too) with exactly the headers of
-//! the generated `_headers`, and keeps both files to itself. With a site's
+//! the generated `_headers`, and keeps both files to itself. The search
+//! page alone gets the policy that lets echt's search script run, from
+//! nginx as from `_headers`. With a site's
 //! own snippet merged in, a `location` with `add_header`s of its own (where
 //! nginx forgets inherited ones) still sends echt's headers: nginx itself
 //! is the judge of the merged file.
@@ -28,26 +30,51 @@ use crate::support::TestSite;
 fn nginx_sends_the_generated_headers_on_every_response() {
     let out = build_sample();
     let public = out.path().join("public");
-    let promised = headers_file(&public.join("_headers"));
+    let rules = headers_file(&public.join("_headers"));
+    let promised = promised(&rules, "/");
     let policy = header(&promised, "Content-Security-Policy").expect("a policy");
     assert!(policy.contains("script-src 'none'"), "{policy}");
     assert!(policy.contains("frame-ancestors"), "{policy}");
     assert_eq!(header(&promised, "Referrer-Policy"), Some("no-referrer"));
     assert!(header(&promised, "Permissions-Policy").is_some());
+    let search = self::promised(&rules, "/suche/");
+    let relaxed = header(&search, "Content-Security-Policy").expect("a policy");
+    assert!(
+        relaxed.contains("script-src 'self'; connect-src 'self'"),
+        "{relaxed}"
+    );
+    assert_eq!(search.len(), promised.len());
 
     let nginx = Nginx::start(&public);
     for (target, status) in [
         ("/", 200),
         ("/posts/was-mich-dieser-blog-kostet/", 200),
         ("/style.css", 200),
+        ("/suche/", 200),
+        ("/suche/index.html", 200),
+        ("/search-index/search.js", 200),
+        ("/search-index/meta.json", 200),
         ("/gibt-es-nicht/", 404),
+        ("/suche/gibt-es-nicht", 404),
         // The server's own files stay on the server.
         ("/_headers", 404),
         ("/_nginx.conf", 404),
     ] {
         let (got, sent, body) = nginx.get(target);
         assert_eq!(got, status, "{target}:\n{sent:?}\n{body}");
-        assert_sends(&sent, &promised, target);
+        // A path no file answers has no rule in `_headers` for its
+        // policy (the 404 page carries its own); nginx sends the strict
+        // one there.
+        let expected = if status == 404 {
+            let mut all = self::promised(&rules, "/");
+            all.retain(|(name, _)| name != "Content-Security-Policy");
+            all.push(("Content-Security-Policy".into(), policy.to_string()));
+            all
+        } else {
+            self::promised(&rules, target)
+        };
+        assert_eq!(expected.len(), promised.len(), "{target}");
+        assert_sends(&sent, &expected, target);
         assert!(!body.contains("Written by echt"), "{target}: {body}");
     }
     // The missing page is the site's own 404 page.
@@ -74,7 +101,8 @@ fn a_sites_own_location_with_add_header_still_sends_echts_headers() {
     let built = site.build().ok();
     let public = built.public.clone();
     let text = std::fs::read_to_string(public.join("_headers")).unwrap();
-    let promised = headers_file(&public.join("_headers"));
+    let rules = headers_file(&public.join("_headers"));
+    let promised = promised(&rules, "/posts/");
     assert_eq!(promised.len(), 5, "{text}");
     // The site's own lines survive next to echt's rule; the one that would
     // weaken echt's Referrer-Policy does not.
@@ -107,6 +135,12 @@ fn a_sites_own_location_with_add_header_still_sends_echts_headers() {
     ] {
         let (got, sent, body) = nginx.get(target);
         assert_eq!(got, status, "{target}:\n{sent:?}\n{body}");
+        let path = target.split('?').next().unwrap_or(target);
+        let promised = match self::promised(&rules, path) {
+            // The missing page: the strict policy, as for the rest.
+            found if found.len() < promised.len() => promised.clone(),
+            found => found,
+        };
         assert_sends(&sent, &promised, target);
         if let Some((name, value)) = extra {
             assert_eq!(own(&sent, name), [value], "{target}: {sent:?}");
@@ -128,21 +162,56 @@ fn assert_sends(sent: &[(String, String)], promised: &[(String, String)], target
     }
 }
 
-/// The headers echt's rule in a `_headers` file gives every path (the
-/// first rule, before any of the site's own), in order.
-fn headers_file(path: &Path) -> Vec<(String, String)> {
+/// echt's rules in a `_headers` file (before any of the site's own):
+/// each path with its headers, in order; the rule for every path first.
+fn headers_file(path: &Path) -> Vec<(String, Vec<(String, String)>)> {
     let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    assert_eq!(lines.next(), Some("/*"), "echt's rule first:\n{text}");
-    let headers: Vec<(String, String)> = lines
-        .take_while(|line| !line.is_empty())
-        .map(|line| {
-            assert!(line.starts_with("  "), "a header of the rule: {line:?}");
-            let (name, value) = line.trim().split_once(": ").expect("name: value");
-            (name.to_string(), value.to_string())
-        })
-        .collect();
-    assert!(!headers.is_empty(), "{text}");
+    let echt = text
+        .split("\n# The site's own rules")
+        .next()
+        .unwrap_or_default();
+    let mut rules: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in echt
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        match line.strip_prefix("  ") {
+            Some(header) => {
+                let (name, value) = header.split_once(": ").expect("name: value");
+                let rule = rules.last_mut().expect("a header of a rule");
+                rule.1.push((name.to_string(), value.to_string()));
+            }
+            None => rules.push((line.to_string(), Vec::new())),
+        }
+    }
+    assert_eq!(
+        rules.first().map(|r| r.0.as_str()),
+        Some("/*"),
+        "echt's rule first:\n{text}"
+    );
+    assert!(rules.iter().all(|r| !r.1.is_empty()), "{text}");
+    rules
+}
+
+/// The headers a host that merges every matching rule (Netlify,
+/// Cloudflare Pages) sends for `path`: each header at most once.
+fn promised(rules: &[(String, Vec<(String, String)>)], path: &str) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (rule, set) in rules {
+        let matches = match rule.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => rule == path,
+        };
+        if matches {
+            for (name, value) in set {
+                assert!(
+                    headers.iter().all(|(n, _)| n != name),
+                    "{path}: two rules set {name}"
+                );
+                headers.push((name.clone(), value.clone()));
+            }
+        }
+    }
     headers
 }
 

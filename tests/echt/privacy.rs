@@ -316,7 +316,16 @@ fn assert_policy_in_head(html: &str, page: &str) {
     );
     let policy = head.split(CSP_META).nth(1).unwrap();
     let policy = &policy[..policy.find('"').unwrap()];
-    assert!(policy.contains("script-src 'none'"), "{page}: {policy}");
+    // The sample blog searches: its search page alone lets echt's search
+    // script run (tests/echt/search.rs).
+    if page.ends_with("/suche/index.html") {
+        assert!(
+            policy.contains("script-src 'self'; connect-src 'self'"),
+            "{page}: {policy}"
+        );
+    } else {
+        assert!(policy.contains("script-src 'none'"), "{page}: {policy}");
+    }
     assert!(
         policy.starts_with("default-src 'self';"),
         "{page}: {policy}"

@@ -17,7 +17,7 @@ fn full_site() -> fixture::Fixture {
     fixture::load(&[
         (
             "echt.yaml",
-            &config("privacy:\n  keep_metadata: [content/posts/b/bild.svg]\nauthors:\n  max:\n    name: Max\n    url: https://example.org/max/\n    bio: Schreibt *hier*.\n    photo: content/posts/b/bild.svg\nextra:\n  motto: \"ehrlich\"\n"),
+            &config("privacy:\n  keep_metadata: [content/posts/b/bild.svg]\nauthors:\n  max:\n    name: Max\n    url: https://example.org/max/\n    bio: Schreibt *hier*.\n    photo: content/posts/b/bild.svg\nsearch: true\nextra:\n  motto: \"ehrlich\"\n"),
         ),
         (
             "content/posts/a.md",
