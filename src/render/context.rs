@@ -41,6 +41,7 @@ use crate::util::i18n::{self, format_date, Language, Strings};
 use crate::util::url;
 
 mod comments;
+mod series;
 
 /// Posts long enough to deserve a table of contents.
 const TOC_MIN_WORDS: usize = 600;
@@ -87,6 +88,7 @@ struct SiteView<'a> {
     footer_menu: Vec<Link<'a>>,
     home_url: Option<String>,
     archive_url: Option<String>,
+    series_url: Option<String>,
     tags_url: Option<String>,
     atom_url: Option<String>,
     rss_url: Option<String>,
@@ -144,6 +146,7 @@ impl<'a> Base<'a> {
                 footer_menu: menu("footer"),
                 home_url: page(|job| *job == Job::Home { page: 0 }),
                 archive_url: page(|job| *job == Job::Archive),
+                series_url: page(|job| *job == Job::SeriesIndex),
                 tags_url: page(|job| *job == Job::Tags),
                 atom_url: outputs.feed_url("", Format::Atom),
                 rss_url: outputs.feed_url("", Format::Rss),
@@ -182,6 +185,8 @@ enum View<'a> {
         previous: Option<Link<'a>>,
         next: Option<Link<'a>>,
         comments: comments::CommentsView<'a>,
+        series: Option<series::SeriesBox<'a>>,
+        related: Vec<series::PostLink<'a>>,
     },
     Page {
         page: PageView<'a>,
@@ -196,6 +201,14 @@ enum View<'a> {
     },
     Archive {
         years: Vec<Year<'a>>,
+    },
+    SeriesIndex {
+        all_series: Vec<series::SeriesView<'a>>,
+    },
+    Series {
+        series: Option<series::SeriesView<'a>>,
+        /// Oldest first.
+        posts: Vec<CardRef<'a>>,
     },
     NotFound {},
     Privacy {
@@ -762,6 +775,8 @@ impl<'a> PageContext<'a> {
                         &site.posts[i],
                         crate::render::feed::comments_file(&site.posts[i]),
                     ),
+                    series: series::series_box(site, i),
+                    related: series::related(site, i),
                 }
             }
             Job::Page(i) => View::Page {
@@ -804,6 +819,13 @@ impl<'a> PageContext<'a> {
             }
             Job::Archive => View::Archive {
                 years: archive_years(site),
+            },
+            Job::SeriesIndex => View::SeriesIndex {
+                all_series: series::SeriesView::all(site),
+            },
+            Job::Series(s) => View::Series {
+                series: series::SeriesView::new(site, &site.series[s]),
+                posts: cards.list(site.series[s].posts.iter().copied()),
             },
             Job::NotFound => View::NotFound {},
             Job::Privacy { page } => View::Privacy {

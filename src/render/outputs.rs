@@ -41,6 +41,10 @@ pub(super) enum Job {
         page: usize,
     },
     Archive,
+    /// The list of series (only on a site with a series).
+    SeriesIndex,
+    /// A series' page: all its parts.
+    Series(usize),
     NotFound,
     /// The privacy page; with the content page at its URL, if there is one.
     Privacy {
@@ -345,6 +349,10 @@ fn jobs(site: &Site) -> Vec<Job> {
         );
     }
     jobs.push(Job::Archive);
+    if !site.series.is_empty() {
+        jobs.push(Job::SeriesIndex);
+        jobs.extend((0..site.series.len()).map(Job::Series));
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -372,6 +380,10 @@ impl Job {
                 site.tags[*tag].name
             )),
             Job::Archive => Owner::generated("the archive"),
+            Job::SeriesIndex => Owner::generated("the list of series"),
+            Job::Series(s) => {
+                Owner::generated(format!("the page of the series `{}`", site.series[*s].name))
+            }
             Job::NotFound => Owner::generated("the 404 page"),
         }
     }
@@ -384,6 +396,8 @@ impl Job {
             Job::Tags => "tags.html",
             Job::Tag { .. } => "tag.html",
             Job::Archive => "archive.html",
+            Job::SeriesIndex => "series_index.html",
+            Job::Series(_) => "series.html",
             Job::NotFound => "404.html",
             Job::Privacy { .. } => "privacy.html",
         }
@@ -405,6 +419,11 @@ impl Job {
                 .iter()
                 .collect(),
             Job::Tag { tag, page } => page_of(&site.tags[*tag].posts, *page),
+            Job::Series(s) => site.series[*s]
+                .posts
+                .iter()
+                .map(|&p| &site.posts[p])
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -420,6 +439,8 @@ impl Job {
             Job::Tags => "tags/".to_string(),
             Job::Tag { tag, page } => list_path(&site.tags[*tag].path(), *page),
             Job::Archive => i18n::archive_path(language).to_string(),
+            Job::SeriesIndex => i18n::series_path(language).to_string(),
+            Job::Series(s) => site.series[*s].path(language),
             Job::NotFound => String::new(),
             Job::Privacy { .. } => i18n::privacy_path(language).to_string(),
         }
@@ -449,7 +470,11 @@ impl Job {
             Job::Home { page: 0 } => Some(site.posts.first().and_then(Document::last_modified)),
             Job::Post(i) => Some(site.posts[*i].last_modified()),
             Job::Page(i) | Job::Privacy { page: Some(i) } => Some(site.pages[*i].last_modified()),
-            Job::Tags | Job::Tag { page: 0, .. } | Job::Archive => Some(None),
+            Job::Tags
+            | Job::Tag { page: 0, .. }
+            | Job::Archive
+            | Job::SeriesIndex
+            | Job::Series(_) => Some(None),
             _ => None,
         }
     }

@@ -33,6 +33,8 @@ use crate::util::slug::slugify;
 
 pub mod comments;
 pub mod registry;
+pub mod related;
+pub mod series;
 
 /// What to include in a build.
 #[derive(Debug, Clone)]
@@ -59,6 +61,11 @@ pub struct Document {
     pub future: bool,
     /// Indices into [`Site::tags`].
     pub tags: Vec<usize>,
+    /// Index into [`Site::series`], for a post of a series.
+    pub series: Option<usize>,
+    /// Indices into [`Site::posts`]: related posts, best first (see
+    /// [`related`]).
+    pub related: Vec<usize>,
     /// Changes whenever anything the document is made of changes: its
     /// source file, URL, language, or what its links point to.
     pub fingerprint: u64,
@@ -138,6 +145,8 @@ pub struct Site {
     pub pages: Vec<Document>,
     /// Sorted by name.
     pub tags: Vec<Tag>,
+    /// Sorted by slug.
+    pub series: Vec<series::Series>,
     /// Files from `content/` that are copied (bundle images and others).
     pub files: Vec<CopiedFile>,
     /// The site's `static/` folder: (path below the site root, file).
@@ -494,6 +503,8 @@ impl Site {
                 image: image.clone(),
                 future: doc.future,
                 tags: doc.tags.clone(),
+                series: doc.series,
+                related: doc.related.clone(),
                 text: new.text.clone(),
                 comments: doc.comments.clone(),
             };
@@ -587,6 +598,11 @@ impl Site {
         }
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
+        let series = series::collect(&mut posts, config.language, &mut errors);
+        let related = related::related(&posts, &tags, config.related_count);
+        for (post, related) in posts.iter_mut().zip(related) {
+            post.related = related;
+        }
         let mut aliases = collect_aliases(&posts, &pages, &mut errors);
         aliases.extend(config.redirects.iter().map(|redirect| Alias {
             file: redirect.file.clone(),
@@ -607,6 +623,7 @@ impl Site {
                 posts,
                 pages,
                 tags,
+                series,
                 files,
                 static_files,
                 aliases,
@@ -1227,6 +1244,8 @@ fn documents(
             image,
             future,
             tags: Vec::new(),
+            series: None,
+            related: Vec::new(),
             text: doc.text.clone(),
             comments: Arc::default(),
         };

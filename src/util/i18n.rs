@@ -86,6 +86,10 @@ pub struct Strings {
     pub comments_feed: &'static str,
     pub comment_draft: &'static str,
     pub replies_to: &'static str,
+    pub series: &'static str,
+    pub series_part: &'static str,
+    pub all_series: &'static str,
+    pub related_posts: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -139,6 +143,10 @@ const DE: Strings = Strings {
     comments_feed: "Kommentare als Feed",
     comment_draft: "Wartet auf Freigabe",
     replies_to: "Antworten auf",
+    series: "Serie",
+    series_part: "Teil",
+    all_series: "Alle Serien",
+    related_posts: "Ähnliche Beiträge",
 };
 
 const EN: Strings = Strings {
@@ -192,6 +200,10 @@ const EN: Strings = Strings {
     comments_feed: "Comments feed",
     comment_draft: "Awaiting review",
     replies_to: "Replies to",
+    series: "Series",
+    series_part: "Part",
+    all_series: "All series",
+    related_posts: "Related posts",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -252,6 +264,14 @@ pub fn archive_path(language: Language) -> &'static str {
     match language {
         Language::De => "archiv/",
         Language::En => "archive/",
+    }
+}
+
+/// Where the list of series lives; each series has its page below it.
+pub fn series_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "serien/",
+        Language::En => "series/",
     }
 }
 

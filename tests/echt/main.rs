@@ -36,6 +36,7 @@ mod photos;
 mod pictures;
 mod privacy;
 mod sample;
+mod series;
 mod serve;
 mod validate;
 mod wordpress;
