@@ -43,11 +43,21 @@ pub fn related(posts: &[Document], tags: &[Tag], count: usize) -> Vec<Vec<usize>
         return vec![Vec::new(); posts.len()];
     }
     let weights = weights(posts.len(), tags);
+    // Read for every candidate: a dense list, not a field of each
+    // document scattered over memory (that made the stage ten times
+    // slower at 10,000 posts).
+    let series: Vec<Option<usize>> = posts.iter().map(|p| p.series).collect();
+    let around = Around {
+        posts,
+        tags,
+        weights: &weights,
+        series: &series,
+    };
     (0..posts.len())
         .into_par_iter()
         .map_init(
             || Scores::new(posts.len()),
-            |scores, p| scores.top(posts, tags, &weights, p, count),
+            |scores, p| scores.top(&around, p, count),
         )
         .collect()
 }
@@ -61,6 +71,15 @@ fn weights(posts: usize, tags: &[Tag]) -> Vec<u64> {
             ((1.0 + posts as f64 / df).ln() * UNIT).round() as u64
         })
         .collect()
+}
+
+/// What every post's list is computed from.
+struct Around<'a> {
+    posts: &'a [Document],
+    tags: &'a [Tag],
+    weights: &'a [u64],
+    /// Each post's series.
+    series: &'a [Option<usize>],
 }
 
 /// A post's candidates and their scores, kept between posts of one thread
@@ -79,24 +98,18 @@ impl Scores {
     }
 
     /// The best `count` posts related to post `p`.
-    fn top(
-        &mut self,
-        posts: &[Document],
-        tags: &[Tag],
-        weights: &[u64],
-        p: usize,
-        count: usize,
-    ) -> Vec<usize> {
-        let series = posts[p].series;
-        for &t in &posts[p].tags {
-            for &q in near(&tags[t].posts, p) {
-                if q == p || (series.is_some() && posts[q].series == series) {
+    fn top(&mut self, around: &Around<'_>, p: usize, count: usize) -> Vec<usize> {
+        let own = around.series[p];
+        for &t in &around.posts[p].tags {
+            let weight = around.weights[t];
+            for &q in near(&around.tags[t].posts, p) {
+                if q == p || (own.is_some() && around.series[q] == own) {
                     continue;
                 }
                 if self.score[q] == 0 {
                     self.touched.push(q);
                 }
-                self.score[q] += weights[t];
+                self.score[q] += weight;
             }
         }
         let mut best: Vec<(u64, usize)> = Vec::with_capacity(count + 1);
