@@ -43,6 +43,7 @@ use crate::util::url;
 mod authors;
 mod comments;
 mod meta;
+mod series;
 mod share;
 
 use authors::AuthorPage;
@@ -92,6 +93,7 @@ struct SiteView<'a> {
     footer_menu: Vec<Link<'a>>,
     home_url: Option<String>,
     archive_url: Option<String>,
+    series_url: Option<String>,
     tags_url: Option<String>,
     atom_url: Option<String>,
     rss_url: Option<String>,
@@ -151,6 +153,7 @@ impl<'a> Base<'a> {
                 footer_menu: menu("footer"),
                 home_url: page(|job| *job == Job::Home { page: 0 }),
                 archive_url: page(|job| *job == Job::Archive),
+                series_url: page(|job| *job == Job::SeriesIndex),
                 tags_url: page(|job| *job == Job::Tags),
                 atom_url: outputs.feed_url("", Format::Atom),
                 rss_url: outputs.feed_url("", Format::Rss),
@@ -193,6 +196,8 @@ enum View<'a> {
         next: Option<Link<'a>>,
         comments: comments::CommentsView<'a>,
         share: Vec<share::ShareLink>,
+        series: Option<series::SeriesBox<'a>>,
+        related: Vec<series::PostLink<'a>>,
     },
     Page {
         page: PageView<'a>,
@@ -212,6 +217,14 @@ enum View<'a> {
         author: AuthorPage<'a>,
         posts: Vec<CardRef<'a>>,
         paginator: Paginator,
+    },
+    SeriesIndex {
+        all_series: Vec<series::SeriesView<'a>>,
+    },
+    Series {
+        series: Option<series::SeriesView<'a>>,
+        /// Oldest first.
+        posts: Vec<CardRef<'a>>,
     },
     NotFound {},
     Search {
@@ -815,6 +828,8 @@ impl<'a> PageContext<'a> {
                         &url::absolute(&site.config.base_url, &site.posts[i].path),
                         i18n::strings(site.config.language),
                     ),
+                    series: series::series_box(site, i),
+                    related: series::related(site, i),
                 }
             }
             Job::Page(i) => View::Page {
@@ -871,6 +886,13 @@ impl<'a> PageContext<'a> {
                     paginator: paginator(&base, page, page_count(person.posts.len(), per_page)),
                 }
             }
+            Job::SeriesIndex => View::SeriesIndex {
+                all_series: series::SeriesView::all(site),
+            },
+            Job::Series(s) => View::Series {
+                series: series::SeriesView::new(site, &site.series[s]),
+                posts: cards.list(site.series[s].posts.iter().copied()),
+            },
             Job::NotFound => View::NotFound {},
             Job::Search => View::Search {
                 search: SearchView {
@@ -939,6 +961,16 @@ fn page_meta<'a>(site: &'a Site, job: &Job, path: Option<String>) -> meta::Meta<
             )
         }
         Job::Search => list(t.search, None),
+        Job::SeriesIndex => list(t.all_series, None),
+        Job::Series(s) => {
+            let name = &site.series[s].name;
+            meta::Meta::list(
+                site,
+                Cow::Owned(format!("{} {name}", t.series)),
+                Some(format!("{} {name} – {}", t.series, site.config.title)),
+                path,
+            )
+        }
         Job::Privacy { page: None } => list(t.privacy, None),
         Job::NotFound => list(t.not_found_title, None),
     }

@@ -48,6 +48,10 @@ pub(super) enum Job {
         author: usize,
         page: usize,
     },
+    /// The list of series (only on a site with a series).
+    SeriesIndex,
+    /// A series' page: all its parts.
+    Series(usize),
     NotFound,
     /// The privacy page; with the content page at its URL, if there is one.
     Privacy {
@@ -382,6 +386,10 @@ fn jobs(site: &Site) -> Vec<Job> {
     if site.config.search {
         jobs.push(Job::Search);
     }
+    if !site.series.is_empty() {
+        jobs.push(Job::SeriesIndex);
+        jobs.extend((0..site.series.len()).map(Job::Series));
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -415,6 +423,10 @@ impl Job {
             )),
             Job::Archive => Owner::generated("the archive"),
             Job::Search => Owner::generated("the search page"),
+            Job::SeriesIndex => Owner::generated("the list of series"),
+            Job::Series(s) => {
+                Owner::generated(format!("the page of the series `{}`", site.series[*s].name))
+            }
             Job::NotFound => Owner::generated("the 404 page"),
         }
     }
@@ -428,6 +440,8 @@ impl Job {
             Job::Tag { .. } => "tag.html",
             Job::Archive => "archive.html",
             Job::Author { .. } => "author.html",
+            Job::SeriesIndex => "series_index.html",
+            Job::Series(_) => "series.html",
             Job::NotFound => "404.html",
             Job::Privacy { .. } => "privacy.html",
             Job::Search => "search.html",
@@ -451,6 +465,11 @@ impl Job {
                 .collect(),
             Job::Tag { tag, page } => page_of(&site.tags[*tag].posts, *page),
             Job::Author { author, page } => page_of(&site.authors[*author].posts, *page),
+            Job::Series(s) => site.series[*s]
+                .posts
+                .iter()
+                .map(|&p| &site.posts[p])
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -467,6 +486,8 @@ impl Job {
             Job::Tag { tag, page } => list_path(&site.tags[*tag].path(), *page),
             Job::Archive => i18n::archive_path(language).to_string(),
             Job::Author { author, page } => list_path(&site.authors[*author].path(language), *page),
+            Job::SeriesIndex => i18n::series_path(language).to_string(),
+            Job::Series(s) => site.series[*s].path(language),
             Job::NotFound => String::new(),
             Job::Privacy { .. } => i18n::privacy_path(language).to_string(),
             Job::Search => i18n::search_path(language).to_string(),
@@ -501,7 +522,9 @@ impl Job {
             | Job::Tag { page: 0, .. }
             | Job::Author { page: 0, .. }
             | Job::Archive
-            | Job::Search => Some(None),
+            | Job::Search
+            | Job::SeriesIndex
+            | Job::Series(_) => Some(None),
             _ => None,
         }
     }

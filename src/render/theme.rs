@@ -70,6 +70,14 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/search.html"),
     ),
     (
+        "templates/series.html",
+        include_bytes!("../../themes/default/templates/series.html"),
+    ),
+    (
+        "templates/series_index.html",
+        include_bytes!("../../themes/default/templates/series_index.html"),
+    ),
+    (
         "templates/tag.html",
         include_bytes!("../../themes/default/templates/tag.html"),
     ),

@@ -34,6 +34,8 @@ use crate::util::slug::slugify;
 pub mod authors;
 pub mod comments;
 pub mod registry;
+pub mod related;
+pub mod series;
 
 /// What to include in a build.
 #[derive(Debug, Clone)]
@@ -63,6 +65,11 @@ pub struct Document {
     /// Who wrote it, by index into [`Site::authors`]: those its `author`
     /// names, or the site's author.
     pub authors: Vec<usize>,
+    /// Index into [`Site::series`], for a post of a series.
+    pub series: Option<usize>,
+    /// Indices into [`Site::posts`]: related posts, best first (see
+    /// [`related`]).
+    pub related: Vec<usize>,
     /// Changes whenever anything the document is made of changes: its
     /// source file, URL, language, or what its links point to.
     pub fingerprint: u64,
@@ -145,6 +152,8 @@ pub struct Site {
     /// Everyone who wrote here: echt.yaml's people (by key), then the
     /// guests posts name.
     pub authors: Vec<authors::Person>,
+    /// Sorted by slug.
+    pub series: Vec<series::Series>,
     /// Files from `content/` that are copied (bundle images and others).
     pub files: Vec<CopiedFile>,
     /// The site's `static/` folder: (path below the site root, file).
@@ -502,6 +511,8 @@ impl Site {
                 future: doc.future,
                 tags: doc.tags.clone(),
                 authors: doc.authors.clone(),
+                series: doc.series,
+                related: doc.related.clone(),
                 text: new.text.clone(),
                 comments: doc.comments.clone(),
             };
@@ -597,6 +608,11 @@ impl Site {
         order(&mut posts, &mut pages);
         let tags = tags(&mut posts, &cache.sources, &mut errors);
         let authors = authors::people(&around, &mut posts, &mut pages, &mut errors);
+        let series = series::collect(&mut posts, config.language, &mut errors);
+        let related = related::related(&posts, &tags, config.related_count);
+        for (post, related) in posts.iter_mut().zip(related) {
+            post.related = related;
+        }
         let mut aliases = collect_aliases(&posts, &pages, &mut errors);
         aliases.extend(config.redirects.iter().map(|redirect| Alias {
             file: redirect.file.clone(),
@@ -618,6 +634,7 @@ impl Site {
                 pages,
                 tags,
                 authors,
+                series,
                 files,
                 static_files,
                 aliases,
@@ -1239,6 +1256,8 @@ fn documents(
             future,
             tags: Vec::new(),
             authors: Vec::new(),
+            series: None,
+            related: Vec::new(),
             text: doc.text.clone(),
             comments: Arc::default(),
         };

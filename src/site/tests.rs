@@ -21,10 +21,31 @@ fn post(rel: &str, tags: &[&str]) -> Document {
         future: false,
         tags: Vec::new(),
         authors: Vec::new(),
+        series: None,
+        related: Vec::new(),
         fingerprint: 0,
         text: Arc::from(""),
         comments: Arc::default(),
     }
+}
+
+/// The post `posts/NAME.md` at `NAME/`, dated `date` (2024-03-11), with
+/// `tags` and perhaps a series, its front matter written out so that
+/// problems can be located in it.
+pub(super) fn post_with(name: &str, date: &str, tags: &[&str], series: Option<&str>) -> Document {
+    let mut doc = post(&format!("posts/{name}.md"), tags);
+    doc.path = format!("{name}/");
+    doc.date = self::date(date);
+    doc.front = Arc::new(FrontMatter {
+        series: series.map(str::to_string),
+        ..(*doc.front).clone()
+    });
+    doc.text = Arc::from(format!(
+        "---\ntitle: T\nseries: {}\ntags: [{}]\n---\n",
+        series.unwrap_or("~"),
+        tags.join(", ")
+    ));
+    doc
 }
 
 #[test]

@@ -48,8 +48,15 @@ struct RawConfig {
     /// asked for).
     #[serde(default)]
     search: bool,
+    related: Option<RawRelated>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a map with count")]
+struct RawRelated {
+    count: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,6 +301,8 @@ pub struct Config {
     pub heading_ids: HeadingIds,
     /// How pictures are prepared (`images`).
     pub images: ImageConfig,
+    /// How many related posts each post shows (`related.count`); 0: none.
+    pub related_count: usize,
     /// Where readers send replies (`comments.email`): the only e-mail
     /// address a comment thread shows. None: no reply link.
     pub comments_email: Option<String>,
@@ -485,6 +494,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         keep(comments_email(raw.comments), &mut problems),
         keep_all(images(raw.images), &mut problems),
         keep_all(share::share(raw.share), &mut problems),
+        keep(related_count(raw.related), &mut problems),
     );
     let (
         Some(base_url),
@@ -500,6 +510,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         Some(comments_email),
         Some(images),
         Some(share),
+        Some(related_count),
     ) = checked
     else {
         return Err(problems);
@@ -524,6 +535,7 @@ fn check(root: &Path, source: &str, raw: RawConfig) -> std::result::Result<Confi
         redirects,
         heading_ids,
         images,
+        related_count,
         comments_email,
         share,
         search: raw.search,
@@ -634,6 +646,26 @@ fn posts_per_page(raw: Option<usize>) -> std::result::Result<usize, Problem> {
             Problem::at_key("posts_per_page", "posts_per_page must be at least 1")
                 .hint("use 10 for ten posts per list page"),
         ),
+        n => Ok(n),
+    }
+}
+
+/// Related posts a post shows at most unless `related.count` says.
+pub const DEFAULT_RELATED: usize = 3;
+/// More is no longer a short list under a post.
+const MAX_RELATED: usize = 20;
+
+/// `related.count`: from 0 (none) to [`MAX_RELATED`]; [`DEFAULT_RELATED`]
+/// unless set.
+fn related_count(raw: Option<RawRelated>) -> std::result::Result<usize, Problem> {
+    match raw.and_then(|r| r.count).unwrap_or(DEFAULT_RELATED) {
+        n if n > MAX_RELATED => Err(Problem::at_text(
+            "related",
+            "count",
+            &n.to_string(),
+            format!("related.count must be at most {MAX_RELATED}"),
+        )
+        .hint("a few posts read best under a post; 0 turns related posts off")),
         n => Ok(n),
     }
 }
@@ -1128,6 +1160,43 @@ mod tests {
                 "{invalid}"
             );
         }
+    }
+
+    #[test]
+    fn related_count_is_checked_and_defaults_to_three() -> Result<()> {
+        let base = "title: T\nbase_url: https://example.org/\n";
+        assert_eq!(parse(base)?.related_count, DEFAULT_RELATED);
+        assert_eq!(
+            parse(&format!("{base}related:\n  count: 0\n"))?.related_count,
+            0
+        );
+        assert_eq!(parse(&format!("{base}related: {{}}\n"))?.related_count, 3);
+        assert_eq!(
+            parse(&format!("{base}related:\n  count: 5\n"))?.related_count,
+            5
+        );
+        for (section, message, at) in [
+            (
+                "related:\n  count: 21\n",
+                "related.count must be at most 20",
+                "echt.yaml:4:10",
+            ),
+            ("related:\n  count: -1\n", "related.count", "echt.yaml:4:"),
+            ("related:\n  count: drei\n", "related.count", "echt.yaml:4:"),
+            (
+                "related:\n  number: 3\n",
+                "unknown field `number`, expected `count`",
+                "echt.yaml:4:",
+            ),
+        ] {
+            let Err(err) = parse(&format!("{base}{section}")) else {
+                panic!("{section} was taken");
+            };
+            let shown = err.to_string();
+            assert!(shown.contains(message), "{section}: {shown}");
+            assert!(shown.contains(at), "{section}: {shown}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -119,6 +119,8 @@ pub struct FrontMatter {
     /// `comments: false`: the thread is closed (its comments are still
     /// shown, without a way to reply).
     pub comments_closed: bool,
+    /// The series the post belongs to (`series: Name`); see `site::series`.
+    pub series: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -142,6 +144,7 @@ const TEXT_KEYS: &[&str] = &[
     "categories",
     "aliases",
     "permalink",
+    "series",
 ];
 
 /// The hint shown for every date problem.
@@ -315,6 +318,7 @@ fn read_field(
         "image_alt" => fm.image_alt = text(key, value)?,
         "image_credit" => fm.image_credit = text(key, value)?,
         "menu" => fm.menu = text(key, value)?,
+        "series" => fm.series = Some(series(value)?),
         "lang" => {
             if let Some(language) = language(key, value)? {
                 fm.lang = Some(language);
@@ -335,6 +339,21 @@ fn text(key: &str, value: &Value) -> Result<Option<String>, Problem> {
         v => yaml::scalar_string(v)
             .map(Some)
             .ok_or_else(|| Problem::new(format!("`{key}` must be text, not a list or map"))),
+    }
+}
+
+/// `series`: the name of a series, not empty.
+fn series(value: &Value) -> Result<String, Problem> {
+    match value {
+        Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => {
+            Err(Problem::new("`series` must be the name of one series")
+                .hint("write e.g. `series: Ein Jahr im Garten`"))
+        }
+        v => match yaml::scalar_string(v) {
+            Some(name) if !name.trim().is_empty() => Ok(name.trim().to_string()),
+            _ => Err(Problem::new("`series` is empty")
+                .hint("name the series, e.g. `series: Ein Jahr im Garten`, or leave the key out")),
+        },
     }
 }
 
@@ -778,6 +797,25 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         })
+    }
+
+    #[test]
+    fn series_is_one_name() {
+        let f = fm("---\ntitle: Teil 2\nseries: \" Ein Jahr im Garten \"\n---\n").unwrap();
+        assert_eq!(f.series.as_deref(), Some("Ein Jahr im Garten"));
+        assert_eq!(fm("---\ntitle: T\n---\n").unwrap().series, None);
+        let f = fm("---\ntitle: T\nseries: 2024\n---\n").unwrap();
+        assert_eq!(f.series.as_deref(), Some("2024"));
+        for (value, message) in [
+            ("[Garten, Haus]", "`series` must be the name of one series"),
+            ("{name: Garten}", "`series` must be the name of one series"),
+            ("\"  \"", "`series` is empty"),
+            ("", "`series` is empty"),
+        ] {
+            let e = fm(&format!("---\ntitle: T\nseries: {value}\n---\n")).unwrap_err();
+            assert!(e.contains(message), "{value}: {e}");
+            assert!(e.contains("a.md:3:"), "{value}: {e}");
+        }
     }
 
     #[test]

@@ -114,6 +114,10 @@ pub struct Strings {
     pub search_without_script: &'static str,
     pub search_browse: &'static str,
     pub search_failed: &'static str,
+    pub series: &'static str,
+    pub series_part: &'static str,
+    pub all_series: &'static str,
+    pub related_posts: &'static str,
 }
 
 const DE: Strings = Strings {
@@ -186,6 +190,10 @@ const DE: Strings = Strings {
     search_without_script: "Die Suche läuft als kleines Skript dieser Website in deinem Browser und schickt nichts an andere. Ohne JavaScript findest du alle Beiträge im Archiv und nach Schlagworten:",
     search_browse: "Stöbern",
     search_failed: "Die Suche konnte ihr Verzeichnis nicht laden. Das Archiv und die Schlagworte helfen weiter.",
+    series: "Serie",
+    series_part: "Teil",
+    all_series: "Alle Serien",
+    related_posts: "Ähnliche Beiträge",
 };
 
 const EN: Strings = Strings {
@@ -258,6 +266,10 @@ const EN: Strings = Strings {
     search_without_script: "Search runs as a small script of this site in your browser and sends nothing to anyone. Without JavaScript, every post is in the archive and under its tags:",
     search_browse: "Browse",
     search_failed: "Search could not load its index. The archive and the tags can help.",
+    series: "Series",
+    series_part: "Part",
+    all_series: "All series",
+    related_posts: "Related posts",
 };
 
 pub fn strings(language: Language) -> &'static Strings {
@@ -341,6 +353,14 @@ pub fn archive_path(language: Language) -> &'static str {
     match language {
         Language::De => "archiv/",
         Language::En => "archive/",
+    }
+}
+
+/// Where the list of series lives; each series has its page below it.
+pub fn series_path(language: Language) -> &'static str {
+    match language {
+        Language::De => "serien/",
+        Language::En => "series/",
     }
 }
 

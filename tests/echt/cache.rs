@@ -626,3 +626,68 @@ fn a_link_to_a_removed_file_fails_the_cached_build_too() {
         "the cache was touched"
     );
 }
+
+/// The related posts and the series box of a post are made of other
+/// posts' tags, series, titles and dates: an edit of one post must
+/// change the pages of the others that show it, in a cached build as in a
+/// clean one.
+#[test]
+fn related_posts_and_series_follow_edits_of_other_posts() {
+    let site = Edited::new();
+    let related = |report: &Report, post: &str| -> String {
+        let page = page(report, &format!("posts/{post}/index.html"));
+        let start = page
+            .find("<section class=\"related\"")
+            .unwrap_or(page.len());
+        let end = page[start..]
+            .find("</section>")
+            .map_or(start, |e| start + e);
+        page[start..end].to_string()
+    };
+    let first = site.check("nothing changed");
+    // A (Eins) and B (Eins, Zwei) share `Eins`; D (Drei) shares nothing.
+    assert!(related(&first, "a").contains("../../posts/b/"), "{first}");
+    assert!(!related(&first, "a").contains("../../posts/d/"));
+
+    site.edit(
+        "content/posts/d/index.md",
+        "tags: [Drei]",
+        "tags: [Drei, Eins]",
+    );
+    let tagged = site.check("another post's tags");
+    let a = related(&tagged, "a");
+    // D is newer than B: the tie goes to D.
+    let (d, b) = (a.find("../../posts/d/"), a.find("../../posts/b/"));
+    assert!(
+        d.is_some() && d < b,
+        "A's related posts did not follow D's tags: {a}"
+    );
+
+    site.edit(
+        "content/posts/a.md",
+        "tags: [Eins]",
+        "series: Reihe\ntags: [Eins]",
+    );
+    site.edit(
+        "content/posts/c.md",
+        "tags: [Zwei]",
+        "series: Reihe\ntags: [Zwei]",
+    );
+    let series = site.check("two posts become a series");
+    let a = page(&series, "posts/a/index.html");
+    assert!(a.contains("Teil 1 von 2"), "{a}");
+    assert!(page(&series, "posts/c/index.html").contains("Teil 2 von 2"));
+    assert!(series.output.join("serien/reihe/index.html").exists());
+
+    // C moves before A: A's page changes although A was not touched.
+    site.edit("content/posts/c.md", "date: 2024-03-01", "date: 2023-12-01");
+    let moved = site.check("a part redated");
+    let a = page(&moved, "posts/a/index.html");
+    assert!(a.contains("Teil 2 von 2"), "{a}");
+    site.edit("content/posts/c.md", "title: \"C\"", "title: \"Zeh\"");
+    let renamed = site.check("a part renamed");
+    assert!(page(&renamed, "posts/a/index.html").contains(">Zeh</a>"));
+    site.edit("content/posts/c.md", "series: Reihe\n", "");
+    let left = site.check("a part leaves the series");
+    assert!(page(&left, "posts/a/index.html").contains("Teil 1 von 1"));
+}

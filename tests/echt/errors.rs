@@ -113,7 +113,7 @@ fn unknown_config_key() {
     .unwrap();
     let err = site.build().fails();
     assert!(
-        err.starts_with("error: unknown field `posts_per_pag`, expected one of `title`, `description`, `base_url`, `language`, `author`, `authors`, `theme`, `posts_per_page`, `feed`, `privacy`, `page_budget`, `permalink`, `redirects`, `markdown`, `comments`, `images`, `share`, `search`, `extra`\n  --> echt.yaml:6:1\n   |\n 6 | posts_per_pag: 5\n   | ^\n  = hint: check the spelling of the key; the valid keys are listed above\n"),
+        err.starts_with("error: unknown field `posts_per_pag`, expected one of `title`, `description`, `base_url`, `language`, `author`, `authors`, `theme`, `posts_per_page`, `feed`, `privacy`, `page_budget`, `permalink`, `redirects`, `markdown`, `comments`, `images`, `share`, `search`, `related`, `extra`\n  --> echt.yaml:6:1\n   |\n 6 | posts_per_pag: 5\n   | ^\n  = hint: check the spelling of the key; the valid keys are listed above\n"),
         "{err}"
     );
     assert_public_untouched(&site);

@@ -40,6 +40,7 @@ mod pictures;
 mod privacy;
 mod sample;
 mod search;
+mod series;
 mod serve;
 mod share;
 mod validate;

@@ -589,3 +589,44 @@ fn an_author_change_and_a_bio_edit_reach_every_page_that_shows_them() {
     assert!(page("/autoren/lena/").contains("Lena gärtnert auf einem Dach"));
     assert_same_as_clean_build(&site, &served);
 }
+
+/// Related posts and the series box of a page are made of other posts:
+/// saving one post's tags or series changes the pages of others in the
+/// preview, which then equals a clean build.
+#[test]
+fn editing_one_posts_tags_or_series_updates_the_pages_of_others() {
+    let site = TestSite::fixture("series-de");
+    let served = Served::start(&site);
+    let mut events = served.events();
+    let page = |path: &str| served.get(path).2;
+    let balkon = page("/posts/balkon-im-sommer/");
+    assert!(
+        !balkon.contains("href=\"../../posts/brot-backen/\""),
+        "{balkon}"
+    );
+    // The bread post now shares `Balkon` with the balcony post.
+    edit(
+        &site,
+        "content/posts/2024-02-01-brot-backen.md",
+        "tags: [Küche]",
+        "tags: [Küche, Balkon]",
+    );
+    wait_for_event(&mut events, "reload");
+    let balkon = page("/posts/balkon-im-sommer/");
+    assert!(
+        balkon.contains("href=\"../../posts/brot-backen/\""),
+        "{balkon}"
+    );
+    // The bread post joins the series: every part's box counts it.
+    edit(
+        &site,
+        "content/posts/2024-02-01-brot-backen.md",
+        "tags:",
+        "series: \"Ein Jahr im Garten\"\ntags:",
+    );
+    wait_for_event(&mut events, "reload");
+    let third = page("/posts/ernte-und-vorrat/");
+    assert!(third.contains("Teil 4 von 5"), "{third}");
+    assert!(third.contains(">Brot backen</a>"), "{third}");
+    assert_same_as_clean_build(&site, &served);
+}

@@ -21,12 +21,12 @@ fn full_site() -> fixture::Fixture {
         ),
         (
             "content/posts/a.md",
-            &post("title: A\ndate: 2023-05-01\ntags: [Eins]", "Von A."),
+            &post("title: A\ndate: 2023-05-01\ntags: [Eins]\nseries: Reihe", "Von A."),
         ),
         (
             "content/posts/b/index.md",
             &post(
-                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor: max\nstimmung: gut",
+                "title: B\ndate: 2024-02-01\nupdated: 2024-02-03\ntags: [Eins, Zwei]\nseries: Reihe\nimage: bild.svg\nimage_alt: Ein Bild\nimage_credit: Erika\ncategories: [Arbeit]\nauthor: max\nstimmung: gut",
                 long,
             ),
         ),
@@ -198,7 +198,19 @@ fn the_readme_lists_what_each_template_gets() {
     let served: BTreeMap<String, BTreeSet<String>> = by_template
         .into_iter()
         .map(|(template, values)| {
-            let own = keys_of(values, &["posts", "page", "paginator", "privacy", "meta"]);
+            let own = keys_of(
+                values,
+                &[
+                    "posts",
+                    "page",
+                    "paginator",
+                    "privacy",
+                    "meta",
+                    "series",
+                    "related",
+                    "all_series",
+                ],
+            );
             (template.to_string(), &own - &common)
         })
         .collect();
@@ -244,6 +256,54 @@ fn the_readme_lists_the_fields_of_cards_pages_and_paginators() {
     );
     let meta: BTreeSet<String> = meta.iter().map(|k| format!("meta.{k}")).collect();
     assert_eq!(meta, names("### Link previews (`meta`)"));
+}
+
+#[test]
+fn the_readme_lists_the_fields_of_series_and_related_posts() {
+    let f = full_site();
+    let contexts = contexts(&f);
+    let posts: Vec<&Value> = contexts
+        .pages
+        .iter()
+        .filter(|(template, _)| *template == "post.html")
+        .map(|(_, v)| v)
+        .collect();
+    let boxes: Vec<Value> = posts
+        .iter()
+        .map(|v| serde_json::json!({"series": v["series"], "related": v["related"]}))
+        .collect();
+    let boxes = keys_of(&boxes, &[]);
+    assert_eq!(
+        boxes,
+        names("### Series and related posts (`series` and `related` of `post.html`)")
+    );
+    let series = keys_of(
+        contexts
+            .pages
+            .iter()
+            .filter(|(t, _)| *t == "series.html")
+            .filter_map(|(_, v)| v.get("series"))
+            .chain(
+                contexts
+                    .pages
+                    .iter()
+                    .filter_map(|(_, v)| v.get("all_series")?.as_array())
+                    .flatten(),
+            ),
+        &["first", "last"],
+    );
+    assert_eq!(
+        series,
+        names("### A series (`series` of `series.html`, `all_series[]` of `series_index.html`)")
+    );
+    // What the fields say on this site: A and B are a series, B's
+    // related post is C (A is its series).
+    let b = posts.iter().find(|v| v["page"]["title"] == "B").expect("B");
+    assert_eq!(b["series"]["part"], 2);
+    assert_eq!(b["series"]["total"], 2);
+    assert_eq!(b["series"]["parts"][1]["current"], true);
+    assert_eq!(b["related"][0]["title"], "C");
+    assert_eq!(b["related"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]
