@@ -1,7 +1,8 @@
 //! Pages as readers with assistive technology meet them. axe-core (the
 //! rule engine inside Lighthouse's accessibility category) runs in
 //! headless Chromium on every page of the German sample blog and of an
-//! English fixture (`tests/sites/reader-en`), in the light and the dark
+//! English fixture (`tests/sites/reader-en`: two authors, a series, share
+//! links and search), in the light and the dark
 //! colour scheme, since the theme's contrast is set per scheme; and
 //! Lighthouse's accessibility category scores 100 on the fullest page of
 //! every kind.
