@@ -414,15 +414,7 @@ fn a_reader_sees_the_box_under_the_post_and_the_posts_on_the_author_s_page() {
     );
     let heading = browser.evaluate(&page, "document.querySelector('h1').textContent");
     assert_eq!(heading, "Beiträge von Max Berger");
-    assert!(
-        browser
-            .requests()
-            .iter()
-            .all(|r| r.starts_with(&served.url())),
-        "only the site's own requests: {:?}",
-        browser.requests()
-    );
-    assert!(!browser.requests().is_empty());
+    browser.assert_only_requests_to(&served.url());
 }
 
 #[test]

@@ -192,6 +192,23 @@ impl Chromium {
             .collect()
     }
 
+    /// Asserts that the browser made requests, and only to `origin` (the
+    /// site under test: `http://127.0.0.1:1234/`); `data:` URLs load
+    /// nothing from anywhere.
+    #[track_caller]
+    pub(crate) fn assert_only_requests_to(&self, origin: &str) {
+        let requests = self.requests();
+        assert!(!requests.is_empty(), "no request at all");
+        let elsewhere: Vec<&String> = requests
+            .iter()
+            .filter(|r| !r.starts_with(origin) && !r.starts_with("data:"))
+            .collect();
+        assert!(
+            elsewhere.is_empty(),
+            "requests beyond {origin}: {elsewhere:#?}"
+        );
+    }
+
     /// Calls a DevTools method and returns its result.
     #[track_caller]
     pub(crate) fn call(&mut self, page: Option<&Page>, method: &str, params: Value) -> Value {

@@ -321,14 +321,7 @@ pub(crate) fn assert_thread_reads_on_a_phone(site: &TestSite, path: &str, ids: &
         "the sixth level has room to read: {facts}"
     );
     assert_eq!(facts["images"], 0, "no avatars");
-    assert!(
-        browser
-            .requests()
-            .iter()
-            .all(|r| r.starts_with(&served.url())),
-        "only the site's own requests: {:?}",
-        browser.requests()
-    );
+    browser.assert_only_requests_to(&served.url());
 }
 
 #[test]

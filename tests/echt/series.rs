@@ -338,12 +338,5 @@ fn a_reader_sees_the_series_and_related_posts_under_a_post() {
     for key in ["navShown", "relatedShown", "below", "inMain"] {
         assert_eq!(facts[key], true, "{key}: {facts}");
     }
-    assert!(
-        browser
-            .requests()
-            .iter()
-            .all(|r| r.starts_with(&served.url())),
-        "only the site's own requests: {:?}",
-        browser.requests()
-    );
+    browser.assert_only_requests_to(&served.url());
 }

@@ -377,14 +377,5 @@ fn a_reader_sees_the_share_links_and_nothing_is_fetched_elsewhere() {
         ])
     );
     // Having read the page, the browser asked only the site itself.
-    let requests = browser.requests();
-    assert!(!requests.is_empty());
-    let elsewhere: Vec<&String> = requests
-        .iter()
-        .filter(|r| !r.starts_with(&served.url()) && !r.starts_with("data:"))
-        .collect();
-    assert!(
-        elsewhere.is_empty(),
-        "requests beyond the site: {elsewhere:#?}"
-    );
+    browser.assert_only_requests_to(&served.url());
 }
