@@ -135,27 +135,8 @@ struct Shown<'a> {
 pub fn build(site: &Site) -> Index {
     let language = site.config.language;
     let docs: Vec<&Document> = documents(site).collect();
-    // Each document's terms, in parallel; a term in the title or a tag
-    // is marked.
-    let per_doc: Vec<Vec<(String, bool)>> = docs
-        .par_iter()
-        .map_init(
-            || (Terms::new(language), HashMap::<String, String>::new()),
-            |(terms, memo), doc| doc_terms(site, doc, terms, memo),
-        )
-        .collect();
     let shards = shard_count(docs.len());
-    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-    for (id, terms) in per_doc.into_iter().enumerate() {
-        let id = u32::try_from(id).unwrap_or(u32::MAX);
-        for (term, in_title) in terms {
-            postings
-                .entry(term)
-                .or_default()
-                .push(id * 2 + u32::from(in_title));
-        }
-    }
-    let mut sorted: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
+    let mut sorted: Vec<(String, Vec<u32>)> = postings(site, &docs).into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut terms = vec![String::from("{"); shards];
     for (term, ids) in &sorted {
@@ -198,6 +179,52 @@ pub fn build(site: &Site) -> Index {
         terms,
         docs: chunks,
     }
+}
+
+/// Each term's postings: the documents it is in, ascending, each as
+/// `id * 2 + 1` when the term is in its title or a tag, else `id * 2`.
+/// Made in parallel, each thread gathering the postings of the documents
+/// it reads, so that only postings are held, never every document's
+/// terms at once (4 bytes per term and document instead of a string).
+fn postings(site: &Site, docs: &[&Document]) -> HashMap<String, Vec<u32>> {
+    let language = site.config.language;
+    let mut postings = docs
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Terms::new(language), HashMap::new(), HashMap::new()),
+            |(terms, mut memo, mut postings), (id, doc)| {
+                let id = u32::try_from(id).unwrap_or(u32::MAX);
+                for (term, in_title) in doc_terms(site, doc, &terms, &mut memo) {
+                    postings
+                        .entry(term)
+                        .or_insert_with(Vec::new)
+                        .push(id * 2 + u32::from(in_title));
+                }
+                (terms, memo, postings)
+            },
+        )
+        .map(|(_, _, postings)| postings)
+        .reduce(HashMap::new, merge);
+    // Each thread's documents ascend, but the threads' runs interleave.
+    for ids in postings.values_mut() {
+        ids.sort_unstable();
+    }
+    postings
+}
+
+/// The postings of two sets of documents together.
+fn merge(
+    mut into: HashMap<String, Vec<u32>>,
+    mut from: HashMap<String, Vec<u32>>,
+) -> HashMap<String, Vec<u32>> {
+    if into.len() < from.len() {
+        std::mem::swap(&mut into, &mut from);
+    }
+    for (term, ids) in from {
+        into.entry(term).or_default().extend(ids);
+    }
+    into
 }
 
 /// The terms of one document, each once, with whether it is in the title
