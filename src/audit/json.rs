@@ -16,7 +16,6 @@ use serde_json::value::RawValue;
 
 use super::rules::{Attr, Checker};
 use super::{html, At, Fragments};
-use crate::util::error::Severity;
 
 const UNSURE_HINT: &str = "echt writes its JSON feeds itself; it publishes nothing it cannot check";
 
@@ -219,13 +218,7 @@ impl Values<'_, '_, '_> {
 
 /// Refuses what echt cannot read: an error at `span`.
 fn refuse(checker: &mut Checker<'_>, message: String, span: Range<usize>) {
-    checker.find(
-        Severity::Error,
-        message,
-        UNSURE_HINT,
-        At::Span(span),
-        Vec::new(),
-    );
+    checker.refuse(message, UNSURE_HINT, span);
 }
 
 /// The byte offset of serde_json's 1-based line and column.

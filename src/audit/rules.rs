@@ -5,6 +5,7 @@
 //! and name, never by how it was spelled.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::css;
 use super::weight::{Candidates, Choice};
@@ -376,6 +377,12 @@ impl<'a> Checker<'a> {
             at,
             needles,
         });
+    }
+
+    /// Refuses what echt cannot read with certainty (a feed's XML or JSON
+    /// it cannot parse or judge): an error at `span`, nothing to look for.
+    pub(crate) fn refuse(&mut self, message: String, hint: &'static str, span: Range<usize>) {
+        self.find(Severity::Error, message, hint, At::Span(span), Vec::new());
     }
 
     fn error(&mut self, message: String, hint: &'static str, at: &Attr<'_>) {

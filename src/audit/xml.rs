@@ -65,13 +65,7 @@ fn vocabulary(ns: &ResolveResult<'_>) -> Vocabulary {
 
 /// Refuses what echt cannot read: an error at `span`.
 fn refuse(checker: &mut Checker<'_>, message: String, span: Range<usize>) {
-    checker.find(
-        Severity::Error,
-        message,
-        UNSURE_HINT,
-        At::Span(span),
-        Vec::new(),
-    );
+    checker.refuse(message, UNSURE_HINT, span);
 }
 
 /// The text of `t` with its references resolved, or None once refused.

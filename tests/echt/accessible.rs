@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::chromium::{Chromium, Page};
-use crate::host::{lighthouse, Host};
+use crate::host::{html_pages as pages, lighthouse, Host};
 use crate::support::TestSite;
 
 /// The rule sets axe runs: WCAG 2.0 to 2.2, levels A and AA, and axe's
@@ -33,28 +33,6 @@ fn built_sites() -> Vec<(&'static str, TestSite)> {
         site.build().ok();
     }
     sites
-}
-
-/// Every HTML page of a built site, as paths below its root (`posts/a/`),
-/// except redirect pages: the browser leaves them at once, and a reader
-/// sees the page they send to, which is checked itself.
-fn pages(public: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = walkdir::WalkDir::new(public)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .filter(|e| {
-            let html = std::fs::read_to_string(e.path()).unwrap_or_default();
-            !html.contains("http-equiv=\"refresh\"")
-        })
-        .map(|e| {
-            let path = e.path().strip_prefix(public).unwrap();
-            let path = path.to_string_lossy().replace('\\', "/");
-            path.strip_suffix("index.html").unwrap_or(&path).to_string()
-        })
-        .collect();
-    pages.sort();
-    pages
 }
 
 /// `$AXE_CORE` (the path of `axe.min.js`).
@@ -115,7 +93,7 @@ fn axe_finds_nothing_on_any_page_in_light_or_dark() {
                 "Emulation.setEmulatedMedia",
                 json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
             );
-            for page in pages(&public) {
+            for (page, _) in pages(&public) {
                 let url = format!("{}{page}", host.url());
                 browser.navigate(&tab, &url);
                 for violation in axe(&mut browser, &tab, &source, &url) {
@@ -143,12 +121,7 @@ fn kind(page: &str) -> String {
 /// The largest page of each kind: the one with the most on it to judge.
 fn fullest_of_each_kind(public: &Path) -> Vec<String> {
     let mut fullest: BTreeMap<String, (u64, String)> = BTreeMap::new();
-    for page in pages(public) {
-        let file = if page.is_empty() || page.ends_with('/') {
-            public.join(&page).join("index.html")
-        } else {
-            public.join(&page)
-        };
+    for (page, file) in pages(public) {
         let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         let entry = fullest.entry(kind(&page)).or_insert((0, String::new()));
         if size > entry.0 {

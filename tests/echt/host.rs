@@ -44,6 +44,29 @@ pub(crate) fn lighthouse(url: &str, preset: &str, only: &str) -> Value {
     report
 }
 
+/// Every HTML page of a built site: its path below the root (`posts/a/`)
+/// and its file, sorted; except redirect pages: the browser leaves them at once, and a reader
+/// sees the page they send to, which is checked itself.
+pub(crate) fn html_pages(public: &Path) -> Vec<(String, PathBuf)> {
+    let mut pages: Vec<(String, PathBuf)> = walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| {
+            let html = std::fs::read_to_string(e.path()).unwrap_or_default();
+            !html.contains("http-equiv=\"refresh\"")
+        })
+        .map(|e| {
+            let path = e.path().strip_prefix(public).unwrap();
+            let path = path.to_string_lossy().replace('\\', "/");
+            let page = path.strip_suffix("index.html").unwrap_or(&path).to_string();
+            (page, e.path().to_path_buf())
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
 /// `$LIGHTHOUSE`, or `lighthouse` on the PATH.
 fn lighthouse_path() -> PathBuf {
     if let Some(path) = std::env::var_os("LIGHTHOUSE").filter(|p| !p.is_empty()) {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::chromium::{Chromium, Page};
-use crate::host::{lighthouse, Host};
+use crate::host::{html_pages, lighthouse, Host};
 use crate::sample::build_sample;
 
 /// The photo post: its front matter picture and one further down the text.
@@ -394,17 +394,9 @@ fn no_page_with_a_picture_shifts_in_lighthouse() {
 /// The pages of a built site whose HTML shows an `<img>`, as paths
 /// relative to the root (`posts/a/`).
 fn pages_with_pictures(public: &Path) -> Vec<String> {
-    let mut pages: Vec<String> = walkdir::WalkDir::new(public)
+    html_pages(public)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|html| html.contains("<img")))
-        .map(|e| {
-            let path = e.path().strip_prefix(public).unwrap();
-            let path = path.to_string_lossy().replace('\\', "/");
-            path.strip_suffix("index.html").unwrap_or(&path).to_string()
-        })
-        .collect();
-    pages.sort();
-    pages
+        .filter(|(_, file)| std::fs::read_to_string(file).is_ok_and(|html| html.contains("<img")))
+        .map(|(page, _)| page)
+        .collect()
 }
