@@ -84,8 +84,19 @@ pub(super) fn make(
     keep_metadata: bool,
 ) -> Result<Output, Unusable> {
     let format = decode::sniff(bytes)?;
+    // The metadata walk checks every length the file states. For WebP it
+    // goes first: image-webp allocates a chunk's stated size before it
+    // reads the chunk, so one that claims gigabytes in a small file must
+    // be refused before the decoder sees it (a fuzz finding).
+    let early = (format == Format::Webp)
+        .then(|| image_meta::clean(bytes))
+        .transpose()
+        .map_err(damaged)?;
     let opened = decode::open(bytes, format, settings.max_pixels)?;
-    let cleaned = image_meta::clean(bytes).map_err(damaged)?;
+    let cleaned = match early {
+        Some(cleaned) => cleaned,
+        None => image_meta::clean(bytes).map_err(damaged)?,
+    };
     let (width, height) = opened.shown();
     let had_location = cleaned.location();
     let original_format = ImageFormat::from(format);

@@ -538,6 +538,16 @@ fn bad_pictures_are_unusable_each_with_its_reason() {
         ),
         ("corrupt.png", corrupt, "cannot be decoded"),
         ("nothing.jpg", Vec::new(), "is empty"),
+        // A fuzz finding: its EXIF chunk claims 2.3 GB in a file of 643
+        // bytes; refused before the decoder allocates that much.
+        (
+            "claims.webp",
+            include_bytes!(
+                "../../fuzz/regressions/image_make/webp-exif-chunk-claims-gigabytes.webp"
+            )
+            .to_vec(),
+            "is cut off: ",
+        ),
     ];
     let listed: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b, _)| (*n, b.clone())).collect();
     let site = Site::new(&listed);
