@@ -456,18 +456,8 @@ fn without_javascript_the_search_page_points_to_the_archive_and_tags() {
 fn the_search_page_has_zero_html_errors() {
     let site = site();
     let built = site.build().ok();
-    let errors = crate::validate::vnu_errors(&built.public.join("suche"));
-    assert!(
-        errors.is_empty(),
-        "vnu reported errors:\n{}",
-        errors.join("\n")
-    );
-    let errors = crate::validate::vnu_errors(&built.public.join("datenschutz"));
-    assert!(
-        errors.is_empty(),
-        "vnu reported errors:\n{}",
-        errors.join("\n")
-    );
+    crate::validate::assert_valid(&built.public.join("suche"));
+    crate::validate::assert_valid(&built.public.join("datenschutz"));
 }
 
 #[test]

@@ -8,6 +8,18 @@ use std::path::Path;
 
 use crate::sample::build_sample;
 
+/// Asserts that vnu finds no error in `target` (a folder or a file).
+#[track_caller]
+pub fn assert_valid(target: &Path) {
+    let errors = vnu_errors(target);
+    assert!(
+        errors.is_empty(),
+        "vnu reported errors in {}:\n{}",
+        target.display(),
+        errors.join("\n")
+    );
+}
+
 /// Runs vnu over `target` and returns its error messages as "file: message".
 pub fn vnu_errors(target: &Path) -> Vec<String> {
     let jar =
@@ -44,12 +56,7 @@ pub fn vnu_errors(target: &Path) -> Vec<String> {
 #[ignore = "needs java + vnu-jar (set VNU_JAR)"]
 fn sample_site_has_zero_html_errors() {
     let out = build_sample();
-    let errors = vnu_errors(&out.path().join("public"));
-    assert!(
-        errors.is_empty(),
-        "vnu reported errors:\n{}",
-        errors.join("\n")
-    );
+    assert_valid(&out.path().join("public"));
 }
 
 #[test]
@@ -58,12 +65,7 @@ fn pages_with_highlighted_code_have_zero_html_errors() {
     let site = crate::support::TestSite::fixture("code");
     let built = site.build().ok();
     assert!(built.page("posts/sicherung/").contains("hl-line"));
-    let errors = vnu_errors(&built.public);
-    assert!(
-        errors.is_empty(),
-        "vnu reported errors:\n{}",
-        errors.join("\n")
-    );
+    assert_valid(&built.public);
 }
 
 #[test]
